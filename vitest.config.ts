@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+// One vitest run covers every workspace's unit and integration tests. End-to-end tests (e2e/)
+// run under Playwright's own runner, since they drive a real Chromium with the built extension.
+export default defineConfig({
+  test: {
+    include: ['{protocol,server-mock,merchant-kit,extension,bench}/src/**/*.test.{ts,tsx}'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    // Two cores on CI: integration suites start real servers and PostgreSQL clusters.
+    maxWorkers: 2,
+  },
+});
