@@ -43,7 +43,12 @@ export interface X25519 {
 export interface ChaCha20Poly1305 {
   seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array;
   /** Plaintext, or null when authentication fails. Never throws on bad ciphertext. */
-  open(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, aad: Uint8Array): Uint8Array | null;
+  open(
+    key: Uint8Array,
+    nonce: Uint8Array,
+    ciphertext: Uint8Array,
+    aad: Uint8Array,
+  ): Uint8Array | null;
 }
 
 export interface CryptoProvider {

@@ -1,0 +1,92 @@
+/**
+ * JSON over HTTP for every NetCash client (wallet, merchant, CS → CS, CS → bank), with the fetch
+ * function injected so this package stays free of I/O of its own. Outcomes are `Result`s:
+ * a refusal decodes to its registered code; a network failure is `upstream-unavailable`; no
+ * answer in time is `timeout`; an answer that isn't the expected message is `malformed`.
+ */
+import { fail, type Result } from '../errors.ts';
+import { decodeJson, type Schema } from '../schema/decode.ts';
+import { ErrorReply } from '../schema/service-messages.ts';
+
+export type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
+
+export interface HttpOptions {
+  /** Defaults to the global fetch. */
+  readonly fetch?: FetchFn;
+  /** Defaults to 10 s. */
+  readonly timeoutMs?: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Largest response accepted, in characters (default 1 MiB). */
+  readonly maxResponseChars?: number;
+}
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+async function send<T>(
+  url: string,
+  init: RequestInit,
+  schema: Schema<T>,
+  options: HttpOptions,
+): Promise<Result<T>> {
+  const fetchFn = options.fetch ?? ((input: string, i?: RequestInit) => fetch(input, i));
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetchFn(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    text = await response.text();
+  } catch (thrown) {
+    const name = thrown instanceof Error ? thrown.name : '';
+    if (name === 'TimeoutError' || name === 'AbortError') {
+      return fail('timeout', `no answer from ${url} within ${timeoutMs} ms`);
+    }
+    return fail(
+      'upstream-unavailable',
+      `${url}: ${thrown instanceof Error ? thrown.message : String(thrown)}`,
+    );
+  }
+  if (!response.ok) {
+    const refusal = decodeJson(ErrorReply, text);
+    if (refusal.ok) {
+      const { code, message, detail } = refusal.value.error;
+      return fail(code, message, detail);
+    }
+    return fail(
+      response.status >= 500 ? 'upstream-unavailable' : 'malformed',
+      `${url} answered ${response.status}`,
+    );
+  }
+  return decodeJson(schema, text, options.maxResponseChars);
+}
+
+export function postJson<T>(
+  url: string,
+  body: unknown,
+  schema: Schema<T>,
+  options: HttpOptions = {},
+): Promise<Result<T>> {
+  return send(
+    url,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...options.headers },
+      body: JSON.stringify(body),
+    },
+    schema,
+    options,
+  );
+}
+
+export function getJson<T>(
+  url: string,
+  schema: Schema<T>,
+  options: HttpOptions = {},
+): Promise<Result<T>> {
+  return send(url, { method: 'GET', headers: { ...options.headers } }, schema, options);
+}
+
+/** The `{"error": …}` body for a refusal, e.g. to build a Response. */
+export function errorReplyOf(code: Parameters<typeof fail>[0], message?: string): unknown {
+  const r = fail(code, message);
+  return r.ok ? null : { error: r.error.toBody() };
+}

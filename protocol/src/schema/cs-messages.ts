@@ -1,0 +1,151 @@
+/**
+ * Currency server requests and replies (SPEC §4, paper figure 3).
+ *
+ *   1. {requestId, op, instruments, want, replyKey} sealed to the CS's encKey → CS
+ *   2. {requestId, op, ...result} sealed with replyKey                          → requester
+ *
+ * The plaintexts are discriminated by `op`; each op fixes which instruments it takes and what it
+ * wants. The envelopes (what travels over HTTP) are at the bottom.
+ */
+import * as v from 'valibot';
+import { Check, Coin, CoinSpend, CsReceipt } from './objects.ts';
+import {
+  bytesMax,
+  Id128,
+  Key32,
+  Name,
+  Nonce,
+  PositiveAmount,
+  PublicKey,
+  Text,
+  Time,
+  Token,
+  Values,
+} from './primitives.ts';
+
+/** Most instruments (coins) in one request. */
+export const MAX_INSTRUMENTS = 64;
+/** Largest sealed ciphertext accepted, in bytes (64 coins with certificates fit well under it). */
+export const MAX_SEALED_BYTES = 256 * 1024;
+
+export const CoinInstrument = v.strictObject({
+  kind: v.literal('coin'),
+  coin: Coin,
+  /** Required for a locked coin: its owner's authorization for this request (SPEC §6). */
+  spend: v.optional(CoinSpend),
+});
+export const CheckInstrument = v.strictObject({ kind: v.literal('check'), check: Check });
+
+const Coins = v.pipe(v.array(CoinInstrument), v.minLength(1), v.maxLength(MAX_INSTRUMENTS));
+
+const base = { requestId: Id128, replyKey: Key32 };
+
+/** Check payable to the CS → coins of the wanted values (sum = check amount). */
+export const BuyRequest = v.strictObject({
+  ...base,
+  op: v.literal('buy'),
+  instruments: v.tuple([CheckInstrument]),
+  want: v.strictObject({ values: Values }),
+});
+/** Own coins in → fresh coins out, same total. */
+export const ExchangeRequest = v.strictObject({
+  ...base,
+  op: v.literal('exchange'),
+  instruments: Coins,
+  want: v.strictObject({ values: Values }),
+});
+/** Coins → a check on the CS's account payable to `payee`. */
+export const CashoutRequest = v.strictObject({
+  ...base,
+  op: v.literal('cashout'),
+  instruments: Coins,
+  want: v.strictObject({ bank: Name, payee: Token, memo: Text(140) }),
+});
+/** CS to CS: the issuer's coins → a check payable to the presenting CS `cs` (its certified account). */
+export const ConvertRequest = v.strictObject({
+  ...base,
+  op: v.literal('convert'),
+  instruments: Coins,
+  want: v.strictObject({ cs: Name, bank: Name, payee: Token }),
+});
+/** Coins → a triplet <C_B, C_A, C_X> (SPEC §6, paper figure 6, step 1). */
+export const TripletRequest = v.strictObject({
+  ...base,
+  op: v.literal('triplet'),
+  instruments: Coins,
+  want: v.strictObject({
+    /** K_B: the payee's signing key; only it can spend C_B. */
+    payee: PublicKey,
+    /** A one-time key of the payor; only it can claim C_A. */
+    owner: PublicKey,
+    /** C_B valid until dateB; C_A claimable in [dateB, dateA). */
+    dateB: Time,
+    dateA: Time,
+    amount: PositiveAmount,
+    /** Values of the change coins C_X (may be empty when the coins sum to `amount`). */
+    change: v.pipe(v.array(PositiveAmount), v.maxLength(64)),
+  }),
+});
+/** C_A (with its owner's spend) → a CS receipt if C_B was spent, else fresh coins. */
+export const ClaimRequest = v.strictObject({
+  ...base,
+  op: v.literal('claim'),
+  instruments: v.tuple([CoinInstrument]),
+  want: v.strictObject({ values: Values }),
+});
+
+export const CsRequest = v.variant('op', [
+  BuyRequest,
+  ExchangeRequest,
+  CashoutRequest,
+  ConvertRequest,
+  TripletRequest,
+  ClaimRequest,
+]);
+
+const CoinList = v.pipe(v.array(Coin), v.maxLength(MAX_INSTRUMENTS));
+const replyBase = { requestId: Id128 };
+
+export const CsResult = v.variant('op', [
+  v.strictObject({ ...replyBase, op: v.literal('buy'), coins: CoinList }),
+  v.strictObject({ ...replyBase, op: v.literal('exchange'), coins: CoinList }),
+  v.strictObject({ ...replyBase, op: v.literal('cashout'), check: Check }),
+  v.strictObject({ ...replyBase, op: v.literal('convert'), check: Check }),
+  v.strictObject({ ...replyBase, op: v.literal('triplet'), b: Coin, a: Coin, change: CoinList }),
+  v.strictObject({
+    ...replyBase,
+    op: v.literal('claim'),
+    /** Fresh coins when C_B was not spent (empty otherwise). */
+    coins: CoinList,
+    /** Proof of payment to K_B when C_B was spent. */
+    receipt: v.optional(CsReceipt),
+  }),
+]);
+
+/** HTTP body of `POST /v1/requests`: the request sealed with HPKE to certificate `certId`'s encKey. */
+export const CsRequestEnvelope = v.strictObject({
+  certId: Token,
+  enc: Key32,
+  ct: bytesMax(MAX_SEALED_BYTES),
+});
+/** HTTP 200 body: the result sealed with the requester's replyKey, AAD = requestId. */
+export const CsReplyEnvelope = v.strictObject({
+  requestId: Id128,
+  nonce: Nonce,
+  ct: bytesMax(MAX_SEALED_BYTES),
+});
+
+export type CoinInstrument = v.InferOutput<typeof CoinInstrument>;
+export type CheckInstrument = v.InferOutput<typeof CheckInstrument>;
+export type BuyRequest = v.InferOutput<typeof BuyRequest>;
+export type ExchangeRequest = v.InferOutput<typeof ExchangeRequest>;
+export type CashoutRequest = v.InferOutput<typeof CashoutRequest>;
+export type ConvertRequest = v.InferOutput<typeof ConvertRequest>;
+export type TripletRequest = v.InferOutput<typeof TripletRequest>;
+export type ClaimRequest = v.InferOutput<typeof ClaimRequest>;
+export type CsRequest = v.InferOutput<typeof CsRequest>;
+export type CsOp = CsRequest['op'];
+export type CsResult = v.InferOutput<typeof CsResult>;
+export type CsResultOf<Op extends CsOp> = Extract<CsResult, { op: Op }>;
+export type CsRequestEnvelope = v.InferOutput<typeof CsRequestEnvelope>;
+export type CsReplyEnvelope = v.InferOutput<typeof CsReplyEnvelope>;

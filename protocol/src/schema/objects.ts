@@ -1,0 +1,244 @@
+/**
+ * The signed objects of SPEC §3 as runtime schemas; their TypeScript types are inferred from the
+ * schemas so the two cannot drift. Every body carries its `type`, which is also the signing
+ * domain (`"NetCash-v1/" + type + "\n"`, signing.ts). All objects are closed: an unknown field is
+ * `malformed`, because a signature over fields a verifier ignores is a trap.
+ */
+import * as v from 'valibot';
+import {
+  Amount,
+  Currency,
+  Digest,
+  HttpUrl,
+  Id128,
+  Name,
+  PositiveAmount,
+  PublicKey,
+  signed,
+  Text,
+  Time,
+  Token,
+} from './primitives.ts';
+
+/** Certificate of insurance (paper figure 1), signed by the insurer. */
+export const CertificateBody = v.strictObject({
+  type: v.literal('certificate'),
+  /** Unique id; coins name the certificate that signed them. */
+  certId: Token,
+  csName: Name,
+  /** Ed25519 key that signs this CS's coins, receipts and checks' coins. */
+  signKey: PublicKey,
+  /** X25519 key requests to this CS are sealed to. */
+  encKey: PublicKey,
+  /** Where the CS answers, tried in order (paper §4.1: the directory maps the name when stale). */
+  addresses: v.pipe(v.array(HttpUrl), v.minLength(1), v.maxLength(8)),
+  currency: Currency,
+  /** Coin values this CS mints, ascending. */
+  denominations: v.pipe(
+    v.array(PositiveAmount),
+    v.minLength(1),
+    v.maxLength(32),
+    v.check((d) => d.every((x, i) => i === 0 || x > d[i - 1]!), 'strictly ascending'),
+  ),
+  /** Most value this CS may have outstanding (SPEC §4 "Backed"). */
+  mintLimit: Amount,
+  /** The bank and account that back this currency. */
+  bank: Name,
+  account: Token,
+  /** Ed25519 key of the insurer that signed this certificate. */
+  insurer: PublicKey,
+  issued: Time,
+  expires: Time,
+});
+export const Certificate = signed(CertificateBody);
+
+/** Signed list of revoked certificates, published by the insurer. */
+export const RevocationListBody = v.strictObject({
+  type: v.literal('revocation-list'),
+  insurer: PublicKey,
+  /** Increases with every new list; a verifier keeps the highest it has seen. */
+  seq: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
+  issued: Time,
+  revoked: v.pipe(
+    v.array(v.strictObject({ certId: Token, date: Time, reason: Text(140) })),
+    v.maxLength(10_000),
+  ),
+});
+export const RevocationList = signed(RevocationListBody);
+
+/**
+ * Lock on a coin of a triplet (SPEC §6, paper figure 6): only the holder of `owner`'s secret key
+ * can spend it, and only within [notBefore, notAfter).
+ */
+export const CoinLock = v.strictObject({
+  owner: PublicKey,
+  notBefore: Time,
+  notAfter: Time,
+  tripletId: Id128,
+  /** `B`: the payee's coin (first window); `A`: the payor's claim coin (second window). */
+  role: v.picklist(['A', 'B']),
+});
+
+/** Electronic coin (paper figure 2), signed by the CS key of certificate `certId`. */
+export const CoinBody = v.strictObject({
+  type: v.literal('coin'),
+  /** Coin mechanism; `nc1` are these signed-serial coins (SPEC §7). */
+  scheme: v.literal('nc1'),
+  cs: Name,
+  /** Address of the CS that keeps this coin's serial (the paper's `s_addr`). */
+  addr: HttpUrl,
+  certId: Token,
+  serial: Id128,
+  value: PositiveAmount,
+  currency: Currency,
+  expires: Time,
+  lock: v.optional(CoinLock),
+});
+export const Coin = signed(CoinBody);
+
+/** The owner's authorization to spend a locked coin in one request (SPEC §6). */
+export const CoinSpendBody = v.strictObject({
+  type: v.literal('coin-spend'),
+  serial: Id128,
+  requestId: Id128,
+});
+export const CoinSpend = signed(CoinSpendBody);
+
+/** A check drawn on an account (NetCheque style), signed by the drawer's account key. */
+export const CheckBody = v.strictObject({
+  type: v.literal('check'),
+  bank: Name,
+  drawer: Token,
+  payee: Token,
+  amount: PositiveAmount,
+  currency: Currency,
+  /** Chosen by the drawer; (drawer, checkNo) clears at most once. */
+  checkNo: Token,
+  issued: Time,
+  expires: Time,
+  memo: Text(140),
+});
+export const Check = signed(CheckBody);
+
+/** The payee's endorsement for deposit, signed by the payee's account key. */
+export const EndorsementBody = v.strictObject({
+  type: v.literal('endorsement'),
+  /** SHA-256 of the canonical JSON of the signed check (`{body, sig}`). */
+  check: Digest,
+  /** Account the proceeds go to. */
+  account: Token,
+  date: Time,
+});
+export const Endorsement = signed(EndorsementBody);
+
+/** Payment receipt (paper figure 4, message 2), signed by the payee. */
+export const PaymentReceiptBody = v.strictObject({
+  type: v.literal('payment-receipt'),
+  /** Transaction id; with K_ses it obtains the service (the access proof). */
+  tid: Id128,
+  sid: Token,
+  amount: PositiveAmount,
+  currency: Currency,
+  date: Time,
+  payeeKey: PublicKey,
+});
+export const PaymentReceipt = signed(PaymentReceiptBody);
+
+/** CS receipt (paper figure 6): the locked coin `serial` was spent by its owner. */
+export const CsReceiptBody = v.strictObject({
+  type: v.literal('cs-receipt'),
+  cs: Name,
+  tripletId: Id128,
+  serial: Id128,
+  owner: PublicKey,
+  value: PositiveAmount,
+  currency: Currency,
+  date: Time,
+});
+export const CsReceipt = signed(CsReceiptBody);
+
+/** What the merchant sells and how to pay, signed by `payeeSignKey`. */
+export const OfferBody = v.strictObject({
+  type: v.literal('offer'),
+  /** Service id (the paper's S_id): what is sold. */
+  sid: Token,
+  /** Absolute URL of the resource the payment unlocks. */
+  resource: HttpUrl,
+  description: Text(280),
+  amount: PositiveAmount,
+  currency: Currency,
+  payeeSignKey: PublicKey,
+  payeeEncKey: PublicKey,
+  /** Where messages 1a and 1c are posted. */
+  payUrl: HttpUrl,
+  /** Coins certified by one of these insurers (and, if given, only from these CSs). */
+  accepts: v.strictObject({
+    insurers: v.pipe(v.array(PublicKey), v.minLength(1), v.maxLength(8)),
+    cs: v.optional(v.pipe(v.array(Name), v.maxLength(32))),
+  }),
+  expires: Time,
+  /** Fresh per 402; the access proof is bound to it. */
+  challenge: Token,
+});
+export const Offer = signed(OfferBody);
+
+/** Payee keys returned in message 1b, signed by the payee's signing key. */
+export const PayeeKeysBody = v.strictObject({
+  type: v.literal('payee-keys'),
+  sid: Token,
+  signKey: PublicKey,
+  encKey: PublicKey,
+  expires: Time,
+});
+export const PayeeKeys = signed(PayeeKeysBody);
+
+/** An account holder's signed request to read its balance and history at the bank. */
+export const AccountRequestBody = v.strictObject({
+  type: v.literal('account-request'),
+  bank: Name,
+  account: Token,
+  /** Replays are refused: the bank remembers nonces until `date` is out of its window. */
+  nonce: Id128,
+  date: Time,
+});
+export const AccountRequest = signed(AccountRequestBody);
+
+export type CertificateBody = v.InferOutput<typeof CertificateBody>;
+export type Certificate = v.InferOutput<typeof Certificate>;
+export type RevocationListBody = v.InferOutput<typeof RevocationListBody>;
+export type RevocationList = v.InferOutput<typeof RevocationList>;
+export type CoinLock = v.InferOutput<typeof CoinLock>;
+export type CoinBody = v.InferOutput<typeof CoinBody>;
+export type Coin = v.InferOutput<typeof Coin>;
+export type CoinSpendBody = v.InferOutput<typeof CoinSpendBody>;
+export type CoinSpend = v.InferOutput<typeof CoinSpend>;
+export type CheckBody = v.InferOutput<typeof CheckBody>;
+export type Check = v.InferOutput<typeof Check>;
+export type EndorsementBody = v.InferOutput<typeof EndorsementBody>;
+export type Endorsement = v.InferOutput<typeof Endorsement>;
+export type PaymentReceiptBody = v.InferOutput<typeof PaymentReceiptBody>;
+export type PaymentReceipt = v.InferOutput<typeof PaymentReceipt>;
+export type CsReceiptBody = v.InferOutput<typeof CsReceiptBody>;
+export type CsReceipt = v.InferOutput<typeof CsReceipt>;
+export type OfferBody = v.InferOutput<typeof OfferBody>;
+export type Offer = v.InferOutput<typeof Offer>;
+export type PayeeKeysBody = v.InferOutput<typeof PayeeKeysBody>;
+export type PayeeKeys = v.InferOutput<typeof PayeeKeys>;
+export type AccountRequestBody = v.InferOutput<typeof AccountRequestBody>;
+export type AccountRequest = v.InferOutput<typeof AccountRequest>;
+
+/** Any signed body, discriminated by `type`. */
+export type SignedBody =
+  | CertificateBody
+  | RevocationListBody
+  | CoinBody
+  | CoinSpendBody
+  | CheckBody
+  | EndorsementBody
+  | PaymentReceiptBody
+  | CsReceiptBody
+  | OfferBody
+  | PayeeKeysBody
+  | AccountRequestBody;
+
+export type Signed<B extends SignedBody> = { readonly body: B; readonly sig: string };

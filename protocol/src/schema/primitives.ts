@@ -1,0 +1,89 @@
+/**
+ * Schemas of the NC1 scalar types (SPEC §2): canonical base64url byte strings of fixed or bounded
+ * length, keys, integer amounts in minor units, ISO-style currency codes, Unix-second times,
+ * names, ids and URLs. Every object schema is built from these, so the bounds live in one place.
+ */
+import * as v from 'valibot';
+import { fromB64u } from '../encoding/base64url.ts';
+
+/** Largest amount: 2^53 − 1 minor units, so sums of a request's coins stay exact. */
+export const MAX_AMOUNT = Number.MAX_SAFE_INTEGER;
+/** Times are seconds; anything past year 10000 is an error. */
+export const MAX_TIME = 253_402_300_799;
+
+const canonicalB64u = (bytes: { exact?: number; max?: number }) =>
+  v.pipe(
+    v.string(),
+    v.maxLength(Math.ceil(((bytes.exact ?? bytes.max ?? 0) * 4) / 3), 'too long'),
+    v.check((s) => {
+      const decoded = fromB64u(s);
+      if (decoded === null) return false;
+      if (bytes.exact !== undefined) return decoded.length === bytes.exact;
+      return true;
+    }, 'not canonical base64url of the right length'),
+  );
+
+/** Canonical base64url of exactly `n` bytes. */
+export const bytesN = (n: number) => canonicalB64u({ exact: n });
+/** Canonical base64url of at most `n` bytes. */
+export const bytesMax = (n: number) => canonicalB64u({ max: n });
+
+/** Ed25519 or X25519 public key, 32 bytes. */
+export const PublicKey = bytesN(32);
+/** Ed25519 signature, 64 bytes. */
+export const Signature = bytesN(64);
+/** 128 random bits: coin serials, request ids, transaction ids. */
+export const Id128 = bytesN(16);
+/** A 32-byte symmetric key (reply keys, session keys) or a SHA-256 digest. */
+export const Key32 = bytesN(32);
+export const Digest = bytesN(32);
+/** ChaCha20-Poly1305 nonce, 12 bytes. */
+export const Nonce = bytesN(12);
+
+/** A safe non-negative integer number of minor units. Floats, NaN and strings are refused. */
+export const Amount = v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(MAX_AMOUNT));
+/** A strictly positive amount (coin values, check amounts, prices). */
+export const PositiveAmount = v.pipe(Amount, v.minValue(1));
+/** Three capital letters, e.g. `NCD` (the demo currency). */
+export const Currency = v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, 'a currency code'));
+/** Integer seconds since the Unix epoch, UTC. */
+export const Time = v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(MAX_TIME));
+
+/** DNS-like names of parties (currency servers, banks): lower case, digits, dots, dashes. */
+export const Name = v.pipe(
+  v.string(),
+  v.regex(/^[a-z0-9](?:[a-z0-9.-]{0,62}[a-z0-9])?$/, 'a lower-case name'),
+);
+/** Opaque identifiers chosen by a party (certificate ids, account ids, check numbers, sids). */
+export const Token = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'a token'));
+/** Short human text (descriptions, memos). */
+export const Text = (max: number) => v.pipe(v.string(), v.maxLength(max));
+
+/** Absolute http(s) URL, at most 2048 characters. */
+export const HttpUrl = v.pipe(
+  v.string(),
+  v.maxLength(2048),
+  v.check((s) => {
+    try {
+      const u = new URL(s);
+      return (
+        (u.protocol === 'https:' || u.protocol === 'http:') &&
+        u.username === '' &&
+        u.password === ''
+      );
+    } catch {
+      return false;
+    }
+  }, 'an absolute http(s) URL'),
+);
+
+/** Coin values wanted from an exchange: 1–64 positive amounts. */
+export const Values = v.pipe(v.array(PositiveAmount), v.minLength(1), v.maxLength(64));
+
+/** `{ body, sig }`: a body signed per SPEC §2 (see signing.ts). */
+export const signed = <
+  TEntries extends v.ObjectEntries,
+  TMessage extends v.ErrorMessage<v.StrictObjectIssue> | undefined,
+>(
+  body: v.StrictObjectSchema<TEntries, TMessage>,
+) => v.strictObject({ body, sig: Signature });

@@ -1,0 +1,217 @@
+/**
+ * Sealing: the `{M}K_X` (HPKE, RFC 9180) and `{M}SK` (ChaCha20-Poly1305, RFC 8439) of the paper,
+ * applied to canonical JSON. One function pair per envelope of SPEC §4–§5 so that every party
+ * uses the same `info` and AAD:
+ *
+ *   CS request   HPKE to cert.encKey     info "NetCash-v1 cs-request"  aad certId
+ *   CS reply     AEAD with replyKey      aad requestId
+ *   1b           HPKE to K_AN            info "NetCash-v1 payee-keys"  aad sid
+ *   1c           HPKE to payee encKey    info "NetCash-v1 payment"     aad payee encKey (b64u)
+ *   2            AEAD with SK_AN1        aad requestId
+ *
+ * Openers return `Result`: `decrypt-failed` when the envelope does not open, `malformed` when the
+ * plaintext is not the expected message.
+ */
+
+import { hpkeOpen, hpkeSeal } from './crypto/hpke.ts';
+import type { CryptoProvider } from './crypto/provider.ts';
+import { fromB64u, toB64u } from './encoding/base64url.ts';
+import { canonicalBytes } from './encoding/jcs.ts';
+import { fromUtf8, utf8 } from './encoding/utf8.ts';
+import { fail, type Result } from './errors.ts';
+import {
+  type CsReplyEnvelope,
+  CsRequest,
+  type CsRequestEnvelope,
+  CsResult,
+} from './schema/cs-messages.ts';
+import { decodeJson, type Schema } from './schema/decode.ts';
+import { PayeeKeys } from './schema/objects.ts';
+import {
+  type Message1b,
+  type Message1c,
+  type Message2,
+  PaymentRequest,
+  PaymentResult,
+} from './schema/payment-messages.ts';
+
+const INFO_CS_REQUEST = utf8('NetCash-v1 cs-request');
+const INFO_PAYEE_KEYS = utf8('NetCash-v1 payee-keys');
+const INFO_PAYMENT = utf8('NetCash-v1 payment');
+
+function bytes(b64u: string): Uint8Array {
+  const out = fromB64u(b64u);
+  if (out === null) throw new TypeError('not base64url');
+  return out;
+}
+
+function openJson<T>(schema: Schema<T>, plaintext: Uint8Array | null): Result<T> {
+  if (plaintext === null) return fail('decrypt-failed');
+  let text: string;
+  try {
+    text = fromUtf8(plaintext);
+  } catch {
+    return fail('malformed', 'plaintext is not UTF-8');
+  }
+  return decodeJson(schema, text, Number.POSITIVE_INFINITY);
+}
+
+// ---- symmetric ({M}SK) -----------------------------------------------------------------------
+
+/** Seals a JSON value with a 32-byte key and a fresh random nonce. */
+export function sealSymmetric(
+  p: CryptoProvider,
+  key: Uint8Array,
+  aad: string,
+  value: unknown,
+): { nonce: string; ct: string } {
+  const nonce = p.randomBytes(12);
+  const ct = p.chacha20poly1305.seal(key, nonce, canonicalBytes(value), utf8(aad));
+  return { nonce: toB64u(nonce), ct: toB64u(ct) };
+}
+
+export function openSymmetric<T>(
+  p: CryptoProvider,
+  schema: Schema<T>,
+  key: Uint8Array,
+  aad: string,
+  sealed: { nonce: string; ct: string },
+): Result<T> {
+  const nonce = fromB64u(sealed.nonce);
+  const ct = fromB64u(sealed.ct);
+  if (nonce === null || ct === null || key.length !== 32) return fail('decrypt-failed');
+  return openJson(schema, p.chacha20poly1305.open(key, nonce, ct, utf8(aad)));
+}
+
+// ---- currency server (figure 3) ----------------------------------------------------------------
+
+/** Step 1: the request sealed to the certificate's encryption key. */
+export function sealCsRequest(
+  p: CryptoProvider,
+  to: { certId: string; encKey: string },
+  request: CsRequest,
+): CsRequestEnvelope {
+  const sealed = hpkeSeal(
+    p,
+    bytes(to.encKey),
+    INFO_CS_REQUEST,
+    utf8(to.certId),
+    canonicalBytes(request),
+  );
+  return { certId: to.certId, enc: toB64u(sealed.enc), ct: toB64u(sealed.ct) };
+}
+
+/** The CS opens step 1 with the secret key of `envelope.certId`. */
+export function openCsRequest(
+  p: CryptoProvider,
+  encSecretKey: Uint8Array,
+  envelope: CsRequestEnvelope,
+): Result<CsRequest> {
+  const enc = fromB64u(envelope.enc);
+  const ct = fromB64u(envelope.ct);
+  if (enc === null || ct === null) return fail('decrypt-failed');
+  return openJson(
+    CsRequest,
+    hpkeOpen(p, encSecretKey, enc, INFO_CS_REQUEST, utf8(envelope.certId), ct),
+  );
+}
+
+/** Step 2: the result sealed with the requester's replyKey. */
+export function sealCsReply(
+  p: CryptoProvider,
+  replyKey: string,
+  result: CsResult,
+): CsReplyEnvelope {
+  return {
+    requestId: result.requestId,
+    ...sealSymmetric(p, bytes(replyKey), result.requestId, result),
+  };
+}
+
+/** The requester opens step 2; the result must answer `requestId`. */
+export function openCsReply(
+  p: CryptoProvider,
+  replyKey: string,
+  requestId: string,
+  envelope: CsReplyEnvelope,
+): Result<CsResult> {
+  if (envelope.requestId !== requestId) return fail('malformed', 'reply to another request');
+  const opened = openSymmetric(p, CsResult, bytes(replyKey), requestId, envelope);
+  if (opened.ok && opened.value.requestId !== requestId) {
+    return fail('malformed', 'reply to another request');
+  }
+  return opened;
+}
+
+// ---- payment (figure 4) ------------------------------------------------------------------------
+
+/** 1b: the payee's signed keys sealed to the wallet's anonymous key K_AN. */
+export function sealPayeeKeys(p: CryptoProvider, kan: string, keys: PayeeKeys): Message1b {
+  const sealed = hpkeSeal(
+    p,
+    bytes(kan),
+    INFO_PAYEE_KEYS,
+    utf8(keys.body.sid),
+    canonicalBytes(keys),
+  );
+  return { msg: '1b', enc: toB64u(sealed.enc), ct: toB64u(sealed.ct) };
+}
+
+export function openPayeeKeys(
+  p: CryptoProvider,
+  kanSecretKey: Uint8Array,
+  sid: string,
+  message: Message1b,
+): Result<PayeeKeys> {
+  const enc = fromB64u(message.enc);
+  const ct = fromB64u(message.ct);
+  if (enc === null || ct === null) return fail('decrypt-failed');
+  return openJson(PayeeKeys, hpkeOpen(p, kanSecretKey, enc, INFO_PAYEE_KEYS, utf8(sid), ct));
+}
+
+/** 1c: the payment sealed to the payee's encryption key `to`. */
+export function sealPayment(p: CryptoProvider, to: string, request: PaymentRequest): Message1c {
+  const sealed = hpkeSeal(p, bytes(to), INFO_PAYMENT, utf8(to), canonicalBytes(request));
+  return { msg: '1c', to, enc: toB64u(sealed.enc), ct: toB64u(sealed.ct) };
+}
+
+export function openPayment(
+  p: CryptoProvider,
+  encSecretKey: Uint8Array,
+  message: Message1c,
+): Result<PaymentRequest> {
+  const enc = fromB64u(message.enc);
+  const ct = fromB64u(message.ct);
+  if (enc === null || ct === null) return fail('decrypt-failed');
+  return openJson(
+    PaymentRequest,
+    hpkeOpen(p, encSecretKey, enc, INFO_PAYMENT, utf8(message.to), ct),
+  );
+}
+
+/** 2: the receipt sealed with SK_AN1. */
+export function sealPaymentResult(
+  p: CryptoProvider,
+  replyKey: string,
+  result: PaymentResult,
+): Message2 {
+  return {
+    msg: '2',
+    requestId: result.requestId,
+    ...sealSymmetric(p, bytes(replyKey), result.requestId, result),
+  };
+}
+
+export function openPaymentResult(
+  p: CryptoProvider,
+  replyKey: string,
+  requestId: string,
+  message: Message2,
+): Result<PaymentResult> {
+  if (message.requestId !== requestId) return fail('malformed', 'reply to another payment');
+  const opened = openSymmetric(p, PaymentResult, bytes(replyKey), requestId, message);
+  if (opened.ok && opened.value.requestId !== requestId) {
+    return fail('malformed', 'reply to another payment');
+  }
+  return opened;
+}
