@@ -125,11 +125,16 @@ export function selectCover<C extends Valued>(coins: readonly C[], amount: numbe
   const largest = groups[0]?.value ?? 0;
   const cap = amount + largest;
   if (cap > DP_LIMIT) {
-    // Large amounts: take coins largest first, then fix the overshoot with the smallest single coin.
+    // Large amounts: take coins largest first until the amount is covered.
     const out: C[] = [];
     let sum = 0;
-    for (const g of groups)
-      for (const c of g.coins) if (sum < amount) out.push(c), (sum += c.value);
+    for (const g of groups) {
+      for (const c of g.coins) {
+        if (sum >= amount) break;
+        out.push(c);
+        sum += c.value;
+      }
+    }
     return out;
   }
   const { dp, reconstruct } = knapsack(groups, cap);
