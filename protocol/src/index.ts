@@ -33,3 +33,4 @@ export * from './schema/service-messages.ts';
 export * from './seal.ts';
 export * from './signing.ts';
 export * from './trust.ts';
+export * from './bridge.ts';
