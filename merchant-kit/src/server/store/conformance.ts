@@ -1,0 +1,271 @@
+/**
+ * The merchant store conformance suite: the same behaviour from every implementation (SQLite and
+ * PostgreSQL). Called from store.test.ts with a factory for fresh, empty stores.
+ */
+import type { Check, Coin, DepositReply, Message2, PaymentReceipt } from '@netcash/protocol';
+import { describe, expect, it } from 'vitest';
+import type { Cashout, HeldCoin, MerchantStore, PendingPayment, StoredReceipt } from './types.ts';
+
+const id = (n: number) => `${'A'.repeat(20)}${String(n).padStart(2, '0')}`; // 22 chars, b64u-ish
+
+function coin(serial: string, value: number): HeldCoin {
+  const c: Coin = {
+    body: {
+      type: 'coin',
+      scheme: 'nc1',
+      cs: 'cs2',
+      addr: 'http://127.0.0.1:1',
+      certId: 'cert-1',
+      serial,
+      value,
+      currency: 'NCD',
+      expires: 2_000_000_000,
+    },
+    sig: 'sig',
+  };
+  return { serial, value, currency: 'NCD', expires: 2_000_000_000, coin: c };
+}
+
+function pending(n: number): PendingPayment {
+  return {
+    requestId: id(n),
+    digest: `digest-${n}`,
+    sid: 'article-1',
+    tid: id(100 + n),
+    date: 1_700_000_000 + n,
+    amount: 5,
+    currency: 'NCD',
+    sessionKey: 'K_ses',
+    replyKey: 'SK_AN1',
+    payeeKey: 'payee',
+    exchanges: [
+      {
+        issuer: 'cs1',
+        target: { certId: 'cert-2', encKey: 'enc', addresses: ['http://127.0.0.1:1'] },
+        request: {
+          requestId: id(200 + n),
+          op: 'exchange',
+          instruments: [{ kind: 'coin', coin: coin(id(50), 5).coin }],
+          want: { values: [5] },
+          replyKey: 'key',
+        },
+      },
+    ],
+    created: 1_700_000_000 + n,
+  };
+}
+
+function receiptOf(p: PendingPayment): StoredReceipt {
+  const receipt: PaymentReceipt = {
+    body: {
+      type: 'payment-receipt',
+      tid: p.tid,
+      sid: p.sid,
+      amount: p.amount,
+      currency: p.currency,
+      date: p.date,
+      payeeKey: p.payeeKey,
+    },
+    sig: 'sig',
+  };
+  return {
+    tid: p.tid,
+    sid: p.sid,
+    amount: p.amount,
+    currency: p.currency,
+    date: p.date,
+    sessionKey: p.sessionKey,
+    receipt,
+  };
+}
+
+const reply = (p: PendingPayment): Message2 => ({
+  msg: '2',
+  requestId: p.requestId,
+  nonce: 'n',
+  ct: 'c',
+});
+
+function cashout(n: number, amount: number): Cashout {
+  return {
+    id: `cashout-${n}`,
+    amount,
+    currency: 'NCD',
+    state: 'pending',
+    target: { certId: 'cert-2', encKey: 'enc', addresses: ['http://127.0.0.1:1'] },
+    request: {
+      requestId: id(300 + n),
+      op: 'cashout',
+      instruments: [{ kind: 'coin', coin: coin(id(50), amount).coin }],
+      want: { bank: 'bank', payee: 'acct', memo: 'cash-out' },
+      replyKey: 'key',
+    },
+    check: null,
+    deposit: null,
+    error: null,
+    created: 1_700_000_000 + n,
+    completed: null,
+  };
+}
+
+const check: Check = {
+  body: {
+    type: 'check',
+    bank: 'bank',
+    drawer: 'cs2',
+    payee: 'acct',
+    amount: 8,
+    currency: 'NCD',
+    checkNo: 'c1',
+    issued: 1_700_000_000,
+    expires: 1_800_000_000,
+    memo: 'cash-out',
+  },
+  sig: 's',
+};
+const deposit: DepositReply = {
+  depositId: 'd1',
+  account: 'acct',
+  amount: 8,
+  currency: 'NCD',
+  cleared: 1_700_000_100,
+};
+
+export function merchantStoreConformance(name: string, open: () => Promise<MerchantStore>): void {
+  describe(`merchant store conformance: ${name}`, () => {
+    it('keeps the first value of a meta key (first writer wins)', async () => {
+      const store = await open();
+      expect(await store.getMeta('k')).toBeUndefined();
+      expect(await store.initMeta('k', 'one')).toBe('one');
+      expect(await store.initMeta('k', 'two')).toBe('one');
+      expect(await store.getMeta('k')).toBe('one');
+      await store.close();
+    });
+
+    it('journals a payment once and reports the pending entry to a repeat', async () => {
+      const store = await open();
+      const p = pending(1);
+      expect(await store.beginPayment(p)).toEqual({ kind: 'journaled' });
+      const again = await store.beginPayment({ ...p, tid: id(99), digest: 'other' });
+      expect(again).toEqual({ kind: 'pending', payment: p });
+      expect(await store.pendingPayments()).toEqual([p]);
+      await store.close();
+    });
+
+    it('completes a payment atomically: receipt, reply and coins in, journal out; twice is once', async () => {
+      const store = await open();
+      const p = pending(2);
+      await store.beginPayment(p);
+      const coins = [coin(id(60), 2), coin(id(61), 3)];
+      await store.completePayment(p.requestId, { receipt: receiptOf(p), reply: reply(p), coins });
+      await store.completePayment(p.requestId, { receipt: receiptOf(p), reply: reply(p), coins });
+      expect(await store.pendingPayments()).toEqual([]);
+      expect(await store.receipt(p.tid)).toEqual(receiptOf(p));
+      expect(await store.completedPayment(p.requestId)).toEqual({
+        requestId: p.requestId,
+        digest: p.digest,
+        tid: p.tid,
+        reply: reply(p),
+      });
+      expect(await store.heldValue()).toBe(5);
+      expect((await store.heldCoins()).map((c) => c.serial).sort()).toEqual([id(60), id(61)]);
+      const repeat = await store.beginPayment(p);
+      expect(repeat.kind).toBe('completed');
+      await store.close();
+    });
+
+    it('abandons a refused payment: nothing stored but the coins it keeps', async () => {
+      const store = await open();
+      const p = pending(3);
+      await store.beginPayment(p);
+      await store.abandonPayment(p.requestId, [coin(id(70), 4)]);
+      await store.abandonPayment(p.requestId, [coin(id(71), 4)]);
+      expect(await store.pendingPayments()).toEqual([]);
+      expect(await store.completedPayment(p.requestId)).toBeUndefined();
+      expect(await store.receipt(p.tid)).toBeUndefined();
+      expect(await store.heldValue()).toBe(4);
+      await store.close();
+    });
+
+    it('reserves coins for a cash-out, then spends them when the check arrives', async () => {
+      const store = await open();
+      const p = pending(4);
+      await store.beginPayment(p);
+      await store.completePayment(p.requestId, {
+        receipt: receiptOf(p),
+        reply: reply(p),
+        coins: [coin(id(80), 5), coin(id(81), 3), coin(id(82), 1)],
+      });
+      expect(await store.beginCashout(cashout(1, 8), [id(80), id(81)])).toBe(true);
+      // A coin already reserved cannot go into a second cash-out; nothing of it is reserved.
+      expect(await store.beginCashout(cashout(2, 6), [id(82), id(80)])).toBe(false);
+      expect(await store.heldValue()).toBe(1);
+      expect((await store.cashouts()).map((c) => c.id)).toEqual(['cashout-1']);
+      await store.cashoutChecked('cashout-1', check);
+      await store.cashoutDeposited('cashout-1', deposit, 1_700_000_200);
+      const [done] = await store.cashouts(['deposited']);
+      expect(done).toMatchObject({ id: 'cashout-1', state: 'deposited', check, deposit });
+      expect(done?.completed).toBe(1_700_000_200);
+      expect(await store.heldValue()).toBe(1);
+      await store.close();
+    });
+
+    it('returns the coins of a refused cash-out to the purse, or drops them when spent', async () => {
+      const store = await open();
+      const p = pending(5);
+      await store.beginPayment(p);
+      await store.completePayment(p.requestId, {
+        receipt: receiptOf(p),
+        reply: reply(p),
+        coins: [coin(id(90), 5), coin(id(91), 2)],
+      });
+      await store.beginCashout(cashout(3, 5), [id(90)]);
+      await store.cashoutRefused('cashout-3', 'upstream said no', false);
+      expect(await store.heldValue()).toBe(7);
+      await store.beginCashout(cashout(4, 2), [id(91)]);
+      await store.cashoutRefused('cashout-4', 'double-spent', true);
+      expect(await store.heldValue()).toBe(5);
+      expect((await store.cashouts(['failed'])).map((c) => c.error)).toEqual([
+        'upstream said no',
+        'double-spent',
+      ]);
+      await store.close();
+    });
+
+    it('stores session keys and prunes old replies and expired sessions', async () => {
+      const store = await open();
+      const keys = {
+        encPublic: 'e',
+        encSecret: 'es',
+        signPublic: 's',
+        signSecret: 'ss',
+        sid: 'article-1',
+        expires: 1_700_000_050,
+      };
+      await store.putSessionKeys(keys);
+      expect(await store.sessionKeys('e')).toEqual(keys);
+      const p = pending(6);
+      await store.beginPayment(p);
+      await store.completePayment(p.requestId, {
+        receipt: receiptOf(p),
+        reply: reply(p),
+        coins: [],
+      });
+      expect(await store.prune(1_800_000_000)).toBe(2);
+      expect(await store.sessionKeys('e')).toBeUndefined();
+      expect(await store.completedPayment(p.requestId)).toBeUndefined();
+      // Receipts stay: a shopper may come back for the article long after.
+      expect(await store.receipt(p.tid)).toEqual(receiptOf(p));
+      await store.close();
+    });
+
+    it('serializes concurrent journal writes of the same request id to one entry', async () => {
+      const store = await open();
+      const p = pending(7);
+      const outcomes = await Promise.all(Array.from({ length: 8 }, () => store.beginPayment(p)));
+      expect(outcomes.filter((o) => o.kind === 'journaled')).toHaveLength(1);
+      expect(outcomes.filter((o) => o.kind === 'pending')).toHaveLength(7);
+      await store.close();
+    });
+  });
+}

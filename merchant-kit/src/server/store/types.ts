@@ -1,0 +1,162 @@
+/**
+ * What a merchant (the paper's payee B) keeps, behind one interface with two implementations
+ * (SQLite by default, PostgreSQL optional) and one conformance suite (conformance.ts):
+ *
+ * - its secrets (payee keys, the challenge MAC key, its bank account key) in `meta`;
+ * - session key pairs handed out in message 1b (anonymous payee);
+ * - the payment journal: a 1c is written here, with the CS exchange requests it will send,
+ *   *before* anything goes to the currency server, and re-driven with the same request ids after a
+ *   crash (figure 5: the merchant exchanges the coins before it answers);
+ * - completed payments (request id → the sealed message 2, for idempotent retries) and receipts
+ *   (T_id → S_id, K_ses: what the access proof is checked against);
+ * - the coins it holds (fresh coins from its own CS) and cash-outs of them to its bank account.
+ */
+import type {
+  CashoutRequest,
+  Check,
+  Coin,
+  CsTarget,
+  DepositReply,
+  ExchangeRequest,
+  Message2,
+  PaymentReceipt,
+} from '@netcash/protocol';
+
+/** A session key pair handed out in 1b (SPEC §5 step 2, anonymous payee). Secrets are b64u. */
+export interface SessionKeys {
+  readonly encPublic: string;
+  readonly encSecret: string;
+  readonly signPublic: string;
+  readonly signSecret: string;
+  readonly sid: string;
+  readonly expires: number;
+}
+
+/** One exchange at the merchant's own CS, for the coins of one issuer. */
+export interface JournalExchange {
+  /** Issuer of the coins sent (the merchant's own CS, or another one its CS converts from). */
+  readonly issuer: string;
+  readonly target: CsTarget;
+  readonly request: ExchangeRequest;
+}
+
+/** A payment between its 1c and its message 2: journaled before the CS sees its coins. */
+export interface PendingPayment {
+  readonly requestId: string;
+  /** digest of the 1c plaintext: a different payment under this id is `request-id-reused`. */
+  readonly digest: string;
+  readonly sid: string;
+  /** Fixed when journaled, so a re-driven payment signs the very same receipt. */
+  readonly tid: string;
+  readonly date: number;
+  readonly amount: number;
+  readonly currency: string;
+  /** K_ses, b64u. */
+  readonly sessionKey: string;
+  /** SK_AN1, b64u: message 2 is sealed with it. */
+  readonly replyKey: string;
+  /** The payee signing key (public, b64u) that signs the receipt: long-term or of a session. */
+  readonly payeeKey: string;
+  readonly exchanges: readonly JournalExchange[];
+  readonly created: number;
+}
+
+/** A payment that was answered: the stored message 2, returned again to a retry. */
+export interface CompletedPayment {
+  readonly requestId: string;
+  readonly digest: string;
+  readonly tid: string;
+  readonly reply: Message2;
+}
+
+/** What the access check needs: T_id → S_id and K_ses. */
+export interface StoredReceipt {
+  readonly tid: string;
+  readonly sid: string;
+  readonly amount: number;
+  readonly currency: string;
+  readonly date: number;
+  readonly sessionKey: string;
+  readonly receipt: PaymentReceipt;
+}
+
+export interface HeldCoin {
+  readonly serial: string;
+  readonly value: number;
+  readonly currency: string;
+  readonly expires: number;
+  readonly coin: Coin;
+}
+
+export type CashoutState = 'pending' | 'checked' | 'deposited' | 'failed';
+
+/** A cash-out: coins → a check from the merchant's CS → deposited at the merchant's bank. */
+export interface Cashout {
+  readonly id: string;
+  readonly amount: number;
+  readonly currency: string;
+  readonly state: CashoutState;
+  readonly target: CsTarget;
+  readonly request: CashoutRequest;
+  readonly check: Check | null;
+  readonly deposit: DepositReply | null;
+  /** The refusal that ended a failed cash-out. */
+  readonly error: string | null;
+  readonly created: number;
+  readonly completed: number | null;
+}
+
+/** Outcome of journaling a 1c: a fresh entry, or what an earlier one under this id left. */
+export type BeginPayment =
+  | { readonly kind: 'journaled' }
+  | { readonly kind: 'pending'; readonly payment: PendingPayment }
+  | { readonly kind: 'completed'; readonly payment: CompletedPayment };
+
+export interface MerchantStore {
+  /** Creates the tables if needed. Idempotent. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  getMeta(key: string): Promise<string | undefined>;
+  /** Stores `value` unless the key is set; returns the value that is stored (first writer wins). */
+  initMeta(key: string, value: string): Promise<string>;
+
+  putSessionKeys(keys: SessionKeys): Promise<void>;
+  sessionKeys(encPublic: string): Promise<SessionKeys | undefined>;
+
+  /** Journals a 1c unless its request id is known; tells what is there. */
+  beginPayment(payment: PendingPayment): Promise<BeginPayment>;
+  pendingPayments(): Promise<PendingPayment[]>;
+  completedPayment(requestId: string): Promise<CompletedPayment | undefined>;
+  /**
+   * In one transaction: the receipt and message 2 stored, the fresh coins held, the journal entry
+   * removed. A second call for the same request id changes nothing (another driver finished it).
+   */
+  completePayment(
+    requestId: string,
+    done: { receipt: StoredReceipt; reply: Message2; coins: readonly HeldCoin[] },
+  ): Promise<void>;
+  /**
+   * The CS refused: the journal entry is removed and nothing is stored for the payment; coins a
+   * CS did hand out for part of it (a payment mixing issuers) are kept.
+   */
+  abandonPayment(requestId: string, keep: readonly HeldCoin[]): Promise<void>;
+  receipt(tid: string): Promise<StoredReceipt | undefined>;
+
+  heldCoins(): Promise<HeldCoin[]>;
+  /** Total value of held coins (not reserved by a cash-out). */
+  heldValue(): Promise<number>;
+
+  /** Reserves `serials` (held) for a new cash-out, in one transaction. False if one is gone. */
+  beginCashout(cashout: Cashout, serials: readonly string[]): Promise<boolean>;
+  cashouts(states?: readonly CashoutState[]): Promise<Cashout[]>;
+  cashoutChecked(id: string, check: Check): Promise<void>;
+  cashoutDeposited(id: string, deposit: DepositReply, at: number): Promise<void>;
+  /** Refused before a check was written: its coins are held again (or dropped if `dropCoins`). */
+  cashoutRefused(id: string, error: string, dropCoins: boolean): Promise<void>;
+  /** Refused after the check was written (the bank refused the deposit): kept for an operator. */
+  cashoutFailed(id: string, error: string): Promise<void>;
+
+  /** Deletes completed-payment replies older than `before` and expired session keys. */
+  prune(before: number): Promise<number>;
+}
