@@ -5,6 +5,7 @@
  * separate entry `@netcash/protocol/node`). Choose a provider at the edge and pass it in.
  */
 export * from './access.ts';
+export * from './checks.ts';
 export * from './client/cs-client.ts';
 export * from './client/http.ts';
 export * from './coins/select.ts';

@@ -4,6 +4,8 @@
  * (same requestId and replyKey) is always safe: the CS returns its stored reply.
  */
 import type { CryptoProvider } from '../crypto/provider.ts';
+import { toB64u } from '../encoding/base64url.ts';
+import { utf8 } from '../encoding/utf8.ts';
 import { fail, type Result } from '../errors.ts';
 import { endpoint, PATHS } from '../paths.ts';
 import type { CsOp, CsRequest, CsResultOf } from '../schema/cs-messages.ts';
@@ -45,4 +47,14 @@ export async function callCs<Op extends CsOp>(
     return { ok: true, value: opened.value as CsResultOf<Op> };
   }
   return last;
+}
+
+/**
+ * The `requestId` of the `convert` a CS sends to `issuer` on behalf of request `requestId`
+ * (docs/PROTOCOL.md §4.5): the first 16 bytes of SHA-256("NetCash-v1 convert\n" ‖ requestId ‖
+ * "\n" ‖ issuer), ids as their base64url text. Deterministic, so a retry after a crash repeats
+ * the same convert; a presenter of a foreign locked coin signs its `coin-spend` for this id.
+ */
+export function convertRequestId(p: CryptoProvider, requestId: string, issuer: string): string {
+  return toB64u(p.sha256(utf8(`NetCash-v1 convert\n${requestId}\n${issuer}`)).subarray(0, 16));
 }

@@ -115,6 +115,55 @@ export const CsInfo = v.strictObject({
   }),
 });
 
+/** Admin `GET /v1/admin/audit` of a CS: its books (docs/PROTOCOL.md §4.6). */
+export const CsBooks = v.strictObject({
+  csName: Name,
+  currency: Currency,
+  /** The CS's clock when the books were read. */
+  date: Time,
+  outstanding: v.strictObject({ count: Amount, value: Amount }),
+  /** Value that entered through `buy` and convert-in. */
+  minted: Amount,
+  /** Value that left through `cashout` and `convert`. */
+  redeemed: Amount,
+  /** Value of coins pruned after expiry and grace. */
+  expired: Amount,
+  /** Mints reserved while their check is being deposited. */
+  pending: v.strictObject({ count: Amount, value: Amount }),
+  checksWritten: v.array(
+    v.strictObject({ checkNo: Token, payee: Token, amount: PositiveAmount, expires: Time }),
+  ),
+  /** Total of checks this CS deposited into its account. */
+  deposited: Amount,
+  bank: Name,
+  account: Token,
+  mintLimit: Amount,
+});
+
+/** Admin `GET /v1/admin/audit` of a bank: every balance, the ledger, checks cleared. */
+export const BankBooks = v.strictObject({
+  name: Name,
+  currency: Currency,
+  date: Time,
+  /** Sum of every ledger entry: zero when no value was created or destroyed. */
+  ledgerSum: v.pipe(v.number(), v.safeInteger()),
+  accounts: v.array(
+    v.strictObject({
+      account: Token,
+      holder: Text(64),
+      /** `customer` (demo opening), `server` (admin opening), `system` (demo issuance). */
+      kind: v.picklist(['customer', 'server', 'system']),
+      balance: v.pipe(v.number(), v.safeInteger()),
+      /** The account's ledger entries summed; equal to `balance` when the books agree. */
+      ledgerBalance: v.pipe(v.number(), v.safeInteger()),
+    }),
+  ),
+  /** Checks cleared that were drawn on `server` accounts (currency servers' checks). */
+  cleared: v.array(
+    v.strictObject({ drawer: Token, checkNo: Token, payee: Token, amount: PositiveAmount }),
+  ),
+});
+
 // ---- Merchant --------------------------------------------------------------------------------
 
 /** Body of a `402 Payment Required`. */
@@ -134,4 +183,6 @@ export type DepositReply = v.InferOutput<typeof DepositReply>;
 export type LedgerEntry = v.InferOutput<typeof LedgerEntry>;
 export type AccountStatement = v.InferOutput<typeof AccountStatement>;
 export type CsInfo = v.InferOutput<typeof CsInfo>;
+export type CsBooks = v.InferOutput<typeof CsBooks>;
+export type BankBooks = v.InferOutput<typeof BankBooks>;
 export type PaymentRequired = v.InferOutput<typeof PaymentRequired>;
