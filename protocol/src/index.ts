@@ -5,6 +5,7 @@
  * separate entry `@netcash/protocol/node`). Choose a provider at the edge and pass it in.
  */
 export * from './access.ts';
+export * from './bridge.ts';
 export * from './checks.ts';
 export * from './client/cs-client.ts';
 export * from './client/http.ts';
@@ -34,4 +35,3 @@ export * from './schema/service-messages.ts';
 export * from './seal.ts';
 export * from './signing.ts';
 export * from './trust.ts';
-export * from './bridge.ts';
