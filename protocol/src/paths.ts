@@ -25,6 +25,8 @@ export const PATHS = {
     deposits: '/v1/deposits',
     /** Signed AccountRequest → AccountStatement. */
     statement: '/v1/statement',
+    /** Admin: open a server's account (zero balance). */
+    adminAccounts: '/v1/admin/accounts',
     adminAudit: '/v1/admin/audit',
   },
 
