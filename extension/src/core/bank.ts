@@ -1,0 +1,137 @@
+/**
+ * The shopper's bank account (the paper's accounting infrastructure [5], NetCheque style): the
+ * wallet holds the account's Ed25519 key and writes checks with it — to a currency server to buy
+ * coins — and endorses checks a currency server writes back on cash-out. The demo bank opens an
+ * account for a fresh key with a starting balance (`POST /v1/accounts`).
+ */
+import {
+  AccountStatement,
+  BankInfo,
+  type Check,
+  DepositReply,
+  type Endorsement,
+  endorseCheck,
+  endpoint,
+  fromB64u,
+  getJson,
+  NetCashError,
+  OpenAccountReply,
+  PATHS,
+  postJson,
+  randomId,
+  sign,
+  toB64u,
+  unwrap,
+  writeCheck as writeCheckWith,
+} from '@netcash/protocol';
+import { type Core, http } from './context.ts';
+import type { AccountRow } from './db/schema.ts';
+
+/** Checks the wallet writes are valid this long (PROTOCOL.md §10: 30 days). */
+export const CHECK_LIFETIME = 30 * 86_400;
+
+/** Opens a demo account at the bank at `url` for a fresh key, and stores it. */
+export async function connectBank(core: Core, url: string, holder: string): Promise<AccountRow> {
+  const base = url.trim();
+  const info = unwrap(await getJson(endpoint(base, PATHS.bank.info), BankInfo, http(core)));
+  if (!info.demoAccounts) {
+    throw new NetCashError('unsupported-op', `The bank ${info.name} does not open demo accounts.`);
+  }
+  const keys = core.p.ed25519.keygen();
+  const opened = unwrap(
+    await postJson(
+      endpoint(base, PATHS.bank.accounts),
+      { signKey: toB64u(keys.publicKey), holder },
+      OpenAccountReply,
+      http(core),
+    ),
+  );
+  const row: AccountRow = {
+    account: opened.account,
+    bank: opened.bank,
+    url: base,
+    currency: opened.currency,
+    holder,
+    signKey: toB64u(keys.publicKey),
+    signSecret: toB64u(keys.secretKey),
+    opened: core.now(),
+  };
+  await core.db.put('accounts', row);
+  return row;
+}
+
+/** The account used to buy coins (the first connected), or a refusal saying what to do. */
+export async function primaryAccount(core: Core): Promise<AccountRow> {
+  const rows = await core.db.getAll('accounts');
+  const first = rows.sort((a, b) => a.opened - b.opened)[0];
+  if (first === undefined) {
+    throw new NetCashError('wallet-not-ready', 'Connect a bank account first.');
+  }
+  return first;
+}
+
+function secretOf(account: AccountRow): Uint8Array {
+  const secret = fromB64u(account.signSecret);
+  if (secret === null) throw new NetCashError('internal', 'stored account key is damaged');
+  return secret;
+}
+
+/** A check drawn on `account`, signed with its key. */
+export function writeCheck(
+  core: Core,
+  account: AccountRow,
+  to: { payee: string; amount: number; memo: string },
+): Check {
+  const now = core.now();
+  return writeCheckWith(core.p, secretOf(account), {
+    bank: account.bank,
+    drawer: account.account,
+    payee: to.payee,
+    amount: to.amount,
+    currency: account.currency,
+    checkNo: randomId(core.p),
+    issued: now,
+    expires: now + CHECK_LIFETIME,
+    memo: to.memo,
+  });
+}
+
+/** Our endorsement of a check payable to `account`, for deposit into it. */
+export function endorse(core: Core, account: AccountRow, check: Check): Endorsement {
+  return endorseCheck(core.p, secretOf(account), check, account.account, core.now());
+}
+
+/** Deposits an endorsed check (idempotent at the bank for the same check and account). */
+export async function deposit(
+  core: Core,
+  account: AccountRow,
+  check: Check,
+  endorsement: Endorsement,
+  fetchFn = core.fetch,
+) {
+  return postJson(
+    endpoint(account.url, PATHS.bank.deposits),
+    { check, endorsement },
+    DepositReply,
+    http(core, fetchFn),
+  );
+}
+
+/** The account's balance and history, by a signed account-request. */
+export async function statement(core: Core, account: AccountRow): Promise<AccountStatement> {
+  const request = sign(core.p, secretOf(account), {
+    type: 'account-request',
+    bank: account.bank,
+    account: account.account,
+    nonce: randomId(core.p),
+    date: core.now(),
+  });
+  return unwrap(
+    await postJson(
+      endpoint(account.url, PATHS.bank.statement),
+      request,
+      AccountStatement,
+      http(core),
+    ),
+  );
+}

@@ -1,0 +1,118 @@
+/**
+ * Buying coins (SPEC §4 `buy`): a check on the shopper's account, payable to the currency
+ * server's certified account, sealed to the CS with the denominations wanted; the CS deposits the
+ * check and mints. The check and the whole request are journaled before sending, so after a crash
+ * the same request (same id, same check) is sent again and the CS answers with its stored coins —
+ * the check can never buy twice (`check-cleared`) nor be lost.
+ */
+import { callCs, NetCashError, randomId, randomKey } from '@netcash/protocol';
+import { primaryAccount, writeCheck } from './bank.ts';
+import { checkMinted, coinRow } from './coins.ts';
+import type { Core } from './context.ts';
+import { addCoins, addHistory, noteAttempt } from './journal/journal.ts';
+import type { BuyOp } from './journal/types.ts';
+import { isTransient, sendWithFaults } from './net.ts';
+import { DEFAULT_POLICY, spread } from './policy.ts';
+import { currencyServers } from './trust.ts';
+
+/** Journals a buy of `amount` from CS `csName` (or the first one backed by the shopper's bank). */
+export async function startBuy(core: Core, amount: number, csName?: string): Promise<BuyOp> {
+  if (!Number.isSafeInteger(amount) || amount <= 0) {
+    throw new NetCashError('malformed', 'Enter an amount greater than zero.');
+  }
+  const account = await primaryAccount(core);
+  const servers = currencyServers(core).filter(
+    (s) => s.bank === account.bank && s.currency === account.currency,
+  );
+  const server = csName === undefined ? servers[0] : servers.find((s) => s.csName === csName);
+  if (server === undefined) {
+    throw new NetCashError(
+      'unknown-cert',
+      csName === undefined
+        ? `No trusted currency server sells ${account.currency} for your bank.`
+        : `The currency server ${csName} is not trusted or not backed by your bank.`,
+    );
+  }
+  const values = spread(amount, server.denominations, DEFAULT_POLICY.coverUpTo);
+  if (values === null) {
+    throw new NetCashError(
+      'bad-denomination',
+      `${server.csName} cannot make exactly this amount in at most 64 coins; try a smaller one.`,
+    );
+  }
+  const check = writeCheck(core, account, {
+    payee: server.account,
+    amount,
+    memo: `NetCash coins from ${server.csName}`,
+  });
+  const id = randomId(core.p);
+  const now = core.now();
+  const op: BuyOp = {
+    kind: 'buy',
+    id,
+    status: 'pending',
+    created: now,
+    updated: now,
+    attempts: 0,
+    reserved: [],
+    cs: server.csName,
+    currency: server.currency,
+    amount,
+    account: account.account,
+    target: server.target,
+    request: {
+      requestId: id,
+      op: 'buy',
+      instruments: [{ kind: 'check', check }],
+      want: { values },
+      replyKey: randomKey(core.p),
+    },
+  };
+  await core.db.put('ops', op);
+  await core.faults.afterJournal?.({ kind: 'buy', opId: id, step: 'buy' });
+  return op;
+}
+
+/** Sends (or re-sends) a journaled buy and stores its coins. Returns the op as it now stands. */
+export async function driveBuy(core: Core, op: BuyOp): Promise<BuyOp> {
+  const ctx = { kind: 'buy', opId: op.id, step: 'buy' } as const;
+  const reply = await sendWithFaults(core, ctx, (fetchFn) =>
+    callCs(core.p, op.target, op.request, { fetch: fetchFn, timeoutMs: core.timeoutMs }),
+  );
+  if (!reply.ok) {
+    if (isTransient(reply.error)) return (await noteAttempt(core, op, reply.error)) as BuyOp;
+    // A refusal changes nothing at the CS (PROTOCOL.md §4.4): the check was not cashed.
+    const failed: BuyOp = {
+      ...op,
+      status: 'failed',
+      attempts: op.attempts + 1,
+      lastError: reply.error.toBody(),
+      updated: core.now(),
+    };
+    await core.db.put('ops', failed);
+    return failed;
+  }
+  await checkMinted(core, reply.value.coins, op.request.want.values, op.cs, op.currency);
+  await core.faults.afterReply?.(ctx);
+  const done: BuyOp = { ...op, status: 'done', attempts: op.attempts + 1, updated: core.now() };
+  const tx = core.db.transaction(['ops', 'coins', 'history'], 'readwrite');
+  const current = await tx.objectStore('ops').get(op.id);
+  if (current?.status === 'pending') {
+    await addCoins(
+      tx,
+      reply.value.coins.map((c) => coinRow(core, c)),
+    );
+    await tx.objectStore('ops').put(done);
+    await addHistory(tx, {
+      date: core.now(),
+      kind: 'buy',
+      amount: op.amount,
+      currency: op.currency,
+      cs: op.cs,
+      opId: op.id,
+      description: `Coins from ${op.cs}`,
+    });
+  }
+  await tx.done;
+  return done;
+}

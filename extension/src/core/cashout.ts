@@ -1,0 +1,129 @@
+/**
+ * Cash-out (SPEC §4 `cashout`): coins back to the shopper's bank account. Two journaled steps:
+ * the CS consumes the coins and writes a check on its account payable to the shopper; the wallet
+ * endorses it and deposits it at the bank. The check is stored in the journal before deposit, and
+ * the bank's deposit is idempotent for the same check and account, so a crash between the two
+ * re-deposits the same check and loses nothing.
+ */
+import { callCs, NetCashError, randomId, randomKey, totalValue } from '@netcash/protocol';
+import { deposit, endorse, primaryAccount } from './bank.ts';
+import type { Core } from './context.ts';
+import { releaseOrProbe, reserve } from './exchange.ts';
+import { addHistory, deleteCoins, noteAttempt } from './journal/journal.ts';
+import type { CashoutOp } from './journal/types.ts';
+import { isTransient, sendWithFaults } from './net.ts';
+import { MAX_COINS } from './policy.ts';
+import { currencyServer } from './trust.ts';
+
+/** Journals a cash-out of every spendable coin of `cs` (at most 64 per operation). */
+export async function startCashout(core: Core, cs: string): Promise<CashoutOp | null> {
+  const account = await primaryAccount(core);
+  const server = currencyServer(core, cs);
+  if (server.bank !== account.bank) {
+    throw new NetCashError('wrong-payee', `${cs} pays out at another bank than yours.`);
+  }
+  const now = core.now();
+  const id = randomId(core.p);
+  const tx = core.db.transaction(['coins', 'ops'], 'readwrite');
+  const all = await tx.objectStore('coins').index('byCs').getAll(cs);
+  const coins = all.filter((c) => c.state === 'spendable' && c.expires > now).slice(0, MAX_COINS);
+  let op: CashoutOp | null = null;
+  if (coins.length > 0) {
+    op = {
+      kind: 'cashout',
+      id,
+      status: 'pending',
+      phase: 'cashout',
+      created: now,
+      updated: now,
+      attempts: 0,
+      reserved: coins.map((c) => c.id),
+      cs,
+      currency: server.currency,
+      amount: totalValue(coins),
+      account: account.account,
+      target: server.target,
+      request: {
+        requestId: id,
+        op: 'cashout',
+        instruments: coins.map((c) => ({ kind: 'coin' as const, coin: c.coin })),
+        want: { bank: account.bank, payee: account.account, memo: 'NetCash cash-out' },
+        replyKey: randomKey(core.p),
+      },
+    };
+    await reserve(tx, coins, id);
+    await tx.objectStore('ops').put(op);
+  }
+  await tx.done;
+  if (op !== null) await core.faults.afterJournal?.({ kind: 'cashout', opId: id, step: 'cashout' });
+  return op;
+}
+
+export async function driveCashout(core: Core, start: CashoutOp): Promise<CashoutOp> {
+  let op = start;
+  const account = await primaryAccount(core);
+  if (op.phase === 'cashout') {
+    const ctx = { kind: 'cashout', opId: op.id, step: 'cashout' } as const;
+    const reply = await sendWithFaults(core, ctx, (fetchFn) =>
+      callCs(core.p, op.target, op.request, { fetch: fetchFn, timeoutMs: core.timeoutMs }),
+    );
+    if (!reply.ok) {
+      if (isTransient(reply.error)) return (await noteAttempt(core, op, reply.error)) as CashoutOp;
+      const tx = core.db.transaction(['ops', 'coins', 'history'], 'readwrite');
+      const released = await releaseOrProbe(core, tx, op, reply.error);
+      const next: CashoutOp = {
+        ...op,
+        status: released ? 'rolled-back' : 'failed',
+        lastError: reply.error.toBody(),
+        updated: core.now(),
+      };
+      await tx.objectStore('ops').put(next);
+      await tx.done;
+      return next;
+    }
+    const check = reply.value.check;
+    const b = check.body;
+    if (b.payee !== account.account || b.amount !== op.amount || b.currency !== op.currency) {
+      throw new NetCashError('wrong-payee', `${op.cs} wrote a check that is not what was asked.`);
+    }
+    await core.faults.afterReply?.(ctx);
+    op = {
+      ...op,
+      phase: 'deposit',
+      check,
+      endorsement: endorse(core, account, check),
+      updated: core.now(),
+    };
+    const tx = core.db.transaction(['ops', 'coins'], 'readwrite');
+    await deleteCoins(tx, op.reserved);
+    await tx.objectStore('ops').put(op);
+    await tx.done;
+  }
+  const ctx = { kind: 'cashout', opId: op.id, step: 'deposit' } as const;
+  const check = op.check!;
+  const endorsement = op.endorsement!;
+  const deposited = await sendWithFaults(core, ctx, (fetchFn) =>
+    deposit(core, account, check, endorsement, fetchFn),
+  );
+  if (!deposited.ok && isTransient(deposited.error)) {
+    return (await noteAttempt(core, op, deposited.error)) as CashoutOp;
+  }
+  const next: CashoutOp = deposited.ok
+    ? { ...op, status: 'done', updated: core.now() }
+    : { ...op, status: 'failed', lastError: deposited.error.toBody(), updated: core.now() };
+  const tx = core.db.transaction(['ops', 'history'], 'readwrite');
+  await tx.objectStore('ops').put(next);
+  if (deposited.ok) {
+    await addHistory(tx, {
+      date: core.now(),
+      kind: 'cashout',
+      amount: -op.amount,
+      currency: op.currency,
+      cs: op.cs,
+      opId: op.id,
+      description: `Cashed out to account ${account.account}`,
+    });
+  }
+  await tx.done;
+  return next;
+}

@@ -1,0 +1,142 @@
+/**
+ * Coins the wallet holds: rows, checks on coins fresh from a currency server, balances.
+ *
+ * A coin is stored only after it verifies offline (SPEC §3: signature under its certificate,
+ * certificate from a trusted insurer, not revoked or expired) and the values are the ones asked
+ * for. A coin is `spendable` or `reserved` by exactly one journal operation.
+ */
+import {
+  type Coin,
+  type CoinBody,
+  fail,
+  NetCashError,
+  ok,
+  type Result,
+  verifyCoins,
+} from '@netcash/protocol';
+import type { Core } from './context.ts';
+import type { CoinRow } from './db/schema.ts';
+import { refreshTrust } from './trust.ts';
+
+export function coinId(body: { cs: string; serial: string }): string {
+  return `${body.cs}/${body.serial}`;
+}
+
+export function coinRow(core: Core, coin: Coin, opId?: string): CoinRow {
+  const { body } = coin;
+  const base = {
+    id: coinId(body),
+    cs: body.cs,
+    currency: body.currency,
+    value: body.value,
+    expires: body.expires,
+    certId: body.certId,
+    coin,
+    added: core.now(),
+  };
+  return opId === undefined
+    ? { ...base, state: 'spendable' }
+    : { ...base, state: 'reserved', opId };
+}
+
+function sameValues(a: readonly number[], b: readonly number[]): boolean {
+  const x = [...a].sort((m, n) => m - n);
+  const y = [...b].sort((m, n) => m - n);
+  return x.length === y.length && x.every((v, i) => v === y[i]);
+}
+
+function checkMintedSync(
+  core: Core,
+  coins: readonly Coin[],
+  want: readonly number[],
+  cs: string,
+  currency: string,
+): Result<CoinBody[]> {
+  const verified = verifyCoins(core.p, core.trust, coins, { now: core.now(), cs, currency });
+  if (!verified.ok) return verified;
+  if (verified.value.some((c) => c.lock !== undefined)) return fail('locked', 'a locked coin');
+  if (
+    !sameValues(
+      verified.value.map((c) => c.value),
+      want,
+    )
+  ) {
+    return fail('wrong-amount', 'the coins are not the values asked for');
+  }
+  return ok(verified.value);
+}
+
+/**
+ * Verifies coins a CS minted for us. An unknown certificate (the CS rotated its key) triggers
+ * one refresh of the trusted lists before giving up.
+ */
+export async function checkMinted(
+  core: Core,
+  coins: readonly Coin[],
+  want: readonly number[],
+  cs: string,
+  currency: string,
+): Promise<CoinBody[]> {
+  let checked = checkMintedSync(core, coins, want, cs, currency);
+  if (!checked.ok && checked.error.code === 'unknown-cert') {
+    await refreshTrust(core).catch(() => undefined);
+    checked = checkMintedSync(core, coins, want, cs, currency);
+  }
+  if (!checked.ok) {
+    throw new NetCashError(
+      checked.error.code,
+      `The currency server ${cs} sent coins that do not check out: ${checked.error.message}`,
+    );
+  }
+  return checked.value;
+}
+
+export interface Balance {
+  readonly currency: string;
+  /** Spendable value. */
+  readonly spendable: number;
+  /** Value held by operations in progress. */
+  readonly reserved: number;
+  readonly coins: number;
+  readonly byCs: Readonly<Record<string, { spendable: number; reserved: number; coins: number }>>;
+}
+
+/** Balances per currency and per currency server (expired coins don't count). */
+export async function balances(core: Core): Promise<Balance[]> {
+  const now = core.now();
+  const rows = await core.db.getAll('coins');
+  const out = new Map<
+    string,
+    {
+      spendable: number;
+      reserved: number;
+      coins: number;
+      byCs: Record<string, { spendable: number; reserved: number; coins: number }>;
+    }
+  >();
+  for (const row of rows) {
+    if (row.expires <= now) continue;
+    let b = out.get(row.currency);
+    if (b === undefined) {
+      b = { spendable: 0, reserved: 0, coins: 0, byCs: {} };
+      out.set(row.currency, b);
+    }
+    const cs = b.byCs[row.cs] ?? { spendable: 0, reserved: 0, coins: 0 };
+    b.byCs[row.cs] = cs;
+    const key = row.state === 'spendable' ? 'spendable' : 'reserved';
+    b[key] += row.value;
+    cs[key] += row.value;
+    b.coins += 1;
+    cs.coins += 1;
+  }
+  return [...out.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([currency, b]) => ({ currency, ...b }));
+}
+
+/** Spendable, unexpired coins of one CS. */
+export async function spendableOf(core: Core, cs: string): Promise<CoinRow[]> {
+  const now = core.now();
+  const rows = await core.db.getAllFromIndex('coins', 'byCs', cs);
+  return rows.filter((r) => r.state === 'spendable' && r.expires > now);
+}

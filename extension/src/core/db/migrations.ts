@@ -1,0 +1,64 @@
+/**
+ * Schema migrations, one step per version (the Web Monetization extension's migration table,
+ * GNU Taler's versioned stores). `upgrade` runs every step above the stored version inside the
+ * single `versionchange` transaction IndexedDB gives us, so an upgrade is all or nothing.
+ *
+ * Never edit a released step: add a new one and bump DB_VERSION.
+ */
+import type { IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
+import type { WalletSchema } from './schema.ts';
+
+type UpgradeTx = IDBPTransaction<WalletSchema, StoreNames<WalletSchema>[], 'versionchange'>;
+
+export interface Migration {
+  /** The version this step produces. */
+  readonly version: number;
+  readonly what: string;
+  readonly run: (db: IDBPDatabase<WalletSchema>, tx: UpgradeTx) => void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    what: 'coins, journal, accounts, trust, receipts, allowances, settings, history',
+    run(db) {
+      const coins = db.createObjectStore('coins', { keyPath: 'id' });
+      coins.createIndex('byCs', 'cs');
+      coins.createIndex('byState', 'state');
+      coins.createIndex('byOp', 'opId');
+      const ops = db.createObjectStore('ops', { keyPath: 'id' });
+      ops.createIndex('byStatus', 'status');
+      db.createObjectStore('accounts', { keyPath: 'account' });
+      db.createObjectStore('insurers', { keyPath: 'key' });
+      db.createObjectStore('certificates', { keyPath: 'certId' }).createIndex('byCs', 'csName');
+      db.createObjectStore('revocations', { keyPath: 'insurer' });
+      db.createObjectStore('receipts', { keyPath: 'tid' }).createIndex('bySid', [
+        'offerKey',
+        'sid',
+      ]);
+      db.createObjectStore('allowances', { keyPath: ['origin', 'currency'] });
+      db.createObjectStore('settings', { keyPath: 'name' });
+      db.createObjectStore('history', { keyPath: 'seq', autoIncrement: true });
+    },
+  },
+  {
+    version: 2,
+    what: 'purchases per site (popup) and history per operation (recovery notes)',
+    run(_db, tx) {
+      tx.objectStore('receipts').createIndex('byOrigin', 'origin');
+      tx.objectStore('history').createIndex('byOp', 'opId');
+    },
+  },
+];
+
+/** Runs the steps after `oldVersion` up to `newVersion`, in order. */
+export function upgrade(
+  db: IDBPDatabase<WalletSchema>,
+  oldVersion: number,
+  newVersion: number,
+  tx: UpgradeTx,
+): void {
+  for (const step of MIGRATIONS) {
+    if (step.version > oldVersion && step.version <= newVersion) step.run(db, tx);
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * The wallet's IndexedDB schema (SPEC §8: coins, receipts, keys and pending operations live in
+ * extension-origin IndexedDB, never in `chrome.storage`, never only in memory).
+ *
+ * One database per wallet. Every row type is declared here; `migrations.ts` builds the stores
+ * version by version, so a wallet installed at any earlier version upgrades in place.
+ *
+ *   coins         one row per coin we hold, `spendable` or `reserved` by a journal operation
+ *   ops           the operations journal (journal.ts): intent + full request plaintext
+ *   accounts      bank accounts (NetCheque-style) with their signing keys
+ *   insurers      trusted insurer keys (trust anchors) and where to fetch their lists
+ *   certificates  certificates of insurance (paper figure 1) from trusted insurers
+ *   revocations   the newest revocation list per insurer
+ *   receipts      payment receipts (figure 4, message 2) with K_ses, for the access proof
+ *   allowances    per-site spending the shopper allowed without a prompt
+ *   settings      small named values
+ *   history       what the shopper sees: buys, payments, refunds, losses
+ */
+import type {
+  Certificate,
+  Coin,
+  ErrorBody,
+  Offer,
+  PaymentReceipt,
+  RevocationList,
+} from '@netcash/protocol';
+import type { DBSchema } from 'idb';
+import type { Op } from '../journal/types.ts';
+
+export const DB_NAME = 'netcash-wallet';
+/** The newest schema version; migrations.ts has one step per version. */
+export const DB_VERSION = 2;
+
+export type CoinState = 'spendable' | 'reserved';
+
+export interface CoinRow {
+  /** `cs/serial`: serials are unique per CS only. */
+  readonly id: string;
+  readonly cs: string;
+  readonly currency: string;
+  readonly value: number;
+  readonly expires: number;
+  readonly certId: string;
+  readonly coin: Coin;
+  readonly state: CoinState;
+  /** The journal operation holding a reserved coin; absent when spendable. */
+  readonly opId?: string;
+  readonly added: number;
+}
+
+export interface AccountRow {
+  readonly account: string;
+  readonly bank: string;
+  /** Base URL of the bank. */
+  readonly url: string;
+  readonly currency: string;
+  readonly holder: string;
+  /** Ed25519 public key the bank knows this account by (b64u). */
+  readonly signKey: string;
+  /** Its 32-byte secret seed (b64u). Extension-origin storage only. */
+  readonly signSecret: string;
+  readonly opened: number;
+}
+
+export interface InsurerRow {
+  /** The insurer's Ed25519 key: the trust anchor (b64u). */
+  readonly key: string;
+  readonly name: string;
+  /** Base URL of the insurer (certificates, revocations, directory). */
+  readonly url: string;
+  readonly added: number;
+  readonly fetched: number;
+}
+
+export interface CertificateRow {
+  readonly certId: string;
+  readonly insurer: string;
+  readonly csName: string;
+  readonly cert: Certificate;
+}
+
+export interface RevocationRow {
+  readonly insurer: string;
+  readonly list: RevocationList;
+}
+
+export interface ReceiptRow {
+  readonly tid: string;
+  /** The payee key that signed the receipt (the offer's, or 1b's session key). */
+  readonly payeeKey: string;
+  /** The offer's long-term payee key: with `sid` it identifies what was bought. */
+  readonly offerKey: string;
+  readonly sid: string;
+  readonly resource: string;
+  /** The top-frame origin of the page that paid (from the browser, never the page). */
+  readonly origin: string;
+  readonly description: string;
+  readonly amount: number;
+  readonly currency: string;
+  readonly date: number;
+  readonly receipt: PaymentReceipt;
+  readonly offer: Offer;
+  /** K_ses (b64u): never leaves the wallet; only access proofs derived from it do. */
+  readonly sessionKey: string;
+  readonly opId: string;
+}
+
+export interface AllowanceRow {
+  readonly origin: string;
+  readonly currency: string;
+  /** Most the site may take without a prompt, in minor units. */
+  readonly limit: number;
+  /** Taken so far under this allowance. */
+  readonly spent: number;
+  readonly updated: number;
+}
+
+export interface SettingRow {
+  readonly name: string;
+  readonly value: unknown;
+}
+
+export type HistoryKind = 'buy' | 'pay' | 'refund' | 'exchange' | 'cashout' | 'lost';
+
+export interface HistoryRow {
+  /** Auto-incremented. */
+  readonly seq?: number;
+  readonly date: number;
+  readonly kind: HistoryKind;
+  /** Positive: value came in; negative: value went out. */
+  readonly amount: number;
+  readonly currency: string;
+  readonly cs?: string;
+  readonly origin?: string;
+  readonly description?: string;
+  readonly tid?: string;
+  readonly opId: string;
+  readonly error?: ErrorBody;
+}
+
+export interface WalletSchema extends DBSchema {
+  coins: {
+    key: string;
+    value: CoinRow;
+    indexes: { byCs: string; byState: string; byOp: string };
+  };
+  ops: { key: string; value: Op; indexes: { byStatus: string } };
+  accounts: { key: string; value: AccountRow };
+  insurers: { key: string; value: InsurerRow };
+  certificates: { key: string; value: CertificateRow; indexes: { byCs: string } };
+  revocations: { key: string; value: RevocationRow };
+  receipts: {
+    key: string;
+    value: ReceiptRow;
+    indexes: { bySid: [string, string]; byOrigin: string };
+  };
+  allowances: { key: [string, string]; value: AllowanceRow };
+  settings: { key: string; value: SettingRow };
+  history: { key: number; value: HistoryRow; indexes: { byOp: string } };
+}

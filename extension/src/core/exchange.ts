@@ -1,0 +1,211 @@
+/**
+ * Exchanging coins at their currency server (SPEC §4 `exchange`): own coins in, fresh coins of
+ * the values asked for out, same total. The wallet uses it to make change before a payment, to
+ * keep a spread of denominations (policy.ts), to replace coins near expiry, and to *probe*:
+ * an exchange that succeeds is the CS's proof that the coins were not spent.
+ *
+ * Outcomes: fresh coins → the old ones are deleted and the new stored in one transaction.
+ * `double-spent`/`expired` on several coins → each coin is probed alone (one journaled exchange
+ * each), so only the coins really gone are written off. Any other refusal changed nothing at the
+ * CS (PROTOCOL.md §4.4), so the coins are spendable again.
+ */
+
+import type { CsResultOf } from '@netcash/protocol';
+import { callCs, type NetCashError, type Result, randomId, randomKey } from '@netcash/protocol';
+import { checkMinted, coinRow } from './coins.ts';
+import type { Core } from './context.ts';
+import type { CoinRow } from './db/schema.ts';
+import {
+  addCoins,
+  addHistory,
+  deleteCoins,
+  noteAttempt,
+  releaseCoins,
+  type Tx,
+} from './journal/journal.ts';
+import type { CsTargetRow, ExchangeOp, ExchangePurpose } from './journal/types.ts';
+import { isTransient, sendWithFaults } from './net.ts';
+import { currencyServer } from './trust.ts';
+
+export interface ExchangeChoice {
+  readonly coins: readonly CoinRow[];
+  readonly values: readonly number[];
+}
+
+function exchangeOp(
+  core: Core,
+  purpose: ExchangePurpose,
+  cs: string,
+  currency: string,
+  target: CsTargetRow,
+  choice: ExchangeChoice,
+): ExchangeOp {
+  const id = randomId(core.p);
+  const now = core.now();
+  return {
+    kind: 'exchange',
+    id,
+    status: 'pending',
+    created: now,
+    updated: now,
+    attempts: 0,
+    reserved: choice.coins.map((c) => c.id),
+    cs,
+    currency,
+    purpose,
+    target,
+    request: {
+      requestId: id,
+      op: 'exchange',
+      instruments: choice.coins.map((c) => ({ kind: 'coin' as const, coin: c.coin })),
+      want: { values: [...choice.values] },
+      replyKey: randomKey(core.p),
+    },
+  };
+}
+
+/** Marks `coins` reserved by `opId` inside `tx`. */
+export async function reserve(tx: Tx, coins: readonly CoinRow[], opId: string): Promise<void> {
+  const store = tx.objectStore('coins');
+  for (const c of coins) await store.put({ ...c, state: 'reserved', opId });
+}
+
+/**
+ * Journals an exchange at CS `cs`: in ONE transaction, reads the spendable coins, lets `choose`
+ * pick coins and values, reserves them and writes the op. Null when `choose` finds nothing to do.
+ */
+export async function startExchange(
+  core: Core,
+  cs: string,
+  purpose: ExchangePurpose,
+  choose: (spendable: CoinRow[]) => ExchangeChoice | null,
+): Promise<ExchangeOp | null> {
+  const server = currencyServer(core, cs);
+  const now = core.now();
+  const tx = core.db.transaction(['coins', 'ops'], 'readwrite');
+  const all = await tx.objectStore('coins').index('byCs').getAll(cs);
+  const choice = choose(all.filter((c) => c.state === 'spendable' && c.expires > now));
+  let op: ExchangeOp | null = null;
+  if (choice !== null && choice.coins.length > 0) {
+    op = exchangeOp(core, purpose, cs, server.currency, server.target, choice);
+    await reserve(tx, choice.coins, op.id);
+    await tx.objectStore('ops').put(op);
+  }
+  await tx.done;
+  if (op !== null)
+    await core.faults.afterJournal?.({ kind: 'exchange', opId: op.id, step: purpose });
+  return op;
+}
+
+/** Sends an exchange request through the fault points. */
+export function sendExchange(
+  core: Core,
+  target: CsTargetRow,
+  request: ExchangeOp['request'],
+  ctx: { kind: 'exchange' | 'pay'; opId: string; step: string },
+): Promise<Result<CsResultOf<'exchange'>>> {
+  return sendWithFaults(core, ctx, (fetchFn) =>
+    callCs(core.p, target, request, { fetch: fetchFn, timeoutMs: core.timeoutMs }),
+  );
+}
+
+/** Sends (or re-sends) a journaled exchange and settles it. */
+export async function driveExchange(core: Core, op: ExchangeOp): Promise<ExchangeOp> {
+  const ctx = { kind: 'exchange', opId: op.id, step: op.purpose } as const;
+  const reply = await sendExchange(core, op.target, op.request, ctx);
+  if (!reply.ok && isTransient(reply.error)) {
+    return (await noteAttempt(core, op, reply.error)) as ExchangeOp;
+  }
+  let fresh: CoinRow[] = [];
+  if (reply.ok) {
+    await checkMinted(core, reply.value.coins, op.request.want.values, op.cs, op.currency);
+    await core.faults.afterReply?.(ctx);
+    fresh = reply.value.coins.map((c) => coinRow(core, c));
+  }
+  const tx = core.db.transaction(['ops', 'coins', 'history'], 'readwrite');
+  const current = await tx.objectStore('ops').get(op.id);
+  let next: ExchangeOp = op;
+  if (current?.status === 'pending') {
+    if (reply.ok) {
+      await deleteCoins(tx, op.reserved);
+      await addCoins(tx, fresh);
+      next = { ...op, status: 'done', attempts: op.attempts + 1, updated: core.now() };
+    } else {
+      next = await settleRefusal(core, tx, op, reply.error);
+    }
+    await tx.objectStore('ops').put(next);
+  }
+  await tx.done;
+  return next;
+}
+
+/** Inside `tx`: what a definitive refusal of an exchange means for its coins. */
+async function settleRefusal(
+  core: Core,
+  tx: Tx,
+  op: ExchangeOp,
+  error: NetCashError,
+): Promise<ExchangeOp> {
+  const failed: ExchangeOp = {
+    ...op,
+    status: 'failed',
+    attempts: op.attempts + 1,
+    lastError: error.toBody(),
+    updated: core.now(),
+  };
+  const released = await releaseOrProbe(core, tx, op, error);
+  return released ? { ...failed, status: 'rolled-back' } : failed;
+}
+
+/**
+ * Inside `tx`, after a CS refused a request spending `op`'s reserved coins: `double-spent` or
+ * `expired` on one coin writes it off; on several coins, each is probed alone (a journaled
+ * single-coin exchange, the coin moving to the probe still reserved). Any other refusal changed
+ * nothing at the CS, so the coins are spendable again (returns true).
+ */
+export async function releaseOrProbe(
+  core: Core,
+  tx: Tx,
+  op: {
+    id: string;
+    reserved: readonly string[];
+    cs: string;
+    currency: string;
+    target: CsTargetRow;
+  },
+  error: NetCashError,
+): Promise<boolean> {
+  const gone = error.code === 'double-spent' || error.code === 'expired';
+  if (!gone) {
+    await releaseCoins(tx, op.reserved);
+    return true;
+  }
+  const rows = (await Promise.all(op.reserved.map((id) => tx.objectStore('coins').get(id)))).filter(
+    (r): r is CoinRow => r !== undefined,
+  );
+  if (rows.length === 1) {
+    // One coin alone: the CS says it is spent or expired. It is worth nothing to us any more.
+    const coin = rows[0]!;
+    await deleteCoins(tx, [coin.id]);
+    await addHistory(tx, {
+      date: core.now(),
+      kind: 'lost',
+      amount: -coin.value,
+      currency: coin.currency,
+      cs: coin.cs,
+      opId: op.id,
+      description: error.code === 'expired' ? 'A coin expired' : 'A coin was already spent',
+      error: error.toBody(),
+    });
+    return false;
+  }
+  for (const row of rows) {
+    const probe = exchangeOp(core, 'probe', op.cs, op.currency, op.target, {
+      coins: [row],
+      values: [row.value],
+    });
+    await reserve(tx, [row], probe.id);
+    await tx.objectStore('ops').put(probe);
+  }
+  return false;
+}

@@ -1,0 +1,16 @@
+/**
+ * @netcash/extension/core — the wallet core: coins, journal, the payor side of every NetCash
+ * protocol. Platform-free (idb + injected fetch + a crypto provider): the service worker, Node
+ * tests (fake-indexeddb) and benchmarks all use this.
+ */
+export type { Balance } from './coins.ts';
+export { openWalletDb, type WalletDb } from './db/open.ts';
+export type * from './db/schema.ts';
+export { DB_NAME, DB_VERSION } from './db/schema.ts';
+export { crashOnce, type FaultContext, type Faults, SimulatedCrash } from './faults.ts';
+export type * from './journal/types.ts';
+export type { Quote } from './pay.ts';
+export { coverage, DEFAULT_POLICY, refreshPlan, type SpreadPolicy, spread } from './policy.ts';
+export type { RecoverReport } from './recover.ts';
+export type { CurrencyServer } from './trust.ts';
+export { type PayOptions, Wallet, type WalletOptions, type WalletSettings } from './wallet.ts';

@@ -1,0 +1,251 @@
+/**
+ * Sending a journaled payment and settling it, phase by phase (journal/types.ts `PayPhase`):
+ *
+ *   pay      send 1c (the journaled plaintext, sealed afresh) → message 2 with a receipt signed
+ *            by the payee key, for this sid and amount → coins deleted, receipt and K_ses stored.
+ *            A refusal, a bad receipt, or silence that outlasts our patience → reclaim.
+ *   reclaim  exchange the coins at their CS (journaled request). Success is the CS's proof they
+ *            were not spent: we hold the fresh coins, the payment is rolled back. `double-spent`
+ *            means the payee has them → confirm.
+ *   confirm  ask the payee again with the same 1c: it is idempotent by request id and answers
+ *            with its stored receipt. After CONFIRM_TRIES refusals the op fails as disputed
+ *            (kept in the journal and history with the request id, for the shopper to show).
+ *
+ * Coins are released only in `reclaim` success; deleted only on a receipt or a dispute.
+ */
+import {
+  Message2,
+  NetCashError,
+  openPaymentResult,
+  type PaymentReceipt,
+  postJson,
+  randomId,
+  randomKey,
+  sealPayment,
+  verify,
+} from '@netcash/protocol';
+import { checkMinted, coinRow } from './coins.ts';
+import type { Core } from './context.ts';
+import type { CoinRow } from './db/schema.ts';
+import { sendExchange } from './exchange.ts';
+import { addCoins, addHistory, deleteCoins, noteAttempt, type Tx } from './journal/journal.ts';
+import type { PayOp } from './journal/types.ts';
+import { isTransient, sendWithFaults } from './net.ts';
+
+/** Times the payee is asked again for a receipt once the CS says it has the coins. */
+export const CONFIRM_TRIES = 3;
+
+/** Sends 1c and checks message 2; a NetCashError on any refusal or bad receipt. */
+async function sendPayment(
+  core: Core,
+  op: PayOp,
+  step: 'pay' | 'confirm',
+): Promise<PaymentReceipt> {
+  const ctx = { kind: 'pay', opId: op.id, step } as const;
+  const message = sealPayment(core.p, op.to, op.payment);
+  const reply = await sendWithFaults(core, ctx, (fetchFn) =>
+    postJson(op.offer.body.payUrl, message, Message2, {
+      fetch: fetchFn,
+      timeoutMs: core.timeoutMs,
+    }),
+  );
+  if (!reply.ok) throw reply.error;
+  const opened = openPaymentResult(core.p, op.payment.replyKey, op.payment.requestId, reply.value);
+  if (!opened.ok) throw opened.error;
+  const receipt = opened.value.receipt;
+  const { body } = receipt;
+  const offer = op.offer.body;
+  if (body.payeeKey !== op.receiptKey || !verify(core.p, op.receiptKey, receipt)) {
+    throw new NetCashError('bad-signature', 'The receipt is not signed by the seller.');
+  }
+  if (body.sid !== offer.sid || body.amount !== offer.amount || body.currency !== offer.currency) {
+    throw new NetCashError('wrong-amount', 'The receipt is not for what was paid.');
+  }
+  await core.faults.afterReply?.(ctx);
+  return receipt;
+}
+
+async function finishPaid(core: Core, op: PayOp, receipt: PaymentReceipt): Promise<PayOp> {
+  const done: PayOp = { ...op, status: 'done', attempts: op.attempts + 1, updated: core.now() };
+  const tx = core.db.transaction(['ops', 'coins', 'receipts', 'history'], 'readwrite');
+  const current = await tx.objectStore('ops').get(op.id);
+  if (current?.status === 'pending') {
+    const offer = op.offer.body;
+    await deleteCoins(tx, op.reserved);
+    await tx.objectStore('receipts').put({
+      tid: receipt.body.tid,
+      payeeKey: receipt.body.payeeKey,
+      offerKey: offer.payeeSignKey,
+      sid: offer.sid,
+      resource: offer.resource,
+      origin: op.origin,
+      description: offer.description,
+      amount: offer.amount,
+      currency: offer.currency,
+      date: receipt.body.date,
+      receipt,
+      offer: op.offer,
+      sessionKey: op.payment.sessionKey,
+      opId: op.id,
+    });
+    await tx.objectStore('ops').put(done);
+    await addHistory(tx, {
+      date: core.now(),
+      kind: 'pay',
+      amount: -offer.amount,
+      currency: offer.currency,
+      cs: op.cs,
+      origin: op.origin,
+      description: offer.description,
+      tid: receipt.body.tid,
+      opId: op.id,
+    });
+  }
+  await tx.done;
+  return done;
+}
+
+/** Moves the op to `reclaim`, journaling the exchange request before it is sent. */
+export async function toReclaim(core: Core, op: PayOp, why: NetCashError): Promise<PayOp> {
+  const requestId = randomId(core.p);
+  const next: PayOp = {
+    ...op,
+    phase: 'reclaim',
+    lastError: why.toBody(),
+    updated: core.now(),
+    reclaim: {
+      requestId,
+      op: 'exchange',
+      instruments: op.payment.coins.map((coin) => ({ kind: 'coin' as const, coin })),
+      want: { values: op.payment.coins.map((c) => c.body.value) },
+      replyKey: randomKey(core.p),
+    },
+  };
+  await core.db.put('ops', next);
+  return next;
+}
+
+async function refundAllowance(tx: Tx, op: PayOp, now: number): Promise<void> {
+  if (!op.allowance) return;
+  const store = tx.objectStore('allowances');
+  const row = await store.get([op.origin, op.currency]);
+  if (row !== undefined) {
+    await store.put({ ...row, spent: Math.max(0, row.spent - op.amount), updated: now });
+  }
+}
+
+/** Settles a reclaim: fresh coins (rolled back), or the coins are gone (confirm / failed). */
+async function settleReclaim(
+  core: Core,
+  op: PayOp,
+  outcome: { fresh: CoinRow[] } | { gone: NetCashError },
+): Promise<PayOp> {
+  const now = core.now();
+  let next: PayOp;
+  const tx = core.db.transaction(['ops', 'coins', 'allowances', 'history'], 'readwrite');
+  const current = await tx.objectStore('ops').get(op.id);
+  if ('fresh' in outcome) {
+    next = { ...op, status: 'rolled-back', updated: now };
+  } else if (outcome.gone.code === 'double-spent') {
+    next = { ...op, phase: 'confirm', lastError: outcome.gone.toBody(), updated: now };
+  } else {
+    next = { ...op, status: 'failed', lastError: outcome.gone.toBody(), updated: now };
+  }
+  if (current?.status === 'pending') {
+    if ('fresh' in outcome) {
+      await deleteCoins(tx, op.reserved);
+      await addCoins(tx, outcome.fresh);
+      await refundAllowance(tx, op, now);
+    } else if (next.status === 'failed') {
+      await deleteCoins(tx, op.reserved);
+      await addHistory(tx, {
+        date: now,
+        kind: 'lost',
+        amount: -op.amount,
+        currency: op.currency,
+        cs: op.cs,
+        origin: op.origin,
+        description: 'Coins expired during a payment that did not complete',
+        opId: op.id,
+        error: outcome.gone.toBody(),
+      });
+    }
+    await tx.objectStore('ops').put(next);
+  }
+  await tx.done;
+  return next;
+}
+
+async function failDisputed(core: Core, op: PayOp, why: NetCashError): Promise<PayOp> {
+  const now = core.now();
+  const failed: PayOp = { ...op, status: 'failed', lastError: why.toBody(), updated: now };
+  const tx = core.db.transaction(['ops', 'coins', 'history'], 'readwrite');
+  const current = await tx.objectStore('ops').get(op.id);
+  if (current?.status === 'pending') {
+    await deleteCoins(tx, op.reserved);
+    await addHistory(tx, {
+      date: now,
+      kind: 'lost',
+      amount: -op.amount,
+      currency: op.currency,
+      cs: op.cs,
+      origin: op.origin,
+      description: `The seller took the coins but sent no receipt (payment ${op.id})`,
+      opId: op.id,
+      error: why.toBody(),
+    });
+    await tx.objectStore('ops').put(failed);
+  }
+  await tx.done;
+  return failed;
+}
+
+function asError(thrown: unknown): NetCashError {
+  if (thrown instanceof NetCashError) return thrown;
+  throw thrown; // crashes and bugs propagate
+}
+
+/**
+ * Drives a pay op until it is settled or needs waiting. `patient`: in the `pay` phase, leave the
+ * op pending on a transient failure (someone will retry); otherwise reclaim at once.
+ */
+export async function drivePay(core: Core, start: PayOp, patient: boolean): Promise<PayOp> {
+  let op = start;
+  for (let step = 0; step < 8 && op.status === 'pending'; step++) {
+    if (op.phase === 'pay' || op.phase === 'confirm') {
+      let receipt: PaymentReceipt;
+      try {
+        receipt = await sendPayment(core, op, op.phase);
+      } catch (thrown) {
+        const error = asError(thrown);
+        if (op.phase === 'pay') {
+          if (isTransient(error) && patient) return (await noteAttempt(core, op, error)) as PayOp;
+          op = await toReclaim(core, { ...op, attempts: op.attempts + 1 }, error);
+          continue;
+        }
+        const tries = op.confirmations + 1;
+        if (tries >= CONFIRM_TRIES && !isTransient(error)) return failDisputed(core, op, error);
+        op = { ...op, confirmations: isTransient(error) ? op.confirmations : tries };
+        return (await noteAttempt(core, op, error)) as PayOp;
+      }
+      return finishPaid(core, op, receipt);
+    }
+    // reclaim
+    const request = op.reclaim!;
+    const ctx = { kind: 'pay', opId: op.id, step: 'reclaim' } as const;
+    const reply = await sendExchange(core, op.target, request, ctx);
+    if (reply.ok) {
+      await checkMinted(core, reply.value.coins, request.want.values, op.cs, op.currency);
+      await core.faults.afterReply?.(ctx);
+      return settleReclaim(core, op, { fresh: reply.value.coins.map((c) => coinRow(core, c)) });
+    }
+    const error = reply.error;
+    if (error.code === 'double-spent' || error.code === 'expired') {
+      op = await settleReclaim(core, op, { gone: error });
+      continue;
+    }
+    // Transient or a refusal that changed nothing: the coins may still reach the payee. Wait.
+    return (await noteAttempt(core, op, error)) as PayOp;
+  }
+  return op;
+}

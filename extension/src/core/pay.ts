@@ -1,0 +1,208 @@
+/**
+ * Paying a merchant, the payor's side of paper figure 4 (SPEC §5):
+ *
+ *   1a/1b (optional)  fresh anonymous K_AN → the payee's keys sealed to it, signed by the offer key
+ *   1c                {requestId, sid, coins, certificates, SK_AN1, K_ses} sealed to the payee
+ *   2                 the receipt signed by the payee, sealed with SK_AN1
+ *
+ * This file chooses the coins and journals the payment; pay-drive.ts sends it and settles it.
+ * The wallet pays exact amounts: `planPayment` on one currency server's coins; when no exact
+ * subset exists, one `exchange` makes change first (SPEC §5). Coins come from one CS per payment
+ * so that a reclaim is a single exchange.
+ */
+import {
+  Message1b,
+  NetCashError,
+  type Offer,
+  openPayeeKeys,
+  type PaymentPlan,
+  planPayment,
+  postJson,
+  randomId,
+  randomKey,
+  selectExact,
+  toB64u,
+  verify,
+} from '@netcash/protocol';
+import { balances, spendableOf } from './coins.ts';
+import { type Core, http } from './context.ts';
+import type { CoinRow } from './db/schema.ts';
+import { reserve } from './exchange.ts';
+import type { PayOp } from './journal/types.ts';
+import { checkOffer } from './offer.ts';
+import { type CurrencyServer, currencyServers } from './trust.ts';
+
+/** What the approval window shows, and whether the site's allowance covers it. */
+export interface Quote {
+  readonly origin: string;
+  readonly description: string;
+  readonly resource: string;
+  readonly amount: number;
+  readonly currency: string;
+  /** Spendable now, and after this payment. */
+  readonly balance: number;
+  readonly balanceAfter: number;
+  /** Other origins involved (payUrl, resource): shown, and never paid under an allowance. */
+  readonly foreignOrigins: readonly string[];
+  /** What the site may still take without a prompt. */
+  readonly allowanceLeft: number;
+  readonly withinAllowance: boolean;
+}
+
+/** Currency servers whose coins this offer accepts, in the offer's currency. */
+export function acceptedServers(core: Core, offer: Offer): CurrencyServer[] {
+  const { accepts, currency } = offer.body;
+  return currencyServers(core).filter(
+    (s) =>
+      s.currency === currency &&
+      accepts.insurers.includes(s.insurer) &&
+      (accepts.cs === undefined || accepts.cs.includes(s.csName)),
+  );
+}
+
+/** The best way to pay `amount`: exact coins of some CS if any, else change at one CS. */
+export async function choosePlan(
+  core: Core,
+  offer: Offer,
+): Promise<{ server: CurrencyServer; plan: PaymentPlan<CoinRow> }> {
+  let fallback: { server: CurrencyServer; plan: PaymentPlan<CoinRow> } | undefined;
+  for (const server of acceptedServers(core, offer)) {
+    const coins = await spendableOf(core, server.csName);
+    const plan = planPayment(coins, offer.body.amount, server.denominations);
+    if (plan?.kind === 'exact') return { server, plan };
+    if (plan !== null && fallback === undefined) fallback = { server, plan };
+  }
+  if (fallback !== undefined) return fallback;
+  throw new NetCashError('insufficient-funds', 'Your wallet does not hold enough coins for this.');
+}
+
+export async function allowanceLeft(core: Core, origin: string, currency: string): Promise<number> {
+  const row = await core.db.get('allowances', [origin, currency]);
+  return row === undefined ? 0 : Math.max(0, row.limit - row.spent);
+}
+
+export async function quote(core: Core, offer: Offer, origin: string): Promise<Quote> {
+  const { body, foreignOrigins } = checkOffer(core, offer, origin);
+  const balance = (await balances(core)).find((b) => b.currency === body.currency)?.spendable ?? 0;
+  const left = await allowanceLeft(core, origin, body.currency);
+  return {
+    origin,
+    description: body.description,
+    resource: body.resource,
+    amount: body.amount,
+    currency: body.currency,
+    balance,
+    balanceAfter: balance - body.amount,
+    foreignOrigins,
+    allowanceLeft: left,
+    withinAllowance: foreignOrigins.length === 0 && body.amount <= left,
+  };
+}
+
+/** 1a/1b: the payee's keys for this session, signed by the offer's payee key. */
+export async function payeeKeys(
+  core: Core,
+  offer: Offer,
+): Promise<{ to: string; receiptKey: string }> {
+  const kan = core.p.x25519.keygen();
+  const reply = await postJson(
+    offer.body.payUrl,
+    { msg: '1a', sid: offer.body.sid, kan: toB64u(kan.publicKey) },
+    Message1b,
+    http(core),
+  );
+  if (!reply.ok) throw reply.error;
+  const opened = openPayeeKeys(core.p, kan.secretKey, offer.body.sid, reply.value);
+  if (!opened.ok) throw opened.error;
+  const keys = opened.value;
+  if (
+    !verify(core.p, offer.body.payeeSignKey, keys) ||
+    keys.body.sid !== offer.body.sid ||
+    keys.body.expires <= core.now()
+  ) {
+    throw new NetCashError('bad-signature', 'The seller sent session keys that do not check out.');
+  }
+  return { to: keys.body.encKey, receiptKey: keys.body.signKey };
+}
+
+export interface StartPay {
+  readonly offer: Offer;
+  readonly origin: string;
+  readonly server: CurrencyServer;
+  /** Charge the site's allowance (checked again inside the reservation's transaction). */
+  readonly allowance: boolean;
+  /** From 1b; the offer's own keys when absent. */
+  readonly keys?: { to: string; receiptKey: string };
+}
+
+/**
+ * Journals the payment: in ONE transaction, picks exact coins of `server`, reserves them, charges
+ * the allowance if asked, and writes the op with the full 1c plaintext (request id, SK_AN1,
+ * K_ses). Only then may 1c be sent.
+ */
+export async function startPay(core: Core, start: StartPay): Promise<PayOp> {
+  const { offer, origin, server } = start;
+  const { body } = offer;
+  const now = core.now();
+  const id = randomId(core.p);
+  const tx = core.db.transaction(['coins', 'ops', 'allowances'], 'readwrite');
+  const all = await tx.objectStore('coins').index('byCs').getAll(server.csName);
+  const coins = selectExact(
+    all.filter((c) => c.state === 'spendable' && c.expires > now),
+    body.amount,
+  );
+  if (coins === null) {
+    tx.abort();
+    await tx.done.catch(() => undefined);
+    throw new NetCashError('insufficient-funds', 'Your wallet does not hold exact coins for this.');
+  }
+  if (start.allowance) {
+    const row = await tx.objectStore('allowances').get([origin, body.currency]);
+    if (row === undefined || row.limit - row.spent < body.amount) {
+      tx.abort();
+      await tx.done.catch(() => undefined);
+      throw new NetCashError('unauthorized', 'The allowance for this site is used up.');
+    }
+    await tx
+      .objectStore('allowances')
+      .put({ ...row, spent: row.spent + body.amount, updated: now });
+  }
+  const certIds = [...new Set(coins.map((c) => c.certId))];
+  const certificates = certIds.flatMap((certId) => {
+    const cert = core.trust.signedCertificate(certId);
+    return cert === undefined ? [] : [cert];
+  });
+  const op: PayOp = {
+    kind: 'pay',
+    id,
+    status: 'pending',
+    phase: 'pay',
+    created: now,
+    updated: now,
+    attempts: 0,
+    reserved: coins.map((c) => c.id),
+    cs: server.csName,
+    currency: body.currency,
+    origin,
+    offer,
+    to: start.keys?.to ?? body.payeeEncKey,
+    receiptKey: start.keys?.receiptKey ?? body.payeeSignKey,
+    amount: body.amount,
+    target: server.target,
+    allowance: start.allowance,
+    confirmations: 0,
+    payment: {
+      requestId: id,
+      sid: body.sid,
+      coins: coins.map((c) => c.coin),
+      certificates: certificates.slice(0, 8),
+      replyKey: randomKey(core.p),
+      sessionKey: randomKey(core.p),
+    },
+  };
+  await reserve(tx, coins, id);
+  await tx.objectStore('ops').put(op);
+  await tx.done;
+  await core.faults.afterJournal?.({ kind: 'pay', opId: id, step: 'pay' });
+  return op;
+}

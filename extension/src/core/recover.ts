@@ -1,0 +1,63 @@
+/**
+ * Recovery: on every start (and whenever asked) re-drive each pending journal entry with its
+ * same request ids until it is done or safely rolled back (SPEC §8: "a service worker killed at
+ * any step loses nothing"). Servers are idempotent by request id, so a resend gets the stored
+ * reply; a payment nobody waits for any more is settled without patience (pay-drive.ts).
+ */
+import { asNetCashError } from '@netcash/protocol';
+import { driveBuy } from './buy.ts';
+import { driveCashout } from './cashout.ts';
+import type { Core } from './context.ts';
+import { driveExchange } from './exchange.ts';
+import { SimulatedCrash } from './faults.ts';
+import { pendingOps } from './journal/journal.ts';
+import type { Op } from './journal/types.ts';
+import { drivePay } from './pay-drive.ts';
+
+export interface RecoverReport {
+  readonly done: number;
+  readonly rolledBack: number;
+  readonly failed: number;
+  /** Still pending (a server could not be reached); retried on the next recover. */
+  readonly pending: number;
+}
+
+/** Drives one op one step further; `patient` leaves an unanswered payment pending. */
+export async function drive(core: Core, op: Op, patient: boolean): Promise<Op> {
+  switch (op.kind) {
+    case 'buy':
+      return driveBuy(core, op);
+    case 'exchange':
+      return driveExchange(core, op);
+    case 'pay':
+      return drivePay(core, op, patient);
+    case 'cashout':
+      return driveCashout(core, op);
+  }
+}
+
+export async function recover(core: Core): Promise<RecoverReport> {
+  const counts = { done: 0, rolledBack: 0, failed: 0, pending: 0 };
+  // Probes created while settling an exchange are pending too: loop until a pass adds none.
+  const seen = new Set<string>();
+  for (let pass = 0; pass < 4; pass++) {
+    const ops = (await pendingOps(core)).filter((o) => !seen.has(o.id));
+    if (ops.length === 0) break;
+    for (const op of ops) {
+      seen.add(op.id);
+      let result: Op = op;
+      try {
+        result = await drive(core, op, false);
+      } catch (thrown) {
+        if (thrown instanceof SimulatedCrash) throw thrown;
+        // A bug or bad data in one op must not stop the others; it stays pending.
+        await core.db.put('ops', { ...op, lastError: asNetCashError(thrown).toBody() });
+      }
+      if (result.status === 'done') counts.done++;
+      else if (result.status === 'rolled-back') counts.rolledBack++;
+      else if (result.status === 'failed') counts.failed++;
+    }
+  }
+  counts.pending = (await pendingOps(core)).length;
+  return counts;
+}

@@ -1,0 +1,150 @@
+/**
+ * The shopper's trust anchors: insurer keys (paper figure 1's FIC), the certificates of
+ * insurance they signed and their revocation lists. A key is trusted only as the shopper typed
+ * it (the one `netcash up` prints); the insurer's URL is only where to fetch its lists, and an
+ * insurer answering with another key is refused. Every certificate is verified before it is
+ * stored; the in-memory TrustStore is rebuilt from the stores after each change.
+ */
+import {
+  type CertificateBody,
+  CertificateList,
+  endpoint,
+  getJson,
+  InsurerInfo,
+  NetCashError,
+  PATHS,
+  RevocationList,
+  TrustStore,
+  unwrap,
+} from '@netcash/protocol';
+import { type Core, http } from './context.ts';
+import type { CertificateRow } from './db/schema.ts';
+import type { CsTargetRow } from './journal/types.ts';
+
+/** Rebuilds the in-memory trust store from IndexedDB. */
+export async function loadTrust(core: Core): Promise<TrustStore> {
+  const tx = core.db.transaction(['insurers', 'certificates', 'revocations'], 'readonly');
+  const [insurers, certificates, revocations] = await Promise.all([
+    tx.objectStore('insurers').getAll(),
+    tx.objectStore('certificates').getAll(),
+    tx.objectStore('revocations').getAll(),
+  ]);
+  await tx.done;
+  const trust = new TrustStore(
+    core.p,
+    insurers.map((i) => i.key),
+  );
+  for (const row of certificates) trust.addCertificate(row.cert);
+  for (const row of revocations) trust.setRevocations(row.list);
+  core.trust = trust;
+  core.csNames = [...new Set(certificates.map((c) => c.csName))].sort();
+  return trust;
+}
+
+/** Fetches one insurer's certificates and revocations, verifies them and stores them. */
+async function fetchInsurer(core: Core, key: string, url: string): Promise<number> {
+  const options = http(core);
+  const info = unwrap(await getJson(endpoint(url, PATHS.insurer.info), InsurerInfo, options));
+  if (info.signKey !== key) {
+    throw new NetCashError(
+      'untrusted-cert',
+      `The insurer at ${url} has a different key than the one you entered.`,
+    );
+  }
+  const list = unwrap(
+    await getJson(endpoint(url, PATHS.insurer.certificates), CertificateList, options),
+  );
+  const revocations = unwrap(
+    await getJson(endpoint(url, PATHS.insurer.revocations), RevocationList, options),
+  );
+  const check = new TrustStore(core.p, [key]);
+  unwrap(check.setRevocations(revocations));
+  const rows: CertificateRow[] = [];
+  for (const cert of list.certificates) {
+    // Certificates that don't verify under this key are skipped, never stored.
+    const added = check.addCertificate(cert);
+    if (added.ok) {
+      rows.push({ certId: added.value.certId, insurer: key, csName: added.value.csName, cert });
+    }
+  }
+  const tx = core.db.transaction(['insurers', 'certificates', 'revocations'], 'readwrite');
+  const now = core.now();
+  const held = await tx.objectStore('insurers').get(key);
+  await tx.objectStore('insurers').put({
+    key,
+    name: info.name,
+    url,
+    added: held?.added ?? now,
+    fetched: now,
+  });
+  for (const row of rows) await tx.objectStore('certificates').put(row);
+  const oldList = await tx.objectStore('revocations').get(key);
+  if (oldList === undefined || oldList.list.body.seq <= revocations.body.seq) {
+    await tx.objectStore('revocations').put({ insurer: key, list: revocations });
+  }
+  await tx.done;
+  return rows.length;
+}
+
+/** Trusts the insurer `key` (b64u Ed25519) whose lists are at `url`. */
+export async function trustInsurer(core: Core, key: string, url: string): Promise<number> {
+  const count = await fetchInsurer(core, key.trim(), url.trim());
+  await loadTrust(core);
+  return count;
+}
+
+/** Refreshes every trusted insurer's lists (new certificates, key rotation, revocations). */
+export async function refreshTrust(core: Core): Promise<void> {
+  const insurers = await core.db.getAll('insurers');
+  for (const insurer of insurers) await fetchInsurer(core, insurer.key, insurer.url);
+  await loadTrust(core);
+}
+
+/** A currency server as the wallet knows it from its certificates. */
+export interface CurrencyServer {
+  readonly csName: string;
+  readonly currency: string;
+  readonly denominations: readonly number[];
+  readonly bank: string;
+  readonly account: string;
+  readonly insurer: string;
+  /** Requests are sealed to the newest valid certificate. */
+  readonly target: CsTargetRow;
+}
+
+function serverOf(cert: CertificateBody): CurrencyServer {
+  return {
+    csName: cert.csName,
+    currency: cert.currency,
+    denominations: cert.denominations,
+    bank: cert.bank,
+    account: cert.account,
+    insurer: cert.insurer,
+    target: { certId: cert.certId, encKey: cert.encKey, addresses: cert.addresses },
+  };
+}
+
+/** Every currency server with a valid certificate from a trusted insurer, by name. */
+export function currencyServers(core: Core): CurrencyServer[] {
+  const now = core.now();
+  const out: CurrencyServer[] = [];
+  for (const name of core.csNames) {
+    const newest = core.trust
+      .certificatesOf(name)
+      .find((c) => core.trust.validCertificate(c.certId, now).ok);
+    if (newest !== undefined) out.push(serverOf(newest));
+  }
+  return out;
+}
+
+/** The currency server `csName`, or a refusal a shopper can read. */
+export function currencyServer(core: Core, csName: string): CurrencyServer {
+  const found = currencyServers(core).find((s) => s.csName === csName);
+  if (found === undefined) {
+    throw new NetCashError(
+      'unknown-cert',
+      `No valid certificate for the currency server ${csName}.`,
+    );
+  }
+  return found;
+}
