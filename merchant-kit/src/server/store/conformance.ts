@@ -27,17 +27,24 @@ function coin(serial: string, value: number): HeldCoin {
 }
 
 function pending(n: number): PendingPayment {
+  const receipt: PaymentReceipt = {
+    body: {
+      type: 'payment-receipt',
+      tid: id(100 + n),
+      sid: 'article-1',
+      amount: 5,
+      currency: 'NCD',
+      date: 1_700_000_000 + n,
+      payeeKey: 'payee',
+    },
+    sig: 'sig',
+  };
   return {
     requestId: id(n),
     digest: `digest-${n}`,
-    sid: 'article-1',
-    tid: id(100 + n),
-    date: 1_700_000_000 + n,
-    amount: 5,
-    currency: 'NCD',
+    receipt,
     sessionKey: 'K_ses',
     replyKey: 'SK_AN1',
-    payeeKey: 'payee',
     exchanges: [
       {
         issuer: 'cs1',
@@ -56,26 +63,15 @@ function pending(n: number): PendingPayment {
 }
 
 function receiptOf(p: PendingPayment): StoredReceipt {
-  const receipt: PaymentReceipt = {
-    body: {
-      type: 'payment-receipt',
-      tid: p.tid,
-      sid: p.sid,
-      amount: p.amount,
-      currency: p.currency,
-      date: p.date,
-      payeeKey: p.payeeKey,
-    },
-    sig: 'sig',
-  };
+  const { body } = p.receipt;
   return {
-    tid: p.tid,
-    sid: p.sid,
-    amount: p.amount,
-    currency: p.currency,
-    date: p.date,
+    tid: body.tid,
+    sid: body.sid,
+    amount: body.amount,
+    currency: body.currency,
+    date: body.date,
     sessionKey: p.sessionKey,
-    receipt,
+    receipt: p.receipt,
   };
 }
 
@@ -146,7 +142,7 @@ export function merchantStoreConformance(name: string, open: () => Promise<Merch
       const store = await open();
       const p = pending(1);
       expect(await store.beginPayment(p)).toEqual({ kind: 'journaled' });
-      const again = await store.beginPayment({ ...p, tid: id(99), digest: 'other' });
+      const again = await store.beginPayment({ ...p, digest: 'other' });
       expect(again).toEqual({ kind: 'pending', payment: p });
       expect(await store.pendingPayments()).toEqual([p]);
       await store.close();
@@ -160,11 +156,11 @@ export function merchantStoreConformance(name: string, open: () => Promise<Merch
       await store.completePayment(p.requestId, { receipt: receiptOf(p), reply: reply(p), coins });
       await store.completePayment(p.requestId, { receipt: receiptOf(p), reply: reply(p), coins });
       expect(await store.pendingPayments()).toEqual([]);
-      expect(await store.receipt(p.tid)).toEqual(receiptOf(p));
+      expect(await store.receipt(p.receipt.body.tid)).toEqual(receiptOf(p));
       expect(await store.completedPayment(p.requestId)).toEqual({
         requestId: p.requestId,
         digest: p.digest,
-        tid: p.tid,
+        tid: p.receipt.body.tid,
         reply: reply(p),
       });
       expect(await store.heldValue()).toBe(5);
@@ -182,7 +178,7 @@ export function merchantStoreConformance(name: string, open: () => Promise<Merch
       await store.abandonPayment(p.requestId, [coin(id(71), 4)]);
       expect(await store.pendingPayments()).toEqual([]);
       expect(await store.completedPayment(p.requestId)).toBeUndefined();
-      expect(await store.receipt(p.tid)).toBeUndefined();
+      expect(await store.receipt(p.receipt.body.tid)).toBeUndefined();
       expect(await store.heldValue()).toBe(4);
       await store.close();
     });
@@ -255,7 +251,7 @@ export function merchantStoreConformance(name: string, open: () => Promise<Merch
       expect(await store.sessionKeys('e')).toBeUndefined();
       expect(await store.completedPayment(p.requestId)).toBeUndefined();
       // Receipts stay: a shopper may come back for the article long after.
-      expect(await store.receipt(p.tid)).toEqual(receiptOf(p));
+      expect(await store.receipt(p.receipt.body.tid)).toEqual(receiptOf(p));
       await store.close();
     });
 

@@ -32,9 +32,9 @@ CREATE TABLE IF NOT EXISTS session_keys (
   enc_public TEXT PRIMARY KEY, enc_secret TEXT NOT NULL, sign_public TEXT NOT NULL,
   sign_secret TEXT NOT NULL, sid TEXT NOT NULL, expires BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS payment_journal (
-  request_id TEXT PRIMARY KEY, digest TEXT NOT NULL, sid TEXT NOT NULL, tid TEXT NOT NULL,
-  date BIGINT NOT NULL, amount BIGINT NOT NULL, currency TEXT NOT NULL, session_key TEXT NOT NULL,
-  reply_key TEXT NOT NULL, payee_key TEXT NOT NULL, exchanges TEXT NOT NULL, created BIGINT NOT NULL);
+  request_id TEXT PRIMARY KEY, digest TEXT NOT NULL, receipt TEXT NOT NULL,
+  session_key TEXT NOT NULL, reply_key TEXT NOT NULL, exchanges TEXT NOT NULL,
+  created BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS payments (
   request_id TEXT PRIMARY KEY, digest TEXT NOT NULL, tid TEXT NOT NULL, reply TEXT NOT NULL,
   date BIGINT NOT NULL);
@@ -54,14 +54,9 @@ CREATE TABLE IF NOT EXISTS cashouts (
 interface JournalRow {
   request_id: string;
   digest: string;
-  sid: string;
-  tid: string;
-  date: unknown;
-  amount: unknown;
-  currency: string;
+  receipt: string;
   session_key: string;
   reply_key: string;
-  payee_key: string;
   exchanges: string;
   created: unknown;
 }
@@ -116,14 +111,9 @@ function journalOf(r: JournalRow): PendingPayment {
   return {
     requestId: r.request_id,
     digest: r.digest,
-    sid: r.sid,
-    tid: r.tid,
-    date: int(r.date),
-    amount: int(r.amount),
-    currency: r.currency,
+    receipt: parse<PaymentReceipt>(r.receipt),
     sessionKey: r.session_key,
     replyKey: r.reply_key,
-    payeeKey: r.payee_key,
     exchanges: parse<JournalExchange[]>(r.exchanges),
     created: int(r.created),
   };
@@ -223,20 +213,15 @@ export class SqlMerchantStore implements MerchantStore {
       ]);
       if (done !== undefined) return { kind: 'completed', payment: paymentOf(done) };
       const inserted = await tx.run(
-        `INSERT INTO payment_journal (request_id, digest, sid, tid, date, amount, currency,
-           session_key, reply_key, payee_key, exchanges, created)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING`,
+        `INSERT INTO payment_journal (request_id, digest, receipt, session_key, reply_key,
+           exchanges, created)
+         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING`,
         [
           p.requestId,
           p.digest,
-          p.sid,
-          p.tid,
-          p.date,
-          p.amount,
-          p.currency,
+          JSON.stringify(p.receipt),
           p.sessionKey,
           p.replyKey,
-          p.payeeKey,
           JSON.stringify(p.exchanges),
           p.created,
         ],

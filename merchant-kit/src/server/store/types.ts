@@ -45,18 +45,15 @@ export interface PendingPayment {
   readonly requestId: string;
   /** digest of the 1c plaintext: a different payment under this id is `request-id-reused`. */
   readonly digest: string;
-  readonly sid: string;
-  /** Fixed when journaled, so a re-driven payment signs the very same receipt. */
-  readonly tid: string;
-  readonly date: number;
-  readonly amount: number;
-  readonly currency: string;
+  /**
+   * The receipt (T_id, S_id, amount, date, payee key), signed when journaled so that a re-driven
+   * payment answers with the very same receipt.
+   */
+  readonly receipt: PaymentReceipt;
   /** K_ses, b64u. */
   readonly sessionKey: string;
   /** SK_AN1, b64u: message 2 is sealed with it. */
   readonly replyKey: string;
-  /** The payee signing key (public, b64u) that signs the receipt: long-term or of a session. */
-  readonly payeeKey: string;
   readonly exchanges: readonly JournalExchange[];
   readonly created: number;
 }

@@ -1,0 +1,22 @@
+/** What every part of the payee handler shares: keys, store, the CS link, resources, the clock. */
+import type { CryptoProvider, FetchFn } from '@netcash/protocol';
+import type { Resource } from './config.ts';
+import type { CsLink } from './cs-link.ts';
+import type { MerchantKeys } from './keys.ts';
+import type { MerchantStore } from './store/types.ts';
+
+export interface MerchantContext {
+  readonly p: CryptoProvider;
+  readonly store: MerchantStore;
+  readonly keys: MerchantKeys;
+  readonly link: CsLink;
+  /** Paid resources by path, and by S_id. */
+  readonly byPath: ReadonlyMap<string, Resource>;
+  readonly bySid: ReadonlyMap<string, Resource>;
+  readonly anonymous: boolean;
+  readonly offerLifetime: number;
+  readonly acceptCs: readonly string[] | undefined;
+  readonly fetch: FetchFn | undefined;
+  readonly now: () => number;
+  readonly log: (message: string, detail?: Readonly<Record<string, unknown>>) => void;
+}

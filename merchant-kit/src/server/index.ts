@@ -1,0 +1,31 @@
+/**
+ * @netcash/merchant-kit — the publisher's side of NetCash (SPEC §5, §8).
+ *
+ * Server: `createPaywall(options)` gives a fetch-standard payee handler (offers on 402, payments
+ * 1a/1b and 1c → 2, access proofs, cash-out); `listen`/`toNodeListener` mount it on Node's http
+ * or Express. Browser: the `<netcash-paywall>` element is in `@netcash/merchant-kit/browser` and
+ * ships as one script (`dist/merchant-kit/netcash-paywall.js`).
+ *
+ *   const paywall = await createPaywall({ cs, insurers: [key], store: 'merchant.db',
+ *     resources: [{ path: '/articles/x', price: 5, description: 'Article X' }] });
+ *   await listen(paywall.wrap(site), { port: 8080 });
+ */
+export type { CashoutSummary } from './cashout.ts';
+export {
+  type BankAccount,
+  DEFAULT_PAY_PATH,
+  type PaidResource,
+  type PaywallOptions,
+  sidOfPath,
+} from './config.ts';
+export { type FetchHandler, type Listening, listen, toNodeListener } from './node-http.ts';
+export { type Authorization, createPaywall, type Paywall } from './paywall.ts';
+export { openMerchantStore, SqlMerchantStore } from './store/sql-store.ts';
+export type {
+  Cashout,
+  CashoutState,
+  HeldCoin,
+  MerchantStore,
+  PendingPayment,
+  StoredReceipt,
+} from './store/types.ts';

@@ -1,0 +1,342 @@
+/**
+ * The payee's side of a payment (paper figure 4, PROTOCOL §5), with figure 5's rule: the merchant
+ * exchanges the coins at a currency server *before* it answers, so a double-spent coin is caught
+ * while the shopper still waits.
+ *
+ *   1a → 1b   the payee's keys (or a fresh pair per session) sealed to the wallet's K_AN
+ *   1c → 2    open, verify the coins offline, journal, exchange at the merchant's own CS (which
+ *             converts coins of another CS at their issuer), store K_ses under T_id, answer with
+ *             the signed receipt sealed with SK_AN1
+ *
+ * Crash safety, the wallet's way: the 1c and the exact CS requests it causes (request ids, reply
+ * keys, the signed receipt) are journaled before any of them leaves. A retry of the 1c, the
+ * periodic re-drive or a restart sends the same requests again; the CS answers a repeat with its
+ * stored reply, so no payment is lost and no coin is exchanged twice. Idempotent by request id:
+ * a repeat gets the stored message 2; a different payment under a used id is `request-id-reused`;
+ * a refusal from the CS (`double-spent`, …) is passed on and nothing is stored.
+ */
+import {
+  type Coin,
+  type CoinInstrument,
+  callCs,
+  convertRequestId,
+  decompose,
+  digest,
+  fail,
+  fromB64u,
+  type Message1a,
+  type Message1b,
+  type Message1c,
+  type Message2,
+  NetCashError,
+  ok,
+  openPayment,
+  type PaymentReceipt,
+  type PaymentRequest,
+  type Result,
+  randomId,
+  randomKey,
+  sealPayeeKeys,
+  sealPaymentResult,
+  sign,
+  toB64u,
+  totalValue,
+  verifyCoins,
+} from '@netcash/protocol';
+import type { MerchantContext } from './context.ts';
+import { isTransient, type OwnCs } from './cs-link.ts';
+import { freshPayeeKeys, type PayeeKeyPair } from './keys.ts';
+import type { HeldCoin, JournalExchange, PendingPayment } from './store/types.ts';
+
+/** 1a → 1b: the payee keys for `sid`, sealed to the wallet's anonymous key K_AN. */
+export async function answerKeyRequest(ctx: MerchantContext, m: Message1a): Promise<Message1b> {
+  if (!ctx.bySid.has(m.sid)) throw new NetCashError('unknown-offer', `${m.sid} is not on sale`);
+  const expires = ctx.now() + ctx.offerLifetime;
+  let keys: PayeeKeyPair = ctx.keys;
+  if (ctx.anonymous) {
+    keys = freshPayeeKeys(ctx.p);
+    await ctx.store.putSessionKeys({
+      encPublic: keys.encKey,
+      encSecret: toB64u(keys.encSecret),
+      signPublic: keys.signKey,
+      signSecret: toB64u(keys.signSecret),
+      sid: m.sid,
+      expires,
+    });
+  }
+  // Signed with the offer's key, so the wallet knows the session keys come from this payee.
+  const signed = sign(ctx.p, ctx.keys.signSecret, {
+    type: 'payee-keys',
+    sid: m.sid,
+    signKey: keys.signKey,
+    encKey: keys.encKey,
+    expires,
+  });
+  return sealPayeeKeys(ctx.p, m.kan, signed);
+}
+
+interface Recipient {
+  readonly keys: PayeeKeyPair;
+  /** Set for a 1b session: the only sid it may pay for. */
+  readonly sid: string | undefined;
+}
+
+async function recipientOf(ctx: MerchantContext, to: string): Promise<Result<Recipient>> {
+  if (to === ctx.keys.encKey) return ok({ keys: ctx.keys, sid: undefined });
+  const session = await ctx.store.sessionKeys(to);
+  if (session === undefined) return fail('decrypt-failed', 'not a key of this payee');
+  if (ctx.now() >= session.expires) return fail('expired', 'the session keys have expired');
+  const encSecret = fromB64u(session.encSecret);
+  const signSecret = fromB64u(session.signSecret);
+  if (encSecret === null || signSecret === null) return fail('internal', 'damaged session keys');
+  return ok({
+    keys: { signKey: session.signPublic, encKey: session.encPublic, encSecret, signSecret },
+    sid: session.sid,
+  });
+}
+
+export class PaymentDesk {
+  /** One driver per request id in this process; other processes are kept apart by the store. */
+  private readonly inflight = new Map<
+    string,
+    { digest: string; done: Promise<Result<Message2>> }
+  >();
+
+  constructor(
+    private readonly ctx: MerchantContext,
+    private readonly onPaid: () => void,
+  ) {}
+
+  /** 1c → 2. */
+  async pay(m: Message1c): Promise<Result<Message2>> {
+    const { ctx } = this;
+    const recipient = await recipientOf(ctx, m.to);
+    if (!recipient.ok) return recipient;
+    const opened = openPayment(ctx.p, recipient.value.keys.encSecret, m);
+    if (!opened.ok) return opened;
+    const request = opened.value;
+    const requestDigest = digest(ctx.p, request);
+    const running = this.inflight.get(request.requestId);
+    if (running !== undefined) {
+      if (running.digest !== requestDigest) return fail('request-id-reused');
+      return running.done;
+    }
+    const done = this.accept(request, requestDigest, recipient.value).finally(() => {
+      this.inflight.delete(request.requestId);
+    });
+    this.inflight.set(request.requestId, { digest: requestDigest, done });
+    return done;
+  }
+
+  private async accept(
+    request: PaymentRequest,
+    requestDigest: string,
+    recipient: Recipient,
+  ): Promise<Result<Message2>> {
+    const { ctx } = this;
+    const earlier = await ctx.store.completedPayment(request.requestId);
+    if (earlier !== undefined) {
+      return earlier.digest === requestDigest ? ok(earlier.reply) : fail('request-id-reused');
+    }
+    const planned = await this.plan(request, requestDigest, recipient);
+    if (!planned.ok) return planned;
+    const begun = await ctx.store.beginPayment(planned.value);
+    switch (begun.kind) {
+      case 'journaled':
+        return this.drive(planned.value);
+      case 'pending':
+        if (begun.payment.digest !== requestDigest) return fail('request-id-reused');
+        return this.drive(begun.payment);
+      case 'completed':
+        if (begun.payment.digest !== requestDigest) return fail('request-id-reused');
+        return ok(begun.payment.reply);
+    }
+  }
+
+  /** Checks the payment offline and plans the CS exchanges; nothing is stored or sent yet. */
+  private async plan(
+    request: PaymentRequest,
+    requestDigest: string,
+    recipient: Recipient,
+  ): Promise<Result<PendingPayment>> {
+    const { ctx } = this;
+    const resource = ctx.bySid.get(request.sid);
+    if (resource === undefined || (recipient.sid !== undefined && recipient.sid !== request.sid)) {
+      return fail('unknown-offer', `${request.sid} is not on sale here`);
+    }
+    const own = await ctx.link.ownCs();
+    if (!own.ok) return own;
+    const now = ctx.now();
+    for (const cert of request.certificates) ctx.link.trust.addCertificate(cert);
+    const check = { now, currency: own.value.currency };
+    let verified = verifyCoins(ctx.p, ctx.link.trust, request.coins, check);
+    if (!verified.ok && verified.error.code === 'unknown-cert') {
+      await ctx.link.refreshTrust();
+      verified = verifyCoins(ctx.p, ctx.link.trust, request.coins, check);
+    }
+    if (!verified.ok) return verified;
+    const accept = ctx.acceptCs;
+    const stranger = verified.value.find((c) => accept !== undefined && !accept.includes(c.cs));
+    if (stranger !== undefined)
+      return fail('not-accepted', `coins of ${stranger.cs} are not taken`);
+    const total = totalValue(verified.value);
+    if (total !== resource.price) {
+      return fail('wrong-amount', `paid ${total}, the price is ${resource.price}`);
+    }
+    for (const { body } of request.coins) {
+      if (body.lock === undefined) continue;
+      if (body.lock.owner !== recipient.keys.signKey)
+        return fail('locked', 'coin locked to another payee');
+      if (now < body.lock.notBefore) return fail('not-yet-valid', 'locked coin not valid yet');
+      if (now >= body.lock.notAfter) return fail('expired', 'locked coin window has passed');
+    }
+    const exchanges = this.exchanges(request.coins, own.value, recipient.keys.signSecret);
+    if (!exchanges.ok) return exchanges;
+    const receipt: PaymentReceipt = sign(ctx.p, recipient.keys.signSecret, {
+      type: 'payment-receipt',
+      tid: randomId(ctx.p),
+      sid: request.sid,
+      amount: resource.price,
+      currency: own.value.currency,
+      date: now,
+      payeeKey: recipient.keys.signKey,
+    });
+    return ok({
+      requestId: request.requestId,
+      digest: requestDigest,
+      receipt,
+      sessionKey: request.sessionKey,
+      replyKey: request.replyKey,
+      exchanges: exchanges.value,
+      created: now,
+    });
+  }
+
+  /**
+   * One `exchange` per issuer (a CS refuses a request mixing its own and another's coins); coins
+   * of another CS are converted by the merchant's CS at their issuer (PROTOCOL §4.3).
+   */
+  private exchanges(
+    coins: readonly Coin[],
+    own: OwnCs,
+    signSecret: Uint8Array,
+  ): Result<JournalExchange[]> {
+    const { p } = this.ctx;
+    const byIssuer = new Map<string, Coin[]>();
+    for (const coin of coins)
+      byIssuer.set(coin.body.cs, [...(byIssuer.get(coin.body.cs) ?? []), coin]);
+    const out: JournalExchange[] = [];
+    for (const [issuer, group] of byIssuer) {
+      const values = decompose(totalValue(group.map((c) => c.body)), own.denominations);
+      if (values === null || values.length === 0 || values.length > 64) {
+        return fail('bad-denomination', `${own.csName} cannot mint this amount`);
+      }
+      const requestId = randomId(p);
+      // A foreign locked coin travels on in the CS's derived convert: its spend names that id.
+      const spendId = issuer === own.csName ? requestId : convertRequestId(p, requestId, issuer);
+      const instruments: CoinInstrument[] = group.map((coin) =>
+        coin.body.lock === undefined
+          ? { kind: 'coin', coin }
+          : {
+              kind: 'coin',
+              coin,
+              spend: sign(p, signSecret, {
+                type: 'coin-spend',
+                serial: coin.body.serial,
+                requestId: spendId,
+              }),
+            },
+      );
+      out.push({
+        issuer,
+        target: own.target,
+        request: {
+          requestId,
+          op: 'exchange',
+          instruments,
+          want: { values },
+          replyKey: randomKey(p),
+        },
+      });
+    }
+    return ok(out);
+  }
+
+  /** Sends the journaled exchanges (again) and settles the payment by what the CS answered. */
+  private async drive(pending: PendingPayment): Promise<Result<Message2>> {
+    const { ctx } = this;
+    const http = ctx.fetch === undefined ? {} : { fetch: ctx.fetch };
+    const results = await Promise.all(
+      pending.exchanges.map((x) => callCs(ctx.p, x.target, x.request, http)),
+    );
+    const kept: HeldCoin[] = [];
+    let refusal: NetCashError | null = null;
+    for (const r of results) {
+      if (r.ok) {
+        kept.push(...r.value.coins.map(held));
+        continue;
+      }
+      // The CS may have acted: leave the journal entry for the next retry or re-drive.
+      if (isTransient(r.error)) return r;
+      refusal ??= r.error;
+    }
+    if (refusal !== null) {
+      ctx.log('payment refused by the currency server', {
+        requestId: pending.requestId,
+        code: refusal.code,
+      });
+      await ctx.store.abandonPayment(pending.requestId, kept);
+      return { ok: false, error: refusal };
+    }
+    const { body } = pending.receipt;
+    const reply = sealPaymentResult(ctx.p, pending.replyKey, {
+      requestId: pending.requestId,
+      receipt: pending.receipt,
+    });
+    await ctx.store.completePayment(pending.requestId, {
+      receipt: {
+        tid: body.tid,
+        sid: body.sid,
+        amount: body.amount,
+        currency: body.currency,
+        date: body.date,
+        sessionKey: pending.sessionKey,
+        receipt: pending.receipt,
+      },
+      reply,
+      coins: kept,
+    });
+    // Another driver (a process sharing the database) may have answered first: send its bytes.
+    const stored = await ctx.store.completedPayment(pending.requestId);
+    if (stored === undefined) return fail('internal', 'payment vanished after completion');
+    this.onPaid();
+    return ok(stored.reply);
+  }
+
+  /** Re-drives every journaled payment (at start, and periodically). */
+  async redrive(): Promise<void> {
+    for (const pending of await this.ctx.store.pendingPayments()) {
+      if (this.inflight.has(pending.requestId)) continue;
+      const done = this.drive(pending).finally(() => this.inflight.delete(pending.requestId));
+      this.inflight.set(pending.requestId, { digest: pending.digest, done });
+      const outcome = await done;
+      if (!outcome.ok && isTransient(outcome.error)) {
+        this.ctx.log('payment still pending', {
+          requestId: pending.requestId,
+          code: outcome.error.code,
+        });
+      }
+    }
+  }
+}
+
+function held(coin: Coin): HeldCoin {
+  const { body } = coin;
+  return {
+    serial: body.serial,
+    value: body.value,
+    currency: body.currency,
+    expires: body.expires,
+    coin,
+  };
+}
