@@ -1,0 +1,67 @@
+/**
+ * Builds the paywall into one self-contained classic script, `dist/merchant-kit/netcash-paywall.js`
+ * (an IIFE: a plain `<script src>` works, and the `data-` script tag form can read
+ * `document.currentScript`). Run `npx tsx merchant-kit/src/browser/build.ts`; the demo publisher
+ * calls `ensurePaywallScript()`, which rebuilds only when a source is newer than the bundle.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(here, '../../..');
+export const PAYWALL_SCRIPT_NAME = 'netcash-paywall.js';
+export const PAYWALL_OUT_DIR = join(ROOT, 'dist', 'merchant-kit');
+export const PAYWALL_SCRIPT = join(PAYWALL_OUT_DIR, PAYWALL_SCRIPT_NAME);
+
+function newestSource(): number {
+  let newest = 0;
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) {
+        newest = Math.max(newest, statSync(path).mtimeMs);
+      }
+    }
+  };
+  walk(here);
+  walk(join(ROOT, 'protocol', 'src'));
+  return newest;
+}
+
+export async function buildPaywallScript(outDir = PAYWALL_OUT_DIR): Promise<string> {
+  const { build } = await import('vite');
+  await build({
+    configFile: false,
+    root: here,
+    logLevel: 'warn',
+    build: {
+      outDir,
+      emptyOutDir: false,
+      target: 'es2022',
+      minify: true,
+      sourcemap: false,
+      lib: {
+        entry: join(here, 'index.ts'),
+        formats: ['iife'],
+        name: 'NetCashPaywall',
+        fileName: () => PAYWALL_SCRIPT_NAME,
+      },
+    },
+  });
+  return join(outDir, PAYWALL_SCRIPT_NAME);
+}
+
+/** The bundle's path, built first if it is missing or older than its sources. */
+export async function ensurePaywallScript(): Promise<string> {
+  if (existsSync(PAYWALL_SCRIPT) && statSync(PAYWALL_SCRIPT).mtimeMs >= newestSource()) {
+    return PAYWALL_SCRIPT;
+  }
+  return buildPaywallScript();
+}
+
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const out = await buildPaywallScript();
+  console.log(`built ${out} (${statSync(out).size} bytes)`);
+}

@@ -1,0 +1,313 @@
+/**
+ * `<netcash-paywall resource="/articles/x">teaser…</netcash-paywall>` — the one tag a publisher
+ * pastes (SPEC §5, §8). It fetches the resource; on 402 it reads the offer, finds the wallet over
+ * the bridge, proves an earlier purchase silently if there is one, otherwise shows the price and a
+ * Pay button; on click the wallet pays (asking the shopper, or within their allowance) and returns
+ * an access proof; the element re-fetches with `Authorization: NetCash …` and shows the content in
+ * place of the teaser. It never sees coins or K_ses.
+ *
+ * Attributes: `resource` (required), `install-url` (where to get the wallet; default
+ * `/netcash/install`, which the payee handler serves), `autopay` (ask the wallet at once instead
+ * of waiting for a click). Events, bubbling `CustomEvent`s: `netcash:ready` {offer, wallet},
+ * `netcash:paid` {tid, amount, currency, repeat, receipt}, `netcash:error` {code, message}.
+ */
+import {
+  type AccessResult,
+  decode,
+  type ErrorCode,
+  ErrorReply,
+  NetCashError,
+  type Offer,
+  PaymentRequired,
+  type WalletInfo,
+} from '@netcash/protocol';
+import { WalletBridge } from './bridge-client.ts';
+
+export const DEFAULT_INSTALL_URL = '/netcash/install';
+
+/** What `netcash:ready` carries. */
+export interface ReadyDetail {
+  readonly resource: string;
+  readonly sid: string;
+  readonly amount: number;
+  readonly currency: string;
+  readonly description: string;
+  /** The wallet found, or null when none answered. */
+  readonly wallet: WalletInfo | null;
+}
+/** What `netcash:paid` carries: the resource is shown. */
+export interface PaidDetail {
+  readonly resource: string;
+  readonly tid: string;
+  readonly amount: number;
+  readonly currency: string;
+  /** True when an earlier purchase was proved and nothing was paid now. */
+  readonly repeat: boolean;
+  readonly receipt: AccessResult['receipt'];
+}
+export interface ErrorDetail {
+  readonly code: string;
+  readonly message: string;
+}
+
+/** Words a reader understands, by error code. */
+const MESSAGES: Record<string, string> = {
+  'no-wallet': 'To read this article, install the NetCash wallet.',
+  'wallet-not-ready': 'Open your NetCash wallet and finish setting it up, then try again.',
+  'user-rejected': 'Payment declined. Nothing was paid.',
+  'insufficient-funds': 'Your wallet does not hold enough coins for this. Add funds and try again.',
+  'double-spent': 'These coins were already spent. Nothing was paid for this article.',
+  'origin-mismatch': 'This payment request points to another site and was refused.',
+  'upstream-unavailable': 'A payment server could not be reached. Please try again.',
+  timeout: 'The payment took too long. Please try again.',
+};
+
+let sharedBridge: WalletBridge | null = null;
+const bridge = () => {
+  sharedBridge ??= new WalletBridge();
+  return sharedBridge;
+};
+
+/** Formats minor units: `5 ¢` for the demo currency, `0.05 EUR` style otherwise. */
+export function formatPrice(amount: number, currency: string): string {
+  if (currency === 'NCD') return amount < 100 ? `${amount} ¢` : `$${(amount / 100).toFixed(2)}`;
+  return `${(amount / 100).toFixed(2)} ${currency}`;
+}
+
+export class NetCashPaywall extends HTMLElement {
+  private offer: Offer | null = null;
+  private wallet: WalletInfo | null = null;
+  private busy = false;
+  private box: HTMLElement | null = null;
+  private started = false;
+
+  get resource(): string {
+    return this.getAttribute('resource') ?? '';
+  }
+
+  connectedCallback(): void {
+    if (this.started) return;
+    this.started = true;
+    void this.start();
+  }
+
+  /** Re-runs the whole flow (e.g. after the shopper installed or set up the wallet). */
+  async start(): Promise<void> {
+    const first = await this.fetchResource(undefined);
+    if (first === null) return;
+    if (first.kind === 'response') {
+      await this.show(first.response, null);
+      return;
+    }
+    this.offer = first.offer;
+    this.wallet = await bridge().discover();
+    if (this.wallet === null) {
+      this.renderNoWallet();
+      this.emitReady();
+      this.fail(new NetCashError('no-wallet'));
+      const off = bridge().onAnnounce(() => {
+        // A wallet that loads late (content scripts run at document idle): offer to pay now.
+        off();
+        void this.start();
+      });
+      return;
+    }
+    // A shopper who bought this before reads it without paying again and without a click.
+    const proved = await bridge()
+      .prove(first.offer)
+      .catch(() => null);
+    if (proved !== null && (await this.unlock(proved))) return;
+    this.renderPay();
+    this.emitReady();
+    if (this.hasAttribute('autopay')) await this.pay();
+  }
+
+  /** Asks the wallet to pay (or prove), then shows the resource. */
+  async pay(): Promise<void> {
+    if (this.busy || this.offer === null) return;
+    this.busy = true;
+    this.renderPay('Waiting for your wallet…');
+    try {
+      const access = await bridge().pay(this.offer);
+      if (!(await this.unlock(access))) this.renderPay();
+    } catch (error) {
+      this.fail(error);
+      this.renderPay(undefined, messageOf(error));
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Re-fetches with the proof; a stale challenge gets one more proof for the fresh offer. */
+  private async unlock(access: AccessResult): Promise<boolean> {
+    let current = access;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const got = await this.fetchResource(current.authorization);
+      if (got === null) return false;
+      if (got.kind === 'response') return this.show(got.response, current);
+      this.offer = got.offer;
+      try {
+        current = await bridge().prove(got.offer);
+      } catch (error) {
+        this.fail(error);
+        return false;
+      }
+    }
+    this.fail(new NetCashError('bad-proof', 'the site did not accept the proof'));
+    return false;
+  }
+
+  private async fetchResource(
+    authorization: string | undefined,
+  ): Promise<{ kind: 'offer'; offer: Offer } | { kind: 'response'; response: Response } | null> {
+    let response: Response;
+    try {
+      const headers: Record<string, string> = { accept: 'text/html, application/json' };
+      if (authorization !== undefined) headers['authorization'] = authorization;
+      response = await fetch(this.resource, {
+        headers,
+        cache: 'no-store',
+        credentials: 'same-origin',
+      });
+    } catch (error) {
+      this.fail(new NetCashError('upstream-unavailable', String(error)));
+      this.renderMessage(MESSAGES['upstream-unavailable']!);
+      return null;
+    }
+    if (response.status !== 402) return { kind: 'response', response };
+    const body = decode(PaymentRequired, await response.json().catch(() => null));
+    if (!body.ok) {
+      this.fail(body.error);
+      this.renderMessage('This page asks for a payment the paywall cannot read.');
+      return null;
+    }
+    return { kind: 'offer', offer: body.value.offer };
+  }
+
+  private async show(response: Response, access: AccessResult | null): Promise<boolean> {
+    if (!response.ok) {
+      const code = await errorCodeOf(response);
+      this.fail(new NetCashError(code, `the site answered ${response.status}`));
+      this.renderMessage(MESSAGES[code] ?? `The article could not be loaded (${response.status}).`);
+      return false;
+    }
+    const type = response.headers.get('content-type') ?? '';
+    const text = await response.text();
+    const content = document.createElement('div');
+    content.className = 'netcash-content';
+    if (type.includes('html')) content.innerHTML = text;
+    else content.textContent = text;
+    this.replaceChildren(content);
+    this.box = null;
+    if (access !== null) {
+      const detail: PaidDetail = {
+        resource: this.resource,
+        tid: access.tid,
+        amount: access.receipt.body.amount,
+        currency: access.receipt.body.currency,
+        repeat: access.repeat,
+        receipt: access.receipt,
+      };
+      this.emit('netcash:paid', detail);
+    }
+    return true;
+  }
+
+  private emitReady(): void {
+    const offer = this.offer;
+    if (offer === null) return;
+    const detail: ReadyDetail = {
+      resource: offer.body.resource,
+      sid: offer.body.sid,
+      amount: offer.body.amount,
+      currency: offer.body.currency,
+      description: offer.body.description,
+      wallet: this.wallet,
+    };
+    this.emit('netcash:ready', detail);
+  }
+
+  private fail(error: unknown): void {
+    const e = error instanceof NetCashError ? error : new NetCashError('internal', String(error));
+    const detail: ErrorDetail = { code: e.code, message: e.message };
+    this.emit('netcash:error', detail);
+  }
+
+  private emit(type: string, detail: unknown): void {
+    this.dispatchEvent(new CustomEvent(type, { bubbles: true, composed: true, detail }));
+  }
+
+  // ---- rendering (light DOM, classes a publisher can style) -----------------------------------
+
+  private ensureBox(): HTMLElement {
+    if (this.box === null || !this.contains(this.box)) {
+      this.box = document.createElement('div');
+      this.box.className = 'netcash-box';
+      this.box.setAttribute('part', 'box');
+      this.box.style.cssText =
+        'border:1px solid #ccd;border-radius:8px;padding:12px 16px;margin:12px 0;font:inherit;background:#f7f8fc';
+      this.append(this.box);
+    }
+    return this.box;
+  }
+
+  private renderPay(status?: string, error?: string): void {
+    const offer = this.offer;
+    if (offer === null) return;
+    const box = this.ensureBox();
+    const price = document.createElement('p');
+    price.className = 'netcash-price';
+    price.textContent = `${offer.body.description} — ${formatPrice(offer.body.amount, offer.body.currency)}`;
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'netcash-pay';
+    button.textContent = `Pay ${formatPrice(offer.body.amount, offer.body.currency)} with NetCash`;
+    button.disabled = this.busy;
+    button.addEventListener('click', () => void this.pay());
+    const note = document.createElement('p');
+    note.className = error === undefined ? 'netcash-status' : 'netcash-message netcash-error';
+    note.setAttribute('role', error === undefined ? 'status' : 'alert');
+    note.textContent = error ?? status ?? '';
+    box.replaceChildren(price, button, note);
+  }
+
+  private renderNoWallet(): void {
+    const box = this.ensureBox();
+    const text = document.createElement('p');
+    text.className = 'netcash-message netcash-no-wallet';
+    text.textContent = `${MESSAGES['no-wallet']} ${
+      this.offer === null
+        ? ''
+        : `This article costs ${formatPrice(this.offer.body.amount, this.offer.body.currency)}.`
+    }`;
+    const link = document.createElement('a');
+    link.className = 'netcash-install';
+    link.href = this.getAttribute('install-url') ?? DEFAULT_INSTALL_URL;
+    link.textContent = 'Get the NetCash wallet';
+    box.replaceChildren(text, link);
+  }
+
+  private renderMessage(message: string): void {
+    const box = this.ensureBox();
+    const text = document.createElement('p');
+    text.className = 'netcash-message netcash-error';
+    text.setAttribute('role', 'alert');
+    text.textContent = message;
+    box.replaceChildren(text);
+  }
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof NetCashError) return MESSAGES[error.code] ?? error.message;
+  return 'Something went wrong with the payment.';
+}
+
+async function errorCodeOf(response: Response): Promise<ErrorCode> {
+  const body: unknown = await response
+    .clone()
+    .json()
+    .catch(() => null);
+  const refusal = decode(ErrorReply, body);
+  if (refusal.ok) return refusal.value.error.code;
+  return response.status === 404 ? 'not-found' : 'internal';
+}
