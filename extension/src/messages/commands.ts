@@ -1,0 +1,76 @@
+/**
+ * Extension pages (popup, approval window, onboarding) → service worker: wallet *commands*.
+ * One typed map (the Web Monetization extension's `{ACTION: {input, output}}`): each command's
+ * input schema is here, its output type in `CommandOutputs`; `CommandMessage` folds them into a
+ * discriminated union so the sender and the handler are checked by the compiler against the same
+ * map, and the handler decodes every input at runtime. Only senders whose URL is an extension
+ * page may command (background/router.ts).
+ */
+import {
+  Amount,
+  Currency,
+  HttpUrl,
+  Name,
+  PositiveAmount,
+  PublicKey,
+  Text,
+  Token,
+} from '@netcash/protocol';
+import * as v from 'valibot';
+import type { ApprovalView, WalletState } from './views.ts';
+
+export const COMMAND_CHANNEL = 'netcash/command';
+
+export const COMMANDS = {
+  /** Everything the popup shows. */
+  state: v.strictObject({}),
+  /** Open a demo account at the bank at `url`. */
+  connectBank: v.strictObject({ url: HttpUrl, holder: Text(64) }),
+  /** Trust insurer `key`; fetch its lists from `url`. */
+  trustInsurer: v.strictObject({ key: PublicKey, url: HttpUrl }),
+  /** Buy `amount` of coins (minor units) from `cs` (default: the first for the bank). */
+  buy: v.strictObject({ amount: PositiveAmount, cs: v.optional(Name) }),
+  /** Refresh the spread of denominations now. */
+  refresh: v.strictObject({}),
+  /** Cash every coin of `cs` out to the bank account. */
+  cashout: v.strictObject({ cs: Name }),
+  /** Let `origin` take up to `limit` without a prompt (0 removes it). */
+  setAllowance: v.strictObject({ origin: HttpUrl, currency: Currency, limit: Amount }),
+  setSettings: v.strictObject({
+    sessionKeys: v.optional(v.boolean()),
+    coverUpTo: v.optional(Amount),
+  }),
+  /** What an approval window shows. */
+  approval: v.strictObject({ id: Token }),
+  /** The shopper's answer in an approval window. */
+  decide: v.strictObject({ id: Token, approve: v.boolean(), allowUpTo: v.optional(Amount) }),
+  /** Re-drive the journal now. */
+  recover: v.strictObject({}),
+} as const;
+
+export type CommandName = keyof typeof COMMANDS;
+export type CommandInput<N extends CommandName> = v.InferOutput<(typeof COMMANDS)[N]>;
+
+export interface CommandOutputs {
+  state: WalletState;
+  connectBank: { account: string; bank: string; currency: string };
+  trustInsurer: { certificates: number };
+  buy: { amount: number; currency: string; cs: string };
+  refresh: { exchanges: number };
+  cashout: { amount: number };
+  setAllowance: { limit: number };
+  setSettings: { sessionKeys: boolean; coverUpTo: number };
+  approval: ApprovalView | null;
+  decide: { ok: true };
+  recover: { done: number; rolledBack: number; failed: number; pending: number };
+}
+
+export type CommandMessage = {
+  [N in CommandName]: { channel: typeof COMMAND_CHANNEL; name: N; input: CommandInput<N> };
+}[CommandName];
+
+export const CommandEnvelope = v.strictObject({
+  channel: v.literal(COMMAND_CHANNEL),
+  name: v.picklist(Object.keys(COMMANDS) as CommandName[]),
+  input: v.unknown(),
+});

@@ -1,0 +1,170 @@
+/**
+ * The popup: balance per currency and per currency server, add funds, recent payments with their
+ * receipts, allowances and settings. Before setup it shows the first-run steps instead.
+ */
+import { render } from 'preact';
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { WalletState } from '../messages/views.ts';
+import { command } from './api.ts';
+import { ActionButton, Section } from './components.tsx';
+import { explain, money, when } from './format.ts';
+import { BuyCoins, Setup } from './setup.tsx';
+
+function Balances({ state }: { state: WalletState }) {
+  if (state.balances.length === 0) {
+    return (
+      <p class="balance" data-testid="balance">
+        {money(0, state.accounts[0]?.currency ?? 'NCD')}
+      </p>
+    );
+  }
+  return (
+    <div>
+      {state.balances.map((b) => (
+        <div key={b.currency}>
+          <p class="balance" data-testid="balance">
+            {money(b.spendable, b.currency)}
+          </p>
+          {b.reserved > 0 ? (
+            <p class="muted">{money(b.reserved, b.currency)} in payments being finished</p>
+          ) : null}
+          <ul class="per-cs">
+            {Object.entries(b.byCs).map(([cs, v]) => (
+              <li key={cs} data-testid={`balance-${cs}`}>
+                {cs}: {money(v.spendable, b.currency)} in {v.coins} coins
+              </li>
+            ))}
+          </ul>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function Payments({ state }: { state: WalletState }) {
+  if (state.receipts.length === 0) return <p class="muted">No payments yet.</p>;
+  return (
+    <ul class="list" data-testid="payments">
+      {state.receipts.map((r) => (
+        <li key={r.tid}>
+          <strong>{r.description || r.resource}</strong>
+          <span>
+            {money(r.amount, r.currency)} · {r.origin} · {when(r.date)}
+          </span>
+          <span class="muted">receipt {r.tid}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Settings({ state, reload }: { state: WalletState; reload: () => Promise<void> }) {
+  return (
+    <div class="settings">
+      {state.allowances.length === 0 ? (
+        <p class="muted">No site may pay without asking you.</p>
+      ) : (
+        <ul class="list">
+          {state.allowances.map((a) => (
+            <li key={`${a.origin} ${a.currency}`}>
+              {a.origin}: {money(a.spent, a.currency)} of {money(a.limit, a.currency)} used
+              <ActionButton
+                label="Remove"
+                busyLabel="Removing…"
+                kind="secondary"
+                action={async () => {
+                  await command('setAllowance', {
+                    origin: a.origin,
+                    currency: a.currency,
+                    limit: 0,
+                  });
+                  await reload();
+                }}
+              />
+            </li>
+          ))}
+        </ul>
+      )}
+      <label class="check">
+        <input
+          type="checkbox"
+          checked={state.settings.sessionKeys}
+          onChange={async (e) => {
+            await command('setSettings', { sessionKeys: e.currentTarget.checked });
+            await reload();
+          }}
+        />
+        Ask sellers for one-time keys before paying (messages 1a/1b)
+      </label>
+      <ActionButton
+        label="Refresh coins now"
+        busyLabel="Exchanging coins…"
+        kind="secondary"
+        action={async () => {
+          await command('refresh', {});
+          await reload();
+        }}
+      />
+      {state.servers.map((s) => (
+        <ActionButton
+          key={s.csName}
+          label={`Cash out ${s.csName} to the bank`}
+          busyLabel="Cashing out…"
+          kind="secondary"
+          action={async () => {
+            await command('cashout', { cs: s.csName });
+            await reload();
+          }}
+        />
+      ))}
+    </div>
+  );
+}
+
+function Popup() {
+  const [state, setState] = useState<WalletState | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const reload = useCallback(async () => {
+    try {
+      setState(await command('state', {}));
+      setError(null);
+    } catch (e) {
+      setError(explain(e));
+    }
+  }, []);
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+  if (state === null) {
+    return error === null ? <p class="muted">Opening the wallet…</p> : <p class="error">{error}</p>;
+  }
+  return (
+    <main data-testid={state.ready ? 'wallet' : 'setup'}>
+      <header>
+        <h1>NetCash</h1>
+        <Balances state={state} />
+        {state.pending > 0 ? (
+          <p class="muted">{state.pending} operation(s) still being finished…</p>
+        ) : null}
+      </header>
+      {state.ready ? null : <Setup state={state} onChange={reload} />}
+      {state.accounts.length > 0 && state.insurers.length > 0 ? (
+        <Section title="Add funds">
+          <BuyCoins state={state} onChange={reload} />
+        </Section>
+      ) : null}
+      {state.ready ? (
+        <>
+          <Section title="Recent payments">
+            <Payments state={state} />
+          </Section>
+          <Section title="Settings">
+            <Settings state={state} reload={reload} />
+          </Section>
+        </>
+      ) : null}
+    </main>
+  );
+}
+
+render(<Popup />, document.getElementById('app')!);
