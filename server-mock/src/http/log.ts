@@ -42,3 +42,15 @@ export function createLogger(
     child: (name) => createLogger(name, write),
   };
 }
+
+/** A logger that drops everything (tests, the in-process federation harness). */
+export function silentLogger(): Logger {
+  const logger: Logger = {
+    debug: () => {},
+    info: () => {},
+    warn: () => {},
+    error: () => {},
+    child: () => logger,
+  };
+  return logger;
+}

@@ -1,0 +1,56 @@
+/**
+ * `buy` (docs/PROTOCOL.md §4.3): a check payable to this CS's account → coins. The CS reserves
+ * minting room under its `mintLimit`, endorses and deposits the check at its bank *before*
+ * minting, then records the check's digest in the minting transaction, so the same check can
+ * never buy twice, even under another request id (`check-cleared`).
+ */
+import { type BuyRequest, digest, NetCashError } from '@netcash/protocol';
+import { checkValues, mint, total } from './coins.ts';
+import type { OpRun } from './requests.ts';
+
+export async function buy(run: OpRun<BuyRequest>): Promise<string> {
+  const { ctx, request } = run;
+  const check = request.instruments[0].check;
+  const c = check.body;
+  if (c.bank !== ctx.bank || c.payee !== ctx.account) {
+    throw new NetCashError('wrong-payee', `checks for ${ctx.name} are payable to ${ctx.account}`, {
+      bank: ctx.bank,
+      account: ctx.account,
+    });
+  }
+  if (c.currency !== ctx.currency) {
+    throw new NetCashError('wrong-currency', `${ctx.name} sells ${ctx.currency}`);
+  }
+  // Refused here as well as at the bank: a digest is forgotten after the check's expiry.
+  if (ctx.now() >= c.expires) throw new NetCashError('expired', 'the check has expired');
+  const values = request.want.values;
+  checkValues(ctx, values);
+  if (total(values) !== c.amount) {
+    throw new NetCashError('wrong-amount', `the check is for ${c.amount}`);
+  }
+  const checkDigest = digest(ctx.p, check);
+  if (await ctx.store.depositSeen(checkDigest)) {
+    throw new NetCashError('check-cleared', 'this check was already deposited here');
+  }
+  const reserved = await ctx.store.reserve(
+    request.requestId,
+    c.amount,
+    ctx.currentCertificate().mintLimit,
+    ctx.now(),
+  );
+  if (!reserved) throw new NetCashError('limit-exceeded', `${ctx.name} is at its mint limit`);
+  const deposited = await ctx.bankClient.deposit(check);
+  if (!deposited.ok) {
+    await ctx.store.release(request.requestId);
+    throw deposited.error;
+  }
+  const minted = mint(ctx, values);
+  return run.finish(
+    { requestId: request.requestId, op: 'buy', coins: minted.coins },
+    {
+      mint: minted.rows,
+      minted: c.amount,
+      deposits: [{ digest: checkDigest, amount: c.amount, expires: c.expires }],
+    },
+  );
+}

@@ -1,0 +1,307 @@
+/**
+ * A currency server over HTTP (docs/PROTOCOL.md §4.1): health, public info (certificates,
+ * denominations, limits), the sealed requests of figure 3, and the admin audit of its books.
+ * `startCurrencyServer` listens first (the certificate names the address), then bootstraps keys,
+ * bank account and certificate, and runs maintenance (pruning, certificate renewal) on a timer.
+ */
+
+import { join } from 'node:path';
+import { listen } from '@netcash/merchant-kit/node';
+import {
+  type Certificate,
+  type CryptoProvider,
+  type CsBooks,
+  type CsInfo,
+  CsRequestEnvelope,
+  NetCashError,
+  PATHS,
+} from '@netcash/protocol';
+import { nodeProvider } from '@netcash/protocol/node';
+import { type Clock, DEFAULTS, systemNow } from '../config.ts';
+import { adminToken, ensureDir } from '../datadir.ts';
+import { openDb, type StoreOption } from '../db/open.ts';
+import { requireAdmin } from '../http/admin.ts';
+import { readJson } from '../http/body.ts';
+import { createLogger, type Logger } from '../http/log.ts';
+import { errorResponse, json } from '../http/responses.ts';
+import { Router } from '../http/router.ts';
+import { createBankClient } from './bank-client.ts';
+import {
+  bankInfo,
+  type CertificateWish,
+  ensureAccount,
+  ensureCertificate,
+  insurerKey,
+  type Upstreams,
+} from './bootstrap.ts';
+import type { CsContext, CsLimits } from './context.ts';
+import { KeyRing } from './keyring.ts';
+import { handleRequest } from './requests.ts';
+import { type CsStore, createCsStore } from './store.ts';
+import { CsTrust } from './trust.ts';
+
+export interface CsConfig {
+  /** This CS's folder (keys, admin token, SQLite file). */
+  readonly dataDir: string;
+  /** The CS's name (`cs1`); certificates and coins carry it. */
+  readonly name: string;
+  readonly insurerUrl: string;
+  /** The insurer's admin token (to obtain certificates). */
+  readonly insurerToken: string;
+  /** The trust anchor; read from the insurer's /v1/info when absent. */
+  readonly insurerKey?: string;
+  readonly bankUrl: string;
+  /** The bank's admin token (to open this CS's account). */
+  readonly bankToken: string;
+  /** Defaults to SQLite in `dataDir/cs.db`. */
+  readonly store?: StoreOption;
+  readonly host?: string;
+  readonly port?: number;
+  /** The address certified and put in coins; defaults to the listening URL. */
+  readonly publicUrl?: string;
+  readonly now?: Clock;
+  readonly log?: Logger;
+  readonly denominations?: readonly number[];
+  readonly coinLifetime?: number;
+  readonly checkLifetime?: number;
+  readonly mintLimit?: number;
+  readonly certificateLifetime?: number;
+  readonly pruneGrace?: number;
+  readonly requestRetention?: number;
+  readonly outboundTimeoutMs?: number;
+  readonly revocationRefresh?: number;
+  readonly maxBodyBytes?: number;
+  /** Milliseconds between maintenance runs (pruning, renewal); 0 turns the timer off. */
+  readonly maintenanceIntervalMs?: number;
+  readonly provider?: CryptoProvider;
+}
+
+export interface RunningCs {
+  readonly url: string;
+  readonly name: string;
+  readonly adminToken: string;
+  readonly store: CsStore;
+  readonly context: CsContext;
+  /** The certificate new coins are minted under. */
+  certificate(): Certificate;
+  info(): CsInfo;
+  books(): Promise<CsBooks>;
+  /** New key pairs and a new certificate; the old keys stay for old coins. */
+  rotateKeys(): Promise<Certificate>;
+  /** Prunes expired serials and old request records; renews the certificate if due. */
+  maintain(): Promise<{ coins: number; value: number }>;
+  close(): Promise<void>;
+}
+
+export async function startCurrencyServer(config: CsConfig): Promise<RunningCs> {
+  const p = config.provider ?? nodeProvider;
+  const now = config.now ?? systemNow;
+  const log = (config.log ?? createLogger(config.name)).child(config.name);
+  const maxBodyBytes = config.maxBodyBytes ?? DEFAULTS.maxBodyBytes;
+  let handler: ((request: Request) => Promise<Response>) | null = null;
+  const server = await listen(
+    (request) =>
+      handler === null
+        ? errorResponse(new NetCashError('upstream-unavailable', 'starting'))
+        : handler(request),
+    { host: config.host, port: config.port, maxBodyBytes },
+  );
+  try {
+    const running = await bootstrapCs(config, p, now, log, server.url, maxBodyBytes);
+    handler = running.handler;
+    log.info('listening', { url: server.url, certId: running.cs.certificate().body.certId });
+    return {
+      ...running.cs,
+      url: server.url,
+      async close() {
+        running.stopTimer();
+        await server.close();
+        await running.cs.store.close();
+      },
+    };
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+}
+
+async function bootstrapCs(
+  config: CsConfig,
+  p: CryptoProvider,
+  now: Clock,
+  log: Logger,
+  url: string,
+  maxBodyBytes: number,
+) {
+  const dir = ensureDir(config.dataDir);
+  const token = adminToken(dir);
+  const limits: CsLimits = {
+    denominations: config.denominations ?? DEFAULTS.denominations,
+    coinLifetime: config.coinLifetime ?? DEFAULTS.coinLifetime,
+    checkLifetime: config.checkLifetime ?? DEFAULTS.checkLifetime,
+    mintLimit: config.mintLimit ?? DEFAULTS.mintLimit,
+    maxInstruments: DEFAULTS.maxInstruments,
+    maxBodyBytes,
+    outboundTimeoutMs: config.outboundTimeoutMs ?? DEFAULTS.outboundTimeoutMs,
+  };
+  const up: Upstreams = {
+    insurerUrl: config.insurerUrl,
+    insurerToken: config.insurerToken,
+    bankUrl: config.bankUrl,
+    bankToken: config.bankToken,
+    timeoutMs: limits.outboundTimeoutMs,
+  };
+  const keys = KeyRing.open(p, dir);
+  const bank = await bankInfo(up);
+  const account = await ensureAccount(keys, config.name, up);
+  const trust = new CsTrust(
+    p,
+    config.insurerKey ?? (await insurerKey(up)),
+    config.insurerUrl,
+    now,
+    config.revocationRefresh ?? DEFAULTS.revocationRefresh,
+    limits.outboundTimeoutMs,
+    log,
+  );
+  for (const cert of keys.certificates) trust.store.addCertificate(cert);
+  const wish: CertificateWish = {
+    csName: config.name,
+    addresses: [config.publicUrl ?? url],
+    currency: bank.currency,
+    denominations: limits.denominations,
+    mintLimit: limits.mintLimit,
+    bank: bank.name,
+    account,
+    lifetime: config.certificateLifetime ?? DEFAULTS.certificateLifetime,
+    renewal: Math.min(
+      DEFAULTS.certificateRenewal,
+      Math.floor((config.certificateLifetime ?? DEFAULTS.certificateLifetime) / 4),
+    ),
+  };
+  let current = await ensureCertificate(keys, trust, wish, up, now);
+  const store = await createCsStore(
+    openDb(config.store ?? { engine: 'sqlite', path: join(dir, 'cs.db') }),
+  );
+  const ctx: CsContext = {
+    p,
+    name: config.name,
+    currency: bank.currency,
+    bank: bank.name,
+    account,
+    keys,
+    store,
+    trust,
+    bankClient: createBankClient({
+      p,
+      url: config.bankUrl,
+      accountKey: keys.account,
+      account: () => account,
+      now,
+      timeoutMs: limits.outboundTimeoutMs,
+    }),
+    now,
+    limits,
+    log,
+    currentCertificate: () => current.body,
+  };
+  const grace = config.pruneGrace ?? DEFAULTS.pruneGrace;
+  const retention = config.requestRetention ?? DEFAULTS.requestRetention;
+
+  const ownCertificates = () =>
+    keys.certificates
+      .filter((c) => c.body.expires > now())
+      .sort((a, b) => b.body.issued - a.body.issued)
+      .slice(0, 100);
+  const info = (): CsInfo => ({
+    csName: config.name,
+    currency: bank.currency,
+    certificates: ownCertificates(),
+    denominations: [...limits.denominations],
+    bank: bank.name,
+    account,
+    limits: {
+      maxInstruments: limits.maxInstruments,
+      maxBodyBytes,
+      coinLifetime: limits.coinLifetime,
+    },
+  });
+  const books = async (): Promise<CsBooks> => {
+    const b = await store.books();
+    return {
+      csName: config.name,
+      currency: bank.currency,
+      date: now(),
+      outstanding: b.outstanding,
+      minted: b.minted,
+      redeemed: b.redeemed,
+      expired: b.expired,
+      pending: b.pending,
+      checksWritten: b.checksWritten,
+      deposited: b.deposited,
+      bank: bank.name,
+      account,
+      mintLimit: current.body.mintLimit,
+    };
+  };
+  const maintain = async () => {
+    const pruned = await store.prune(now() - grace, now() - retention);
+    if (pruned.coins > 0) log.info('pruned expired coins', pruned);
+    current = await ensureCertificate(keys, trust, wish, up, now);
+    return pruned;
+  };
+
+  const router = new Router(log)
+    .on('GET', PATHS.health, () => json(200, { status: 'ok', name: config.name }), { cors: true })
+    .on('GET', PATHS.cs.info, () => json(200, info()), { cors: true })
+    .on(
+      'POST',
+      PATHS.cs.requests,
+      async (request) => {
+        const envelope = await readJson(request, CsRequestEnvelope, maxBodyBytes);
+        if (!envelope.ok) throw envelope.error;
+        const reply = await handleRequest(ctx, envelope.value);
+        return new Response(reply, {
+          status: 200,
+          headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+        });
+      },
+      { cors: true },
+    )
+    .on('GET', PATHS.cs.adminAudit, async (request) => {
+      requireAdmin(request, token);
+      return json(200, await books());
+    });
+
+  const interval = config.maintenanceIntervalMs ?? 3_600_000;
+  const timer =
+    interval > 0
+      ? setInterval(() => {
+          maintain().catch((error: unknown) =>
+            log.error('maintenance failed', { error: String(error) }),
+          );
+        }, interval)
+      : undefined;
+  timer?.unref();
+  await maintain();
+
+  return {
+    handler: router.handle,
+    stopTimer: () => clearInterval(timer),
+    cs: {
+      name: config.name,
+      adminToken: token,
+      store,
+      context: ctx,
+      certificate: () => current,
+      info,
+      books,
+      async rotateKeys() {
+        keys.rotate();
+        current = await ensureCertificate(keys, trust, wish, up, now);
+        log.info('keys rotated', { certId: current.body.certId });
+        return current;
+      },
+      maintain,
+    },
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * Protection from fraud (paper figure 6, §5.3) and offline payment (§5.4).
+ *
+ * `triplet`: coins in → <C_B, C_A, C_X>. C_B (value `amount`) can be spent only by the holder of
+ * K_B (`payee`) until `dateB`; C_A (same value) only by the payor's one-time key (`owner`) in
+ * [dateB, dateA); C_X is change. The two locked coins share a `tripletId` and are one liability:
+ * C_B's outstanding row carries the value, C_A's row zero, and consuming either deletes both,
+ * so exactly one of them can ever be redeemed.
+ *
+ * `claim`: C_A with its owner's spend, in its window. If C_B is still outstanding the payor gets
+ * fresh coins; if C_B was spent, a CS receipt signed by this CS proves payment to K_B.
+ */
+import {
+  type ClaimRequest,
+  type CsReceiptBody,
+  NetCashError,
+  randomId,
+  sign,
+  type TripletRequest,
+  totalValue,
+} from '@netcash/protocol';
+import { checkLock, checkValues, consumed, mint, total, verifyPresented } from './coins.ts';
+import { tripletSpends } from './exchange.ts';
+import type { OpRun } from './requests.ts';
+
+export async function triplet(run: OpRun<TripletRequest>): Promise<string> {
+  const { ctx, request } = run;
+  const { payee, owner, dateB, dateA, amount, change } = request.want;
+  const coins = await verifyPresented(ctx, request.instruments, true);
+  for (const instrument of request.instruments) checkLock(ctx, instrument, request.requestId);
+  const now = ctx.now();
+  const cert = ctx.currentCertificate();
+  if (!(now < dateB && dateB < dateA)) {
+    throw new NetCashError('malformed', 'the windows must satisfy now < dateB < dateA');
+  }
+  if (dateA > now + ctx.limits.coinLifetime || dateA > cert.expires) {
+    throw new NetCashError('limit-exceeded', 'dateA is beyond the coin lifetime');
+  }
+  checkValues(ctx, change);
+  const paid = totalValue(coins);
+  if (amount > paid || total(change) !== paid - amount) {
+    throw new NetCashError('wrong-amount', `the coins are worth ${paid}`);
+  }
+  const tripletId = randomId(ctx.p);
+  const b = mint(ctx, [amount], {
+    expires: dateB,
+    lock: { owner: payee, notBefore: now, notAfter: dateB, tripletId, role: 'B' },
+    pruneAfter: dateA,
+  });
+  const a = mint(ctx, [amount], {
+    expires: dateA,
+    lock: { owner, notBefore: dateB, notAfter: dateA, tripletId, role: 'A' },
+    bookValue: 0,
+    pruneAfter: dateA,
+  });
+  const x = mint(ctx, change);
+  return run.finish(
+    {
+      requestId: request.requestId,
+      op: 'triplet',
+      b: b.coins[0]!,
+      a: a.coins[0]!,
+      change: x.coins,
+    },
+    {
+      consume: consumed(coins),
+      mint: [...b.rows, ...a.rows, ...x.rows],
+      tripletSpends: tripletSpends(coins),
+    },
+  );
+}
+
+export async function claim(run: OpRun<ClaimRequest>): Promise<string> {
+  const { ctx, request } = run;
+  const instrument = request.instruments[0];
+  const [coin] = await verifyPresented(ctx, [instrument], true);
+  const lock = coin?.lock;
+  if (coin === undefined || lock?.role !== 'A') {
+    throw new NetCashError('malformed', 'claim takes the C_A coin of a triplet');
+  }
+  checkLock(ctx, instrument, request.requestId);
+  const values = request.want.values;
+  checkValues(ctx, values);
+  if (total(values) !== coin.value) {
+    throw new NetCashError('wrong-amount', `the coin is worth ${coin.value}`);
+  }
+  const fresh = mint(ctx, values);
+  try {
+    return await run.finish(
+      { requestId: request.requestId, op: 'claim', coins: fresh.coins },
+      { consume: [{ serial: coin.serial, lock: lock.tripletId }], mint: fresh.rows },
+    );
+  } catch (error) {
+    if (!(error instanceof NetCashError) || error.code !== 'double-spent') throw error;
+    // C_A is gone: either C_B was spent (a receipt proves it) or C_A was already redeemed.
+    const spent = await ctx.store.tripletSpend(lock.tripletId);
+    if (spent === null) throw error;
+    const cert = ctx.currentCertificate();
+    const key = ctx.keys.byCertId(cert.certId);
+    if (key === undefined) throw new NetCashError('internal', 'no key for the current certificate');
+    const body: CsReceiptBody = {
+      type: 'cs-receipt',
+      cs: ctx.name,
+      tripletId: lock.tripletId,
+      serial: spent.serial,
+      owner: spent.owner,
+      value: spent.value,
+      currency: ctx.currency,
+      date: spent.date,
+    };
+    return run.finish(
+      {
+        requestId: request.requestId,
+        op: 'claim',
+        coins: [],
+        receipt: sign(ctx.p, key.sign.secretKey, body),
+      },
+      {},
+    );
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * What a currency server trusts, kept fresh from its insurer: the protocol's TrustStore (insurer
+ * key, certificates of insurance, revocation list) plus fetching. A certificate a coin names
+ * but the CS hasn't seen is fetched from the insurer (paper footnote 2: "retrieved from a
+ * directory service"); the revocation list is re-read when older than `refresh` seconds; another
+ * CS's certificates come from the insurer's directory (paper §4.1).
+ */
+import {
+  Certificate,
+  type CertificateBody,
+  type CryptoProvider,
+  DirectoryEntry,
+  endpoint,
+  getJson,
+  PATHS,
+  RevocationList,
+  TrustStore,
+} from '@netcash/protocol';
+import type { Clock } from '../config.ts';
+import type { Logger } from '../http/log.ts';
+
+export class CsTrust {
+  readonly store: TrustStore;
+  private revocationsRead = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    p: CryptoProvider,
+    insurerKey: string,
+    private readonly insurerUrl: string,
+    private readonly now: Clock,
+    private readonly refresh: number,
+    private readonly timeoutMs: number,
+    private readonly log: Logger,
+  ) {
+    this.store = new TrustStore(p, [insurerKey]);
+  }
+
+  /** Makes sure `certId` is known, asking the insurer if not. Unknown stays unknown. */
+  async ensureCertificate(certId: string): Promise<void> {
+    if (this.store.certificate(certId) !== undefined) return;
+    const url = endpoint(this.insurerUrl, PATHS.insurer.certificate + encodeURIComponent(certId));
+    const got = await getJson(url, Certificate, { timeoutMs: this.timeoutMs });
+    if (got.ok && got.value.body.certId === certId) this.store.addCertificate(got.value);
+  }
+
+  /** Re-reads the revocation list when it is older than the refresh interval. */
+  async refreshRevocations(force = false): Promise<void> {
+    const now = this.now();
+    if (!force && now - this.revocationsRead < this.refresh) return;
+    const url = endpoint(this.insurerUrl, PATHS.insurer.revocations);
+    const got = await getJson(url, RevocationList, { timeoutMs: this.timeoutMs });
+    if (!got.ok) {
+      this.log.warn('revocation list not refreshed', { error: got.error.message });
+      return;
+    }
+    const set = this.store.setRevocations(got.value);
+    if (set.ok) this.revocationsRead = now;
+    else this.log.warn('revocation list refused', { error: set.error.message });
+  }
+
+  /** The newest valid certificate of CS `csName`, from the insurer's directory if needed. */
+  async certificateOf(csName: string): Promise<CertificateBody | undefined> {
+    const valid = () =>
+      this.store
+        .certificatesOf(csName)
+        .find((c) => this.store.validCertificate(c.certId, this.now()).ok);
+    const held = valid();
+    if (held !== undefined) return held;
+    const url = endpoint(this.insurerUrl, PATHS.insurer.directory + encodeURIComponent(csName));
+    const got = await getJson(url, DirectoryEntry, { timeoutMs: this.timeoutMs });
+    if (got.ok) for (const cert of got.value.certificates) this.store.addCertificate(cert);
+    return valid();
+  }
+}

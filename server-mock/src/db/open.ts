@@ -1,0 +1,14 @@
+/** Opens a store's database: a SQLite file (the default) or a PostgreSQL URL. */
+import { openPostgres } from './postgres.ts';
+import type { SqlDb } from './sql.ts';
+import { openSqlite } from './sqlite.ts';
+
+export type StoreOption =
+  | { readonly engine: 'sqlite'; readonly path: string }
+  | { readonly engine: 'postgres'; readonly url: string; readonly maxConnections?: number };
+
+export function openDb(option: StoreOption): SqlDb {
+  return option.engine === 'sqlite'
+    ? openSqlite(option.path)
+    : openPostgres(option.url, { maxConnections: option.maxConnections });
+}

@@ -1,0 +1,111 @@
+/**
+ * The insurer (the paper's FIC, §4): the root of trust. It certifies a currency server's keys
+ * with a certificate of insurance (figure 1), publishes the certificates and a signed revocation
+ * list with an increasing `seq`, and answers the directory (CS name → addresses, paper §4.1).
+ * Domain logic only: HTTP is in server.ts, persistence in store.ts.
+ */
+import {
+  type Certificate,
+  type CertificateBody,
+  type CertifyRequest,
+  type CryptoProvider,
+  type DirectoryEntry,
+  NetCashError,
+  type RevocationList,
+  type RevokeRequest,
+  sign,
+  toB64u,
+} from '@netcash/protocol';
+import type { Clock } from '../config.ts';
+import type { NamedKeyPair } from '../keys.ts';
+import type { InsurerStore, Revocation } from './store.ts';
+
+export interface Insurer {
+  readonly name: string;
+  /** The trust anchor wallets and merchants configure (base64url Ed25519 key). */
+  readonly signKey: string;
+  certify(request: CertifyRequest): Promise<Certificate>;
+  revoke(request: RevokeRequest): Promise<RevocationList>;
+  certificate(certId: string): Promise<Certificate>;
+  certificates(): Promise<Certificate[]>;
+  revocations(): Promise<RevocationList>;
+  directory(csName: string): Promise<DirectoryEntry>;
+}
+
+export async function createInsurer(options: {
+  readonly p: CryptoProvider;
+  readonly name: string;
+  readonly keys: NamedKeyPair;
+  readonly store: InsurerStore;
+  readonly now: Clock;
+}): Promise<Insurer> {
+  const { p, name, keys, store, now } = options;
+  const signList = (seq: number, revoked: Revocation[]): RevocationList =>
+    sign(p, keys.secretKey, {
+      type: 'revocation-list',
+      insurer: keys.public,
+      seq,
+      issued: now(),
+      revoked: revoked.map((r) => ({ certId: r.certId, date: r.date, reason: r.reason })),
+    });
+  await store.initRevocations(signList);
+
+  return {
+    name,
+    signKey: keys.public,
+    async certify(request) {
+      const d = request.denominations;
+      if (!d.every((x, i) => i === 0 || x > d[i - 1]!)) {
+        throw new NetCashError('malformed', 'denominations must be strictly ascending');
+      }
+      if (request.signKey === request.encKey) {
+        throw new NetCashError('malformed', 'signing and encryption keys must differ');
+      }
+      const issued = now();
+      const body: CertificateBody = {
+        type: 'certificate',
+        certId: `${request.csName}.${toB64u(p.randomBytes(9))}`,
+        csName: request.csName,
+        signKey: request.signKey,
+        encKey: request.encKey,
+        addresses: request.addresses,
+        currency: request.currency,
+        denominations: request.denominations,
+        mintLimit: request.mintLimit,
+        bank: request.bank,
+        account: request.account,
+        insurer: keys.public,
+        issued,
+        expires: issued + request.lifetime,
+      };
+      const cert = sign(p, keys.secretKey, body);
+      await store.addCertificate(cert);
+      return cert;
+    },
+    async revoke(request) {
+      if ((await store.certificate(request.certId)) === null) {
+        throw new NetCashError('unknown-cert', `no certificate ${request.certId}`);
+      }
+      return store.revoke(
+        { certId: request.certId, date: now(), reason: request.reason },
+        signList,
+      );
+    },
+    async certificate(certId) {
+      const cert = await store.certificate(certId);
+      if (cert === null) throw new NetCashError('not-found', `no certificate ${certId}`);
+      return cert;
+    },
+    certificates: () => store.certificates(now()),
+    async revocations() {
+      const list = await store.revocationList();
+      if (list === null) throw new NetCashError('internal', 'no revocation list');
+      return list;
+    },
+    async directory(csName) {
+      const certificates = (await store.certificates(now(), csName)).slice(0, 100);
+      if (certificates.length === 0) throw new NetCashError('not-found', `no CS named ${csName}`);
+      return { csName, addresses: certificates[0]!.body.addresses, certificates };
+    },
+  };
+}

@@ -1,0 +1,129 @@
+/**
+ * The insurer over HTTP (docs/PROTOCOL.md §7): public reads with CORS, admin writes with the
+ * bearer token from its data folder. `startInsurer` opens the store, loads or creates the
+ * signing key and listens.
+ */
+
+import { join } from 'node:path';
+import { listen } from '@netcash/merchant-kit/node';
+import { CertifyRequest, type CryptoProvider, PATHS, RevokeRequest } from '@netcash/protocol';
+import { nodeProvider } from '@netcash/protocol/node';
+import { type Clock, DEFAULTS, systemNow } from '../config.ts';
+import { adminToken, jsonFile } from '../datadir.ts';
+import { openDb, type StoreOption } from '../db/open.ts';
+import { requireAdmin } from '../http/admin.ts';
+import { readJson } from '../http/body.ts';
+import { createLogger, type Logger } from '../http/log.ts';
+import { json } from '../http/responses.ts';
+import { Router } from '../http/router.ts';
+import { ed25519Pair, secretText } from '../keys.ts';
+import { createInsurer, type Insurer } from './insurer.ts';
+import { createInsurerStore } from './store.ts';
+
+export interface InsurerConfig {
+  /** This server's folder (keys, admin token, SQLite file). */
+  readonly dataDir: string;
+  readonly name?: string;
+  /** Defaults to SQLite in `dataDir/insurer.db`. */
+  readonly store?: StoreOption;
+  readonly host?: string;
+  /** 0 (default) lets the OS pick. */
+  readonly port?: number;
+  readonly now?: Clock;
+  readonly log?: Logger;
+  readonly maxBodyBytes?: number;
+  readonly provider?: CryptoProvider;
+}
+
+export interface RunningInsurer {
+  readonly url: string;
+  readonly name: string;
+  /** The trust anchor (base64url Ed25519 public key). */
+  readonly signKey: string;
+  readonly adminToken: string;
+  readonly insurer: Insurer;
+  readonly handler: (request: Request) => Promise<Response>;
+  close(): Promise<void>;
+}
+
+export function insurerHandler(
+  insurer: Insurer,
+  token: string,
+  log: Logger,
+  maxBodyBytes: number,
+): (request: Request) => Promise<Response> {
+  const P = PATHS.insurer;
+  const router = new Router(log)
+    .on('GET', PATHS.health, () => json(200, { status: 'ok', name: insurer.name }), { cors: true })
+    .on('GET', P.info, () => json(200, { name: insurer.name, signKey: insurer.signKey }), {
+      cors: true,
+    })
+    .on(
+      'GET',
+      P.certificates,
+      async () => json(200, { certificates: await insurer.certificates() }),
+      {
+        cors: true,
+      },
+    )
+    .on(
+      'GET',
+      `${P.certificate}:certId`,
+      async (_r, params) => json(200, await insurer.certificate(params['certId']!)),
+      { cors: true },
+    )
+    .on('GET', P.revocations, async () => json(200, await insurer.revocations()), { cors: true })
+    .on(
+      'GET',
+      `${P.directory}:csName`,
+      async (_r, params) => json(200, await insurer.directory(params['csName']!)),
+      { cors: true },
+    )
+    .on('POST', P.adminCertify, async (request) => {
+      requireAdmin(request, token);
+      const body = await readJson(request, CertifyRequest, maxBodyBytes);
+      if (!body.ok) throw body.error;
+      const cert = await insurer.certify(body.value);
+      log.info('certified', { certId: cert.body.certId, csName: cert.body.csName });
+      return json(200, cert);
+    })
+    .on('POST', P.adminRevoke, async (request) => {
+      requireAdmin(request, token);
+      const body = await readJson(request, RevokeRequest, maxBodyBytes);
+      if (!body.ok) throw body.error;
+      const list = await insurer.revoke(body.value);
+      log.info('revoked', { certId: body.value.certId, seq: list.body.seq });
+      return json(200, list);
+    });
+  return router.handle;
+}
+
+export async function startInsurer(config: InsurerConfig): Promise<RunningInsurer> {
+  const p = config.provider ?? nodeProvider;
+  const name = config.name ?? DEFAULTS.insurerName;
+  const log = (config.log ?? createLogger(name)).child(name);
+  const stored = jsonFile(config.dataDir, 'keys.json', () => ({
+    signSecret: secretText(p.ed25519.keygen()),
+  }));
+  const keys = ed25519Pair(p, stored.signSecret);
+  const token = adminToken(config.dataDir);
+  const db = openDb(config.store ?? { engine: 'sqlite', path: join(config.dataDir, 'insurer.db') });
+  const store = await createInsurerStore(db);
+  const insurer = await createInsurer({ p, name, keys, store, now: config.now ?? systemNow });
+  const maxBodyBytes = config.maxBodyBytes ?? DEFAULTS.maxBodyBytes;
+  const handler = insurerHandler(insurer, token, log, maxBodyBytes);
+  const server = await listen(handler, { host: config.host, port: config.port, maxBodyBytes });
+  log.info('listening', { url: server.url, signKey: keys.public });
+  return {
+    url: server.url,
+    name,
+    signKey: keys.public,
+    adminToken: token,
+    insurer,
+    handler,
+    async close() {
+      await server.close();
+      await store.close();
+    },
+  };
+}

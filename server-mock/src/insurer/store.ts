@@ -1,0 +1,132 @@
+/**
+ * The insurer's books: certificates of insurance it issued (paper figure 1), the revocations,
+ * and every signed revocation list by its sequence number. One implementation over `SqlDb`, run
+ * on SQLite or PostgreSQL. Signed objects are stored as their JSON and decoded on the way out.
+ */
+import {
+  Certificate,
+  type Certificate as CertificateT,
+  decodeJson,
+  RevocationList,
+  type RevocationList as RevocationListT,
+  unwrap,
+} from '@netcash/protocol';
+import type { SqlDb } from '../db/sql.ts';
+import { num, str } from '../db/sql.ts';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS certificates (
+  cert_id TEXT PRIMARY KEY,
+  cs_name TEXT NOT NULL,
+  issued BIGINT NOT NULL,
+  expires BIGINT NOT NULL,
+  signed TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS certificates_cs ON certificates (cs_name, issued);
+CREATE TABLE IF NOT EXISTS revocations (
+  cert_id TEXT PRIMARY KEY,
+  date BIGINT NOT NULL,
+  reason TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS revocation_lists (
+  seq BIGINT PRIMARY KEY,
+  signed TEXT NOT NULL
+)`;
+
+export interface Revocation {
+  readonly certId: string;
+  readonly date: number;
+  readonly reason: string;
+}
+
+export interface InsurerStore {
+  addCertificate(cert: CertificateT): Promise<void>;
+  certificate(certId: string): Promise<CertificateT | null>;
+  /** Certificates not expired at `now`, newest first; only `csName`'s when given. */
+  certificates(now: number, csName?: string): Promise<CertificateT[]>;
+  /**
+   * Records a revocation and the next list, signed by `sign(seq, revoked)`, in one transaction;
+   * revoking an already revoked certificate still yields a new list.
+   */
+  revoke(
+    revocation: Revocation,
+    sign: (seq: number, revoked: Revocation[]) => RevocationListT,
+  ): Promise<RevocationListT>;
+  /** The newest revocation list, or null before the first. */
+  revocationList(): Promise<RevocationListT | null>;
+  /** Stores the first (empty) list if there is none. */
+  initRevocations(sign: (seq: number, revoked: Revocation[]) => RevocationListT): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function createInsurerStore(db: SqlDb): Promise<InsurerStore> {
+  await db.migrate(SCHEMA);
+  const decodeCert = (text: string) => unwrap(decodeJson(Certificate, text, Infinity));
+  const decodeList = (text: string) => unwrap(decodeJson(RevocationList, text, Infinity));
+
+  return {
+    async addCertificate(cert) {
+      const { body } = cert;
+      await db.run(
+        'INSERT INTO certificates (cert_id, cs_name, issued, expires, signed) VALUES ($1, $2, $3, $4, $5)',
+        [body.certId, body.csName, body.issued, body.expires, JSON.stringify(cert)],
+      );
+    },
+    async certificate(certId) {
+      const rows = await db.query('SELECT signed FROM certificates WHERE cert_id = $1', [certId]);
+      return rows.length === 0 ? null : decodeCert(str(rows[0], 'signed'));
+    },
+    async certificates(now, csName) {
+      const rows =
+        csName === undefined
+          ? await db.query(
+              'SELECT signed FROM certificates WHERE expires > $1 ORDER BY issued DESC, cert_id',
+              [now],
+            )
+          : await db.query(
+              'SELECT signed FROM certificates WHERE expires > $1 AND cs_name = $2 ORDER BY issued DESC, cert_id',
+              [now, csName],
+            );
+      return rows.map((r) => decodeCert(str(r, 'signed')));
+    },
+    revoke(revocation, sign) {
+      return db.transaction(async (tx) => {
+        await tx.run(
+          'INSERT INTO revocations (cert_id, date, reason) VALUES ($1, $2, $3) ON CONFLICT (cert_id) DO NOTHING',
+          [revocation.certId, revocation.date, revocation.reason],
+        );
+        const top = await tx.query('SELECT MAX(seq) AS seq FROM revocation_lists');
+        const seq = num(top[0], 'seq') + 1;
+        const rows = await tx.query(
+          'SELECT cert_id, date, reason FROM revocations ORDER BY date, cert_id',
+        );
+        const revoked = rows.map((r) => ({
+          certId: str(r, 'cert_id'),
+          date: num(r, 'date'),
+          reason: str(r, 'reason'),
+        }));
+        const list = sign(seq, revoked);
+        await tx.run('INSERT INTO revocation_lists (seq, signed) VALUES ($1, $2)', [
+          seq,
+          JSON.stringify(list),
+        ]);
+        return list;
+      });
+    },
+    async revocationList() {
+      const rows = await db.query('SELECT signed FROM revocation_lists ORDER BY seq DESC LIMIT 1');
+      return rows.length === 0 ? null : decodeList(str(rows[0], 'signed'));
+    },
+    async initRevocations(sign) {
+      await db.transaction(async (tx) => {
+        const rows = await tx.query('SELECT seq FROM revocation_lists LIMIT 1');
+        if (rows.length > 0) return;
+        await tx.run(
+          'INSERT INTO revocation_lists (seq, signed) VALUES (0, $1) ON CONFLICT (seq) DO NOTHING',
+          [JSON.stringify(sign(0, []))],
+        );
+      });
+    },
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,198 @@
+/**
+ * A minimal payor for tests: a demo bank account, checks written to buy coins, and the
+ * sealed requests of figure 3 through the protocol's `callCs`. Not a wallet (no storage, no
+ * journal); it lets server and merchant tests move real money through a federation quickly.
+ *
+ *   const alice = await TestClient.open(fed.bank.url);
+ *   const coins = await alice.buy(fed.cs[0].url, [500, 200]);
+ *   const fresh = await alice.exchange(fed.cs[0].url, coins, [500, 100, 100]);
+ */
+import {
+  type AccountStatement,
+  AccountStatement as AccountStatementSchema,
+  type Check,
+  type Coin,
+  type CryptoProvider,
+  type CsInfo,
+  CsInfo as CsInfoSchema,
+  type CsOp,
+  type CsRequest,
+  type CsResultOf,
+  type CsTarget,
+  callCs,
+  DepositReply,
+  endorseCheck,
+  endpoint,
+  getJson,
+  NetCashError,
+  OpenAccountReply,
+  PATHS,
+  postJson,
+  type Result,
+  randomId,
+  randomKey,
+  sign,
+  toB64u,
+  unwrap,
+  writeCheck,
+} from '@netcash/protocol';
+import { nodeProvider } from '@netcash/protocol/node';
+import { systemNow } from '../config.ts';
+
+export class TestClient {
+  private readonly infos = new Map<string, CsInfo>();
+  private checks = 0;
+
+  private constructor(
+    readonly p: CryptoProvider,
+    readonly bankUrl: string,
+    readonly bank: string,
+    readonly account: string,
+    readonly accountKey: { secretKey: Uint8Array; publicKey: Uint8Array },
+    readonly now: () => number,
+  ) {}
+
+  /** Opens a demo account (with the bank's starting balance). */
+  static async open(
+    bankUrl: string,
+    options: { holder?: string; now?: () => number; p?: CryptoProvider } = {},
+  ): Promise<TestClient> {
+    const p = options.p ?? nodeProvider;
+    const key = p.ed25519.keygen();
+    const opened = unwrap(
+      await postJson(
+        endpoint(bankUrl, PATHS.bank.accounts),
+        { signKey: toB64u(key.publicKey), holder: options.holder ?? 'test client' },
+        OpenAccountReply,
+      ),
+    );
+    return new TestClient(p, bankUrl, opened.bank, opened.account, key, options.now ?? systemNow);
+  }
+
+  /** The CS's public info (cached; `fresh` re-reads it, e.g. after a key rotation). */
+  async info(csUrl: string, fresh = false): Promise<CsInfo> {
+    const held = this.infos.get(csUrl);
+    if (held !== undefined && !fresh) return held;
+    const info = unwrap(await getJson(endpoint(csUrl, PATHS.cs.info), CsInfoSchema));
+    this.infos.set(csUrl, info);
+    return info;
+  }
+
+  async target(csUrl: string): Promise<CsTarget> {
+    const cert = (await this.info(csUrl)).certificates[0]!.body;
+    return { certId: cert.certId, encKey: cert.encKey, addresses: [csUrl] };
+  }
+
+  /** A check drawn on this client's account. */
+  writeCheck(payee: string, amount: number, fields: Partial<Check['body']> = {}): Check {
+    const now = this.now();
+    return writeCheck(this.p, this.accountKey.secretKey, {
+      bank: this.bank,
+      drawer: this.account,
+      payee,
+      amount,
+      currency: 'NCD',
+      checkNo: `t-${++this.checks}-${randomId(this.p)}`,
+      issued: now,
+      expires: now + 30 * 86_400,
+      memo: 'test',
+      ...fields,
+    });
+  }
+
+  /** Sends one request (retry by sending the same object again). */
+  send<Op extends CsOp>(
+    csUrl: string,
+    request: Extract<CsRequest, { op: Op }>,
+  ): Promise<Result<CsResultOf<Op>>> {
+    return this.target(csUrl).then((t) => callCs(this.p, t, request));
+  }
+
+  /** A fresh request id and reply key. */
+  ids(): { requestId: string; replyKey: string } {
+    return { requestId: randomId(this.p), replyKey: randomKey(this.p) };
+  }
+
+  /** Buys coins of `values` with a check payable to the CS. */
+  async buy(csUrl: string, values: number[]): Promise<Coin[]> {
+    const info = await this.info(csUrl);
+    const amount = values.reduce((s, v) => s + v, 0);
+    const check = this.writeCheck(info.account, amount);
+    const result = await this.send(csUrl, {
+      ...this.ids(),
+      op: 'buy',
+      instruments: [{ kind: 'check', check }],
+      want: { values },
+    });
+    return unwrap(result).coins;
+  }
+
+  exchangeRequest(
+    coins: readonly Coin[],
+    values: number[],
+  ): Extract<CsRequest, { op: 'exchange' }> {
+    return {
+      ...this.ids(),
+      op: 'exchange',
+      instruments: coins.map((coin) => ({ kind: 'coin', coin })),
+      want: { values },
+    };
+  }
+
+  async exchange(csUrl: string, coins: readonly Coin[], values: number[]): Promise<Coin[]> {
+    return unwrap(await this.send(csUrl, this.exchangeRequest(coins, values))).coins;
+  }
+
+  /** Cashes coins into a check payable to this client (or `payee`). */
+  async cashout(csUrl: string, coins: readonly Coin[], payee = this.account): Promise<Check> {
+    const result = await this.send(csUrl, {
+      ...this.ids(),
+      op: 'cashout',
+      instruments: coins.map((coin) => ({ kind: 'coin', coin })),
+      want: { bank: this.bank, payee, memo: 'cashout' },
+    });
+    return unwrap(result).check;
+  }
+
+  /** Deposits a check payable to this client. */
+  async deposit(check: Check): Promise<DepositReply> {
+    const endorsement = endorseCheck(
+      this.p,
+      this.accountKey.secretKey,
+      check,
+      this.account,
+      this.now(),
+    );
+    return unwrap(
+      await postJson(
+        endpoint(this.bankUrl, PATHS.bank.deposits),
+        { check, endorsement },
+        DepositReply,
+      ),
+    );
+  }
+
+  /** Balance and history through a signed account request. */
+  async statement(): Promise<AccountStatement> {
+    const request = sign(this.p, this.accountKey.secretKey, {
+      type: 'account-request',
+      bank: this.bank,
+      account: this.account,
+      nonce: randomId(this.p),
+      date: this.now(),
+    });
+    return unwrap(
+      await postJson(endpoint(this.bankUrl, PATHS.bank.statement), request, AccountStatementSchema),
+    );
+  }
+
+  async balance(): Promise<number> {
+    return (await this.statement()).balance;
+  }
+}
+
+/** The refusal code of a failed result (tests: `expect(codeOf(r)).toBe('double-spent')`). */
+export function codeOf(result: Result<unknown>): string {
+  if (result.ok) return 'ok';
+  return result.error instanceof NetCashError ? result.error.code : 'internal';
+}

@@ -1,0 +1,173 @@
+/**
+ * The test harness of the reference federation: an insurer, a bank and currency servers (cs1,
+ * cs2, …) in this process, on 127.0.0.1 with OS-chosen ports, with SQLite files in a temporary
+ * folder (or databases on a PostgreSQL server). Other packages' integration tests start one
+ * with `startFederation()`, talk to it over real HTTP, call `audit()` and `stop()`.
+ *
+ *   const fed = await startFederation();
+ *   fed.insurer.signKey   // the trust anchor
+ *   fed.bank.url          // open a demo account: POST /v1/accounts
+ *   fed.cs[0].url         // cs1: GET /v1/info, POST /v1/requests
+ *   expect((await fed.audit()).ok).toBe(true);
+ *   await fed.stop();
+ *
+ * The API is stable: add options, don't change the shape.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type AuditReport, auditFederation } from '../audit/audit.ts';
+import { type RunningBank, startBank } from '../bank/server.ts';
+import type { Clock } from '../config.ts';
+import { type RunningCs, startCurrencyServer } from '../cs/server.ts';
+import type { StoreOption } from '../db/open.ts';
+import { type Logger, silentLogger } from '../http/log.ts';
+import { type RunningInsurer, startInsurer } from '../insurer/server.ts';
+
+export interface FederationOptions {
+  /** Number of currency servers, named cs1, cs2, … (default 2). */
+  readonly csCount?: number;
+  /** Keep state here (and reuse it on a later start); default: a temp folder removed by stop(). */
+  readonly dataDir?: string;
+  /** `sqlite` (default) or `postgres` (needs `postgresUrl`). */
+  readonly store?: 'sqlite' | 'postgres';
+  /**
+   * A PostgreSQL URL whose user may CREATE DATABASE (e.g. `startPostgres().url`): each server
+   * gets its own fresh database on it.
+   */
+  readonly postgresUrl?: string;
+  /** Injectable clock (integer seconds) shared by every server. */
+  readonly now?: Clock;
+  /** Starting balance of demo bank accounts, in cents (default 10,000 = 100.00 NCD). */
+  readonly demoBalance?: number;
+  readonly coinLifetime?: number;
+  readonly checkLifetime?: number;
+  readonly certificateLifetime?: number;
+  readonly mintLimit?: number;
+  readonly denominations?: readonly number[];
+  readonly pruneGrace?: number;
+  readonly requestRetention?: number;
+  /** Seconds between revocation list refreshes at the CSs (default 0 in tests: always fresh). */
+  readonly revocationRefresh?: number;
+  readonly outboundTimeoutMs?: number;
+  /** Logs (default: silent). */
+  readonly log?: Logger;
+}
+
+export interface Federation {
+  readonly insurer: { url: string; name: string; signKey: string; adminToken: string };
+  readonly bank: { url: string; name: string; currency: string; adminToken: string };
+  /** cs1, cs2, …: each with `name`, `url`, `adminToken` and test hooks (see RunningCs). */
+  readonly cs: RunningCs[];
+  readonly dataDir: string;
+  /** The running servers, for tests that reach inside. */
+  readonly servers: { insurer: RunningInsurer; bank: RunningBank };
+  /** The federation audit (minted = outstanding + redeemed + expired, backing, ledger). */
+  audit(): Promise<AuditReport>;
+  stop(): Promise<void>;
+}
+
+async function databaseFor(adminUrl: string, name: string): Promise<string> {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export async function startFederation(options: FederationOptions = {}): Promise<Federation> {
+  const temporary = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'netcash-fed-'));
+  const log = options.log ?? silentLogger();
+  const prefix = `netcash_${Math.random().toString(36).slice(2, 10)}`;
+  const storeFor = async (server: string): Promise<StoreOption | undefined> => {
+    if (options.store !== 'postgres') return undefined;
+    if (options.postgresUrl === undefined) throw new Error('store postgres needs postgresUrl');
+    return {
+      engine: 'postgres',
+      url: await databaseFor(options.postgresUrl, `${prefix}_${server}`),
+    };
+  };
+  const started: { close(): Promise<void> }[] = [];
+  try {
+    const insurer = await startInsurer({
+      dataDir: join(dataDir, 'insurer'),
+      store: await storeFor('insurer'),
+      now: options.now,
+      log,
+    });
+    started.push(insurer);
+    const bank = await startBank({
+      dataDir: join(dataDir, 'bank'),
+      store: await storeFor('bank'),
+      now: options.now,
+      log,
+      demoBalance: options.demoBalance,
+    });
+    started.push(bank);
+    const cs: RunningCs[] = [];
+    for (let i = 1; i <= (options.csCount ?? 2); i++) {
+      const name = `cs${i}`;
+      const server = await startCurrencyServer({
+        dataDir: join(dataDir, name),
+        name,
+        insurerUrl: insurer.url,
+        insurerToken: insurer.adminToken,
+        insurerKey: insurer.signKey,
+        bankUrl: bank.url,
+        bankToken: bank.adminToken,
+        store: await storeFor(name),
+        now: options.now,
+        log,
+        denominations: options.denominations,
+        coinLifetime: options.coinLifetime,
+        checkLifetime: options.checkLifetime,
+        certificateLifetime: options.certificateLifetime,
+        mintLimit: options.mintLimit,
+        pruneGrace: options.pruneGrace,
+        requestRetention: options.requestRetention,
+        revocationRefresh: options.revocationRefresh ?? 0,
+        outboundTimeoutMs: options.outboundTimeoutMs,
+        maintenanceIntervalMs: 0,
+      });
+      started.push(server);
+      cs.push(server);
+    }
+    return {
+      insurer: {
+        url: insurer.url,
+        name: insurer.name,
+        signKey: insurer.signKey,
+        adminToken: insurer.adminToken,
+      },
+      bank: {
+        url: bank.url,
+        name: bank.name,
+        currency: bank.currency,
+        adminToken: bank.adminToken,
+      },
+      cs,
+      dataDir,
+      servers: { insurer, bank },
+      audit: () =>
+        auditFederation({
+          bank: { url: bank.url, adminToken: bank.adminToken },
+          cs: cs.map((c) => ({ url: c.url, adminToken: c.adminToken })),
+        }),
+      async stop() {
+        for (const s of [...started].reverse()) await s.close();
+        if (temporary) rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    for (const s of started.reverse()) await s.close().catch(() => {});
+    if (temporary) rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+}
