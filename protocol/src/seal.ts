@@ -14,7 +14,7 @@
  */
 
 import { hpkeOpen, hpkeSeal } from './crypto/hpke.ts';
-import type { CryptoProvider } from './crypto/provider.ts';
+import type { CryptoProvider, KeyPair } from './crypto/provider.ts';
 import { fromB64u, toB64u } from './encoding/base64url.ts';
 import { canonicalBytes } from './encoding/jcs.ts';
 import { fromUtf8, utf8 } from './encoding/utf8.ts';
@@ -38,6 +38,15 @@ import {
 const INFO_CS_REQUEST = utf8('NetCash-v1 cs-request');
 const INFO_PAYEE_KEYS = utf8('NetCash-v1 payee-keys');
 const INFO_PAYMENT = utf8('NetCash-v1 payment');
+
+/**
+ * Fixed randomness, for test vectors only: the HPKE ephemeral key pair or the AEAD nonce. In
+ * normal use both come fresh from the CSPRNG; reusing either breaks confidentiality.
+ */
+export interface SealOptions {
+  readonly ephemeral?: KeyPair;
+  readonly nonce?: Uint8Array;
+}
 
 function bytes(b64u: string): Uint8Array {
   const out = fromB64u(b64u);
@@ -64,8 +73,9 @@ export function sealSymmetric(
   key: Uint8Array,
   aad: string,
   value: unknown,
+  options: SealOptions = {},
 ): { nonce: string; ct: string } {
-  const nonce = p.randomBytes(12);
+  const nonce = options.nonce ?? p.randomBytes(12);
   const ct = p.chacha20poly1305.seal(key, nonce, canonicalBytes(value), utf8(aad));
   return { nonce: toB64u(nonce), ct: toB64u(ct) };
 }
@@ -90,6 +100,7 @@ export function sealCsRequest(
   p: CryptoProvider,
   to: { certId: string; encKey: string },
   request: CsRequest,
+  options: SealOptions = {},
 ): CsRequestEnvelope {
   const sealed = hpkeSeal(
     p,
@@ -97,6 +108,7 @@ export function sealCsRequest(
     INFO_CS_REQUEST,
     utf8(to.certId),
     canonicalBytes(request),
+    options.ephemeral,
   );
   return { certId: to.certId, enc: toB64u(sealed.enc), ct: toB64u(sealed.ct) };
 }
@@ -121,10 +133,11 @@ export function sealCsReply(
   p: CryptoProvider,
   replyKey: string,
   result: CsResult,
+  options: SealOptions = {},
 ): CsReplyEnvelope {
   return {
     requestId: result.requestId,
-    ...sealSymmetric(p, bytes(replyKey), result.requestId, result),
+    ...sealSymmetric(p, bytes(replyKey), result.requestId, result, options),
   };
 }
 
@@ -146,13 +159,19 @@ export function openCsReply(
 // ---- payment (figure 4) ------------------------------------------------------------------------
 
 /** 1b: the payee's signed keys sealed to the wallet's anonymous key K_AN. */
-export function sealPayeeKeys(p: CryptoProvider, kan: string, keys: PayeeKeys): Message1b {
+export function sealPayeeKeys(
+  p: CryptoProvider,
+  kan: string,
+  keys: PayeeKeys,
+  options: SealOptions = {},
+): Message1b {
   const sealed = hpkeSeal(
     p,
     bytes(kan),
     INFO_PAYEE_KEYS,
     utf8(keys.body.sid),
     canonicalBytes(keys),
+    options.ephemeral,
   );
   return { msg: '1b', enc: toB64u(sealed.enc), ct: toB64u(sealed.ct) };
 }
@@ -170,8 +189,20 @@ export function openPayeeKeys(
 }
 
 /** 1c: the payment sealed to the payee's encryption key `to`. */
-export function sealPayment(p: CryptoProvider, to: string, request: PaymentRequest): Message1c {
-  const sealed = hpkeSeal(p, bytes(to), INFO_PAYMENT, utf8(to), canonicalBytes(request));
+export function sealPayment(
+  p: CryptoProvider,
+  to: string,
+  request: PaymentRequest,
+  options: SealOptions = {},
+): Message1c {
+  const sealed = hpkeSeal(
+    p,
+    bytes(to),
+    INFO_PAYMENT,
+    utf8(to),
+    canonicalBytes(request),
+    options.ephemeral,
+  );
   return { msg: '1c', to, enc: toB64u(sealed.enc), ct: toB64u(sealed.ct) };
 }
 
@@ -194,11 +225,12 @@ export function sealPaymentResult(
   p: CryptoProvider,
   replyKey: string,
   result: PaymentResult,
+  options: SealOptions = {},
 ): Message2 {
   return {
     msg: '2',
     requestId: result.requestId,
-    ...sealSymmetric(p, bytes(replyKey), result.requestId, result),
+    ...sealSymmetric(p, bytes(replyKey), result.requestId, result, options),
   };
 }
 
