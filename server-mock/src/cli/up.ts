@@ -1,0 +1,117 @@
+/**
+ * `netcash up`: the whole federation on localhost (SPEC §9, embedded default) — insurer, bank,
+ * cs1 and cs2 on fixed ports (7400–7403 from `--port`), SQLite files under one data folder, and
+ * the demo publisher (merchant-kit) on 7404. Restarting on the same folder keeps every key,
+ * account, certificate and coin. Prints the URLs and the insurer key a wallet must trust.
+ */
+import { join } from 'node:path';
+import { startBank } from '../bank/server.ts';
+import { type RunningCs, startCurrencyServer } from '../cs/server.ts';
+import { ensureDir } from '../datadir.ts';
+import { createLogger, type Logger } from '../http/log.ts';
+import { startInsurer } from '../insurer/server.ts';
+import type { Parsed } from './args.ts';
+import { COMMON, type Command, DEFAULT_PORTS, port, untilSignal } from './serve.ts';
+
+interface Closer {
+  close(): Promise<void>;
+}
+
+/**
+ * HOOK: the demo publisher (merchant-kit, `startDemoPublisher` from
+ * `@netcash/merchant-kit/demo`), a paid-articles site banking at cs2. Loaded lazily so that the
+ * federation still starts if the publisher can't (e.g. its paywall script fails to build).
+ */
+async function startPublisher(
+  args: Parsed,
+  base: number,
+  urls: { insurer: string; insurerKey: string; bank: string; cs2: string },
+  log: Logger,
+): Promise<(Closer & { url: string }) | null> {
+  if (args.flag('no-publisher')) return null;
+  try {
+    const { startDemoPublisher } = await import('@netcash/merchant-kit/demo');
+    return await startDemoPublisher({
+      cs: urls.cs2,
+      insurers: [urls.insurerKey],
+      insurer: urls.insurer,
+      bank: urls.bank,
+      dataDir: ensureDir(join(args.get('data')!, 'publisher')),
+      host: args.get('host'),
+      port: base + (DEFAULT_PORTS.publisher - DEFAULT_PORTS.insurer),
+      log: (message, detail) => log.info(message, detail === undefined ? {} : { ...detail }),
+    });
+  } catch (error) {
+    log.warn('demo publisher not started', { error: String(error) });
+    return null;
+  }
+}
+
+export const upCommand: Command = {
+  usage: 'netcash up [options]',
+  about:
+    'Starts the whole federation on localhost: insurer (PORT), bank (PORT+1), cs1 (PORT+2),\n' +
+    'cs2 (PORT+3) and the demo publisher (PORT+4), with SQLite under the data folder.\n' +
+    'Stop with Ctrl-C; starting again on the same folder keeps all state.',
+  flags: [
+    ...COMMON,
+    { name: 'port', help: 'first port', env: 'NETCASH_PORT', fallback: '7400' },
+    { name: 'no-publisher', help: 'do not start the demo publisher', boolean: true },
+  ],
+  async run(args) {
+    const data = args.get('data')!;
+    const host = args.get('host');
+    const base = port(args, DEFAULT_PORTS.insurer);
+    const log = createLogger('netcash');
+    const started: Closer[] = [];
+    const closeAll = async () => {
+      for (const s of [...started].reverse()) await s.close().catch(() => {});
+    };
+    try {
+      const insurer = await startInsurer({ dataDir: join(data, 'insurer'), host, port: base, log });
+      started.push(insurer);
+      const bank = await startBank({ dataDir: join(data, 'bank'), host, port: base + 1, log });
+      started.push(bank);
+      const cs: RunningCs[] = [];
+      for (const [i, name] of ['cs1', 'cs2'].entries()) {
+        const server = await startCurrencyServer({
+          dataDir: join(data, name),
+          name,
+          insurerUrl: insurer.url,
+          insurerToken: insurer.adminToken,
+          insurerKey: insurer.signKey,
+          bankUrl: bank.url,
+          bankToken: bank.adminToken,
+          host,
+          port: base + 2 + i,
+          log,
+        });
+        started.push(server);
+        cs.push(server);
+      }
+      const publisher = await startPublisher(
+        args,
+        base,
+        { insurer: insurer.url, insurerKey: insurer.signKey, bank: bank.url, cs2: cs[1]!.url },
+        log,
+      );
+      if (publisher !== null) started.push(publisher);
+      const lines = [
+        'NetCash federation is up',
+        `  insurer     ${insurer.url}`,
+        `  insurer key ${insurer.signKey}`,
+        `  bank        ${bank.url}`,
+        ...cs.map((c) => `  ${c.name.padEnd(11)} ${c.url}`),
+        ...(publisher === null ? [] : [`  publisher   ${publisher.url}`]),
+        `  data        ${data}`,
+        '',
+        'Trust the insurer key in the wallet; Ctrl-C stops everything.',
+      ];
+      console.log(lines.join('\n'));
+    } catch (error) {
+      await closeAll();
+      throw error;
+    }
+    return untilSignal(closeAll);
+  },
+};
