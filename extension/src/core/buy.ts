@@ -12,11 +12,16 @@ import type { Core } from './context.ts';
 import { addCoins, addHistory, noteAttempt } from './journal/journal.ts';
 import type { BuyOp } from './journal/types.ts';
 import { isTransient, sendWithFaults } from './net.ts';
-import { DEFAULT_POLICY, spread } from './policy.ts';
+import { DEFAULT_POLICY, type SpreadPolicy, spread } from './policy.ts';
 import { currencyServers } from './trust.ts';
 
 /** Journals a buy of `amount` from CS `csName` (or the first one backed by the shopper's bank). */
-export async function startBuy(core: Core, amount: number, csName?: string): Promise<BuyOp> {
+export async function startBuy(
+  core: Core,
+  amount: number,
+  csName: string | undefined,
+  policy: SpreadPolicy = DEFAULT_POLICY,
+): Promise<BuyOp> {
   if (!Number.isSafeInteger(amount) || amount <= 0) {
     throw new NetCashError('malformed', 'Enter an amount greater than zero.');
   }
@@ -33,7 +38,7 @@ export async function startBuy(core: Core, amount: number, csName?: string): Pro
         : `The currency server ${csName} is not trusted or not backed by your bank.`,
     );
   }
-  const values = spread(amount, server.denominations, DEFAULT_POLICY.coverUpTo);
+  const values = spread(amount, server.denominations, policy.coverUpTo);
   if (values === null) {
     throw new NetCashError(
       'bad-denomination',

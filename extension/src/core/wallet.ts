@@ -162,7 +162,8 @@ export class Wallet {
   /** Buys `amount` of coins from `cs` (default: the first server backed by the shopper's bank). */
   buy(amount: number, cs?: string): Promise<Op> {
     return this.exclusive(async () => {
-      const op = await driveBuy(this.core, await startBuy(this.core, amount, cs));
+      const { policy } = await this.settings();
+      const op = await driveBuy(this.core, await startBuy(this.core, amount, cs, policy));
       return settled(op);
     });
   }

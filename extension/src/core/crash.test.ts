@@ -1,0 +1,121 @@
+/**
+ * Crash safety (issue 4, SPEC §8): each value-moving operation is interrupted after its journal
+ * write, after its request was sent (the server acted, the reply is lost), and after the reply
+ * arrived but before it was stored. A fresh wallet on the same IndexedDB then runs recover():
+ * the operation completes or rolls back, nothing is left reserved, no value is lost or counted
+ * twice, and the federation's books balance.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { crashOnce, type Faults, SimulatedCrash } from './faults.ts';
+import { coverage } from './policy.ts';
+import {
+  type Federation,
+  PRICES,
+  readyWallet,
+  reopen,
+  reserved,
+  spendable,
+  startFederation,
+  startShop,
+  type TestShop,
+} from './testing/harness.ts';
+
+let fed: Federation;
+let shop: TestShop;
+
+beforeAll(async () => {
+  fed = await startFederation();
+  shop = await startShop(fed, fed.cs[1]!.url);
+});
+
+afterAll(async () => {
+  await shop?.close();
+  await fed?.stop();
+});
+
+const POINTS: readonly (keyof Faults)[] = ['afterJournal', 'afterSend', 'afterReply'];
+
+describe.each(POINTS)('a crash %s', (point) => {
+  it('of a buy: recovery delivers the coins the bank paid for, once', async () => {
+    const faults = crashOnce(point, { kind: 'buy' });
+    const t = await readyWallet(fed, faults);
+    const bankBefore = (await t.wallet.bankStatement()).balance;
+    await expect(t.wallet.buy(700, 'cs1')).rejects.toBeInstanceOf(SimulatedCrash);
+    expect(faults.fired()).toBe(true);
+
+    const wallet = await reopen(t);
+    expect(await wallet.recover()).toMatchObject({ pending: 0, failed: 0 });
+    expect(await spendable(wallet)).toBe(700);
+    expect(await reserved(wallet)).toBe(0);
+    expect((await wallet.bankStatement()).balance).toBe(bankBefore - 700);
+    // Recovering again changes nothing.
+    await wallet.recover();
+    expect(await spendable(wallet)).toBe(700);
+    expect((await fed.audit()).ok).toBe(true);
+    wallet.close();
+  });
+
+  it('of an exchange: recovery holds the fresh coins instead, never both nor neither', async () => {
+    const t = await readyWallet(fed);
+    await t.wallet.setSettings({ policy: { coverUpTo: 0, refreshBefore: 0 } });
+    await t.wallet.buy(1000, 'cs1');
+    await t.wallet.setSettings({ policy: { coverUpTo: 1000, refreshBefore: 0 } });
+    const faults = crashOnce(point, { kind: 'exchange' });
+    t.wallet.close();
+    const crashing = await reopen(t, faults);
+    await expect(crashing.refresh('cs1')).rejects.toBeInstanceOf(SimulatedCrash);
+
+    const wallet = await reopen(t);
+    expect(await wallet.recover()).toMatchObject({ pending: 0, failed: 0 });
+    expect(await spendable(wallet)).toBe(1000);
+    expect(await reserved(wallet)).toBe(0);
+    expect(coverage((await wallet.coinsOf('cs1')).map((c) => c.value))).toBe(1000);
+    expect((await fed.audit()).ok).toBe(true);
+    wallet.close();
+  });
+
+  it('of a payment: recovery gets the receipt (or the coins back), the merchant is paid once', async () => {
+    const t = await readyWallet(fed);
+    await t.wallet.buy(500, 'cs1');
+    const faults = crashOnce(point, { kind: 'pay' });
+    const crashing = await reopen(t, faults);
+    const heldBefore = await shop.paywall.held();
+    const offer = await shop.offer('odd');
+    await expect(crashing.pay(offer, shop.url, { approved: true })).rejects.toBeInstanceOf(
+      SimulatedCrash,
+    );
+
+    const wallet = await reopen(t);
+    const report = await wallet.recover();
+    expect(report).toMatchObject({ pending: 0, failed: 0 });
+    expect(await reserved(wallet)).toBe(0);
+    const price = PRICES['odd']!;
+    const paid = (await wallet.receipts()).length === 1;
+    expect(await spendable(wallet)).toBe(paid ? 500 - price : 500);
+    expect((await shop.paywall.held()) - heldBefore).toBe(paid ? price : 0);
+    // Every interruption point here leaves the payee's answer retrievable: it completes.
+    expect(paid).toBe(true);
+    const proof = await wallet.prove(await shop.offer('odd'), shop.url);
+    expect(await shop.access(offer.body.resource, proof.authorization)).toBe(200);
+    expect((await fed.audit()).ok).toBe(true);
+    wallet.close();
+  });
+});
+
+describe('a payee that never answers', () => {
+  it('gets nothing: the wallet reclaims the coins at their CS and tells the shopper', async () => {
+    const gone = await startShop(fed, fed.cs[1]!.url);
+    const offer = await gone.offer('cheap');
+    await gone.close();
+    const t = await readyWallet(fed);
+    await t.wallet.buy(100, 'cs1');
+    await expect(t.wallet.pay(offer, gone.url, { approved: true })).rejects.toMatchObject({
+      code: 'upstream-unavailable',
+    });
+    expect(await spendable(t.wallet)).toBe(100);
+    expect(await reserved(t.wallet)).toBe(0);
+    expect(await t.wallet.pendingOps()).toEqual([]);
+    expect((await fed.audit()).ok).toBe(true);
+    t.wallet.close();
+  });
+});

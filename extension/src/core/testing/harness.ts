@@ -1,0 +1,127 @@
+/**
+ * Test harness for the wallet core against the real reference federation (server-mock's
+ * `startFederation`: insurer, bank, cs1, cs2 on loopback with SQLite) and a real payee
+ * (merchant-kit's `createPaywall` on loopback). IndexedDB is fake-indexeddb; every wallet gets
+ * its own database name, and `reopen` closes a wallet and opens a fresh instance on the same
+ * database — what a restarted service worker does.
+ */
+import 'fake-indexeddb/auto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createPaywall, type Listening, listen, type Paywall } from '@netcash/merchant-kit';
+import { decodeJson, type Offer, PaymentRequired } from '@netcash/protocol';
+import { nobleProvider } from '@netcash/protocol/noble';
+import { type Federation, startFederation } from '@netcash/server';
+import type { Faults } from '../faults.ts';
+import { Wallet } from '../wallet.ts';
+
+let counter = 0;
+
+export interface TestWallet {
+  wallet: Wallet;
+  readonly dbName: string;
+}
+
+export async function openWallet(
+  dbName = `wallet-${process.pid}-${++counter}`,
+  faults: Faults = {},
+  extra: { now?: () => number; payPatienceMs?: number } = {},
+): Promise<TestWallet> {
+  const wallet = await Wallet.open({
+    provider: nobleProvider,
+    fetch: (input, init) => fetch(input, init),
+    dbName,
+    faults,
+    timeoutMs: 5_000,
+    payPatienceMs: extra.payPatienceMs ?? 200,
+    ...(extra.now === undefined ? {} : { now: extra.now }),
+  });
+  return { wallet, dbName };
+}
+
+/** The same database in a new wallet instance (a restarted service worker), no faults. */
+export async function reopen(t: TestWallet, faults: Faults = {}): Promise<Wallet> {
+  t.wallet.close();
+  t.wallet = (await openWallet(t.dbName, faults)).wallet;
+  return t.wallet;
+}
+
+/** A wallet that trusts the federation's insurer and has a demo bank account. */
+export async function readyWallet(fed: Federation, faults: Faults = {}): Promise<TestWallet> {
+  const t = await openWallet(undefined, faults);
+  await t.wallet.trustInsurer(fed.insurer.signKey, fed.insurer.url);
+  await t.wallet.connectBank(fed.bank.url, 'Test shopper');
+  return t;
+}
+
+export interface TestShop {
+  readonly url: string;
+  readonly paywall: Paywall;
+  /** A fresh 402 offer for `/articles/{name}` (price from `prices`). */
+  offer(name: string): Promise<Offer>;
+  /** GET the resource with an Authorization header: the status the merchant answers. */
+  access(resource: string, authorization: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+export const PRICES: Readonly<Record<string, number>> = {
+  cheap: 7,
+  dear: 130,
+  odd: 333,
+  other: 25,
+};
+
+/** A publisher selling /articles/{cheap,dear,odd,other}, banking at `csUrl`. */
+export async function startShop(fed: Federation, csUrl: string): Promise<TestShop> {
+  const dir = mkdtempSync(join(tmpdir(), 'netcash-shop-'));
+  const paywall = await createPaywall({
+    cs: csUrl,
+    insurers: [fed.insurer.signKey],
+    insurer: fed.insurer.url,
+    bank: { url: fed.bank.url },
+    store: join(dir, 'shop.sqlite'),
+    resources: Object.entries(PRICES).map(([name, price]) => ({
+      path: `/articles/${name}`,
+      price,
+      description: `Article ${name}`,
+    })),
+    redriveEveryMs: 0,
+    log: () => undefined,
+  });
+  const server: Listening = await listen(
+    paywall.wrap(() => new Response('the full article', { status: 200 })),
+  );
+  return {
+    url: server.url,
+    paywall,
+    async offer(name) {
+      const response = await fetch(`${server.url}/articles/${name}`);
+      const decoded = decodeJson(PaymentRequired, await response.text());
+      if (response.status !== 402 || !decoded.ok) throw new Error(`no offer (${response.status})`);
+      return decoded.value.offer;
+    },
+    async access(resource, authorization) {
+      const response = await fetch(resource, { headers: { authorization } });
+      await response.text();
+      return response.status;
+    },
+    async close() {
+      await server.close();
+      await paywall.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export { type Federation, startFederation };
+
+/** Spendable value in NCD. */
+export async function spendable(wallet: Wallet): Promise<number> {
+  return (await wallet.balances()).find((b) => b.currency === 'NCD')?.spendable ?? 0;
+}
+
+/** Reserved value in NCD. */
+export async function reserved(wallet: Wallet): Promise<number> {
+  return (await wallet.balances()).find((b) => b.currency === 'NCD')?.reserved ?? 0;
+}

@@ -1,0 +1,209 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { coverage } from './policy.ts';
+import {
+  type Federation,
+  openWallet,
+  PRICES,
+  readyWallet,
+  reserved,
+  spendable,
+  startFederation,
+  startShop,
+  type TestShop,
+} from './testing/harness.ts';
+
+let fed: Federation;
+let shop: TestShop;
+
+beforeAll(async () => {
+  fed = await startFederation();
+  // The shop banks at cs2 while wallets buy from cs1: every payment crosses servers.
+  shop = await startShop(fed, fed.cs[1]!.url);
+});
+
+afterAll(async () => {
+  await shop?.close();
+  await fed?.stop();
+});
+
+describe('setting up', () => {
+  it('trusts the insurer and sees both currency servers', async () => {
+    const { wallet } = await readyWallet(fed);
+    expect(wallet.servers().map((s) => s.csName)).toEqual(['cs1', 'cs2']);
+    expect(await wallet.status()).toEqual({ ready: true });
+    wallet.close();
+  });
+
+  it('refuses an insurer whose key is not the one typed', async () => {
+    const { wallet } = await readyWallet(fed);
+    const wrong = `${fed.insurer.signKey.slice(0, -2)}AA`;
+    await expect(wallet.trustInsurer(wrong, fed.insurer.url)).rejects.toMatchObject({
+      code: 'untrusted-cert',
+    });
+    wallet.close();
+  });
+});
+
+describe('buying and refreshing coins', () => {
+  it('buys coins with a check: the bank is debited, the coins are a spread that pays exactly', async () => {
+    const { wallet } = await readyWallet(fed);
+    const before = (await wallet.bankStatement()).balance;
+    const op = await wallet.buy(1500);
+    expect(op.status).toBe('done');
+    expect(await spendable(wallet)).toBe(1500);
+    expect((await wallet.bankStatement()).balance).toBe(before - 1500);
+    const values = (await wallet.coinsOf('cs1')).map((c) => c.value);
+    expect(coverage(values)).toBe(1500);
+    expect((await fed.audit()).ok).toBe(true);
+    wallet.close();
+  });
+
+  it('refreshes a holding that lost its spread into one that covers every price again', async () => {
+    const { wallet } = await readyWallet(fed);
+    await wallet.setSettings({ policy: { coverUpTo: 0, refreshBefore: 0 } });
+    // With coverUpTo 0 the purchase is the fewest coins; then ask for a spread.
+    await wallet.buy(1000, 'cs1');
+    await wallet.setSettings({ policy: { coverUpTo: 1000, refreshBefore: 3600 } });
+    const ops = await wallet.refresh('cs1');
+    expect(ops.map((o) => o.status)).toEqual(['done']);
+    expect(await spendable(wallet)).toBe(1000);
+    expect(coverage((await wallet.coinsOf('cs1')).map((c) => c.value))).toBe(1000);
+    // A good spread is left alone.
+    expect(await wallet.refresh('cs1')).toEqual([]);
+    expect((await fed.audit()).ok).toBe(true);
+    wallet.close();
+  });
+
+  it('replaces coins near expiry with fresh ones', async () => {
+    const t = await readyWallet(fed);
+    await t.wallet.buy(300, 'cs1');
+    const old = await t.wallet.coinsOf('cs1');
+    const expiries = old.map((c) => c.expires);
+    const soon = Math.min(...expiries) - 3600; // an hour before the first coin expires
+    t.wallet.close();
+    const { wallet } = await openWallet(t.dbName, {}, { now: () => soon });
+    const ops = await wallet.refresh('cs1');
+    expect(ops.map((o) => o.status)).toEqual(['done']);
+    const fresh = await wallet.coinsOf('cs1');
+    expect(fresh.reduce((sum, c) => sum + c.value, 0)).toBe(300);
+    // Every old serial was exchanged for a new one (the CS's clock sets the new expiry).
+    const oldIds = new Set(old.map((c) => c.id));
+    expect(fresh.filter((c) => oldIds.has(c.id))).toEqual([]);
+    expect((await fed.audit()).ok).toBe(true);
+    wallet.close();
+  });
+
+  it('cashes coins out to the bank account', async () => {
+    const { wallet } = await readyWallet(fed);
+    const start = (await wallet.bankStatement()).balance;
+    await wallet.buy(400, 'cs1');
+    const op = await wallet.cashout('cs1');
+    expect(op?.status).toBe('done');
+    expect(await spendable(wallet)).toBe(0);
+    expect((await wallet.bankStatement()).balance).toBe(start);
+    expect((await fed.audit()).ok).toBe(true);
+    wallet.close();
+  });
+});
+
+describe('paying a merchant', () => {
+  it('pays exactly, verifies the receipt, and the access proof opens the article', async () => {
+    const { wallet } = await readyWallet(fed);
+    await wallet.buy(1000, 'cs1');
+    const offer = await shop.offer('odd');
+    const result = await wallet.pay(offer, shop.url, { approved: true });
+    expect(result.repeat).toBe(false);
+    expect(result.receipt.body.amount).toBe(PRICES['odd']);
+    expect(await spendable(wallet)).toBe(1000 - PRICES['odd']!);
+    expect(await reserved(wallet)).toBe(0);
+    expect(await shop.access(offer.body.resource, result.authorization)).toBe(200);
+    expect(await shop.access(offer.body.resource, 'NetCash tid="x"')).not.toBe(200);
+    expect((await fed.audit()).ok).toBe(true);
+    wallet.close();
+  });
+
+  it('detects a repurchase: proves with a fresh challenge and pays nothing', async () => {
+    const { wallet } = await readyWallet(fed);
+    await wallet.buy(500, 'cs1');
+    const first = await wallet.pay(await shop.offer('cheap'), shop.url, { approved: true });
+    const balance = await spendable(wallet);
+    const again = await shop.offer('cheap');
+    const second = await wallet.pay(again, shop.url, {});
+    expect(second.repeat).toBe(true);
+    expect(second.tid).toBe(first.tid);
+    expect(await spendable(wallet)).toBe(balance);
+    expect(await shop.access(again.body.resource, second.authorization)).toBe(200);
+    const proved = await wallet.prove(await shop.offer('cheap'), shop.url);
+    expect(await shop.access(again.body.resource, proved.authorization)).toBe(200);
+    wallet.close();
+  });
+
+  it('proves a purchase only to the site that paid for it', async () => {
+    const { wallet } = await readyWallet(fed);
+    await wallet.buy(100, 'cs1');
+    await wallet.pay(await shop.offer('other'), shop.url, { approved: true });
+    await expect(wallet.prove(await shop.offer('other'), 'http://evil.test')).rejects.toMatchObject(
+      {
+        code: 'unknown-transaction',
+      },
+    );
+  });
+
+  it('makes change with one exchange when no exact coins are held', async () => {
+    const { wallet } = await readyWallet(fed);
+    await wallet.setSettings({ policy: { coverUpTo: 0, refreshBefore: 0 } });
+    await wallet.buy(1000, 'cs1'); // one 1000 coin (fewest coins)
+    expect((await wallet.coinsOf('cs1')).map((c) => c.value)).toEqual([1000]);
+    const result = await wallet.pay(await shop.offer('dear'), shop.url, { approved: true });
+    expect(result.receipt.body.amount).toBe(130);
+    expect(await spendable(wallet)).toBe(870);
+    expect((await fed.audit()).ok).toBe(true);
+    wallet.close();
+  });
+
+  it('pays under an allowance, refuses past it and for payments to another origin', async () => {
+    const { wallet } = await readyWallet(fed);
+    await wallet.buy(1000, 'cs1');
+    await expect(
+      wallet.pay(await shop.offer('dear'), shop.url, { allowance: true }),
+    ).rejects.toMatchObject({ code: 'unauthorized' });
+    await wallet.setAllowance(shop.url, 'NCD', 200);
+    await wallet.pay(await shop.offer('dear'), shop.url, { allowance: true });
+    expect((await wallet.allowances())[0]).toMatchObject({ limit: 200, spent: 130 });
+    // Bought already: a repeat is proved, and costs nothing.
+    const repeat = await wallet.pay(await shop.offer('dear'), shop.url, { allowance: true });
+    expect(repeat.repeat).toBe(true);
+    await wallet.setAllowance('http://page.test', 'NCD', 10_000);
+    await expect(
+      wallet.pay(await shop.offer('odd'), 'http://page.test', { allowance: true }),
+    ).rejects.toMatchObject({ code: 'origin-mismatch' });
+    await expect(
+      wallet.pay(await shop.offer('odd'), shop.url, { allowance: true }),
+    ).rejects.toMatchObject({ code: 'unauthorized' });
+    expect(await spendable(wallet)).toBe(870);
+    wallet.close();
+  });
+
+  it('refuses without approval, and when the coins are not enough', async () => {
+    const { wallet } = await readyWallet(fed);
+    await wallet.buy(100, 'cs1');
+    await expect(wallet.pay(await shop.offer('cheap'), shop.url, {})).rejects.toMatchObject({
+      code: 'user-rejected',
+    });
+    await expect(
+      wallet.pay(await shop.offer('dear'), shop.url, { approved: true }),
+    ).rejects.toMatchObject({ code: 'insufficient-funds' });
+    expect(await spendable(wallet)).toBe(100);
+    wallet.close();
+  });
+
+  it('pays with one-time payee keys (messages 1a/1b)', async () => {
+    const { wallet } = await readyWallet(fed);
+    await wallet.setSettings({ sessionKeys: true });
+    await wallet.buy(100, 'cs1');
+    const offer = await shop.offer('other');
+    const result = await wallet.pay(offer, shop.url, { approved: true });
+    expect(await shop.access(offer.body.resource, result.authorization)).toBe(200);
+    wallet.close();
+  });
+});
