@@ -1,30 +1,22 @@
 /**
- * A minimal payor (the paper's A) built from protocol functions only, for integration tests of
- * the payee handler against a real federation: opens a demo bank account, buys coins from a
- * currency server with a check, reads a 402 offer, pays it (1a/1b optional, 1c → 2), verifies
- * the receipt and makes access proofs. It keeps no journal: it is a test client, not a wallet.
+ * The payor's side of a payment (the paper's A), built from protocol functions only, for
+ * integration tests of the payee handler: read a 402 offer, pay it (1a/1b optional, 1c → 2),
+ * verify the receipt, make access proofs. Coins come from server-mock's `TestClient`. No journal:
+ * a test client, not a wallet.
  */
 import {
   accessProof,
-  BankInfo,
   type Certificate,
   type Coin,
   type CryptoProvider,
-  CsInfo,
-  callCs,
   decode,
-  endpoint,
   formatAuthorization,
   fromB64u,
-  getJson,
   Message1b,
   Message2,
-  nowSeconds,
   type Offer,
-  OpenAccountReply,
   openPayeeKeys,
   openPaymentResult,
-  PATHS,
   type PaymentReceipt,
   type PaymentRequest,
   PaymentRequired,
@@ -36,7 +28,6 @@ import {
   toB64u,
   unwrap,
   verify,
-  writeCheck,
 } from '@netcash/protocol';
 
 export interface Purchase {
@@ -44,75 +35,6 @@ export interface Purchase {
   /** K_ses, b64u: kept by the payor to prove the purchase later. */
   readonly sessionKey: string;
   readonly request: PaymentRequest;
-}
-
-export class TestPayor {
-  coins: Coin[] = [];
-
-  private constructor(
-    readonly p: CryptoProvider,
-    readonly bankUrl: string,
-    readonly bankName: string,
-    readonly account: string,
-    private readonly secretKey: Uint8Array,
-  ) {}
-
-  static async open(p: CryptoProvider, bankUrl: string): Promise<TestPayor> {
-    const info = unwrap(await getJson(endpoint(bankUrl, PATHS.bank.info), BankInfo));
-    const keys = p.ed25519.keygen();
-    const opened = unwrap(
-      await postJson(
-        endpoint(bankUrl, PATHS.bank.accounts),
-        { signKey: toB64u(keys.publicKey), holder: 'test payor' },
-        OpenAccountReply,
-      ),
-    );
-    return new TestPayor(p, bankUrl, info.name, opened.account, keys.secretKey);
-  }
-
-  /** Buys coins of `values` from the CS at `csUrl` with a check on this payor's account. */
-  async buy(csUrl: string, values: number[]): Promise<Coin[]> {
-    const info = unwrap(await getJson(endpoint(csUrl, PATHS.cs.info), CsInfo));
-    const cert = info.certificates[0]!.body;
-    const now = nowSeconds();
-    const check = writeCheck(this.p, this.secretKey, {
-      bank: cert.bank,
-      drawer: this.account,
-      payee: cert.account,
-      amount: values.reduce((a, b) => a + b, 0),
-      currency: cert.currency,
-      checkNo: randomId(this.p).replace(/[^A-Za-z0-9]/g, 'x'),
-      issued: now,
-      expires: now + 86_400,
-      memo: 'coins',
-    });
-    const reply = unwrap(
-      await callCs(this.p, cert, {
-        requestId: randomId(this.p),
-        op: 'buy',
-        instruments: [{ kind: 'check', check }],
-        want: { values },
-        replyKey: randomKey(this.p),
-      }),
-    );
-    this.coins.push(...reply.coins);
-    return reply.coins;
-  }
-
-  /** Takes coins summing exactly to `amount` (test purses are bought to fit). */
-  take(amount: number): Coin[] {
-    const out: Coin[] = [];
-    let left = amount;
-    for (const coin of [...this.coins].sort((a, b) => b.body.value - a.body.value)) {
-      if (coin.body.value <= left) {
-        out.push(coin);
-        left -= coin.body.value;
-      }
-    }
-    if (left !== 0) throw new Error(`no exact coins for ${amount}`);
-    this.coins = this.coins.filter((c) => !out.includes(c));
-    return out;
-  }
 }
 
 /** GETs `url` expecting a 402 and returns the offer, checked against its own payee key. */
