@@ -56,12 +56,7 @@ describe('lost replies and reused request ids', () => {
     const cs1 = fed.cs[0]!;
     const balance = await alice.balance();
     const info = await alice.info(cs1.url);
-    const request = {
-      ...alice.ids(),
-      op: 'buy' as const,
-      instruments: [{ kind: 'check' as const, check: alice.writeCheck(info.account, 700) }],
-      want: { values: [500, 200] },
-    };
+    const request = alice.buyRequest(info.account, [500, 200]);
     proxy.next('drop-response');
     expect(codeOf(await alice.send(proxy.url, request))).toBe('upstream-unavailable');
     const retried = await alice.send(proxy.url, request);

@@ -113,18 +113,19 @@ export class TestClient {
     return { requestId: randomId(this.p), replyKey: randomKey(this.p) };
   }
 
+  /** A buy request: a check for `Σ values` payable to the CS's account `account`. */
+  buyRequest(account: string, values: number[]): Extract<CsRequest, { op: 'buy' }> {
+    const check = this.writeCheck(
+      account,
+      values.reduce((s, v) => s + v, 0),
+    );
+    return { ...this.ids(), op: 'buy', instruments: [{ kind: 'check', check }], want: { values } };
+  }
+
   /** Buys coins of `values` with a check payable to the CS. */
   async buy(csUrl: string, values: number[]): Promise<Coin[]> {
     const info = await this.info(csUrl);
-    const amount = values.reduce((s, v) => s + v, 0);
-    const check = this.writeCheck(info.account, amount);
-    const result = await this.send(csUrl, {
-      ...this.ids(),
-      op: 'buy',
-      instruments: [{ kind: 'check', check }],
-      want: { values },
-    });
-    return unwrap(result).coins;
+    return unwrap(await this.send(csUrl, this.buyRequest(info.account, values))).coins;
   }
 
   exchangeRequest(
