@@ -42,6 +42,8 @@ export interface DemoPublisherOptions {
   readonly publicUrl?: string;
   /** Cash out automatically once this many cents are held. */
   readonly cashoutAbove?: number;
+  /** The catalogue (default: the five demo articles). */
+  readonly articles?: readonly Article[];
   /** Outbound HTTP of the payee handler (tests inject faults). */
   readonly fetch?: FetchFn;
   readonly log?: (message: string, detail?: Readonly<Record<string, unknown>>) => void;
@@ -73,11 +75,11 @@ export interface DemoPublisher {
 const fullPath = (a: Article) => `/articles/${a.slug}/full`;
 
 /** The publisher's own site: pages, the paid fragments, the paywall script. */
-function site(scriptPath: string) {
-  const bySlug = new Map(ARTICLES.map((a) => [a.slug, a]));
+function site(articles: readonly Article[], scriptPath: string) {
+  const bySlug = new Map(articles.map((a) => [a.slug, a]));
   return async (request: Request): Promise<Response> => {
     const path = new URL(request.url).pathname;
-    if (path === '/' || path === '/index.html') return html(indexPage(ARTICLES));
+    if (path === '/' || path === '/index.html') return html(indexPage(articles));
     if (path === '/netcash-paywall.js') return script(scriptPath);
     if (path === '/install' || path === '/netcash/install') return html(installPage());
     const match = /^\/articles\/([a-z0-9-]+)(\/full)?$/.exec(path);
@@ -92,22 +94,23 @@ export async function startDemoPublisher(options: DemoPublisherOptions): Promise
   const scriptPath = await ensurePaywallScript();
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'netcash-publisher-'));
   const o = options;
+  const articles = options.articles ?? ARTICLES;
 
   // ---- merchant-kit integration, server side: 7 lines (+ the import above, + 2 in site.ts) ----
   const paywall = await createPaywall({
     ...o, // cs, insurers, insurer, cashoutAbove, publicUrl, fetch, log
     bank: { url: o.bank },
     store: o.database ?? join(dataDir, 'publisher.sqlite'),
-    resources: ARTICLES.map((a) => ({ path: fullPath(a), price: a.price, description: a.title })),
+    resources: articles.map((a) => ({ path: fullPath(a), price: a.price, description: a.title })),
   });
-  const server = await listen(paywall.wrap(site(scriptPath)), { host: o.host, port: o.port });
+  const server = await listen(paywall.wrap(site(articles, scriptPath)), o); // host, port
   // ---- end of integration ------------------------------------------------------------------------
 
   const base = options.publicUrl ?? server.url;
   return {
     url: base,
     port: server.port,
-    articles: ARTICLES.map((a) => ({
+    articles: articles.map((a) => ({
       slug: a.slug,
       title: a.title,
       price: a.price,
