@@ -207,8 +207,10 @@ async function bootstrapCs(
   const grace = config.pruneGrace ?? DEFAULTS.pruneGrace;
   const retention = config.requestRetention ?? DEFAULTS.requestRetention;
 
+  // Newest first: later keys (and later certificates of one key) before earlier ones.
   const ownCertificates = () =>
-    keys.certificates
+    [...keys.certificates]
+      .reverse()
       .filter((c) => c.body.expires > now())
       .sort((a, b) => b.body.issued - a.body.issued)
       .slice(0, 100);

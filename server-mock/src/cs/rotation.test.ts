@@ -1,0 +1,55 @@
+/**
+ * Key rotation (SPEC §3, docs/PROTOCOL.md §3.1): a new key pair and a new certificate of
+ * insurance; the old secret keys stay, so coins signed under the old certificate remain
+ * redeemable and requests sealed to the old encryption key still open. Keys persist in the data
+ * folder: a restart on the same folder keeps them, the account and the coins.
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { TestClient } from '../testing/client.ts';
+import { startFederation } from '../testing/federation.ts';
+
+describe('key rotation and restarts', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'netcash-rotation-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('keeps old coins redeemable after a rotation and across a restart', async () => {
+    let fed = await startFederation({ dataDir, csCount: 1 });
+    const alice = await TestClient.open(fed.bank.url);
+    const cs1 = fed.cs[0]!;
+    const oldCert = cs1.certificate().body;
+    const oldCoins = await alice.buy(cs1.url, [100, 100]);
+    expect(oldCoins[0]!.body.certId).toBe(oldCert.certId);
+
+    const newCert = (await cs1.rotateKeys()).body;
+    expect(newCert.certId).not.toBe(oldCert.certId);
+    expect(newCert.signKey).not.toBe(oldCert.signKey);
+    expect(newCert.encKey).not.toBe(oldCert.encKey);
+    expect(newCert.signKey).not.toBe(newCert.encKey);
+    expect(cs1.info().certificates.map((c) => c.body.certId)).toEqual([
+      newCert.certId,
+      oldCert.certId,
+    ]);
+
+    // Sealed to the old certificate (alice's cached info), old coins in, new coins out.
+    const fresh = await alice.exchange(cs1.url, [oldCoins[0]!], [50, 50]);
+    expect(fresh.every((c) => c.body.certId === newCert.certId)).toBe(true);
+    expect((await alice.target(cs1.url)).certId).toBe(oldCert.certId);
+    await fed.stop();
+
+    // Restart on the same folder: same keys, same account, the last old coin still spendable.
+    fed = await startFederation({ dataDir, csCount: 1 });
+    const again = fed.cs[0]!;
+    expect(again.info().account).toBe(oldCert.account);
+    expect(again.certificate().body.signKey).toBe(newCert.signKey);
+    expect(statSync(join(dataDir, 'cs1', 'keys.json')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dataDir, 'cs1', 'admin-token')).mode & 0o777).toBe(0o600);
+    const bob = await TestClient.open(fed.bank.url);
+    const last = await bob.exchange(again.url, [oldCoins[1]!, ...fresh], [200]);
+    expect(last[0]!.body.value).toBe(200);
+    expect((await fed.audit()).problems).toEqual([]);
+    await fed.stop();
+  });
+});
