@@ -1,0 +1,28 @@
+/**
+ * The store conformance suite on both engines: SQLite files in a temp folder, and a throwaway
+ * PostgreSQL cluster (one per file, a fresh database per case).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { type PostgresCluster, postgresAvailable, startPostgres } from '../testing/postgres.ts';
+import { runConformance } from './conformance.ts';
+import { openPostgres } from './postgres.ts';
+import { openSqlite } from './sqlite.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'netcash-conformance-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+runConformance('sqlite', async (label) => openSqlite(join(dir, `${label}.db`)));
+
+describe.skipIf(!postgresAvailable())('postgres', () => {
+  let cluster: PostgresCluster;
+  beforeAll(async () => {
+    cluster = await startPostgres();
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+  runConformance('postgres', async (label) => openPostgres(await cluster.createDatabase(label)));
+});
