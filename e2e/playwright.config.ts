@@ -22,7 +22,8 @@ export default defineConfig({
       { outputFile: process.env['PLAYWRIGHT_JSON_OUTPUT_NAME'] ?? '../test-results/e2e.json' },
     ],
   ],
-  outputDir: '../test-results/e2e',
+  // Separate runs at the same time (several engineers, one tree) need separate folders.
+  outputDir: process.env['NETCASH_E2E_OUTPUT'] ?? '../test-results/e2e',
   use: {
     actionTimeout: 10_000,
     trace: 'retain-on-failure',

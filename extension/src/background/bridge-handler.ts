@@ -15,6 +15,17 @@ import { wallet } from './instance.ts';
 type Answer = BridgeResults[keyof BridgeResults];
 
 export async function handleBridge(request: BridgeRequest, origin: string): Promise<Answer> {
+  const answer = await ask(request, origin);
+  if (request.method === 'pay' && 'repeat' in answer && !answer.repeat) {
+    // Restore the spread of denominations in the background, so the next price is exact too.
+    void wallet()
+      .then((w) => w.refresh())
+      .catch(() => undefined);
+  }
+  return answer;
+}
+
+async function ask(request: BridgeRequest, origin: string): Promise<Answer> {
   const w = await wallet();
   switch (request.method) {
     case 'status':

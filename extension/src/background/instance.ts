@@ -42,7 +42,14 @@ async function openAndRecover(): Promise<Wallet> {
 
 /** The wallet, opened and recovered. */
 export function wallet(): Promise<Wallet> {
-  opened ??= openAndRecover();
+  if (opened === undefined) {
+    const attempt = openAndRecover();
+    opened = attempt;
+    // A failed open (e.g. IndexedDB unavailable) is retried by the next caller.
+    attempt.catch(() => {
+      if (opened === attempt) opened = undefined;
+    });
+  }
   return opened;
 }
 

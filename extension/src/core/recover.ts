@@ -59,5 +59,26 @@ export async function recover(core: Core): Promise<RecoverReport> {
     }
   }
   counts.pending = (await pendingOps(core)).length;
+  await pruneJournal(core);
   return counts;
+}
+
+/**
+ * Keeps the journal bounded: settled entries are deleted once servers have forgotten their
+ * request ids too (PROTOCOL.md §10: 7 days), with margin. Failed ones stay: they are the
+ * shopper's evidence in a dispute (request id, coins, the payee's refusal).
+ */
+export const JOURNAL_RETENTION = 30 * 86_400;
+
+async function pruneJournal(core: Core): Promise<void> {
+  const cutoff = core.now() - JOURNAL_RETENTION;
+  const tx = core.db.transaction(['ops'], 'readwrite');
+  for (const status of ['done', 'rolled-back'] as const) {
+    const keys = await tx.objectStore('ops').index('byStatus').getAllKeys(status);
+    for (const key of keys) {
+      const op = await tx.objectStore('ops').get(key);
+      if (op !== undefined && op.updated < cutoff) await tx.objectStore('ops').delete(key);
+    }
+  }
+  await tx.done;
 }

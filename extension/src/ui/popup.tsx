@@ -58,6 +58,34 @@ function Payments({ state }: { state: WalletState }) {
   );
 }
 
+const KIND_WORDS: Record<string, string> = {
+  buy: 'Bought coins',
+  pay: 'Paid',
+  refund: 'Refund',
+  exchange: 'Exchanged',
+  cashout: 'Cashed out',
+  lost: 'Lost',
+};
+
+function Activity({ state }: { state: WalletState }) {
+  if (state.history.length === 0) return <p class="muted">Nothing yet.</p>;
+  return (
+    <ul class="list" data-testid="activity">
+      {state.history.slice(0, 10).map((h) => (
+        <li key={h.seq}>
+          <span>
+            {KIND_WORDS[h.kind] ?? h.kind} {money(h.amount, h.currency)}
+            {h.origin === undefined ? '' : ` · ${h.origin}`}
+          </span>
+          <span class="muted">
+            {h.description ?? ''} · {when(h.date)}
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function Settings({ state, reload }: { state: WalletState; reload: () => Promise<void> }) {
   return (
     <div class="settings">
@@ -157,6 +185,9 @@ function Popup() {
         <>
           <Section title="Recent payments">
             <Payments state={state} />
+          </Section>
+          <Section title="Activity">
+            <Activity state={state} />
           </Section>
           <Section title="Settings">
             <Settings state={state} reload={reload} />
