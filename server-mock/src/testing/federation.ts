@@ -62,6 +62,8 @@ export interface Federation {
   readonly dataDir: string;
   /** The running servers, for tests that reach inside. */
   readonly servers: { insurer: RunningInsurer; bank: RunningBank };
+  /** PostgreSQL URL of each server's database by name (`insurer`, `bank`, `cs1`…); empty on SQLite. */
+  readonly databases: Readonly<Record<string, string>>;
   /** The federation audit (minted = outstanding + redeemed + expired, backing, ledger). */
   audit(): Promise<AuditReport>;
   stop(): Promise<void>;
@@ -86,13 +88,13 @@ export async function startFederation(options: FederationOptions = {}): Promise<
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'netcash-fed-'));
   const log = options.log ?? silentLogger();
   const prefix = `netcash_${Math.random().toString(36).slice(2, 10)}`;
+  const databases: Record<string, string> = {};
   const storeFor = async (server: string): Promise<StoreOption | undefined> => {
     if (options.store !== 'postgres') return undefined;
     if (options.postgresUrl === undefined) throw new Error('store postgres needs postgresUrl');
-    return {
-      engine: 'postgres',
-      url: await databaseFor(options.postgresUrl, `${prefix}_${server}`),
-    };
+    const url = await databaseFor(options.postgresUrl, `${prefix}_${server}`);
+    databases[server] = url;
+    return { engine: 'postgres', url };
   };
   const started: { close(): Promise<void> }[] = [];
   try {
@@ -155,6 +157,7 @@ export async function startFederation(options: FederationOptions = {}): Promise<
       cs,
       dataDir,
       servers: { insurer, bank },
+      databases,
       audit: () =>
         auditFederation({
           bank: { url: bank.url, adminToken: bank.adminToken },

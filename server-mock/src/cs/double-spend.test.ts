@@ -1,0 +1,97 @@
+/**
+ * Double spending under concurrency (SPEC §4, §9): 50 concurrent attempts to spend the same coin
+ * — in one process on SQLite, and split across two currency server processes over one PostgreSQL
+ * database — end with exactly one success and 49 `double-spent`, and the books balance.
+ */
+import type { Coin } from '@netcash/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type NetcashChild, spawnNetcash } from '../testing/child.ts';
+import { codeOf, TestClient } from '../testing/client.ts';
+import { type Federation, startFederation } from '../testing/federation.ts';
+import { type PostgresCluster, postgresAvailable, startPostgres } from '../testing/postgres.ts';
+
+async function race(client: TestClient, urls: string[], coin: Coin, attempts: number) {
+  // Every request is sealed before any is sent, so they arrive as close together as possible.
+  const requests = Array.from({ length: attempts }, () =>
+    client.exchangeRequest([coin], [coin.body.value]),
+  );
+  for (const url of urls) await client.info(url);
+  const results = await Promise.all(requests.map((r, i) => client.send(urls[i % urls.length]!, r)));
+  return results.map(codeOf);
+}
+
+describe('50 concurrent spends of one coin on SQLite', () => {
+  let fed: Federation;
+  beforeAll(async () => {
+    fed = await startFederation({ csCount: 1 });
+  });
+  afterAll(async () => {
+    await fed?.stop();
+  });
+
+  it('lets exactly one succeed', async () => {
+    const alice = await TestClient.open(fed.bank.url);
+    const [coin] = await alice.buy(fed.cs[0]!.url, [100]);
+    const codes = await race(alice, [fed.cs[0]!.url], coin!, 50);
+    expect(codes.filter((c) => c === 'ok')).toHaveLength(1);
+    expect(codes.filter((c) => c === 'double-spent')).toHaveLength(49);
+    expect((await fed.cs[0]!.books()).outstanding).toEqual({ count: 1, value: 100 });
+    expect((await fed.audit()).problems).toEqual([]);
+  });
+});
+
+describe.skipIf(!postgresAvailable())(
+  '50 concurrent spends across two CS processes on PostgreSQL',
+  () => {
+    let cluster: PostgresCluster;
+    let fed: Federation;
+    const children: NetcashChild[] = [];
+    beforeAll(async () => {
+      cluster = await startPostgres();
+      fed = await startFederation({ store: 'postgres', postgresUrl: cluster.url, csCount: 1 });
+      const cs1 = fed.cs[0]!;
+      // Two more processes of cs1 over the same database and keys, certified at the same address.
+      for (let i = 0; i < 2; i++) {
+        children.push(
+          await spawnNetcash([
+            'cs',
+            '--name',
+            'cs1',
+            '--data',
+            fed.dataDir,
+            '--postgres',
+            fed.databases['cs1']!,
+            '--insurer',
+            fed.insurer.url,
+            '--bank',
+            fed.bank.url,
+            '--port',
+            '0',
+            '--public-url',
+            cs1.url,
+          ]),
+        );
+      }
+    }, 90_000);
+    afterAll(async () => {
+      for (const child of children) await child.kill();
+      await fed?.stop();
+      await cluster?.stop();
+    });
+
+    it('lets exactly one succeed, and the audit balances', async () => {
+      const alice = await TestClient.open(fed.bank.url);
+      const [coin] = await alice.buy(fed.cs[0]!.url, [200]);
+      const codes = await race(
+        alice,
+        children.map((c) => c.url),
+        coin!,
+        50,
+      );
+      expect(codes.filter((c) => c === 'ok')).toHaveLength(1);
+      expect(codes.filter((c) => c === 'double-spent')).toHaveLength(49);
+      expect((await fed.cs[0]!.books()).outstanding).toEqual({ count: 1, value: 200 });
+      expect((await fed.audit()).problems).toEqual([]);
+    });
+  },
+);

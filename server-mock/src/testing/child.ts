@@ -1,0 +1,60 @@
+/**
+ * `netcash` as a child process, for tests that need a real second process (two currency server
+ * processes over one PostgreSQL database) or a real `kill -9`. Runs bin/netcash.mjs with the
+ * given arguments and resolves once the server prints its `listening on URL` line.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../../bin/netcash.mjs', import.meta.url));
+
+export interface NetcashChild {
+  readonly url: string;
+  readonly process: ChildProcess;
+  /** Everything it printed so far (stdout and stderr). */
+  output(): string;
+  /** Sends `signal` and waits for the exit. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export function spawnNetcash(
+  args: readonly string[],
+  options: { env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<NetcashChild> {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, NETCASH_LOG: 'warn', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`netcash ${args.join(' ')} did not start:\n${out}`));
+    }, options.timeoutMs ?? 30_000);
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening on (http:\/\/[^\s]+)/.exec(out);
+      if (match !== null) {
+        clearTimeout(timer);
+        resolve({
+          url: match[1]!,
+          process: child,
+          output: () => out,
+          async kill(signal = 'SIGTERM') {
+            if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+            await exited;
+          },
+        });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`netcash ${args.join(' ')} exited with ${code}:\n${out}`));
+    });
+  });
+}
