@@ -93,5 +93,15 @@ describe.skipIf(!postgresAvailable())(
       expect((await fed.cs[0]!.books()).outstanding).toEqual({ count: 1, value: 200 });
       expect((await fed.audit()).problems).toEqual([]);
     });
+
+    it('lets exactly one succeed in one process over PostgreSQL', async () => {
+      const alice = await TestClient.open(fed.bank.url);
+      const [coin] = await alice.buy(fed.cs[0]!.url, [50]);
+      const codes = await race(alice, [fed.cs[0]!.url], coin!, 50);
+      expect(codes.filter((c) => c === 'ok')).toHaveLength(1);
+      expect(codes.filter((c) => c === 'double-spent')).toHaveLength(49);
+      expect((await fed.cs[0]!.books()).outstanding).toEqual({ count: 2, value: 250 });
+      expect((await fed.audit()).problems).toEqual([]);
+    });
   },
 );
