@@ -93,9 +93,12 @@ export async function checkMinted(
 
 export interface Balance {
   readonly currency: string;
-  /** Spendable value. */
+  /**
+   * The shopper's value: spendable coins, and coins an exchange is refreshing (still theirs —
+   * the exchange gives the same value back), so a background refresh never dips the balance.
+   */
   readonly spendable: number;
-  /** Value held by operations in progress. */
+  /** Value committed to a payment or cash-out still in progress. */
   readonly reserved: number;
   readonly coins: number;
   readonly byCs: Readonly<Record<string, { spendable: number; reserved: number; coins: number }>>;
@@ -104,7 +107,14 @@ export interface Balance {
 /** Balances per currency and per currency server (expired coins don't count). */
 export async function balances(core: Core): Promise<Balance[]> {
   const now = core.now();
-  const rows = await core.db.getAll('coins');
+  const tx = core.db.transaction(['coins', 'ops'], 'readonly');
+  const rows = await tx.objectStore('coins').getAll();
+  const exchanging = new Set(
+    (await tx.objectStore('ops').index('byStatus').getAll('pending'))
+      .filter((op) => op.kind === 'exchange')
+      .map((op) => op.id),
+  );
+  await tx.done;
   const out = new Map<
     string,
     {
@@ -123,7 +133,8 @@ export async function balances(core: Core): Promise<Balance[]> {
     }
     const cs = b.byCs[row.cs] ?? { spendable: 0, reserved: 0, coins: 0 };
     b.byCs[row.cs] = cs;
-    const key = row.state === 'spendable' ? 'spendable' : 'reserved';
+    const mine = row.state === 'spendable' || (row.opId !== undefined && exchanging.has(row.opId));
+    const key = mine ? 'spendable' : 'reserved';
     b[key] += row.value;
     cs[key] += row.value;
     b.coins += 1;

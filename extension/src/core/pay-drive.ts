@@ -8,8 +8,10 @@
  *            were not spent: we hold the fresh coins, the payment is rolled back. `double-spent`
  *            means the payee has them → confirm.
  *   confirm  ask the payee again with the same 1c: it is idempotent by request id and answers
- *            with its stored receipt. After CONFIRM_TRIES refusals the op fails as disputed
- *            (kept in the journal and history with the request id, for the shopper to show).
+ *            with its stored receipt. A refusal now (e.g. `double-spent`: the payee's CS found the
+ *            coins spent by someone else — a copy of this wallet) settles it: the coins are gone,
+ *            the op fails and stays in the journal and history with its request id, the
+ *            shopper's evidence. Silence is retried on every recover.
  *
  * Coins are released only in `reclaim` success; deleted only on a receipt or a dispute.
  */
@@ -31,9 +33,6 @@ import { sendExchange } from './exchange.ts';
 import { addCoins, addHistory, deleteCoins, noteAttempt, type Tx } from './journal/journal.ts';
 import type { PayOp } from './journal/types.ts';
 import { isTransient, sendWithFaults } from './net.ts';
-
-/** Times the payee is asked again for a receipt once the CS says it has the coins. */
-export const CONFIRM_TRIES = 3;
 
 /** Sends 1c and checks message 2; a NetCashError on any refusal or bad receipt. */
 async function sendPayment(
@@ -190,7 +189,10 @@ async function failDisputed(core: Core, op: PayOp, why: NetCashError): Promise<P
       currency: op.currency,
       cs: op.cs,
       origin: op.origin,
-      description: `The seller took the coins but sent no receipt (payment ${op.id})`,
+      description:
+        why.code === 'double-spent'
+          ? `These coins had already been spent elsewhere (payment ${op.id})`
+          : `The seller took the coins but sent no receipt (payment ${op.id})`,
       opId: op.id,
       error: why.toBody(),
     });
@@ -223,9 +225,8 @@ export async function drivePay(core: Core, start: PayOp, patient: boolean): Prom
           op = await toReclaim(core, { ...op, attempts: op.attempts + 1 }, error);
           continue;
         }
-        const tries = op.confirmations + 1;
-        if (tries >= CONFIRM_TRIES && !isTransient(error)) return failDisputed(core, op, error);
-        op = { ...op, confirmations: isTransient(error) ? op.confirmations : tries };
+        op = { ...op, confirmations: op.confirmations + 1 };
+        if (!isTransient(error)) return failDisputed(core, op, error);
         return (await noteAttempt(core, op, error)) as PayOp;
       }
       return finishPaid(core, op, receipt);

@@ -197,6 +197,27 @@ describe('paying a merchant', () => {
     wallet.close();
   });
 
+  it('coins copied into a second wallet: its payment fails as double-spent, nothing is stored', async () => {
+    const a = await readyWallet(fed);
+    const b = await readyWallet(fed);
+    await a.wallet.buy(25, 'cs1');
+    // A copied profile: B holds the very same coins.
+    for (const row of await a.wallet.core.db.getAll('coins'))
+      await b.wallet.core.db.put('coins', row);
+    await a.wallet.pay(await shop.offer('other'), shop.url, { approved: true });
+    await expect(
+      b.wallet.pay(await shop.offer('other'), shop.url, { approved: true }),
+    ).rejects.toMatchObject({ code: 'double-spent' });
+    expect(await spendable(b.wallet)).toBe(0);
+    expect(await reserved(b.wallet)).toBe(0);
+    expect(await b.wallet.receipts()).toEqual([]);
+    expect((await b.wallet.history()).map((h) => h.kind)).toContain('lost');
+    expect(await b.wallet.pendingOps()).toEqual([]);
+    expect((await fed.audit()).ok).toBe(true);
+    a.wallet.close();
+    b.wallet.close();
+  });
+
   it('pays with one-time payee keys (messages 1a/1b)', async () => {
     const { wallet } = await readyWallet(fed);
     await wallet.setSettings({ sessionKeys: true });

@@ -88,7 +88,7 @@ export interface PayOp extends OpBase {
   readonly reclaim?: ExchangeRequest;
   /** Charged to the site's allowance (refunded if the payment is rolled back). */
   readonly allowance: boolean;
-  /** Times the payee was asked again in `confirm`. */
+  /** Times the payee was asked again in `confirm` (journal evidence). */
   readonly confirmations: number;
 }
 
