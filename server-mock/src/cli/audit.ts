@@ -4,8 +4,6 @@
  * and exits non-zero with the list of differences.
  */
 import { join } from 'node:path';
-import { CsInfo, endpoint, getJson, PATHS } from '@netcash/protocol';
-import { auditFederation } from '../audit/audit.ts';
 import { readTextFile } from '../datadir.ts';
 import { UsageError } from './args.ts';
 import { COMMON, type Command, tokenOf } from './serve.ts';
@@ -36,6 +34,8 @@ export const auditCommand: Command = {
     },
   ],
   async run(args) {
+    const { CsInfo, endpoint, getJson, PATHS } = await import('@netcash/protocol');
+    const { auditFederation } = await import('../audit/audit.ts');
     const given = new Map(
       args.all('cs-token').map((pair) => {
         const at = pair.indexOf('=');

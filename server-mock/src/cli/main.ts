@@ -8,61 +8,7 @@
  * `--help` on every command. Logs are JSON lines on stderr (NETCASH_LOG=silent|error|info|debug);
  * what a person needs (URLs, the insurer key, audit results) is printed on stdout.
  */
-import { helpText, parse, UsageError } from './args.ts';
-import { auditCommand } from './audit.ts';
-import { bankCommand, type Command, csCommand, insurerCommand } from './serve.ts';
-import { upCommand } from './up.ts';
-
-const COMMANDS: Record<string, Command> = {
-  up: upCommand,
-  insurer: insurerCommand,
-  bank: bankCommand,
-  cs: csCommand,
-  audit: auditCommand,
-};
-
-const USAGE = `Usage: netcash <command> [options]
-
-NetCash reference federation (insurer, bank, currency servers).
-
-Commands:
-  up        start insurer, bank, cs1, cs2 and the demo publisher on localhost
-  insurer   run the insurer
-  bank      run the bank
-  cs        run a currency server
-  audit     check the books of the federation (exit 1 on any difference)
-
-Run \`netcash <command> --help\` for its options.
-`;
-
-export async function runCli(argv: readonly string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(USAGE);
-    return name === undefined ? 2 : 0;
-  }
-  const command = COMMANDS[name];
-  if (command === undefined) {
-    process.stderr.write(`netcash: unknown command ${name}\n\n${USAGE}`);
-    return 2;
-  }
-  const help = helpText(command.usage, command.about, command.flags);
-  try {
-    const args = parse(rest, command.flags);
-    if (rest.includes('--help') || rest.includes('-h')) {
-      process.stdout.write(help);
-      return 0;
-    }
-    return await command.run(args);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`netcash ${name}: ${error.message}\n\n${help}`);
-      return 2;
-    }
-    process.stderr.write(`netcash ${name}: ${error instanceof Error ? error.message : error}\n`);
-    return 1;
-  }
-}
+import { runCli } from './run.ts';
 
 runCli(process.argv.slice(2)).then((code) => {
   process.exit(code);

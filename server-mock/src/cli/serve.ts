@@ -4,15 +4,12 @@
  * `DATA/bank`, `DATA/<cs name>`); `--postgres URL` puts the server's tables in PostgreSQL
  * instead of SQLite (one database per server). A CS reads the insurer's and the bank's admin
  * tokens from their folders under the same `--data` unless given by flag or environment.
+ * Server modules are imported when a command runs, so `--help` stays quick.
  */
 import { join } from 'node:path';
-import { startBank } from '../bank/server.ts';
 import { DEFAULTS } from '../config.ts';
-import { startCurrencyServer } from '../cs/server.ts';
 import { readTextFile } from '../datadir.ts';
 import type { StoreOption } from '../db/open.ts';
-import { createLogger } from '../http/log.ts';
-import { startInsurer } from '../insurer/server.ts';
 import { type Flag, type Parsed, UsageError } from './args.ts';
 
 export const DEFAULT_PORTS = { insurer: 7400, bank: 7401, cs1: 7402, cs2: 7403, publisher: 7404 };
@@ -81,6 +78,8 @@ export const insurerCommand: Command = {
     { name: 'name', help: 'insurer name', fallback: DEFAULTS.insurerName },
   ],
   async run(args) {
+    const { startInsurer } = await import('../insurer/server.ts');
+    const { createLogger } = await import('../http/log.ts');
     const insurer = await startInsurer({
       dataDir: join(args.get('data')!, 'insurer'),
       name: args.get('name'),
@@ -111,6 +110,8 @@ export const bankCommand: Command = {
     },
   ],
   async run(args) {
+    const { startBank } = await import('../bank/server.ts');
+    const { createLogger } = await import('../http/log.ts');
     const bank = await startBank({
       dataDir: join(args.get('data')!, 'bank'),
       name: args.get('name'),
@@ -167,6 +168,8 @@ export const csCommand: Command = {
     { name: 'coin-lifetime', help: 'seconds a new coin is valid', env: 'NETCASH_COIN_LIFETIME' },
   ],
   async run(args) {
+    const { startCurrencyServer } = await import('../cs/server.ts');
+    const { createLogger } = await import('../http/log.ts');
     const name = args.get('name')!;
     const cs = await startCurrencyServer({
       dataDir: join(args.get('data')!, name),

@@ -5,11 +5,9 @@
  * account, certificate and coin. Prints the URLs and the insurer key a wallet must trust.
  */
 import { join } from 'node:path';
-import { startBank } from '../bank/server.ts';
-import { type RunningCs, startCurrencyServer } from '../cs/server.ts';
+import type { RunningCs } from '../cs/server.ts';
 import { ensureDir } from '../datadir.ts';
-import { createLogger, type Logger } from '../http/log.ts';
-import { startInsurer } from '../insurer/server.ts';
+import type { Logger } from '../http/log.ts';
 import type { Parsed } from './args.ts';
 import { COMMON, type Command, DEFAULT_PORTS, port, untilSignal } from './serve.ts';
 
@@ -59,6 +57,10 @@ export const upCommand: Command = {
     { name: 'no-publisher', help: 'do not start the demo publisher', boolean: true },
   ],
   async run(args) {
+    const { startInsurer } = await import('../insurer/server.ts');
+    const { startBank } = await import('../bank/server.ts');
+    const { startCurrencyServer } = await import('../cs/server.ts');
+    const { createLogger } = await import('../http/log.ts');
     const data = args.get('data')!;
     const host = args.get('host');
     const base = port(args, DEFAULT_PORTS.insurer);

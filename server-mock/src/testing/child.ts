@@ -1,7 +1,8 @@
 /**
  * `netcash` as a child process, for tests that need a real second process (two currency server
  * processes over one PostgreSQL database) or a real `kill -9`. Runs bin/netcash.mjs with the
- * given arguments and resolves once the server prints its `listening on URL` line.
+ * given arguments and resolves once the server prints its `listening on URL` line (or `ready`,
+ * whose first group is the URL). `runNetcash` runs a command to completion.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +20,7 @@ export interface NetcashChild {
 
 export function spawnNetcash(
   args: readonly string[],
-  options: { env?: Record<string, string>; timeoutMs?: number } = {},
+  options: { env?: Record<string, string>; timeoutMs?: number; ready?: RegExp } = {},
 ): Promise<NetcashChild> {
   const child = spawn(process.execPath, [BIN, ...args], {
     env: { ...process.env, NETCASH_LOG: 'warn', ...options.env },
@@ -34,7 +35,7 @@ export function spawnNetcash(
     }, options.timeoutMs ?? 30_000);
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
-      const match = /listening on (http:\/\/[^\s]+)/.exec(out);
+      const match = (options.ready ?? /listening on (http:\/\/[^\s]+)/).exec(out);
       if (match !== null) {
         clearTimeout(timer);
         resolve({
@@ -56,5 +57,27 @@ export function spawnNetcash(
       clearTimeout(timer);
       reject(new Error(`netcash ${args.join(' ')} exited with ${code}:\n${out}`));
     });
+  });
+}
+
+/** Runs `netcash ARGS` to completion: exit code and output. */
+export function runNetcash(
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, NETCASH_LOG: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => {
+    stdout += c.toString();
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString();
+  });
+  return new Promise((resolve) => {
+    child.once('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
 }

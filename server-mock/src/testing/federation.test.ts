@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf, TestClient } from './client.ts';
 import { type Federation, startFederation } from './federation.ts';
+import { type PostgresCluster, postgresAvailable, startPostgres } from './postgres.ts';
 
 describe('startFederation', () => {
   let fed: Federation;
@@ -57,5 +58,39 @@ describe('startFederation', () => {
     const report = await fed.audit();
     expect(report.problems).toEqual([]);
     expect(report.bank?.ledgerSum).toBe(0);
+  });
+});
+
+describe.skipIf(!postgresAvailable())('startFederation on PostgreSQL', () => {
+  let cluster: PostgresCluster;
+  let fed: Federation;
+  beforeAll(async () => {
+    cluster = await startPostgres();
+    fed = await startFederation({ store: 'postgres', postgresUrl: cluster.url });
+  });
+  afterAll(async () => {
+    await fed?.stop();
+    await cluster?.stop();
+  });
+
+  it('buys, exchanges, converts and cashes out with the same outcomes as on SQLite', async () => {
+    const [cs1, cs2] = [fed.cs[0]!, fed.cs[1]!];
+    expect(Object.keys(fed.databases).sort()).toEqual(['bank', 'cs1', 'cs2', 'insurer']);
+    const alice = await TestClient.open(fed.bank.url);
+    const merchant = await TestClient.open(fed.bank.url);
+    const coins = await alice.buy(cs1.url, [1000, 500]);
+    const fresh = await alice.exchange(cs1.url, coins, [500, 500, 500]);
+    const atCs2 = await merchant.exchange(cs2.url, fresh, [1000, 500]);
+    expect(atCs2.every((c) => c.body.cs === 'cs2')).toBe(true);
+    const check = await merchant.cashout(cs2.url, atCs2);
+    await merchant.deposit(check);
+    expect(await merchant.balance()).toBe(10_000 + 1_500);
+    expect(await alice.balance()).toBe(10_000 - 1_500);
+    const report = await fed.audit();
+    expect(report.problems).toEqual([]);
+    expect(report.cs.map((b) => [b.csName, b.minted, b.redeemed])).toEqual([
+      ['cs1', 1_500, 1_500],
+      ['cs2', 1_500, 1_500],
+    ]);
   });
 });
