@@ -102,6 +102,38 @@ describe.each(POINTS)('a crash %s', (point) => {
   });
 });
 
+describe('a payee that took the coins, then went away', () => {
+  it('is asked again until it answers with the receipt; the coins stay reserved meanwhile', async () => {
+    const t = await readyWallet(fed);
+    await t.wallet.buy(100, 'cs1');
+    const crashing = await reopen(t, crashOnce('afterSend', { kind: 'pay' }));
+    const offer = await shop.offer('cheap');
+    await expect(crashing.pay(offer, shop.url, { approved: true })).rejects.toBeInstanceOf(
+      SimulatedCrash,
+    );
+    shop.setDown(true);
+    try {
+      const wallet = await reopen(t);
+      // The payee is unreachable: reclaim at the CS says `double-spent` (the payee exchanged
+      // them), so the payment waits in `confirm` with its coins reserved.
+      expect(await wallet.recover()).toMatchObject({ pending: 1 });
+      expect((await wallet.pendingOps())[0]).toMatchObject({ kind: 'pay', phase: 'confirm' });
+      expect(await reserved(wallet)).toBe(PRICES['cheap']);
+      expect(await spendable(wallet)).toBe(100 - PRICES['cheap']!);
+    } finally {
+      shop.setDown(false);
+    }
+    const wallet = await reopen(t);
+    expect(await wallet.recover()).toMatchObject({ pending: 0, done: 1 });
+    expect(await reserved(wallet)).toBe(0);
+    expect(await wallet.receipts()).toHaveLength(1);
+    const proof = await wallet.prove(await shop.offer('cheap'), shop.url);
+    expect(await shop.access(offer.body.resource, proof.authorization)).toBe(200);
+    expect((await fed.audit()).ok).toBe(true);
+    wallet.close();
+  });
+});
+
 describe('a payee that never answers', () => {
   it('gets nothing: the wallet reclaims the coins at their CS and tells the shopper', async () => {
     const gone = await startShop(fed, fed.cs[1]!.url);

@@ -7,6 +7,8 @@
  */
 import 'fake-indexeddb/auto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPaywall, type Listening, listen, type Paywall } from '@netcash/merchant-kit';
@@ -56,8 +58,11 @@ export async function readyWallet(fed: Federation, faults: Faults = {}): Promise
 }
 
 export interface TestShop {
+  /** The shop as wallets reach it: through a proxy that `setDown` can cut. */
   readonly url: string;
   readonly paywall: Paywall;
+  /** While down, every connection to `url` is dropped (the payee is unreachable). */
+  setDown(down: boolean): void;
   /** A fresh 402 offer for `/articles/{name}` (price from `prices`). */
   offer(name: string): Promise<Offer>;
   /** GET the resource with an Authorization header: the status the merchant answers. */
@@ -92,11 +97,34 @@ export async function startShop(fed: Federation, csUrl: string): Promise<TestSho
   const server: Listening = await listen(
     paywall.wrap(() => new Response('the full article', { status: 200 })),
   );
+  // A cuttable proxy in front, so offers name its address and a test can take the payee away.
+  let down = false;
+  const proxy = createServer((req, res) => {
+    if (down) {
+      req.socket.destroy();
+      return;
+    }
+    const upstream = httpRequest(
+      `${server.url}${req.url ?? '/'}`,
+      { method: req.method, headers: req.headers },
+      (reply) => {
+        res.writeHead(reply.statusCode ?? 502, reply.headers);
+        reply.pipe(res);
+      },
+    );
+    upstream.on('error', () => req.socket.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((done) => proxy.listen(0, '127.0.0.1', done));
+  const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
   return {
-    url: server.url,
+    url,
     paywall,
+    setDown(value) {
+      down = value;
+    },
     async offer(name) {
-      const response = await fetch(`${server.url}/articles/${name}`);
+      const response = await fetch(`${url}/articles/${name}`);
       const decoded = decodeJson(PaymentRequired, await response.text());
       if (response.status !== 402 || !decoded.ok) throw new Error(`no offer (${response.status})`);
       return decoded.value.offer;
@@ -107,6 +135,8 @@ export async function startShop(fed: Federation, csUrl: string): Promise<TestSho
       return response.status;
     },
     async close() {
+      proxy.closeAllConnections();
+      await new Promise<void>((done) => proxy.close(() => done()));
       await server.close();
       await paywall.close();
       rmSync(dir, { recursive: true, force: true });
