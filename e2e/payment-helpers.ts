@@ -3,6 +3,7 @@
  * lifecycle events recorded, wait for or count approval windows, read the wallet's balance, and
  * launch a wallet on a profile folder of our own (for the copied-profile double spend).
  */
+import { createHash } from 'node:crypto';
 import type { BrowserContext, Page } from '@playwright/test';
 import { chromium, expect } from '@playwright/test';
 import type { WalletState } from '../extension/src/messages/views.ts';
@@ -49,25 +50,35 @@ export async function openArticle(context: BrowserContext, url: string): Promise
   return page;
 }
 
-/** Resolves with the next approval window the wallet opens. */
-export function nextApproval(context: BrowserContext): Promise<Page> {
-  return context.waitForEvent('page', {
-    predicate: (p) => p.url().includes('/approval.html'),
-    timeout: 15_000,
+const isApproval = (p: Page) => p.url().includes('/approval.html');
+
+/**
+ * Resolves with the next approval window the wallet opens. (A `page` event may fire while the
+ * new window is still `about:blank`, so new pages are watched until their URL is known.)
+ */
+export function nextApproval(context: BrowserContext, timeoutMs = 15_000): Promise<Page> {
+  const before = new Set(context.pages());
+  return new Promise((resolve, reject) => {
+    const deadline = Date.now() + timeoutMs;
+    const poll = () => {
+      const found = context.pages().find((p) => !before.has(p) && isApproval(p));
+      if (found !== undefined) resolve(found);
+      else if (Date.now() > deadline) reject(new Error('no approval window opened'));
+      else setTimeout(poll, 50);
+    };
+    poll();
   });
 }
 
-/** Counts approval windows opened from now on. */
+/** Counts approval windows opened from now on (read `count` when it matters). */
 export function approvalCounter(context: BrowserContext): { readonly count: number } {
-  const counter = { count: 0 };
-  context.on('page', (p) => {
-    if (p.url().includes('/approval.html')) counter.count++;
-    else
-      p.once('domcontentloaded', () => {
-        if (p.url().includes('/approval.html')) counter.count++;
-      });
-  });
-  return counter;
+  const opened: Page[] = [];
+  context.on('page', (p) => opened.push(p));
+  return {
+    get count() {
+      return opened.filter(isApproval).length;
+    },
+  };
 }
 
 /** Clicks Approve (optionally with "allow up to") in an approval window; it closes itself. */
@@ -111,6 +122,12 @@ export async function expectUnlocked(page: Page, text: string): Promise<void> {
   });
 }
 
+/** Chromium's id of an unpacked extension: SHA-256 of its path, first 32 hex digits as a–p. */
+export function unpackedExtensionId(dir: string): string {
+  const hex = createHash('sha256').update(dir).digest('hex').slice(0, 32);
+  return [...hex].map((h) => String.fromCharCode(97 + Number.parseInt(h, 16))).join('');
+}
+
 /** Chromium with the built extension on a profile folder we choose (fixtures.ts's recipe). */
 export async function launchWallet(profile: string): Promise<{
   context: BrowserContext;
@@ -131,8 +148,9 @@ export async function launchWallet(profile: string): Promise<{
       '--no-first-run',
     ],
   });
-  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
-  const id = new URL(worker.url()).host;
+  // A restarted profile starts the worker only when needed: open the popup by the extension's id
+  // (for an unpacked extension, derived from its folder's path) and let that wake it.
+  const id = unpackedExtensionId(EXTENSION_DIR);
   const page = await context.newPage();
   await page.goto(`chrome-extension://${id}/popup.html`);
   return {

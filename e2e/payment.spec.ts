@@ -6,7 +6,7 @@
  */
 import { ARTICLES } from '@netcash/merchant-kit/demo';
 import { chromium } from '@playwright/test';
-import { CHROMIUM, expect, test } from './fixtures.ts';
+import { CHROMIUM, EXTENSION_DIR, expect, test } from './fixtures.ts';
 import {
   approvalCounter,
   approve,
@@ -18,6 +18,7 @@ import {
   recordPaywallEvents,
   reject,
   spendable,
+  unpackedExtensionId,
 } from './payment-helpers.ts';
 
 const text = (slug: string) => ARTICLES.find((a) => a.slug === slug)!.body[0]!;
@@ -34,7 +35,7 @@ test('the journey: set up, buy coins, pay in the approval window, read, revisit 
   publisher,
 }) => {
   // Installed: the wallet's service worker runs. First run, by hand in the popup.
-  expect(extensionId).toMatch(/^[a-p]{32}$/);
+  expect(extensionId).toBe(unpackedExtensionId(EXTENSION_DIR));
   const popup = await wallet.popup();
   await popup.getByTestId('insurer-key').fill(federation.insurer.signKey);
   await popup.getByTestId('insurer-url').fill(federation.insurer.url);
