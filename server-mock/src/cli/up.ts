@@ -105,7 +105,7 @@ export const upCommand: Command = {
         `  bank        ${bank.url}`,
         ...cs.map((c) => `  ${c.name.padEnd(11)} ${c.url}`),
         ...(publisher === null ? [] : [`  publisher   ${publisher.url}`]),
-        `  data        ${data}`,
+        `  data        ${data} (admin tokens in ${data}/*/admin-token)`,
         '',
         'Trust the insurer key in the wallet; Ctrl-C stops everything.',
       ];

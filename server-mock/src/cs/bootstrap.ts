@@ -106,6 +106,8 @@ export async function ensureCertificate(
   now: Clock,
 ): Promise<CertificateT> {
   await trust.refreshRevocations(true);
+  // A revoked certificate means its keys are not to be trusted: certify fresh ones.
+  if (keys.newest.certificates.some((c) => trust.store.isRevoked(c.body))) keys.rotate();
   const entry = keys.newest;
   const held = keys.current(
     (c) => fits(c, wish, entry, now()) && trust.store.validCertificate(c.certId, now()).ok,

@@ -7,8 +7,9 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { endpoint, PATHS, postJson, RevocationList } from '@netcash/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TestClient } from '../testing/client.ts';
+import { codeOf, TestClient } from '../testing/client.ts';
 import { startFederation } from '../testing/federation.ts';
 
 describe('key rotation and restarts', () => {
@@ -50,6 +51,28 @@ describe('key rotation and restarts', () => {
     const last = await bob.exchange(again.url, [oldCoins[1]!, ...fresh], [200]);
     expect(last[0]!.body.value).toBe(200);
     expect((await fed.audit()).problems).toEqual([]);
+    await fed.stop();
+  });
+
+  it('certifies new keys at the next maintenance when its certificate is revoked', async () => {
+    const fed = await startFederation({ csCount: 1 });
+    const cs1 = fed.cs[0]!;
+    const alice = await TestClient.open(fed.bank.url);
+    const [coin] = await alice.buy(cs1.url, [20]);
+    const revokedCert = cs1.certificate().body;
+    const revoked = await postJson(
+      endpoint(fed.insurer.url, PATHS.insurer.adminRevoke),
+      { certId: revokedCert.certId, reason: 'key compromised' },
+      RevocationList,
+      { headers: { authorization: `Bearer ${fed.insurer.adminToken}` } },
+    );
+    expect(revoked.ok).toBe(true);
+    await cs1.maintain();
+    expect(cs1.certificate().body.signKey).not.toBe(revokedCert.signKey);
+    const refused = await alice.send(cs1.url, alice.exchangeRequest([coin!], [20]));
+    expect(codeOf(refused)).toBe('revoked');
+    const fresh = await alice.buy(cs1.url, [20]);
+    expect(fresh[0]!.body.certId).toBe(cs1.certificate().body.certId);
     await fed.stop();
   });
 });

@@ -59,7 +59,20 @@ export class Router {
     return found;
   }
 
+  /** Routes one request; every answer is logged at debug level (method, path, status, ms). */
   readonly handle = async (request: Request): Promise<Response> => {
+    const started = performance.now();
+    const response = await this.route(request);
+    this.log.debug('request', {
+      method: request.method,
+      path: new URL(request.url).pathname,
+      status: response.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+    });
+    return response;
+  };
+
+  private async route(request: Request): Promise<Response> {
     const url = new URL(request.url);
     const matches = this.match(url.pathname);
     const cors = matches.some((m) => m.route.cors) ? CORS_HEADERS : {};
@@ -94,5 +107,5 @@ export class Router {
       }
       return errorResponse(error, cors);
     }
-  };
+  }
 }
