@@ -122,7 +122,7 @@ function Settings({ state, reload }: { state: WalletState; reload: () => Promise
             await reload();
           }}
         />
-        Ask sellers for one-time keys before paying (messages 1a/1b)
+        <span>Ask sellers for one-time keys before paying (messages 1a/1b)</span>
       </label>
       <ActionButton
         label="Refresh coins now"
