@@ -18,6 +18,7 @@ export {
   type PaywallOptions,
   sidOfPath,
 } from './config.ts';
+export { paywallMiddleware } from './middleware.ts';
 export { type FetchHandler, type Listening, listen, toNodeListener } from './node-http.ts';
 export { type Authorization, createPaywall, type Paywall } from './paywall.ts';
 export { openMerchantStore, SqlMerchantStore } from './store/sql-store.ts';

@@ -63,6 +63,8 @@ export interface Paywall {
   readonly payeeKey: string;
   readonly store: MerchantStore;
   readonly payPath: string;
+  /** Paths of the paid resources. */
+  readonly paths: ReadonlySet<string>;
   close(): Promise<void>;
 }
 
@@ -222,6 +224,7 @@ export async function createPaywall(options: PaywallOptions): Promise<Paywall> {
     payeeKey: ctx.keys.signKey,
     store,
     payPath,
+    paths: new Set(byPath.keys()),
     async close() {
       if (timer !== null) clearInterval(timer);
       await recovering?.catch(() => undefined);
