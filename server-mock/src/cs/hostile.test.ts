@@ -52,7 +52,7 @@ describe('hostile instruments', () => {
     codeOf(await alice.send(url, request));
   const resign = (body: CoinBody, secretKey: Uint8Array): Coin => sign(p, secretKey, body);
 
-  it('refuses altered coins (any field changed after signing) with bad-signature or worse', async () => {
+  it('refuses altered coins (any field changed after signing) with bad-signature', async () => {
     const before = await state();
     const coin = coins[0]!;
     const mutations = fc.oneof(
@@ -66,10 +66,8 @@ describe('hostile instruments', () => {
     await fc.assert(
       fc.asyncProperty(mutations, async (change) => {
         const altered = { body: { ...coin.body, ...change }, sig: coin.sig };
-        const value = altered.body.value;
-        const request = alice.exchangeRequest([altered], [value <= 100 ? value : 100]);
-        const code = await refuse(cs1(), request);
-        expect(['bad-signature', 'bad-denomination', 'wrong-amount']).toContain(code);
+        // Coins are verified before sums: an altered coin is a bad signature, whatever it says.
+        expect(await refuse(cs1(), alice.exchangeRequest([altered], [100]))).toBe('bad-signature');
       }),
       { numRuns: 25 },
     );
