@@ -71,19 +71,21 @@ export async function reserve(tx: Tx, coins: readonly CoinRow[], opId: string): 
 }
 
 /**
- * Journals an exchange at CS `cs`: in ONE transaction, reads the spendable coins, lets `choose`
- * pick coins and values, reserves them and writes the op. Null when `choose` finds nothing to do.
+ * Journals an exchange at CS `cs`: in ONE transaction, reads the spendable coins (of `cs`, or of
+ * issuer `from` for a consolidation), lets `choose` pick coins and values, reserves them and
+ * writes the op. Null when `choose` finds nothing to do.
  */
 export async function startExchange(
   core: Core,
   cs: string,
   purpose: ExchangePurpose,
   choose: (spendable: CoinRow[]) => ExchangeChoice | null,
+  from: string = cs,
 ): Promise<ExchangeOp | null> {
   const server = currencyServer(core, cs);
   const now = core.now();
   const tx = core.db.transaction(['coins', 'ops'], 'readwrite');
-  const all = await tx.objectStore('coins').index('byCs').getAll(cs);
+  const all = await tx.objectStore('coins').index('byCs').getAll(from);
   const choice = choose(all.filter((c) => c.state === 'spendable' && c.expires > now));
   let op: ExchangeOp | null = null;
   if (choice !== null && choice.coins.length > 0) {

@@ -161,6 +161,19 @@ describe('paying a merchant', () => {
     wallet.close();
   });
 
+  it('consolidates coins of two currency servers when neither alone can pay', async () => {
+    const { wallet } = await readyWallet(fed);
+    await wallet.buy(100, 'cs1');
+    await wallet.buy(100, 'cs2');
+    const result = await wallet.pay(await shop.offer('dear'), shop.url, { approved: true });
+    expect(result.receipt.body.amount).toBe(130);
+    expect(await spendable(wallet)).toBe(70);
+    const byCs = (await wallet.balances())[0]!.byCs;
+    expect(Object.keys(byCs).filter((cs) => byCs[cs]!.spendable > 0)).toHaveLength(1);
+    expect((await fed.audit()).ok).toBe(true);
+    wallet.close();
+  });
+
   it('pays under an allowance, refuses past it and for payments to another origin', async () => {
     const { wallet } = await readyWallet(fed);
     await wallet.buy(1000, 'cs1');

@@ -10,6 +10,7 @@ import { connectBank, primaryAccount, statement } from './bank.ts';
 import { driveBuy, startBuy } from './buy.ts';
 import { driveCashout, startCashout } from './cashout.ts';
 import { type Balance, balances, spendableOf } from './coins.ts';
+import { consolidate } from './consolidate.ts';
 import type { Core } from './context.ts';
 import { openWalletDb } from './db/open.ts';
 import type { AccountRow, AllowanceRow, HistoryRow, ReceiptRow } from './db/schema.ts';
@@ -222,7 +223,14 @@ export class Wallet {
       if (!allowance && options.approved !== true) {
         throw new NetCashError('user-rejected', 'The payment was not approved.');
       }
-      let { server, plan } = await choosePlan(core, offer);
+      const { policy, sessionKeys } = await this.settings();
+      let chosen = await choosePlan(core, offer).catch(async (error: unknown) => {
+        // No single CS can pay: move other CSs' coins to one the offer accepts, then plan again.
+        if (!(error instanceof NetCashError) || error.code !== 'insufficient-funds') throw error;
+        await consolidate(core, offer, policy);
+        return choosePlan(core, offer);
+      });
+      let { server, plan } = chosen;
       if (plan.kind === 'change') {
         const change = plan;
         const op = await startExchange(core, server.csName, 'change', (coins) => {
@@ -232,9 +240,9 @@ export class Wallet {
         });
         if (op === null) throw new NetCashError('busy', 'Coins changed meanwhile; try again.');
         settled(await driveExchange(core, op));
-        ({ server, plan } = await choosePlan(core, offer));
+        chosen = await choosePlan(core, offer);
+        ({ server, plan } = chosen);
       }
-      const { sessionKeys } = await this.settings();
       const keys = sessionKeys ? await payeeKeys(core, offer) : undefined;
       const start = await startPay(core, {
         offer,

@@ -54,7 +54,12 @@ export interface BuyOp extends OpBase {
   readonly request: BuyRequest;
 }
 
-export type ExchangePurpose = 'refresh' | 'change' | 'probe';
+/**
+ * refresh: keep a spread / replace coins near expiry; change: make exact coins for a payment;
+ * probe: one coin alone, to learn whether it is still outstanding; consolidate: another CS's
+ * coins exchanged at `cs` (it converts them at their issuer), so one CS can pay a price.
+ */
+export type ExchangePurpose = 'refresh' | 'change' | 'probe' | 'consolidate';
 
 export interface ExchangeOp extends OpBase {
   readonly kind: 'exchange';

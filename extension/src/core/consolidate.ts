@@ -1,0 +1,71 @@
+/**
+ * Consolidation: when no single currency server's coins can pay a price but the wallet's coins
+ * of that currency together can, another CS's coins are exchanged at one the offer accepts.
+ * That CS converts them at their issuer (SPEC §4 `exchange` of foreign coins, `convert`) and
+ * mints its own, so the payment then comes from one CS and a reclaim stays one exchange.
+ * One issuer per request (a CS refuses foreign coins of two issuers together).
+ */
+import { NetCashError, type Offer, totalValue } from '@netcash/protocol';
+import { spendableOf } from './coins.ts';
+import type { Core } from './context.ts';
+import { driveExchange, startExchange } from './exchange.ts';
+import type { ExchangeOp } from './journal/types.ts';
+import { acceptedServers } from './pay.ts';
+import { MAX_COINS, type SpreadPolicy, spread } from './policy.ts';
+import { currencyServers } from './trust.ts';
+
+/** Moves enough coins of other CSs to an accepted CS to pay `offer`; the exchanges it ran. */
+export async function consolidate(
+  core: Core,
+  offer: Offer,
+  policy: SpreadPolicy,
+): Promise<ExchangeOp[]> {
+  const { amount, currency } = offer.body;
+  const accepted = acceptedServers(core, offer);
+  const holdings = await Promise.all(
+    currencyServers(core)
+      .filter((s) => s.currency === currency)
+      .map(async (s) => ({ server: s, value: totalValue(await spendableOf(core, s.csName)) })),
+  );
+  const total = holdings.reduce((sum, h) => sum + h.value, 0);
+  const target = holdings
+    .filter((h) => accepted.some((a) => a.csName === h.server.csName))
+    .sort((a, b) => b.value - a.value)[0];
+  if (target === undefined || total < amount) {
+    throw new NetCashError(
+      'insufficient-funds',
+      'Your wallet does not hold enough coins for this.',
+    );
+  }
+  const ops: ExchangeOp[] = [];
+  let held = target.value;
+  const others = holdings
+    .filter((h) => h.server.csName !== target.server.csName && h.value > 0)
+    .sort((a, b) => b.value - a.value);
+  for (const other of others) {
+    if (held >= amount) break;
+    const denominations = target.server.denominations;
+    const op = await startExchange(
+      core,
+      target.server.csName,
+      'consolidate',
+      (coins) => {
+        const moving = coins.slice(0, MAX_COINS);
+        const values = spread(totalValue(moving), denominations, policy.coverUpTo);
+        return values === null ? null : { coins: moving, values };
+      },
+      other.server.csName,
+    );
+    if (op === null) continue;
+    const settled = await driveExchange(core, op);
+    ops.push(settled);
+    if (settled.status !== 'done') {
+      throw new NetCashError(
+        settled.lastError?.code ?? 'upstream-unavailable',
+        `Could not move coins from ${other.server.csName} to ${target.server.csName}.`,
+      );
+    }
+    held += totalValue(op.request.instruments.map((i) => i.coin.body));
+  }
+  return ops;
+}
