@@ -279,9 +279,17 @@ export class Wallet {
 
   // ---- records ---------------------------------------------------------------------------------
 
+  /** The newest `limit` history rows, newest first (a reverse cursor: history only grows). */
   async history(limit = 50): Promise<HistoryRow[]> {
-    const rows = await this.core.db.getAll('history');
-    return rows.reverse().slice(0, limit);
+    const rows: HistoryRow[] = [];
+    const tx = this.core.db.transaction(['history'], 'readonly');
+    let cursor = await tx.objectStore('history').openCursor(null, 'prev');
+    while (cursor !== null && rows.length < limit) {
+      rows.push(cursor.value);
+      cursor = await cursor.continue();
+    }
+    await tx.done;
+    return rows;
   }
 
   async receipts(limit = 50): Promise<ReceiptRow[]> {
