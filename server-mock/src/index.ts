@@ -10,6 +10,8 @@ export { type CsConfig, type RunningCs, startCurrencyServer } from './cs/server.
 export type { StoreOption } from './db/open.ts';
 export { createLogger, type Logger, silentLogger } from './http/log.ts';
 export { type InsurerConfig, type RunningInsurer, startInsurer } from './insurer/server.ts';
+export { type NetcashChild, runNetcash, spawnNetcash } from './testing/child.ts';
 export { codeOf, TestClient } from './testing/client.ts';
+export { type Fault, type FaultProxy, startFaultProxy } from './testing/fault-proxy.ts';
 export { type Federation, type FederationOptions, startFederation } from './testing/federation.ts';
 export { type PostgresCluster, postgresAvailable, startPostgres } from './testing/postgres.ts';
