@@ -48,14 +48,16 @@ export class CsTrust {
     const now = this.now();
     if (!force && now - this.revocationsRead < this.refresh) return;
     const url = endpoint(this.insurerUrl, PATHS.insurer.revocations);
+    // Even a failed attempt waits a full interval: an unreachable insurer must not cost every
+    // request a timeout. The list held so far stays in force.
+    this.revocationsRead = now;
     const got = await getJson(url, RevocationList, { timeoutMs: this.timeoutMs });
     if (!got.ok) {
       this.log.warn('revocation list not refreshed', { error: got.error.message });
       return;
     }
     const set = this.store.setRevocations(got.value);
-    if (set.ok) this.revocationsRead = now;
-    else this.log.warn('revocation list refused', { error: set.error.message });
+    if (!set.ok) this.log.warn('revocation list refused', { error: set.error.message });
   }
 
   /** The newest valid certificate of CS `csName`, from the insurer's directory if needed. */
