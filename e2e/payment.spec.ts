@@ -114,6 +114,8 @@ test('rejecting in the approval window pays nothing and the page gets its error 
     expect.objectContaining({ code: 'user-rejected' }),
   ]);
   await expect(page.locator('netcash-paywall .netcash-content')).toHaveCount(0);
+  // The reader may change their mind: the button works again.
+  await expect(page.locator('netcash-paywall .netcash-pay')).toBeEnabled();
   const state = await wallet.state();
   expect(spendable(state)).toBe(100);
   expect(state.pending).toBe(0);

@@ -62,6 +62,8 @@ const MESSAGES: Record<string, string> = {
   timeout: 'The payment took too long. Please try again.',
 };
 
+const NOT_ACCEPTED = 'The site did not accept the proof of payment. Reload the page to try again.';
+
 let sharedBridge: WalletBridge | null = null;
 const bridge = () => {
   sharedBridge ??= new WalletBridge();
@@ -127,12 +129,19 @@ export class NetCashPaywall extends HTMLElement {
     if (this.busy || this.offer === null) return;
     this.busy = true;
     this.renderPay('Waiting for your wallet…');
+    let access: AccessResult;
     try {
-      const access = await bridge().pay(this.offer);
-      if (!(await this.unlock(access))) this.renderPay();
+      access = await bridge().pay(this.offer);
     } catch (error) {
+      // Nothing was paid (or the wallet finishes it by itself): the reader may try again.
+      this.busy = false;
       this.fail(error);
       this.renderPay(undefined, messageOf(error));
+      return;
+    }
+    try {
+      // Paid: a failure now is the site's; its message stays (a reload proves the purchase).
+      await this.unlock(access);
     } finally {
       this.busy = false;
     }
@@ -150,10 +159,12 @@ export class NetCashPaywall extends HTMLElement {
         current = await bridge().prove(got.offer);
       } catch (error) {
         this.fail(error);
+        this.renderMessage(NOT_ACCEPTED);
         return false;
       }
     }
     this.fail(new NetCashError('bad-proof', 'the site did not accept the proof'));
+    this.renderMessage(NOT_ACCEPTED);
     return false;
   }
 

@@ -68,6 +68,9 @@ export interface Paywall {
   close(): Promise<void>;
 }
 
+/** How long answered payments are kept for retries, and expired 1b session keys (7 days). */
+const REPLY_RETENTION = 7 * 86_400;
+
 function defaultLog(message: string, detail?: Readonly<Record<string, unknown>>): void {
   console.warn(`netcash merchant: ${message}`, detail ?? '');
 }
@@ -197,6 +200,8 @@ export async function createPaywall(options: PaywallOptions): Promise<Paywall> {
     recovering ??= (async () => {
       await desk.redrive();
       await cashier.redrive();
+      // Stored replies are kept for retries as long as a CS keeps its own (PROTOCOL §10).
+      await store.prune(now() - REPLY_RETENTION);
     })().finally(() => {
       recovering = null;
     });
