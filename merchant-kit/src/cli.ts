@@ -1,0 +1,71 @@
+/**
+ * The publisher's cash-out by command, next to a running site (SQLite in WAL mode lets a second
+ * process share the store; a cash-out is journaled, so two drivers of one are harmless):
+ *
+ *   npx tsx merchant-kit/src/cli.ts held
+ *   npx tsx merchant-kit/src/cli.ts cashout [--store .netcash/publisher/publisher.sqlite]
+ *       [--cs http://127.0.0.1:7403] [--bank http://127.0.0.1:7401] [--insurer http://127.0.0.1:7400]
+ *
+ * Defaults are those of `netcash up` (`NETCASH_DATA` for its data folder). The insurer's key is
+ * read from the insurer given: a local operator's tool, pointed at servers it runs.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { endpoint, getJson, InsurerInfo, PATHS, unwrap } from '@netcash/protocol';
+import { createPaywall } from './server/paywall.ts';
+
+const USAGE = `usage: cli.ts <held|cashout> [--store PATH|URL] [--cs URL] [--bank URL] [--insurer URL]`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      store: { type: 'string' },
+      cs: { type: 'string', default: 'http://127.0.0.1:7403' },
+      bank: { type: 'string', default: 'http://127.0.0.1:7401' },
+      insurer: { type: 'string', default: 'http://127.0.0.1:7400' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const command = positionals[0];
+  if (values.help === true || (command !== 'held' && command !== 'cashout')) {
+    console.log(USAGE);
+    return values.help === true ? 0 : 2;
+  }
+  const cwd = process.env['INIT_CWD'] ?? process.cwd();
+  const data = process.env['NETCASH_DATA'] ?? '.netcash';
+  const store = values.store ?? resolve(cwd, data, 'publisher', 'publisher.sqlite');
+  const insurer = unwrap(await getJson(endpoint(values.insurer, PATHS.insurer.info), InsurerInfo));
+  const paywall = await createPaywall({
+    cs: values.cs,
+    insurers: [insurer.signKey],
+    insurer: values.insurer,
+    bank: { url: values.bank },
+    store,
+    resources: [],
+    redriveEveryMs: 0,
+  });
+  try {
+    if (command === 'held') {
+      console.log(`held: ${await paywall.held()}`);
+      return 0;
+    }
+    const summary = await paywall.cashout();
+    console.log(
+      `cash-out: ${summary.deposited} deposited${summary.currency === null ? '' : ` ${summary.currency}`}, ` +
+        `${summary.pending} still held or pending`,
+    );
+    return summary.pending === 0 ? 0 : 1;
+  } finally {
+    await paywall.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);
