@@ -3,15 +3,20 @@
  * objects are kept as their JSON text, next to the columns that are queried; amounts and times are
  * BIGINT (safe integers, SPEC §2).
  */
-import type {
-  CashoutRequest,
-  Check,
-  Coin,
-  CsTarget,
-  DepositReply,
-  Message2,
-  PaymentReceipt,
-} from '@netcash/protocol';
+import type { Check, DepositReply, Message2, PaymentReceipt } from '@netcash/protocol';
+import {
+  type CashoutRow,
+  type CoinRow,
+  cashoutOf,
+  coinOf,
+  type JournalRow,
+  journalOf,
+  type PaymentRow,
+  parse,
+  paymentOf,
+  type ReceiptRow,
+  type SessionRow,
+} from './rows.ts';
 import { int, openPostgres, openSqlite, type SqlDb, type SqlRunner } from './sql.ts';
 import type {
   BeginPayment,
@@ -19,7 +24,6 @@ import type {
   CashoutState,
   CompletedPayment,
   HeldCoin,
-  JournalExchange,
   MerchantStore,
   PendingPayment,
   SessionKeys,
@@ -50,104 +54,6 @@ CREATE TABLE IF NOT EXISTS cashouts (
   target TEXT NOT NULL, request TEXT NOT NULL, check_json TEXT, deposit TEXT, error TEXT,
   created BIGINT NOT NULL, completed BIGINT)
 `;
-
-interface JournalRow {
-  request_id: string;
-  digest: string;
-  receipt: string;
-  session_key: string;
-  reply_key: string;
-  exchanges: string;
-  created: unknown;
-}
-interface PaymentRow {
-  request_id: string;
-  digest: string;
-  tid: string;
-  reply: string;
-}
-interface ReceiptRow {
-  tid: string;
-  sid: string;
-  amount: unknown;
-  currency: string;
-  date: unknown;
-  session_key: string;
-  receipt: string;
-}
-interface CoinRow {
-  serial: string;
-  value: unknown;
-  currency: string;
-  expires: unknown;
-  coin: string;
-}
-interface CashoutRow {
-  id: string;
-  amount: unknown;
-  currency: string;
-  state: string;
-  target: string;
-  request: string;
-  check_json: string | null;
-  deposit: string | null;
-  error: string | null;
-  created: unknown;
-  completed: unknown;
-}
-interface SessionRow {
-  enc_public: string;
-  enc_secret: string;
-  sign_public: string;
-  sign_secret: string;
-  sid: string;
-  expires: unknown;
-}
-
-// Rows were written by this module from decoded, typed values: parsing them back is trusted.
-const parse = <T>(text: string): T => JSON.parse(text) as T;
-
-function journalOf(r: JournalRow): PendingPayment {
-  return {
-    requestId: r.request_id,
-    digest: r.digest,
-    receipt: parse<PaymentReceipt>(r.receipt),
-    sessionKey: r.session_key,
-    replyKey: r.reply_key,
-    exchanges: parse<JournalExchange[]>(r.exchanges),
-    created: int(r.created),
-  };
-}
-
-function paymentOf(r: PaymentRow): CompletedPayment {
-  return { requestId: r.request_id, digest: r.digest, tid: r.tid, reply: parse<Message2>(r.reply) };
-}
-
-function coinOf(r: CoinRow): HeldCoin {
-  return {
-    serial: r.serial,
-    value: int(r.value),
-    currency: r.currency,
-    expires: int(r.expires),
-    coin: parse<Coin>(r.coin),
-  };
-}
-
-function cashoutOf(r: CashoutRow): Cashout {
-  return {
-    id: r.id,
-    amount: int(r.amount),
-    currency: r.currency,
-    state: r.state as CashoutState,
-    target: parse<CsTarget>(r.target),
-    request: parse<CashoutRequest>(r.request),
-    check: r.check_json === null ? null : parse<Check>(r.check_json),
-    deposit: r.deposit === null ? null : parse<DepositReply>(r.deposit),
-    error: r.error,
-    created: int(r.created),
-    completed: r.completed === null ? null : int(r.completed),
-  };
-}
 
 async function insertCoins(tx: SqlRunner, coins: readonly HeldCoin[]): Promise<void> {
   for (const c of coins) {
