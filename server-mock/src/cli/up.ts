@@ -107,7 +107,10 @@ export const upCommand: Command = {
         ...(publisher === null ? [] : [`  publisher   ${publisher.url}`]),
         `  data        ${data} (admin tokens in ${data}/*/admin-token)`,
         '',
-        'Trust the insurer key in the wallet; Ctrl-C stops everything.',
+        'Wallet: in Chromium open chrome://extensions, turn on Developer mode, Load unpacked →',
+        '  dist/extension/ (built by `npm start` / `npm run build`), then trust the insurer key above.',
+        ...(publisher === null ? [] : [`Read an article: ${publisher.url}`]),
+        'Ctrl-C stops everything.',
       ];
       console.log(lines.join('\n'));
     } catch (error) {
