@@ -12,8 +12,10 @@
  * keys, the signed receipt) are journaled before any of them leaves. A retry of the 1c, the
  * periodic re-drive or a restart sends the same requests again; the CS answers a repeat with its
  * stored reply, so no payment is lost and no coin is exchanged twice. Idempotent by request id:
- * a repeat gets the stored message 2; a different payment under a used id is `request-id-reused`;
- * a refusal from the CS (`double-spent`, …) is passed on and nothing is stored.
+ * a repeat gets the stored message 2 (or drives its journal entry), whatever has expired since —
+ * 1b session keys, the offer, the coins — since only a new request id is checked against those;
+ * a different payment under a used id is `request-id-reused`; a refusal from the CS
+ * (`double-spent`, …) is passed on and nothing is stored.
  */
 import {
   type Coin,
@@ -79,19 +81,26 @@ interface Recipient {
   readonly keys: PayeeKeyPair;
   /** Set for a 1b session: the only sid it may pay for. */
   readonly sid: string | undefined;
+  /** Set for a 1b session: when its keys stop taking *new* payments. */
+  readonly expires: number | undefined;
 }
 
+/**
+ * The key pair a 1c is sealed to: the offer's, or a 1b session's — expired or not, since a retry of
+ * a payment made before the expiry must still be opened to be answered from its record. Expiry is
+ * checked only for a new request id (`plan`).
+ */
 async function recipientOf(ctx: MerchantContext, to: string): Promise<Result<Recipient>> {
-  if (to === ctx.keys.encKey) return ok({ keys: ctx.keys, sid: undefined });
+  if (to === ctx.keys.encKey) return ok({ keys: ctx.keys, sid: undefined, expires: undefined });
   const session = await ctx.store.sessionKeys(to);
   if (session === undefined) return fail('decrypt-failed', 'not a key of this payee');
-  if (ctx.now() >= session.expires) return fail('expired', 'the session keys have expired');
   const encSecret = fromB64u(session.encSecret);
   const signSecret = fromB64u(session.signSecret);
   if (encSecret === null || signSecret === null) return fail('internal', 'damaged session keys');
   return ok({
     keys: { signKey: session.signPublic, encKey: session.encPublic, encSecret, signSecret },
     sid: session.sid,
+    expires: session.expires,
   });
 }
 
@@ -134,9 +143,15 @@ export class PaymentDesk {
     recipient: Recipient,
   ): Promise<Result<Message2>> {
     const { ctx } = this;
+    // A known request id is answered from its record, whatever has expired since it was made
+    // (session keys, offer, coins, lock windows): only a new payment is checked against them.
     const earlier = await ctx.store.completedPayment(request.requestId);
     if (earlier !== undefined) {
       return earlier.digest === requestDigest ? ok(earlier.reply) : fail('request-id-reused');
+    }
+    const journaled = await ctx.store.pendingPayment(request.requestId);
+    if (journaled !== undefined) {
+      return journaled.digest === requestDigest ? this.drive(journaled) : fail('request-id-reused');
     }
     const planned = await this.plan(request, requestDigest, recipient);
     if (!planned.ok) return planned;
@@ -160,13 +175,18 @@ export class PaymentDesk {
     recipient: Recipient,
   ): Promise<Result<PendingPayment>> {
     const { ctx } = this;
+    const now = ctx.now();
+    // The receipt is dated `now`, before the session keys expire: so the keys, kept until
+    // `expires` + the reply retention, outlive the stored reply (store `prune`).
+    if (recipient.expires !== undefined && now >= recipient.expires) {
+      return fail('expired', 'the session keys have expired');
+    }
     const resource = ctx.bySid.get(request.sid);
     if (resource === undefined || (recipient.sid !== undefined && recipient.sid !== request.sid)) {
       return fail('unknown-offer', `${request.sid} is not on sale here`);
     }
     const own = await ctx.link.ownCs();
     if (!own.ok) return own;
-    const now = ctx.now();
     for (const cert of request.certificates) ctx.link.trust.addCertificate(cert);
     const check = { now, currency: own.value.currency };
     let verified = verifyCoins(ctx.p, ctx.link.trust, request.coins, check);

@@ -145,6 +145,8 @@ export function merchantStoreConformance(name: string, open: () => Promise<Merch
       const again = await store.beginPayment({ ...p, digest: 'other' });
       expect(again).toEqual({ kind: 'pending', payment: p });
       expect(await store.pendingPayments()).toEqual([p]);
+      expect(await store.pendingPayment(p.requestId)).toEqual(p);
+      expect(await store.pendingPayment(id(99))).toBeUndefined();
       await store.close();
     });
 
@@ -156,6 +158,7 @@ export function merchantStoreConformance(name: string, open: () => Promise<Merch
       await store.completePayment(p.requestId, { receipt: receiptOf(p), reply: reply(p), coins });
       await store.completePayment(p.requestId, { receipt: receiptOf(p), reply: reply(p), coins });
       expect(await store.pendingPayments()).toEqual([]);
+      expect(await store.pendingPayment(p.requestId)).toBeUndefined();
       expect(await store.receipt(p.receipt.body.tid)).toEqual(receiptOf(p));
       expect(await store.completedPayment(p.requestId)).toEqual({
         requestId: p.requestId,
@@ -252,6 +255,33 @@ export function merchantStoreConformance(name: string, open: () => Promise<Merch
       expect(await store.completedPayment(p.requestId)).toBeUndefined();
       // Receipts stay: a shopper may come back for the article long after.
       expect(await store.receipt(p.receipt.body.tid)).toEqual(receiptOf(p));
+      await store.close();
+    });
+
+    it('keeps expired session keys while a journaled payment may still need them', async () => {
+      const store = await open();
+      const p = pending(8); // created 1_700_000_008
+      const session = (encPublic: string, expires: number) => ({
+        encPublic,
+        encSecret: 'es',
+        signPublic: 's',
+        signSecret: 'ss',
+        sid: 'article-1',
+        expires,
+      });
+      await store.putSessionKeys(session('before', 1_700_000_005)); // expired before p was made
+      await store.putSessionKeys(session('after', 1_700_000_600)); // p may have been paid with it
+      await store.beginPayment(p);
+      expect(await store.prune(1_800_000_000)).toBe(1);
+      expect(await store.sessionKeys('before')).toBeUndefined();
+      expect(await store.sessionKeys('after')).toEqual(session('after', 1_700_000_600));
+      await store.completePayment(p.requestId, {
+        receipt: receiptOf(p),
+        reply: reply(p),
+        coins: [],
+      });
+      expect(await store.prune(1_800_000_000)).toBe(2); // the reply and, with it, the keys
+      expect(await store.sessionKeys('after')).toBeUndefined();
       await store.close();
     });
 

@@ -146,6 +146,14 @@ export class SqlMerchantStore implements MerchantStore {
     return rows.map(journalOf);
   }
 
+  async pendingPayment(requestId: string): Promise<PendingPayment | undefined> {
+    const [r] = await this.db.all<JournalRow>(
+      'SELECT * FROM payment_journal WHERE request_id = ?',
+      [requestId],
+    );
+    return r === undefined ? undefined : journalOf(r);
+  }
+
   async completedPayment(requestId: string): Promise<CompletedPayment | undefined> {
     const [r] = await this.db.all<PaymentRow>('SELECT * FROM payments WHERE request_id = ?', [
       requestId,
@@ -289,7 +297,13 @@ export class SqlMerchantStore implements MerchantStore {
   prune(before: number): Promise<number> {
     return this.db.transaction(async (tx) => {
       const replies = await tx.run('DELETE FROM payments WHERE date < ?', [before]);
-      const sessions = await tx.run('DELETE FROM session_keys WHERE expires < ?', [before]);
+      // A journaled payment was made (created) before its session keys expired: keys expiring
+      // after the oldest journal entry may still be needed to open a retry of it.
+      const sessions = await tx.run(
+        `DELETE FROM session_keys WHERE expires < ?
+           AND NOT EXISTS (SELECT 1 FROM payment_journal WHERE created < session_keys.expires)`,
+        [before],
+      );
       return replies + sessions;
     });
   }

@@ -124,6 +124,8 @@ export interface MerchantStore {
   /** Journals a 1c unless its request id is known; tells what is there. */
   beginPayment(payment: PendingPayment): Promise<BeginPayment>;
   pendingPayments(): Promise<PendingPayment[]>;
+  /** The journal entry of a payment still in progress under this request id. */
+  pendingPayment(requestId: string): Promise<PendingPayment | undefined>;
   completedPayment(requestId: string): Promise<CompletedPayment | undefined>;
   /**
    * In one transaction: the receipt and message 2 stored, the fresh coins held, the journal entry
@@ -154,6 +156,10 @@ export interface MerchantStore {
   /** Refused after the check was written (the bank refused the deposit): kept for an operator. */
   cashoutFailed(id: string, error: string): Promise<void>;
 
-  /** Deletes completed-payment replies older than `before` and expired session keys. */
+  /**
+   * Deletes completed-payment replies dated before `before`, and session keys that expired before
+   * it unless a journaled payment may still need them to open its retry. A payment is dated
+   * before its session keys expire, so the keys outlive every reply made with them.
+   */
   prune(before: number): Promise<number>;
 }
