@@ -11,9 +11,11 @@
  *            with its stored receipt. A refusal now (e.g. `double-spent`: the payee's CS found the
  *            coins spent by someone else — a copy of this wallet) settles it: the coins are gone,
  *            the op fails and stays in the journal and history with its request id, the
- *            shopper's evidence. Silence is retried on every recover.
+ *            shopper's evidence. Silence is retried on every recover. Of several coins refused
+ *            as `double-spent`, only those a probe finds spent are written off (failDisputed).
  *
- * Coins are released only in `reclaim` success; deleted only on a receipt or a dispute.
+ * Coins are released only in `reclaim` success or by a probe; deleted only on a receipt or a
+ * dispute.
  */
 import {
   Message2,
@@ -29,7 +31,7 @@ import {
 import { checkMinted, coinRow } from './coins.ts';
 import type { Core } from './context.ts';
 import type { CoinRow } from './db/schema.ts';
-import { sendExchange } from './exchange.ts';
+import { driveExchange, releaseOrProbe, sendExchange } from './exchange.ts';
 import { addCoins, addHistory, deleteCoins, noteAttempt, type Tx } from './journal/journal.ts';
 import type { PayOp } from './journal/types.ts';
 import { isTransient, sendWithFaults } from './net.ts';
@@ -175,31 +177,67 @@ async function settleReclaim(
   return next;
 }
 
+/**
+ * The payee refused again after the CS said the coins are spent: the payment failed. The op stays
+ * in the journal as the shopper's evidence, and its coins are written off — except when the payee
+ * says `double-spent` about several coins: the reclaim only proved that *some* coin is spent (a
+ * copy of this wallet may have spent one of them, not all), so each is probed alone (exchange.ts
+ * `releaseOrProbe`); a probe writes off a coin really gone (with its history row) and gives fresh
+ * coins for one that was not.
+ */
 async function failDisputed(core: Core, op: PayOp, why: NetCashError): Promise<PayOp> {
   const now = core.now();
   const failed: PayOp = { ...op, status: 'failed', lastError: why.toBody(), updated: now };
   const tx = core.db.transaction(['ops', 'coins', 'history'], 'readwrite');
   const current = await tx.objectStore('ops').get(op.id);
+  let probing = false;
   if (current?.status === 'pending') {
-    await deleteCoins(tx, op.reserved);
-    await addHistory(tx, {
-      date: now,
-      kind: 'lost',
-      amount: -op.amount,
-      currency: op.currency,
-      cs: op.cs,
-      origin: op.origin,
-      description:
-        why.code === 'double-spent'
-          ? `These coins had already been spent elsewhere (payment ${op.id})`
-          : `The seller took the coins but sent no receipt (payment ${op.id})`,
-      opId: op.id,
-      error: why.toBody(),
-    });
+    if (why.code === 'double-spent' && op.reserved.length > 1) {
+      await releaseOrProbe(core, tx, op, why);
+      probing = true;
+    } else {
+      await deleteCoins(tx, op.reserved);
+      await addHistory(tx, {
+        date: now,
+        kind: 'lost',
+        amount: -op.amount,
+        currency: op.currency,
+        cs: op.cs,
+        origin: op.origin,
+        description:
+          why.code === 'double-spent'
+            ? `These coins had already been spent elsewhere (payment ${op.id})`
+            : `The seller took the coins but sent no receipt (payment ${op.id})`,
+        opId: op.id,
+        error: why.toBody(),
+      });
+    }
     await tx.objectStore('ops').put(failed);
   }
   await tx.done;
+  if (probing) await driveProbes(core, op);
   return failed;
+}
+
+/** Drives the probes that took over `op`'s coins; one left pending is finished by `recover`. */
+async function driveProbes(core: Core, op: PayOp): Promise<void> {
+  const probes = new Set<string>();
+  for (const id of op.reserved) {
+    const row = await core.db.get('coins', id);
+    if (row?.state === 'reserved' && row.opId !== undefined && row.opId !== op.id) {
+      probes.add(row.opId);
+    }
+  }
+  for (const id of probes) {
+    const probe = await core.db.get('ops', id);
+    if (probe?.kind !== 'exchange' || probe.status !== 'pending') continue;
+    try {
+      await driveExchange(core, probe);
+    } catch (thrown) {
+      // The payment's outcome stands; a probe that went wrong is left to `recover`.
+      if (!(thrown instanceof NetCashError)) throw thrown;
+    }
+  }
 }
 
 function asError(thrown: unknown): NetCashError {

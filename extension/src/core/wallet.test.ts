@@ -231,6 +231,44 @@ describe('paying a merchant', () => {
     b.wallet.close();
   });
 
+  it('coins copied into a second wallet, some spent by the first: double-spent, only those are written off', async () => {
+    const a = await readyWallet(fed);
+    const b = await readyWallet(fed);
+    await a.wallet.buy(60, 'cs1');
+    for (const row of await a.wallet.core.db.getAll('coins'))
+      await b.wallet.core.db.put('coins', row);
+    const coinValue = new Map((await a.wallet.coinsOf('cs1')).map((c) => [c.id, c.value]));
+    await a.wallet.pay(await shop.offer('cheap'), shop.url, { approved: true });
+    await expect(
+      b.wallet.pay(await shop.offer('other'), shop.url, { approved: true }),
+    ).rejects.toMatchObject({ code: 'double-spent' });
+    const payOf = async (w: typeof a.wallet) =>
+      (await w.core.db.getAll('ops')).find((o) => o.kind === 'pay')!;
+    const spentByA = new Set((await payOf(a.wallet)).reserved);
+    const paidByB = (await payOf(b.wallet)).reserved;
+    const gone = paidByB.filter((id) => spentByA.has(id));
+    const lost = gone.reduce((sum, id) => sum + coinValue.get(id)!, 0);
+    // The case at hand: B's payment mixed coins A spent with coins nobody spent.
+    expect(gone.length).toBeGreaterThan(0);
+    expect(gone.length).toBeLessThan(paidByB.length);
+    expect(await payOf(b.wallet)).toMatchObject({
+      status: 'failed',
+      lastError: { code: 'double-spent' },
+    });
+    // Only the coins really spent elsewhere are gone; the others came back as fresh coins.
+    expect(await spendable(b.wallet)).toBe(60 - lost);
+    expect(await reserved(b.wallet)).toBe(0);
+    expect(await b.wallet.pendingOps()).toEqual([]);
+    expect(await b.wallet.receipts()).toEqual([]);
+    const losses = (await b.wallet.history()).filter((h) => h.kind === 'lost');
+    expect(losses.reduce((sum, h) => sum + h.amount, 0)).toBe(-lost);
+    const held = new Set((await b.wallet.coinsOf('cs1')).map((c) => c.id));
+    expect(paidByB.filter((id) => held.has(id))).toEqual([]); // exchanged by the probes
+    expect((await fed.audit()).ok).toBe(true);
+    a.wallet.close();
+    b.wallet.close();
+  });
+
   it('pays with one-time payee keys (messages 1a/1b)', async () => {
     const { wallet } = await readyWallet(fed);
     await wallet.setSettings({ sessionKeys: true });
