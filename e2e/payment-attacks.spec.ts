@@ -98,12 +98,16 @@ test('the same coins from a copied wallet profile: the second payment is refused
     await expect.poll(() => refusals.length, { timeout: 20_000 }).toBeGreaterThan(0);
     expect(refusals.map((r) => r['code'])).toContain('double-spent');
     await expect(pageB.locator('netcash-paywall .netcash-error')).toBeVisible({ timeout: 20_000 });
-    // The page hears of it. (The wallet, holding a refusal it cannot yet tell from a lost
-    // receipt, keeps asking the merchant and reports the payment as not completed.)
+    // The page hears of it as what it is: the wallet's reclaim found the coins spent, the
+    // merchant refused again, and the payment is settled as failed (not left pending).
     const [error] = await eventsOf(pageB, 'netcash:error');
-    expect(['double-spent', 'upstream-unavailable']).toContain(error?.['code']);
+    expect(error?.['code']).toBe('double-spent');
     await expect(pageB.locator('netcash-paywall .netcash-content')).toHaveCount(0);
     expect(await publisher.held()).toBe(heldAfterA);
+    // B's books: nothing left pending, the coins A spent are no longer counted as B's.
+    const stateB = await b.command<WalletState>('state', {});
+    expect(stateB.pending).toBe(0);
+    expect(spendable(stateB)).toBe(20 - article.price);
     await b.context.close();
     expect((await federation.audit()).problems).toEqual([]);
   } finally {
