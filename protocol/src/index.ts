@@ -9,6 +9,8 @@ export * from './bridge.ts';
 export * from './checks.ts';
 export * from './client/cs-client.ts';
 export * from './client/http.ts';
+export * from './coins/blind-withdraw.ts';
+export * from './coins/schemes/index.ts';
 export * from './coins/select.ts';
 export * from './coins/verify.ts';
 export { hpkeOpen, hpkeSeal } from './crypto/hpke.ts';
@@ -20,6 +22,8 @@ export type {
   X25519,
 } from './crypto/provider.ts';
 export { CryptoError } from './crypto/provider.ts';
+export { type Blinded, blind, finalize, verifyPss } from './crypto/rsa/rsabssa.ts';
+export { encodeRsaSpki, parseRsaSpki, type RsaPublicKey } from './crypto/rsa/spki.ts';
 export { fromB64u, toB64u } from './encoding/base64url.ts';
 export { canonicalBytes, canonicalize } from './encoding/jcs.ts';
 export { concatBytes, equalBytes, fromUtf8, utf8 } from './encoding/utf8.ts';

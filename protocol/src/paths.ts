@@ -14,7 +14,13 @@ export const PATHS = {
     revocations: '/v1/revocations',
     /** + `/{csName}` */
     directory: '/v1/directory/',
+    /** Unexpired blind-rsa denomination keys (SPEC §7). */
+    denominationKeys: '/v1/denomination-keys',
+    /** + `/{keyId}` */
+    denominationKey: '/v1/denomination-keys/',
     adminCertify: '/v1/admin/certificates',
+    /** Admin: certify a CS's RSA denomination key. */
+    adminCertifyDenominationKey: '/v1/admin/denomination-keys',
     adminRevoke: '/v1/admin/revocations',
   },
 

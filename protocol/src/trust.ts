@@ -1,21 +1,42 @@
 /**
  * What a verifier trusts: insurer keys (the anchors), the certificates of insurance they signed
- * (paper figure 1) and their revocation lists. Wallets, merchants and currency servers each keep
- * one, filled from the insurer's public endpoints or from certificates sent with coins.
+ * (paper figure 1), the blind-rsa denomination keys they signed (SPEC §7) and their revocation
+ * lists. Wallets, merchants and currency servers each keep one, filled from the insurer's public
+ * endpoints or from the certificates and keys sent with coins.
+ *
+ * A revocation list names certificates by `certId` and denomination keys by `keyId` (the same
+ * `certId` field of an entry; the two id spaces can't collide: a keyId is 43 base64url
+ * characters of a hash, a certId is chosen by the insurer as `csName.random`).
  */
 import type { CryptoProvider } from './crypto/provider.ts';
+import { parseRsaSpki, type RsaPublicKey } from './crypto/rsa/spki.ts';
+import { fromB64u, toB64u } from './encoding/base64url.ts';
 import { fail, ok, type Result } from './errors.ts';
 import type {
   Certificate,
   CertificateBody,
+  DenominationKey,
+  DenominationKeyBody,
   RevocationList,
   RevocationListBody,
 } from './schema/objects.ts';
 import { verify } from './signing.ts';
 
+/** A denomination key with its RSA public key parsed once. */
+interface HeldKey {
+  readonly signed: DenominationKey;
+  readonly rsa: RsaPublicKey;
+}
+
+/** The key id of an RSA SubjectPublicKeyInfo: base64url SHA-256 of its DER bytes. */
+export function denominationKeyId(p: CryptoProvider, spki: Uint8Array): string {
+  return toB64u(p.sha256(spki));
+}
+
 export class TrustStore {
   private readonly insurers: ReadonlySet<string>;
   private readonly certificates = new Map<string, Certificate>();
+  private readonly keys = new Map<string, HeldKey>();
   private readonly revocations = new Map<string, RevocationListBody>();
 
   constructor(
@@ -81,9 +102,80 @@ export class TrustStore {
       .sort((a, b) => b.issued - a.issued);
   }
 
-  isRevoked(cert: CertificateBody): boolean {
+  isRevoked(cert: CertificateBody | DenominationKeyBody): boolean {
+    const id = cert.type === 'certificate' ? cert.certId : cert.keyId;
     const list = this.revocations.get(cert.insurer);
-    return list?.revoked.some((r) => r.certId === cert.certId) ?? false;
+    return list?.revoked.some((r) => r.certId === id) ?? false;
+  }
+
+  /**
+   * Adds a denomination key after checking its insurer signature, that `keyId` is the hash of
+   * its `publicKey`, that the key is a canonical RSASSA-PSS key of a supported size, and that
+   * `issued ≤ withdrawUntil ≤ depositUntil`. A key already held under the id must be the same.
+   */
+  addDenominationKey(key: DenominationKey): Result<DenominationKeyBody> {
+    const { body } = key;
+    if (!this.insurers.has(body.insurer) || !verify(this.p, body.insurer, key)) {
+      return fail('untrusted-cert', `denomination key ${body.keyId} is not from a trusted insurer`);
+    }
+    const spki = fromB64u(body.publicKey);
+    const rsa = spki === null ? null : parseRsaSpki(spki);
+    if (spki === null || rsa === null || denominationKeyId(this.p, spki) !== body.keyId) {
+      return fail('untrusted-cert', `denomination key ${body.keyId} does not match its RSA key`);
+    }
+    if (!(body.issued <= body.withdrawUntil && body.withdrawUntil <= body.depositUntil)) {
+      return fail('untrusted-cert', `denomination key ${body.keyId} has inconsistent dates`);
+    }
+    const held = this.keys.get(body.keyId);
+    if (held !== undefined && held.signed.sig !== key.sig) {
+      return fail('untrusted-cert', `denomination key ${body.keyId} conflicts with a known one`);
+    }
+    this.keys.set(body.keyId, { signed: key, rsa });
+    return ok(body);
+  }
+
+  denominationKey(keyId: string): DenominationKeyBody | undefined {
+    return this.keys.get(keyId)?.signed.body;
+  }
+
+  signedDenominationKey(keyId: string): DenominationKey | undefined {
+    return this.keys.get(keyId)?.signed;
+  }
+
+  /** The parsed RSA public key of a held denomination key. */
+  rsaKey(keyId: string): RsaPublicKey | undefined {
+    return this.keys.get(keyId)?.rsa;
+  }
+
+  /** Held denomination keys of `csName`, newest first. */
+  denominationKeysOf(csName: string): DenominationKeyBody[] {
+    return [...this.keys.values()]
+      .map((k) => k.signed.body)
+      .filter((b) => b.cs === csName)
+      .sort((a, b) => b.issued - a.issued || a.keyId.localeCompare(b.keyId));
+  }
+
+  /** The denomination key `keyId` if known, not revoked and its coins not expired at `now`. */
+  validDenominationKey(keyId: string, now: number): Result<DenominationKeyBody> {
+    const key = this.denominationKey(keyId);
+    if (key === undefined) return fail('unknown-cert', `denomination key ${keyId} is not known`);
+    if (this.isRevoked(key)) return fail('revoked', `denomination key ${keyId} is revoked`);
+    if (now >= key.depositUntil) return fail('expired', `denomination key ${keyId} expired`);
+    return ok(key);
+  }
+
+  /**
+   * The key a wallet withdraws `value` of `csName` under at `now`: the newest one still taking
+   * withdrawals (every wallet choosing the same key keeps the anonymity set whole).
+   */
+  withdrawalKey(csName: string, value: number, now: number): DenominationKeyBody | undefined {
+    return this.denominationKeysOf(csName).find(
+      (k) =>
+        k.value === value &&
+        k.issued <= now &&
+        now < k.withdrawUntil &&
+        this.validDenominationKey(k.keyId, now).ok,
+    );
   }
 
   /** The certificate `certId` if known, trusted, not revoked and not expired at `now`. */

@@ -18,6 +18,7 @@
  * (`double-spent`, …) is passed on and nothing is stored.
  */
 import {
+  type AnyCoin,
   type Coin,
   type CoinInstrument,
   callCs,
@@ -26,6 +27,7 @@ import {
   digest,
   fail,
   fromB64u,
+  isNc1,
   type Message1a,
   type Message1b,
   type Message1c,
@@ -203,12 +205,14 @@ export class PaymentDesk {
     if (total !== resource.price) {
       return fail('wrong-amount', `paid ${total}, the price is ${resource.price}`);
     }
-    for (const { body } of request.coins) {
-      if (body.lock === undefined) continue;
-      if (body.lock.owner !== recipient.keys.signKey)
+    for (const coin of request.coins) {
+      // Only nc1 coins carry locks (triplets, SPEC §6); blind-rsa coins are bearer coins.
+      const lock = isNc1(coin) ? coin.body.lock : undefined;
+      if (lock === undefined) continue;
+      if (lock.owner !== recipient.keys.signKey)
         return fail('locked', 'coin locked to another payee');
-      if (now < body.lock.notBefore) return fail('not-yet-valid', 'locked coin not valid yet');
-      if (now >= body.lock.notAfter) return fail('expired', 'locked coin window has passed');
+      if (now < lock.notBefore) return fail('not-yet-valid', 'locked coin not valid yet');
+      if (now >= lock.notAfter) return fail('expired', 'locked coin window has passed');
     }
     const exchanges = this.exchanges(request.coins, own.value, recipient.keys.signSecret);
     if (!exchanges.ok) return exchanges;
@@ -237,12 +241,12 @@ export class PaymentDesk {
    * of another CS are converted by the merchant's CS at their issuer (PROTOCOL §4.3).
    */
   private exchanges(
-    coins: readonly Coin[],
+    coins: readonly AnyCoin[],
     own: OwnCs,
     signSecret: Uint8Array,
   ): Result<JournalExchange[]> {
     const { p } = this.ctx;
-    const byIssuer = new Map<string, Coin[]>();
+    const byIssuer = new Map<string, AnyCoin[]>();
     for (const coin of coins)
       byIssuer.set(coin.body.cs, [...(byIssuer.get(coin.body.cs) ?? []), coin]);
     const out: JournalExchange[] = [];
@@ -255,7 +259,7 @@ export class PaymentDesk {
       // A foreign locked coin travels on in the CS's derived convert: its spend names that id.
       const spendId = issuer === own.csName ? requestId : convertRequestId(p, requestId, issuer);
       const instruments: CoinInstrument[] = group.map((coin) =>
-        coin.body.lock === undefined
+        !isNc1(coin) || coin.body.lock === undefined
           ? { kind: 'coin', coin }
           : {
               kind: 'coin',

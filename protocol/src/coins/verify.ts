@@ -1,14 +1,15 @@
 /**
- * Offline coin verification (SPEC §3): the coin's signature is valid under its certificate's
- * signKey, the certificate is signed by a trusted insurer, not revoked, not expired, the coin is
- * not expired and in the expected currency. No network: a payee can do this before it goes to
- * the issuing CS, which alone can tell whether the serial is still outstanding.
+ * Offline coin verification (SPEC §3, §7), for coins of any scheme: the scheme checks the
+ * signature under its key (certificate of insurance for nc1, denomination key for blind-rsa),
+ * that the key comes from a trusted insurer, is not revoked or expired, and the coin not expired
+ * (schemes/); then the currency and issuer the caller expects. No network: a payee can do this
+ * before it goes to the issuing CS, which alone can tell whether the coin was already spent.
  */
 import type { CryptoProvider } from '../crypto/provider.ts';
 import { fail, ok, type Result } from '../errors.ts';
-import type { Coin, CoinBody } from '../schema/objects.ts';
-import { verify } from '../signing.ts';
+import type { AnyCoin } from '../schema/objects.ts';
 import type { TrustStore } from '../trust.ts';
+import { schemeOf } from './schemes/index.ts';
 
 export interface CoinCheck {
   /** Seconds since the epoch. */
@@ -19,22 +20,15 @@ export interface CoinCheck {
   readonly cs?: string;
 }
 
-export function verifyCoin(
+export function verifyCoin<C extends AnyCoin>(
   p: CryptoProvider,
   trust: TrustStore,
-  coin: Coin,
+  coin: C,
   check: CoinCheck,
-): Result<CoinBody> {
+): Result<C['body']> {
   const { body } = coin;
-  const cert = trust.validCertificate(body.certId, check.now);
-  if (!cert.ok) return cert;
-  if (cert.value.csName !== body.cs || cert.value.currency !== body.currency) {
-    return fail('untrusted-cert', `certificate ${body.certId} does not certify this coin's CS`);
-  }
-  if (!verify(p, cert.value.signKey, coin)) {
-    return fail('bad-signature', 'coin signature does not verify', { serial: body.serial });
-  }
-  if (check.now >= body.expires) return fail('expired', 'coin expired', { serial: body.serial });
+  const verified = schemeOf(coin).verify(p, trust, check.now);
+  if (!verified.ok) return verified;
   if (check.currency !== undefined && body.currency !== check.currency) {
     return fail('wrong-currency', `coin is in ${body.currency}, not ${check.currency}`);
   }
@@ -44,17 +38,20 @@ export function verifyCoin(
   return ok(body);
 }
 
-/** Verifies every coin; the first failure wins. Also refuses a serial that appears twice. */
-export function verifyCoins(
+/**
+ * Verifies every coin; the first failure wins. Also refuses a coin that appears twice (the same
+ * spend identity of one CS, whatever its scheme).
+ */
+export function verifyCoins<C extends AnyCoin>(
   p: CryptoProvider,
   trust: TrustStore,
-  coins: readonly Coin[],
+  coins: readonly C[],
   check: CoinCheck,
-): Result<CoinBody[]> {
+): Result<C['body'][]> {
   const seen = new Set<string>();
-  const bodies: CoinBody[] = [];
+  const bodies: C['body'][] = [];
   for (const coin of coins) {
-    const key = `${coin.body.cs}/${coin.body.serial}`;
+    const key = `${coin.body.cs}/${schemeOf(coin).spendId()}`;
     if (seen.has(key))
       return fail('double-spent', 'the same coin appears twice', { serial: coin.body.serial });
     seen.add(key);

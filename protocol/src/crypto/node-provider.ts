@@ -35,6 +35,14 @@ import {
 } from 'node:crypto';
 import { CryptoError, type CryptoProvider, type KeyPair } from './provider.ts';
 
+// The node-only entry also carries the blind-rsa signer (RFC 9474 BlindSign on OpenSSL).
+export {
+  type BlindSigningKey,
+  blindSigningKey,
+  generateBlindSigningKey,
+  generateBlindSigningKeyAsync,
+} from './rsa/rsabssa-node.ts';
+
 const KEY_LENGTH = 32;
 const SIGNATURE_LENGTH = 64;
 const NONCE_LENGTH = 12;

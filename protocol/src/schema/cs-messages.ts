@@ -8,15 +8,17 @@
  * wants. The envelopes (what travels over HTTP) are at the bottom.
  */
 import * as v from 'valibot';
-import { Check, Coin, CoinSpend, CsReceipt } from './objects.ts';
+import { AnyCoin, Check, Coin, CoinSpend, CsReceipt } from './objects.ts';
 import {
   bytesMax,
+  Digest,
   Id128,
   Key32,
   Name,
   Nonce,
   PositiveAmount,
   PublicKey,
+  RsaBytes,
   Text,
   Time,
   Token,
@@ -30,7 +32,8 @@ export const MAX_SEALED_BYTES = 256 * 1024;
 
 export const CoinInstrument = v.strictObject({
   kind: v.literal('coin'),
-  coin: Coin,
+  /** A coin of any scheme (SPEC §7), decoded by `body.scheme`. */
+  coin: AnyCoin,
   /** Required for a locked coin: its owner's authorization for this request (SPEC §6). */
   spend: v.optional(CoinSpend),
 });
@@ -40,19 +43,42 @@ const Coins = v.pipe(v.array(CoinInstrument), v.minLength(1), v.maxLength(MAX_IN
 
 const base = { requestId: Id128, replyKey: Key32 };
 
+/**
+ * A blind-rsa coin to sign (SPEC §7, RFC 9474 §4.3): the CS's denomination key `keyId` (its value
+ * counts toward the total) and the wallet's blinded message (modulus_len bytes).
+ */
+export const BlindedOutput = v.strictObject({ keyId: Digest, msg: RsaBytes });
+
+/**
+ * What a buy or exchange mints: nc1 coins of `values`, and blind-rsa coins for `blinded` (absent
+ * for nc1 only, keeping those requests byte for byte as before). 1–64 coins in all.
+ */
+export const Outputs = v.pipe(
+  v.strictObject({
+    values: v.pipe(v.array(PositiveAmount), v.maxLength(MAX_INSTRUMENTS)),
+    blinded: v.optional(
+      v.pipe(v.array(BlindedOutput), v.minLength(1), v.maxLength(MAX_INSTRUMENTS)),
+    ),
+  }),
+  v.check((w) => {
+    const count = w.values.length + (w.blinded?.length ?? 0);
+    return count >= 1 && count <= MAX_INSTRUMENTS;
+  }, '1–64 coins wanted'),
+);
+
 /** Check payable to the CS → coins of the wanted values (sum = check amount). */
 export const BuyRequest = v.strictObject({
   ...base,
   op: v.literal('buy'),
   instruments: v.tuple([CheckInstrument]),
-  want: v.strictObject({ values: Values }),
+  want: Outputs,
 });
 /** Own coins in → fresh coins out, same total. */
 export const ExchangeRequest = v.strictObject({
   ...base,
   op: v.literal('exchange'),
   instruments: Coins,
-  want: v.strictObject({ values: Values }),
+  want: Outputs,
 });
 /** Coins → a check on the CS's account payable to `payee`. */
 export const CashoutRequest = v.strictObject({
@@ -104,11 +130,20 @@ export const CsRequest = v.variant('op', [
 ]);
 
 const CoinList = v.pipe(v.array(Coin), v.maxLength(MAX_INSTRUMENTS));
+/** Blind signatures (RFC 9474 §4.3) for `want.blinded`, in its order. */
+const BlindSigs = v.optional(
+  v.pipe(v.array(RsaBytes), v.minLength(1), v.maxLength(MAX_INSTRUMENTS)),
+);
 const replyBase = { requestId: Id128 };
 
 export const CsResult = v.variant('op', [
-  v.strictObject({ ...replyBase, op: v.literal('buy'), coins: CoinList }),
-  v.strictObject({ ...replyBase, op: v.literal('exchange'), coins: CoinList }),
+  v.strictObject({ ...replyBase, op: v.literal('buy'), coins: CoinList, blindSigs: BlindSigs }),
+  v.strictObject({
+    ...replyBase,
+    op: v.literal('exchange'),
+    coins: CoinList,
+    blindSigs: BlindSigs,
+  }),
   v.strictObject({ ...replyBase, op: v.literal('cashout'), check: Check }),
   v.strictObject({ ...replyBase, op: v.literal('convert'), check: Check }),
   v.strictObject({ ...replyBase, op: v.literal('triplet'), b: Coin, a: Coin, change: CoinList }),
@@ -136,6 +171,8 @@ export const CsReplyEnvelope = v.strictObject({
 });
 
 export type CoinInstrument = v.InferOutput<typeof CoinInstrument>;
+export type BlindedOutput = v.InferOutput<typeof BlindedOutput>;
+export type Outputs = v.InferOutput<typeof Outputs>;
 export type CheckInstrument = v.InferOutput<typeof CheckInstrument>;
 export type BuyRequest = v.InferOutput<typeof BuyRequest>;
 export type ExchangeRequest = v.InferOutput<typeof ExchangeRequest>;

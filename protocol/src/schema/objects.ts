@@ -14,6 +14,9 @@ import {
   Name,
   PositiveAmount,
   PublicKey,
+  RsaBytes,
+  RsaSpki,
+  Serial256,
   signed,
   Text,
   Time,
@@ -95,6 +98,61 @@ export const CoinBody = v.strictObject({
   lock: v.optional(CoinLock),
 });
 export const Coin = signed(CoinBody);
+
+/**
+ * A blind-rsa denomination key (SPEC §7), signed by the insurer: the RSA key with which CS `cs`
+ * blind-signs coins of exactly `value`. Withdrawals (blind signing) are taken while
+ * `now < withdrawUntil`; its coins expire at `depositUntil`, which bounds the CS's spent list.
+ */
+export const DenominationKeyBody = v.strictObject({
+  type: v.literal('denomination-key'),
+  /** SHA-256 of `publicKey` (the DER bytes); coins name it. */
+  keyId: Digest,
+  cs: Name,
+  value: PositiveAmount,
+  currency: Currency,
+  /** DER SubjectPublicKeyInfo, RSASSA-PSS OID with SHA-384, MGF1-SHA-384, 48-byte salt. */
+  publicKey: RsaSpki,
+  /** Ed25519 key of the insurer that signed. */
+  insurer: PublicKey,
+  issued: Time,
+  withdrawUntil: Time,
+  depositUntil: Time,
+});
+export const DenominationKey = signed(DenominationKeyBody);
+
+/**
+ * A blind-rsa coin (SPEC §7): the wallet writes the body, the CS blind-signs it without seeing
+ * it (RFC 9474), so the CS can't link the coin it later redeems to the withdrawal. `sig` is the
+ * RSABSSA-SHA384-PSS-Deterministic signature over the same domain-separated bytes as any signed
+ * object (`"NetCash-v1/coin\n" ‖ JCS(body)`) under denomination key `keyId`; `value`, `currency`,
+ * `cs` and `expires` (= the key's `depositUntil`) must be the key's.
+ */
+export const BlindRsaCoinBody = v.strictObject({
+  type: v.literal('coin'),
+  scheme: v.literal('blind-rsa'),
+  cs: Name,
+  addr: HttpUrl,
+  keyId: Digest,
+  /** 32 random bytes chosen by the wallet. */
+  serial: Serial256,
+  value: PositiveAmount,
+  currency: Currency,
+  expires: Time,
+});
+export const BlindRsaCoin = v.strictObject({ body: BlindRsaCoinBody, sig: RsaBytes });
+
+const isBlindRsa = (input: unknown): boolean =>
+  typeof input === 'object' &&
+  input !== null &&
+  'body' in input &&
+  typeof input.body === 'object' &&
+  input.body !== null &&
+  'scheme' in input.body &&
+  input.body.scheme === 'blind-rsa';
+
+/** A coin of any scheme, decoded by its `body.scheme` (SPEC §7). */
+export const AnyCoin = v.lazy((input) => (isBlindRsa(input) ? BlindRsaCoin : Coin));
 
 /** The owner's authorization to spend a locked coin in one request (SPEC §6). */
 export const CoinSpendBody = v.strictObject({
@@ -210,6 +268,15 @@ export type RevocationList = v.InferOutput<typeof RevocationList>;
 export type CoinLock = v.InferOutput<typeof CoinLock>;
 export type CoinBody = v.InferOutput<typeof CoinBody>;
 export type Coin = v.InferOutput<typeof Coin>;
+/** The nc1 coin (`Coin` under its scheme's name). */
+export type Nc1Coin = Coin;
+export type DenominationKeyBody = v.InferOutput<typeof DenominationKeyBody>;
+export type DenominationKey = v.InferOutput<typeof DenominationKey>;
+export type BlindRsaCoinBody = v.InferOutput<typeof BlindRsaCoinBody>;
+export type BlindRsaCoin = v.InferOutput<typeof BlindRsaCoin>;
+export type AnyCoin = Coin | BlindRsaCoin;
+export type AnyCoinBody = CoinBody | BlindRsaCoinBody;
+export type CoinSchemeName = AnyCoinBody['scheme'];
 export type CoinSpendBody = v.InferOutput<typeof CoinSpendBody>;
 export type CoinSpend = v.InferOutput<typeof CoinSpend>;
 export type CheckBody = v.InferOutput<typeof CheckBody>;
@@ -232,6 +299,8 @@ export type SignedBody =
   | CertificateBody
   | RevocationListBody
   | CoinBody
+  | BlindRsaCoinBody
+  | DenominationKeyBody
   | CoinSpendBody
   | CheckBody
   | EndorsementBody

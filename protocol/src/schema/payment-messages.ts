@@ -9,7 +9,7 @@
  * All are posted to the offer's `payUrl` as JSON discriminated by `msg`.
  */
 import * as v from 'valibot';
-import { Certificate, Coin, PaymentReceipt } from './objects.ts';
+import { AnyCoin, Certificate, DenominationKey, PaymentReceipt } from './objects.ts';
 import { bytesMax, Id128, Key32, Nonce, PublicKey, Token } from './primitives.ts';
 
 export const MAX_PAYMENT_COINS = 64;
@@ -45,9 +45,12 @@ export const PaymentRequest = v.strictObject({
   /** Same id on every retry; the merchant answers a repeat with its stored reply. */
   requestId: Id128,
   sid: Token,
-  coins: v.pipe(v.array(Coin), v.minLength(1), v.maxLength(MAX_PAYMENT_COINS)),
+  /** Coins of any scheme (SPEC §7). */
+  coins: v.pipe(v.array(AnyCoin), v.minLength(1), v.maxLength(MAX_PAYMENT_COINS)),
   /** Certificates of the coins' CSs (paper footnote 2: sent with the coins). */
   certificates: v.pipe(v.array(Certificate), v.maxLength(8)),
+  /** Denomination keys of blind-rsa coins, likewise (absent when none). */
+  denominationKeys: v.optional(v.pipe(v.array(DenominationKey), v.minLength(1), v.maxLength(32))),
   /** SK_AN1: the key message 2 is sealed with. */
   replyKey: Key32,
   /** K_ses: proves, later, that the bearer is the payor (the access proof). */

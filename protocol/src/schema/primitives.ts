@@ -34,6 +34,15 @@ export const PublicKey = bytesN(32);
 export const Signature = bytesN(64);
 /** 128 random bits: coin serials, request ids, transaction ids. */
 export const Id128 = bytesN(16);
+/** 256 random bits: blind-rsa coin serials (chosen by the wallet, never seen by the CS at withdrawal). */
+export const Serial256 = bytesN(32);
+/** An RSA signature or blinded message of a 2048–4096-bit key (modulus_len bytes, RFC 9474). */
+export const RsaBytes = v.pipe(
+  bytesMax(512),
+  v.check((s) => (fromB64u(s)?.length ?? 0) >= 256, 'at least 256 bytes'),
+);
+/** DER SubjectPublicKeyInfo of an RSA key of at most 4096 bits. */
+export const RsaSpki = bytesMax(600);
 /** A 32-byte symmetric key (reply keys, session keys) or a SHA-256 digest. */
 export const Key32 = bytesN(32);
 export const Digest = bytesN(32);

@@ -4,14 +4,23 @@
  */
 import * as v from 'valibot';
 import { ERROR_CODES, type ErrorCode } from '../errors.ts';
-import { Certificate, Check, Endorsement, Offer, RevocationList } from './objects.ts';
+import {
+  Certificate,
+  Check,
+  DenominationKey,
+  Endorsement,
+  Offer,
+  RevocationList,
+} from './objects.ts';
 import {
   Amount,
   Currency,
+  Digest,
   HttpUrl,
   Name,
   PositiveAmount,
   PublicKey,
+  RsaSpki,
   Text,
   Time,
   Token,
@@ -55,6 +64,24 @@ export const CertifyRequest = v.strictObject({
   /** Seconds from now until the certificate expires. */
   lifetime: v.pipe(v.number(), v.safeInteger(), v.minValue(60), v.maxValue(10 * 365 * 86_400)),
 });
+/** Unexpired denomination keys (blind-rsa, SPEC §7): `GET /v1/denomination-keys`. */
+export const DenominationKeyList = v.strictObject({
+  denominationKeys: v.pipe(v.array(DenominationKey), v.maxLength(10_000)),
+});
+const Lifetime = v.pipe(v.number(), v.safeInteger(), v.minValue(60), v.maxValue(10 * 365 * 86_400));
+/**
+ * Admin: certify a CS's RSA key for blind-rsa coins of `value` (authenticated with the insurer's
+ * admin token). Withdrawals for `withdrawFor` seconds from now; coins valid `depositFor` seconds.
+ */
+export const CertifyDenominationKeyRequest = v.strictObject({
+  csName: Name,
+  value: PositiveAmount,
+  currency: Currency,
+  publicKey: RsaSpki,
+  withdrawFor: Lifetime,
+  depositFor: Lifetime,
+});
+/** Revokes a certificate (`certId`) or a denomination key (its keyId in the same field). */
 export const RevokeRequest = v.strictObject({ certId: Token, reason: Text(140) });
 export { RevocationList };
 
@@ -113,6 +140,8 @@ export const CsInfo = v.strictObject({
     /** Seconds a fresh coin is valid. */
     coinLifetime: v.pipe(v.number(), v.safeInteger(), v.minValue(1)),
   }),
+  /** Its blind-rsa denomination keys whose coins are still valid, newest first (SPEC §7). */
+  denominationKeys: v.optional(v.pipe(v.array(DenominationKey), v.maxLength(1000))),
 });
 
 /** Admin `GET /v1/admin/audit` of a CS: its books (docs/PROTOCOL.md §4.6). */
@@ -138,6 +167,29 @@ export const CsBooks = v.strictObject({
   bank: Name,
   account: Token,
   mintLimit: Amount,
+  /**
+   * Blind-rsa coins (SPEC §7), counted per denomination key since the CS never learns a serial
+   * before it is spent: withdrawn − spent − expired are outstanding (included in `outstanding`).
+   * Keys whose coins have expired are closed: their unspent coins booked as `expired`, their
+   * spent lists and counters dropped.
+   */
+  blindRsa: v.optional(
+    v.strictObject({
+      outstanding: v.strictObject({ count: Amount, value: Amount }),
+      keys: v.pipe(
+        v.array(
+          v.strictObject({
+            keyId: Digest,
+            value: PositiveAmount,
+            depositUntil: Time,
+            withdrawn: Amount,
+            spent: Amount,
+          }),
+        ),
+        v.maxLength(10_000),
+      ),
+    }),
+  ),
 });
 
 /** Admin `GET /v1/admin/audit` of a bank: every balance, the ledger, checks cleared. */
@@ -175,6 +227,8 @@ export type CertificateList = v.InferOutput<typeof CertificateList>;
 export type DirectoryEntry = v.InferOutput<typeof DirectoryEntry>;
 export type CertifyRequest = v.InferOutput<typeof CertifyRequest>;
 export type RevokeRequest = v.InferOutput<typeof RevokeRequest>;
+export type DenominationKeyList = v.InferOutput<typeof DenominationKeyList>;
+export type CertifyDenominationKeyRequest = v.InferOutput<typeof CertifyDenominationKeyRequest>;
 export type BankInfo = v.InferOutput<typeof BankInfo>;
 export type OpenAccountRequest = v.InferOutput<typeof OpenAccountRequest>;
 export type OpenAccountReply = v.InferOutput<typeof OpenAccountReply>;

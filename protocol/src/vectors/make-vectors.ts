@@ -1,8 +1,17 @@
-/** Writes protocol/test-vectors/nc1.json (run: `npx tsx protocol/src/vectors/make-vectors.ts`). */
+/**
+ * Writes protocol/test-vectors/nc1.json and blind-rsa.json
+ * (run: `npx tsx protocol/src/vectors/make-vectors.ts`).
+ */
 import { writeFileSync } from 'node:fs';
 import { nodeProvider } from '../crypto/node-provider.ts';
+import { blindRsaVectors } from './blind-rsa-vectors.ts';
 import { nc1Vectors } from './nc1-vectors.ts';
 
-const path = new URL('../../test-vectors/nc1.json', import.meta.url);
-writeFileSync(path, `${JSON.stringify(nc1Vectors(nodeProvider), null, 2)}\n`);
-console.log(`wrote ${path.pathname}`);
+for (const [name, vectors] of [
+  ['nc1.json', nc1Vectors(nodeProvider)],
+  ['blind-rsa.json', blindRsaVectors(nodeProvider)],
+] as const) {
+  const path = new URL(`../../test-vectors/${name}`, import.meta.url);
+  writeFileSync(path, `${JSON.stringify(vectors, null, 2)}\n`);
+  console.log(`wrote ${path.pathname}`);
+}

@@ -8,6 +8,7 @@ import {
   type CoinBody,
   type CoinInstrument,
   type CoinLock,
+  isNc1,
   NetCashError,
   randomId,
   sign,
@@ -27,17 +28,20 @@ export async function verifyPresented(
   if (instruments.length > ctx.limits.maxInstruments) {
     throw new NetCashError('limit-exceeded', `at most ${ctx.limits.maxInstruments} coins`);
   }
-  for (const certId of new Set(instruments.map((i) => i.coin.body.certId))) {
+  const coins = instruments.map((i) => i.coin).filter(isNc1);
+  if (coins.length !== instruments.length) {
+    throw new NetCashError('unsupported-scheme', `${ctx.name} takes nc1 coins only`);
+  }
+  for (const certId of new Set(coins.map((c) => c.body.certId))) {
     await ctx.trust.ensureCertificate(certId);
   }
   await ctx.trust.refreshRevocations();
   return unwrap(
-    verifyCoins(
-      ctx.p,
-      ctx.trust.store,
-      instruments.map((i) => i.coin),
-      { now: ctx.now(), currency: ctx.currency, ...(own ? { cs: ctx.name } : {}) },
-    ),
+    verifyCoins(ctx.p, ctx.trust.store, coins, {
+      now: ctx.now(),
+      currency: ctx.currency,
+      ...(own ? { cs: ctx.name } : {}),
+    }),
   );
 }
 
@@ -46,8 +50,10 @@ export async function verifyPresented(
  * the `coin-spend` must name the coin and `requestId` and be signed by `lock.owner`.
  */
 export function checkLock(ctx: CsContext, instrument: CoinInstrument, requestId: string): void {
-  const { lock, serial } = instrument.coin.body;
+  const { coin } = instrument;
+  const lock = isNc1(coin) ? coin.body.lock : undefined;
   if (lock === undefined) return;
+  const { serial } = coin.body;
   const now = ctx.now();
   if (now < lock.notBefore) {
     throw new NetCashError('not-yet-valid', 'the locked coin is not spendable yet', { serial });

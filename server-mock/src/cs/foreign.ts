@@ -19,6 +19,7 @@ import {
   convertRequestId,
   digest,
   type ExchangeRequest,
+  isNc1,
   NetCashError,
   toB64u,
   totalValue,
@@ -60,7 +61,7 @@ export async function exchangeForeign(run: OpRun<ExchangeRequest>): Promise<stri
   const convert = derivedConvert(ctx, request, issuer);
   // A locked foreign coin travels on in the derived convert: its spend must name that request.
   for (const instrument of request.instruments) {
-    const lock = instrument.coin.body.lock;
+    const lock = isNc1(instrument.coin) ? instrument.coin.body.lock : undefined;
     if (lock === undefined) continue;
     const spend = instrument.spend;
     if (

@@ -1,0 +1,122 @@
+/**
+ * Withdrawing blind-rsa coins, the wallet's side (SPEC §7, RFC 9474 §4), shared by the wallet,
+ * test clients and any requester of `buy` or `exchange`:
+ *
+ *   prepare  for each value: a coin body with a fresh 32-byte serial under the CS's current
+ *            denomination key for that value, its signing bytes blinded → `want.blinded` (to
+ *            send) and the secrets (the bodies and inverses: journal them before sending)
+ *   CS       signs the blinded messages without seeing them → `blindSigs`, in the same order
+ *   finish   unblinds each signature and checks it (Finalize) → coins
+ *
+ * The CS sees only blinded messages, which are uniformly distributed and independent of the
+ * serial and the final signature: nothing it stores at withdrawal matches the coin it redeems.
+ */
+
+import type { CryptoProvider } from '../crypto/provider.ts';
+import { blind, finalize } from '../crypto/rsa/rsabssa.ts';
+import { fromB64u, toB64u } from '../encoding/base64url.ts';
+import { fail, ok, type Result } from '../errors.ts';
+import type { BlindedOutput } from '../schema/cs-messages.ts';
+import type { BlindRsaCoin, BlindRsaCoinBody } from '../schema/objects.ts';
+import { signingBytes } from '../signing.ts';
+import type { TrustStore } from '../trust.ts';
+
+/** One blinded coin's secrets: kept by the wallet, never sent, needed to finish. */
+export interface BlindSecret {
+  /** The coin body as it will be signed (serial chosen here). */
+  readonly body: BlindRsaCoinBody;
+  /** r⁻¹ mod n (RFC 9474 §4.2), base64url. */
+  readonly inv: string;
+}
+
+export interface PreparedBlindCoins {
+  /** `want.blinded` of the request. */
+  readonly blinded: BlindedOutput[];
+  /** In the same order. */
+  readonly secrets: BlindSecret[];
+}
+
+/** Splits wanted values into those `cs` has a withdrawal key for at `now` and the rest. */
+export function splitBlindable(
+  trust: TrustStore,
+  cs: string,
+  values: readonly number[],
+  now: number,
+): { blind: number[]; plain: number[] } {
+  const blindValues: number[] = [];
+  const plain: number[] = [];
+  for (const value of values) {
+    if (trust.withdrawalKey(cs, value, now) !== undefined) blindValues.push(value);
+    else plain.push(value);
+  }
+  return { blind: blindValues, plain };
+}
+
+/**
+ * Coin bodies for `values` of CS `cs` (at `addr`, the address every wallet puts in: the first of
+ * the CS's newest certificate), blinded for the CS's current denomination keys.
+ * `bad-denomination` when the CS has no withdrawal key for a value.
+ */
+export function prepareBlindCoins(
+  p: CryptoProvider,
+  trust: TrustStore,
+  target: { readonly cs: string; readonly addr: string },
+  values: readonly number[],
+  now: number,
+): Result<PreparedBlindCoins> {
+  const blinded: BlindedOutput[] = [];
+  const secrets: BlindSecret[] = [];
+  for (const value of values) {
+    const key = trust.withdrawalKey(target.cs, value, now);
+    const rsa = key === undefined ? undefined : trust.rsaKey(key.keyId);
+    if (key === undefined || rsa === undefined) {
+      return fail('bad-denomination', `${target.cs} has no denomination key for ${value}`);
+    }
+    const body: BlindRsaCoinBody = {
+      type: 'coin',
+      scheme: 'blind-rsa',
+      cs: target.cs,
+      addr: target.addr,
+      keyId: key.keyId,
+      serial: toB64u(p.randomBytes(32)),
+      value,
+      currency: key.currency,
+      expires: key.depositUntil,
+    };
+    const { blindedMsg, inv } = blind(p, rsa, signingBytes(body));
+    blinded.push({ keyId: key.keyId, msg: toB64u(blindedMsg) });
+    secrets.push({ body, inv: toB64u(inv) });
+  }
+  return ok({ blinded, secrets });
+}
+
+/**
+ * The coins, from the CS's blind signatures (same order as the secrets). `bad-signature` when a
+ * signature does not finalize to a valid one (a CS that signed with another key, or garbage).
+ */
+export function finishBlindCoins(
+  trust: TrustStore,
+  secrets: readonly BlindSecret[],
+  blindSigs: readonly string[] | undefined,
+): Result<BlindRsaCoin[]> {
+  if ((blindSigs?.length ?? 0) !== secrets.length) {
+    return fail('malformed', `expected ${secrets.length} blind signatures`);
+  }
+  const coins: BlindRsaCoin[] = [];
+  secrets.forEach((secret, i) => {
+    const rsa = trust.rsaKey(secret.body.keyId);
+    const blindSig = fromB64u(blindSigs![i]!);
+    const inv = fromB64u(secret.inv);
+    if (rsa === undefined || blindSig === null || inv === null) return;
+    try {
+      const sig = finalize(rsa, signingBytes(secret.body), blindSig, inv);
+      coins.push({ body: secret.body, sig: toB64u(sig) });
+    } catch {
+      // Counted below.
+    }
+  });
+  if (coins.length !== secrets.length) {
+    return fail('bad-signature', 'a blind signature does not finalize to a valid coin');
+  }
+  return ok(coins);
+}
