@@ -16,6 +16,7 @@ import {
 } from '@netcash/protocol';
 import type { Core } from './context.ts';
 import type { CoinRow } from './db/schema.ts';
+import { holders, valueCounts } from './purse.ts';
 import { refreshTrust } from './trust.ts';
 
 export function coinId(body: { cs: string; serial: string }): string {
@@ -104,45 +105,69 @@ export interface Balance {
   readonly byCs: Readonly<Record<string, { spendable: number; reserved: number; coins: number }>>;
 }
 
-/** Balances per currency and per currency server (expired coins don't count). */
+interface Tally {
+  spendable: number;
+  reserved: number;
+  coins: number;
+}
+
+/**
+ * Balances per currency and per currency server (expired coins don't count). Spendable coins are
+ * counted per value from the `bySpend` index keys (purse.ts), never read; reserved coins — those
+ * of operations in flight, a few — are read whole to see whose operation holds them.
+ */
 export async function balances(core: Core): Promise<Balance[]> {
   const now = core.now();
+  const out = new Map<string, Tally & { byCs: Map<string, Tally> }>();
+  const add = (
+    currency: string,
+    cs: string,
+    key: 'spendable' | 'reserved',
+    value: number,
+    n: number,
+  ) => {
+    let b = out.get(currency);
+    if (b === undefined) {
+      b = { spendable: 0, reserved: 0, coins: 0, byCs: new Map() };
+      out.set(currency, b);
+    }
+    let c = b.byCs.get(cs);
+    if (c === undefined) {
+      c = { spendable: 0, reserved: 0, coins: 0 };
+      b.byCs.set(cs, c);
+    }
+    b[key] += value;
+    c[key] += value;
+    b.coins += n;
+    c.coins += n;
+  };
   const tx = core.db.transaction(['coins', 'ops'], 'readonly');
-  const rows = await tx.objectStore('coins').getAll();
+  const index = tx.objectStore('coins').index('bySpend');
+  for (const [currency, cs] of await holders(index)) {
+    for (const [value, n] of await valueCounts(index, currency, cs, 'spendable', now)) {
+      add(currency, cs, 'spendable', value * n, n);
+    }
+  }
+  const reserved = await tx.objectStore('coins').index('byState').getAll('reserved');
   const exchanging = new Set(
     (await tx.objectStore('ops').index('byStatus').getAll('pending'))
       .filter((op) => op.kind === 'exchange')
       .map((op) => op.id),
   );
   await tx.done;
-  const out = new Map<
-    string,
-    {
-      spendable: number;
-      reserved: number;
-      coins: number;
-      byCs: Record<string, { spendable: number; reserved: number; coins: number }>;
-    }
-  >();
-  for (const row of rows) {
+  for (const row of reserved) {
     if (row.expires <= now) continue;
-    let b = out.get(row.currency);
-    if (b === undefined) {
-      b = { spendable: 0, reserved: 0, coins: 0, byCs: {} };
-      out.set(row.currency, b);
-    }
-    const cs = b.byCs[row.cs] ?? { spendable: 0, reserved: 0, coins: 0 };
-    b.byCs[row.cs] = cs;
-    const mine = row.state === 'spendable' || (row.opId !== undefined && exchanging.has(row.opId));
-    const key = mine ? 'spendable' : 'reserved';
-    b[key] += row.value;
-    cs[key] += row.value;
-    b.coins += 1;
-    cs.coins += 1;
+    // Coins an exchange is refreshing are still the shopper's (it gives the same value back).
+    const mine = row.opId !== undefined && exchanging.has(row.opId);
+    add(row.currency, row.cs, mine ? 'spendable' : 'reserved', row.value, 1);
   }
   return [...out.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([currency, b]) => ({ currency, ...b }));
+    .map(([currency, { byCs, ...b }]) => ({
+      currency,
+      ...b,
+      byCs: Object.fromEntries([...byCs.entries()].sort(([x], [y]) => x.localeCompare(y))),
+    }));
 }
 
 /** Spendable, unexpired coins of one CS. */

@@ -24,12 +24,13 @@ import {
   toB64u,
   verify,
 } from '@netcash/protocol';
-import { balances, spendableOf } from './coins.ts';
+import { balances } from './coins.ts';
 import { type Core, http } from './context.ts';
 import type { CoinRow } from './db/schema.ts';
 import { reserve } from './exchange.ts';
 import type { PayOp } from './journal/types.ts';
 import { checkOffer } from './offer.ts';
+import { forAmount, placeholders, take, valueCounts } from './purse.ts';
 import { type CurrencyServer, currencyServers } from './trust.ts';
 
 /** What the approval window shows, and whether the site's allowance covers it. */
@@ -60,6 +61,39 @@ export function acceptedServers(core: Core, offer: Offer): CurrencyServer[] {
   );
 }
 
+/**
+ * `planPayment` on one CS's spendable coins, counted per value from the `bySpend` index
+ * (purse.ts): only the coins the plan takes are read.
+ */
+async function planAt(
+  core: Core,
+  server: CurrencyServer,
+  currency: string,
+  amount: number,
+): Promise<PaymentPlan<CoinRow> | null> {
+  const now = core.now();
+  const tx = core.db.transaction('coins', 'readonly');
+  const index = tx.store.index('bySpend');
+  const counts = await valueCounts(
+    index,
+    currency,
+    server.csName,
+    'spendable',
+    now,
+    forAmount(amount),
+  );
+  const plan = planPayment(placeholders(counts), amount, server.denominations);
+  let chosen: PaymentPlan<CoinRow> | null = null;
+  if (plan?.kind === 'exact') {
+    chosen = { kind: 'exact', coins: await take(index, currency, server.csName, plan.coins, now) };
+  } else if (plan !== null) {
+    const spend = await take(index, currency, server.csName, plan.spend, now);
+    chosen = { kind: 'change', spend, pay: plan.pay, change: plan.change };
+  }
+  await tx.done;
+  return chosen;
+}
+
 /** The best way to pay `amount`: exact coins of some CS if any, else change at one CS. */
 export async function choosePlan(
   core: Core,
@@ -67,8 +101,7 @@ export async function choosePlan(
 ): Promise<{ server: CurrencyServer; plan: PaymentPlan<CoinRow> }> {
   let fallback: { server: CurrencyServer; plan: PaymentPlan<CoinRow> } | undefined;
   for (const server of acceptedServers(core, offer)) {
-    const coins = await spendableOf(core, server.csName);
-    const plan = planPayment(coins, offer.body.amount, server.denominations);
+    const plan = await planAt(core, server, offer.body.currency, offer.body.amount);
     if (plan?.kind === 'exact') return { server, plan };
     if (plan !== null && fallback === undefined) fallback = { server, plan };
   }
@@ -146,11 +179,18 @@ export async function startPay(core: Core, start: StartPay): Promise<PayOp> {
   const now = core.now();
   const id = randomId(core.p);
   const tx = core.db.transaction(['coins', 'ops', 'allowances'], 'readwrite');
-  const all = await tx.objectStore('coins').index('byCs').getAll(server.csName);
-  const coins = selectExact(
-    all.filter((c) => c.state === 'spendable' && c.expires > now),
-    body.amount,
+  const index = tx.objectStore('coins').index('bySpend');
+  const counts = await valueCounts(
+    index,
+    body.currency,
+    server.csName,
+    'spendable',
+    now,
+    forAmount(body.amount),
   );
+  const picked = selectExact(placeholders(counts), body.amount);
+  const coins =
+    picked === null ? null : await take(index, body.currency, server.csName, picked, now);
   if (coins === null) {
     tx.abort();
     await tx.done.catch(() => undefined);

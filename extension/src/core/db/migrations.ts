@@ -49,6 +49,19 @@ export const MIGRATIONS: readonly Migration[] = [
       tx.objectStore('history').createIndex('byOp', 'opId');
     },
   },
+  {
+    version: 3,
+    what: 'coins keyed by [currency, cs, state, value, expires]: balances and coin selection without reading every coin (purse.ts)',
+    run(_db, tx) {
+      tx.objectStore('coins').createIndex('bySpend', [
+        'currency',
+        'cs',
+        'state',
+        'value',
+        'expires',
+      ]);
+    },
+  },
 ];
 
 /** Runs the steps after `oldVersion` up to `newVersion`, in order. */

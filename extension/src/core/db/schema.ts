@@ -29,7 +29,7 @@ import type { Op } from '../journal/types.ts';
 
 export const DB_NAME = 'netcash-wallet';
 /** The newest schema version; migrations.ts has one step per version. */
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 export type CoinState = 'spendable' | 'reserved';
 
@@ -142,7 +142,8 @@ export interface WalletSchema extends DBSchema {
   coins: {
     key: string;
     value: CoinRow;
-    indexes: { byCs: string; byState: string; byOp: string };
+    /** bySpend: [currency, cs, state, value, expires] (purse.ts reads balances from its keys). */
+    indexes: { byCs: string; byState: string; byOp: string; bySpend: IDBValidKey[] };
   };
   ops: { key: string; value: Op; indexes: { byStatus: string } };
   accounts: { key: string; value: AccountRow };
