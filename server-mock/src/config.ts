@@ -11,6 +11,8 @@ export const DEFAULTS = {
   /** Coin values in cents: 0.01 … 50.00. */
   denominations: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000] as readonly number[],
   coinLifetime: 30 * DAY,
+  /** A blind-rsa denomination key takes withdrawals this long; its coins live coinLifetime more. */
+  blindWithdrawPeriod: 7 * DAY,
   /** Expired serials are pruned (and booked as `expired`) this long after they expire. */
   pruneGrace: 7 * DAY,
   /** Idempotency records (request id → reply) are kept this long. */

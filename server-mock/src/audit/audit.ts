@@ -3,7 +3,9 @@
  * server through their admin endpoints and reports every difference, i.e. any value created or
  * destroyed:
  *
- * - each CS: minted = outstanding + redeemed + expired; outstanding ≤ its mint limit;
+ * - each CS: minted = outstanding + redeemed + expired (outstanding includes blind-rsa coins
+ *   withdrawn and not spent, counted per denomination key); no key has more coins spent than
+ *   were withdrawn under it (that would be a forged coin or a leaked key); outstanding ≤ its mint limit;
  *   outstanding ≤ its bank balance net of its uncleared checks; every check it wrote is cleared
  *   or still valid; every check cleared from its account is one it wrote;
  * - the bank: the ledger sums to zero, every balance equals its ledger entries, and no account
@@ -95,6 +97,13 @@ export function auditCs(b: CsBooks, bank: BankBooks): string[] {
     problems.push(
       `${cs}: minted ${b.minted} ≠ outstanding ${b.outstanding.value} + redeemed ${b.redeemed} + expired ${b.expired}`,
     );
+  }
+  for (const k of b.blindRsa?.keys ?? []) {
+    if (k.spent > k.withdrawn) {
+      problems.push(
+        `${cs}: denomination key ${k.keyId} (${k.value}) has ${k.spent} coins spent but only ${k.withdrawn} withdrawn`,
+      );
+    }
   }
   if (b.outstanding.value > b.mintLimit) {
     problems.push(

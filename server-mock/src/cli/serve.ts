@@ -166,6 +166,11 @@ export const csCommand: Command = {
     },
     { name: 'mint-limit', help: 'most value outstanding, in cents', env: 'NETCASH_MINT_LIMIT' },
     { name: 'coin-lifetime', help: 'seconds a new coin is valid', env: 'NETCASH_COIN_LIFETIME' },
+    {
+      name: 'blind-rsa',
+      help: 'also mint blind-rsa coins (SPEC §7): an RSA key per coin value, certified by the insurer',
+      boolean: true,
+    },
   ],
   async run(args) {
     const { startCurrencyServer } = await import('../cs/server.ts');
@@ -186,6 +191,7 @@ export const csCommand: Command = {
       mintLimit: args.int('mint-limit'),
       coinLifetime: args.int('coin-lifetime'),
       log: createLogger('netcash'),
+      ...(args.flag('blind-rsa') ? { blindRsa: {} } : {}),
     });
     console.log(`${name} listening on ${cs.url} (certificate ${cs.certificate().body.certId})`);
     return untilSignal(() => cs.close());

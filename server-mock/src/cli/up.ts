@@ -55,6 +55,11 @@ export const upCommand: Command = {
     ...COMMON,
     { name: 'port', help: 'first port', env: 'NETCASH_PORT', fallback: '7400' },
     { name: 'no-publisher', help: 'do not start the demo publisher', boolean: true },
+    {
+      name: 'no-blind-rsa',
+      help: 'currency servers mint nc1 coins only (no blind-rsa denomination keys)',
+      boolean: true,
+    },
   ],
   async run(args) {
     const { startInsurer } = await import('../insurer/server.ts');
@@ -87,6 +92,8 @@ export const upCommand: Command = {
           host,
           port: base + 2 + i,
           log,
+          // Unlinkable blind-rsa coins next to nc1 ones (SPEC §7): a key per coin value.
+          ...(args.flag('no-blind-rsa') ? {} : { blindRsa: {} }),
         });
         started.push(server);
         cs.push(server);

@@ -1,11 +1,12 @@
 /**
- * `buy` (docs/PROTOCOL.md §4.3): a check payable to this CS's account → coins. The CS reserves
+ * `buy` (docs/PROTOCOL.md §4.3): a check payable to this CS's account → coins (nc1 coins of
+ * `want.values`, blind signatures for `want.blinded`, SPEC §7). The CS reserves
  * minting room under its `mintLimit`, endorses and deposits the check at its bank *before*
  * minting, then records the check's digest in the minting transaction, so the same check can
  * never buy twice, even under another request id (`check-cleared`).
  */
 import { type BuyRequest, digest, NetCashError } from '@netcash/protocol';
-import { checkValues, mint, total } from './coins.ts';
+import { outputs } from './coins.ts';
 import type { OpRun } from './requests.ts';
 
 export async function buy(run: OpRun<BuyRequest>): Promise<string> {
@@ -23,9 +24,9 @@ export async function buy(run: OpRun<BuyRequest>): Promise<string> {
   }
   // Refused here as well as at the bank: a digest is forgotten after the check's expiry.
   if (ctx.now() >= c.expires) throw new NetCashError('expired', 'the check has expired');
-  const values = request.want.values;
-  checkValues(ctx, values);
-  if (total(values) !== c.amount) {
+  // Outputs are made (and blinded messages checked) before any money moves.
+  const out = outputs(ctx, request.want);
+  if (out.total !== c.amount) {
     throw new NetCashError('wrong-amount', `the check is for ${c.amount}`);
   }
   const checkDigest = digest(ctx.p, check);
@@ -44,11 +45,15 @@ export async function buy(run: OpRun<BuyRequest>): Promise<string> {
     await ctx.store.release(request.requestId);
     throw deposited.error;
   }
-  const minted = mint(ctx, values);
   return run.finish(
-    { requestId: request.requestId, op: 'buy', coins: minted.coins },
     {
-      mint: minted.rows,
+      requestId: request.requestId,
+      op: 'buy',
+      coins: out.coins,
+      ...(out.blindSigs === undefined ? {} : { blindSigs: out.blindSigs }),
+    },
+    {
+      ...out.changes,
       minted: c.amount,
       deposits: [{ digest: checkDigest, amount: c.amount, expires: c.expires }],
     },

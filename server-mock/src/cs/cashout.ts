@@ -48,7 +48,7 @@ async function redeem(
       ? { requestId: request.requestId, op: 'cashout', check }
       : { requestId: request.requestId, op: 'convert', check },
     {
-      consume: consumed(coins),
+      ...consumed(coins),
       redeemed: amount,
       check: {
         checkNo: check.body.checkNo,

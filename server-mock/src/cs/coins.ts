@@ -1,39 +1,50 @@
 /**
  * Coins at the currency server: checking the ones presented (offline verification of
- * docs/PROTOCOL.md §3.3 plus the lock of a triplet coin, §4.3) and minting new ones (paper
- * figure 2: value, serial, expiry and the CS's address, signed with the newest key).
+ * docs/PROTOCOL.md §3.3/§3.13 through the coin-scheme interface, plus the lock of a triplet coin,
+ * §4.3), recording their spending by scheme (nc1: off the outstanding list; blind-rsa: onto the
+ * spent list), and making the outputs of a buy or exchange: nc1 coins (paper figure 2: value,
+ * serial, expiry and the CS's address, signed with the newest key) and blind signatures for the
+ * requester's blinded blind-rsa coins (SPEC §7, RFC 9474 BlindSign), counted per key.
  */
 import {
+  type AnyCoinBody,
+  type BlindedOutput,
   type Coin,
   type CoinBody,
   type CoinInstrument,
   type CoinLock,
+  CryptoError,
+  fromB64u,
   isNc1,
   NetCashError,
+  type Outputs,
   randomId,
   sign,
+  signerIdOf,
+  spendIdOf,
+  toB64u,
   unwrap,
   verify,
   verifyCoins,
 } from '@netcash/protocol';
 import type { CsContext } from './context.ts';
-import type { Consumed, OutstandingRow } from './store.ts';
+import type { Changes, Consumed, OutstandingRow, SpentRow, Withdrawal } from './store.ts';
 
-/** Verifies coins offline; with `own`, refuses another CS's coins (`foreign-coin`). */
+/** Verifies coins of any scheme offline; with `own`, refuses another CS's coins (`foreign-coin`). */
 export async function verifyPresented(
   ctx: CsContext,
   instruments: readonly CoinInstrument[],
   own: boolean,
-): Promise<CoinBody[]> {
+): Promise<AnyCoinBody[]> {
   if (instruments.length > ctx.limits.maxInstruments) {
     throw new NetCashError('limit-exceeded', `at most ${ctx.limits.maxInstruments} coins`);
   }
-  const coins = instruments.map((i) => i.coin).filter(isNc1);
-  if (coins.length !== instruments.length) {
-    throw new NetCashError('unsupported-scheme', `${ctx.name} takes nc1 coins only`);
-  }
-  for (const certId of new Set(coins.map((c) => c.body.certId))) {
-    await ctx.trust.ensureCertificate(certId);
+  const coins = instruments.map((i) => i.coin);
+  for (const coin of coins) {
+    // The certificate or denomination key that vouches for it, from the insurer if unknown.
+    const id = signerIdOf(coin.body);
+    if (coin.body.scheme === 'nc1') await ctx.trust.ensureCertificate(id);
+    else await ctx.trust.ensureDenominationKey(id);
   }
   await ctx.trust.refreshRevocations();
   return unwrap(
@@ -90,11 +101,89 @@ export function total(values: readonly number[]): number {
   return values.reduce((s, v) => s + v, 0);
 }
 
-/** What `commit` deletes for presented coins (a locked coin takes its triplet sibling along). */
-export function consumed(coins: readonly CoinBody[]): Consumed[] {
-  return coins.map((c) =>
-    c.lock === undefined ? { serial: c.serial } : { serial: c.serial, lock: c.lock.tripletId },
-  );
+/**
+ * How `commit` records presented coins as spent, by scheme: nc1 serials are deleted from the
+ * outstanding list (a locked coin takes its triplet sibling along); blind-rsa serials are
+ * inserted into the spent list, kept until the key's coins expire.
+ */
+export function consumed(coins: readonly AnyCoinBody[]): Pick<Changes, 'consume' | 'spend'> {
+  const consume: Consumed[] = [];
+  const spend: SpentRow[] = [];
+  for (const c of coins) {
+    if (c.scheme === 'blind-rsa') {
+      spend.push({ serial: spendIdOf(c), keyId: c.keyId, value: c.value, expires: c.expires });
+    } else {
+      const serial = spendIdOf(c);
+      consume.push(c.lock === undefined ? { serial } : { serial, lock: c.lock.tripletId });
+    }
+  }
+  return spend.length === 0 ? { consume } : { consume, spend };
+}
+
+/**
+ * BlindSign (RFC 9474 §4.3) for each blinded output, under this CS's denomination keys still
+ * taking withdrawals. The CS learns the key (so the value) and nothing of the coin.
+ */
+function signBlinded(
+  ctx: CsContext,
+  blinded: readonly BlindedOutput[],
+): { sigs: string[]; value: number; withdraw: Withdrawal[] } {
+  const sigs: string[] = [];
+  const perKey = new Map<string, Withdrawal>();
+  let value = 0;
+  if (blinded.length === 0) return { sigs, value, withdraw: [] };
+  if (ctx.blind === null) {
+    throw new NetCashError('unsupported-scheme', `${ctx.name} does not mint blind-rsa coins`);
+  }
+  const now = ctx.now();
+  for (const output of blinded) {
+    const { key, signer } = ctx.blind.signer(output.keyId, now);
+    const msg = fromB64u(output.msg);
+    let sig: Uint8Array;
+    try {
+      if (msg === null) throw new CryptoError('not base64url');
+      sig = signer.blindSign(msg);
+    } catch (error) {
+      if (!(error instanceof CryptoError)) throw error;
+      throw new NetCashError('malformed', `a blinded message does not fit key ${key.keyId}`);
+    }
+    sigs.push(toB64u(sig));
+    value += key.value;
+    const held = perKey.get(key.keyId);
+    perKey.set(key.keyId, {
+      keyId: key.keyId,
+      value: key.value,
+      depositUntil: key.depositUntil,
+      count: (held?.count ?? 0) + 1,
+    });
+  }
+  return { sigs, value, withdraw: [...perKey.values()] };
+}
+
+/** The outputs of a buy or exchange (`want`, PROTOCOL §4.3), not yet stored. */
+export interface Minted {
+  /** Σ values + Σ value of the blinded outputs' keys. */
+  readonly total: number;
+  readonly coins: Coin[];
+  /** In the order of `want.blinded`; absent when nothing was blinded. */
+  readonly blindSigs?: string[];
+  readonly changes: Pick<Changes, 'mint' | 'withdraw'>;
+}
+
+/** Checks `want` and makes its outputs: nc1 coins of `values`, blind signatures for `blinded`. */
+export function outputs(ctx: CsContext, want: Outputs): Minted {
+  checkValues(ctx, want.values);
+  const blind = signBlinded(ctx, want.blinded ?? []);
+  const minted = mint(ctx, want.values);
+  return {
+    total: total(want.values) + blind.value,
+    coins: minted.coins,
+    ...(blind.sigs.length > 0 ? { blindSigs: blind.sigs } : {}),
+    changes:
+      blind.withdraw.length > 0
+        ? { mint: minted.rows, withdraw: blind.withdraw }
+        : { mint: minted.rows },
+  };
 }
 
 /** Fresh coins of `values`, with their outstanding rows (not yet stored). */

@@ -7,6 +7,7 @@ import type { CertificateBody, CryptoProvider } from '@netcash/protocol';
 import type { Clock } from '../config.ts';
 import type { Logger } from '../http/log.ts';
 import type { BankClient } from './bank-client.ts';
+import type { BlindKeyRing } from './blind-keys.ts';
 import type { KeyRing } from './keyring.ts';
 import type { CsStore } from './store.ts';
 import type { CsTrust } from './trust.ts';
@@ -29,6 +30,8 @@ export interface CsContext {
   readonly bank: string;
   readonly account: string;
   readonly keys: KeyRing;
+  /** Blind-rsa denomination keys (SPEC §7); null when this CS mints nc1 coins only. */
+  readonly blind: BlindKeyRing | null;
   readonly store: CsStore;
   readonly trust: CsTrust;
   readonly bankClient: BankClient;

@@ -1,18 +1,25 @@
 /**
- * `exchange` (paper §4.1): own coins in, fresh coins out, same total, the values the requester
- * asks for. The coins' serials are deleted from the outstanding list and the new ones inserted
- * in one transaction; a serial that is not outstanding is a double spend and the whole request
- * is refused with nothing changed. Coins of another certified CS go through foreign.ts.
+ * `exchange` (paper §4.1): own coins in, fresh coins out, same total, the outputs the requester
+ * asks for (nc1 values and blinded blind-rsa coins, SPEC §7). In one transaction the nc1 serials
+ * are deleted from the outstanding list, the blind-rsa serials inserted into the spent list, and
+ * the new nc1 serials and blind-rsa withdrawals recorded; a coin already spent is a double spend
+ * and the whole request is refused with nothing changed. Coins of another certified CS go
+ * through foreign.ts.
  */
-import { type CoinBody, type ExchangeRequest, NetCashError, totalValue } from '@netcash/protocol';
-import { checkLock, checkValues, consumed, mint, total, verifyPresented } from './coins.ts';
+import {
+  type AnyCoinBody,
+  type ExchangeRequest,
+  NetCashError,
+  totalValue,
+} from '@netcash/protocol';
+import { checkLock, consumed, outputs, verifyPresented } from './coins.ts';
 import { exchangeForeign } from './foreign.ts';
 import type { OpRun } from './requests.ts';
 
 /** Triplet C_B coins among `coins`: their redemption is remembered for the payor's claim. */
-export function tripletSpends(coins: readonly CoinBody[]) {
+export function tripletSpends(coins: readonly AnyCoinBody[]) {
   return coins.flatMap((c) =>
-    c.lock?.role === 'B'
+    c.scheme === 'nc1' && c.lock?.role === 'B'
       ? [{ tripletId: c.lock.tripletId, serial: c.serial, owner: c.lock.owner, value: c.value }]
       : [],
   );
@@ -27,14 +34,17 @@ export async function exchange(run: OpRun<ExchangeRequest>): Promise<string> {
   }
   const coins = await verifyPresented(ctx, request.instruments, true);
   for (const instrument of request.instruments) checkLock(ctx, instrument, request.requestId);
-  const values = request.want.values;
-  checkValues(ctx, values);
-  if (total(values) !== totalValue(coins)) {
+  const out = outputs(ctx, request.want);
+  if (out.total !== totalValue(coins)) {
     throw new NetCashError('wrong-amount', `the coins are worth ${totalValue(coins)}`);
   }
-  const minted = mint(ctx, values);
   return run.finish(
-    { requestId: request.requestId, op: 'exchange', coins: minted.coins },
-    { consume: consumed(coins), mint: minted.rows, tripletSpends: tripletSpends(coins) },
+    {
+      requestId: request.requestId,
+      op: 'exchange',
+      coins: out.coins,
+      ...(out.blindSigs === undefined ? {} : { blindSigs: out.blindSigs }),
+    },
+    { ...consumed(coins), ...out.changes, tripletSpends: tripletSpends(coins) },
   );
 }

@@ -26,7 +26,7 @@ import {
   utf8,
   verify,
 } from '@netcash/protocol';
-import { checkValues, mint, total, verifyPresented } from './coins.ts';
+import { outputs, verifyPresented } from './coins.ts';
 import type { CsContext } from './context.ts';
 import type { OpRun } from './requests.ts';
 
@@ -76,10 +76,9 @@ export async function exchangeForeign(run: OpRun<ExchangeRequest>): Promise<stri
       });
     }
   }
-  const values = request.want.values;
-  checkValues(ctx, values);
+  const out = outputs(ctx, request.want);
   const amount = totalValue(coins);
-  if (total(values) !== amount) {
+  if (out.total !== amount) {
     throw new NetCashError('wrong-amount', `the coins are worth ${amount}`);
   }
   const target = await ctx.trust.certificateOf(issuer);
@@ -104,11 +103,15 @@ export async function exchangeForeign(run: OpRun<ExchangeRequest>): Promise<stri
     throw error;
   }
   ctx.log.info('converted', { issuer, amount, checkNo: check.body.checkNo });
-  const minted = mint(ctx, values);
   return run.finish(
-    { requestId: request.requestId, op: 'exchange', coins: minted.coins },
     {
-      mint: minted.rows,
+      requestId: request.requestId,
+      op: 'exchange',
+      coins: out.coins,
+      ...(out.blindSigs === undefined ? {} : { blindSigs: out.blindSigs }),
+    },
+    {
+      ...out.changes,
       minted: amount,
       deposits: [{ digest: digest(ctx.p, check), amount, expires: check.body.expires }],
     },

@@ -1,8 +1,9 @@
 /**
  * A currency server over HTTP (docs/PROTOCOL.md §4.1): health, public info (certificates,
- * denominations, limits), the sealed requests of figure 3, and the admin audit of its books.
- * `startCurrencyServer` listens first (the certificate names the address), then bootstraps keys,
- * bank account and certificate, and runs maintenance (pruning, certificate renewal) on a timer.
+ * denominations, blind-rsa denomination keys, limits), the sealed requests of figure 3, and the
+ * admin audit of its books. `startCurrencyServer` listens first (the certificate names the
+ * address), then bootstraps keys, bank account, certificate and denomination keys, and runs
+ * maintenance (pruning, certificate renewal, denomination key rotation) on a timer.
  */
 
 import { join } from 'node:path';
@@ -26,6 +27,7 @@ import { createLogger, type Logger } from '../http/log.ts';
 import { errorResponse, json } from '../http/responses.ts';
 import { Router } from '../http/router.ts';
 import { createBankClient } from './bank-client.ts';
+import { type BlindKeyPolicy, BlindKeyRing } from './blind-keys.ts';
 import {
   bankInfo,
   type CertificateWish,
@@ -73,6 +75,12 @@ export interface CsConfig {
   readonly maxBodyBytes?: number;
   /** Milliseconds between maintenance runs (pruning, renewal); 0 turns the timer off. */
   readonly maintenanceIntervalMs?: number;
+  /**
+   * Blind-rsa coins (SPEC §7): one RSA key per value of `denominations` (default: every coin
+   * value), certified by the insurer, taking withdrawals for `withdrawPeriod` seconds (default 7
+   * days) with coins valid `coinLifetime` after that. Absent: this CS mints nc1 coins only.
+   */
+  readonly blindRsa?: Partial<BlindKeyPolicy>;
   readonly provider?: CryptoProvider;
 }
 
@@ -182,6 +190,32 @@ async function bootstrapCs(
   const store = await createCsStore(
     openDb(config.store ?? { engine: 'sqlite', path: join(dir, 'cs.db') }),
   );
+  const blindPolicy: BlindKeyPolicy | null =
+    config.blindRsa === undefined
+      ? null
+      : {
+          denominations: config.blindRsa.denominations ?? limits.denominations,
+          withdrawPeriod: config.blindRsa.withdrawPeriod ?? DEFAULTS.blindWithdrawPeriod,
+          coinLifetime: config.blindRsa.coinLifetime ?? limits.coinLifetime,
+          renewal:
+            config.blindRsa.renewal ??
+            Math.floor((config.blindRsa.withdrawPeriod ?? DEFAULTS.blindWithdrawPeriod) / 4),
+          ...(config.blindRsa.keygen === undefined ? {} : { keygen: config.blindRsa.keygen }),
+        };
+  const blind = blindPolicy === null ? null : BlindKeyRing.open(p, dir);
+  /** New denomination keys when due; every valid one in the trust store. */
+  const ensureBlindKeys = async () => {
+    if (blind === null || blindPolicy === null) return;
+    const made = await blind.ensure(
+      blindPolicy,
+      { csName: config.name, currency: bank.currency },
+      up,
+      now(),
+    );
+    for (const key of blind.published(now())) trust.store.addDenominationKey(key);
+    if (made.length > 0) log.info('denomination keys certified', { count: made.length });
+  };
+  await ensureBlindKeys();
   const ctx: CsContext = {
     p,
     name: config.name,
@@ -189,6 +223,7 @@ async function bootstrapCs(
     bank: bank.name,
     account,
     keys,
+    blind,
     store,
     trust,
     bankClient: createBankClient({
@@ -226,6 +261,7 @@ async function bootstrapCs(
       maxBodyBytes,
       coinLifetime: limits.coinLifetime,
     },
+    ...(blind === null ? {} : { denominationKeys: blind.published(now()).slice(0, 1000) }),
   });
   const books = async (): Promise<CsBooks> => {
     const b = await store.books();
@@ -243,12 +279,15 @@ async function bootstrapCs(
       bank: bank.name,
       account,
       mintLimit: current.body.mintLimit,
+      blindRsa: b.blindRsa,
     };
   };
   const maintain = async () => {
     const pruned = await store.prune(now() - grace, now() - retention);
     if (pruned.coins > 0) log.info('pruned expired coins', pruned);
     current = await ensureCertificate(keys, trust, wish, up, now);
+    await ensureBlindKeys();
+    blind?.forget(now(), now() - grace);
     return pruned;
   };
 

@@ -1,12 +1,15 @@
 /**
  * The SQL implementation of the currency server's store (store.ts has the interface and what
  * each operation means): one schema for SQLite and PostgreSQL, and `apply`, the single
- * transaction every operation commits — claim the request id, consume the serials with one
- * conditional `DELETE … RETURNING`, record deposits, mint, record the check, book the counters.
+ * transaction every operation commits — claim the request id, consume the nc1 serials with one
+ * conditional `DELETE … RETURNING`, insert the blind-rsa serials into the spent list with one
+ * `INSERT … ON CONFLICT DO NOTHING RETURNING` (a serial not returned was spent before), count
+ * blind-rsa withdrawals and spends per key, record deposits, mint, record the check, book the
+ * counters.
  */
 import type { SqlDb, SqlTx } from '../db/sql.ts';
 import { inList, num, str } from '../db/sql.ts';
-import type { Commit, CommitOutcome, CsBooksData, CsStore } from './store.ts';
+import type { Commit, CommitOutcome, CsBooksData, CsStore, SpentRow } from './store.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS outstanding (
@@ -46,6 +49,19 @@ CREATE TABLE IF NOT EXISTS triplet_spends (
   date BIGINT NOT NULL,
   expires BIGINT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS spent (
+  serial TEXT PRIMARY KEY,
+  key_id TEXT NOT NULL,
+  expires BIGINT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS spent_expires ON spent (expires);
+CREATE TABLE IF NOT EXISTS blind_keys (
+  key_id TEXT PRIMARY KEY,
+  value BIGINT NOT NULL,
+  deposit_until BIGINT NOT NULL,
+  withdrawn BIGINT NOT NULL,
+  spent BIGINT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS pending (
   request_id TEXT PRIMARY KEY,
   amount BIGINT NOT NULL,
@@ -78,6 +94,43 @@ async function releaseIn(tx: SqlTx, requestId: string): Promise<number> {
     await tx.run('UPDATE books SET reserved = reserved - $1 WHERE id = 1', [amount]);
   }
   return amount;
+}
+
+/** Adds to a blind-rsa key's counters, creating its row on first use. */
+async function countBlind(
+  tx: SqlTx,
+  key: { keyId: string; value: number; depositUntil: number },
+  withdrawn: number,
+  spent: number,
+): Promise<void> {
+  await tx.run(
+    `INSERT INTO blind_keys (key_id, value, deposit_until, withdrawn, spent) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (key_id) DO UPDATE SET withdrawn = blind_keys.withdrawn + excluded.withdrawn,
+       spent = blind_keys.spent + excluded.spent`,
+    [key.keyId, key.value, key.depositUntil, withdrawn, spent],
+  );
+}
+
+/** Inserts blind-rsa serials into the spent list; any already there is a double spend. */
+async function spendBlind(tx: SqlTx, spend: readonly SpentRow[]): Promise<void> {
+  const rows = spend.map((_, i) => `($${3 * i + 1}, $${3 * i + 2}, $${3 * i + 3})`).join(', ');
+  const inserted = await tx.query(
+    `INSERT INTO spent (serial, key_id, expires) VALUES ${rows} ON CONFLICT (serial) DO NOTHING RETURNING serial`,
+    spend.flatMap((r) => [r.serial, r.keyId, r.expires]),
+  );
+  const fresh = new Set(inserted.map((r) => str(r, 'serial')));
+  const missing = spend.filter((r) => !fresh.has(r.serial)).map((r) => r.serial);
+  if (missing.length > 0) {
+    throw new Rollback({ ok: false, reason: 'double-spent', serials: missing });
+  }
+  const perKey = new Map<string, { row: SpentRow; count: number }>();
+  for (const row of spend) {
+    const held = perKey.get(row.keyId);
+    perKey.set(row.keyId, { row, count: (held?.count ?? 0) + 1 });
+  }
+  for (const { row, count } of perKey.values()) {
+    await countBlind(tx, { ...row, depositUntil: row.expires }, 0, count);
+  }
 }
 
 async function apply(tx: SqlTx, c: Commit): Promise<void> {
@@ -118,6 +171,9 @@ async function apply(tx: SqlTx, c: Commit): Promise<void> {
       );
     }
   }
+
+  if ((c.spend ?? []).length > 0) await spendBlind(tx, c.spend ?? []);
+  for (const w of c.withdraw ?? []) await countBlind(tx, w, w.count, 0);
 
   for (const d of c.deposits ?? []) {
     const inserted = await tx.query(
@@ -180,8 +236,25 @@ export async function createCsStore(db: SqlDb): Promise<CsStore> {
     const checks = await tx.query(
       'SELECT check_no, payee, amount, expires FROM checks_written ORDER BY created, check_no',
     );
+    const keys = (
+      await tx.query(
+        'SELECT key_id, value, deposit_until, withdrawn, spent FROM blind_keys ORDER BY deposit_until, key_id',
+      )
+    ).map((r) => ({
+      keyId: str(r, 'key_id'),
+      value: num(r, 'value'),
+      depositUntil: num(r, 'deposit_until'),
+      withdrawn: num(r, 'withdrawn'),
+      spent: num(r, 'spent'),
+    }));
+    const blind = { count: 0, value: 0 };
+    for (const k of keys) {
+      blind.count += k.withdrawn - k.spent;
+      blind.value += (k.withdrawn - k.spent) * k.value;
+    }
     return {
-      outstanding: { count: num(o, 'n'), value: num(o, 'v') },
+      outstanding: { count: num(o, 'n') + blind.count, value: num(o, 'v') + blind.value },
+      blindRsa: { outstanding: blind, keys },
       minted: num(b, 'minted'),
       redeemed: num(b, 'redeemed'),
       expired: num(b, 'expired'),
@@ -269,7 +342,20 @@ export async function createCsStore(db: SqlDb): Promise<CsStore> {
         const gone = await tx.query('DELETE FROM outstanding WHERE expires < $1 RETURNING value', [
           expiredBefore,
         ]);
-        const value = gone.reduce((s, r) => s + num(r, 'value'), 0);
+        // Blind-rsa keys whose coins expired: their unspent coins expire with them, their spent
+        // serials are no longer needed (a coin of the key is refused as expired).
+        const closed = await tx.query(
+          'DELETE FROM blind_keys WHERE deposit_until < $1 RETURNING value, withdrawn, spent',
+          [expiredBefore],
+        );
+        await tx.run('DELETE FROM spent WHERE expires < $1', [expiredBefore]);
+        let coins = gone.length;
+        let value = gone.reduce((s, r) => s + num(r, 'value'), 0);
+        for (const k of closed) {
+          const unspent = Math.max(0, num(k, 'withdrawn') - num(k, 'spent'));
+          coins += unspent;
+          value += unspent * num(k, 'value');
+        }
         if (value > 0) {
           await tx.run('UPDATE books SET expired = expired + $1 WHERE id = 1', [value]);
         }
@@ -280,7 +366,7 @@ export async function createCsStore(db: SqlDb): Promise<CsStore> {
         for (const r of stale) await releaseIn(tx, str(r, 'request_id'));
         await tx.run('DELETE FROM deposits WHERE expires < $1', [expiredBefore]);
         await tx.run('DELETE FROM triplet_spends WHERE expires < $1', [expiredBefore]);
-        return { coins: gone.length, value };
+        return { coins, value };
       });
     },
     books: () => snapshotTx(readBooks),
@@ -305,8 +391,11 @@ export async function createCsStore(db: SqlDb): Promise<CsStore> {
         const serials = (await tx.query('SELECT serial FROM outstanding ORDER BY serial')).map(
           (r) => str(r, 'serial'),
         );
+        const spent = (await tx.query('SELECT serial FROM spent ORDER BY serial')).map((r) =>
+          str(r, 'serial'),
+        );
         const requests = num((await tx.query('SELECT COUNT(*) AS n FROM requests'))[0], 'n');
-        return { serials, requests, books: await readBooks(tx) };
+        return { serials, spent, requests, books: await readBooks(tx) };
       }),
     close: () => db.close(),
   };

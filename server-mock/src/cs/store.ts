@@ -8,7 +8,13 @@
  * request id, consumes the instruments with one conditional `DELETE … RETURNING` (a serial that
  * is not returned was not outstanding: double spend, roll back), inserts the minted serials,
  * records checks and deposits, books the counters and stores the reply — all or nothing.
- * Exchanges don't touch the counters, so concurrent exchanges never contend on one row.
+ * Exchanges of nc1 coins don't touch the counters, so concurrent exchanges never contend on one row.
+ *
+ * Blind-rsa coins (SPEC §7) are the other way round: the CS never learns a serial before the coin
+ * is spent, so it keeps the *spent* serials instead (unique: a second insert is a double spend),
+ * each until its denomination key's `depositUntil` (+ grace), after which the coin is refused as
+ * expired anyway. Since serials are unknown at withdrawal, the books count blind-rsa coins per key:
+ * withdrawn − spent are outstanding; when the key closes the rest is booked as expired.
  */
 
 /** A serial on the outstanding list. */
@@ -29,8 +35,29 @@ export interface Consumed {
   readonly lock?: string;
 }
 
+/** A blind-rsa coin being spent: its serial goes on the spent list until `expires`. */
+export interface SpentRow {
+  readonly serial: string;
+  readonly keyId: string;
+  readonly value: number;
+  /** The key's depositUntil (= the coin's expiry). */
+  readonly expires: number;
+}
+
+/** Blind-rsa coins signed under one key in this operation (their serials are unknown). */
+export interface Withdrawal {
+  readonly keyId: string;
+  readonly value: number;
+  readonly depositUntil: number;
+  readonly count: number;
+}
+
 export interface Changes {
   readonly consume?: readonly Consumed[];
+  /** Blind-rsa coins spent: inserted into the spent list; one already there refuses it all. */
+  readonly spend?: readonly SpentRow[];
+  /** Blind-rsa coins withdrawn, counted per key. */
+  readonly withdraw?: readonly Withdrawal[];
   readonly mint?: readonly OutstandingRow[];
   /** Value entering (buy, convert-in); releases this request's reservation. */
   readonly minted?: number;
@@ -65,8 +92,19 @@ export type CommitOutcome =
   /** Outstanding value would exceed the deposits net of checks written. */
   | { readonly ok: false; readonly reason: 'not-backed' };
 
+/** The books of one blind-rsa denomination key not yet closed. */
+export interface BlindKeyBooks {
+  readonly keyId: string;
+  readonly value: number;
+  readonly depositUntil: number;
+  readonly withdrawn: number;
+  readonly spent: number;
+}
+
 export interface CsBooksData {
+  /** nc1 rows plus blind-rsa coins withdrawn and not spent (keys not yet closed). */
   readonly outstanding: { count: number; value: number };
+  readonly blindRsa: { outstanding: { count: number; value: number }; keys: BlindKeyBooks[] };
   readonly minted: number;
   readonly redeemed: number;
   readonly expired: number;
@@ -92,14 +130,21 @@ export interface CsStore {
   ): Promise<{ serial: string; owner: string; value: number; date: number } | null>;
   /**
    * Prunes serials expired before `expiredBefore` (booked as `expired`), requests created before
-   * `requestsBefore`, stale reservations, and deposit digests and triplet spends past expiry.
+   * `requestsBefore`, stale reservations, and deposit digests and triplet spends past expiry;
+   * closes blind-rsa keys whose coins expired before `expiredBefore`: their spent serials are
+   * dropped and their unspent coins booked as `expired` (counted in the result).
    */
   prune(expiredBefore: number, requestsBefore: number): Promise<{ coins: number; value: number }>;
   books(): Promise<CsBooksData>;
   /** The row of one serial (tests, audits). */
   outstanding(serial: string): Promise<OutstandingRow | null>;
-  /** Every outstanding serial, sorted (tests: compare state before and after). */
-  snapshot(): Promise<{ serials: string[]; requests: number; books: CsBooksData }>;
+  /** Every outstanding and spent serial, sorted (tests: compare state before and after). */
+  snapshot(): Promise<{
+    serials: string[];
+    spent: string[];
+    requests: number;
+    books: CsBooksData;
+  }>;
   close(): Promise<void>;
 }
 

@@ -63,7 +63,7 @@ export async function triplet(run: OpRun<TripletRequest>): Promise<string> {
       change: x.coins,
     },
     {
-      consume: consumed(coins),
+      ...consumed(coins),
       mint: [...b.rows, ...a.rows, ...x.rows],
       tripletSpends: tripletSpends(coins),
     },
@@ -74,7 +74,7 @@ export async function claim(run: OpRun<ClaimRequest>): Promise<string> {
   const { ctx, request } = run;
   const instrument = request.instruments[0];
   const [coin] = await verifyPresented(ctx, [instrument], true);
-  const lock = coin?.lock;
+  const lock = coin?.scheme === 'nc1' ? coin.lock : undefined;
   if (coin === undefined || lock?.role !== 'A') {
     throw new NetCashError('malformed', 'claim takes the C_A coin of a triplet');
   }

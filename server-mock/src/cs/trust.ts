@@ -2,13 +2,15 @@
  * What a currency server trusts, kept fresh from its insurer: the protocol's TrustStore (insurer
  * key, certificates of insurance, revocation list) plus fetching. A certificate a coin names
  * but the CS hasn't seen is fetched from the insurer (paper footnote 2: "retrieved from a
- * directory service"); the revocation list is re-read when older than `refresh` seconds; another
+ * directory service") — likewise a denomination key a blind-rsa coin names (SPEC §7); the
+ * revocation list is re-read when older than `refresh` seconds; another
  * CS's certificates come from the insurer's directory (paper §4.1).
  */
 import {
   Certificate,
   type CertificateBody,
   type CryptoProvider,
+  DenominationKey,
   DirectoryEntry,
   endpoint,
   getJson,
@@ -41,6 +43,17 @@ export class CsTrust {
     const url = endpoint(this.insurerUrl, PATHS.insurer.certificate + encodeURIComponent(certId));
     const got = await getJson(url, Certificate, { timeoutMs: this.timeoutMs });
     if (got.ok && got.value.body.certId === certId) this.store.addCertificate(got.value);
+  }
+
+  /** Makes sure denomination key `keyId` (blind-rsa, SPEC §7) is known, asking the insurer if not. */
+  async ensureDenominationKey(keyId: string): Promise<void> {
+    if (this.store.denominationKey(keyId) !== undefined) return;
+    const url = endpoint(
+      this.insurerUrl,
+      PATHS.insurer.denominationKey + encodeURIComponent(keyId),
+    );
+    const got = await getJson(url, DenominationKey, { timeoutMs: this.timeoutMs });
+    if (got.ok && got.value.body.keyId === keyId) this.store.addDenominationKey(got.value);
   }
 
   /** Re-reads the revocation list when it is older than the refresh interval. */

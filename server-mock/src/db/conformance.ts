@@ -139,6 +139,73 @@ export function runConformance(engine: string, fresh: FreshDb): void {
       await store.close();
     });
 
+    it('blind-rsa: spends a serial once, counts per key, closes the key after its coins expire', async () => {
+      const store = await createCsStore(await fresh('cs_blind'));
+      const key = { keyId: 'k5', value: 5, depositUntil: 900 };
+      const spent = (serial: string) => ({ serial, keyId: 'k5', value: 5, expires: 900 });
+      await store.reserve('r1', 15, 1_000, 1);
+      expect(
+        await store.commit(
+          commit('r1', {
+            withdraw: [{ ...key, count: 3 }],
+            minted: 15,
+            deposits: [{ digest: 'd1', amount: 15, expires: 500 }],
+          }),
+        ),
+      ).toEqual({ ok: true });
+      // A spend with an nc1 output: the serial goes on the spent list, the key counts it.
+      expect(
+        await store.commit(commit('r2', { spend: [spent('s1')], mint: [row('n1', 5)] })),
+      ).toEqual({ ok: true });
+      const before = await store.snapshot();
+      expect(before.spent).toEqual(['s1']);
+      expect(before.books.blindRsa.keys).toEqual([{ ...key, withdrawn: 3, spent: 1 }]);
+      expect(before.books.outstanding).toEqual({ count: 3, value: 15 });
+      // Spent again (alone, or next to a fresh one): refused, nothing changes.
+      expect(await store.commit(commit('r3', { spend: [spent('s2'), spent('s1')] }))).toEqual({
+        ok: false,
+        reason: 'double-spent',
+        serials: ['s1'],
+      });
+      expect(await store.snapshot()).toEqual(before);
+      // Key closes once its coins expired: spent serials dropped, 2 unspent coins expired.
+      expect(await store.prune(901, 0)).toEqual({ coins: 2, value: 10 });
+      const after = await store.snapshot();
+      expect(after.spent).toEqual([]);
+      expect(after.books.blindRsa.keys).toEqual([]);
+      expect(after.books).toMatchObject({
+        minted: 15,
+        expired: 10,
+        outstanding: { count: 1, value: 5 },
+      });
+      await store.close();
+    });
+
+    it('blind-rsa: lets exactly one of 30 concurrent transactions spend a serial', async () => {
+      const store = await createCsStore(await fresh('cs_blind_race'));
+      await store.commit(
+        commit('w', { withdraw: [{ keyId: 'k', value: 10, depositUntil: 900, count: 1 }] }),
+      );
+      const outcomes = await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          store.commit(
+            commit(`spend-${i}`, {
+              spend: [{ serial: 'coin', keyId: 'k', value: 10, expires: 900 }],
+              mint: [row(`new-${i}`)],
+            }),
+          ),
+        ),
+      );
+      expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
+      expect(outcomes.filter((o) => !o.ok && o.reason === 'double-spent')).toHaveLength(29);
+      const snap = await store.snapshot();
+      expect(snap.serials).toHaveLength(1);
+      expect(snap.books.blindRsa.keys).toEqual([
+        { keyId: 'k', value: 10, depositUntil: 900, withdrawn: 1, spent: 1 },
+      ]);
+      await store.close();
+    });
+
     it('lets exactly one of 30 concurrent transactions consume a serial', async () => {
       const store = await createCsStore(await fresh('cs_race'));
       await store.commit(commit('mint', { mint: [row('coin')] }));

@@ -3,15 +3,19 @@
  * signed by the insurer's key; the directory; a signed revocation list whose seq increases;
  * certificates past expiry no longer listed.
  */
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import {
   Certificate,
   CertificateList,
+  DenominationKey,
+  DenominationKeyList,
   DirectoryEntry,
   endpoint,
   getJson,
   PATHS,
   postJson,
   RevocationList,
+  TrustStore,
   toB64u,
   verify,
 } from '@netcash/protocol';
@@ -19,6 +23,7 @@ import { nodeProvider as p } from '@netcash/protocol/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf } from '../testing/client.ts';
 import { type Federation, startFederation } from '../testing/federation.ts';
+import { fixtureKeygen } from '../testing/rsa-fixtures.ts';
 
 let clock = 1_860_000_000;
 
@@ -99,5 +104,62 @@ describe('insurer', () => {
     expect(await listed()).toContain(id);
     clock += 61;
     expect(await listed()).not.toContain(id);
+  });
+
+  it('certifies denomination keys of insured values only, once per key, and revokes them by id', async () => {
+    expect((await certify(fed.insurer.adminToken)).ok).toBe(true); // cs9: 1, 5, 10 NCD
+    const signer = await fixtureKeygen(47, 1)();
+    const ask = (fields: Record<string, unknown> = {}, token = fed.insurer.adminToken) =>
+      postJson(
+        url(PATHS.insurer.adminCertifyDenominationKey),
+        {
+          csName: 'cs9',
+          value: 5,
+          currency: 'NCD',
+          publicKey: toB64u(signer.spki),
+          withdrawFor: 3_600,
+          depositFor: 7_200,
+          ...fields,
+        },
+        DenominationKey,
+        { headers: { authorization: `Bearer ${token}` } },
+      );
+    expect(codeOf(await ask({}, 'nope'))).toBe('unauthorized');
+    expect(codeOf(await ask({ value: 7 }))).toBe('unknown-cert');
+    expect(codeOf(await ask({ currency: 'EUR' }))).toBe('unknown-cert');
+    expect(codeOf(await ask({ csName: 'nobody' }))).toBe('unknown-cert');
+    expect(codeOf(await ask({ depositFor: 3_600 }))).toBe('malformed');
+    // The same key under the rsaEncryption OID (RFC 9474 §6.2 forbids it for blind signing).
+    const plain = createPublicKey(
+      createPrivateKey({ key: Buffer.from(signer.pkcs8), format: 'der', type: 'pkcs8' }),
+    ).export({ format: 'der', type: 'spki' });
+    expect(codeOf(await ask({ publicKey: toB64u(new Uint8Array(plain)) }))).toBe('malformed');
+
+    const key = await ask();
+    expect(key.ok).toBe(true);
+    if (!key.ok) return;
+    expect(key.value.body).toMatchObject({
+      keyId: toB64u(p.sha256(signer.spki)),
+      cs: 'cs9',
+      value: 5,
+      insurer: fed.insurer.signKey,
+      withdrawUntil: clock + 3_600,
+      depositUntil: clock + 7_200,
+    });
+    expect(new TrustStore(p, [fed.insurer.signKey]).addDenominationKey(key.value).ok).toBe(true);
+    clock += 5;
+    expect(await ask()).toEqual(key); // asked again: the key as first certified
+    expect(codeOf(await ask({ value: 10 }))).toBe('malformed');
+    const listed = await getJson(url(PATHS.insurer.denominationKeys), DenominationKeyList);
+    expect(listed.ok && listed.value.denominationKeys).toContainEqual(key.value);
+    const revoked = await postJson(
+      url(PATHS.insurer.adminRevoke),
+      { certId: key.value.body.keyId, reason: 'retired' },
+      RevocationList,
+      { headers: { authorization: `Bearer ${fed.insurer.adminToken}` } },
+    );
+    expect(revoked.ok && revoked.value.body.revoked.map((r) => r.certId)).toContain(
+      key.value.body.keyId,
+    );
   });
 });

@@ -1,16 +1,23 @@
 /**
  * The insurer (the paper's FIC, §4): the root of trust. It certifies a currency server's keys
- * with a certificate of insurance (figure 1), publishes the certificates and a signed revocation
- * list with an increasing `seq`, and answers the directory (CS name → addresses, paper §4.1).
+ * with a certificate of insurance (figure 1) and its RSA denomination keys for blind-rsa coins
+ * (SPEC §7), publishes both and a signed revocation list with an increasing `seq`, and answers
+ * the directory (CS name → addresses, paper §4.1).
  * Domain logic only: HTTP is in server.ts, persistence in store.ts.
  */
 import {
   type Certificate,
   type CertificateBody,
+  type CertifyDenominationKeyRequest,
   type CertifyRequest,
   type CryptoProvider,
+  type DenominationKey,
+  type DenominationKeyBody,
   type DirectoryEntry,
+  denominationKeyId,
+  fromB64u,
   NetCashError,
+  parseRsaSpki,
   type RevocationList,
   type RevokeRequest,
   sign,
@@ -25,6 +32,14 @@ export interface Insurer {
   /** The trust anchor wallets and merchants configure (base64url Ed25519 key). */
   readonly signKey: string;
   certify(request: CertifyRequest): Promise<Certificate>;
+  /**
+   * Certifies a CS's RSA key for blind-rsa coins of one value. The CS must hold a valid
+   * certificate of insurance for that currency and value. Certifying a key id again returns the
+   * key as first certified (a CS that lost the answer asks again).
+   */
+  certifyDenominationKey(request: CertifyDenominationKeyRequest): Promise<DenominationKey>;
+  denominationKey(keyId: string): Promise<DenominationKey>;
+  denominationKeys(): Promise<DenominationKey[]>;
   revoke(request: RevokeRequest): Promise<RevocationList>;
   certificate(certId: string): Promise<Certificate>;
   certificates(): Promise<Certificate[]>;
@@ -82,8 +97,66 @@ export async function createInsurer(options: {
       await store.addCertificate(cert);
       return cert;
     },
+    async certifyDenominationKey(request) {
+      const spki = fromB64u(request.publicKey);
+      if (spki === null || parseRsaSpki(spki) === null) {
+        throw new NetCashError(
+          'malformed',
+          'publicKey must be the RSASSA-PSS SubjectPublicKeyInfo of a 2048–4096-bit key, e = 65537',
+        );
+      }
+      if (request.depositFor <= request.withdrawFor) {
+        throw new NetCashError('malformed', 'depositFor must be longer than withdrawFor');
+      }
+      const keyId = denominationKeyId(p, spki);
+      const held = await store.denominationKey(keyId);
+      if (held !== null) {
+        if (held.body.cs !== request.csName || held.body.value !== request.value) {
+          throw new NetCashError('malformed', `key ${keyId} is certified for another use`);
+        }
+        return held;
+      }
+      const issued = now();
+      const insured = (await store.certificates(issued, request.csName)).find(
+        (c) => c.body.currency === request.currency && c.body.denominations.includes(request.value),
+      );
+      if (insured === undefined) {
+        throw new NetCashError(
+          'unknown-cert',
+          `${request.csName} holds no certificate for ${request.value} ${request.currency}`,
+        );
+      }
+      const body: DenominationKeyBody = {
+        type: 'denomination-key',
+        keyId,
+        cs: request.csName,
+        value: request.value,
+        currency: request.currency,
+        publicKey: request.publicKey,
+        insurer: keys.public,
+        issued,
+        withdrawUntil: issued + request.withdrawFor,
+        depositUntil: issued + request.depositFor,
+      };
+      const key = sign(p, keys.secretKey, body);
+      if (!(await store.addDenominationKey(key))) {
+        // Certified concurrently: the first one stands.
+        const first = await store.denominationKey(keyId);
+        if (first !== null) return first;
+      }
+      return key;
+    },
+    async denominationKey(keyId) {
+      const key = await store.denominationKey(keyId);
+      if (key === null) throw new NetCashError('not-found', `no denomination key ${keyId}`);
+      return key;
+    },
+    denominationKeys: () => store.denominationKeys(now()),
     async revoke(request) {
-      if ((await store.certificate(request.certId)) === null) {
+      const known =
+        (await store.certificate(request.certId)) !== null ||
+        (await store.denominationKey(request.certId)) !== null;
+      if (!known) {
         throw new NetCashError('unknown-cert', `no certificate ${request.certId}`);
       }
       return store.revoke(

@@ -6,7 +6,13 @@
 
 import { join } from 'node:path';
 import { listen } from '@netcash/merchant-kit/node';
-import { CertifyRequest, type CryptoProvider, PATHS, RevokeRequest } from '@netcash/protocol';
+import {
+  CertifyDenominationKeyRequest,
+  CertifyRequest,
+  type CryptoProvider,
+  PATHS,
+  RevokeRequest,
+} from '@netcash/protocol';
 import { nodeProvider } from '@netcash/protocol/node';
 import { type Clock, DEFAULTS, systemNow } from '../config.ts';
 import { adminToken, jsonFile } from '../datadir.ts';
@@ -72,6 +78,18 @@ export function insurerHandler(
       async (_r, params) => json(200, await insurer.certificate(params['certId']!)),
       { cors: true },
     )
+    .on(
+      'GET',
+      P.denominationKeys,
+      async () => json(200, { denominationKeys: await insurer.denominationKeys() }),
+      { cors: true },
+    )
+    .on(
+      'GET',
+      `${P.denominationKey}:keyId`,
+      async (_r, params) => json(200, await insurer.denominationKey(params['keyId']!)),
+      { cors: true },
+    )
     .on('GET', P.revocations, async () => json(200, await insurer.revocations()), { cors: true })
     .on(
       'GET',
@@ -86,6 +104,18 @@ export function insurerHandler(
       const cert = await insurer.certify(body.value);
       log.info('certified', { certId: cert.body.certId, csName: cert.body.csName });
       return json(200, cert);
+    })
+    .on('POST', P.adminCertifyDenominationKey, async (request) => {
+      requireAdmin(request, token);
+      const body = await readJson(request, CertifyDenominationKeyRequest, maxBodyBytes);
+      if (!body.ok) throw body.error;
+      const key = await insurer.certifyDenominationKey(body.value);
+      log.info('denomination key certified', {
+        keyId: key.body.keyId,
+        csName: key.body.cs,
+        value: key.body.value,
+      });
+      return json(200, key);
     })
     .on('POST', P.adminRevoke, async (request) => {
       requireAdmin(request, token);

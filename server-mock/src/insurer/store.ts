@@ -1,11 +1,14 @@
 /**
- * The insurer's books: certificates of insurance it issued (paper figure 1), the revocations,
- * and every signed revocation list by its sequence number. One implementation over `SqlDb`, run
+ * The insurer's books: certificates of insurance it issued (paper figure 1), the blind-rsa
+ * denomination keys it certified (SPEC §7), the revocations, and every signed revocation list by
+ * its sequence number. One implementation over `SqlDb`, run
  * on SQLite or PostgreSQL. Signed objects are stored as their JSON and decoded on the way out.
  */
 import {
   Certificate,
   type Certificate as CertificateT,
+  DenominationKey,
+  type DenominationKey as DenominationKeyT,
   decodeJson,
   RevocationList,
   type RevocationList as RevocationListT,
@@ -23,6 +26,14 @@ CREATE TABLE IF NOT EXISTS certificates (
   signed TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS certificates_cs ON certificates (cs_name, issued);
+CREATE TABLE IF NOT EXISTS denomination_keys (
+  key_id TEXT PRIMARY KEY,
+  cs_name TEXT NOT NULL,
+  issued BIGINT NOT NULL,
+  deposit_until BIGINT NOT NULL,
+  signed TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS denomination_keys_cs ON denomination_keys (cs_name, issued);
 CREATE TABLE IF NOT EXISTS revocations (
   cert_id TEXT PRIMARY KEY,
   date BIGINT NOT NULL,
@@ -44,6 +55,11 @@ export interface InsurerStore {
   certificate(certId: string): Promise<CertificateT | null>;
   /** Certificates not expired at `now`, newest first; only `csName`'s when given. */
   certificates(now: number, csName?: string): Promise<CertificateT[]>;
+  /** Stores a denomination key; false (nothing stored) when its key id is already certified. */
+  addDenominationKey(key: DenominationKeyT): Promise<boolean>;
+  denominationKey(keyId: string): Promise<DenominationKeyT | null>;
+  /** Denomination keys whose coins are valid at `now`, newest first. */
+  denominationKeys(now: number): Promise<DenominationKeyT[]>;
   /**
    * Records a revocation and the next list, signed by `sign(seq, revoked)`, in one transaction;
    * revoking an already revoked certificate still yields a new list.
@@ -63,6 +79,7 @@ export async function createInsurerStore(db: SqlDb): Promise<InsurerStore> {
   await db.migrate(SCHEMA);
   const decodeCert = (text: string) => unwrap(decodeJson(Certificate, text, Infinity));
   const decodeList = (text: string) => unwrap(decodeJson(RevocationList, text, Infinity));
+  const decodeKey = (text: string) => unwrap(decodeJson(DenominationKey, text, Infinity));
 
   return {
     async addCertificate(cert) {
@@ -88,6 +105,27 @@ export async function createInsurerStore(db: SqlDb): Promise<InsurerStore> {
               [now, csName],
             );
       return rows.map((r) => decodeCert(str(r, 'signed')));
+    },
+    async addDenominationKey(key) {
+      const { body } = key;
+      const rows = await db.query(
+        'INSERT INTO denomination_keys (key_id, cs_name, issued, deposit_until, signed) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key_id) DO NOTHING RETURNING key_id',
+        [body.keyId, body.cs, body.issued, body.depositUntil, JSON.stringify(key)],
+      );
+      return rows.length === 1;
+    },
+    async denominationKey(keyId) {
+      const rows = await db.query('SELECT signed FROM denomination_keys WHERE key_id = $1', [
+        keyId,
+      ]);
+      return rows.length === 0 ? null : decodeKey(str(rows[0], 'signed'));
+    },
+    async denominationKeys(now) {
+      const rows = await db.query(
+        'SELECT signed FROM denomination_keys WHERE deposit_until > $1 ORDER BY issued DESC, key_id',
+        [now],
+      );
+      return rows.map((r) => decodeKey(str(r, 'signed')));
     },
     revoke(revocation, sign) {
       return db.transaction(async (tx) => {

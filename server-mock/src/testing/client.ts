@@ -6,10 +6,14 @@
  *   const alice = await TestClient.open(fed.bank.url);
  *   const coins = await alice.buy(fed.cs[0].url, [500, 200]);
  *   const fresh = await alice.exchange(fed.cs[0].url, coins, [500, 100, 100]);
+ *   const blind = await alice.buyBlind(fed.cs[0].url, [5, 5]);   // blind-rsa coins (SPEC §7)
  */
 import {
   type AccountStatement,
   AccountStatement as AccountStatementSchema,
+  type AnyCoin,
+  type BlindedOutput,
+  type BlindSecret,
   type Check,
   type Coin,
   type CryptoProvider,
@@ -23,15 +27,18 @@ import {
   DepositReply,
   endorseCheck,
   endpoint,
+  finishBlindCoins,
   getJson,
   NetCashError,
   OpenAccountReply,
   PATHS,
   postJson,
+  prepareBlindCoins,
   type Result,
   randomId,
   randomKey,
   sign,
+  TrustStore,
   toB64u,
   unwrap,
   writeCheck,
@@ -129,7 +136,7 @@ export class TestClient {
   }
 
   exchangeRequest(
-    coins: readonly Coin[],
+    coins: readonly AnyCoin[],
     values: number[],
   ): Extract<CsRequest, { op: 'exchange' }> {
     return {
@@ -140,12 +147,98 @@ export class TestClient {
     };
   }
 
-  async exchange(csUrl: string, coins: readonly Coin[], values: number[]): Promise<Coin[]> {
+  async exchange(csUrl: string, coins: readonly AnyCoin[], values: number[]): Promise<Coin[]> {
     return unwrap(await this.send(csUrl, this.exchangeRequest(coins, values))).coins;
   }
 
+  /**
+   * A trust store with the CS's certificates and denomination keys, trusting the insurer that
+   * signed them (test federations are our own; wallets configure the insurer key instead).
+   */
+  async trustOf(csUrl: string): Promise<TrustStore> {
+    const info = await this.info(csUrl, true);
+    const trust = new TrustStore(this.p, [
+      ...new Set(info.certificates.map((c) => c.body.insurer)),
+    ]);
+    for (const cert of info.certificates) trust.addCertificate(cert);
+    for (const key of info.denominationKeys ?? []) trust.addDenominationKey(key);
+    return trust;
+  }
+
+  /** Blinded blind-rsa outputs of `values` for the CS at `csUrl`, with the secrets to finish. */
+  async blindOutputs(
+    csUrl: string,
+    values: readonly number[],
+  ): Promise<{ trust: TrustStore; blinded: BlindedOutput[]; secrets: BlindSecret[] }> {
+    const trust = await this.trustOf(csUrl);
+    const info = await this.info(csUrl);
+    const addr = info.certificates[0]!.body.addresses[0]!;
+    const prepared = unwrap(
+      prepareBlindCoins(this.p, trust, { cs: info.csName, addr }, values, this.now()),
+    );
+    return { trust, ...prepared };
+  }
+
+  /** A buy of blind-rsa coins of `blind` and nc1 coins of `plain`, with what `finish` needs. */
+  async blindBuyRequest(csUrl: string, blind: number[], plain: number[] = []) {
+    const info = await this.info(csUrl);
+    const out = await this.blindOutputs(csUrl, blind);
+    const request = this.buyRequest(info.account, [...plain, ...blind]);
+    return {
+      ...out,
+      request: { ...request, want: { values: plain, blinded: out.blinded } } satisfies Extract<
+        CsRequest,
+        { op: 'buy' }
+      >,
+    };
+  }
+
+  /** An exchange of `coins` for blind-rsa coins of `blind` and nc1 coins of `plain`. */
+  async blindExchangeRequest(
+    csUrl: string,
+    coins: readonly AnyCoin[],
+    blind: number[],
+    plain: number[] = [],
+  ) {
+    const out = await this.blindOutputs(csUrl, blind);
+    const request = this.exchangeRequest(coins, plain);
+    return {
+      ...out,
+      request: { ...request, want: { values: plain, blinded: out.blinded } } satisfies Extract<
+        CsRequest,
+        { op: 'exchange' }
+      >,
+    };
+  }
+
+  /** The coins of a buy or exchange result: its nc1 coins, then the finished blind-rsa coins. */
+  finish(
+    prepared: { trust: TrustStore; secrets: BlindSecret[] },
+    result: { coins: Coin[]; blindSigs?: string[] },
+  ): AnyCoin[] {
+    const blind = unwrap(finishBlindCoins(prepared.trust, prepared.secrets, result.blindSigs));
+    return [...result.coins, ...blind];
+  }
+
+  /** Buys blind-rsa coins of `blind` (and nc1 coins of `plain`). */
+  async buyBlind(csUrl: string, blind: number[], plain: number[] = []): Promise<AnyCoin[]> {
+    const prepared = await this.blindBuyRequest(csUrl, blind, plain);
+    return this.finish(prepared, unwrap(await this.send(csUrl, prepared.request)));
+  }
+
+  /** Exchanges coins of any scheme for blind-rsa coins of `blind` (and nc1 coins of `plain`). */
+  async exchangeBlind(
+    csUrl: string,
+    coins: readonly AnyCoin[],
+    blind: number[],
+    plain: number[] = [],
+  ): Promise<AnyCoin[]> {
+    const prepared = await this.blindExchangeRequest(csUrl, coins, blind, plain);
+    return this.finish(prepared, unwrap(await this.send(csUrl, prepared.request)));
+  }
+
   /** Cashes coins into a check payable to this client (or `payee`). */
-  async cashout(csUrl: string, coins: readonly Coin[], payee = this.account): Promise<Check> {
+  async cashout(csUrl: string, coins: readonly AnyCoin[], payee = this.account): Promise<Check> {
     const result = await this.send(csUrl, {
       ...this.ids(),
       op: 'cashout',

@@ -19,10 +19,12 @@ import { join } from 'node:path';
 import { type AuditReport, auditFederation } from '../audit/audit.ts';
 import { type RunningBank, startBank } from '../bank/server.ts';
 import type { Clock } from '../config.ts';
+import type { BlindKeyPolicy } from '../cs/blind-keys.ts';
 import { type RunningCs, startCurrencyServer } from '../cs/server.ts';
 import type { StoreOption } from '../db/open.ts';
 import { type Logger, silentLogger } from '../http/log.ts';
 import { type RunningInsurer, startInsurer } from '../insurer/server.ts';
+import { fixtureKeyCount, fixtureKeygen } from './rsa-fixtures.ts';
 
 export interface FederationOptions {
   /** Number of currency servers, named cs1, cs2, … (default 2). */
@@ -50,6 +52,11 @@ export interface FederationOptions {
   /** Seconds between revocation list refreshes at the CSs (default 0 in tests: always fresh). */
   readonly revocationRefresh?: number;
   readonly outboundTimeoutMs?: number;
+  /**
+   * Blind-rsa coins at every CS (SPEC §7): `true` for a key per coin value, or a policy. Keys come
+   * from the fixture pool (rsa-fixtures.ts), a separate slice per CS, unless `keygen` is given.
+   */
+  readonly blindRsa?: boolean | Partial<BlindKeyPolicy>;
   /** Logs (default: silent). */
   readonly log?: Logger;
 }
@@ -97,6 +104,7 @@ export async function startFederation(options: FederationOptions = {}): Promise<
     return { engine: 'postgres', url };
   };
   const started: { close(): Promise<void> }[] = [];
+  const slice = Math.floor(fixtureKeyCount() / Math.max(2, options.csCount ?? 2));
   try {
     const insurer = await startInsurer({
       dataDir: join(dataDir, 'insurer'),
@@ -137,6 +145,14 @@ export async function startFederation(options: FederationOptions = {}): Promise<
         revocationRefresh: options.revocationRefresh ?? 0,
         outboundTimeoutMs: options.outboundTimeoutMs,
         maintenanceIntervalMs: 0,
+        ...(options.blindRsa === undefined || options.blindRsa === false
+          ? {}
+          : {
+              blindRsa: {
+                keygen: fixtureKeygen((i - 1) * slice, slice),
+                ...(options.blindRsa === true ? {} : options.blindRsa),
+              },
+            }),
       });
       started.push(server);
       cs.push(server);
