@@ -1,15 +1,16 @@
 /**
  * The merchant's view of the federation: its own currency server (certificate, denominations,
- * currency) and the trust store that offline coin verification (SPEC §3) runs against — insurer
- * keys as anchors, certificates from the insurer's list, from its CS and from the certificates
- * sent with coins, and the insurer's revocation list. Refreshed every few minutes, and at once
- * (at most every 10 s) when a coin names a certificate it does not know.
+ * currency) and the trust store that offline coin verification (SPEC §3, §7) runs against —
+ * insurer keys as anchors, certificates and blind-rsa denomination keys from the insurer's lists,
+ * from its CS and from those sent with coins, and the insurer's revocation list. Refreshed every
+ * few minutes, and at once (at most every 10 s) when a coin names a key it does not know.
  */
 import {
   CertificateList,
   type CryptoProvider,
   CsInfo,
   type CsTarget,
+  DenominationKeyList,
   endpoint,
   type FetchFn,
   fail,
@@ -77,6 +78,7 @@ export class CsLink {
     const info = await getJson(endpoint(this.csUrl, PATHS.cs.info), CsInfo, this.http());
     if (!info.ok) return info;
     const now = this.now();
+    for (const key of info.value.denominationKeys ?? []) this.trust.addDenominationKey(key);
     let target: CsTarget | null = null;
     for (const cert of info.value.certificates) {
       const added = this.trust.addCertificate(cert);
@@ -115,11 +117,13 @@ export class CsLink {
     if (!force && Date.now() - this.trustAt < TRUST_RETRY_MS) return;
     this.trustAt = Date.now();
     const http = this.http();
-    const [certs, revocations] = await Promise.all([
+    const [certs, keys, revocations] = await Promise.all([
       getJson(endpoint(this.insurerUrl, PATHS.insurer.certificates), CertificateList, http),
+      getJson(endpoint(this.insurerUrl, PATHS.insurer.denominationKeys), DenominationKeyList, http),
       getJson(endpoint(this.insurerUrl, PATHS.insurer.revocations), RevocationList, http),
     ]);
     if (certs.ok) for (const c of certs.value.certificates) this.trust.addCertificate(c);
+    if (keys.ok) for (const k of keys.value.denominationKeys) this.trust.addDenominationKey(k);
     if (revocations.ok) this.trust.setRevocations(revocations.value);
   }
 }

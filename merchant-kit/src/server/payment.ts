@@ -4,7 +4,9 @@
  * while the shopper still waits.
  *
  *   1a → 1b   the payee's keys (or a fresh pair per session) sealed to the wallet's K_AN
- *   1c → 2    open, verify the coins offline, journal, exchange at the merchant's own CS (which
+ *   1c → 2    open, verify the coins offline (either scheme, SPEC §7: nc1 coins under their
+ *             certificates, blind-rsa coins under their denomination keys — from the insurer or
+ *             sent along), journal, exchange at the merchant's own CS (which
  *             converts coins of another CS at their issuer), store K_ses under T_id, answer with
  *             the signed receipt sealed with SK_AN1
  *
@@ -190,6 +192,7 @@ export class PaymentDesk {
     const own = await ctx.link.ownCs();
     if (!own.ok) return own;
     for (const cert of request.certificates) ctx.link.trust.addCertificate(cert);
+    for (const key of request.denominationKeys ?? []) ctx.link.trust.addDenominationKey(key);
     const check = { now, currency: own.value.currency };
     let verified = verifyCoins(ctx.p, ctx.link.trust, request.coins, check);
     if (!verified.ok && verified.error.code === 'unknown-cert') {

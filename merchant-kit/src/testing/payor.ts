@@ -5,10 +5,11 @@
  * a test client, not a wallet.
  */
 import {
+  type AnyCoin,
   accessProof,
   type Certificate,
-  type Coin,
   type CryptoProvider,
+  type DenominationKey,
   decode,
   formatAuthorization,
   fromB64u,
@@ -53,13 +54,15 @@ export interface PayOptions {
   /** Ask for payee keys first (1a/1b) and seal the 1c to the key returned. */
   readonly keyExchange?: boolean;
   readonly certificates?: Certificate[];
+  /** Denomination keys of blind-rsa coins, sent along (absent: none). */
+  readonly denominationKeys?: DenominationKey[];
 }
 
 /** The 1c message body (sealed) and its plaintext, without sending it. */
 export async function paymentMessage(
   p: CryptoProvider,
   offer: Offer,
-  coins: Coin[],
+  coins: AnyCoin[],
   options: PayOptions = {},
 ) {
   let to = offer.body.payeeEncKey;
@@ -81,6 +84,9 @@ export async function paymentMessage(
     sid: offer.body.sid,
     coins,
     certificates: options.certificates ?? [],
+    ...(options.denominationKeys === undefined
+      ? {}
+      : { denominationKeys: options.denominationKeys }),
     replyKey: options.replyKey ?? randomKey(p),
     sessionKey: options.sessionKey ?? randomKey(p),
   };
@@ -91,7 +97,7 @@ export async function paymentMessage(
 export async function pay(
   p: CryptoProvider,
   offer: Offer,
-  coins: Coin[],
+  coins: AnyCoin[],
   options: PayOptions = {},
 ): Promise<Result<Purchase>> {
   const { request, message } = await paymentMessage(p, offer, coins, options);
