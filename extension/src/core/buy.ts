@@ -7,11 +7,12 @@
  */
 import { callCs, NetCashError, randomId, randomKey } from '@netcash/protocol';
 import { primaryAccount, writeCheck } from './bank.ts';
-import { checkMinted, coinRow } from './coins.ts';
+import { coinRow } from './coins.ts';
 import type { Core } from './context.ts';
 import { addCoins, addHistory, noteAttempt } from './journal/journal.ts';
 import type { BuyOp } from './journal/types.ts';
 import { isTransient, sendWithFaults } from './net.ts';
+import { planOutputs, receiveOutputs } from './outputs.ts';
 import { DEFAULT_POLICY, type SpreadPolicy, spread } from './policy.ts';
 import { currencyServers } from './trust.ts';
 
@@ -52,6 +53,8 @@ export async function startBuy(
   });
   const id = randomId(core.p);
   const now = core.now();
+  // Blind-rsa where the CS offers it: the blinding secrets are journaled with the request.
+  const outputs = planOutputs(core, server.csName, values);
   const op: BuyOp = {
     kind: 'buy',
     id,
@@ -69,9 +72,10 @@ export async function startBuy(
       requestId: id,
       op: 'buy',
       instruments: [{ kind: 'check', check }],
-      want: { values },
+      want: outputs.want,
       replyKey: randomKey(core.p),
     },
+    ...(outputs.blind === undefined ? {} : { blind: outputs.blind }),
   };
   await core.db.put('ops', op);
   await core.faults.afterJournal?.({ kind: 'buy', opId: id, step: 'buy' });
@@ -97,7 +101,13 @@ export async function driveBuy(core: Core, op: BuyOp): Promise<BuyOp> {
     await core.db.put('ops', failed);
     return failed;
   }
-  await checkMinted(core, reply.value.coins, op.request.want.values, op.cs, op.currency);
+  const coins = await receiveOutputs(
+    core,
+    reply.value,
+    { want: op.request.want, ...(op.blind === undefined ? {} : { blind: op.blind }) },
+    op.cs,
+    op.currency,
+  );
   await core.faults.afterReply?.(ctx);
   const done: BuyOp = { ...op, status: 'done', attempts: op.attempts + 1, updated: core.now() };
   const tx = core.db.transaction(['ops', 'coins', 'history'], 'readwrite');
@@ -105,7 +115,7 @@ export async function driveBuy(core: Core, op: BuyOp): Promise<BuyOp> {
   if (current?.status === 'pending') {
     await addCoins(
       tx,
-      reply.value.coins.map((c) => coinRow(core, c)),
+      coins.map((c) => coinRow(core, c)),
     );
     await tx.objectStore('ops').put(done);
     await addHistory(tx, {

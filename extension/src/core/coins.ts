@@ -1,17 +1,20 @@
 /**
- * Coins the wallet holds: rows, checks on coins fresh from a currency server, balances.
+ * Coins the wallet holds: rows, checks on coins fresh from a currency server, balances and the
+ * mix of coin schemes (SPEC §7).
  *
- * A coin is stored only after it verifies offline (SPEC §3: signature under its certificate,
- * certificate from a trusted insurer, not revoked or expired) and the values are the ones asked
- * for. A coin is `spendable` or `reserved` by exactly one journal operation.
+ * A coin is stored only after it verifies offline (SPEC §3, §7: signature under its certificate
+ * or denomination key, which a trusted insurer signed, not revoked or expired) and the values are
+ * the ones asked for. A coin is `spendable` or `reserved` by exactly one journal operation.
  */
 import {
-  type Coin,
-  type CoinBody,
+  type AnyCoin,
+  type AnyCoinBody,
+  type CoinSchemeName,
   fail,
   NetCashError,
   ok,
   type Result,
+  signerIdOf,
   verifyCoins,
 } from '@netcash/protocol';
 import type { Core } from './context.ts';
@@ -23,7 +26,7 @@ export function coinId(body: { cs: string; serial: string }): string {
   return `${body.cs}/${body.serial}`;
 }
 
-export function coinRow(core: Core, coin: Coin, opId?: string): CoinRow {
+export function coinRow(core: Core, coin: AnyCoin, opId?: string): CoinRow {
   const { body } = coin;
   const base = {
     id: coinId(body),
@@ -31,7 +34,7 @@ export function coinRow(core: Core, coin: Coin, opId?: string): CoinRow {
     currency: body.currency,
     value: body.value,
     expires: body.expires,
-    certId: body.certId,
+    certId: signerIdOf(body),
     coin,
     added: core.now(),
   };
@@ -48,14 +51,16 @@ function sameValues(a: readonly number[], b: readonly number[]): boolean {
 
 function checkMintedSync(
   core: Core,
-  coins: readonly Coin[],
+  coins: readonly AnyCoin[],
   want: readonly number[],
   cs: string,
   currency: string,
-): Result<CoinBody[]> {
+): Result<AnyCoinBody[]> {
   const verified = verifyCoins(core.p, core.trust, coins, { now: core.now(), cs, currency });
   if (!verified.ok) return verified;
-  if (verified.value.some((c) => c.lock !== undefined)) return fail('locked', 'a locked coin');
+  if (verified.value.some((c) => c.scheme === 'nc1' && c.lock !== undefined)) {
+    return fail('locked', 'a locked coin');
+  }
   if (
     !sameValues(
       verified.value.map((c) => c.value),
@@ -73,11 +78,11 @@ function checkMintedSync(
  */
 export async function checkMinted(
   core: Core,
-  coins: readonly Coin[],
+  coins: readonly AnyCoin[],
   want: readonly number[],
   cs: string,
   currency: string,
-): Promise<CoinBody[]> {
+): Promise<AnyCoinBody[]> {
   let checked = checkMintedSync(core, coins, want, cs, currency);
   if (!checked.ok && checked.error.code === 'unknown-cert') {
     await refreshTrust(core).catch(() => undefined);
@@ -175,4 +180,42 @@ export async function spendableOf(core: Core, cs: string): Promise<CoinRow[]> {
   const now = core.now();
   const rows = await core.db.getAllFromIndex('coins', 'byCs', cs);
   return rows.filter((r) => r.state === 'spendable' && r.expires > now);
+}
+
+/** Spendable value held in one coin scheme (SPEC §7), per currency. */
+export interface SchemeHolding {
+  readonly currency: string;
+  readonly scheme: CoinSchemeName;
+  readonly coins: number;
+  readonly value: number;
+}
+
+/**
+ * How the spendable, unexpired coins split between schemes: nc1 coins are traceable by their
+ * issuing CS, blind-rsa coins are not. Read from the `byScheme` index keys alone (no coin is
+ * deserialized), for the popup's details.
+ */
+export async function schemeMix(core: Core): Promise<SchemeHolding[]> {
+  const now = core.now();
+  const out = new Map<
+    string,
+    { currency: string; scheme: CoinSchemeName; coins: number; value: number }
+  >();
+  const tx = core.db.transaction(['coins'], 'readonly');
+  const index = tx.objectStore('coins').index('byScheme');
+  for (const scheme of ['nc1', 'blind-rsa'] as const) {
+    const range = IDBKeyRange.bound([scheme, 'spendable'], [scheme, 'spendable', []]);
+    for (let cursor = await index.openKeyCursor(range); cursor; cursor = await cursor.continue()) {
+      const [, , currency, value, expires] = cursor.key as [string, string, string, number, number];
+      if (expires <= now) continue;
+      const held = out.get(`${currency} ${scheme}`) ?? { currency, scheme, coins: 0, value: 0 };
+      held.coins += 1;
+      held.value += value;
+      out.set(`${currency} ${scheme}`, held);
+    }
+  }
+  await tx.done;
+  return [...out.values()].sort(
+    (a, b) => a.currency.localeCompare(b.currency) || a.scheme.localeCompare(b.scheme),
+  );
 }

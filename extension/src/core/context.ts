@@ -19,6 +19,11 @@ export interface Core {
   trust: TrustStore;
   /** Names of the currency servers with stored certificates, sorted. */
   csNames: readonly string[];
+  /**
+   * Withdraw blind-rsa coins where a CS offers a key for the value (SPEC §7; the shopper's
+   * setting; absent means on). Read when a request is built; journaled requests keep theirs.
+   */
+  blindCoins?: boolean;
 }
 
 export function http(core: Core, fetchFn: FetchFn = core.fetch): HttpOptions {

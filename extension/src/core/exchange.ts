@@ -12,7 +12,7 @@
 
 import type { CsResultOf } from '@netcash/protocol';
 import { callCs, type NetCashError, type Result, randomId, randomKey } from '@netcash/protocol';
-import { checkMinted, coinRow } from './coins.ts';
+import { coinRow } from './coins.ts';
 import type { Core } from './context.ts';
 import type { CoinRow } from './db/schema.ts';
 import {
@@ -25,6 +25,7 @@ import {
 } from './journal/journal.ts';
 import type { CsTargetRow, ExchangeOp, ExchangePurpose } from './journal/types.ts';
 import { isTransient, sendWithFaults } from './net.ts';
+import { planOutputs, receiveOutputs } from './outputs.ts';
 import { currencyServer } from './trust.ts';
 
 export interface ExchangeChoice {
@@ -42,6 +43,7 @@ function exchangeOp(
 ): ExchangeOp {
   const id = randomId(core.p);
   const now = core.now();
+  const outputs = planOutputs(core, cs, choice.values);
   return {
     kind: 'exchange',
     id,
@@ -58,9 +60,10 @@ function exchangeOp(
       requestId: id,
       op: 'exchange',
       instruments: choice.coins.map((c) => ({ kind: 'coin' as const, coin: c.coin })),
-      want: { values: [...choice.values] },
+      want: outputs.want,
       replyKey: randomKey(core.p),
     },
+    ...(outputs.blind === undefined ? {} : { blind: outputs.blind }),
   };
 }
 
@@ -120,9 +123,15 @@ export async function driveExchange(core: Core, op: ExchangeOp): Promise<Exchang
   }
   let fresh: CoinRow[] = [];
   if (reply.ok) {
-    await checkMinted(core, reply.value.coins, op.request.want.values, op.cs, op.currency);
+    const coins = await receiveOutputs(
+      core,
+      reply.value,
+      { want: op.request.want, ...(op.blind === undefined ? {} : { blind: op.blind }) },
+      op.cs,
+      op.currency,
+    );
     await core.faults.afterReply?.(ctx);
-    fresh = reply.value.coins.map((c) => coinRow(core, c));
+    fresh = coins.map((c) => coinRow(core, c));
   }
   const tx = core.db.transaction(['ops', 'coins', 'history'], 'readwrite');
   const current = await tx.objectStore('ops').get(op.id);

@@ -28,13 +28,14 @@ import {
   sealPayment,
   verify,
 } from '@netcash/protocol';
-import { checkMinted, coinRow } from './coins.ts';
+import { coinRow } from './coins.ts';
 import type { Core } from './context.ts';
 import type { CoinRow } from './db/schema.ts';
 import { driveExchange, releaseOrProbe, sendExchange } from './exchange.ts';
 import { addCoins, addHistory, deleteCoins, noteAttempt, type Tx } from './journal/journal.ts';
 import type { PayOp } from './journal/types.ts';
 import { isTransient, sendWithFaults } from './net.ts';
+import { planOutputs, receiveOutputs } from './outputs.ts';
 
 /** Sends 1c and checks message 2; a NetCashError on any refusal or bad receipt. */
 async function sendPayment(
@@ -109,6 +110,11 @@ async function finishPaid(core: Core, op: PayOp, receipt: PaymentReceipt): Promi
 /** Moves the op to `reclaim`, journaling the exchange request before it is sent. */
 export async function toReclaim(core: Core, op: PayOp, why: NetCashError): Promise<PayOp> {
   const requestId = randomId(core.p);
+  const outputs = planOutputs(
+    core,
+    op.cs,
+    op.payment.coins.map((c) => c.body.value),
+  );
   const next: PayOp = {
     ...op,
     phase: 'reclaim',
@@ -118,9 +124,10 @@ export async function toReclaim(core: Core, op: PayOp, why: NetCashError): Promi
       requestId,
       op: 'exchange',
       instruments: op.payment.coins.map((coin) => ({ kind: 'coin' as const, coin })),
-      want: { values: op.payment.coins.map((c) => c.body.value) },
+      want: outputs.want,
       replyKey: randomKey(core.p),
     },
+    ...(outputs.blind === undefined ? {} : { reclaimBlind: outputs.blind }),
   };
   await core.db.put('ops', next);
   return next;
@@ -274,9 +281,18 @@ export async function drivePay(core: Core, start: PayOp, patient: boolean): Prom
     const ctx = { kind: 'pay', opId: op.id, step: 'reclaim' } as const;
     const reply = await sendExchange(core, op.target, request, ctx);
     if (reply.ok) {
-      await checkMinted(core, reply.value.coins, request.want.values, op.cs, op.currency);
+      const coins = await receiveOutputs(
+        core,
+        reply.value,
+        {
+          want: request.want,
+          ...(op.reclaimBlind === undefined ? {} : { blind: op.reclaimBlind }),
+        },
+        op.cs,
+        op.currency,
+      );
       await core.faults.afterReply?.(ctx);
-      return settleReclaim(core, op, { fresh: reply.value.coins.map((c) => coinRow(core, c)) });
+      return settleReclaim(core, op, { fresh: coins.map((c) => coinRow(core, c)) });
     }
     const error = reply.error;
     if (error.code === 'double-spent' || error.code === 'expired') {

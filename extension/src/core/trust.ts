@@ -1,6 +1,6 @@
 /**
  * The shopper's trust anchors: insurer keys (paper figure 1's FIC), the certificates of
- * insurance they signed and their revocation lists. A key is trusted only as the shopper typed
+ * insurance and blind-rsa denomination keys (SPEC §7) they signed, and their revocation lists. A key is trusted only as the shopper typed
  * it (the one `netcash up` prints); the insurer's URL is only where to fetch its lists, and an
  * insurer answering with another key is refused. Every certificate is verified before it is
  * stored; the in-memory TrustStore is rebuilt from the stores after each change.
@@ -8,6 +8,7 @@
 import {
   type CertificateBody,
   CertificateList,
+  DenominationKeyList,
   endpoint,
   getJson,
   InsurerInfo,
@@ -18,15 +19,19 @@ import {
   unwrap,
 } from '@netcash/protocol';
 import { type Core, http } from './context.ts';
-import type { CertificateRow } from './db/schema.ts';
+import type { CertificateRow, DenominationKeyRow } from './db/schema.ts';
 import type { CsTargetRow } from './journal/types.ts';
 
 /** Rebuilds the in-memory trust store from IndexedDB. */
 export async function loadTrust(core: Core): Promise<TrustStore> {
-  const tx = core.db.transaction(['insurers', 'certificates', 'revocations'], 'readonly');
-  const [insurers, certificates, revocations] = await Promise.all([
+  const tx = core.db.transaction(
+    ['insurers', 'certificates', 'denominationKeys', 'revocations'],
+    'readonly',
+  );
+  const [insurers, certificates, keys, revocations] = await Promise.all([
     tx.objectStore('insurers').getAll(),
     tx.objectStore('certificates').getAll(),
+    tx.objectStore('denominationKeys').getAll(),
     tx.objectStore('revocations').getAll(),
   ]);
   await tx.done;
@@ -35,6 +40,7 @@ export async function loadTrust(core: Core): Promise<TrustStore> {
     insurers.map((i) => i.key),
   );
   for (const row of certificates) trust.addCertificate(row.cert);
+  for (const row of keys) trust.addDenominationKey(row.key);
   for (const row of revocations) trust.setRevocations(row.list);
   core.trust = trust;
   core.csNames = [...new Set(certificates.map((c) => c.csName))].sort();
@@ -57,6 +63,12 @@ async function fetchInsurer(core: Core, key: string, url: string): Promise<numbe
   const revocations = unwrap(
     await getJson(endpoint(url, PATHS.insurer.revocations), RevocationList, options),
   );
+  // An insurer without blind-rsa keys (an older one) is fine: nc1 coins only.
+  const keyList = await getJson(
+    endpoint(url, PATHS.insurer.denominationKeys),
+    DenominationKeyList,
+    options,
+  );
   const check = new TrustStore(core.p, [key]);
   unwrap(check.setRevocations(revocations));
   const rows: CertificateRow[] = [];
@@ -67,7 +79,18 @@ async function fetchInsurer(core: Core, key: string, url: string): Promise<numbe
       rows.push({ certId: added.value.certId, insurer: key, csName: added.value.csName, cert });
     }
   }
-  const tx = core.db.transaction(['insurers', 'certificates', 'revocations'], 'readwrite');
+  const keyRows: DenominationKeyRow[] = [];
+  for (const signed of keyList.ok ? keyList.value.denominationKeys : []) {
+    const added = check.addDenominationKey(signed);
+    if (added.ok) {
+      const { keyId, cs, depositUntil } = added.value;
+      keyRows.push({ keyId, insurer: key, cs, depositUntil, key: signed });
+    }
+  }
+  const tx = core.db.transaction(
+    ['insurers', 'certificates', 'denominationKeys', 'revocations'],
+    'readwrite',
+  );
   const now = core.now();
   const held = await tx.objectStore('insurers').get(key);
   await tx.objectStore('insurers').put({
@@ -78,6 +101,11 @@ async function fetchInsurer(core: Core, key: string, url: string): Promise<numbe
     fetched: now,
   });
   for (const row of rows) await tx.objectStore('certificates').put(row);
+  for (const row of keyRows) await tx.objectStore('denominationKeys').put(row);
+  // Keys whose coins have expired are of no more use: the store stays bounded.
+  for (const held of await tx.objectStore('denominationKeys').getAll()) {
+    if (held.depositUntil <= now) await tx.objectStore('denominationKeys').delete(held.keyId);
+  }
   const oldList = await tx.objectStore('revocations').get(key);
   if (oldList === undefined || oldList.list.body.seq <= revocations.body.seq) {
     await tx.objectStore('revocations').put({ insurer: key, list: revocations });

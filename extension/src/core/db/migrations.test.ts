@@ -15,6 +15,7 @@ describe('wallet database migrations', () => {
         'allowances',
         'certificates',
         'coins',
+        'denominationKeys',
         'history',
         'insurers',
         'ops',
@@ -51,5 +52,47 @@ describe('wallet database migrations', () => {
     expect([...db.transaction('receipts').store.indexNames].sort()).toEqual(['byOrigin', 'bySid']);
     db.close();
     await deleteDB('migrations-v1');
+  });
+
+  it('upgrades a version-3 wallet: its nc1 coins show in the scheme index', async () => {
+    const v3 = await openDB<WalletSchema>('migrations-v3', 3, {
+      upgrade(db, oldVersion, _newVersion, tx) {
+        upgrade(db, oldVersion, 3, tx);
+      },
+    });
+    const body = {
+      type: 'coin' as const,
+      scheme: 'nc1' as const,
+      cs: 'cs1',
+      addr: 'http://127.0.0.1:7402',
+      certId: 'c1',
+      serial: 'AAAAAAAAAAAAAAAAAAAAAA',
+      value: 5,
+      currency: 'NCD',
+      expires: 100,
+    };
+    await v3.put('coins', {
+      id: 'cs1/AAAAAAAAAAAAAAAAAAAAAA',
+      cs: 'cs1',
+      currency: 'NCD',
+      value: 5,
+      expires: 100,
+      certId: 'c1',
+      coin: { body, sig: 'x' },
+      state: 'spendable',
+      added: 1,
+    });
+    v3.close();
+    const db = await openWalletDb('migrations-v3');
+    expect(db.version).toBe(DB_VERSION);
+    const keys = await db.getAllKeysFromIndex(
+      'coins',
+      'byScheme',
+      IDBKeyRange.bound(['nc1'], ['nc1', []]),
+    );
+    expect(keys).toEqual(['cs1/AAAAAAAAAAAAAAAAAAAAAA']);
+    expect(await db.count('denominationKeys')).toBe(0);
+    db.close();
+    await deleteDB('migrations-v3');
   });
 });

@@ -62,6 +62,20 @@ export const MIGRATIONS: readonly Migration[] = [
       ]);
     },
   },
+  {
+    version: 4,
+    what: 'blind-rsa denomination keys (SPEC §7); coins by scheme for the scheme mix',
+    run(db, tx) {
+      db.createObjectStore('denominationKeys', { keyPath: 'keyId' }).createIndex('byCs', 'cs');
+      tx.objectStore('coins').createIndex('byScheme', [
+        'coin.body.scheme',
+        'state',
+        'currency',
+        'value',
+        'expires',
+      ]);
+    },
+  },
 ];
 
 /** Runs the steps after `oldVersion` up to `newVersion`, in order. */

@@ -10,6 +10,7 @@
  *   accounts      bank accounts (NetCheque-style) with their signing keys
  *   insurers      trusted insurer keys (trust anchors) and where to fetch their lists
  *   certificates  certificates of insurance (paper figure 1) from trusted insurers
+ *   denominationKeys  blind-rsa denomination keys (SPEC §7) from trusted insurers
  *   revocations   the newest revocation list per insurer
  *   receipts      payment receipts (figure 4, message 2) with K_ses, for the access proof
  *   allowances    per-site spending the shopper allowed without a prompt
@@ -17,8 +18,9 @@
  *   history       what the shopper sees: buys, payments, refunds, losses
  */
 import type {
+  AnyCoin,
   Certificate,
-  Coin,
+  DenominationKey,
   ErrorBody,
   Offer,
   PaymentReceipt,
@@ -29,7 +31,7 @@ import type { Op } from '../journal/types.ts';
 
 export const DB_NAME = 'netcash-wallet';
 /** The newest schema version; migrations.ts has one step per version. */
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 
 export type CoinState = 'spendable' | 'reserved';
 
@@ -40,8 +42,10 @@ export interface CoinRow {
   readonly currency: string;
   readonly value: number;
   readonly expires: number;
+  /** The key that signed: a certificate id (nc1) or a denomination key id (blind-rsa). */
   readonly certId: string;
-  readonly coin: Coin;
+  /** A coin of either scheme (SPEC §7); `coin.body.scheme` says which. */
+  readonly coin: AnyCoin;
   readonly state: CoinState;
   /** The journal operation holding a reserved coin; absent when spendable. */
   readonly opId?: string;
@@ -77,6 +81,15 @@ export interface CertificateRow {
   readonly insurer: string;
   readonly csName: string;
   readonly cert: Certificate;
+}
+
+export interface DenominationKeyRow {
+  readonly keyId: string;
+  readonly insurer: string;
+  readonly cs: string;
+  /** When its coins expire; the row is dropped then. */
+  readonly depositUntil: number;
+  readonly key: DenominationKey;
 }
 
 export interface RevocationRow {
@@ -142,13 +155,23 @@ export interface WalletSchema extends DBSchema {
   coins: {
     key: string;
     value: CoinRow;
-    /** bySpend: [currency, cs, state, value, expires] (purse.ts reads balances from its keys). */
-    indexes: { byCs: string; byState: string; byOp: string; bySpend: IDBValidKey[] };
+    /**
+     * bySpend: [currency, cs, state, value, expires] (purse.ts reads balances from its keys);
+     * byScheme: [scheme, state, currency, value, expires] (the scheme mix, from keys alone).
+     */
+    indexes: {
+      byCs: string;
+      byState: string;
+      byOp: string;
+      bySpend: IDBValidKey[];
+      byScheme: IDBValidKey[];
+    };
   };
   ops: { key: string; value: Op; indexes: { byStatus: string } };
   accounts: { key: string; value: AccountRow };
   insurers: { key: string; value: InsurerRow };
   certificates: { key: string; value: CertificateRow; indexes: { byCs: string } };
+  denominationKeys: { key: string; value: DenominationKeyRow; indexes: { byCs: string } };
   revocations: { key: string; value: RevocationRow };
   receipts: {
     key: string;

@@ -1,6 +1,7 @@
 /**
  * The operations journal's entries. Every operation that moves value is one `Op`, written with
- * the coins it reserves and the *full plaintext* of its request (request id, replyKey, K_ses…)
+ * the coins it reserves and the *full plaintext* of its request (request id, replyKey, K_ses…,
+ * and the secrets of blinded blind-rsa outputs: coin bodies and inverses, SPEC §7)
  * in one IndexedDB transaction before any byte leaves (GNU Taler's lesson: persist intent and
  * reservation before network I/O). Re-sending that same plaintext is always safe: currency
  * servers and payees are idempotent by request id (PROTOCOL.md §4.4, §5), so `recover()` can
@@ -12,6 +13,7 @@
  *   cashout   coins → check from the CS → deposit at the shopper's bank
  */
 import type {
+  BlindSecret,
   BuyRequest,
   CashoutRequest,
   Check,
@@ -52,6 +54,8 @@ export interface BuyOp extends OpBase {
   readonly account: string;
   readonly target: CsTargetRow;
   readonly request: BuyRequest;
+  /** Secrets of `request.want.blinded` (blind-rsa coins), in its order. */
+  readonly blind?: readonly BlindSecret[];
 }
 
 /**
@@ -66,6 +70,8 @@ export interface ExchangeOp extends OpBase {
   readonly purpose: ExchangePurpose;
   readonly target: CsTargetRow;
   readonly request: ExchangeRequest;
+  /** Secrets of `request.want.blinded` (blind-rsa coins), in its order. */
+  readonly blind?: readonly BlindSecret[];
 }
 
 /**
@@ -91,6 +97,8 @@ export interface PayOp extends OpBase {
   /** The coins' CS, for a reclaim. */
   readonly target: CsTargetRow;
   readonly reclaim?: ExchangeRequest;
+  /** Secrets of the reclaim's blinded outputs. */
+  readonly reclaimBlind?: readonly BlindSecret[];
   /** Charged to the site's allowance (refunded if the payment is rolled back). */
   readonly allowance: boolean;
   /** Times the payee was asked again in `confirm` (journal evidence). */

@@ -1,0 +1,126 @@
+/**
+ * The wallet with blind-rsa coins (SPEC §7), against a federation whose currency servers offer a
+ * denomination key per value: buying and refreshing withdraw blind-rsa coins (the blinding
+ * secrets journaled with the request), paying with them works across currency servers, and a
+ * service worker killed after the journal write, after the CS answered, or after the reply was
+ * read still finishes the coins from the journaled secrets on recovery — once, with the books
+ * balancing.
+ */
+import type { AnyCoin } from '@netcash/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { crashOnce, type Faults, SimulatedCrash } from './faults.ts';
+import type { BuyOp } from './journal/types.ts';
+import { coverage } from './policy.ts';
+import {
+  type Federation,
+  PRICES,
+  readyWallet,
+  reopen,
+  reserved,
+  spendable,
+  startFederation,
+  startShop,
+  type TestShop,
+} from './testing/harness.ts';
+import type { Wallet } from './wallet.ts';
+
+let fed: Federation;
+let shop: TestShop;
+
+beforeAll(async () => {
+  fed = await startFederation({ blindRsa: true });
+  shop = await startShop(fed, fed.cs[1]!.url);
+});
+
+afterAll(async () => {
+  await shop?.close();
+  await fed?.stop();
+});
+
+const schemes = async (wallet: Wallet, cs = 'cs1') =>
+  new Set((await wallet.coinsOf(cs)).map((c) => (c.coin as AnyCoin).body.scheme));
+
+describe('blind-rsa coins in the wallet', () => {
+  it('buys blind-rsa coins where the CS offers keys: verified, spread, counted per key at the CS', async () => {
+    const { wallet } = await readyWallet(fed);
+    const before = await fed.cs[0]!.books();
+    await wallet.buy(1500, 'cs1');
+    expect(await spendable(wallet)).toBe(1500);
+    expect(await schemes(wallet)).toEqual(new Set(['blind-rsa']));
+    expect(coverage((await wallet.coinsOf('cs1')).map((c) => c.value))).toBe(1500);
+    const withdrawn = (books: typeof before) =>
+      (books.blindRsa?.keys ?? []).reduce((s, k) => s + k.withdrawn, 0);
+    const after = await fed.cs[0]!.books();
+    expect(withdrawn(after) - withdrawn(before)).toBe((await wallet.coinsOf('cs1')).length);
+    expect((await fed.audit()).problems).toEqual([]);
+    wallet.close();
+  });
+
+  it('pays with them at a merchant of another CS, making change with blind-rsa outputs', async () => {
+    const { wallet } = await readyWallet(fed);
+    await wallet.buy(500, 'cs1');
+    const offer = await shop.offer('odd');
+    const access = await wallet.pay(offer, shop.url, { approved: true });
+    expect(await shop.access(offer.body.resource, access.authorization)).toBe(200);
+    expect(await spendable(wallet)).toBe(500 - PRICES['odd']!);
+    expect(await schemes(wallet)).toEqual(new Set(['blind-rsa']));
+    expect((await fed.audit()).problems).toEqual([]);
+    wallet.close();
+  });
+
+  it('withdraws nc1 coins when the shopper turns blind-rsa coins off', async () => {
+    const { wallet } = await readyWallet(fed);
+    wallet.core.blindCoins = false;
+    await wallet.buy(300, 'cs1');
+    expect(await schemes(wallet)).toEqual(new Set(['nc1']));
+    wallet.core.blindCoins = true;
+    await wallet.setSettings({ policy: { coverUpTo: 300, refreshBefore: 40 * 86_400 } });
+    await wallet.refresh('cs1'); // every coin expires "soon": all exchanged, for blind-rsa ones
+    expect(await schemes(wallet)).toEqual(new Set(['blind-rsa']));
+    expect(await spendable(wallet)).toBe(300);
+    expect((await fed.audit()).problems).toEqual([]);
+    wallet.close();
+  });
+});
+
+const POINTS: readonly (keyof Faults)[] = ['afterJournal', 'afterSend', 'afterReply'];
+
+describe.each(POINTS)('a crash %s', (point) => {
+  it('of a blind-rsa buy: recovery finishes the coins from the journaled secrets, once', async () => {
+    const faults = crashOnce(point, { kind: 'buy' });
+    const t = await readyWallet(fed, faults);
+    const bankBefore = (await t.wallet.bankStatement()).balance;
+    await expect(t.wallet.buy(700, 'cs1')).rejects.toBeInstanceOf(SimulatedCrash);
+    const [op] = (await t.wallet.pendingOps()) as BuyOp[];
+    expect(op?.blind?.length).toBeGreaterThan(0);
+    expect(op?.request.want.blinded).toHaveLength(op!.blind!.length);
+
+    const wallet = await reopen(t);
+    expect(await wallet.recover()).toMatchObject({ pending: 0, failed: 0 });
+    expect(await spendable(wallet)).toBe(700);
+    expect(await schemes(wallet)).toEqual(new Set(['blind-rsa']));
+    expect((await wallet.bankStatement()).balance).toBe(bankBefore - 700);
+    await wallet.recover();
+    expect(await spendable(wallet)).toBe(700);
+    expect((await fed.audit()).problems).toEqual([]);
+    wallet.close();
+  });
+
+  it('of a blind-rsa exchange: recovery holds the fresh coins, never both nor neither', async () => {
+    const t = await readyWallet(fed);
+    await t.wallet.setSettings({ policy: { coverUpTo: 0, refreshBefore: 0 } });
+    await t.wallet.buy(1000, 'cs1');
+    await t.wallet.setSettings({ policy: { coverUpTo: 1000, refreshBefore: 0 } });
+    const crashing = await reopen(t, crashOnce(point, { kind: 'exchange' }));
+    await expect(crashing.refresh('cs1')).rejects.toBeInstanceOf(SimulatedCrash);
+
+    const wallet = await reopen(t);
+    expect(await wallet.recover()).toMatchObject({ pending: 0, failed: 0 });
+    expect(await spendable(wallet)).toBe(1000);
+    expect(await reserved(wallet)).toBe(0);
+    expect(await schemes(wallet)).toEqual(new Set(['blind-rsa']));
+    expect(coverage((await wallet.coinsOf('cs1')).map((c) => c.value))).toBe(1000);
+    expect((await fed.audit()).problems).toEqual([]);
+    wallet.close();
+  });
+});
