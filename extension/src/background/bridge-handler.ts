@@ -37,8 +37,8 @@ async function ask(request: BridgeRequest, origin: string): Promise<Answer> {
       if (!(await w.status()).ready) throw new NetCashError('wallet-not-ready');
       const { offer } = request.params;
       if (await w.alreadyBought(offer, origin)) return w.pay(offer, origin, {});
-      const quote = await w.quote(offer, origin);
-      if (quote.withinAllowance) {
+      // Within the allowance no window opens: the quote (and its balance) is not needed.
+      if (await w.withinAllowance(offer, origin)) {
         try {
           return await w.pay(offer, origin, { allowance: true });
         } catch (error) {
@@ -46,6 +46,7 @@ async function ask(request: BridgeRequest, origin: string): Promise<Answer> {
           if (!(error instanceof NetCashError) || error.code !== 'unauthorized') throw error;
         }
       }
+      const quote = await w.quote(offer, origin);
       if (quote.balance < quote.amount) {
         throw new NetCashError('insufficient-funds', 'Your wallet does not hold enough for this.');
       }

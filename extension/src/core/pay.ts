@@ -114,6 +114,16 @@ export async function allowanceLeft(core: Core, origin: string, currency: string
   return row === undefined ? 0 : Math.max(0, row.limit - row.spent);
 }
 
+/**
+ * Whether the site's allowance covers `offer` — the quote's `withinAllowance` without the
+ * balance, which costs a read of the wallet's coins that a silent payment doesn't need.
+ */
+export async function withinAllowance(core: Core, offer: Offer, origin: string): Promise<boolean> {
+  const { body, foreignOrigins } = checkOffer(core, offer, origin);
+  if (foreignOrigins.length > 0) return false;
+  return body.amount <= (await allowanceLeft(core, origin, body.currency));
+}
+
 export async function quote(core: Core, offer: Offer, origin: string): Promise<Quote> {
   const { body, foreignOrigins } = checkOffer(core, offer, origin);
   const balance = (await balances(core)).find((b) => b.currency === body.currency)?.spendable ?? 0;

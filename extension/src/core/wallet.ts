@@ -19,7 +19,7 @@ import type { Faults } from './faults.ts';
 import type { Op } from './journal/types.ts';
 import { systemClock } from './net.ts';
 import { checkOffer } from './offer.ts';
-import { choosePlan, payeeKeys, type Quote, quote, startPay } from './pay.ts';
+import { choosePlan, payeeKeys, type Quote, quote, startPay, withinAllowance } from './pay.ts';
 import { drivePay } from './pay-drive.ts';
 import { DEFAULT_POLICY, refreshPlan, type SpreadPolicy } from './policy.ts';
 import { accessFor, findReceipt, prove } from './proof.ts';
@@ -199,6 +199,11 @@ export class Wallet {
   /** What the approval window shows for `offer` from the page at `origin`. */
   quote(offer: Offer, origin: string): Promise<Quote> {
     return quote(this.core, offer, origin);
+  }
+
+  /** The quote's `withinAllowance` alone (no balance read): may this pay without a prompt? */
+  withinAllowance(offer: Offer, origin: string): Promise<boolean> {
+    return withinAllowance(this.core, offer, origin);
   }
 
   /** A receipt already bought for this offer from this origin (repurchase detection). */
