@@ -18,7 +18,7 @@ import 'fake-indexeddb/auto';
 import { parseArgs } from 'node:util';
 import { planPayment } from '@netcash/protocol';
 import { nodeProvider } from '@netcash/protocol/node';
-import { type Federation, startFederation } from '@netcash/server';
+import { DEFAULTS, type Federation, startFederation } from '@netcash/server';
 import { spendableOf } from '../../extension/src/core/coins.ts';
 import { DEFAULT_POLICY, Wallet } from '../../extension/src/core/index.ts';
 import { choosePlan } from '../../extension/src/core/pay.ts';
@@ -107,7 +107,11 @@ async function main(): Promise<void> {
   console.log(
     `median of ${RUNS} runs per figure; the wallet buys ${num(BUY)} ¢ at a time (61 coins)\n`,
   );
-  const fed = await startFederation({ csCount: 1, demoBalance: 100_000_000 });
+  const fed = await startFederation({
+    csCount: 1,
+    demoBalance: 100_000_000,
+    revocationRefresh: DEFAULTS.revocationRefresh,
+  });
   let core: CorePoint[] = [];
   let popup: Awaited<ReturnType<typeof measurePopup>> = [];
   try {
