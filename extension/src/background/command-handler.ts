@@ -59,7 +59,11 @@ async function state(): Promise<WalletState> {
       spent,
     })),
     pending: pending.length,
-    settings: { sessionKeys: settings.sessionKeys, coverUpTo: settings.policy.coverUpTo },
+    settings: {
+      sessionKeys: settings.sessionKeys,
+      coverUpTo: settings.policy.coverUpTo,
+      blindCoins: settings.blindCoins,
+    },
   };
 }
 
@@ -88,17 +92,25 @@ export const handlers: Handlers = {
     await (await wallet()).setAllowance(normalized, currency, limit);
     return { limit };
   },
-  async setSettings({ sessionKeys, coverUpTo }) {
+  async setSettings({ sessionKeys, coverUpTo, blindCoins }) {
     const w = await wallet();
     const now = await w.settings();
     const next = await w.setSettings({
       sessionKeys: sessionKeys ?? now.sessionKeys,
+      blindCoins: blindCoins ?? now.blindCoins,
       policy: {
         ...now.policy,
         coverUpTo: coverUpTo ?? now.policy.coverUpTo ?? DEFAULT_POLICY.coverUpTo,
       },
     });
-    return { sessionKeys: next.sessionKeys, coverUpTo: next.policy.coverUpTo };
+    return {
+      sessionKeys: next.sessionKeys,
+      coverUpTo: next.policy.coverUpTo,
+      blindCoins: next.blindCoins,
+    };
+  },
+  async schemes() {
+    return (await wallet()).schemeMix();
   },
   async approval({ id }) {
     return approvalView(id);

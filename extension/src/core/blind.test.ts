@@ -62,21 +62,41 @@ describe('blind-rsa coins in the wallet', () => {
     const offer = await shop.offer('odd');
     const access = await wallet.pay(offer, shop.url, { approved: true });
     expect(await shop.access(offer.body.resource, access.authorization)).toBe(200);
+    // The coins went with their denomination keys, for a payee that doesn't know them yet.
+    const [paid] = (await wallet.core.db.getAll('ops')).filter((o) => o.kind === 'pay');
+    const sent = paid?.kind === 'pay' ? paid.payment : undefined;
+    expect(sent?.coins.every((c) => c.body.scheme === 'blind-rsa')).toBe(true);
+    expect(sent?.denominationKeys?.map((k) => k.body.keyId).sort()).toEqual(
+      [
+        ...new Set(sent?.coins.map((c) => (c.body.scheme === 'blind-rsa' ? c.body.keyId : ''))),
+      ].sort(),
+    );
     expect(await spendable(wallet)).toBe(500 - PRICES['odd']!);
     expect(await schemes(wallet)).toEqual(new Set(['blind-rsa']));
     expect((await fed.audit()).problems).toEqual([]);
     wallet.close();
   });
 
-  it('withdraws nc1 coins when the shopper turns blind-rsa coins off', async () => {
-    const { wallet } = await readyWallet(fed);
-    wallet.core.blindCoins = false;
+  it('withdraws nc1 coins when the shopper turns blind-rsa coins off; the mix shows it', async () => {
+    const t = await readyWallet(fed);
+    expect((await t.wallet.settings()).blindCoins).toBe(true);
+    await t.wallet.setSettings({ blindCoins: false });
+    const wallet = await reopen(t); // the setting outlives the service worker
+    expect((await wallet.settings()).blindCoins).toBe(false);
     await wallet.buy(300, 'cs1');
     expect(await schemes(wallet)).toEqual(new Set(['nc1']));
-    wallet.core.blindCoins = true;
-    await wallet.setSettings({ policy: { coverUpTo: 300, refreshBefore: 40 * 86_400 } });
+    expect(await wallet.schemeMix()).toEqual([
+      { currency: 'NCD', scheme: 'nc1', coins: (await wallet.coinsOf('cs1')).length, value: 300 },
+    ]);
+    await wallet.setSettings({
+      blindCoins: true,
+      policy: { coverUpTo: 300, refreshBefore: 40 * 86_400 },
+    });
     await wallet.refresh('cs1'); // every coin expires "soon": all exchanged, for blind-rsa ones
     expect(await schemes(wallet)).toEqual(new Set(['blind-rsa']));
+    expect((await wallet.schemeMix()).map((h) => [h.scheme, h.value])).toEqual([
+      ['blind-rsa', 300],
+    ]);
     expect(await spendable(wallet)).toBe(300);
     expect((await fed.audit()).problems).toEqual([]);
     wallet.close();

@@ -3,7 +3,7 @@
  * protocol. Platform-free (idb + injected fetch + a crypto provider): the service worker, Node
  * tests (fake-indexeddb) and benchmarks all use this.
  */
-export type { Balance } from './coins.ts';
+export type { Balance, SchemeHolding } from './coins.ts';
 export { openWalletDb, type WalletDb } from './db/open.ts';
 export type * from './db/schema.ts';
 export { DB_NAME, DB_VERSION } from './db/schema.ts';

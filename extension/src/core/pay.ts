@@ -11,6 +11,7 @@
  * so that a reclaim is a single exchange.
  */
 import {
+  credentialsOf,
   Message1b,
   NetCashError,
   type Offer,
@@ -217,11 +218,12 @@ export async function startPay(core: Core, start: StartPay): Promise<PayOp> {
       .objectStore('allowances')
       .put({ ...row, spent: row.spent + body.amount, updated: now });
   }
-  const certIds = [...new Set(coins.map((c) => c.certId))];
-  const certificates = certIds.flatMap((certId) => {
-    const cert = core.trust.signedCertificate(certId);
-    return cert === undefined ? [] : [cert];
-  });
+  // What vouches for the coins, sent along (figure 4, footnote 2): certificates of nc1 coins,
+  // denomination keys of blind-rsa coins (SPEC §7).
+  const { certificates, denominationKeys } = credentialsOf(
+    core.trust,
+    coins.map((c) => c.coin),
+  );
   const op: PayOp = {
     kind: 'pay',
     id,
@@ -246,6 +248,7 @@ export async function startPay(core: Core, start: StartPay): Promise<PayOp> {
       sid: body.sid,
       coins: coins.map((c) => c.coin),
       certificates: certificates.slice(0, 8),
+      ...(denominationKeys.length === 0 ? {} : { denominationKeys: denominationKeys.slice(0, 32) }),
       replyKey: randomKey(core.p),
       sessionKey: randomKey(core.p),
     },

@@ -9,7 +9,7 @@ import { type AccountStatement, NetCashError, TrustStore } from '@netcash/protoc
 import { connectBank, primaryAccount, statement } from './bank.ts';
 import { driveBuy, startBuy } from './buy.ts';
 import { driveCashout, startCashout } from './cashout.ts';
-import { type Balance, balances, spendableOf } from './coins.ts';
+import { type Balance, balances, type SchemeHolding, schemeMix, spendableOf } from './coins.ts';
 import { consolidate } from './consolidate.ts';
 import type { Core } from './context.ts';
 import { openWalletDb } from './db/open.ts';
@@ -49,9 +49,18 @@ export interface WalletSettings {
   readonly policy: SpreadPolicy;
   /** Ask the payee for per-session keys first (messages 1a/1b). */
   readonly sessionKeys: boolean;
+  /**
+   * Withdraw blind-rsa coins (SPEC §7) where a CS offers a denomination key for the value:
+   * unlinkable by the CS. On unless the shopper turns it off.
+   */
+  readonly blindCoins: boolean;
 }
 
-const DEFAULT_SETTINGS: WalletSettings = { policy: DEFAULT_POLICY, sessionKeys: false };
+const DEFAULT_SETTINGS: WalletSettings = {
+  policy: DEFAULT_POLICY,
+  sessionKeys: false,
+  blindCoins: true,
+};
 
 export interface PayOptions {
   /** The shopper approved this payment in the approval window. */
@@ -81,7 +90,9 @@ export class Wallet {
       csNames: [],
     };
     await loadTrust(core);
-    return new Wallet(core, options);
+    const wallet = new Wallet(core, options);
+    core.blindCoins = (await wallet.settings()).blindCoins;
+    return wallet;
   }
 
   close(): void {
@@ -142,6 +153,7 @@ export class Wallet {
     return {
       policy: policy ?? DEFAULT_SETTINGS.policy,
       sessionKeys: get('sessionKeys') === true,
+      blindCoins: get('blindCoins') !== false,
     };
   }
 
@@ -151,7 +163,14 @@ export class Wallet {
       await tx.objectStore('settings').put({ name, value });
     }
     await tx.done;
-    return this.settings();
+    const settings = await this.settings();
+    this.core.blindCoins = settings.blindCoins;
+    return settings;
+  }
+
+  /** How the spendable coins split between nc1 (traceable) and blind-rsa (unlinkable). */
+  schemeMix(): Promise<SchemeHolding[]> {
+    return schemeMix(this.core);
   }
 
   // ---- coins -----------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import {
   Token,
 } from '@netcash/protocol';
 import * as v from 'valibot';
+import type { SchemeHolding } from '../core/index.ts';
 import type { ApprovalView, WalletState } from './views.ts';
 
 export const COMMAND_CHANNEL = 'netcash/command';
@@ -39,7 +40,11 @@ export const COMMANDS = {
   setSettings: v.strictObject({
     sessionKeys: v.optional(v.boolean()),
     coverUpTo: v.optional(Amount),
+    /** Withdraw blind-rsa (unlinkable) coins where offered (SPEC §7). */
+    blindCoins: v.optional(v.boolean()),
   }),
+  /** How the spendable coins split between coin schemes (settings details, read on demand). */
+  schemes: v.strictObject({}),
   /** What an approval window shows. */
   approval: v.strictObject({ id: Token }),
   /** The shopper's answer in an approval window. */
@@ -59,7 +64,8 @@ export interface CommandOutputs {
   refresh: { exchanges: number };
   cashout: { amount: number };
   setAllowance: { limit: number };
-  setSettings: { sessionKeys: boolean; coverUpTo: number };
+  setSettings: { sessionKeys: boolean; coverUpTo: number; blindCoins: boolean };
+  schemes: readonly SchemeHolding[];
   approval: ApprovalView | null;
   decide: { ok: true };
   recover: { done: number; rolledBack: number; failed: number; pending: number };

@@ -32,7 +32,7 @@ export interface WalletState {
   }[];
   /** Operations still in progress (the journal's pending entries). */
   readonly pending: number;
-  readonly settings: { sessionKeys: boolean; coverUpTo: number };
+  readonly settings: { sessionKeys: boolean; coverUpTo: number; blindCoins: boolean };
 }
 
 export interface ApprovalView {

@@ -1,9 +1,11 @@
 /**
  * The popup: balance per currency and per currency server, add funds, recent payments with their
- * receipts, allowances and settings. Before setup it shows the first-run steps instead.
+ * receipts, allowances and settings (with the mix of coin schemes held, SPEC §7). Before setup it
+ * shows the first-run steps instead.
  */
 import { render } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { CommandOutputs } from '../messages/commands.ts';
 import type { WalletState } from '../messages/views.ts';
 import { command } from './api.ts';
 import { ActionButton, Section } from './components.tsx';
@@ -86,6 +88,29 @@ function Activity({ state }: { state: WalletState }) {
   );
 }
 
+/**
+ * How the spendable coins split between schemes: blind-rsa coins can't be linked by their
+ * currency server to the withdrawal, nc1 coins can. Read when the settings show, not on open.
+ */
+function SchemeMix({ version }: { version: WalletState }) {
+  const [mix, setMix] = useState<CommandOutputs['schemes'] | null>(null);
+  useEffect(() => {
+    command('schemes', {}).then(setMix, () => setMix(null));
+  }, [version]);
+  if (mix === null || mix.length === 0) return null;
+  const words = { 'blind-rsa': 'unlinkable (blind-rsa)', nc1: 'traceable by their issuer (nc1)' };
+  return (
+    <p class="muted" data-testid="scheme-mix">
+      {mix.map((h, i) => (
+        <span key={`${h.currency} ${h.scheme}`}>
+          {i > 0 ? ' · ' : ''}
+          {money(h.value, h.currency)} {words[h.scheme]}
+        </span>
+      ))}
+    </p>
+  );
+}
+
 function Settings({ state, reload }: { state: WalletState; reload: () => Promise<void> }) {
   return (
     <div class="settings">
@@ -124,6 +149,22 @@ function Settings({ state, reload }: { state: WalletState; reload: () => Promise
         />
         <span>Ask sellers for one-time keys before paying (messages 1a/1b)</span>
       </label>
+      <label class="check">
+        <input
+          type="checkbox"
+          checked={state.settings.blindCoins}
+          data-testid="blind-coins"
+          onChange={async (e) => {
+            await command('setSettings', { blindCoins: e.currentTarget.checked });
+            await reload();
+          }}
+        />
+        <span>
+          Unlinkable coins where the currency server offers them (blind-rsa): it can't tell which
+          purchase of coins a payment came from
+        </span>
+      </label>
+      <SchemeMix version={state} />
       <ActionButton
         label="Refresh coins now"
         busyLabel="Exchanging coins…"
