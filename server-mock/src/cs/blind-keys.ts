@@ -9,6 +9,12 @@
  * (the insurer answers a repeat with the key as first certified). The private key only ever signs
  * withdrawals, so it is deleted once the key's withdrawal period is over: a stolen data folder
  * can't mint coins under old keys; spending needs only the public key, which stays certified.
+ *
+ * Several processes of one CS share the data folder (SPEC §9): before deciding whether a key is
+ * due, `ensure` re-reads the file and takes in keys another process made, so a rotation done by
+ * one is used, not repeated, by the others. (Two processes rotating in the same instant would
+ * both make a key; both are certified and valid, the file keeps the later writer's list, and the
+ * other process keeps signing with its own key until it restarts — wasteful, not unsafe.)
  */
 import {
   type CryptoProvider,
@@ -62,6 +68,19 @@ interface Entry {
   key: DenominationKeyT | null;
 }
 
+function readStored(dir: string): { keys: StoredKey[] } {
+  return jsonFile(dir, 'denomination-keys.json', () => ({ keys: [] as StoredKey[] }));
+}
+
+function entryOf(k: StoredKey): Entry {
+  const decoded = k.certified === null ? null : decode(DenominationKey, k.certified);
+  return {
+    stored: k,
+    signer: k.pkcs8 === null ? null : blindSigningKey(fromB64u(k.pkcs8)!),
+    key: decoded?.ok ? decoded.value : null,
+  };
+}
+
 export class BlindKeyRing {
   private readonly entries: Entry[];
 
@@ -70,22 +89,20 @@ export class BlindKeyRing {
     private readonly dir: string,
     private readonly stored: { keys: StoredKey[] },
   ) {
-    this.entries = stored.keys.map((k) => {
-      const decoded = k.certified === null ? null : decode(DenominationKey, k.certified);
-      return {
-        stored: k,
-        signer: k.pkcs8 === null ? null : blindSigningKey(fromB64u(k.pkcs8)!),
-        key: decoded?.ok ? decoded.value : null,
-      };
-    });
+    this.entries = stored.keys.map(entryOf);
   }
 
   static open(p: CryptoProvider, dir: string): BlindKeyRing {
-    return new BlindKeyRing(
-      p,
-      dir,
-      jsonFile(dir, 'denomination-keys.json', () => ({ keys: [] as StoredKey[] })),
-    );
+    return new BlindKeyRing(p, dir, readStored(dir));
+  }
+
+  /** Takes in keys another process of this CS wrote to the shared file since we read it. */
+  private reload(): void {
+    for (const k of readStored(this.dir).keys) {
+      if (this.stored.keys.some((held) => held.keyId === k.keyId)) continue;
+      this.stored.keys.push(k);
+      this.entries.push(entryOf(k));
+    }
   }
 
   /** Certified keys whose coins are valid at `now`, newest first (CsInfo, the trust store). */
@@ -122,6 +139,7 @@ export class BlindKeyRing {
     up: Upstreams,
     now: number,
   ): Promise<DenominationKeyT[]> {
+    this.reload();
     const due = policy.denominations.filter(
       (value) =>
         !this.entries.some(
