@@ -18,6 +18,7 @@ import {
   getJson,
   PATHS,
   TrustStore,
+  toB64u,
   verifyCoins,
 } from '@netcash/protocol';
 import { nodeProvider as p } from '@netcash/protocol/node';
@@ -141,6 +142,29 @@ describe('withdrawal and spending', () => {
     const check = await alice.cashout(cs2().url, own);
     await alice.deposit(check);
     expect((await alice.balance()) - balance).toBe(25);
+    await audited();
+  });
+
+  it('takes blind-rsa coins into a triplet (its locked outputs are nc1)', async () => {
+    const [coin] = await alice.buyBlind(cs1().url, [20]);
+    const key = () => toB64u(p.ed25519.keygen().publicKey);
+    const result = await alice.send(cs1().url, {
+      ...alice.ids(),
+      op: 'triplet',
+      instruments: [{ kind: 'coin', coin: coin! }],
+      want: {
+        payee: key(),
+        owner: key(),
+        dateB: clock + 600,
+        dateA: clock + 1200,
+        amount: 10,
+        change: [10],
+      },
+    });
+    expect(codeOf(result)).toBe('ok');
+    if (!result.ok) return;
+    expect([result.value.b.body.scheme, result.value.a.body.scheme]).toEqual(['nc1', 'nc1']);
+    expect((await cs1().store.snapshot()).spent).toContain(coin!.body.serial);
     await audited();
   });
 
