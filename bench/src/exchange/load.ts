@@ -19,6 +19,7 @@ interface Answer {
 }
 
 const CRLF2 = Buffer.from('\r\n\r\n');
+const REPLY_TIMEOUT_MS = 30_000;
 
 const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
@@ -58,7 +59,21 @@ class Connection {
         reject(new Error('connection closed'));
         return;
       }
-      this.waiting = { resolve, reject };
+      // A server that never answers must not hang the run: give up on the connection.
+      const timer = setTimeout(
+        () => this.socket.destroy(new Error(`no reply within ${REPLY_TIMEOUT_MS} ms`)),
+        REPLY_TIMEOUT_MS,
+      );
+      this.waiting = {
+        resolve: (a) => {
+          clearTimeout(timer);
+          resolve(a);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      };
       this.socket.write(request);
     });
   }

@@ -81,7 +81,22 @@ export async function spawnCs(base: Base, options: CsOptions): Promise<CsProcess
   if (options.publicUrl !== undefined) args.push('--public-url', options.publicUrl);
   if (options.profileDir === undefined) {
     const child = await spawnNetcash(args, { timeoutMs: 60_000 });
-    return { url: child.url, pid: child.process.pid ?? 0, stop: () => child.kill('SIGTERM') };
+    let stopping = false;
+    // A server that dies mid-run says why (its output is otherwise kept, not shown).
+    child.process.once('exit', (code, signal) => {
+      if (!stopping) {
+        console.error(`netcash cs (pid ${child.process.pid}) exited (${code ?? signal}):`);
+        console.error(child.output().slice(-3000));
+      }
+    });
+    return {
+      url: child.url,
+      pid: child.process.pid ?? 0,
+      stop: () => {
+        stopping = true;
+        return child.kill('SIGTERM');
+      },
+    };
   }
   return spawnProfiled(args, options.profileDir);
 }

@@ -37,6 +37,8 @@ export interface PopupPoint {
   readonly p50: number;
   readonly min: number;
   readonly max: number;
+  /** DOMContentLoaded of the same openings (the page and its script, before any wallet data). */
+  readonly domReadyP50: number;
   /** The `state` command alone (service worker: IndexedDB reads and balances), warm. */
   readonly stateP50: number;
 }
@@ -54,22 +56,37 @@ async function stopServiceWorker(w: WalletBrowser): Promise<void> {
   await cdp.detach();
 }
 
-/** One popup opening: ms from navigation start to the balance on screen. */
-async function openPopup(w: WalletBrowser): Promise<number> {
+const DOM_READY = `(function () {
+  var n = performance.getEntriesByType('navigation')[0];
+  return n ? n.domContentLoadedEventEnd : NaN;
+})()`;
+
+interface Opening {
+  /** Navigation start → balance shown. */
+  readonly at: number;
+  /** Navigation start → DOMContentLoaded. */
+  readonly domReady: number;
+}
+
+/** One popup opening, timed in the page from navigation start. */
+async function openPopup(w: WalletBrowser): Promise<Opening> {
   const page = await w.context.newPage();
   try {
     await page.goto(`${w.base}/popup.html`);
     const at = await page.waitForFunction(() => window.__balanceAt, undefined, {
       timeout: 60_000,
     });
-    return (await at.jsonValue()) as number;
+    return {
+      at: (await at.jsonValue()) as number,
+      domReady: (await page.evaluate(DOM_READY)) as number,
+    };
   } finally {
     await page.close();
   }
 }
 
-async function sample(w: WalletBrowser, runs: number, cold: boolean): Promise<number[]> {
-  const times: number[] = [];
+async function sample(w: WalletBrowser, runs: number, cold: boolean): Promise<Opening[]> {
+  const times: Opening[] = [];
   for (let i = 0; i < runs; i++) {
     if (cold) await stopServiceWorker(w);
     times.push(await openPopup(w));
@@ -108,13 +125,15 @@ export async function measurePopup(
         `  popup: ${coins} coins in the extension (filled in ${((performance.now() - fill) / 1000).toFixed(1)} s)`,
       );
       for (const cold of [false, true]) {
-        const times = await sample(w, cold ? Math.min(runs, 5) : runs, cold);
+        const openings = await sample(w, cold ? Math.min(runs, 5) : runs, cold);
+        const times = openings.map((o) => o.at);
         points.push({
           coins,
           mode: cold ? 'cold' : 'warm',
           p50: median(times),
           min: Math.min(...times),
           max: Math.max(...times),
+          domReadyP50: median(openings.map((o) => o.domReady)),
           stateP50: median(stateTimes),
         });
       }
