@@ -319,6 +319,10 @@ async function main(): Promise<void> {
         running.splice(running.indexOf(p), 1);
       }
     }
+  } catch (error) {
+    // Said now: stopping the servers below may take a while.
+    console.error('bench:exchange failed:', error);
+    process.exitCode = 1;
   } finally {
     for (const p of running) await p.stop().catch(() => undefined);
     await gen.close();

@@ -92,9 +92,12 @@ export async function spawnCs(base: Base, options: CsOptions): Promise<CsProcess
     return {
       url: child.url,
       pid: child.process.pid ?? 0,
-      stop: () => {
+      stop: async () => {
         stopping = true;
-        return child.kill('SIGTERM');
+        // A server whose shutdown hangs (a database call that never returns) is killed.
+        const timer = setTimeout(() => child.process.kill('SIGKILL'), 10_000);
+        await child.kill('SIGTERM');
+        clearTimeout(timer);
       },
     };
   }
