@@ -228,4 +228,21 @@ describe.each([nobleProvider, nodeProvider])('$name provider', (p: CryptoProvide
     expect(big.length).toBe(70_000);
     expect(big.subarray(65_536).some((b) => b !== 0)).toBe(true);
   });
+
+  it('randomBytes never hands out the same bytes twice, across pool refills and sizes', () => {
+    // 2,000 draws of 16/32/65 bytes cross the node provider's 4 KiB pool several times.
+    const seen = new Set<string>();
+    for (let i = 0; i < 2000; i++) {
+      const length = [16, 32, 65][i % 3]!;
+      const bytes = p.randomBytes(length);
+      expect(bytes.length).toBe(length);
+      const text = toHex(bytes);
+      expect(seen.has(text)).toBe(false);
+      seen.add(text);
+    }
+    // Handed-out values are copies: changing one does not change the next.
+    const a = p.randomBytes(16);
+    a.fill(0);
+    expect(p.randomBytes(16).some((b) => b !== 0)).toBe(true);
+  });
 });
