@@ -18,16 +18,17 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { SqlDb, SqlRow, SqlTx, SqlValue } from './sql.ts';
 
-/** Rewrites `$n` placeholders to `?` and orders the parameters to match. */
-function positional(sql: string, params: readonly SqlValue[]): { sql: string; args: SqlValue[] } {
-  const args: SqlValue[] = [];
+/**
+ * Rewrites `$n` placeholders to `?`; `order[i]` is the index in the caller's parameters of the
+ * i-th `?` (a `$n` may repeat). Done once per SQL text, then cached with its statement.
+ */
+function positional(sql: string): { text: string; order: number[] } {
+  const order: number[] = [];
   const text = sql.replace(/\$(\d+)/g, (_, n: string) => {
-    const index = Number(n) - 1;
-    if (index < 0 || index >= params.length) throw new Error(`missing SQL parameter $${n}`);
-    args.push(params[index]!);
+    order.push(Number(n) - 1);
     return '?';
   });
-  return { sql: text, args };
+  return { text, order };
 }
 
 /** Most transactions committed together (bounds the wait of the last one in a group). */
@@ -39,16 +40,21 @@ export function openSqlite(path: string): SqlDb {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
-  const cache = new Map<string, { text: string; stmt: Database.Statement }>();
+  const cache = new Map<string, { stmt: Database.Statement; order: number[] }>();
 
   const prepare = (sql: string, params: readonly SqlValue[]) => {
-    const { sql: text, args } = positional(sql, params);
     let entry = cache.get(sql);
     if (entry === undefined) {
-      entry = { text, stmt: db.prepare(text) };
+      const { text, order } = positional(sql);
+      entry = { stmt: db.prepare(text), order };
       if (cache.size > 500) cache.clear();
       cache.set(sql, entry);
     }
+    const args = entry.order.map((index) => {
+      if (index < 0 || index >= params.length)
+        throw new Error(`missing SQL parameter $${index + 1}`);
+      return params[index]!;
+    });
     return { stmt: entry.stmt, args };
   };
 
