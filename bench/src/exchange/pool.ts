@@ -27,6 +27,7 @@ import {
 import { nodeProvider } from '@netcash/protocol/node';
 import type { TestClient } from '@netcash/server';
 import type { ExchangeShape } from '../crypto-limit.ts';
+import { within } from '../lib/proc.ts';
 
 const p = nodeProvider;
 
@@ -66,7 +67,11 @@ export class CoinPool {
     const worker = async () => {
       while (done < requests) {
         done++;
-        const coins = await this.client.buy(this.csUrl, new Array<number>(64).fill(1));
+        const coins = await within(
+          60_000,
+          `buying 64 coins at ${this.csUrl}`,
+          this.client.buy(this.csUrl, new Array<number>(64).fill(1)),
+        );
         this.coins.push(...coins);
       }
     };

@@ -103,3 +103,19 @@ export function fsyncLatencyMs(dir: string, rounds = 200): number {
   times.sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)]!;
 }
+
+/**
+ * `work`, or an error naming `what` if it has not settled after `ms`: a benchmark step that
+ * stalls (a reply that never comes) ends the run with a message instead of hanging it.
+ */
+export async function within<T>(ms: number, what: string, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const stalled = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no progress for ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([work, stalled]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
