@@ -27,7 +27,6 @@ import {
   createPrivateKey,
   createPublicKey,
   diffieHellman,
-  generateKeyPairSync,
   type KeyObject,
   randomFillSync,
   sign,
@@ -189,18 +188,18 @@ function importPublic(crv: Curve, publicKey: Uint8Array): KeyObject {
   return key;
 }
 
+/**
+ * A fresh key is 32 bytes from the CSPRNG — an Ed25519 seed (RFC 8032 §5.1.5) or an X25519
+ * scalar before clamping (RFC 7748 §5) — imported like any other secret key.
+ *
+ * Not `generateKeyPairSync`: on Node 20, exporting a key it made as JWK can deadlock the process
+ * for good (found as a hang of bench:exchange; gdb showed `ExportJWKEdKey` holding the key's
+ * mutex while it allocates, the GC it triggers running `~KeyGenJob` of that key, which waits for
+ * the same mutex).
+ */
 function keygen(crv: Curve, seed?: Uint8Array): KeyPair {
-  if (seed !== undefined) {
-    const { publicKey } = importPrivate(crv, seed);
-    return { secretKey: Uint8Array.from(seed), publicKey: Uint8Array.from(publicKey) };
-  }
-  // A fresh pair straight from OpenSSL: no import, and it goes into the cache for its first use.
-  const pair = crv === 'Ed25519' ? generateKeyPairSync('ed25519') : generateKeyPairSync('x25519');
-  const jwk = pair.privateKey.export({ format: 'jwk' });
-  if (jwk.d === undefined || jwk.x === undefined) throw new CryptoError('key generation failed');
-  const secretKey = plain(Buffer.from(jwk.d, 'base64url'));
-  const publicKey = plain(Buffer.from(jwk.x, 'base64url'));
-  caches[crv].priv.set(jwk.d, { key: pair.privateKey, publicKey });
+  const secretKey = seed === undefined ? pooledRandom(KEY_LENGTH) : Uint8Array.from(seed);
+  const { publicKey } = importPrivate(crv, secretKey);
   // Copies out: the cached bytes must not be reachable by callers who might mutate them.
   return { secretKey, publicKey: Uint8Array.from(publicKey) };
 }
