@@ -183,10 +183,14 @@ async function apply(tx: SqlTx, c: Commit): Promise<void> {
     if (inserted.length === 0) throw new Rollback({ ok: false, reason: 'check-cleared' });
   }
 
-  for (const row of c.mint ?? []) {
+  const mint = c.mint ?? [];
+  if (mint.length > 0) {
+    // One statement for all of them (a request has at most 64 outputs): one per coin was
+    // 8 × ~14 µs of an 8→8 exchange's ~200 µs of SQL.
+    const rows = mint.map((_, i) => inList(5 * i + 1, 5)).join(', ');
     await tx.run(
-      'INSERT INTO outstanding (serial, cert_id, value, expires, lock) VALUES ($1, $2, $3, $4, $5)',
-      [row.serial, row.certId, row.value, row.expires, row.lock ?? null],
+      `INSERT INTO outstanding (serial, cert_id, value, expires, lock) VALUES ${rows}`,
+      mint.flatMap((row) => [row.serial, row.certId, row.value, row.expires, row.lock ?? null]),
     );
   }
 
