@@ -110,7 +110,7 @@ export async function driveBuy(core: Core, op: BuyOp): Promise<BuyOp> {
   );
   await core.faults.afterReply?.(ctx);
   const done: BuyOp = { ...op, status: 'done', attempts: op.attempts + 1, updated: core.now() };
-  const tx = core.db.transaction(['ops', 'coins', 'history'], 'readwrite');
+  const tx = core.db.transaction(['ops', 'coins', 'history', 'tallies'], 'readwrite');
   const current = await tx.objectStore('ops').get(op.id);
   if (current?.status === 'pending') {
     await addCoins(

@@ -24,7 +24,7 @@ export async function startCashout(core: Core, cs: string): Promise<CashoutOp | 
   }
   const now = core.now();
   const id = randomId(core.p);
-  const tx = core.db.transaction(['coins', 'ops'], 'readwrite');
+  const tx = core.db.transaction(['coins', 'ops', 'tallies'], 'readwrite');
   const all = await tx.objectStore('coins').index('byCs').getAll(cs);
   const coins = all.filter((c) => c.state === 'spendable' && c.expires > now).slice(0, MAX_COINS);
   let op: CashoutOp | null = null;
@@ -69,7 +69,7 @@ export async function driveCashout(core: Core, start: CashoutOp): Promise<Cashou
     );
     if (!reply.ok) {
       if (isTransient(reply.error)) return (await noteAttempt(core, op, reply.error)) as CashoutOp;
-      const tx = core.db.transaction(['ops', 'coins', 'history'], 'readwrite');
+      const tx = core.db.transaction(['ops', 'coins', 'history', 'tallies'], 'readwrite');
       const released = await releaseOrProbe(core, tx, op, reply.error);
       const next: CashoutOp = {
         ...op,
@@ -94,7 +94,7 @@ export async function driveCashout(core: Core, start: CashoutOp): Promise<Cashou
       endorsement: endorse(core, account, check),
       updated: core.now(),
     };
-    const tx = core.db.transaction(['ops', 'coins'], 'readwrite');
+    const tx = core.db.transaction(['ops', 'coins', 'tallies'], 'readwrite');
     await deleteCoins(tx, op.reserved);
     await tx.objectStore('ops').put(op);
     await tx.done;

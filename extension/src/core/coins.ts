@@ -19,7 +19,6 @@ import {
 } from '@netcash/protocol';
 import type { Core } from './context.ts';
 import type { CoinRow } from './db/schema.ts';
-import { holders, valueCounts } from './purse.ts';
 import { refreshTrust } from './trust.ts';
 
 export function coinId(body: { cs: string; serial: string }): string {
@@ -118,8 +117,9 @@ interface Tally {
 
 /**
  * Balances per currency and per currency server (expired coins don't count). Spendable coins are
- * counted per value from the `bySpend` index keys (purse.ts), never read; reserved coins — those
- * of operations in flight, a few — are read whole to see whose operation holds them.
+ * read from the `tallies` store (db/tally.ts: a count per kind of coin, kept by every coin
+ * write), never counted one by one; reserved coins — those of operations in flight, a few — are
+ * read whole to see whose operation holds them.
  */
 export async function balances(core: Core): Promise<Balance[]> {
   const now = core.now();
@@ -146,12 +146,9 @@ export async function balances(core: Core): Promise<Balance[]> {
     b.coins += n;
     c.coins += n;
   };
-  const tx = core.db.transaction(['coins', 'ops'], 'readonly');
-  const index = tx.objectStore('coins').index('bySpend');
-  for (const [currency, cs] of await holders(index)) {
-    for (const [value, n] of await valueCounts(index, currency, cs, 'spendable', now)) {
-      add(currency, cs, 'spendable', value * n, n);
-    }
+  const tx = core.db.transaction(['coins', 'ops', 'tallies'], 'readonly');
+  for (const t of await tx.objectStore('tallies').getAll()) {
+    if (t.expires > now) add(t.currency, t.cs, 'spendable', t.value * t.coins, t.coins);
   }
   const reserved = await tx.objectStore('coins').index('byState').getAll('reserved');
   const exchanging = new Set(
@@ -192,8 +189,8 @@ export interface SchemeHolding {
 
 /**
  * How the spendable, unexpired coins split between schemes: nc1 coins are traceable by their
- * issuing CS, blind-rsa coins are not. Read from the `byScheme` index keys alone (no coin is
- * deserialized), for the popup's details.
+ * issuing CS, blind-rsa coins are not. Read from the `tallies` store (db/tally.ts), for the
+ * popup's details: a few rows, not a walk over every coin's index key.
  */
 export async function schemeMix(core: Core): Promise<SchemeHolding[]> {
   const now = core.now();
@@ -201,20 +198,14 @@ export async function schemeMix(core: Core): Promise<SchemeHolding[]> {
     string,
     { currency: string; scheme: CoinSchemeName; coins: number; value: number }
   >();
-  const tx = core.db.transaction(['coins'], 'readonly');
-  const index = tx.objectStore('coins').index('byScheme');
-  for (const scheme of ['nc1', 'blind-rsa'] as const) {
-    const range = IDBKeyRange.bound([scheme, 'spendable'], [scheme, 'spendable', []]);
-    for (let cursor = await index.openKeyCursor(range); cursor; cursor = await cursor.continue()) {
-      const [, , currency, value, expires] = cursor.key as [string, string, string, number, number];
-      if (expires <= now) continue;
-      const held = out.get(`${currency} ${scheme}`) ?? { currency, scheme, coins: 0, value: 0 };
-      held.coins += 1;
-      held.value += value;
-      out.set(`${currency} ${scheme}`, held);
-    }
+  for (const t of await core.db.getAll('tallies')) {
+    if (t.expires <= now) continue;
+    const id = `${t.currency} ${t.scheme}`;
+    const held = out.get(id) ?? { currency: t.currency, scheme: t.scheme, coins: 0, value: 0 };
+    held.coins += t.coins;
+    held.value += t.value * t.coins;
+    out.set(id, held);
   }
-  await tx.done;
   return [...out.values()].sort(
     (a, b) => a.currency.localeCompare(b.currency) || a.scheme.localeCompare(b.scheme),
   );

@@ -20,6 +20,7 @@ import {
   addHistory,
   deleteCoins,
   noteAttempt,
+  putCoins,
   releaseCoins,
   type Tx,
 } from './journal/journal.ts';
@@ -69,8 +70,10 @@ function exchangeOp(
 
 /** Marks `coins` reserved by `opId` inside `tx`. */
 export async function reserve(tx: Tx, coins: readonly CoinRow[], opId: string): Promise<void> {
-  const store = tx.objectStore('coins');
-  for (const c of coins) await store.put({ ...c, state: 'reserved', opId });
+  await putCoins(
+    tx,
+    coins.map((c) => ({ ...c, state: 'reserved', opId })),
+  );
 }
 
 /**
@@ -87,7 +90,7 @@ export async function startExchange(
 ): Promise<ExchangeOp | null> {
   const server = currencyServer(core, cs);
   const now = core.now();
-  const tx = core.db.transaction(['coins', 'ops'], 'readwrite');
+  const tx = core.db.transaction(['coins', 'ops', 'tallies'], 'readwrite');
   const all = await tx.objectStore('coins').index('byCs').getAll(from);
   const choice = choose(all.filter((c) => c.state === 'spendable' && c.expires > now));
   let op: ExchangeOp | null = null;
@@ -133,7 +136,7 @@ export async function driveExchange(core: Core, op: ExchangeOp): Promise<Exchang
     await core.faults.afterReply?.(ctx);
     fresh = coins.map((c) => coinRow(core, c));
   }
-  const tx = core.db.transaction(['ops', 'coins', 'history'], 'readwrite');
+  const tx = core.db.transaction(['ops', 'coins', 'history', 'tallies'], 'readwrite');
   const current = await tx.objectStore('ops').get(op.id);
   let next: ExchangeOp = op;
   if (current?.status === 'pending') {

@@ -69,7 +69,7 @@ async function sendPayment(
 
 async function finishPaid(core: Core, op: PayOp, receipt: PaymentReceipt): Promise<PayOp> {
   const done: PayOp = { ...op, status: 'done', attempts: op.attempts + 1, updated: core.now() };
-  const tx = core.db.transaction(['ops', 'coins', 'receipts', 'history'], 'readwrite');
+  const tx = core.db.transaction(['ops', 'coins', 'receipts', 'history', 'tallies'], 'readwrite');
   const current = await tx.objectStore('ops').get(op.id);
   if (current?.status === 'pending') {
     const offer = op.offer.body;
@@ -150,7 +150,7 @@ async function settleReclaim(
 ): Promise<PayOp> {
   const now = core.now();
   let next: PayOp;
-  const tx = core.db.transaction(['ops', 'coins', 'allowances', 'history'], 'readwrite');
+  const tx = core.db.transaction(['ops', 'coins', 'allowances', 'history', 'tallies'], 'readwrite');
   const current = await tx.objectStore('ops').get(op.id);
   if ('fresh' in outcome) {
     next = { ...op, status: 'rolled-back', updated: now };
@@ -195,7 +195,7 @@ async function settleReclaim(
 async function failDisputed(core: Core, op: PayOp, why: NetCashError): Promise<PayOp> {
   const now = core.now();
   const failed: PayOp = { ...op, status: 'failed', lastError: why.toBody(), updated: now };
-  const tx = core.db.transaction(['ops', 'coins', 'history'], 'readwrite');
+  const tx = core.db.transaction(['ops', 'coins', 'history', 'tallies'], 'readwrite');
   const current = await tx.objectStore('ops').get(op.id);
   let probing = false;
   if (current?.status === 'pending') {

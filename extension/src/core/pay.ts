@@ -189,7 +189,7 @@ export async function startPay(core: Core, start: StartPay): Promise<PayOp> {
   const { body } = offer;
   const now = core.now();
   const id = randomId(core.p);
-  const tx = core.db.transaction(['coins', 'ops', 'allowances'], 'readwrite');
+  const tx = core.db.transaction(['coins', 'ops', 'allowances', 'tallies'], 'readwrite');
   const index = tx.objectStore('coins').index('bySpend');
   const counts = await valueCounts(
     index,

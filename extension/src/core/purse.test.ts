@@ -16,6 +16,7 @@ import type { Core } from './context.ts';
 import { upgrade } from './db/migrations.ts';
 import { openWalletDb } from './db/open.ts';
 import type { CoinRow, WalletSchema } from './db/schema.ts';
+import { putCoins } from './journal/journal.ts';
 import type { ExchangeOp } from './journal/types.ts';
 import { forAmount, holders, placeholders, take, valueCounts } from './purse.ts';
 
@@ -55,7 +56,10 @@ function row(cs: string, value: number, expires: number, opId?: string): CoinRow
 
 async function coreWith(name: string, rows: CoinRow[]): Promise<Core> {
   const db = await openWalletDb(name);
-  for (const r of rows) await db.put('coins', r);
+  // As the wallet writes coins: with their tallies (db/tally.ts).
+  const tx = db.transaction(['coins', 'tallies'], 'readwrite');
+  await putCoins(tx, rows);
+  await tx.done;
   const exchange: ExchangeOp = {
     kind: 'exchange',
     purpose: 'refresh',

@@ -217,6 +217,8 @@ describe('paying a merchant', () => {
     // A copied profile: B holds the very same coins.
     for (const row of await a.wallet.core.db.getAll('coins'))
       await b.wallet.core.db.put('coins', row);
+    for (const row of await a.wallet.core.db.getAll('tallies'))
+      await b.wallet.core.db.put('tallies', row);
     await a.wallet.pay(await shop.offer('other'), shop.url, { approved: true });
     await expect(
       b.wallet.pay(await shop.offer('other'), shop.url, { approved: true }),
@@ -237,6 +239,8 @@ describe('paying a merchant', () => {
     await a.wallet.buy(60, 'cs1');
     for (const row of await a.wallet.core.db.getAll('coins'))
       await b.wallet.core.db.put('coins', row);
+    for (const row of await a.wallet.core.db.getAll('tallies'))
+      await b.wallet.core.db.put('tallies', row);
     const coinValue = new Map((await a.wallet.coinsOf('cs1')).map((c) => [c.id, c.value]));
     await a.wallet.pay(await shop.offer('cheap'), shop.url, { approved: true });
     await expect(

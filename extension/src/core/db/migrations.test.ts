@@ -3,7 +3,7 @@ import { deleteDB, openDB } from 'idb';
 import { describe, expect, it } from 'vitest';
 import { upgrade } from './migrations.ts';
 import { openWalletDb } from './open.ts';
-import { DB_VERSION, type WalletSchema } from './schema.ts';
+import { type CoinRow, DB_VERSION, type WalletSchema } from './schema.ts';
 
 describe('wallet database migrations', () => {
   it('creates every store at the newest version', async () => {
@@ -22,6 +22,7 @@ describe('wallet database migrations', () => {
         'receipts',
         'revocations',
         'settings',
+        'tallies',
       ].sort(),
     );
     db.close();
@@ -95,4 +96,55 @@ describe('wallet database migrations', () => {
     db.close();
     await deleteDB('migrations-v3');
   });
+
+  it('upgrades a version-4 wallet: its spendable coins are tallied, reserved ones not', async () => {
+    const v4 = await openDB<WalletSchema>('migrations-v4', 4, {
+      upgrade(db, oldVersion, _newVersion, tx) {
+        upgrade(db, oldVersion, 4, tx);
+      },
+    });
+    const coin = (serial: string, value: number, scheme: 'nc1' | 'blind-rsa', opId?: string) => {
+      const body = {
+        type: 'coin' as const,
+        scheme: 'nc1' as const,
+        cs: 'cs1',
+        addr: 'http://127.0.0.1:7402',
+        certId: 'c1',
+        serial,
+        value,
+        currency: 'NCD',
+        expires: 100,
+      };
+      const row = {
+        id: `cs1/${serial}`,
+        cs: 'cs1',
+        currency: 'NCD',
+        value,
+        expires: 100,
+        certId: 'c1',
+        coin: { body: { ...body, scheme }, sig: 'x' } as CoinRow['coin'],
+        added: 1,
+      };
+      return opId === undefined
+        ? { ...row, state: 'spendable' as const }
+        : { ...row, state: 'reserved' as const, opId };
+    };
+    await v4.put('coins', coin('A', 5, 'nc1'));
+    await v4.put('coins', coin('B', 5, 'nc1'));
+    await v4.put('coins', coin('C', 5, 'blind-rsa'));
+    await v4.put('coins', coin('D', 10, 'nc1'));
+    await v4.put('coins', coin('E', 5, 'nc1', 'op1'));
+    v4.close();
+    const db = await openWalletDb('migrations-v4');
+    expect(db.version).toBe(DB_VERSION);
+    expect(await db.getAll('tallies')).toEqual([
+      { currency: 'NCD', cs: 'cs1', value: 5, expires: 100, scheme: 'blind-rsa', coins: 1 },
+      { currency: 'NCD', cs: 'cs1', value: 5, expires: 100, scheme: 'nc1', coins: 2 },
+      { currency: 'NCD', cs: 'cs1', value: 10, expires: 100, scheme: 'nc1', coins: 1 },
+    ]);
+    expect(await db.count('coins')).toBe(5);
+    db.close();
+    await deleteDB('migrations-v4');
+  });
+
 });

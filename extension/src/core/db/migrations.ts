@@ -7,6 +7,7 @@
  */
 import type { IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { WalletSchema } from './schema.ts';
+import { TallyChange } from './tally.ts';
 
 type UpgradeTx = IDBPTransaction<WalletSchema, StoreNames<WalletSchema>[], 'versionchange'>;
 
@@ -74,6 +75,27 @@ export const MIGRATIONS: readonly Migration[] = [
         'value',
         'expires',
       ]);
+    },
+  },
+  {
+    version: 5,
+    what: 'spendable coins tallied per [currency, cs, value, expires, scheme]: balances and the scheme mix without counting every coin (db/tally.ts)',
+    run(db, tx) {
+      db.createObjectStore('tallies', {
+        keyPath: ['currency', 'cs', 'value', 'expires', 'scheme'],
+      });
+      // Fill it from the coins held, inside this same versionchange transaction: it stays
+      // open while these requests run, and a failure aborts the whole upgrade.
+      const fill = async () => {
+        const change = new TallyChange();
+        let cursor = await tx.objectStore('coins').openCursor();
+        while (cursor !== null) {
+          change.count(cursor.value, 1);
+          cursor = await cursor.continue();
+        }
+        await change.apply(tx);
+      };
+      fill().catch(() => tx.abort());
     },
   },
 ];

@@ -8,6 +8,7 @@ import type { ErrorBody, NetCashError } from '@netcash/protocol';
 import type { IDBPTransaction, StoreNames } from 'idb';
 import type { Core } from '../context.ts';
 import type { CoinRow, HistoryRow, WalletSchema } from '../db/schema.ts';
+import { TallyChange } from '../db/tally.ts';
 import type { Op, OpStatus } from './types.ts';
 
 /** Any read-write transaction; each caller names its stores when it opens one. */
@@ -48,23 +49,48 @@ export async function reservedCoins(tx: Tx, ids: readonly string[]): Promise<Coi
 /** Coins an op had reserved were spent: delete them. */
 export async function deleteCoins(tx: Tx, ids: readonly string[]): Promise<void> {
   const store = tx.objectStore('coins');
-  for (const id of ids) await store.delete(id);
+  const change = new TallyChange();
+  for (const id of ids) {
+    change.count(await store.get(id), -1);
+    await store.delete(id);
+  }
+  await change.apply(tx);
 }
 
 /** A server proved the coins were not spent: they are spendable again. */
 export async function releaseCoins(tx: Tx, ids: readonly string[]): Promise<void> {
   const store = tx.objectStore('coins');
+  const change = new TallyChange();
   for (const id of ids) {
     const row = await store.get(id);
     if (row === undefined) continue;
     const { opId: _released, ...rest } = row;
-    await store.put({ ...rest, state: 'spendable' });
+    const next: CoinRow = { ...rest, state: 'spendable' };
+    change.count(row, -1);
+    change.count(next, 1);
+    await store.put(next);
   }
+  await change.apply(tx);
+}
+
+/**
+ * Writes coin rows (new ones, or held ones in a new state), keeping the spendable tallies in
+ * step (db/tally.ts). Every write to `coins` goes through here or `deleteCoins`/`releaseCoins`,
+ * in a transaction that includes `tallies`.
+ */
+export async function putCoins(tx: Tx, rows: readonly CoinRow[]): Promise<void> {
+  const store = tx.objectStore('coins');
+  const change = new TallyChange();
+  for (const row of rows) {
+    change.count(await store.get(row.id), -1);
+    change.count(row, 1);
+    await store.put(row);
+  }
+  await change.apply(tx);
 }
 
 export async function addCoins(tx: Tx, rows: readonly CoinRow[]): Promise<void> {
-  const store = tx.objectStore('coins');
-  for (const row of rows) await store.put(row);
+  await putCoins(tx, rows);
 }
 
 export async function addHistory(tx: Tx, row: HistoryRow): Promise<void> {

@@ -146,8 +146,29 @@ export async function startShop(fed: Federation, csUrl: string): Promise<TestSho
 
 export { type Federation, startFederation };
 
-/** Spendable value in NCD. */
+/**
+ * The `tallies` store must count exactly the spendable coin rows (db/tally.ts): every write to
+ * `coins` keeps it in step. Throws, naming the difference, when it does not.
+ */
+export async function checkTallies(wallet: Wallet): Promise<void> {
+  const recount = new Map<string, number>();
+  for (const row of await wallet.core.db.getAll('coins')) {
+    if (row.state !== 'spendable') continue;
+    const id = JSON.stringify([row.currency, row.cs, row.value, row.expires, row.coin.body.scheme]);
+    recount.set(id, (recount.get(id) ?? 0) + 1);
+  }
+  const tallied = new Map<string, number>();
+  for (const t of await wallet.core.db.getAll('tallies')) {
+    tallied.set(JSON.stringify([t.currency, t.cs, t.value, t.expires, t.scheme]), t.coins);
+  }
+  const want = JSON.stringify([...recount].sort());
+  const got = JSON.stringify([...tallied].sort());
+  if (want !== got) throw new Error(`tallies ${got} do not count the coins held ${want}`);
+}
+
+/** Spendable value in NCD (and the tallies checked against the coin rows). */
 export async function spendable(wallet: Wallet): Promise<number> {
+  await checkTallies(wallet);
   return (await wallet.balances()).find((b) => b.currency === 'NCD')?.spendable ?? 0;
 }
 
