@@ -147,4 +147,45 @@ describe('wallet database migrations', () => {
     await deleteDB('migrations-v4');
   });
 
+  it('upgrades a version-5 wallet: its journal entries are indexed by [status, updated]', async () => {
+    const v5 = await openDB<WalletSchema>('migrations-v5', 5, {
+      upgrade(db, oldVersion, _newVersion, tx) {
+        upgrade(db, oldVersion, 5, tx);
+      },
+    });
+    const entry = {
+      kind: 'exchange' as const,
+      purpose: 'refresh' as const,
+      id: 'op1',
+      status: 'done' as const,
+      created: 1,
+      updated: 7,
+      attempts: 1,
+      reserved: [],
+      cs: 'cs1',
+      currency: 'NCD',
+      target: { certId: 'c1', encKey: 'k', addresses: [] },
+      request: {
+        requestId: 'op1',
+        op: 'exchange' as const,
+        instruments: [],
+        want: { values: [10] },
+        replyKey: 'k',
+      },
+    };
+    await v5.put('ops', entry);
+    v5.close();
+    const db = await openWalletDb('migrations-v5');
+    expect(db.version).toBe(DB_VERSION);
+    expect(
+      await db.getAllKeysFromIndex(
+        'ops',
+        'byStatusUpdated',
+        IDBKeyRange.bound(['done', 0], ['done', 8]),
+      ),
+    ).toEqual(['op1']);
+    expect(await db.get('ops', 'op1')).toEqual(entry);
+    db.close();
+    await deleteDB('migrations-v5');
+  });
 });

@@ -98,6 +98,13 @@ export const MIGRATIONS: readonly Migration[] = [
       fill().catch(() => tx.abort());
     },
   },
+  {
+    version: 6,
+    what: 'journal entries by [status, updated]: pruning old settled entries reads keys, not every entry (recover.ts)',
+    run(_db, tx) {
+      tx.objectStore('ops').createIndex('byStatusUpdated', ['status', 'updated']);
+    },
+  },
 ];
 
 /** Runs the steps after `oldVersion` up to `newVersion`, in order. */

@@ -34,7 +34,7 @@ import type { Op } from '../journal/types.ts';
 
 export const DB_NAME = 'netcash-wallet';
 /** The newest schema version; migrations.ts has one step per version. */
-export const DB_VERSION = 5;
+export const DB_VERSION = 6;
 
 export type CoinState = 'spendable' | 'reserved';
 
@@ -188,7 +188,12 @@ export interface WalletSchema extends DBSchema {
     };
   };
   tallies: { key: [string, string, number, number, string]; value: TallyRow };
-  ops: { key: string; value: Op; indexes: { byStatus: string } };
+  /** byStatusUpdated: [status, updated] (recover.ts prunes old settled entries by key). */
+  ops: {
+    key: string;
+    value: Op;
+    indexes: { byStatus: string; byStatusUpdated: [string, number] };
+  };
   accounts: { key: string; value: AccountRow };
   insurers: { key: string; value: InsurerRow };
   certificates: { key: string; value: CertificateRow; indexes: { byCs: string } };
