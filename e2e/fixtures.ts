@@ -27,12 +27,11 @@
  *     await page.goto(publisher.articles[0].url);
  *   });
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { type DemoPublisher, startDemoPublisher } from '@netcash/merchant-kit/demo';
 import { type Federation, startFederation } from '@netcash/server';
 import {
@@ -49,11 +48,9 @@ import type {
   CommandOutputs,
 } from '../extension/src/messages/commands.ts';
 import type { WalletState } from '../extension/src/messages/views.ts';
+import { extensionBuilt, walletLaunchOptions } from './chromium.ts';
 
-const here = dirname(fileURLToPath(import.meta.url));
-/** The built extension (npm run build). */
-export const EXTENSION_DIR = resolve(here, '..', 'dist', 'extension');
-export const CHROMIUM = process.env['NETCASH_CHROMIUM'] ?? '/usr/bin/chromium';
+export { CHROMIUM, EXTENSION_DIR } from './chromium.ts';
 
 export interface Site {
   /** `http://127.0.0.1:PORT` */
@@ -156,25 +153,9 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   // biome-ignore lint/correctness/noEmptyPattern: Playwright reads fixture dependencies from it
   context: async ({}, use) => {
     // A wrong path starts Chromium silently without the extension (TESTING.md).
-    expect(existsSync(join(EXTENSION_DIR, 'manifest.json')), 'run `npm run build` first').toBe(
-      true,
-    );
+    expect(extensionBuilt(), 'run `npm run build` first').toBe(true);
     const profile = mkdtempSync(join(tmpdir(), 'netcash-chromium-'));
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless=new',
-        `--disable-extensions-except=${EXTENSION_DIR}`,
-        `--load-extension=${EXTENSION_DIR}`,
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    const context = await chromium.launchPersistentContext(profile, walletLaunchOptions());
     await use(context);
     await context.close();
     rmSync(profile, { recursive: true, force: true });

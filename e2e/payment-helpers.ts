@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { BrowserContext, Page } from '@playwright/test';
 import { chromium, expect } from '@playwright/test';
 import type { WalletState } from '../extension/src/messages/views.ts';
-import { CHROMIUM, EXTENSION_DIR } from './fixtures.ts';
+import { EXTENSION_DIR, walletLaunchOptions } from './chromium.ts';
 
 export interface PaywallEvent {
   readonly type: 'netcash:ready' | 'netcash:paid' | 'netcash:error';
@@ -128,26 +128,12 @@ export function unpackedExtensionId(dir: string): string {
   return [...hex].map((h) => String.fromCharCode(97 + Number.parseInt(h, 16))).join('');
 }
 
-/** Chromium with the built extension on a profile folder we choose (fixtures.ts's recipe). */
+/** Chromium with the built extension (chromium.ts) on a profile folder we choose. */
 export async function launchWallet(profile: string): Promise<{
   context: BrowserContext;
   command<T>(name: string, input: unknown): Promise<T>;
 }> {
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless=new',
-      `--disable-extensions-except=${EXTENSION_DIR}`,
-      `--load-extension=${EXTENSION_DIR}`,
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const context = await chromium.launchPersistentContext(profile, walletLaunchOptions());
   // A restarted profile starts the worker only when needed: open the popup by the extension's id
   // (for an unpacked extension, derived from its folder's path) and let that wake it.
   const id = unpackedExtensionId(EXTENSION_DIR);

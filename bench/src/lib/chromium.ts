@@ -1,25 +1,20 @@
 /// <reference types="chrome" />
 /**
- * Chromium with the built wallet extension, for the browser benchmarks — the launch recipe of
- * e2e/fixtures.ts (../shared/TESTING.md): Debian's Chromium, headless=new, the unpacked
- * extension from dist/extension (asserted first: a wrong path starts Chromium silently without
- * it), a throwaway profile. `command` sends a typed wallet command from an extension page, the
- * way the popup does.
+ * Chromium with the built wallet extension, for the browser benchmarks — started the way the
+ * e2e tests start it (e2e/chromium.ts), on a throwaway profile, after checking the extension
+ * is built (a wrong path starts Chromium silently without it). `command` sends a typed wallet
+ * command from an extension page, the way the popup does.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from '@playwright/test';
+import { EXTENSION_DIR, extensionBuilt, walletLaunchOptions } from '../../../e2e/chromium.ts';
 import type {
   CommandInput,
   CommandName,
   CommandOutputs,
 } from '../../../extension/src/messages/commands.ts';
-
-const here = dirname(fileURLToPath(import.meta.url));
-export const EXTENSION_DIR = resolve(here, '..', '..', '..', 'dist', 'extension');
-export const CHROMIUM = process.env['NETCASH_CHROMIUM'] ?? '/usr/bin/chromium';
 
 export interface WalletBrowser {
   readonly context: BrowserContext;
@@ -31,25 +26,11 @@ export interface WalletBrowser {
 }
 
 export async function launchWallet(): Promise<WalletBrowser> {
-  if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
+  if (!extensionBuilt()) {
     throw new Error(`no built extension in ${EXTENSION_DIR}: run \`npm run build\` first`);
   }
   const profile = mkdtempSync(join(tmpdir(), 'netcash-bench-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless=new',
-      `--disable-extensions-except=${EXTENSION_DIR}`,
-      `--load-extension=${EXTENSION_DIR}`,
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const context = await chromium.launchPersistentContext(profile, walletLaunchOptions());
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   const extensionId = new URL(worker.url()).host;
   const base = `chrome-extension://${extensionId}`;
