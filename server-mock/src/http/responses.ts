@@ -1,5 +1,11 @@
-/** JSON responses and refusals with the stable error codes of protocol/src/errors.ts. */
+/**
+ * JSON responses and refusals with the stable error codes of protocol/src/errors.ts — the same
+ * helpers as the payee's (merchant-kit), with the currency servers' CORS policy.
+ */
+import { json, refusal } from '@netcash/merchant-kit/http';
 import { NetCashError } from '@netcash/protocol';
+
+export { json, refusal as errorResponse };
 
 /**
  * Public NetCash endpoints are called from the wallet's extension origin and from pages, with no
@@ -12,21 +18,6 @@ export const CORS_HEADERS: Readonly<Record<string, string>> = {
   'access-control-max-age': '600',
 };
 
-export function json(
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
-  });
-}
-
-export function errorResponse(error: NetCashError, headers: Record<string, string> = {}): Response {
-  return json(error.status, { error: error.toBody() }, headers);
-}
-
 export function refuse(...args: ConstructorParameters<typeof NetCashError>): Response {
-  return errorResponse(new NetCashError(...args));
+  return refusal(new NetCashError(...args));
 }
