@@ -4,7 +4,9 @@ import { defineConfig } from 'vitest/config';
 // run under Playwright's own runner, since they drive a real Chromium with the built extension.
 export default defineConfig({
   test: {
-    include: ['{protocol,server-mock,merchant-kit,extension,bench}/src/**/*.test.{ts,tsx}'],
+    include: [
+      '{protocol,server-kit,server-mock,merchant-kit,extension,bench}/src/**/*.test.{ts,tsx}',
+    ],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -29,6 +29,7 @@ export { canonicalBytes, canonicalize } from './encoding/jcs.ts';
 export { concatBytes, equalBytes, fromUtf8, utf8 } from './encoding/utf8.ts';
 export * from './errors.ts';
 export * from './ids.ts';
+export { Mutex } from './mutex.ts';
 export * from './paths.ts';
 export * from './schema/cs-messages.ts';
 export * from './schema/decode.ts';

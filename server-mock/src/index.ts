@@ -1,17 +1,15 @@
 /**
  * @netcash/server — the reference NetCash federation: the insurer (the paper's FIC), a bank
  * (the accounting infrastructure), currency servers, the federation audit, and test harnesses
- * (an in-process federation, a test payor, a fault-injecting proxy, a throwaway PostgreSQL).
+ * (an in-process federation, a test payor, a fault-injecting proxy). Serving, SQL and logging
+ * come from @netcash/server-kit.
  */
 export { type AuditReport, type AuditTarget, auditFederation } from './audit/audit.ts';
 export { type BankConfig, type RunningBank, startBank } from './bank/server.ts';
 export { DEFAULTS, systemNow } from './config.ts';
 export { type CsConfig, type RunningCs, startCurrencyServer } from './cs/server.ts';
-export type { StoreOption } from './db/open.ts';
-export { createLogger, type Logger, silentLogger } from './http/log.ts';
 export { type InsurerConfig, type RunningInsurer, startInsurer } from './insurer/server.ts';
 export { type NetcashChild, runNetcash, spawnNetcash } from './testing/child.ts';
 export { codeOf, TestClient } from './testing/client.ts';
 export { type Fault, type FaultProxy, startFaultProxy } from './testing/fault-proxy.ts';
 export { type Federation, type FederationOptions, startFederation } from './testing/federation.ts';
-export { type PostgresCluster, postgresAvailable, startPostgres } from './testing/postgres.ts';

@@ -10,15 +10,9 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  type PostgresCluster,
-  type RunningBank,
-  type RunningInsurer,
-  silentLogger,
-  startBank,
-  startInsurer,
-  startPostgres,
-} from '@netcash/server';
+import { type RunningBank, type RunningInsurer, startBank, startInsurer } from '@netcash/server';
+import { silentLogger } from '@netcash/server-kit';
+import { type PostgresCluster, startPostgres } from '@netcash/server-kit/testing';
 import { spawnNetcash } from '../../../server-mock/src/testing/child.ts';
 
 const NETCASH = fileURLToPath(new URL('../../../server-mock/bin/netcash.mjs', import.meta.url));

@@ -5,7 +5,7 @@
  * payor side of every protocol. Platform-free: no `chrome.*`, no DOM.
  */
 import type { AccessResult, CryptoProvider, FetchFn, Offer, StatusResult } from '@netcash/protocol';
-import { type AccountStatement, NetCashError, TrustStore } from '@netcash/protocol';
+import { type AccountStatement, Mutex, NetCashError, TrustStore } from '@netcash/protocol';
 import { connectBank, primaryAccount, statement } from './bank.ts';
 import { driveBuy, startBuy } from './buy.ts';
 import { driveCashout, startCashout } from './cashout.ts';
@@ -70,7 +70,8 @@ export interface PayOptions {
 }
 
 export class Wallet {
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Value-moving work runs one at a time, in call order. */
+  private readonly mutex = new Mutex();
 
   private constructor(
     readonly core: Core,
@@ -99,11 +100,8 @@ export class Wallet {
     this.core.db.close();
   }
 
-  /** Runs value-moving work one at a time, in call order. */
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(work, work);
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.mutex.run(work);
   }
 
   /** Re-drives every pending journal entry (call on every start). */

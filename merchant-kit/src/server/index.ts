@@ -2,14 +2,17 @@
  * @netcash/merchant-kit — the publisher's side of NetCash (SPEC §5, §8).
  *
  * Server: `createPaywall(options)` gives a fetch-standard payee handler (offers on 402, payments
- * 1a/1b and 1c → 2, access proofs, cash-out); `listen`/`toNodeListener` mount it on Node's http
- * or Express. Browser: the `<netcash-paywall>` element is in `@netcash/merchant-kit/browser` and
- * ships as one script (`dist/merchant-kit/netcash-paywall.js`).
+ * 1a/1b and 1c → 2, access proofs, cash-out); `listen`/`toNodeListener` (from
+ * @netcash/server-kit, re-exported here) mount it on Node's http or Express. Browser: the
+ * `<netcash-paywall>` element is in `@netcash/merchant-kit/browser` and ships as one script
+ * (`dist/merchant-kit/netcash-paywall.js`).
  *
  *   const paywall = await createPaywall({ cs, insurers: [key], store: 'merchant.db',
  *     resources: [{ path: '/articles/x', price: 5, description: 'Article X' }] });
  *   await listen(paywall.wrap(site), { port: 8080 });
  */
+
+export { type FetchHandler, type Listening, listen, toNodeListener } from '@netcash/server-kit';
 export type { CashoutSummary } from './cashout.ts';
 export {
   type BankAccount,
@@ -19,7 +22,6 @@ export {
   sidOfPath,
 } from './config.ts';
 export { paywallMiddleware } from './middleware.ts';
-export { type FetchHandler, type Listening, listen, toNodeListener } from './node-http.ts';
 export { type Authorization, createPaywall, type Paywall } from './paywall.ts';
 export { openMerchantStore, SqlMerchantStore } from './store/sql-store.ts';
 export type {

@@ -5,22 +5,11 @@
  * `res.locals.netcash`), otherwise the 402 or the refusal is sent; everything else goes on as is.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { toNodeListener } from './node-http.ts';
+import { toNodeListener, writeResponse } from '@netcash/server-kit';
 import type { Paywall } from './paywall.ts';
 
 type Next = (error?: unknown) => void;
 type Locals = { locals?: Record<string, unknown> };
-
-async function send(res: ServerResponse, response: Response): Promise<void> {
-  const payload = Buffer.from(await response.arrayBuffer());
-  const headers: Record<string, string> = {};
-  response.headers.forEach((value, name) => {
-    headers[name] = value;
-  });
-  headers['content-length'] = String(payload.length);
-  res.writeHead(response.status, headers);
-  res.end(payload);
-}
 
 export function paywallMiddleware(
   paywall: Paywall,
@@ -45,7 +34,7 @@ export function paywallMiddleware(
     paywall
       .authorize(new Request(url, { method: 'GET', headers }))
       .then(async (access) => {
-        if (!access.granted) return send(res, access.response);
+        if (!access.granted) return writeResponse(res, access.response);
         res.setHeader('cache-control', 'private, no-store');
         res.setHeader('vary', 'authorization');
         res.locals = { ...res.locals, netcash: access.receipt };

@@ -19,6 +19,7 @@ import {
   PayeeMessage,
 } from '@netcash/protocol';
 import { nodeProvider } from '@netcash/protocol/node';
+import { type FetchHandler, json, preflight, readText, refusal, refuse } from '@netcash/server-kit';
 import { checkAccess } from './access.ts';
 import { Cashier, type CashoutSummary } from './cashout.ts';
 import {
@@ -30,10 +31,9 @@ import {
   type Resource,
 } from './config.ts';
 import type { MerchantContext } from './context.ts';
+import { PAYEE_CORS, PAYEE_CORS_HEADERS } from './cors.ts';
 import { CsLink } from './cs-link.ts';
-import { CORS_HEADERS, json, preflight, readText, refusal, refuse } from './http.ts';
 import { loadMerchantKeys } from './keys.ts';
-import type { FetchHandler } from './node-http.ts';
 import { makeOffer, wwwAuthenticate } from './offer.ts';
 import { answerKeyRequest, PaymentDesk } from './payment.ts';
 import { openMerchantStore } from './store/sql-store.ts';
@@ -122,7 +122,7 @@ export async function createPaywall(options: PaywallOptions): Promise<Paywall> {
     return json(
       402,
       { offer },
-      { ...CORS_HEADERS, 'www-authenticate': wwwAuthenticate(resource.sid, error) },
+      { ...PAYEE_CORS_HEADERS, 'www-authenticate': wwwAuthenticate(resource.sid, error) },
     );
   }
 
@@ -155,17 +155,19 @@ export async function createPaywall(options: PaywallOptions): Promise<Paywall> {
   }
 
   async function pay(request: Request): Promise<Response> {
-    if (request.method === 'OPTIONS') return preflight();
+    if (request.method === 'OPTIONS') return preflight(PAYEE_CORS);
     if (request.method !== 'POST')
-      return refuse('method-not-allowed', 'POST a payment message', CORS_HEADERS);
+      return refuse('method-not-allowed', 'POST a payment message', PAYEE_CORS_HEADERS);
     const text = await readText(request, MAX_PAYMENT_BODY);
     const message = text.ok ? decodeJson(PayeeMessage, text.value, MAX_PAYMENT_BODY) : text;
-    if (!message.ok) return refusal(message.error, CORS_HEADERS);
+    if (!message.ok) return refusal(message.error, PAYEE_CORS_HEADERS);
     if (message.value.msg === '1a') {
-      return json(200, await answerKeyRequest(ctx, message.value), CORS_HEADERS);
+      return json(200, await answerKeyRequest(ctx, message.value), PAYEE_CORS_HEADERS);
     }
     const paid = await desk.pay(message.value);
-    return paid.ok ? json(200, paid.value, CORS_HEADERS) : refusal(paid.error, CORS_HEADERS);
+    return paid.ok
+      ? json(200, paid.value, PAYEE_CORS_HEADERS)
+      : refusal(paid.error, PAYEE_CORS_HEADERS);
   }
 
   async function handle(request: Request, site: FetchHandler): Promise<Response> {
@@ -190,7 +192,7 @@ export async function createPaywall(options: PaywallOptions): Promise<Paywall> {
       if (!(thrown instanceof NetCashError)) ctx.log('internal error', { error: String(thrown) });
       return refusal(
         error.code === 'internal' ? new NetCashError('internal') : error,
-        CORS_HEADERS,
+        PAYEE_CORS_HEADERS,
       );
     }
   }

@@ -7,8 +7,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Federation } from '@netcash/server';
+import { listen } from '@netcash/server-kit';
 import type { PaidResource, PaywallOptions } from '../server/config.ts';
-import { listen } from '../server/node-http.ts';
 import { createPaywall, type Paywall } from '../server/paywall.ts';
 
 export const RESOURCES: readonly PaidResource[] = [

@@ -5,7 +5,6 @@
  */
 
 import { join } from 'node:path';
-import { listen } from '@netcash/merchant-kit/node';
 import {
   AccountRequest,
   type CryptoProvider,
@@ -14,14 +13,20 @@ import {
   PATHS,
 } from '@netcash/protocol';
 import { nodeProvider } from '@netcash/protocol/node';
+import {
+  createLogger,
+  json,
+  type Logger,
+  listen,
+  openDb,
+  Router,
+  readJson,
+  type StoreOption,
+} from '@netcash/server-kit';
 import { type Clock, DEFAULTS, systemNow } from '../config.ts';
 import { adminToken } from '../datadir.ts';
-import { openDb, type StoreOption } from '../db/open.ts';
 import { requireAdmin } from '../http/admin.ts';
-import { readJson } from '../http/body.ts';
-import { createLogger, type Logger } from '../http/log.ts';
-import { json } from '../http/responses.ts';
-import { Router } from '../http/router.ts';
+import { FEDERATION_CORS } from '../http/cors.ts';
 import { type Bank, createBank } from './bank.ts';
 import { createBankStore } from './store.ts';
 
@@ -68,7 +73,7 @@ export function bankHandler(
     currency: bank.currency,
     demoAccounts: bank.demoAccounts,
   });
-  const router = new Router(log)
+  const router = new Router(log, FEDERATION_CORS)
     .on('GET', PATHS.health, () => json(200, { status: 'ok', name: bank.name }), { cors: true })
     .on('GET', P.info, () => json(200, info()), { cors: true })
     .on(

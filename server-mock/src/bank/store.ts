@@ -7,8 +7,8 @@
  * (`balance >= amount`), so concurrent deposits can't overdraw it; a check clears at most once
  * because `(drawer, checkNo)` is the primary key of `cleared`.
  */
-import type { SqlDb, SqlTx } from '../db/sql.ts';
-import { num, str } from '../db/sql.ts';
+import type { SqlDb, SqlTx } from '@netcash/server-kit';
+import { num, str } from '@netcash/server-kit';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS accounts (

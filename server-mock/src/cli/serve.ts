@@ -7,9 +7,9 @@
  * Server modules are imported when a command runs, so `--help` stays quick.
  */
 import { join } from 'node:path';
+import type { StoreOption } from '@netcash/server-kit';
 import { DEFAULTS } from '../config.ts';
 import { readTextFile } from '../datadir.ts';
-import type { StoreOption } from '../db/open.ts';
 import { type Flag, type Parsed, UsageError } from './args.ts';
 
 export const DEFAULT_PORTS = { insurer: 7400, bank: 7401, cs1: 7402, cs2: 7403, publisher: 7404 };
@@ -79,7 +79,7 @@ export const insurerCommand: Command = {
   ],
   async run(args) {
     const { startInsurer } = await import('../insurer/server.ts');
-    const { createLogger } = await import('../http/log.ts');
+    const { createLogger } = await import('@netcash/server-kit');
     const insurer = await startInsurer({
       dataDir: join(args.get('data')!, 'insurer'),
       name: args.get('name'),
@@ -111,7 +111,7 @@ export const bankCommand: Command = {
   ],
   async run(args) {
     const { startBank } = await import('../bank/server.ts');
-    const { createLogger } = await import('../http/log.ts');
+    const { createLogger } = await import('@netcash/server-kit');
     const bank = await startBank({
       dataDir: join(args.get('data')!, 'bank'),
       name: args.get('name'),
@@ -174,7 +174,7 @@ export const csCommand: Command = {
   ],
   async run(args) {
     const { startCurrencyServer } = await import('../cs/server.ts');
-    const { createLogger } = await import('../http/log.ts');
+    const { createLogger } = await import('@netcash/server-kit');
     const name = args.get('name')!;
     const cs = await startCurrencyServer({
       dataDir: join(args.get('data')!, name),

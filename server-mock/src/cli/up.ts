@@ -5,9 +5,9 @@
  * account, certificate and coin. Prints the URLs and the insurer key a wallet must trust.
  */
 import { join } from 'node:path';
+import type { Logger } from '@netcash/server-kit';
 import type { RunningCs } from '../cs/server.ts';
 import { ensureDir } from '../datadir.ts';
-import type { Logger } from '../http/log.ts';
 import type { Parsed } from './args.ts';
 import { COMMON, type Command, DEFAULT_PORTS, port, untilSignal } from './serve.ts';
 
@@ -65,7 +65,7 @@ export const upCommand: Command = {
     const { startInsurer } = await import('../insurer/server.ts');
     const { startBank } = await import('../bank/server.ts');
     const { startCurrencyServer } = await import('../cs/server.ts');
-    const { createLogger } = await import('../http/log.ts');
+    const { createLogger } = await import('@netcash/server-kit');
     const data = args.get('data')!;
     const host = args.get('host');
     const base = port(args, DEFAULT_PORTS.insurer);

@@ -4,8 +4,8 @@
  * books, what it trusts, its bank, its clock and its limits. Built once at startup (server.ts).
  */
 import type { CertificateBody, CryptoProvider } from '@netcash/protocol';
+import type { Logger } from '@netcash/server-kit';
 import type { Clock } from '../config.ts';
-import type { Logger } from '../http/log.ts';
 import type { BankClient } from './bank-client.ts';
 import type { BlindKeyRing } from './blind-keys.ts';
 import type { KeyRing } from './keyring.ts';

@@ -7,9 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Coin, CsRequest } from '@netcash/protocol';
+import { openSqlite } from '@netcash/server-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditFederation } from '../audit/audit.ts';
-import { openSqlite } from '../db/sqlite.ts';
 import { type NetcashChild, spawnNetcash } from '../testing/child.ts';
 import { TestClient } from '../testing/client.ts';
 import { type Federation, startFederation } from '../testing/federation.ts';

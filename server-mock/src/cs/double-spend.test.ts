@@ -4,11 +4,15 @@
  * database — end with exactly one success and 49 `double-spent`, and the books balance.
  */
 import type { Coin } from '@netcash/protocol';
+import {
+  type PostgresCluster,
+  postgresAvailable,
+  startPostgres,
+} from '@netcash/server-kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type NetcashChild, spawnNetcash } from '../testing/child.ts';
 import { codeOf, TestClient } from '../testing/client.ts';
 import { type Federation, startFederation } from '../testing/federation.ts';
-import { type PostgresCluster, postgresAvailable, startPostgres } from '../testing/postgres.ts';
 
 async function race(client: TestClient, urls: string[], coin: Coin, attempts: number) {
   // Every request is sealed before any is sent, so they arrive as close together as possible.

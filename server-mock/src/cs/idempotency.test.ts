@@ -5,8 +5,8 @@
  * (and between two CSs for `convert`); the books and the bank must balance after each.
  */
 import { join } from 'node:path';
+import { silentLogger } from '@netcash/server-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../http/log.ts';
 import { codeOf, TestClient } from '../testing/client.ts';
 import { type FaultProxy, startFaultProxy } from '../testing/fault-proxy.ts';
 import { type Federation, startFederation } from '../testing/federation.ts';

@@ -7,7 +7,6 @@
  */
 
 import { join } from 'node:path';
-import { listen } from '@netcash/merchant-kit/node';
 import {
   type Certificate,
   type CryptoProvider,
@@ -18,14 +17,21 @@ import {
   PATHS,
 } from '@netcash/protocol';
 import { nodeProvider } from '@netcash/protocol/node';
+import {
+  createLogger,
+  json,
+  type Logger,
+  listen,
+  openDb,
+  Router,
+  readJson,
+  refusal,
+  type StoreOption,
+} from '@netcash/server-kit';
 import { type Clock, DEFAULTS, systemNow } from '../config.ts';
 import { adminToken, ensureDir } from '../datadir.ts';
-import { openDb, type StoreOption } from '../db/open.ts';
 import { requireAdmin } from '../http/admin.ts';
-import { readJson } from '../http/body.ts';
-import { createLogger, type Logger } from '../http/log.ts';
-import { errorResponse, json } from '../http/responses.ts';
-import { Router } from '../http/router.ts';
+import { FEDERATION_CORS } from '../http/cors.ts';
 import { createBankClient } from './bank-client.ts';
 import { type BlindKeyPolicy, BlindKeyRing } from './blind-keys.ts';
 import {
@@ -110,7 +116,7 @@ export async function startCurrencyServer(config: CsConfig): Promise<RunningCs> 
   const server = await listen(
     (request) =>
       handler === null
-        ? errorResponse(new NetCashError('upstream-unavailable', 'starting'))
+        ? refusal(new NetCashError('upstream-unavailable', 'starting'))
         : handler(request),
     { host: config.host, port: config.port, maxBodyBytes },
   );
@@ -291,7 +297,7 @@ async function bootstrapCs(
     return pruned;
   };
 
-  const router = new Router(log)
+  const router = new Router(log, FEDERATION_CORS)
     .on('GET', PATHS.health, () => json(200, { status: 'ok', name: config.name }), { cors: true })
     .on('GET', PATHS.cs.info, () => json(200, info()), { cors: true })
     .on(

@@ -7,8 +7,8 @@
  * blind-rsa withdrawals and spends per key, record deposits, mint, record the check, book the
  * counters.
  */
-import type { SqlDb, SqlTx } from '../db/sql.ts';
-import { inList, num, str } from '../db/sql.ts';
+import type { SqlDb, SqlTx } from '@netcash/server-kit';
+import { inList, num, str } from '@netcash/server-kit';
 import type { Commit, CommitOutcome, CsBooksData, CsStore, SpentRow } from './store.ts';
 
 const SCHEMA = `

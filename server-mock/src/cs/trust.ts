@@ -18,8 +18,8 @@ import {
   RevocationList,
   TrustStore,
 } from '@netcash/protocol';
+import type { Logger } from '@netcash/server-kit';
 import type { Clock } from '../config.ts';
-import type { Logger } from '../http/log.ts';
 
 export class CsTrust {
   readonly store: TrustStore;

@@ -22,9 +22,9 @@ import {
   toB64u,
 } from '@netcash/protocol';
 import { nodeProvider as p } from '@netcash/protocol/node';
+import { createLogger } from '@netcash/server-kit';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../http/log.ts';
 import { TestClient } from '../testing/client.ts';
 import { type Federation, startFederation } from '../testing/federation.ts';
 

@@ -5,11 +5,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openPostgres, openSqlite } from '@netcash/server-kit';
+import {
+  type PostgresCluster,
+  postgresAvailable,
+  startPostgres,
+} from '@netcash/server-kit/testing';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { type PostgresCluster, postgresAvailable, startPostgres } from '../testing/postgres.ts';
 import { runConformance } from './conformance.ts';
-import { openPostgres } from './postgres.ts';
-import { openSqlite } from './sqlite.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'netcash-conformance-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -6,11 +6,11 @@
  */
 import { sign, toB64u } from '@netcash/protocol';
 import { nodeProvider as p } from '@netcash/protocol/node';
+import type { SqlDb } from '@netcash/server-kit';
 import { describe, expect, it } from 'vitest';
 import { createBankStore } from '../bank/store.ts';
 import { createCsStore } from '../cs/store.ts';
 import { createInsurerStore } from '../insurer/store.ts';
-import type { SqlDb } from './sql.ts';
 
 /** Opens a fresh, empty database for one case. */
 export type FreshDb = (label: string) => Promise<SqlDb>;

@@ -5,7 +5,6 @@
  */
 
 import { join } from 'node:path';
-import { listen } from '@netcash/merchant-kit/node';
 import {
   CertifyDenominationKeyRequest,
   CertifyRequest,
@@ -14,14 +13,20 @@ import {
   RevokeRequest,
 } from '@netcash/protocol';
 import { nodeProvider } from '@netcash/protocol/node';
+import {
+  createLogger,
+  json,
+  type Logger,
+  listen,
+  openDb,
+  Router,
+  readJson,
+  type StoreOption,
+} from '@netcash/server-kit';
 import { type Clock, DEFAULTS, systemNow } from '../config.ts';
 import { adminToken, jsonFile } from '../datadir.ts';
-import { openDb, type StoreOption } from '../db/open.ts';
 import { requireAdmin } from '../http/admin.ts';
-import { readJson } from '../http/body.ts';
-import { createLogger, type Logger } from '../http/log.ts';
-import { json } from '../http/responses.ts';
-import { Router } from '../http/router.ts';
+import { FEDERATION_CORS } from '../http/cors.ts';
 import { ed25519Pair, secretText } from '../keys.ts';
 import { createInsurer, type Insurer } from './insurer.ts';
 import { createInsurerStore } from './store.ts';
@@ -59,7 +64,7 @@ export function insurerHandler(
   maxBodyBytes: number,
 ): (request: Request) => Promise<Response> {
   const P = PATHS.insurer;
-  const router = new Router(log)
+  const router = new Router(log, FEDERATION_CORS)
     .on('GET', PATHS.health, () => json(200, { status: 'ok', name: insurer.name }), { cors: true })
     .on('GET', P.info, () => json(200, { name: insurer.name, signKey: insurer.signKey }), {
       cors: true,

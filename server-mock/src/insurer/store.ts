@@ -14,8 +14,8 @@ import {
   type RevocationList as RevocationListT,
   unwrap,
 } from '@netcash/protocol';
-import type { SqlDb } from '../db/sql.ts';
-import { num, str } from '../db/sql.ts';
+import type { SqlDb } from '@netcash/server-kit';
+import { num, str } from '@netcash/server-kit';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS certificates (

@@ -1,7 +1,11 @@
+import {
+  type PostgresCluster,
+  postgresAvailable,
+  startPostgres,
+} from '@netcash/server-kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf, TestClient } from './client.ts';
 import { type Federation, startFederation } from './federation.ts';
-import { type PostgresCluster, postgresAvailable, startPostgres } from './postgres.ts';
 
 describe('startFederation', () => {
   let fed: Federation;

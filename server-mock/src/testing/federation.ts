@@ -16,13 +16,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { StoreOption } from '@netcash/server-kit';
+import { type Logger, silentLogger } from '@netcash/server-kit';
 import { type AuditReport, auditFederation } from '../audit/audit.ts';
 import { type RunningBank, startBank } from '../bank/server.ts';
 import type { Clock } from '../config.ts';
 import type { BlindKeyPolicy } from '../cs/blind-keys.ts';
 import { type RunningCs, startCurrencyServer } from '../cs/server.ts';
-import type { StoreOption } from '../db/open.ts';
-import { type Logger, silentLogger } from '../http/log.ts';
 import { type RunningInsurer, startInsurer } from '../insurer/server.ts';
 import { fixtureKeyCount, fixtureKeygen } from './rsa-fixtures.ts';
 

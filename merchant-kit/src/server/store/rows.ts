@@ -12,7 +12,7 @@ import type {
   Message2,
   PaymentReceipt,
 } from '@netcash/protocol';
-import { int } from './sql.ts';
+import { int } from '@netcash/server-kit';
 import type {
   Cashout,
   CashoutState,

@@ -1,9 +1,11 @@
 /**
- * The merchant store over SQL, one implementation for SQLite and PostgreSQL (sql.ts). Signed
+ * The merchant store over SQL, one implementation for SQLite and PostgreSQL — @netcash/server-kit's
+ * SQL layer, the currency servers' own (deadlock retry, migration lock, pool error handler). Signed
  * objects are kept as their JSON text, next to the columns that are queried; amounts and times are
  * BIGINT (safe integers, SPEC §2).
  */
 import type { Check, DepositReply, Message2, PaymentReceipt } from '@netcash/protocol';
+import { int, openDb, type SqlDb, type SqlTx, storeAt } from '@netcash/server-kit';
 import {
   type CashoutRow,
   type CoinRow,
@@ -17,7 +19,6 @@ import {
   type ReceiptRow,
   type SessionRow,
 } from './rows.ts';
-import { int, openPostgres, openSqlite, type SqlDb, type SqlRunner } from './sql.ts';
 import type {
   BeginPayment,
   Cashout,
@@ -55,10 +56,10 @@ CREATE TABLE IF NOT EXISTS cashouts (
   created BIGINT NOT NULL, completed BIGINT)
 `;
 
-async function insertCoins(tx: SqlRunner, coins: readonly HeldCoin[]): Promise<void> {
+async function insertCoins(tx: SqlTx, coins: readonly HeldCoin[]): Promise<void> {
   for (const c of coins) {
     await tx.run(
-      'INSERT INTO coins (serial, value, currency, expires, coin, cashout_id) VALUES (?, ?, ?, ?, ?, NULL) ON CONFLICT (serial) DO NOTHING',
+      'INSERT INTO coins (serial, value, currency, expires, coin, cashout_id) VALUES ($1, $2, $3, $4, $5, NULL) ON CONFLICT (serial) DO NOTHING',
       [c.serial, c.value, c.currency, c.expires, JSON.stringify(c.coin)],
     );
   }
@@ -68,7 +69,7 @@ export class SqlMerchantStore implements MerchantStore {
   constructor(private readonly db: SqlDb) {}
 
   async migrate(): Promise<void> {
-    await this.db.exec(SCHEMA);
+    await this.db.migrate(SCHEMA);
   }
 
   close(): Promise<void> {
@@ -76,31 +77,32 @@ export class SqlMerchantStore implements MerchantStore {
   }
 
   async getMeta(key: string): Promise<string | undefined> {
-    const rows = await this.db.all<{ value: string }>('SELECT value FROM meta WHERE key = ?', [
+    const rows = await this.db.query<{ value: string }>('SELECT value FROM meta WHERE key = $1', [
       key,
     ]);
     return rows[0]?.value;
   }
 
   async initMeta(key: string, value: string): Promise<string> {
-    await this.db.run('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING', [
-      key,
-      value,
-    ]);
+    await this.db.run(
+      'INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING',
+      [key, value],
+    );
     return (await this.getMeta(key)) ?? value;
   }
 
   async putSessionKeys(k: SessionKeys): Promise<void> {
     await this.db.run(
-      'INSERT INTO session_keys (enc_public, enc_secret, sign_public, sign_secret, sid, expires) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO session_keys (enc_public, enc_secret, sign_public, sign_secret, sid, expires) VALUES ($1, $2, $3, $4, $5, $6)',
       [k.encPublic, k.encSecret, k.signPublic, k.signSecret, k.sid, k.expires],
     );
   }
 
   async sessionKeys(encPublic: string): Promise<SessionKeys | undefined> {
-    const [r] = await this.db.all<SessionRow>('SELECT * FROM session_keys WHERE enc_public = ?', [
-      encPublic,
-    ]);
+    const [r] = await this.db.query<SessionRow>(
+      'SELECT * FROM session_keys WHERE enc_public = $1',
+      [encPublic],
+    );
     if (r === undefined) return undefined;
     return {
       encPublic: r.enc_public,
@@ -114,14 +116,14 @@ export class SqlMerchantStore implements MerchantStore {
 
   beginPayment(p: PendingPayment): Promise<BeginPayment> {
     return this.db.transaction(async (tx) => {
-      const [done] = await tx.all<PaymentRow>('SELECT * FROM payments WHERE request_id = ?', [
+      const [done] = await tx.query<PaymentRow>('SELECT * FROM payments WHERE request_id = $1', [
         p.requestId,
       ]);
       if (done !== undefined) return { kind: 'completed', payment: paymentOf(done) };
       const inserted = await tx.run(
         `INSERT INTO payment_journal (request_id, digest, receipt, session_key, reply_key,
            exchanges, created)
-         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (request_id) DO NOTHING`,
         [
           p.requestId,
           p.digest,
@@ -133,8 +135,8 @@ export class SqlMerchantStore implements MerchantStore {
         ],
       );
       if (inserted === 1) return { kind: 'journaled' };
-      const [held] = await tx.all<JournalRow>(
-        'SELECT * FROM payment_journal WHERE request_id = ?',
+      const [held] = await tx.query<JournalRow>(
+        'SELECT * FROM payment_journal WHERE request_id = $1',
         [p.requestId],
       );
       return { kind: 'pending', payment: journalOf(held!) };
@@ -142,20 +144,20 @@ export class SqlMerchantStore implements MerchantStore {
   }
 
   async pendingPayments(): Promise<PendingPayment[]> {
-    const rows = await this.db.all<JournalRow>('SELECT * FROM payment_journal ORDER BY created');
+    const rows = await this.db.query<JournalRow>('SELECT * FROM payment_journal ORDER BY created');
     return rows.map(journalOf);
   }
 
   async pendingPayment(requestId: string): Promise<PendingPayment | undefined> {
-    const [r] = await this.db.all<JournalRow>(
-      'SELECT * FROM payment_journal WHERE request_id = ?',
+    const [r] = await this.db.query<JournalRow>(
+      'SELECT * FROM payment_journal WHERE request_id = $1',
       [requestId],
     );
     return r === undefined ? undefined : journalOf(r);
   }
 
   async completedPayment(requestId: string): Promise<CompletedPayment | undefined> {
-    const [r] = await this.db.all<PaymentRow>('SELECT * FROM payments WHERE request_id = ?', [
+    const [r] = await this.db.query<PaymentRow>('SELECT * FROM payments WHERE request_id = $1', [
       requestId,
     ]);
     return r === undefined ? undefined : paymentOf(r);
@@ -166,34 +168,34 @@ export class SqlMerchantStore implements MerchantStore {
     done: { receipt: StoredReceipt; reply: Message2; coins: readonly HeldCoin[] },
   ): Promise<void> {
     return this.db.transaction(async (tx) => {
-      const [journal] = await tx.all<JournalRow>(
-        'SELECT * FROM payment_journal WHERE request_id = ?',
+      const [journal] = await tx.query<JournalRow>(
+        'SELECT * FROM payment_journal WHERE request_id = $1',
         [requestId],
       );
       if (journal === undefined) return; // finished (or abandoned) by another driver
       const r = done.receipt;
       await tx.run(
-        'INSERT INTO receipts (tid, sid, amount, currency, date, session_key, receipt) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO receipts (tid, sid, amount, currency, date, session_key, receipt) VALUES ($1, $2, $3, $4, $5, $6, $7)',
         [r.tid, r.sid, r.amount, r.currency, r.date, r.sessionKey, JSON.stringify(r.receipt)],
       );
       await tx.run(
-        'INSERT INTO payments (request_id, digest, tid, reply, date) VALUES (?, ?, ?, ?, ?)',
+        'INSERT INTO payments (request_id, digest, tid, reply, date) VALUES ($1, $2, $3, $4, $5)',
         [requestId, journal.digest, r.tid, JSON.stringify(done.reply), r.date],
       );
       await insertCoins(tx, done.coins);
-      await tx.run('DELETE FROM payment_journal WHERE request_id = ?', [requestId]);
+      await tx.run('DELETE FROM payment_journal WHERE request_id = $1', [requestId]);
     });
   }
 
   abandonPayment(requestId: string, keep: readonly HeldCoin[]): Promise<void> {
     return this.db.transaction(async (tx) => {
-      const gone = await tx.run('DELETE FROM payment_journal WHERE request_id = ?', [requestId]);
+      const gone = await tx.run('DELETE FROM payment_journal WHERE request_id = $1', [requestId]);
       if (gone === 1) await insertCoins(tx, keep);
     });
   }
 
   async receipt(tid: string): Promise<StoredReceipt | undefined> {
-    const [r] = await this.db.all<ReceiptRow>('SELECT * FROM receipts WHERE tid = ?', [tid]);
+    const [r] = await this.db.query<ReceiptRow>('SELECT * FROM receipts WHERE tid = $1', [tid]);
     if (r === undefined) return undefined;
     return {
       tid: r.tid,
@@ -207,14 +209,14 @@ export class SqlMerchantStore implements MerchantStore {
   }
 
   async heldCoins(): Promise<HeldCoin[]> {
-    const rows = await this.db.all<CoinRow>(
+    const rows = await this.db.query<CoinRow>(
       'SELECT * FROM coins WHERE cashout_id IS NULL ORDER BY expires, serial',
     );
     return rows.map(coinOf);
   }
 
   async heldValue(): Promise<number> {
-    const [r] = await this.db.all<{ total: unknown }>(
+    const [r] = await this.db.query<{ total: unknown }>(
       'SELECT COALESCE(SUM(value), 0) AS total FROM coins WHERE cashout_id IS NULL',
     );
     return int(r?.total ?? 0);
@@ -225,14 +227,14 @@ export class SqlMerchantStore implements MerchantStore {
       .transaction(async (tx) => {
         for (const serial of serials) {
           const n = await tx.run(
-            'UPDATE coins SET cashout_id = ? WHERE serial = ? AND cashout_id IS NULL',
+            'UPDATE coins SET cashout_id = $1 WHERE serial = $2 AND cashout_id IS NULL',
             [c.id, serial],
           );
           if (n !== 1) throw new CoinGone();
         }
         await tx.run(
           `INSERT INTO cashouts (id, amount, currency, state, target, request, check_json, deposit,
-           error, created, completed) VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, NULL, ?, NULL)`,
+           error, created, completed) VALUES ($1, $2, $3, $4, $5, $6, NULL, NULL, NULL, $7, NULL)`,
           [
             c.id,
             c.amount,
@@ -252,7 +254,7 @@ export class SqlMerchantStore implements MerchantStore {
   }
 
   async cashouts(states?: readonly CashoutState[]): Promise<Cashout[]> {
-    const rows = await this.db.all<CashoutRow>('SELECT * FROM cashouts ORDER BY created, id');
+    const rows = await this.db.query<CashoutRow>('SELECT * FROM cashouts ORDER BY created, id');
     const all = rows.map(cashoutOf);
     return states === undefined ? all : all.filter((c) => states.includes(c.state));
   }
@@ -260,17 +262,17 @@ export class SqlMerchantStore implements MerchantStore {
   async cashoutChecked(id: string, check: Check): Promise<void> {
     await this.db.transaction(async (tx) => {
       const n = await tx.run(
-        "UPDATE cashouts SET state = 'checked', check_json = ? WHERE id = ? AND state = 'pending'",
+        "UPDATE cashouts SET state = 'checked', check_json = $1 WHERE id = $2 AND state = 'pending'",
         [JSON.stringify(check), id],
       );
       // The coins are spent at the CS: they are gone from the merchant's purse.
-      if (n === 1) await tx.run('DELETE FROM coins WHERE cashout_id = ?', [id]);
+      if (n === 1) await tx.run('DELETE FROM coins WHERE cashout_id = $1', [id]);
     });
   }
 
   async cashoutDeposited(id: string, deposit: DepositReply, at: number): Promise<void> {
     await this.db.run(
-      "UPDATE cashouts SET state = 'deposited', deposit = ?, completed = ? WHERE id = ? AND state = 'checked'",
+      "UPDATE cashouts SET state = 'deposited', deposit = $1, completed = $2 WHERE id = $3 AND state = 'checked'",
       [JSON.stringify(deposit), at, id],
     );
   }
@@ -278,29 +280,29 @@ export class SqlMerchantStore implements MerchantStore {
   cashoutRefused(id: string, error: string, dropCoins: boolean): Promise<void> {
     return this.db.transaction(async (tx) => {
       const n = await tx.run(
-        "UPDATE cashouts SET state = 'failed', error = ? WHERE id = ? AND state = 'pending'",
+        "UPDATE cashouts SET state = 'failed', error = $1 WHERE id = $2 AND state = 'pending'",
         [error, id],
       );
       if (n !== 1) return;
-      if (dropCoins) await tx.run('DELETE FROM coins WHERE cashout_id = ?', [id]);
-      else await tx.run('UPDATE coins SET cashout_id = NULL WHERE cashout_id = ?', [id]);
+      if (dropCoins) await tx.run('DELETE FROM coins WHERE cashout_id = $1', [id]);
+      else await tx.run('UPDATE coins SET cashout_id = NULL WHERE cashout_id = $1', [id]);
     });
   }
 
   async cashoutFailed(id: string, error: string): Promise<void> {
     await this.db.run(
-      "UPDATE cashouts SET state = 'failed', error = ? WHERE id = ? AND state = 'checked'",
+      "UPDATE cashouts SET state = 'failed', error = $1 WHERE id = $2 AND state = 'checked'",
       [error, id],
     );
   }
 
   prune(before: number): Promise<number> {
     return this.db.transaction(async (tx) => {
-      const replies = await tx.run('DELETE FROM payments WHERE date < ?', [before]);
+      const replies = await tx.run('DELETE FROM payments WHERE date < $1', [before]);
       // A journaled payment was made (created) before its session keys expired: keys expiring
       // after the oldest journal entry may still be needed to open a retry of it.
       const sessions = await tx.run(
-        `DELETE FROM session_keys WHERE expires < ?
+        `DELETE FROM session_keys WHERE expires < $1
            AND NOT EXISTS (SELECT 1 FROM payment_journal WHERE created < session_keys.expires)`,
         [before],
       );
@@ -316,10 +318,7 @@ class CoinGone extends Error {}
  * (`:memory:` for a throwaway one). Creates the tables if needed.
  */
 export async function openMerchantStore(location: string): Promise<MerchantStore> {
-  const db = /^postgres(ql)?:\/\//.test(location)
-    ? await openPostgres(location)
-    : openSqlite(location);
-  const store = new SqlMerchantStore(db);
+  const store = new SqlMerchantStore(openDb(storeAt(location)));
   await store.migrate();
   return store;
 }

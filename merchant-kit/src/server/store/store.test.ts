@@ -2,13 +2,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe } from 'vitest';
-// server-mock exports only its servers; its test harness is reached by path.
 import {
   type PostgresCluster,
   postgresAvailable,
   startPostgres,
-} from '../../../../server-mock/src/testing/postgres.ts';
+} from '@netcash/server-kit/testing';
+import { afterAll, beforeAll, describe } from 'vitest';
 import { merchantStoreConformance } from './conformance.ts';
 import { openMerchantStore } from './sql-store.ts';
 

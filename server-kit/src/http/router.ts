@@ -1,11 +1,13 @@
 /**
- * A small router for fetch-standard handlers: method + path patterns with `:params`, CORS on the
- * routes marked public, 404/405 with error codes, and a catch-all that turns a thrown
- * NetCashError into its refusal and anything else into `internal` (logged, never leaked).
+ * A small router for fetch-standard handlers: method + path patterns with `:params`, the
+ * server's CORS policy on the routes marked public, 404/405 with error codes, and a catch-all
+ * that turns a thrown NetCashError into its refusal and anything else into `internal` (logged,
+ * never leaked).
  */
 import { asNetCashError, NetCashError } from '@netcash/protocol';
-import type { Logger } from './log.ts';
-import { CORS_HEADERS, errorResponse } from './responses.ts';
+import type { Logger } from '../log.ts';
+import { type CorsPolicy, corsHeaders } from './cors.ts';
+import { refusal } from './responses.ts';
 
 export type RouteHandler = (
   request: Request,
@@ -21,8 +23,15 @@ interface Route {
 
 export class Router {
   private readonly routes: Route[] = [];
+  private readonly cors: Readonly<Record<string, string>>;
 
-  constructor(private readonly log: Logger) {}
+  /** `cors`: the policy of the routes marked `cors` (browsers may call them). */
+  constructor(
+    private readonly log: Logger,
+    cors: CorsPolicy,
+  ) {
+    this.cors = corsHeaders(cors);
+  }
 
   /** `cors`: callable from browsers (extension, pages). Admin routes are not. */
   on(
@@ -75,7 +84,7 @@ export class Router {
   private async route(request: Request): Promise<Response> {
     const url = new URL(request.url);
     const matches = this.match(url.pathname);
-    const cors = matches.some((m) => m.route.cors) ? CORS_HEADERS : {};
+    const cors = matches.some((m) => m.route.cors) ? this.cors : {};
     if (request.method === 'OPTIONS' && matches.length > 0) {
       return new Response(null, { status: 204, headers: cors });
     }
@@ -88,12 +97,12 @@ export class Router {
               `${request.method} not allowed on ${url.pathname}`,
             )
           : new NetCashError('not-found', `no endpoint ${url.pathname}`);
-      return errorResponse(error, cors);
+      return refusal(error, cors);
     }
     try {
       const response = await hit.route.handler(request, hit.params);
       if (hit.route.cors)
-        for (const [k, v] of Object.entries(CORS_HEADERS)) response.headers.set(k, v);
+        for (const [k, v] of Object.entries(this.cors)) response.headers.set(k, v);
       return response;
     } catch (thrown) {
       const error = asNetCashError(thrown);
@@ -103,9 +112,9 @@ export class Router {
           error: String(thrown),
           stack: thrown instanceof Error ? thrown.stack : undefined,
         });
-        return errorResponse(new NetCashError('internal'), cors);
+        return refusal(new NetCashError('internal'), cors);
       }
-      return errorResponse(error, cors);
+      return refusal(error, cors);
     }
   }
 }

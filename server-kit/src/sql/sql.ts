@@ -1,7 +1,8 @@
 /**
- * The one SQL surface every NetCash store is written against, so that each server has a single
- * store implementation with two engines under it: SQLite (`better-sqlite3`, the embedded default)
- * and PostgreSQL (`pg`, for several processes over one database, SPEC §9).
+ * The one SQL surface every NetCash store is written against — the insurer's, the bank's, the
+ * currency server's and the merchant's — so that each has a single store implementation with two
+ * engines under it: SQLite (`better-sqlite3`, the embedded default) and PostgreSQL (`pg`, for
+ * several processes over one database, SPEC §9).
  *
  * Statements use PostgreSQL's `$1, $2, …` placeholders and the portable subset of SQL both
  * engines share (`INSERT … ON CONFLICT DO NOTHING`, `DELETE … RETURNING`, `CAST(… AS BIGINT)`);
@@ -19,7 +20,7 @@ export type SqlRow = Record<string, SqlValue>;
 /** Statements inside one transaction (or one autocommit statement outside). */
 export interface SqlTx {
   /** Rows of a SELECT or of a statement with RETURNING. */
-  query<R extends SqlRow = SqlRow>(sql: string, params?: readonly SqlValue[]): Promise<R[]>;
+  query<R extends object = SqlRow>(sql: string, params?: readonly SqlValue[]): Promise<R[]>;
   /** Runs a statement; the number of rows it changed. */
   run(sql: string, params?: readonly SqlValue[]): Promise<number>;
 }
@@ -38,13 +39,17 @@ export function inList(first: number, count: number): string {
   return `(${Array.from({ length: count }, (_, i) => `$${first + i}`).join(', ')})`;
 }
 
+/** A stored integer as a number; refuses anything that is not a safe integer. */
+export function int(value: unknown): number {
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isSafeInteger(n)) throw new TypeError(`not a safe integer: ${String(value)}`);
+  return n;
+}
+
 /** A row's column as a number (both engines give numbers for BIGINT once configured). */
 export function num(row: SqlRow | undefined, column: string): number {
   const value = row?.[column];
-  if (value === null || value === undefined) return 0;
-  const n = typeof value === 'number' ? value : Number(value);
-  if (!Number.isSafeInteger(n)) throw new Error(`column ${column} is not a safe integer`);
-  return n;
+  return value === null || value === undefined ? 0 : int(value);
 }
 
 /** A row's column as a string. */

@@ -12,3 +12,10 @@ export function openDb(option: StoreOption): SqlDb {
     ? openSqlite(option.path)
     : openPostgres(option.url, { maxConnections: option.maxConnections });
 }
+
+/** A store named by one string: a `postgres://` URL, else a SQLite file (`:memory:` allowed). */
+export function storeAt(location: string): StoreOption {
+  return /^postgres(ql)?:\/\//.test(location)
+    ? { engine: 'postgres', url: location }
+    : { engine: 'sqlite', path: location };
+}

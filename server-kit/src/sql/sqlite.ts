@@ -15,8 +15,9 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { Mutex } from '@netcash/protocol';
 import Database from 'better-sqlite3';
-import type { SqlDb, SqlRow, SqlTx, SqlValue } from './sql.ts';
+import type { SqlDb, SqlTx, SqlValue } from './sql.ts';
 
 /**
  * Rewrites `$n` placeholders to `?`; `order[i]` is the index in the caller's parameters of the
@@ -59,7 +60,7 @@ export function openSqlite(path: string): SqlDb {
   };
 
   const tx: SqlTx = {
-    async query<R extends SqlRow>(sql: string, params: readonly SqlValue[] = []) {
+    async query<R extends object>(sql: string, params: readonly SqlValue[] = []) {
       const { stmt, args } = prepare(sql, params);
       return stmt.all(...args) as R[];
     },
@@ -69,14 +70,10 @@ export function openSqlite(path: string): SqlDb {
     },
   };
 
-  // Every use of the one connection goes through this queue: an await inside a transaction
+  // Every use of the one connection goes through this mutex: an await inside a transaction
   // must not let another request's statements into it.
-  let queue: Promise<unknown> = Promise.resolve();
-  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
-    const next = queue.then(fn, fn);
-    queue = next.catch(() => undefined);
-    return next;
-  };
+  const mutex = new Mutex();
+  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => mutex.run(fn);
   let closed = false;
 
   interface Pending {

@@ -8,7 +8,7 @@
  * Deadlocks and serialization failures roll back and retry the whole function.
  */
 import pg from 'pg';
-import type { SqlDb, SqlRow, SqlTx, SqlValue } from './sql.ts';
+import type { SqlDb, SqlTx, SqlValue } from './sql.ts';
 
 const INT8 = 20;
 const NUMERIC = 1700;
@@ -30,7 +30,7 @@ const types = {
 
 function wrap(client: pg.ClientBase | pg.Pool): SqlTx {
   return {
-    async query<R extends SqlRow>(sql: string, params: readonly SqlValue[] = []) {
+    async query<R extends object>(sql: string, params: readonly SqlValue[] = []) {
       const result = await client.query(sql, [...params]);
       return result.rows as R[];
     },

@@ -58,6 +58,18 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-la
   });
 }
 
+/** Sends a fetch `Response` on a Node response (status, headers, the whole body). */
+export async function writeResponse(res: ServerResponse, response: Response): Promise<void> {
+  const payload = Buffer.from(await response.arrayBuffer());
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  headers['content-length'] = String(payload.length);
+  res.writeHead(response.status, headers);
+  res.end(payload);
+}
+
 /** A Node `request` listener that runs `handler`. Also usable as Express middleware. */
 export function toNodeListener(
   handler: FetchHandler,
@@ -89,15 +101,7 @@ export function toNodeListener(
             ? { method, headers }
             : { method, headers, body: new Uint8Array(body) },
         );
-        const response = await handler(request);
-        const payload = Buffer.from(await response.arrayBuffer());
-        const out: Record<string, string> = {};
-        response.headers.forEach((value, name) => {
-          out[name] = value;
-        });
-        out['content-length'] = String(payload.length);
-        res.writeHead(response.status, out);
-        res.end(payload);
+        await writeResponse(res, await handler(request));
       } catch (error) {
         options.onError?.(error);
         jsonError(res, 500, 'internal', 'internal error');
