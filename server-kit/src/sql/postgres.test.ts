@@ -37,9 +37,10 @@ describe.skipIf(!postgresAvailable())('PostgreSQL engine safeguards', () => {
     expect(killed.rowCount).toBeGreaterThan(0);
     await new Promise((r) => setTimeout(r, 100));
     await db.run('INSERT INTO t (k) VALUES ($1)', ['after']);
-    expect((await db.query<{ k: string }>('SELECT k FROM t ORDER BY k')).map((r) => r.k)).toEqual(
-      ['after', 'before'],
-    );
+    expect((await db.query<{ k: string }>('SELECT k FROM t ORDER BY k')).map((r) => r.k)).toEqual([
+      'after',
+      'before',
+    ]);
     await db.close();
   });
 
