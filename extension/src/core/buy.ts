@@ -5,13 +5,13 @@
  * the same request (same id, same check) is sent again and the CS answers with its stored coins —
  * the check can never buy twice (`check-cleared`) nor be lost.
  */
-import { callCs, NetCashError, randomId, randomKey } from '@netcash/protocol';
+import { callCs, isTransient, NetCashError, randomId, randomKey } from '@netcash/protocol';
 import { primaryAccount, writeCheck } from './bank.ts';
 import { coinRow } from './coins.ts';
 import type { Core } from './context.ts';
 import { addCoins, addHistory, noteAttempt } from './journal/journal.ts';
 import type { BuyOp } from './journal/types.ts';
-import { isTransient, sendWithFaults } from './net.ts';
+import { sendWithFaults } from './net.ts';
 import { planOutputs, receiveOutputs } from './outputs.ts';
 import { DEFAULT_POLICY, type SpreadPolicy, spread } from './policy.ts';
 import { currencyServers } from './trust.ts';

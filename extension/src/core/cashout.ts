@@ -5,13 +5,20 @@
  * the bank's deposit is idempotent for the same check and account, so a crash between the two
  * re-deposits the same check and loses nothing.
  */
-import { callCs, NetCashError, randomId, randomKey, totalValue } from '@netcash/protocol';
+import {
+  callCs,
+  isTransient,
+  NetCashError,
+  randomId,
+  randomKey,
+  totalValue,
+} from '@netcash/protocol';
 import { deposit, endorse, primaryAccount } from './bank.ts';
 import type { Core } from './context.ts';
 import { releaseOrProbe, reserve } from './exchange.ts';
 import { addHistory, deleteCoins, noteAttempt } from './journal/journal.ts';
 import type { CashoutOp } from './journal/types.ts';
-import { isTransient, sendWithFaults } from './net.ts';
+import { sendWithFaults } from './net.ts';
 import { MAX_COINS } from './policy.ts';
 import { currencyServer } from './trust.ts';
 

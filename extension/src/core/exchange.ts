@@ -11,7 +11,14 @@
  */
 
 import type { CsResultOf } from '@netcash/protocol';
-import { callCs, type NetCashError, type Result, randomId, randomKey } from '@netcash/protocol';
+import {
+  callCs,
+  isTransient,
+  type NetCashError,
+  type Result,
+  randomId,
+  randomKey,
+} from '@netcash/protocol';
 import { coinRow } from './coins.ts';
 import type { Core } from './context.ts';
 import type { CoinRow } from './db/schema.ts';
@@ -25,7 +32,7 @@ import {
   type Tx,
 } from './journal/journal.ts';
 import type { CsTargetRow, ExchangeOp, ExchangePurpose } from './journal/types.ts';
-import { isTransient, sendWithFaults } from './net.ts';
+import { sendWithFaults } from './net.ts';
 import { planOutputs, receiveOutputs } from './outputs.ts';
 import { currencyServer } from './trust.ts';
 

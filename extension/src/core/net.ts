@@ -4,15 +4,10 @@
  * `afterSend` fires once the server has answered but before the wallet reads the answer — the
  * moment a killed service worker loses a reply. The wrapper remembers the crash and rethrows it
  * after the protocol client returns (the client maps fetch exceptions to `upstream-unavailable`,
- * which would otherwise hide it) and refuses to send anything more.
+ * which would otherwise hide it) and refuses to send anything more. Whether a failure is worth a
+ * retry is the one classification in @netcash/protocol (`isTransient`).
  */
-import {
-  type ErrorCode,
-  type FetchFn,
-  type NetCashError,
-  nowSeconds,
-  type Result,
-} from '@netcash/protocol';
+import { type FetchFn, nowSeconds, type Result } from '@netcash/protocol';
 import type { Core } from './context.ts';
 import type { FaultContext } from './faults.ts';
 
@@ -38,19 +33,6 @@ export async function sendWithFaults<T>(
   const result = await call(fetchFn);
   if (crash !== undefined) throw crash.error;
   return result;
-}
-
-/** Refusals that say nothing about the outcome: the same request may be sent again later. */
-const TRANSIENT: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
-  'upstream-unavailable',
-  'timeout',
-  'internal',
-  'rate-limited',
-  'busy',
-]);
-
-export function isTransient(error: NetCashError): boolean {
-  return TRANSIENT.has(error.code);
 }
 
 /** The default clock, in seconds. */

@@ -18,6 +18,7 @@
  * dispute.
  */
 import {
+  isTransient,
   Message2,
   NetCashError,
   openPaymentResult,
@@ -34,7 +35,7 @@ import type { CoinRow } from './db/schema.ts';
 import { driveExchange, releaseOrProbe, sendExchange } from './exchange.ts';
 import { addCoins, addHistory, deleteCoins, noteAttempt, type Tx } from './journal/journal.ts';
 import type { PayOp } from './journal/types.ts';
-import { isTransient, sendWithFaults } from './net.ts';
+import { sendWithFaults } from './net.ts';
 import { planOutputs, receiveOutputs } from './outputs.ts';
 
 /** Sends 1c and checks message 2; a NetCashError on any refusal or bad receipt. */

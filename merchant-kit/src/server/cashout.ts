@@ -17,6 +17,7 @@ import {
   fail,
   fromB64u,
   getJson,
+  isTransient,
   MAX_INSTRUMENTS,
   type NetCashError,
   OpenAccountReply,
@@ -30,7 +31,6 @@ import {
 } from '@netcash/protocol';
 import type { BankAccount } from './config.ts';
 import type { MerchantContext } from './context.ts';
-import { isTransient } from './cs-link.ts';
 import type { Cashout } from './store/types.ts';
 
 /** What a cash-out run did. */

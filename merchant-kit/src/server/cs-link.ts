@@ -15,7 +15,6 @@ import {
   type FetchFn,
   fail,
   getJson,
-  type NetCashError,
   ok,
   PATHS,
   type Result,
@@ -126,14 +125,4 @@ export class CsLink {
     if (keys.ok) for (const k of keys.value.denominationKeys) this.trust.addDenominationKey(k);
     if (revocations.ok) this.trust.setRevocations(revocations.value);
   }
-}
-
-/** Errors worth retrying later with the same request id: the CS may or may not have acted. */
-export function isTransient(error: NetCashError): boolean {
-  return (
-    error.code === 'upstream-unavailable' ||
-    error.code === 'timeout' ||
-    error.code === 'internal' ||
-    error.code === 'rate-limited'
-  );
 }

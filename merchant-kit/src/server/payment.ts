@@ -30,6 +30,7 @@ import {
   fail,
   fromB64u,
   isNc1,
+  isTransient,
   type Message1a,
   type Message1b,
   type Message1c,
@@ -50,7 +51,7 @@ import {
   verifyCoins,
 } from '@netcash/protocol';
 import type { MerchantContext } from './context.ts';
-import { isTransient, type OwnCs } from './cs-link.ts';
+import type { OwnCs } from './cs-link.ts';
 import { freshPayeeKeys, type PayeeKeyPair } from './keys.ts';
 import type { HeldCoin, JournalExchange, PendingPayment } from './store/types.ts';
 

@@ -5,6 +5,7 @@
  * answer in time is `timeout`; an answer that isn't the expected message is `malformed`.
  */
 import { fail, type Result } from '../errors.ts';
+import { codeOfStatus } from '../retry/classify.ts';
 import { decodeJson, type Schema } from '../schema/decode.ts';
 import { ErrorReply } from '../schema/service-messages.ts';
 
@@ -51,10 +52,7 @@ async function send<T>(
       const { code, message, detail } = refusal.value.error;
       return fail(code, message, detail);
     }
-    return fail(
-      response.status >= 500 ? 'upstream-unavailable' : 'malformed',
-      `${url} answered ${response.status}`,
-    );
+    return fail(codeOfStatus(response.status), `${url} answered ${response.status}`);
   }
   return decodeJson(schema, text, options.maxResponseChars);
 }

@@ -2,7 +2,8 @@
  * A currency server's calls to its bank (paper §4: the accounting infrastructure backs every
  * coin): opening its own account (admin, zero balance) and depositing checks it received, with
  * its endorsement. Deposits are idempotent at the bank for the same check into the same account,
- * so a deposit whose reply was lost is simply repeated.
+ * so a deposit whose reply was lost is simply repeated — at once, under the one retry policy
+ * (`OUTBOUND`), while the client that caused it still waits.
  */
 import {
   type Check,
@@ -11,9 +12,11 @@ import {
   endorseCheck,
   endpoint,
   OpenAccountReply,
+  OUTBOUND,
   PATHS,
   postJson,
   type Result,
+  withRetry,
 } from '@netcash/protocol';
 import type { Clock } from '../config.ts';
 import type { NamedKeyPair } from '../keys.ts';
@@ -40,9 +43,11 @@ export function createBankClient(options: {
         options.account(),
         options.now(),
       );
-      return postJson(endpoint(url, PATHS.bank.deposits), { check, endorsement }, DepositReply, {
-        timeoutMs: options.timeoutMs,
-      });
+      return withRetry(OUTBOUND, () =>
+        postJson(endpoint(url, PATHS.bank.deposits), { check, endorsement }, DepositReply, {
+          timeoutMs: options.timeoutMs,
+        }),
+      );
     },
   };
 }

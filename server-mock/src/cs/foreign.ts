@@ -21,10 +21,12 @@ import {
   type ExchangeRequest,
   isNc1,
   NetCashError,
+  OUTBOUND,
   toB64u,
   totalValue,
   utf8,
   verify,
+  withRetry,
 } from '@netcash/protocol';
 import { outputs, verifyPresented } from './coins.ts';
 import type { CsContext } from './context.ts';
@@ -125,9 +127,11 @@ async function convertAt(
   convert: ConvertRequest,
   amount: number,
 ) {
-  const result = await callCs(ctx.p, target, convert, {
-    timeoutMs: ctx.limits.outboundTimeoutMs,
-  });
+  // The same convert (same request id) again after a transient failure: the issuer answers a
+  // repeat with its stored check, never a second one.
+  const result = await withRetry(OUTBOUND, () =>
+    callCs(ctx.p, target, convert, { timeoutMs: ctx.limits.outboundTimeoutMs }),
+  );
   if (!result.ok) throw result.error;
   const c = result.value.check.body;
   if (

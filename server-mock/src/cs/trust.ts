@@ -4,7 +4,9 @@
  * but the CS hasn't seen is fetched from the insurer (paper footnote 2: "retrieved from a
  * directory service") — likewise a denomination key a blind-rsa coin names (SPEC §7); the
  * revocation list is re-read when older than `refresh` seconds; another
- * CS's certificates come from the insurer's directory (paper §4.1).
+ * CS's certificates come from the insurer's directory (paper §4.1). A certificate, key or directory
+ * read goes through the one retry policy (`OUTBOUND`): a dropped connection costs a quick retry,
+ * not the client's request.
  */
 import {
   Certificate,
@@ -14,9 +16,13 @@ import {
   DirectoryEntry,
   endpoint,
   getJson,
+  OUTBOUND,
   PATHS,
+  type Result,
   RevocationList,
+  type Schema,
   TrustStore,
+  withRetry,
 } from '@netcash/protocol';
 import type { Logger } from '@netcash/server-kit';
 import type { Clock } from '../config.ts';
@@ -37,11 +43,15 @@ export class CsTrust {
     this.store = new TrustStore(p, [insurerKey]);
   }
 
+  private read<T>(url: string, schema: Schema<T>): Promise<Result<T>> {
+    return withRetry(OUTBOUND, () => getJson(url, schema, { timeoutMs: this.timeoutMs }));
+  }
+
   /** Makes sure `certId` is known, asking the insurer if not. Unknown stays unknown. */
   async ensureCertificate(certId: string): Promise<void> {
     if (this.store.certificate(certId) !== undefined) return;
     const url = endpoint(this.insurerUrl, PATHS.insurer.certificate + encodeURIComponent(certId));
-    const got = await getJson(url, Certificate, { timeoutMs: this.timeoutMs });
+    const got = await this.read(url, Certificate);
     if (got.ok && got.value.body.certId === certId) this.store.addCertificate(got.value);
   }
 
@@ -52,7 +62,7 @@ export class CsTrust {
       this.insurerUrl,
       PATHS.insurer.denominationKey + encodeURIComponent(keyId),
     );
-    const got = await getJson(url, DenominationKey, { timeoutMs: this.timeoutMs });
+    const got = await this.read(url, DenominationKey);
     if (got.ok && got.value.body.keyId === keyId) this.store.addDenominationKey(got.value);
   }
 
@@ -61,8 +71,8 @@ export class CsTrust {
     const now = this.now();
     if (!force && now - this.revocationsRead < this.refresh) return;
     const url = endpoint(this.insurerUrl, PATHS.insurer.revocations);
-    // Even a failed attempt waits a full interval: an unreachable insurer must not cost every
-    // request a timeout. The list held so far stays in force.
+    // Even a failed attempt waits a full interval, and is not retried at once: an unreachable
+    // insurer must not cost every request a timeout. The list held so far stays in force.
     this.revocationsRead = now;
     const got = await getJson(url, RevocationList, { timeoutMs: this.timeoutMs });
     if (!got.ok) {
@@ -82,7 +92,7 @@ export class CsTrust {
     const held = valid();
     if (held !== undefined) return held;
     const url = endpoint(this.insurerUrl, PATHS.insurer.directory + encodeURIComponent(csName));
-    const got = await getJson(url, DirectoryEntry, { timeoutMs: this.timeoutMs });
+    const got = await this.read(url, DirectoryEntry);
     if (got.ok) for (const cert of got.value.certificates) this.store.addCertificate(cert);
     return valid();
   }
