@@ -113,15 +113,30 @@ describe('lost replies and reused request ids', () => {
       await link?.close();
     });
 
+    it("converts once when the issuer's first reply is lost: cs2 sends the same convert again", async () => {
+      const coins = await alice.buy(link.url, [500]);
+      const merchant = await TestClient.open(fed.bank.url);
+      const checksBefore = (await cs3.books()).checksWritten.length;
+      link.next('drop-response');
+      const paid = await merchant.send(fed.cs[1]!.url, merchant.exchangeRequest(coins, [500]));
+      expect(paid.ok && paid.value.coins[0]?.body.cs).toBe('cs2');
+      const converts = link.log.slice(-2);
+      expect(converts.map((l) => l.fault)).toEqual(['drop-response', 'pass']);
+      expect((await cs3.books()).checksWritten).toHaveLength(checksBefore + 1);
+      expect((await fed.audit()).problems).toEqual([]);
+    });
+
     for (const fault of ['drop-response', 'stall-response', 'stall'] as const) {
-      it(`converts once when the issuer's reply is lost (${fault}) and the payee retries`, async () => {
+      it(`converts once when the issuer's replies stay lost (${fault}) and the payee retries`, async () => {
         const cs2 = fed.cs[1]!;
         const coins = await alice.buy(link.url, [500]);
         const merchant = await TestClient.open(fed.bank.url);
         const request = merchant.exchangeRequest(coins, [500]);
         const checksBefore = (await cs3.books()).checksWritten.length;
-        link.next(fault);
+        // Every convert cs2 sends within its retry budget is lost.
+        link.rule(() => fault);
         const failed = await merchant.send(cs2.url, request);
+        link.rule(null);
         expect(codeOf(failed)).toBe(fault === 'drop-response' ? 'upstream-unavailable' : 'timeout');
         expect((await cs2.books()).pending.count).toBe(0);
 
