@@ -3,6 +3,7 @@
  * process share the store; a cash-out is journaled, so two drivers of one are harmless):
  *
  *   npx tsx merchant-kit/src/cli.ts held
+ *   npx tsx merchant-kit/src/cli.ts writeoffs      coins the CS refused at cash-out, and why
  *   npx tsx merchant-kit/src/cli.ts cashout [--store .netcash/publisher/publisher.sqlite]
  *       [--cs http://127.0.0.1:7403] [--bank http://127.0.0.1:7401] [--insurer http://127.0.0.1:7400]
  *
@@ -13,8 +14,10 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { endpoint, getJson, InsurerInfo, PATHS, unwrap } from '@netcash/protocol';
 import { createPaywall } from './server/paywall.ts';
+import { money } from './server/publisher-log.ts';
 
-const USAGE = `usage: cli.ts <held|cashout> [--store PATH|URL] [--cs URL] [--bank URL] [--insurer URL]`;
+const USAGE = `usage: cli.ts <held|writeoffs|cashout> [--store PATH|URL] [--cs URL] [--bank URL] [--insurer URL]`;
+const COMMANDS = new Set(['held', 'writeoffs', 'cashout']);
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -29,7 +32,7 @@ async function main(argv: string[]): Promise<number> {
     },
   });
   const command = positionals[0];
-  if (values.help === true || (command !== 'held' && command !== 'cashout')) {
+  if (values.help === true || command === undefined || !COMMANDS.has(command)) {
     console.log(USAGE);
     return values.help === true ? 0 : 2;
   }
@@ -51,12 +54,21 @@ async function main(argv: string[]): Promise<number> {
       console.log(`held: ${await paywall.held()}`);
       return 0;
     }
-    const summary = await paywall.cashout();
+    if (command === 'writeoffs') {
+      for (const w of await paywall.store.writeOffs()) {
+        const date = new Date(w.date * 1000).toISOString();
+        console.log(`${date}  ${money(w.value, w.currency)}  ${w.reason}  coin ${w.serial}`);
+      }
+      return 0;
+    }
+    const s = await paywall.cashout();
+    const lost = s.writtenOff.reduce((sum, w) => sum + w.value, 0);
     console.log(
-      `cash-out: ${summary.deposited} deposited${summary.currency === null ? '' : ` ${summary.currency}`}, ` +
-        `${summary.pending} still held or pending`,
+      `cash-out: ${money(s.deposited, s.currency)} deposited, ${money(lost, s.currency)} written off` +
+        `${s.writtenOff.length === 0 ? '' : ` (${s.writtenOff.map((w) => w.reason).join(', ')})`}, ` +
+        `${money(s.pending, s.currency)} still held or pending`,
     );
-    return summary.pending === 0 ? 0 : 1;
+    return s.pending === 0 ? 0 : 1;
   } finally {
     await paywall.close();
   }

@@ -14,7 +14,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CashoutSummary, createPaywall, listen, type Paywall } from '@netcash/merchant-kit';
+import {
+  type CashoutSummary,
+  createPaywall,
+  listen,
+  type Paywall,
+  type PaywallOptions,
+} from '@netcash/merchant-kit';
 import type { FetchFn } from '@netcash/protocol';
 import { ensurePaywallScript } from '../browser/build.ts';
 import { ARTICLES, type Article } from './articles.ts';
@@ -46,7 +52,8 @@ export interface DemoPublisherOptions {
   readonly articles?: readonly Article[];
   /** Outbound HTTP of the payee handler (tests inject faults). */
   readonly fetch?: FetchFn;
-  readonly log?: (message: string, detail?: Readonly<Record<string, unknown>>) => void;
+  /** The publisher's log (see PaywallOptions `log`). */
+  readonly log?: PaywallOptions['log'];
 }
 
 export interface DemoArticle {

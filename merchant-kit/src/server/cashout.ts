@@ -8,8 +8,11 @@
  * stored check) and re-deposits a check that has not cleared (the bank is idempotent by check).
  */
 import {
+  type AnyCoin,
   BankInfo,
+  type CashoutRequest,
   type Check,
+  type CsTarget,
   callCs,
   DepositReply,
   endorseCheck,
@@ -28,10 +31,14 @@ import {
   randomId,
   randomKey,
   toB64u,
+  totalValue,
+  verifyCoin,
 } from '@netcash/protocol';
+import { CERTIFICATE_REFUSALS, planRefusal } from './cashout-probe.ts';
 import type { BankAccount } from './config.ts';
 import type { MerchantContext } from './context.ts';
-import type { Cashout } from './store/types.ts';
+import * as says from './publisher-log.ts';
+import type { Cashout, WriteOff } from './store/types.ts';
 
 /** What a cash-out run did. */
 export interface CashoutSummary {
@@ -40,8 +47,55 @@ export interface CashoutSummary {
   readonly currency: string | null;
   /** Cash-outs deposited by this run. */
   readonly cashouts: readonly Cashout[];
+  /** Coins the CS refused for themselves during this run, written off (cashout-probe.ts). */
+  readonly writtenOff: readonly WriteOff[];
   /** Value still held or waiting (a CS or the bank was unreachable). */
   readonly pending: number;
+}
+
+/** Two runs' summaries as one (a re-drive the cash-out waited for, then the cash-out). */
+function joined(a: CashoutSummary | null, b: CashoutSummary | null): CashoutSummary {
+  return {
+    deposited: (a?.deposited ?? 0) + (b?.deposited ?? 0),
+    currency: b?.currency ?? a?.currency ?? null,
+    cashouts: [...(a?.cashouts ?? []), ...(b?.cashouts ?? [])],
+    writtenOff: [...(a?.writtenOff ?? []), ...(b?.writtenOff ?? [])],
+    pending: b?.pending ?? a?.pending ?? 0,
+  };
+}
+
+/** A new cash-out of `coins` (not yet journaled): a fresh request id and reply key. */
+function newCashout(
+  ctx: MerchantContext,
+  id: string,
+  o: {
+    coins: readonly AnyCoin[];
+    currency: string;
+    target: CsTarget;
+    want: CashoutRequest['want'];
+    parent: string | null;
+  },
+): Cashout {
+  return {
+    id,
+    parent: o.parent,
+    amount: totalValue(o.coins.map((c) => c.body)),
+    currency: o.currency,
+    state: 'pending',
+    target: o.target,
+    request: {
+      requestId: randomId(ctx.p),
+      op: 'cashout',
+      instruments: o.coins.map((coin) => ({ kind: 'coin', coin })),
+      want: o.want,
+      replyKey: randomKey(ctx.p),
+    },
+    check: null,
+    deposit: null,
+    error: null,
+    created: ctx.now(),
+    completed: null,
+  };
 }
 
 interface Account {
@@ -53,7 +107,8 @@ interface Account {
 
 export class Cashier {
   private account: Account | null = null;
-  private running: Promise<CashoutSummary> | null = null;
+  /** The run in progress: a cash-out (joined by a second caller) or a re-drive. */
+  private running: { kind: 'cashout' | 'redrive'; done: Promise<CashoutSummary> } | null = null;
 
   constructor(
     private readonly ctx: MerchantContext,
@@ -102,20 +157,36 @@ export class Cashier {
     return opened.ok ? ok(opened.value.account) : opened;
   }
 
-  /** Cashes out everything held (one run at a time; a second caller shares the first's run). */
+  /**
+   * Cashes out everything held. One run at a time: a second caller shares the first's run; a
+   * re-drive in progress is waited for, and what it did is part of this run's summary.
+   */
   cashout(): Promise<CashoutSummary> {
-    this.running ??= this.run().finally(() => {
-      this.running = null;
+    if (this.running?.kind === 'cashout') return this.running.done;
+    const redriving = this.running?.done;
+    return this.exclusive('cashout', async () => {
+      const earlier = redriving === undefined ? null : await redriving.catch(() => null);
+      const now = await this.run();
+      return earlier === null ? now : joined(earlier, now);
     });
-    return this.running;
+  }
+
+  private exclusive(
+    kind: 'cashout' | 'redrive',
+    fn: () => Promise<CashoutSummary>,
+  ): Promise<CashoutSummary> {
+    const done: Promise<CashoutSummary> = fn().finally(() => {
+      if (this.running?.done === done) this.running = null;
+    });
+    this.running = { kind, done };
+    return done;
   }
 
   /** Called after each payment: cash out once the purse reaches the threshold. */
   async maybeCashout(): Promise<void> {
     if (this.threshold === undefined || this.running !== null) return;
     if ((await this.ctx.store.heldValue()) < this.threshold) return;
-    const summary = await this.cashout();
-    this.ctx.log('automatic cash-out', { deposited: summary.deposited, pending: summary.pending });
+    await this.cashout();
   }
 
   private async run(): Promise<CashoutSummary> {
@@ -123,33 +194,22 @@ export class Cashier {
     const account = await this.bankAccount();
     if (!account.ok) throw account.error;
     const own = await ctx.link.requireOwnCs();
+    const want = {
+      bank: account.value.bankName,
+      payee: account.value.account,
+      memo: 'NetCash cash-out',
+    };
     // Start a cash-out for the held coins, at most 64 coins each.
     const heldCoins = await ctx.store.heldCoins();
     for (let i = 0; i < heldCoins.length; i += MAX_INSTRUMENTS) {
       const batch = heldCoins.slice(i, i + MAX_INSTRUMENTS);
-      const cashout: Cashout = {
-        id: randomId(ctx.p),
-        amount: batch.reduce((sum, c) => sum + c.value, 0),
+      const cashout = newCashout(ctx, randomId(ctx.p), {
+        coins: batch.map((c) => c.coin),
         currency: own.currency,
-        state: 'pending',
         target: own.target,
-        request: {
-          requestId: randomId(ctx.p),
-          op: 'cashout',
-          instruments: batch.map((c) => ({ kind: 'coin', coin: c.coin })),
-          want: {
-            bank: account.value.bankName,
-            payee: account.value.account,
-            memo: 'NetCash cash-out',
-          },
-          replyKey: randomKey(ctx.p),
-        },
-        check: null,
-        deposit: null,
-        error: null,
-        created: ctx.now(),
-        completed: null,
-      };
+        want,
+        parent: null,
+      });
       await ctx.store.beginCashout(
         cashout,
         batch.map((c) => c.serial),
@@ -158,51 +218,122 @@ export class Cashier {
     return this.settle(account.value);
   }
 
-  /** Drives every unfinished cash-out: CS request (again), then the deposit (again). */
+  /**
+   * Drives every unfinished cash-out — CS request (again), then the deposit (again) — including
+   * the parts a refused one splits into, until none is left that this run has not tried.
+   */
   private async settle(account: Account): Promise<CashoutSummary> {
     const { ctx } = this;
     const done: Cashout[] = [];
-    for (const cashout of await ctx.store.cashouts(['pending', 'checked'])) {
-      let check = cashout.check;
-      if (check === null) {
-        const http = ctx.fetch === undefined ? {} : { fetch: ctx.fetch };
-        const reply = await callCs(ctx.p, cashout.target, cashout.request, http);
-        if (!reply.ok) {
-          this.refused(cashout, reply.error);
-          if (!isTransient(reply.error)) {
-            const spent = reply.error.code === 'double-spent' || reply.error.code === 'expired';
-            await ctx.store.cashoutRefused(cashout.id, reply.error.code, spent);
-          }
-          continue;
-        }
-        check = reply.value.check;
-        await ctx.store.cashoutChecked(cashout.id, check);
+    const writtenOff: WriteOff[] = [];
+    const tried = new Set<string>();
+    for (;;) {
+      const todo = (await ctx.store.cashouts(['pending', 'checked'])).filter(
+        (c) => !tried.has(c.id),
+      );
+      if (todo.length === 0) break;
+      for (const cashout of todo) {
+        tried.add(cashout.id);
+        const outcome = await this.drive(account, cashout);
+        if (outcome.deposited !== undefined) done.push(outcome.deposited);
+        writtenOff.push(...outcome.writtenOff);
       }
-      const deposit = await this.deposit(account, check);
-      if (!deposit.ok) {
-        this.refused(cashout, deposit.error);
-        if (!isTransient(deposit.error))
-          await ctx.store.cashoutFailed(cashout.id, deposit.error.code);
-        continue;
-      }
-      await ctx.store.cashoutDeposited(cashout.id, deposit.value, ctx.now());
-      done.push({ ...cashout, state: 'deposited', check, deposit: deposit.value });
     }
     const left = await ctx.store.cashouts(['pending', 'checked']);
-    return {
+    const summary: CashoutSummary = {
       deposited: done.reduce((sum, c) => sum + c.amount, 0),
-      currency: done[0]?.currency ?? null,
+      currency: done[0]?.currency ?? writtenOff[0]?.currency ?? null,
       cashouts: done,
+      writtenOff,
       pending: (await ctx.store.heldValue()) + left.reduce((sum, c) => sum + c.amount, 0),
+    };
+    if (done.length > 0 || writtenOff.length > 0) ctx.log(...says.cashoutSummary(summary));
+    return summary;
+  }
+
+  /** One cash-out, one step further: deposited, refused (split, written off, returned), or waiting. */
+  private async drive(
+    account: Account,
+    cashout: Cashout,
+  ): Promise<{ deposited?: Cashout; writtenOff: readonly WriteOff[] }> {
+    const { ctx } = this;
+    let check = cashout.check;
+    if (check === null) {
+      const http = ctx.fetch === undefined ? {} : { fetch: ctx.fetch };
+      const reply = await callCs(ctx.p, cashout.target, cashout.request, http);
+      if (!reply.ok) {
+        if (isTransient(reply.error)) {
+          ctx.log(...says.cashoutWaiting(cashout, reply.error));
+          return { writtenOff: [] };
+        }
+        return { writtenOff: await this.refused(cashout, reply.error) };
+      }
+      check = reply.value.check;
+      await ctx.store.cashoutChecked(cashout.id, check);
+    }
+    const deposit = await this.deposit(account, check);
+    if (!deposit.ok) {
+      if (isTransient(deposit.error)) {
+        ctx.log(...says.depositWaiting(cashout, deposit.error));
+      } else {
+        ctx.log(...says.depositRefused(cashout, deposit.error));
+        await ctx.store.cashoutFailed(cashout.id, deposit.error.code);
+      }
+      return { writtenOff: [] };
+    }
+    await ctx.store.cashoutDeposited(cashout.id, deposit.value, ctx.now());
+    return {
+      deposited: { ...cashout, state: 'deposited', check, deposit: deposit.value },
+      writtenOff: [],
     };
   }
 
-  private refused(cashout: Cashout, error: NetCashError): void {
-    this.ctx.log('cash-out not completed', {
-      id: cashout.id,
-      code: error.code,
-      message: error.message,
+  /**
+   * The CS refused a cash-out for good (nothing changed there): split it, write its one coin off,
+   * or return its coins to the purse (cashout-probe.ts). The refused request is never sent again;
+   * its parts go under fresh request ids, journaled before they leave.
+   */
+  private async refused(cashout: Cashout, error: NetCashError): Promise<WriteOff[]> {
+    const { ctx } = this;
+    const coins = cashout.request.instruments.map((i) => i.coin);
+    // The CS judged the certificates by the insurer's lists: judge them by the newest here too.
+    if (CERTIFICATE_REFUSALS.has(error.code)) await ctx.link.refreshTrust(true);
+    const now = ctx.now();
+    const plan = planRefusal(coins, error, (coin) => {
+      const verified = verifyCoin(ctx.p, ctx.link.trust, coin, {
+        now,
+        currency: cashout.currency,
+      });
+      return verified.ok ? null : verified.error;
     });
+    switch (plan.kind) {
+      case 'return':
+        ctx.log(...says.cashoutReturned(cashout, error));
+        await ctx.store.cashoutRefused(cashout.id, error.code);
+        return [];
+      case 'write-off': {
+        const gone = await ctx.store.writeOffCashout(cashout.id, { ...plan, date: now });
+        for (const w of gone) ctx.log(...says.writtenOff(w));
+        return gone;
+      }
+      case 'split': {
+        const bySerial = new Map(coins.map((c) => [c.body.serial, c]));
+        const parts = plan.groups.map((serials, i) => ({
+          serials,
+          // `<parent>.<nn>`: parts sort (and are sent) in the plan's order, and name their batch.
+          cashout: newCashout(ctx, `${cashout.id}.${String(i).padStart(2, '0')}`, {
+            coins: serials.map((s) => bySerial.get(s)!),
+            currency: cashout.currency,
+            target: cashout.target,
+            want: cashout.request.want,
+            parent: cashout.id,
+          }),
+        }));
+        ctx.log(...says.cashoutSplit(cashout, error, parts.length));
+        await ctx.store.splitCashout(cashout.id, { reason: error.code, date: now }, parts);
+        return [];
+      }
+    }
   }
 
   private deposit(account: Account, check: Check): Promise<Result<DepositReply>> {
@@ -220,12 +351,11 @@ export class Cashier {
   /** Re-drives unfinished cash-outs (at start, and periodically) without starting new ones. */
   async redrive(): Promise<void> {
     if (this.running !== null) return;
-    if ((await this.ctx.store.cashouts(['pending', 'checked'])).length === 0) return;
-    const account = await this.bankAccount();
-    if (!account.ok) return;
-    this.running = this.settle(account.value).finally(() => {
-      this.running = null;
+    await this.exclusive('redrive', async () => {
+      const unfinished = await this.ctx.store.cashouts(['pending', 'checked']);
+      const account = unfinished.length === 0 ? null : await this.bankAccount();
+      if (account === null || !account.ok) return joined(null, null);
+      return this.settle(account.value);
     });
-    await this.running;
   }
 }

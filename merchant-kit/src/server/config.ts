@@ -4,6 +4,7 @@
  * at startup, so a typo fails loudly instead of producing offers no wallet can pay.
  */
 import type { CryptoProvider, FetchFn } from '@netcash/protocol';
+import type { LogLevel } from './publisher-log.ts';
 import type { MerchantStore } from './store/types.ts';
 
 /** One thing for sale: the paper's service S_id at a path of the publisher's site. */
@@ -58,8 +59,15 @@ export interface PaywallOptions {
   readonly crypto?: CryptoProvider;
   /** Clock in seconds (tests). */
   readonly now?: () => number;
-  /** Where problems are reported (default: console.warn). */
-  readonly log?: (message: string, detail?: Readonly<Record<string, unknown>>) => void;
+  /**
+   * The publisher's log: what happened to their money, in words (default: the console). `level`
+   * is `warn` for what needs a person, `info` for what the paywall finishes by itself.
+   */
+  readonly log?: (
+    message: string,
+    detail?: Readonly<Record<string, unknown>>,
+    level?: LogLevel,
+  ) => void;
 }
 
 export interface Resource {

@@ -3,6 +3,7 @@ import type { CryptoProvider, FetchFn } from '@netcash/protocol';
 import type { Resource } from './config.ts';
 import type { CsLink } from './cs-link.ts';
 import type { MerchantKeys } from './keys.ts';
+import type { LogLevel } from './publisher-log.ts';
 import type { MerchantStore } from './store/types.ts';
 
 export interface MerchantContext {
@@ -18,5 +19,10 @@ export interface MerchantContext {
   readonly acceptCs: readonly string[] | undefined;
   readonly fetch: FetchFn | undefined;
   readonly now: () => number;
-  readonly log: (message: string, detail?: Readonly<Record<string, unknown>>) => void;
+  /** The publisher's log (publisher-log.ts words its lines). */
+  readonly log: (
+    message: string,
+    detail?: Readonly<Record<string, unknown>>,
+    level?: LogLevel,
+  ) => void;
 }

@@ -31,4 +31,5 @@ export type {
   MerchantStore,
   PendingPayment,
   StoredReceipt,
+  WriteOff,
 } from './store/types.ts';

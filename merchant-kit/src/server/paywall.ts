@@ -36,6 +36,7 @@ import { CsLink } from './cs-link.ts';
 import { loadMerchantKeys } from './keys.ts';
 import { makeOffer, wwwAuthenticate } from './offer.ts';
 import { answerKeyRequest, PaymentDesk } from './payment.ts';
+import type { LogLevel } from './publisher-log.ts';
 import { openMerchantStore } from './store/sql-store.ts';
 import type { MerchantStore, StoredReceipt } from './store/types.ts';
 
@@ -71,8 +72,12 @@ export interface Paywall {
 /** How long answered payments are kept for retries, and expired 1b session keys (7 days). */
 const REPLY_RETENTION = 7 * 86_400;
 
-function defaultLog(message: string, detail?: Readonly<Record<string, unknown>>): void {
-  console.warn(`netcash merchant: ${message}`, detail ?? '');
+function defaultLog(
+  message: string,
+  detail?: Readonly<Record<string, unknown>>,
+  level: LogLevel = 'warn',
+): void {
+  (level === 'warn' ? console.warn : console.info)(`netcash merchant: ${message}`, detail ?? '');
 }
 
 export async function createPaywall(options: PaywallOptions): Promise<Paywall> {

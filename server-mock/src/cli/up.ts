@@ -37,7 +37,8 @@ async function startPublisher(
       dataDir: ensureDir(join(args.get('data')!, 'publisher')),
       host: args.get('host'),
       port: base + (DEFAULT_PORTS.publisher - DEFAULT_PORTS.insurer),
-      log: (message, detail) => log.info(message, detail === undefined ? {} : { ...detail }),
+      log: (message, detail, level = 'info') =>
+        log[level](message, detail === undefined ? {} : { ...detail }),
     });
   } catch (error) {
     log.warn('demo publisher not started', { error: String(error) });

@@ -82,9 +82,10 @@ const reply = (p: PendingPayment): Message2 => ({
   ct: 'c',
 });
 
-function cashout(n: number, amount: number): Cashout {
+function cashout(n: number, amount: number, parent: string | null = null): Cashout {
   return {
     id: `cashout-${n}`,
+    parent,
     amount,
     currency: 'NCD',
     state: 'pending',
@@ -209,7 +210,7 @@ export function merchantStoreConformance(name: string, open: () => Promise<Merch
       await store.close();
     });
 
-    it('returns the coins of a refused cash-out to the purse, or drops them when spent', async () => {
+    it('returns the coins of a cash-out refused for no fault of theirs to the purse', async () => {
       const store = await open();
       const p = pending(5);
       await store.beginPayment(p);
@@ -219,14 +220,87 @@ export function merchantStoreConformance(name: string, open: () => Promise<Merch
         coins: [coin(id(90), 5), coin(id(91), 2)],
       });
       await store.beginCashout(cashout(3, 5), [id(90)]);
-      await store.cashoutRefused('cashout-3', 'upstream said no', false);
+      expect(await store.heldValue()).toBe(2);
+      await store.cashoutRefused('cashout-3', 'unknown-account');
+      await store.cashoutRefused('cashout-3', 'unknown-account'); // twice is once
       expect(await store.heldValue()).toBe(7);
-      await store.beginCashout(cashout(4, 2), [id(91)]);
-      await store.cashoutRefused('cashout-4', 'double-spent', true);
-      expect(await store.heldValue()).toBe(5);
-      expect((await store.cashouts(['failed'])).map((c) => c.error)).toEqual([
-        'upstream said no',
-        'double-spent',
+      expect((await store.cashouts(['failed'])).map((c) => c.error)).toEqual(['unknown-account']);
+      expect(await store.writeOffs()).toEqual([]);
+      await store.close();
+    });
+
+    it('splits a refused cash-out into parts that take over its coins, all or nothing', async () => {
+      const store = await open();
+      const p = pending(9);
+      await store.beginPayment(p);
+      const coins = [coin(id(30), 5), coin(id(31), 2), coin(id(32), 1), coin(id(33), 10)];
+      await store.completePayment(p.requestId, { receipt: receiptOf(p), reply: reply(p), coins });
+      await store.beginCashout(cashout(5, 8), [id(30), id(31), id(32)]);
+      const refusal = { reason: 'double-spent', date: 1_700_000_300 };
+      // A part naming a coin that is not the parent's changes nothing.
+      const stray = [
+        { cashout: cashout(6, 5, 'cashout-5'), serials: [id(30)] },
+        { cashout: cashout(7, 13, 'cashout-5'), serials: [id(31), id(32), id(33)] },
+      ];
+      expect(await store.splitCashout('cashout-5', refusal, stray)).toBe(false);
+      // Nor does one that leaves a coin of the parent behind.
+      const partial = [{ cashout: cashout(6, 5, 'cashout-5'), serials: [id(30)] }];
+      expect(await store.splitCashout('cashout-5', refusal, partial)).toBe(false);
+      expect((await store.cashouts(['pending'])).map((c) => c.id)).toEqual(['cashout-5']);
+      const parts = [
+        { cashout: cashout(6, 5, 'cashout-5'), serials: [id(30)] },
+        { cashout: cashout(7, 3, 'cashout-5'), serials: [id(31), id(32)] },
+      ];
+      expect(await store.splitCashout('cashout-5', refusal, parts)).toBe(true);
+      expect(await store.splitCashout('cashout-5', refusal, parts)).toBe(false); // once only
+      const all = await store.cashouts();
+      expect(all.map((c) => [c.id, c.state, c.parent])).toEqual([
+        ['cashout-5', 'split', null],
+        ['cashout-6', 'pending', 'cashout-5'],
+        ['cashout-7', 'pending', 'cashout-5'],
+      ]);
+      expect(all[0]).toMatchObject({ error: 'double-spent', completed: 1_700_000_300 });
+      expect(await store.heldValue()).toBe(10); // the parts hold the other three
+      await store.close();
+    });
+
+    it('writes off the one coin of a refused part and keeps it as evidence', async () => {
+      const store = await open();
+      const p = pending(10);
+      await store.beginPayment(p);
+      await store.completePayment(p.requestId, {
+        receipt: receiptOf(p),
+        reply: reply(p),
+        coins: [coin(id(40), 5), coin(id(41), 2)],
+      });
+      await store.beginCashout(cashout(8, 7), [id(40), id(41)]);
+      await store.splitCashout('cashout-8', { reason: 'expired', date: 1_700_000_400 }, [
+        { cashout: cashout(9, 5, 'cashout-8'), serials: [id(40)] },
+        { cashout: cashout(10, 2, 'cashout-8'), serials: [id(41)] },
+      ]);
+      const refusal = { reason: 'expired', message: 'coin expired', date: 1_700_000_500 };
+      const gone = await store.writeOffCashout('cashout-9', refusal);
+      expect(gone).toEqual([
+        {
+          serial: id(40),
+          value: 5,
+          currency: 'NCD',
+          reason: 'expired',
+          message: 'coin expired',
+          cashoutId: 'cashout-9',
+          date: 1_700_000_500,
+          coin: coin(id(40), 5).coin,
+        },
+      ]);
+      expect(await store.writeOffCashout('cashout-9', refusal)).toEqual([]); // once only
+      expect(await store.writeOffs()).toEqual(gone);
+      expect(await store.writeOffs(1_700_000_501)).toEqual([]);
+      // The coin left the purse; the other part still holds its coin, to be cashed out.
+      await store.cashoutChecked('cashout-10', check);
+      expect(await store.heldValue()).toBe(0);
+      expect((await store.cashouts(['written-off'])).map((c) => c.id)).toEqual(['cashout-9']);
+      expect((await store.cashouts(['pending', 'checked'])).map((c) => c.id)).toEqual([
+        'cashout-10',
       ]);
       await store.close();
     });

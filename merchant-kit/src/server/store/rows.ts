@@ -20,6 +20,7 @@ import type {
   HeldCoin,
   JournalExchange,
   PendingPayment,
+  WriteOff,
 } from './types.ts';
 
 export interface JournalRow {
@@ -55,6 +56,7 @@ export interface CoinRow {
 }
 export interface CashoutRow {
   id: string;
+  parent: string | null;
   amount: unknown;
   currency: string;
   state: string;
@@ -65,6 +67,16 @@ export interface CashoutRow {
   error: string | null;
   created: unknown;
   completed: unknown;
+}
+export interface WriteOffRow {
+  serial: string;
+  value: unknown;
+  currency: string;
+  reason: string;
+  message: string;
+  cashout_id: string;
+  date: unknown;
+  coin: string;
 }
 export interface SessionRow {
   enc_public: string;
@@ -107,6 +119,7 @@ export function coinOf(r: CoinRow): HeldCoin {
 export function cashoutOf(r: CashoutRow): Cashout {
   return {
     id: r.id,
+    parent: r.parent,
     amount: int(r.amount),
     currency: r.currency,
     state: r.state as CashoutState,
@@ -117,5 +130,18 @@ export function cashoutOf(r: CashoutRow): Cashout {
     error: r.error,
     created: int(r.created),
     completed: r.completed === null ? null : int(r.completed),
+  };
+}
+
+export function writeOffOf(r: WriteOffRow): WriteOff {
+  return {
+    serial: r.serial,
+    value: int(r.value),
+    currency: r.currency,
+    reason: r.reason,
+    message: r.message,
+    cashoutId: r.cashout_id,
+    date: int(r.date),
+    coin: parse<Coin>(r.coin),
   };
 }

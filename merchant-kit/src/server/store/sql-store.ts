@@ -7,10 +7,6 @@
 import type { Check, DepositReply, Message2, PaymentReceipt } from '@netcash/protocol';
 import { int, openDb, type SqlDb, type SqlTx, storeAt } from '@netcash/server-kit';
 import {
-  type CashoutRow,
-  type CoinRow,
-  cashoutOf,
-  coinOf,
   type JournalRow,
   journalOf,
   type PaymentRow,
@@ -19,9 +15,11 @@ import {
   type ReceiptRow,
   type SessionRow,
 } from './rows.ts';
+import * as cashouts from './sql-cashouts.ts';
 import type {
   BeginPayment,
   Cashout,
+  CashoutPart,
   CashoutState,
   CompletedPayment,
   HeldCoin,
@@ -29,6 +27,7 @@ import type {
   PendingPayment,
   SessionKeys,
   StoredReceipt,
+  WriteOff,
 } from './types.ts';
 
 const SCHEMA = `
@@ -53,8 +52,27 @@ CREATE INDEX IF NOT EXISTS coins_cashout ON coins (cashout_id);
 CREATE TABLE IF NOT EXISTS cashouts (
   id TEXT PRIMARY KEY, amount BIGINT NOT NULL, currency TEXT NOT NULL, state TEXT NOT NULL,
   target TEXT NOT NULL, request TEXT NOT NULL, check_json TEXT, deposit TEXT, error TEXT,
-  created BIGINT NOT NULL, completed BIGINT)
+  created BIGINT NOT NULL, completed BIGINT);
+CREATE INDEX IF NOT EXISTS cashouts_state ON cashouts (state);
+CREATE TABLE IF NOT EXISTS writeoffs (
+  serial TEXT PRIMARY KEY, value BIGINT NOT NULL, currency TEXT NOT NULL, reason TEXT NOT NULL,
+  message TEXT NOT NULL, cashout_id TEXT NOT NULL, date BIGINT NOT NULL, coin TEXT NOT NULL)
 `;
+
+/** Columns added after the first release: (table, column, type), added to older files. */
+const ADDED_COLUMNS = [['cashouts', 'parent', 'TEXT']] as const;
+
+async function hasColumn(db: SqlDb, table: string, column: string): Promise<boolean> {
+  if (db.engine === 'sqlite') {
+    const columns = await db.query<{ name: string }>(`PRAGMA table_info(${table})`);
+    return columns.some((c) => c.name === column);
+  }
+  const found = await db.query(
+    'SELECT 1 FROM information_schema.columns WHERE table_name = $1 AND column_name = $2',
+    [table, column],
+  );
+  return found.length > 0;
+}
 
 async function insertCoins(tx: SqlTx, coins: readonly HeldCoin[]): Promise<void> {
   for (const c of coins) {
@@ -70,6 +88,11 @@ export class SqlMerchantStore implements MerchantStore {
 
   async migrate(): Promise<void> {
     await this.db.migrate(SCHEMA);
+    for (const [table, column, type] of ADDED_COLUMNS) {
+      if (!(await hasColumn(this.db, table, column))) {
+        await this.db.migrate(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+      }
+    }
   }
 
   close(): Promise<void> {
@@ -208,92 +231,55 @@ export class SqlMerchantStore implements MerchantStore {
     };
   }
 
-  async heldCoins(): Promise<HeldCoin[]> {
-    const rows = await this.db.query<CoinRow>(
-      'SELECT * FROM coins WHERE cashout_id IS NULL ORDER BY expires, serial',
-    );
-    return rows.map(coinOf);
+  heldCoins(): Promise<HeldCoin[]> {
+    return cashouts.heldCoins(this.db);
   }
 
-  async heldValue(): Promise<number> {
-    const [r] = await this.db.query<{ total: unknown }>(
-      'SELECT COALESCE(SUM(value), 0) AS total FROM coins WHERE cashout_id IS NULL',
-    );
-    return int(r?.total ?? 0);
+  heldValue(): Promise<number> {
+    return cashouts.heldValue(this.db);
   }
 
   beginCashout(c: Cashout, serials: readonly string[]): Promise<boolean> {
-    return this.db
-      .transaction(async (tx) => {
-        for (const serial of serials) {
-          const n = await tx.run(
-            'UPDATE coins SET cashout_id = $1 WHERE serial = $2 AND cashout_id IS NULL',
-            [c.id, serial],
-          );
-          if (n !== 1) throw new CoinGone();
-        }
-        await tx.run(
-          `INSERT INTO cashouts (id, amount, currency, state, target, request, check_json, deposit,
-           error, created, completed) VALUES ($1, $2, $3, $4, $5, $6, NULL, NULL, NULL, $7, NULL)`,
-          [
-            c.id,
-            c.amount,
-            c.currency,
-            c.state,
-            JSON.stringify(c.target),
-            JSON.stringify(c.request),
-            c.created,
-          ],
-        );
-        return true;
-      })
-      .catch((error: unknown) => {
-        if (error instanceof CoinGone) return false;
-        throw error;
-      });
+    return cashouts.beginCashout(this.db, c, serials);
   }
 
-  async cashouts(states?: readonly CashoutState[]): Promise<Cashout[]> {
-    const rows = await this.db.query<CashoutRow>('SELECT * FROM cashouts ORDER BY created, id');
-    const all = rows.map(cashoutOf);
-    return states === undefined ? all : all.filter((c) => states.includes(c.state));
+  cashouts(states?: readonly CashoutState[]): Promise<Cashout[]> {
+    return cashouts.cashouts(this.db, states);
   }
 
-  async cashoutChecked(id: string, check: Check): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      const n = await tx.run(
-        "UPDATE cashouts SET state = 'checked', check_json = $1 WHERE id = $2 AND state = 'pending'",
-        [JSON.stringify(check), id],
-      );
-      // The coins are spent at the CS: they are gone from the merchant's purse.
-      if (n === 1) await tx.run('DELETE FROM coins WHERE cashout_id = $1', [id]);
-    });
+  cashoutChecked(id: string, check: Check): Promise<void> {
+    return cashouts.cashoutChecked(this.db, id, check);
   }
 
-  async cashoutDeposited(id: string, deposit: DepositReply, at: number): Promise<void> {
-    await this.db.run(
-      "UPDATE cashouts SET state = 'deposited', deposit = $1, completed = $2 WHERE id = $3 AND state = 'checked'",
-      [JSON.stringify(deposit), at, id],
-    );
+  cashoutDeposited(id: string, deposit: DepositReply, at: number): Promise<void> {
+    return cashouts.cashoutDeposited(this.db, id, deposit, at);
   }
 
-  cashoutRefused(id: string, error: string, dropCoins: boolean): Promise<void> {
-    return this.db.transaction(async (tx) => {
-      const n = await tx.run(
-        "UPDATE cashouts SET state = 'failed', error = $1 WHERE id = $2 AND state = 'pending'",
-        [error, id],
-      );
-      if (n !== 1) return;
-      if (dropCoins) await tx.run('DELETE FROM coins WHERE cashout_id = $1', [id]);
-      else await tx.run('UPDATE coins SET cashout_id = NULL WHERE cashout_id = $1', [id]);
-    });
+  cashoutRefused(id: string, error: string): Promise<void> {
+    return cashouts.cashoutRefused(this.db, id, error);
   }
 
-  async cashoutFailed(id: string, error: string): Promise<void> {
-    await this.db.run(
-      "UPDATE cashouts SET state = 'failed', error = $1 WHERE id = $2 AND state = 'checked'",
-      [error, id],
-    );
+  cashoutFailed(id: string, error: string): Promise<void> {
+    return cashouts.cashoutFailed(this.db, id, error);
+  }
+
+  splitCashout(
+    id: string,
+    refusal: { reason: string; date: number },
+    parts: readonly CashoutPart[],
+  ): Promise<boolean> {
+    return cashouts.splitCashout(this.db, id, refusal, parts);
+  }
+
+  writeOffCashout(
+    id: string,
+    refusal: { reason: string; message: string; date: number },
+  ): Promise<WriteOff[]> {
+    return cashouts.writeOffCashout(this.db, id, refusal);
+  }
+
+  writeOffs(since?: number): Promise<WriteOff[]> {
+    return cashouts.writeOffs(this.db, since);
   }
 
   prune(before: number): Promise<number> {
@@ -310,8 +296,6 @@ export class SqlMerchantStore implements MerchantStore {
     });
   }
 }
-
-class CoinGone extends Error {}
 
 /**
  * Opens the merchant store named by `location`: a `postgres://` URL, or a SQLite file path

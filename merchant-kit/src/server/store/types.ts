@@ -9,7 +9,9 @@
  *   crash (figure 5: the merchant exchanges the coins before it answers);
  * - completed payments (request id → the sealed message 2, for idempotent retries) and receipts
  *   (T_id → S_id, K_ses: what the access proof is checked against);
- * - the coins it holds (fresh coins from its own CS) and cash-outs of them to its bank account.
+ * - the coins it holds (fresh coins from its own CS) and cash-outs of them to its bank account;
+ * - write-offs: coins its CS refused for themselves (spent, expired, revoked …) during a
+ *   cash-out, each proved by a cash-out of that coin alone (cashout-probe.ts).
  */
 import type {
   CashoutRequest,
@@ -85,11 +87,21 @@ export interface HeldCoin {
   readonly coin: Coin;
 }
 
-export type CashoutState = 'pending' | 'checked' | 'deposited' | 'failed';
+/**
+ * pending → checked → deposited: the CS wrote the check, the bank cleared it.
+ * pending → split: the CS refused the batch for some of its coins; they moved to new cash-outs
+ * (`parent` = this one), each sent under its own request id.
+ * pending → written-off: the CS refused this one coin for itself; it is in `writeoffs`.
+ * pending → failed: refused for a reason not of the coins (held again); checked → failed: the bank
+ * refused the deposit (kept for an operator).
+ */
+export type CashoutState = 'pending' | 'checked' | 'deposited' | 'failed' | 'split' | 'written-off';
 
 /** A cash-out: coins → a check from the merchant's CS → deposited at the merchant's bank. */
 export interface Cashout {
   readonly id: string;
+  /** The refused cash-out this one was split from (null for a first batch). */
+  readonly parent: string | null;
   readonly amount: number;
   readonly currency: string;
   readonly state: CashoutState;
@@ -101,6 +113,27 @@ export interface Cashout {
   readonly error: string | null;
   readonly created: number;
   readonly completed: number | null;
+}
+
+/** Coins of a refused cash-out that go on together, as a new cash-out. */
+export interface CashoutPart {
+  readonly cashout: Cashout;
+  readonly serials: readonly string[];
+}
+
+/** A coin the merchant's CS refused for itself, taken off the books with the reason. */
+export interface WriteOff {
+  readonly serial: string;
+  readonly value: number;
+  readonly currency: string;
+  /** The refusal's error code: `double-spent`, `expired`, `revoked`, `unknown-cert`, … */
+  readonly reason: string;
+  readonly message: string;
+  /** The one-coin cash-out whose refusal proved it. */
+  readonly cashoutId: string;
+  readonly date: number;
+  /** The coin itself, kept as evidence (and for a recoup, should the issuer offer one). */
+  readonly coin: Coin;
 }
 
 /** Outcome of journaling a 1c: a fresh entry, or what an earlier one under this id left. */
@@ -151,8 +184,27 @@ export interface MerchantStore {
   cashouts(states?: readonly CashoutState[]): Promise<Cashout[]>;
   cashoutChecked(id: string, check: Check): Promise<void>;
   cashoutDeposited(id: string, deposit: DepositReply, at: number): Promise<void>;
-  /** Refused before a check was written: its coins are held again (or dropped if `dropCoins`). */
-  cashoutRefused(id: string, error: string, dropCoins: boolean): Promise<void>;
+  /** Refused before a check was written, for a reason not of its coins: they are held again. */
+  cashoutRefused(id: string, error: string): Promise<void>;
+  /**
+   * Refused for some of its coins: in one transaction the cash-out becomes `split` and `parts`
+   * are journaled, its coins reserved by them. False (nothing changed) unless it was pending.
+   */
+  splitCashout(
+    id: string,
+    refusal: { reason: string; date: number },
+    parts: readonly CashoutPart[],
+  ): Promise<boolean>;
+  /**
+   * Refused for its one coin: in one transaction the cash-out becomes `written-off`, the coin
+   * leaves the purse and is recorded in `writeoffs`. The write-offs made (none unless pending).
+   */
+  writeOffCashout(
+    id: string,
+    refusal: { reason: string; message: string; date: number },
+  ): Promise<WriteOff[]>;
+  /** Write-offs, oldest first (those dated at or after `since`, if given). */
+  writeOffs(since?: number): Promise<WriteOff[]>;
   /** Refused after the check was written (the bank refused the deposit): kept for an operator. */
   cashoutFailed(id: string, error: string): Promise<void>;
 

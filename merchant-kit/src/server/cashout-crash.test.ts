@@ -1,0 +1,192 @@
+/**
+ * A cash-out killed in the middle of its probe, and started again: the publisher's cash-out
+ * command (cli.ts) as a real process, SIGKILLed after its currency server refused a batch with a
+ * double-spent coin in it and while the CS was writing the check for the good part (the reply
+ * never came back). Restarted on the same SQLite file, it sends the journaled part again under the
+ * same request id and deposits that one check: no coin lost, none cashed twice, the bad coins
+ * written off, the federation's books balanced.
+ *
+ * The merchant's CS (cs3) is certified at a fault proxy's address, so every request the
+ * cash-out sends crosses it and the test can hold a reply back.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { nodeProvider as p } from '@netcash/protocol/node';
+import {
+  auditFederation,
+  type FaultProxy,
+  type Federation,
+  type RunningCs,
+  startCurrencyServer,
+  startFaultProxy,
+  startFederation,
+  TestClient,
+} from '@netcash/server';
+import { silentLogger } from '@netcash/server-kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMerchant, type TestMerchant } from '../testing/merchant.ts';
+import { fetchOffer, pay } from '../testing/payor.ts';
+import { openMerchantStore } from './store/sql-store.ts';
+
+const CLI = fileURLToPath(new URL('../cli.ts', import.meta.url));
+const DEMO_BALANCE = 10_000;
+
+let fed: Federation;
+let cs3: RunningCs;
+let link: FaultProxy;
+let shopper: TestClient;
+
+beforeAll(async () => {
+  fed = await startFederation();
+  link = await startFaultProxy();
+  cs3 = await startCurrencyServer({
+    dataDir: join(fed.dataDir, 'cs3'),
+    name: 'cs3',
+    insurerUrl: fed.insurer.url,
+    insurerToken: fed.insurer.adminToken,
+    bankUrl: fed.bank.url,
+    bankToken: fed.bank.adminToken,
+    publicUrl: link.url,
+    log: silentLogger(),
+    maintenanceIntervalMs: 0,
+  });
+  link.setTarget(cs3.url);
+  shopper = await TestClient.open(fed.bank.url);
+});
+afterAll(async () => {
+  await cs3?.close();
+  await link?.close();
+  await fed?.stop();
+});
+
+function audit() {
+  return auditFederation({
+    bank: { url: fed.bank.url, adminToken: fed.bank.adminToken },
+    cs: [...fed.cs, cs3].map((c) => ({ url: c.url, adminToken: c.adminToken })),
+  });
+}
+
+/** The publisher's cash-out command on `store`, as its own process. */
+function cashoutCommand(store: string): { child: ChildProcess; done: Promise<number | null> } {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      CLI,
+      'cashout',
+      '--store',
+      store,
+      '--cs',
+      link.url,
+      '--bank',
+      fed.bank.url,
+      '--insurer',
+      fed.insurer.url,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  child.stdout?.on('data', (c: Buffer) => {
+    out += c.toString();
+  });
+  child.stderr?.on('data', (c: Buffer) => {
+    out += c.toString();
+  });
+  const done = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      if (code !== 0 && code !== null) console.error(out);
+      resolve(code);
+    }),
+  );
+  return { child, done };
+}
+
+async function buyArticle(merchant: TestMerchant, path: string, values: number[]) {
+  const offer = await fetchOffer(p, merchant.resource(path));
+  const coins = await shopper.buy(link.url, values);
+  const paid = await pay(p, offer, coins, { certificates: [cs3.certificate()] });
+  if (!paid.ok) throw paid.error;
+}
+
+describe('a cash-out killed mid-probe', () => {
+  it('continues after a restart with the same requests: good coins deposited once, bad ones written off', async () => {
+    const merchant = await startMerchant(fed, { cs: link.url });
+    await buyArticle(merchant, '/articles/a', [5]);
+    await buyArticle(merchant, '/articles/c', [20, 5]);
+    const before = new Set((await merchant.paywall.store.heldCoins()).map((c) => c.serial));
+    await buyArticle(merchant, '/articles/b', [5, 2]);
+    // Someone with a copy of the store cashes the 7 first: double-spent in this purse.
+    const copied = (await merchant.paywall.store.heldCoins()).filter((c) => !before.has(c.serial));
+    const outsider = await TestClient.open(fed.bank.url);
+    await outsider.exchange(
+      link.url,
+      copied.map((c) => c.coin),
+      copied.map((c) => c.value),
+    );
+    expect(await merchant.paywall.held()).toBe(37);
+    await merchant.close();
+
+    // First run: the batch is refused (double-spent) and split; the good part reaches cs3, which
+    // writes its check, and the reply is held back. Then the process is killed.
+    let sent = 0;
+    link.rule((r) => {
+      if (r.method !== 'POST' || !r.path.endsWith('/v1/requests')) return undefined;
+      sent++;
+      return sent === 2 ? 'stall-response' : undefined;
+    });
+    const checksBefore = (await cs3.books()).checksWritten.length;
+    const first = cashoutCommand(merchant.store);
+    await expect
+      .poll(async () => (await cs3.books()).checksWritten.length, { timeout: 20_000 })
+      .toBe(checksBefore + 1);
+    first.child.kill('SIGKILL');
+    expect(await first.done).toBeNull(); // killed, not finished
+    link.rule(null);
+
+    // What the killed run left: the refused batch split, its parts journaled, nothing lost.
+    const store = await openMerchantStore(merchant.store);
+    const all = await store.cashouts();
+    expect(all.slice(0, 2).map((c) => [c.state, c.amount])).toEqual([
+      ['split', 37],
+      ['pending', 30], // the good part first: its check written at cs3, the reply lost
+    ]);
+    // Then the copied coins, each alone.
+    expect(all.slice(2).map((c) => [c.state, c.amount, c.parent])).toEqual(
+      expect.arrayContaining([
+        ['pending', 5, all[0]!.id],
+        ['pending', 2, all[0]!.id],
+      ]),
+    );
+    expect(all).toHaveLength(4);
+    const journaled = (await store.cashouts(['pending']))[0]!.request.requestId;
+    await store.close();
+
+    // Second run: the same part is sent again under its request id; cs3 answers with the check
+    // it wrote, which is deposited; the copied coins are written off.
+    const second = cashoutCommand(merchant.store);
+    expect(await second.done).toBe(0); // finished: nothing left pending
+    const after = await openMerchantStore(merchant.store);
+    try {
+      const deposited = await after.cashouts(['deposited']);
+      expect(deposited.map((c) => [c.amount, c.request.requestId])).toEqual([[30, journaled]]);
+      expect((await cs3.books()).checksWritten).toHaveLength(checksBefore + 1); // written once
+      const writeOffs = await after.writeOffs();
+      expect(writeOffs.map((w) => [w.value, w.reason]).sort()).toEqual([
+        [2, 'double-spent'],
+        [5, 'double-spent'],
+      ]);
+      expect(await after.heldCoins()).toEqual([]);
+      expect(await after.cashouts(['pending', 'checked'])).toEqual([]);
+      const account = await after.getMeta('bank.account');
+      const report = await audit();
+      expect(report.problems).toEqual([]);
+      expect(report.bank?.accounts.find((a) => a.account === account)?.balance).toBe(
+        DEMO_BALANCE + 30,
+      );
+    } finally {
+      await after.close();
+    }
+  });
+});

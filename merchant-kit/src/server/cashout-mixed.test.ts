@@ -1,0 +1,141 @@
+/**
+ * A cash-out batch with bad coins in it, against a real federation: a CS refuses the whole batch
+ * for one bad coin, so the merchant splits and probes it (cashout-probe.ts). The good coins reach
+ * the publisher's bank account; each bad coin is written off with its reason and reported; the
+ * store keeps nothing stale; the federation audit balances.
+ *
+ * The bad coins, as a publisher gets them:
+ *   revoked      paid under cs2's first certificate, which the insurer then revokes
+ *   expired      held past their expiry (the shared test clock moves on)
+ *   double-spent cashed by someone else with a copy of the store's coins
+ */
+import { endpoint, nowSeconds, PATHS, postJson, RevocationList, unwrap } from '@netcash/protocol';
+import { nodeProvider as p } from '@netcash/protocol/node';
+import { type Federation, startFederation, TestClient } from '@netcash/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMerchant, type TestMerchant } from '../testing/merchant.ts';
+import { fetchOffer, pay } from '../testing/payor.ts';
+
+const LIFETIME = 1_000;
+const DEMO_BALANCE = 10_000;
+
+let clock = nowSeconds();
+let fed: Federation;
+let shopper: TestClient;
+
+beforeAll(async () => {
+  fed = await startFederation({ now: () => clock, coinLifetime: LIFETIME });
+  shopper = await TestClient.open(fed.bank.url, { now: () => clock });
+});
+afterAll(async () => {
+  await fed?.stop();
+});
+
+const cs2 = () => fed.cs[1]!;
+
+/** Pays `path` with fresh cs2 coins of `values` (the merchant's own CS). */
+async function buyArticle(merchant: TestMerchant, path: string, values: number[]): Promise<void> {
+  const offer = await fetchOffer(p, merchant.resource(path));
+  const coins = await shopper.buy(cs2().url, values);
+  const paid = await pay(p, offer, coins, { certificates: [cs2().certificate()] });
+  if (!paid.ok) throw paid.error;
+}
+
+async function heldSerials(merchant: TestMerchant): Promise<Set<string>> {
+  return new Set((await merchant.paywall.store.heldCoins()).map((c) => c.serial));
+}
+
+async function bankBalance(merchant: TestMerchant): Promise<number> {
+  const account = await merchant.paywall.store.getMeta('bank.account');
+  const report = await fed.audit();
+  return report.bank?.accounts.find((a) => a.account === account)?.balance ?? Number.NaN;
+}
+
+describe('a cash-out batch with good and bad coins', () => {
+  it('deposits the good coins and writes off only the bad ones, each with its reason', async () => {
+    const lines: { message: string; level: string | undefined }[] = [];
+    const merchant = await startMerchant(fed, {
+      now: () => clock,
+      log: (message, _detail, level) => lines.push({ message, level }),
+    });
+    try {
+      const t0 = clock;
+      // Revoked: 5 paid under cs2's first certificate; the insurer revokes it, cs2 gets new keys.
+      await buyArticle(merchant, '/articles/a', [5]);
+      const revoked = await heldSerials(merchant);
+      unwrap(
+        await postJson(
+          endpoint(fed.insurer.url, PATHS.insurer.adminRevoke),
+          { certId: cs2().certificate().body.certId, reason: 'key compromised (test)' },
+          RevocationList,
+          { headers: { authorization: `Bearer ${fed.insurer.adminToken}` } },
+        ),
+      );
+      await cs2().maintain();
+      // Expired: 7 paid now, expiring at t0 + LIFETIME.
+      await buyArticle(merchant, '/articles/b', [5, 2]);
+      const expired = new Set([...(await heldSerials(merchant))].filter((s) => !revoked.has(s)));
+      // Good: 25, and 5 more that a copy of the store cashes first (double-spent here).
+      clock = t0 + LIFETIME - 100;
+      await buyArticle(merchant, '/articles/c', [20, 5]);
+      const beforeCopy = await heldSerials(merchant);
+      await buyArticle(merchant, '/articles/a', [5]);
+      const copied = (await merchant.paywall.store.heldCoins()).filter(
+        (c) => !beforeCopy.has(c.serial),
+      );
+      const outsider = await TestClient.open(fed.bank.url, { now: () => clock });
+      const taken = await outsider.exchange(
+        cs2().url,
+        copied.map((c) => c.coin),
+        copied.map((c) => c.value),
+      );
+      expect(taken.reduce((s, c) => s + c.body.value, 0)).toBe(5);
+
+      clock = t0 + LIFETIME + 1; // the 7 have expired; the rest have not
+      const held = await merchant.paywall.held();
+      expect(held).toBe(5 + 7 + 25 + 5);
+      // The publisher's demo account is opened by its first cash-out, with the demo balance.
+      expect(await merchant.paywall.store.getMeta('bank.account')).toBeUndefined();
+      const bankBefore = DEMO_BALANCE;
+
+      const summary = await merchant.paywall.cashout();
+
+      expect(summary.deposited).toBe(25);
+      expect(summary.pending).toBe(0);
+      expect(await bankBalance(merchant)).toBe(bankBefore + 25);
+      const reasons = new Map(summary.writtenOff.map((w) => [w.serial, w.reason]));
+      for (const s of revoked) expect(reasons.get(s)).toBe('revoked');
+      for (const s of expired) expect(reasons.get(s)).toBe('expired');
+      for (const c of copied) expect(reasons.get(c.serial)).toBe('double-spent');
+      expect(reasons.size).toBe(revoked.size + expired.size + copied.length);
+      expect(summary.writtenOff.reduce((s, w) => s + w.value, 0)).toBe(5 + 7 + 5);
+      // Every cent paid in is accounted for: deposited + written off.
+      expect(summary.deposited + summary.writtenOff.reduce((s, w) => s + w.value, 0)).toBe(held);
+
+      // Nothing stale: no coin held or reserved, no cash-out left to drive; the write-offs stay.
+      const store = merchant.paywall.store;
+      expect(await store.heldCoins()).toEqual([]);
+      expect(await merchant.paywall.held()).toBe(0);
+      expect(await store.cashouts(['pending', 'checked'])).toEqual([]);
+      expect((await store.writeOffs()).map((w) => w.serial).sort()).toEqual(
+        [...reasons.keys()].sort(),
+      );
+      const deposited = await store.cashouts(['deposited']);
+      expect(deposited.map((c) => c.amount)).toEqual([25]);
+      expect(deposited[0]?.parent).not.toBeNull(); // a part of the refused first batch
+
+      // The publisher's log says it in words; nothing was sent twice (a second run does nothing).
+      expect(lines.map((l) => l.message)).toContain(
+        'cash-out: 0.25 NCD deposited into your bank account, 0.17 NCD written off (4 coins refused by your currency server)',
+      );
+      expect(
+        lines.filter((l) => l.message.startsWith('coin written off: 0.05 NCD, already spent')),
+      ).toHaveLength(1);
+      const again = await merchant.paywall.cashout();
+      expect(again).toMatchObject({ deposited: 0, writtenOff: [], pending: 0 });
+      expect((await fed.audit()).problems).toEqual([]);
+    } finally {
+      await merchant.close();
+    }
+  });
+});

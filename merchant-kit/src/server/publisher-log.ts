@@ -1,0 +1,118 @@
+/**
+ * The publisher's log, in a publisher's words: what happened to their money, not what a protocol
+ * step returned. Each function words one event as `[message, detail, level]` for the paywall's
+ * `log` option (`ctx.log(...says.x(...))`). `warn` is for what needs a person (value lost, a
+ * refusal nobody expected); what the software finishes by itself — a server that did not answer, a
+ * shopper's wallet taking its coins back — is `info`.
+ */
+import type { NetCashError } from '@netcash/protocol';
+import type { CashoutSummary } from './cashout.ts';
+import type { Cashout, WriteOff } from './store/types.ts';
+
+export type LogLevel = 'info' | 'warn';
+export type LogLine = [message: string, detail: Readonly<Record<string, unknown>>, level: LogLevel];
+
+/** Minor units as money: `0.25 NCD`. */
+export function money(amount: number, currency: string | null): string {
+  const sign = amount < 0 ? '-' : '';
+  const abs = Math.abs(amount);
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')} ${currency ?? ''}`.trimEnd();
+}
+
+/** Why a currency server refuses a coin, in words. */
+export function reasonWords(code: string): string {
+  switch (code) {
+    case 'double-spent':
+      return 'already spent (it was cashed or exchanged before, e.g. from a copy of this store)';
+    case 'expired':
+      return 'expired before it was cashed out';
+    case 'revoked':
+      return 'its certificate was revoked by the insurer';
+    case 'unknown-cert':
+      return 'its certificate is not known to the currency server';
+    case 'untrusted-cert':
+      return 'its certificate is not from a trusted insurer';
+    case 'bad-signature':
+      return 'its signature does not verify';
+    default:
+      return code;
+  }
+}
+
+const total = (ws: readonly WriteOff[]) => ws.reduce((s, w) => s + w.value, 0);
+
+export function cashoutSummary(s: CashoutSummary): LogLine {
+  const lost = total(s.writtenOff);
+  const parts = [`cash-out: ${money(s.deposited, s.currency)} deposited into your bank account`];
+  if (s.writtenOff.length > 0) {
+    parts.push(
+      `${money(lost, s.currency)} written off (${s.writtenOff.length} coin${s.writtenOff.length === 1 ? '' : 's'} refused by your currency server)`,
+    );
+  }
+  if (s.pending > 0) parts.push(`${money(s.pending, s.currency)} still held or waiting`);
+  return [
+    parts.join(', '),
+    {
+      deposited: s.deposited,
+      writtenOff: lost,
+      pending: s.pending,
+      currency: s.currency,
+      checks: s.cashouts.map((c) => c.check?.body.checkNo),
+    },
+    lost > 0 ? 'warn' : 'info',
+  ];
+}
+
+export function writtenOff(w: WriteOff): LogLine {
+  return [
+    `coin written off: ${money(w.value, w.currency)}, ${reasonWords(w.reason)}`,
+    {
+      serial: w.serial,
+      value: w.value,
+      currency: w.currency,
+      reason: w.reason,
+      cashout: w.cashoutId,
+    },
+    'warn',
+  ];
+}
+
+export function cashoutSplit(c: Cashout, error: NetCashError, parts: number): LogLine {
+  return [
+    `cash-out of ${money(c.amount, c.currency)} refused because of some of its coins (${error.code}); sending them again in ${parts} parts so the good ones are still paid`,
+    { cashout: c.id, code: error.code, message: error.message, parts },
+    'info',
+  ];
+}
+
+export function cashoutReturned(c: Cashout, error: NetCashError): LogLine {
+  return [
+    `cash-out of ${money(c.amount, c.currency)} refused by your currency server (${error.code}: ${error.message}); the coins stay in your purse`,
+    { cashout: c.id, code: error.code },
+    'warn',
+  ];
+}
+
+export function cashoutWaiting(c: Cashout, error: NetCashError): LogLine {
+  return [
+    `cash-out of ${money(c.amount, c.currency)} waiting: your currency server did not answer (${error.code}); it will be asked again with the same request`,
+    { cashout: c.id, code: error.code },
+    'info',
+  ];
+}
+
+export function depositWaiting(c: Cashout, error: NetCashError): LogLine {
+  return [
+    `cash-out of ${money(c.amount, c.currency)}: the check is written, the bank did not answer (${error.code}); the deposit will be retried`,
+    { cashout: c.id, code: error.code },
+    'info',
+  ];
+}
+
+export function depositRefused(c: Cashout, error: NetCashError): LogLine {
+  return [
+    `cash-out of ${money(c.amount, c.currency)}: the bank refused the check (${error.code}: ${error.message}); it is kept in the store for you to look at`,
+    { cashout: c.id, code: error.code, checkNo: c.check?.body.checkNo },
+    'warn',
+  ];
+}
