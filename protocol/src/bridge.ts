@@ -5,7 +5,7 @@
  * installed wallet answers `announce-wallet`; then the page sends `request`s and gets `response`s.
  *
  * A page may only *ask*: whether a wallet is there, to pay an offer (the wallet asks the user or
- * applies the user's allowance), to prove a past purchase. It never receives coins or K_ses —
+ * applies the user's allowance), to prove a past purchase, where a payment for an offer stands. It never receives coins or K_ses —
  * only the access proof for one resource and one challenge. The content script checks
  * `event.source === window`, posts replies to the page's own origin, and the service worker takes
  * the paying origin from `sender.origin`, never from these messages.
@@ -13,7 +13,7 @@
 import * as v from 'valibot';
 import { ERROR_CODES, type ErrorCode } from './errors.ts';
 import { Offer, PaymentReceipt } from './schema/objects.ts';
-import { Id128, Key32, Name, Text, Token } from './schema/primitives.ts';
+import { Id128, Key32, Name, Text, Time, Token } from './schema/primitives.ts';
 
 export const BRIDGE_NAMESPACE = 'netcash';
 export const BRIDGE_VERSION = 1;
@@ -59,7 +59,26 @@ export const ProveRequest = v.strictObject({
   method: v.literal('prove'),
   params: v.strictObject({ offer: Offer }),
 });
-export const BridgeRequest = v.variant('method', [StatusRequest, PayRequest, ProveRequest]);
+/**
+ * `check`: where does a payment for this offer's resource stand in this wallet — paid (with a
+ * proof for the offer's challenge), pending, or none? Never pays. A reloaded page or a second tab
+ * asks this instead of offering to pay again (SPEC §12). Answered only to a site that has a
+ * purchase, a payment under way or an allowance in the wallet; any other gets `none`, the same
+ * as a wallet that never heard of it (and a page must treat no answer at all the same way).
+ */
+export const CheckRequest = v.strictObject({
+  ...ns,
+  kind: v.literal('request'),
+  id: RequestId,
+  method: v.literal('check'),
+  params: v.strictObject({ offer: Offer }),
+});
+export const BridgeRequest = v.variant('method', [
+  StatusRequest,
+  PayRequest,
+  ProveRequest,
+  CheckRequest,
+]);
 export const PageMessage = v.union([RequestWallet, BridgeRequest]);
 
 // ---- wallet → page ---------------------------------------------------------------------------
@@ -88,6 +107,25 @@ export const AccessResult = v.strictObject({
   receipt: PaymentReceipt,
 });
 
+/** Result of `check`. */
+export const PaymentStatus = v.variant('state', [
+  v.strictObject({
+    state: v.literal('none'),
+    /** Set when the last payment for it ended without a receipt: what happened, in words. */
+    note: v.optional(Text(500)),
+  }),
+  v.strictObject({
+    state: v.literal('pending'),
+    /** When the payment was made (seconds). */
+    since: Time,
+    /** Who must answer for it to finish (a site's host or a currency server's name). */
+    waitingFor: Text(200),
+    /** One line for the reader: pending, finishes when … answers, never charged twice. */
+    message: Text(500),
+  }),
+  v.strictObject({ state: v.literal('paid'), access: AccessResult }),
+]);
+
 export const BridgeError = v.strictObject({
   code: v.picklist(Object.keys(ERROR_CODES) as ErrorCode[]),
   /** EIP-1193-style number (ERROR_CODES[code].rpc). */
@@ -110,6 +148,7 @@ export type AnnounceWallet = v.InferOutput<typeof AnnounceWallet>;
 export type StatusResult = v.InferOutput<typeof StatusResult>;
 export type AccessResult = v.InferOutput<typeof AccessResult>;
 export type BridgeError = v.InferOutput<typeof BridgeError>;
+export type PaymentStatus = v.InferOutput<typeof PaymentStatus>;
 export type BridgeResponse = v.InferOutput<typeof BridgeResponse>;
 export type WalletMessage = v.InferOutput<typeof WalletMessage>;
 
@@ -118,4 +157,5 @@ export interface BridgeResults {
   status: StatusResult;
   pay: AccessResult;
   prove: AccessResult;
+  check: PaymentStatus;
 }

@@ -90,6 +90,11 @@ export const ERROR_CODES = {
   'no-wallet': { status: 400, rpc: 4900, text: 'No NetCash wallet is installed.' },
   'wallet-not-ready': { status: 400, rpc: 4900, text: 'The wallet is not set up yet.' },
   busy: { status: 409, rpc: 5060, text: 'Another operation is in progress.' },
+  pending: {
+    status: 409,
+    rpc: 5061,
+    text: 'Sent and not answered yet: it completes by itself and is never charged twice.',
+  },
 
   // Infrastructure
   'upstream-unavailable': {

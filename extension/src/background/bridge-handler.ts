@@ -1,21 +1,32 @@
 /**
- * What a page may ask through the content-script bridge: `status`, `pay`, `prove`
+ * What a page may ask through the content-script bridge: `status`, `pay`, `prove`, `check`
  * (protocol/src/bridge.ts). The origin every decision is made for is the one the browser reports
  * for the sender's top frame — passed in by the router, never read from the message.
  *
- * pay: an earlier purchase from this origin → prove it, pay nothing (repurchase detection);
- * same-origin offer within the site's allowance → pay without a prompt; otherwise open the
- * approval window (a cross-origin payUrl/resource is shown there and never paid under an
+ * pay: one intent, one charge (SPEC §12) — a purchase from this origin that is paid or under way
+ * is proved or joined, with no prompt and no new payment; otherwise a same-origin offer within
+ * the site's allowance is paid without a prompt, and anything else opens the approval window
+ * bound to the asking page (a cross-origin payUrl/resource is shown there and never paid under an
  * allowance).
  */
-import { type BridgeRequest, type BridgeResults, NetCashError } from '@netcash/protocol';
-import { askApproval } from './approvals.ts';
+import {
+  type BridgeRequest,
+  type BridgeResults,
+  NetCashError,
+  type Offer,
+} from '@netcash/protocol';
+import type { Wallet } from '../core/index.ts';
+import { type AskingPage, askApproval } from './approvals.ts';
 import { wallet } from './instance.ts';
 
 type Answer = BridgeResults[keyof BridgeResults];
 
-export async function handleBridge(request: BridgeRequest, origin: string): Promise<Answer> {
-  const answer = await ask(request, origin);
+export async function handleBridge(
+  request: BridgeRequest,
+  origin: string,
+  page: AskingPage,
+): Promise<Answer> {
+  const answer = await ask(request, origin, page);
   if (request.method === 'pay' && 'repeat' in answer && !answer.repeat) {
     // Restore the spread of denominations in the background, so the next price is exact too.
     void wallet()
@@ -25,39 +36,51 @@ export async function handleBridge(request: BridgeRequest, origin: string): Prom
   return answer;
 }
 
-async function ask(request: BridgeRequest, origin: string): Promise<Answer> {
+async function ask(request: BridgeRequest, origin: string, page: AskingPage): Promise<Answer> {
   const w = await wallet();
   switch (request.method) {
     case 'status':
       return w.status();
+    case 'check':
+      return w.check(request.params.offer, origin);
     case 'prove':
       if (!(await w.status()).ready) throw new NetCashError('wallet-not-ready');
       return w.prove(request.params.offer, origin);
-    case 'pay': {
+    case 'pay':
       if (!(await w.status()).ready) throw new NetCashError('wallet-not-ready');
-      const { offer } = request.params;
-      if (await w.alreadyBought(offer, origin)) return w.pay(offer, origin, {});
-      // Within the allowance no window opens: the quote (and its balance) is not needed.
-      if (await w.withinAllowance(offer, origin)) {
-        try {
-          return await w.pay(offer, origin, { allowance: true });
-        } catch (error) {
-          // The allowance ran out meanwhile: ask instead.
-          if (!(error instanceof NetCashError) || error.code !== 'unauthorized') throw error;
-        }
-      }
-      const quote = await w.quote(offer, origin);
-      if (quote.balance < quote.amount) {
-        throw new NetCashError('insufficient-funds', 'Your wallet does not hold enough for this.');
-      }
-      const decision = await askApproval(origin, offer, quote);
-      if (!decision.approve) throw new NetCashError('user-rejected');
-      const allowUpTo = decision.allowUpTo ?? 0;
-      if (allowUpTo > 0 && quote.foreignOrigins.length === 0) {
-        await w.setAllowance(origin, quote.currency, allowUpTo);
-        if (quote.amount <= allowUpTo) return w.pay(offer, origin, { allowance: true });
-      }
-      return w.pay(offer, origin, { approved: true });
+      return pay(w, request.params.offer, origin, page);
+  }
+}
+
+async function pay(w: Wallet, offer: Offer, origin: string, page: AskingPage) {
+  // Paid or under way: prove or join it; nothing new is paid, so nothing needs approving.
+  if ((await w.intent(offer, origin)) !== 'none') return w.pay(offer, origin, {});
+  // Within the allowance no window opens: the quote (and its balance) is not needed.
+  if (await w.withinAllowance(offer, origin)) {
+    try {
+      return await w.pay(offer, origin, { allowance: true });
+    } catch (error) {
+      // The allowance ran out meanwhile: ask instead.
+      if (!(error instanceof NetCashError) || error.code !== 'unauthorized') throw error;
     }
   }
+  const quote = await w.quote(offer, origin);
+  if (quote.balance < quote.amount) {
+    throw new NetCashError('insufficient-funds', 'Your wallet does not hold enough for this.');
+  }
+  const decision = await askApproval(origin, offer, quote, page);
+  if (decision.pageGone === true) {
+    throw new NetCashError(
+      'user-rejected',
+      'The page that asked for this payment was closed or reloaded; nothing was paid.',
+    );
+  }
+  if (!decision.approve) throw new NetCashError('user-rejected');
+  // A second tab that joined the window pays (joins) the same purchase; the first sets the allowance.
+  const allowUpTo = decision.joined === true ? 0 : (decision.allowUpTo ?? 0);
+  if (allowUpTo > 0 && quote.foreignOrigins.length === 0) {
+    await w.setAllowance(origin, quote.currency, allowUpTo);
+    if (quote.amount <= allowUpTo) return w.pay(offer, origin, { allowance: true });
+  }
+  return w.pay(offer, origin, { approved: true });
 }

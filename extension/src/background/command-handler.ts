@@ -3,11 +3,13 @@
  * its schema by the router; each output is the type the map names.
  */
 import { NetCashError } from '@netcash/protocol';
-import { DEFAULT_POLICY } from '../core/index.ts';
+import { DEFAULT_NET } from '../core/context.ts';
+import { DEFAULT_POLICY, type OpOutcome } from '../core/index.ts';
 import type { CommandInput, CommandName, CommandOutputs } from '../messages/commands.ts';
-import type { WalletState } from '../messages/views.ts';
+import type { OutcomeView, WalletState } from '../messages/views.ts';
 import { approvalView, decide } from './approvals.ts';
 import { wallet } from './instance.ts';
+import { pendingView } from './pending-view.ts';
 
 type Handlers = {
   [N in CommandName]: (input: CommandInput<N>) => Promise<CommandOutputs[N]>;
@@ -76,16 +78,15 @@ export const handlers: Handlers = {
   async trustInsurer({ key, url }) {
     return { certificates: await (await wallet()).trustInsurer(key, url) };
   },
-  async buy({ amount, cs }) {
-    const op = await (await wallet()).buy(amount, cs);
-    return { amount, currency: op.currency, cs: op.cs };
+  async buy({ amount, cs, again }) {
+    return outcomeView(await (await wallet()).buy(amount, cs, { again: again === true }));
   },
   async refresh() {
     return { exchanges: (await (await wallet()).refresh()).length };
   },
   async cashout({ cs }) {
-    const op = await (await wallet()).cashout(cs);
-    return { amount: op?.kind === 'cashout' ? op.amount : 0 };
+    const outcome = await (await wallet()).cashout(cs);
+    return outcome === null ? null : outcomeView(outcome);
   },
   async setAllowance({ origin, currency, limit }) {
     const normalized = new URL(origin).origin;
@@ -119,10 +120,49 @@ export const handlers: Handlers = {
     if (approvalView(id) === null) {
       throw new NetCashError('not-found', 'This payment is no longer waiting for an answer.');
     }
-    decide(id, allowUpTo === undefined ? { approve } : { approve, allowUpTo });
+    await decide(id, allowUpTo === undefined ? { approve } : { approve, allowUpTo });
     return { ok: true };
   },
   async recover() {
     return (await wallet()).recover();
   },
+  async pending() {
+    return (await (await wallet()).pending()).map(({ op, status }) => pendingView(op, status));
+  },
+  async retryNow({ id }) {
+    const w = await wallet();
+    const report = await w.retryNow(id);
+    const left = await w.pending();
+    return { ...report, left: left.map(({ op, status }) => pendingView(op, status)) };
+  },
+  async setNetwork(input) {
+    const w = await wallet();
+    const now = (await w.settings()).network;
+    const { retryBaseMs, retryMaxMs, ...rest } = input;
+    const retry =
+      retryBaseMs === undefined && retryMaxMs === undefined
+        ? now.retry
+        : {
+            baseMs: retryBaseMs ?? now.retry?.baseMs ?? DEFAULT_NET.retry.baseMs,
+            maxMs: retryMaxMs ?? now.retry?.maxMs ?? DEFAULT_NET.retry.maxMs,
+          };
+    const next = { ...now, ...rest, ...(retry === undefined ? {} : { retry }) };
+    await w.setSettings({ network: next });
+    return { ...DEFAULT_NET, ...next };
+  },
 };
+
+/** A buy's or cash-out's outcome as extension pages see it. */
+function outcomeView(outcome: OpOutcome): OutcomeView {
+  const { op } = outcome;
+  return {
+    status: outcome.status,
+    joined: outcome.joined,
+    message: outcome.message,
+    opId: op.id,
+    kind: op.kind,
+    amount: op.kind === 'exchange' ? 0 : op.amount,
+    currency: op.currency,
+    cs: op.cs,
+  };
+}

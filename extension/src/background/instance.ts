@@ -1,14 +1,29 @@
 /**
  * The service worker's one wallet: opened on first use with the noble crypto provider and the
- * platform `fetch`, recovered (the journal re-driven) before anything else may use it. Every
- * handler awaits `wallet()`, so no request is served on a half-recovered wallet.
+ * platform `fetch`, and its journal re-driven first thing. Value-moving work queues behind that
+ * recovery (the wallet runs it one at a time); a handler waits for it at most the shopper's
+ * patience, so with a server frozen the popup and pages still get an answer — the journal's truth:
+ * "pending" — instead of hanging for every timeout.
  *
  * Test seam: fault hooks are read from `globalThis.__netcashFaults` at each fault point, so an
  * end-to-end test can pause an operation (`sw.evaluate`) and kill the worker mid-way. Only code
  * running inside this worker can set it.
  */
 import { nobleProvider } from '@netcash/protocol/noble';
+import browser from 'webextension-polyfill';
 import { type FaultContext, type Faults, Wallet } from '../core/index.ts';
+
+/** The alarm that re-drives pending operations when their backoff is over (SPEC §12). */
+export const REDRIVE_ALARM = 'netcash-redrive';
+
+/** Sets (or clears) the re-drive alarm for the earliest pending operation. */
+function schedule(atMs: number | null): void {
+  const set =
+    atMs === null
+      ? browser.alarms.clear(REDRIVE_ALARM)
+      : browser.alarms.create(REDRIVE_ALARM, { when: Math.max(atMs, Date.now() + 100) });
+  void Promise.resolve(set).catch((e: unknown) => console.warn('netcash: alarm', e));
+}
 
 /** Set by end-to-end tests through sw.evaluate (see the doc block). */
 declare global {
@@ -28,15 +43,17 @@ async function openAndRecover(): Promise<Wallet> {
     provider: nobleProvider,
     fetch: (input, init) => fetch(input, init),
     faults: seam,
+    onSchedule: schedule,
   });
-  try {
-    const report = await wallet.recover();
-    if (report.done + report.rolledBack + report.failed + report.pending > 0) {
-      console.info('netcash: journal recovered', report);
-    }
-  } catch (error) {
-    console.warn('netcash: recovery left work pending', error);
-  }
+  const recovery = wallet.recover().then(
+    (report) => {
+      if (report.done + report.rolledBack + report.failed + report.pending > 0) {
+        console.info('netcash: journal recovered', report);
+      }
+    },
+    (error: unknown) => console.warn('netcash: recovery left work pending', error),
+  );
+  await Promise.race([recovery, wallet.core.sleep(wallet.core.net.patienceMs)]);
   return wallet;
 }
 
@@ -51,6 +68,11 @@ export function wallet(): Promise<Wallet> {
     });
   }
   return opened;
+}
+
+/** The re-drive alarm fired: pending operations whose backoff is over are sent again. */
+export async function redrive(): Promise<void> {
+  await (await wallet()).redriveDue();
 }
 
 /** Background upkeep: finish pending work, refresh the trusted lists and the coin spread. */

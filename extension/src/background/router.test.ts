@@ -38,6 +38,7 @@ const popup = { id: 'walletid', url: 'chrome-extension://walletid/popup.html' };
 const status = {
   channel: 'netcash/bridge',
   request: { ns: 'netcash', v: 1, kind: 'request', id: 'r1', method: 'status' },
+  instance: 'doc1',
 };
 const buy = { channel: 'netcash/command', name: 'buy', input: { amount: 100 } };
 

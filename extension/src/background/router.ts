@@ -1,7 +1,7 @@
 /**
  * Every runtime message enters here and is split by *who sent it*, as the browser reports it:
  *
- *   content script of a page's top frame → bridge requests only (status, pay, prove), for the
+ *   content script of a page's top frame → bridge requests only (status, pay, prove, check), for the
  *     origin `sender.origin` (or the origin of `sender.url`), never an origin from the message;
  *   an extension page (its URL is under this extension's origin) → wallet commands;
  *   anything else → `unauthorized`.
@@ -79,7 +79,9 @@ export async function route(message: unknown, sender: Sender): Promise<Reply<unk
     }
     const envelope = decode(BridgeEnvelope, message);
     if (!envelope.ok) throw envelope.error;
-    return { ok: true, value: await handleBridge(envelope.value.request, origin) };
+    // pageOrigin checked the sender has a tab; the page is that tab's document `instance`.
+    const page = { tabId: sender.tab?.id ?? -1, instance: envelope.value.instance };
+    return { ok: true, value: await handleBridge(envelope.value.request, origin, page) };
   } catch (error) {
     return errorReply(error);
   }

@@ -1,11 +1,12 @@
 /**
  * The wallet's service worker (Manifest V3). Listeners are registered synchronously at top level
  * so a restarted worker receives the event that woke it; the wallet is opened and its journal
- * recovered on every start, before any message is served (instance.ts).
+ * recovered on every start, before any message is served (instance.ts). While the browser runs,
+ * pending operations are re-driven by an alarm set for the earliest one's backoff.
  */
 import browser, { type Runtime } from 'webextension-polyfill';
-import { windowClosed } from './approvals.ts';
-import { upkeep, wallet } from './instance.ts';
+import { tabClosed, tabLoading, windowClosed } from './approvals.ts';
+import { REDRIVE_ALARM, redrive, upkeep, wallet } from './instance.ts';
 import { route } from './router.ts';
 
 const UPKEEP_ALARM = 'netcash-upkeep';
@@ -15,9 +16,15 @@ browser.runtime.onMessage.addListener(
 );
 
 browser.windows.onRemoved.addListener((windowId) => windowClosed(windowId));
+// An approval window is bound to the page that asked: it closes when that page goes.
+browser.tabs.onRemoved.addListener((tabId) => tabClosed(tabId));
+browser.tabs.onUpdated.addListener((tabId, change) => {
+  if (change.status === 'loading') void tabLoading(tabId);
+});
 
 browser.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === UPKEEP_ALARM) upkeep().catch((e) => console.warn('netcash: upkeep', e));
+  if (alarm.name === REDRIVE_ALARM) redrive().catch((e) => console.warn('netcash: redrive', e));
 });
 
 browser.runtime.onInstalled.addListener(async (details) => {

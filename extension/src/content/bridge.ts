@@ -9,8 +9,9 @@
  * windows); replies go to `window.location.origin` only, never `*`. Every request is decoded
  * with the protocol's schema here and again in the worker; a known method with bad params is
  * `malformed` (-32602), an unknown method `unsupported-op` (4200). The page's word about its own
- * origin is never asked for: the worker takes it from the browser. Built as one IIFE, no imports
- * at run time.
+ * origin is never asked for: the worker takes it from the browser. Each request carries this
+ * document's random instance id, so the worker can bind an approval window to the page that
+ * asked and see when that page is gone. Built as one IIFE, no imports at run time.
  */
 import {
   BRIDGE_NAMESPACE,
@@ -23,11 +24,17 @@ import {
 } from '@netcash/protocol';
 import * as v from 'valibot';
 import browser from 'webextension-polyfill';
-import { BRIDGE_CHANNEL, type BridgeEnvelope } from '../messages/bridge.ts';
+import { BRIDGE_CHANNEL, type BridgeEnvelope, InstanceQuery } from '../messages/bridge.ts';
 import { bridgeError, ReplyShape } from '../messages/reply.ts';
 
 const INFO = { rdns: 'org.netcash.wallet', name: 'NetCash Wallet', version: '0.1.0' } as const;
-const METHODS: ReadonlySet<string> = new Set(['status', 'pay', 'prove']);
+const METHODS: ReadonlySet<string> = new Set(['status', 'pay', 'prove', 'check']);
+/**
+ * This document's instance: sent with every request, and told to the worker when it asks
+ * whether the page is still there (an approval window is bound to the page that opened it; a
+ * reload makes a new document with a new instance).
+ */
+const INSTANCE = crypto.randomUUID();
 
 function post(message: WalletMessage): void {
   window.postMessage(message, window.location.origin);
@@ -45,11 +52,15 @@ async function forward(id: string, data: unknown): Promise<void> {
     respond(id, {
       error: known
         ? bridgeError('malformed', request.error.message)
-        : bridgeError('unsupported-op', 'Pages may ask only for status, pay and prove.'),
+        : bridgeError('unsupported-op', 'Pages may ask only for status, pay, prove and check.'),
     });
     return;
   }
-  const envelope: BridgeEnvelope = { channel: BRIDGE_CHANNEL, request: request.value };
+  const envelope: BridgeEnvelope = {
+    channel: BRIDGE_CHANNEL,
+    request: request.value,
+    instance: INSTANCE,
+  };
   let reply: unknown;
   try {
     reply = await browser.runtime.sendMessage(envelope);
@@ -85,5 +96,9 @@ function onMessage(event: MessageEvent): void {
 }
 
 window.addEventListener('message', onMessage);
+// The worker asks whether the page that opened an approval window is still this document.
+browser.runtime.onMessage.addListener((message: unknown) =>
+  v.is(InstanceQuery, message) ? Promise.resolve(INSTANCE) : undefined,
+);
 // Announce once on load too, for pages that listen before they ask (EIP-6963 does both).
 post({ ns: BRIDGE_NAMESPACE, v: BRIDGE_VERSION, kind: 'announce-wallet', info: INFO });

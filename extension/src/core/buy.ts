@@ -86,10 +86,10 @@ export async function startBuy(
 export async function driveBuy(core: Core, op: BuyOp): Promise<BuyOp> {
   const ctx = { kind: 'buy', opId: op.id, step: 'buy' } as const;
   const reply = await sendWithFaults(core, ctx, (fetchFn) =>
-    callCs(core.p, op.target, op.request, { fetch: fetchFn, timeoutMs: core.timeoutMs }),
+    callCs(core.p, op.target, op.request, { fetch: fetchFn, timeoutMs: core.net.timeoutMs }),
   );
   if (!reply.ok) {
-    if (isTransient(reply.error)) return (await noteAttempt(core, op, reply.error)) as BuyOp;
+    if (isTransient(reply.error)) return noteAttempt(core, op, reply.error);
     // A refusal changes nothing at the CS (PROTOCOL.md §4.4): the check was not cashed.
     const failed: BuyOp = {
       ...op,

@@ -72,10 +72,10 @@ export async function driveCashout(core: Core, start: CashoutOp): Promise<Cashou
   if (op.phase === 'cashout') {
     const ctx = { kind: 'cashout', opId: op.id, step: 'cashout' } as const;
     const reply = await sendWithFaults(core, ctx, (fetchFn) =>
-      callCs(core.p, op.target, op.request, { fetch: fetchFn, timeoutMs: core.timeoutMs }),
+      callCs(core.p, op.target, op.request, { fetch: fetchFn, timeoutMs: core.net.timeoutMs }),
     );
     if (!reply.ok) {
-      if (isTransient(reply.error)) return (await noteAttempt(core, op, reply.error)) as CashoutOp;
+      if (isTransient(reply.error)) return noteAttempt(core, op, reply.error);
       const tx = core.db.transaction(['ops', 'coins', 'history', 'tallies'], 'readwrite');
       const released = await releaseOrProbe(core, tx, op, reply.error);
       const next: CashoutOp = {
@@ -113,7 +113,7 @@ export async function driveCashout(core: Core, start: CashoutOp): Promise<Cashou
     deposit(core, account, check, endorsement, fetchFn),
   );
   if (!deposited.ok && isTransient(deposited.error)) {
-    return (await noteAttempt(core, op, deposited.error)) as CashoutOp;
+    return noteAttempt(core, op, deposited.error);
   }
   const next: CashoutOp = deposited.ok
     ? { ...op, status: 'done', updated: core.now() }

@@ -1,20 +1,65 @@
 /**
  * What every part of the wallet core works with: the database, the crypto provider, `fetch`,
- * the clock, the fault points and the trust store (a cache of the trusted rows in IndexedDB).
- * Platform-free: the service worker and Node tests each build one with their own `fetch`.
+ * the clocks, the fault points, the network policy and the trust store (a cache of the trusted
+ * rows in IndexedDB). Platform-free: the service worker and Node tests each build one with their
+ * own `fetch`.
  */
-import type { CryptoProvider, FetchFn, HttpOptions, TrustStore } from '@netcash/protocol';
+import type {
+  CryptoProvider,
+  FetchFn,
+  HttpOptions,
+  RetryPolicy,
+  TrustStore,
+} from '@netcash/protocol';
 import type { WalletDb } from './db/open.ts';
 import type { Faults } from './faults.ts';
+
+/**
+ * How the wallet waits for servers. Tests shorten every figure; the shopper's settings may too.
+ * The currency servers keep request ids for 7 days (PROTOCOL.md §10): a pending operation must
+ * be answered before then, so the figures below stay well inside it.
+ */
+export interface NetPolicy {
+  /** One request, in ms. */
+  readonly timeoutMs: number;
+  /**
+   * How long a buy, payment or cash-out the shopper is watching is retried (backoff inside this
+   * budget) before the wallet reports it pending and finishes it in the background, in ms.
+   */
+  readonly patienceMs: number;
+  /** Backoff between background re-drives of a pending operation (full jitter, no limit). */
+  readonly retry: RetryPolicy;
+  /**
+   * Seconds a payment keeps asking a silent payee for the receipt before it takes its coins back
+   * at their currency server (reclaim).
+   */
+  readonly reclaimAfter: number;
+  /** Seconds pending after which the wallet warns that a server may forget the request. */
+  readonly warnAfter: number;
+}
+
+export const DEFAULT_NET: NetPolicy = {
+  timeoutMs: 10_000,
+  patienceMs: 8_000,
+  retry: { baseMs: 2_000, maxMs: 5 * 60_000 },
+  reclaimAfter: 3_600,
+  warnAfter: 86_400,
+};
 
 export interface Core {
   readonly db: WalletDb;
   readonly p: CryptoProvider;
   readonly fetch: FetchFn;
-  /** Seconds since the epoch. */
+  /** Seconds since the epoch (dates in the journal, coins, receipts). */
   readonly now: () => number;
+  /** Milliseconds, for scheduling retries. */
+  readonly nowMs: () => number;
+  /** A random number in [0, 1), for backoff jitter. */
+  readonly random: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
   readonly faults: Faults;
-  readonly timeoutMs: number;
+  /** Replaced when the shopper (or a test) changes it. */
+  net: NetPolicy;
   /** Rebuilt from the `insurers`, `certificates` and `revocations` stores when they change. */
   trust: TrustStore;
   /** Names of the currency servers with stored certificates, sorted. */
@@ -27,5 +72,5 @@ export interface Core {
 }
 
 export function http(core: Core, fetchFn: FetchFn = core.fetch): HttpOptions {
-  return { fetch: fetchFn, timeoutMs: core.timeoutMs };
+  return { fetch: fetchFn, timeoutMs: core.net.timeoutMs };
 }

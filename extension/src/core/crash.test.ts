@@ -113,9 +113,23 @@ describe('a payee that took the coins, then went away', () => {
     );
     shop.setDown(true);
     try {
-      const wallet = await reopen(t);
-      // The payee is unreachable: reclaim at the CS says `double-spent` (the payee exchanged
-      // them), so the payment waits in `confirm` with its coins reserved.
+      let wallet = await reopen(t);
+      // The payee is unreachable: the payment keeps asking it (no reclaim before reclaimAfter),
+      // its next attempt scheduled after a backoff.
+      const before = Date.now();
+      expect(await wallet.recover()).toMatchObject({ pending: 1 });
+      const [waiting] = await wallet.pendingOps();
+      expect(waiting).toMatchObject({ kind: 'pay', phase: 'pay', attempts: 1 });
+      expect(waiting?.nextAttempt).toBeGreaterThanOrEqual(before);
+      // A click on the same article joins it: nothing new is paid, the page hears "pending".
+      await expect(wallet.pay(offer, shop.url, { approved: true })).rejects.toMatchObject({
+        code: 'pending',
+      });
+      expect(await wallet.pendingOps()).toHaveLength(1);
+      // An hour later it reclaims at the CS, which says `double-spent` (the payee exchanged
+      // them): the payment waits in `confirm`, coins still reserved.
+      const later = Math.floor(Date.now() / 1000) + 3_700;
+      wallet = await reopen(t, {}, { now: () => later });
       expect(await wallet.recover()).toMatchObject({ pending: 1 });
       expect((await wallet.pendingOps())[0]).toMatchObject({ kind: 'pay', phase: 'confirm' });
       expect(await reserved(wallet)).toBe(PRICES['cheap']);
@@ -135,19 +149,28 @@ describe('a payee that took the coins, then went away', () => {
 });
 
 describe('a payee that never answers', () => {
-  it('gets nothing: the wallet reclaims the coins at their CS and tells the shopper', async () => {
+  it('is pending, not failed; after reclaimAfter the wallet takes the coins back at their CS', async () => {
     const gone = await startShop(fed, fed.cs[1]!.url);
     const offer = await gone.offer('cheap');
     await gone.close();
     const t = await readyWallet(fed);
     await t.wallet.buy(100, 'cs1');
     await expect(t.wallet.pay(offer, gone.url, { approved: true })).rejects.toMatchObject({
-      code: 'upstream-unavailable',
+      code: 'pending',
+      message: expect.stringContaining(`will finish when ${new URL(gone.url).host} answers`),
     });
-    expect(await spendable(t.wallet)).toBe(100);
-    expect(await reserved(t.wallet)).toBe(0);
-    expect(await t.wallet.pendingOps()).toEqual([]);
+    expect(await reserved(t.wallet)).toBe(PRICES['cheap']);
+    expect(await t.wallet.check(offer, gone.url)).toMatchObject({ state: 'pending' });
+    const later = Math.floor(Date.now() / 1000) + 3_700;
+    const wallet = await reopen(t, {}, { now: () => later });
+    expect(await wallet.recover()).toMatchObject({ rolledBack: 1, pending: 0 });
+    expect(await spendable(wallet)).toBe(100);
+    expect(await reserved(wallet)).toBe(0);
+    expect(await wallet.check(offer, gone.url)).toMatchObject({
+      state: 'none',
+      note: expect.stringContaining('your coins are back'),
+    });
     expect((await fed.audit()).ok).toBe(true);
-    t.wallet.close();
+    wallet.close();
   });
 });

@@ -120,7 +120,7 @@ export function sendExchange(
   ctx: { kind: 'exchange' | 'pay'; opId: string; step: string },
 ): Promise<Result<CsResultOf<'exchange'>>> {
   return sendWithFaults(core, ctx, (fetchFn) =>
-    callCs(core.p, target, request, { fetch: fetchFn, timeoutMs: core.timeoutMs }),
+    callCs(core.p, target, request, { fetch: fetchFn, timeoutMs: core.net.timeoutMs }),
   );
 }
 
@@ -129,7 +129,7 @@ export async function driveExchange(core: Core, op: ExchangeOp): Promise<Exchang
   const ctx = { kind: 'exchange', opId: op.id, step: op.purpose } as const;
   const reply = await sendExchange(core, op.target, op.request, ctx);
   if (!reply.ok && isTransient(reply.error)) {
-    return (await noteAttempt(core, op, reply.error)) as ExchangeOp;
+    return noteAttempt(core, op, reply.error);
   }
   let fresh: CoinRow[] = [];
   if (reply.ok) {

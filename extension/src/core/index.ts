@@ -4,12 +4,15 @@
  * tests (fake-indexeddb) and benchmarks all use this.
  */
 export type { Balance, SchemeHolding } from './coins.ts';
+export type { NetPolicy } from './context.ts';
 export { openWalletDb, type WalletDb } from './db/open.ts';
 export type * from './db/schema.ts';
 export { DB_NAME, DB_VERSION } from './db/schema.ts';
 export { crashOnce, type FaultContext, type Faults, SimulatedCrash } from './faults.ts';
+export type { OpOutcome } from './interactive.ts';
 export type * from './journal/types.ts';
 export type { Quote } from './pay.ts';
+export type { PendingStatus } from './pending.ts';
 export { coverage, DEFAULT_POLICY, refreshPlan, type SpreadPolicy, spread } from './policy.ts';
 export type { RecoverReport } from './recover.ts';
 export type { CurrencyServer } from './trust.ts';

@@ -3,7 +3,8 @@
  *
  *   pay      send 1c (the journaled plaintext, sealed afresh) → message 2 with a receipt signed
  *            by the payee key, for this sid and amount → coins deleted, receipt and K_ses stored.
- *            A refusal, a bad receipt, or silence that outlasts our patience → reclaim.
+ *            Silence is retried with backoff (the payee may hold the coins and answer later) for
+ *            `reclaimAfter` seconds; a refusal, a bad receipt, or silence past that → reclaim.
  *   reclaim  exchange the coins at their CS (journaled request). Success is the CS's proof they
  *            were not spent: we hold the fresh coins, the payment is rolled back. `double-spent`
  *            means the payee has them → confirm.
@@ -49,7 +50,7 @@ async function sendPayment(
   const reply = await sendWithFaults(core, ctx, (fetchFn) =>
     postJson(op.offer.body.payUrl, message, Message2, {
       fetch: fetchFn,
-      timeoutMs: core.timeoutMs,
+      timeoutMs: core.net.timeoutMs,
     }),
   );
   if (!reply.ok) throw reply.error;
@@ -254,10 +255,16 @@ function asError(thrown: unknown): NetCashError {
 }
 
 /**
- * Drives a pay op until it is settled or needs waiting. `patient`: in the `pay` phase, leave the
- * op pending on a transient failure (someone will retry); otherwise reclaim at once.
+ * Whether a silent payee has had its chance: the payment asked for the receipt for
+ * `reclaimAfter` seconds. Until then a transient failure leaves it pending (the payee may have
+ * the coins and answer later); after, the coins are reclaimed at their CS.
  */
-export async function drivePay(core: Core, start: PayOp, patient: boolean): Promise<PayOp> {
+function patienceSpent(core: Core, op: PayOp): boolean {
+  return core.now() - op.created >= core.net.reclaimAfter;
+}
+
+/** Drives a pay op until it is settled or needs waiting (the op as it now stands). */
+export async function drivePay(core: Core, start: PayOp): Promise<PayOp> {
   let op = start;
   for (let step = 0; step < 8 && op.status === 'pending'; step++) {
     if (op.phase === 'pay' || op.phase === 'confirm') {
@@ -267,13 +274,13 @@ export async function drivePay(core: Core, start: PayOp, patient: boolean): Prom
       } catch (thrown) {
         const error = asError(thrown);
         if (op.phase === 'pay') {
-          if (isTransient(error) && patient) return (await noteAttempt(core, op, error)) as PayOp;
+          if (isTransient(error) && !patienceSpent(core, op)) return noteAttempt(core, op, error);
           op = await toReclaim(core, { ...op, attempts: op.attempts + 1 }, error);
           continue;
         }
         op = { ...op, confirmations: op.confirmations + 1 };
         if (!isTransient(error)) return failDisputed(core, op, error);
-        return (await noteAttempt(core, op, error)) as PayOp;
+        return noteAttempt(core, op, error);
       }
       return finishPaid(core, op, receipt);
     }
@@ -301,7 +308,7 @@ export async function drivePay(core: Core, start: PayOp, patient: boolean): Prom
       continue;
     }
     // Transient or a refusal that changed nothing: the coins may still reach the payee. Wait.
-    return (await noteAttempt(core, op, error)) as PayOp;
+    return noteAttempt(core, op, error);
   }
   return op;
 }

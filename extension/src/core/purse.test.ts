@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { deleteDB, openDB } from 'idb';
 import { describe, expect, it } from 'vitest';
 import { balances } from './coins.ts';
-import type { Core } from './context.ts';
+import { type Core, DEFAULT_NET } from './context.ts';
 import { upgrade } from './db/migrations.ts';
 import { openWalletDb } from './db/open.ts';
 import type { CoinRow, WalletSchema } from './db/schema.ts';
@@ -87,7 +87,10 @@ async function coreWith(name: string, rows: CoinRow[]): Promise<Core> {
     fetch,
     now: () => NOW,
     faults: {},
-    timeoutMs: 1000,
+    nowMs: () => NOW * 1000,
+    random: () => 0.5,
+    sleep: async () => undefined,
+    net: { ...DEFAULT_NET, timeoutMs: 1000 },
     trust: new TrustStore(nodeProvider, []),
     csNames: [],
   };

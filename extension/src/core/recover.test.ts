@@ -3,7 +3,7 @@ import { TrustStore } from '@netcash/protocol';
 import { nodeProvider } from '@netcash/protocol/node';
 import { deleteDB } from 'idb';
 import { describe, expect, it } from 'vitest';
-import type { Core } from './context.ts';
+import { type Core, DEFAULT_NET } from './context.ts';
 import { openWalletDb } from './db/open.ts';
 import type { ExchangeOp, OpStatus } from './journal/types.ts';
 import { JOURNAL_RETENTION, recover } from './recover.ts';
@@ -54,7 +54,10 @@ describe('recovery', () => {
       fetch,
       now: () => NOW,
       faults: {},
-      timeoutMs: 1000,
+      nowMs: () => NOW * 1000,
+      random: () => 0.5,
+      sleep: async () => undefined,
+      net: { ...DEFAULT_NET, timeoutMs: 1000 },
       trust: new TrustStore(nodeProvider, []),
       csNames: [],
     };

@@ -1,8 +1,9 @@
 /**
- * Recovery: on every start (and whenever asked) re-drive each pending journal entry with its
- * same request ids until it is done or safely rolled back (SPEC §8: "a service worker killed at
- * any step loses nothing"). Servers are idempotent by request id, so a resend gets the stored
- * reply; a payment nobody waits for any more is settled without patience (pay-drive.ts).
+ * Recovery: re-drive pending journal entries with their same request ids until each is done or
+ * safely rolled back (SPEC §8: "a service worker killed at any step loses nothing"; §12:
+ * "re-driven while the browser runs"). Every start re-drives all of them; the alarm re-drives
+ * those whose backoff is over (schedule.ts), "Retry now" one or all, a server that answers again
+ * those that wait for it. Servers are idempotent by request id, so a resend gets the stored reply.
  */
 import { asNetCashError } from '@netcash/protocol';
 import { driveBuy } from './buy.ts';
@@ -22,32 +23,40 @@ export interface RecoverReport {
   readonly pending: number;
 }
 
-/** Drives one op one step further; `patient` leaves an unanswered payment pending. */
-export async function drive(core: Core, op: Op, patient: boolean): Promise<Op> {
+/** Drives one op as far as the servers let it now; the op as it then stands. */
+export async function drive(core: Core, op: Op): Promise<Op> {
   switch (op.kind) {
     case 'buy':
       return driveBuy(core, op);
     case 'exchange':
       return driveExchange(core, op);
     case 'pay':
-      return drivePay(core, op, patient);
+      return drivePay(core, op);
     case 'cashout':
       return driveCashout(core, op);
   }
 }
 
-export async function recover(core: Core): Promise<RecoverReport> {
+/** Re-drives the pending ops `which` selects (default: all of them). */
+export async function recover(
+  core: Core,
+  which: (op: Op) => boolean = () => true,
+): Promise<RecoverReport> {
   const counts = { done: 0, rolledBack: 0, failed: 0, pending: 0 };
-  // Probes created while settling an exchange are pending too: loop until a pass adds none.
+  // Probes created while settling an exchange are pending too (and new): loop until a pass adds
+  // none. A probe is driven whatever `which` says: it was born of an op that was.
   const seen = new Set<string>();
+  const before = new Set((await pendingOps(core)).map((o) => o.id));
   for (let pass = 0; pass < 4; pass++) {
-    const ops = (await pendingOps(core)).filter((o) => !seen.has(o.id));
+    const ops = (await pendingOps(core)).filter(
+      (o) => !seen.has(o.id) && (!before.has(o.id) || which(o)),
+    );
     if (ops.length === 0) break;
     for (const op of ops) {
       seen.add(op.id);
       let result: Op = op;
       try {
-        result = await drive(core, op, false);
+        result = await drive(core, op);
       } catch (thrown) {
         if (thrown instanceof SimulatedCrash) throw thrown;
         // A bug or bad data in one op must not stop the others; it stays pending.

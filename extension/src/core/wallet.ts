@@ -4,26 +4,38 @@
  * value-moving operation one at a time (a reservation never races another), and exposes the
  * payor side of every protocol. Platform-free: no `chrome.*`, no DOM.
  */
-import type { AccessResult, CryptoProvider, FetchFn, Offer, StatusResult } from '@netcash/protocol';
-import { type AccountStatement, Mutex, NetCashError, TrustStore } from '@netcash/protocol';
+import type {
+  AccessResult,
+  CryptoProvider,
+  FetchFn,
+  Offer,
+  PaymentStatus,
+  StatusResult,
+} from '@netcash/protocol';
+import { type AccountStatement, Mutex, platformSleep, TrustStore } from '@netcash/protocol';
 import { connectBank, primaryAccount, statement } from './bank.ts';
-import { driveBuy, startBuy } from './buy.ts';
-import { driveCashout, startCashout } from './cashout.ts';
+import { startBuy } from './buy.ts';
+import { startCashout } from './cashout.ts';
+import { checkIntent } from './check.ts';
 import { type Balance, balances, type SchemeHolding, schemeMix, spendableOf } from './coins.ts';
-import { consolidate } from './consolidate.ts';
-import type { Core } from './context.ts';
+import { type Core, DEFAULT_NET, type NetPolicy } from './context.ts';
 import { openWalletDb } from './db/open.ts';
 import type { AccountRow, AllowanceRow, HistoryRow, ReceiptRow } from './db/schema.ts';
 import { driveExchange, startExchange } from './exchange.ts';
 import type { Faults } from './faults.ts';
+import { type Intent, intentKey, intentOf } from './intent.ts';
+import { driveWatched, type OpOutcome, outcomeOf } from './interactive.ts';
+import { pendingOps } from './journal/journal.ts';
 import type { Op } from './journal/types.ts';
 import { systemClock } from './net.ts';
 import { checkOffer } from './offer.ts';
-import { choosePlan, payeeKeys, type Quote, quote, startPay, withinAllowance } from './pay.ts';
-import { drivePay } from './pay-drive.ts';
+import { type Quote, quote, withinAllowance } from './pay.ts';
+import { type PayOptions, payIntent } from './pay-flow.ts';
+import { type PendingStatus, pendingStatus } from './pending.ts';
 import { DEFAULT_POLICY, refreshPlan, type SpreadPolicy } from './policy.ts';
-import { accessFor, findReceipt, prove } from './proof.ts';
+import { findReceipt, prove } from './proof.ts';
 import { type RecoverReport, recover } from './recover.ts';
+import { earliest, isDue } from './schedule.ts';
 import {
   type CurrencyServer,
   currencyServers,
@@ -38,11 +50,17 @@ export interface WalletOptions {
   /** IndexedDB database name (tests use one per wallet). */
   readonly dbName?: string;
   readonly now?: () => number;
+  readonly nowMs?: () => number;
+  readonly random?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
   readonly faults?: Faults;
-  /** Per-request timeout (default 10 s). */
-  readonly timeoutMs?: number;
-  /** How long an interactive payment waits for an unreachable payee before reclaiming (ms). */
-  readonly payPatienceMs?: number;
+  /** Timeouts, patience and backoff (defaults: DEFAULT_NET; the `network` setting overrides). */
+  readonly net?: Partial<NetPolicy>;
+  /**
+   * Told when the earliest pending operation is due to be re-driven (ms since the epoch), or
+   * null when nothing waits: the service worker sets an alarm for it (SPEC §12).
+   */
+  readonly onSchedule?: (atMs: number | null) => void;
 }
 
 export interface WalletSettings {
@@ -54,24 +72,30 @@ export interface WalletSettings {
    * unlinkable by the CS. On unless the shopper turns it off.
    */
   readonly blindCoins: boolean;
+  /** Changes to the network policy (tests shorten timeouts and backoff with it). */
+  readonly network: Partial<NetPolicy>;
 }
 
 const DEFAULT_SETTINGS: WalletSettings = {
   policy: DEFAULT_POLICY,
   sessionKeys: false,
   blindCoins: true,
+  network: {},
 };
 
-export interface PayOptions {
-  /** The shopper approved this payment in the approval window. */
-  readonly approved?: boolean;
-  /** Pay under the site's allowance (refused if it does not cover the amount). */
-  readonly allowance?: boolean;
-}
+export type { PayOptions };
 
 export class Wallet {
   /** Value-moving work runs one at a time, in call order. */
   private readonly mutex = new Mutex();
+  /**
+   * Payments accepted and not yet answered, by intent (intent.ts): a second click, tab or
+   * reload while one is being decided, journaled or sent joins it instead of queueing another.
+   */
+  private readonly paying = new Map<string, Promise<AccessResult>>();
+  /** Origins that answered lately (ms): their waiting ops are re-driven at once, once a second. */
+  private readonly answered = new Map<string, number>();
+  private scheduled: number | null | undefined;
 
   private constructor(
     readonly core: Core,
@@ -80,19 +104,30 @@ export class Wallet {
 
   static async open(options: WalletOptions): Promise<Wallet> {
     const db = await openWalletDb(options.dbName);
+    let wallet: Wallet | undefined;
     const core: Core = {
       db,
       p: options.provider,
-      fetch: options.fetch,
+      // Any answer from a server (not a 5xx) means it is back: what waits for it goes now.
+      fetch: async (url, init) => {
+        const response = await options.fetch(url, init);
+        if (response.status < 500) wallet?.serverAnswered(url);
+        return response;
+      },
       now: options.now ?? systemClock,
+      nowMs: options.nowMs ?? Date.now,
+      random: options.random ?? Math.random,
+      sleep: options.sleep ?? platformSleep,
       faults: options.faults ?? {},
-      timeoutMs: options.timeoutMs ?? 10_000,
+      net: { ...DEFAULT_NET, ...options.net },
       trust: new TrustStore(options.provider, []),
       csNames: [],
     };
     await loadTrust(core);
-    const wallet = new Wallet(core, options);
-    core.blindCoins = (await wallet.settings()).blindCoins;
+    wallet = new Wallet(core, options);
+    const settings = await wallet.settings();
+    core.blindCoins = settings.blindCoins;
+    core.net = { ...DEFAULT_NET, ...options.net, ...settings.network };
     return wallet;
   }
 
@@ -100,13 +135,61 @@ export class Wallet {
     this.core.db.close();
   }
 
+  /** Runs `work` in the queue, then tells the scheduler when pending work is next due. */
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
-    return this.mutex.run(work);
+    const run = this.mutex.run(work);
+    void run.then(
+      () => this.reschedule(),
+      () => this.reschedule(),
+    );
+    return run;
+  }
+
+  private async reschedule(): Promise<void> {
+    if (this.options.onSchedule === undefined) return;
+    const at = earliest(await pendingOps(this.core).catch(() => []));
+    if (at === this.scheduled) return;
+    this.scheduled = at;
+    this.options.onSchedule(at);
   }
 
   /** Re-drives every pending journal entry (call on every start). */
   recover(): Promise<RecoverReport> {
     return this.exclusive(() => recover(this.core));
+  }
+
+  /** Re-drives the pending entries whose backoff is over (the service worker's alarm). */
+  redriveDue(): Promise<RecoverReport> {
+    return this.exclusive(() => recover(this.core, (op) => isDue(this.core, op)));
+  }
+
+  /** "Retry now": re-drives one pending entry, or all, at once. */
+  retryNow(id?: string): Promise<RecoverReport> {
+    return this.exclusive(() => recover(this.core, (op) => id === undefined || op.id === id));
+  }
+
+  /** When the earliest pending entry is due (ms), or null. */
+  async nextWake(): Promise<number | null> {
+    return earliest(await pendingOps(this.core));
+  }
+
+  /**
+   * A server at `url` answered: entries waiting for it (a currency server, a payee, the bank)
+   * are re-driven now rather than at their backoff (SPEC §12: "as soon as a server answers").
+   */
+  private serverAnswered(url: string): void {
+    const origin = new URL(url).origin;
+    const nowMs = this.core.nowMs();
+    if (nowMs - (this.answered.get(origin) ?? 0) < 1_000) return;
+    this.answered.set(origin, nowMs);
+    void (async () => {
+      const waiting = (await pendingOps(this.core)).filter(
+        (op) => !isDue(this.core, op) && waitsOn(op, origin),
+      );
+      if (waiting.length === 0) return;
+      const ids = new Set(waiting.map((op) => op.id));
+      await this.exclusive(() => recover(this.core, (op) => ids.has(op.id)));
+    })().catch(() => undefined);
   }
 
   // ---- setup -----------------------------------------------------------------------------------
@@ -148,10 +231,12 @@ export class Wallet {
     const rows = await this.core.db.getAll('settings');
     const get = (name: string) => rows.find((r) => r.name === name)?.value;
     const policy = get('policy') as SpreadPolicy | undefined;
+    const network = get('network') as Partial<NetPolicy> | undefined;
     return {
       policy: policy ?? DEFAULT_SETTINGS.policy,
       sessionKeys: get('sessionKeys') === true,
       blindCoins: get('blindCoins') !== false,
+      network: network ?? DEFAULT_SETTINGS.network,
     };
   }
 
@@ -163,6 +248,7 @@ export class Wallet {
     await tx.done;
     const settings = await this.settings();
     this.core.blindCoins = settings.blindCoins;
+    this.core.net = { ...DEFAULT_NET, ...this.options.net, ...settings.network };
     return settings;
   }
 
@@ -177,22 +263,40 @@ export class Wallet {
     return balances(this.core);
   }
 
-  /** Buys `amount` of coins from `cs` (default: the first server backed by the shopper's bank). */
-  buy(amount: number, cs?: string): Promise<Op> {
+  /**
+   * Buys `amount` of coins from `cs` (default: the first server backed by the shopper's bank).
+   * One buy at a time: while one is pending, a click joins it — buying more is a separate choice
+   * (`again`). Pending when the CS does not answer in time: it finishes by itself, paid once.
+   */
+  buy(amount: number, cs?: string, options: { again?: boolean } = {}): Promise<OpOutcome> {
     return this.exclusive(async () => {
+      if (options.again !== true) {
+        const pending = (await pendingOps(this.core)).find((op) => op.kind === 'buy');
+        if (pending !== undefined) {
+          return outcomeOf(this.core, await driveWatched(this.core, pending), true);
+        }
+      }
       const { policy } = await this.settings();
-      const op = await driveBuy(this.core, await startBuy(this.core, amount, cs, policy));
-      return settled(op);
+      const op = await startBuy(this.core, amount, cs, policy);
+      return outcomeOf(this.core, await driveWatched(this.core, op), false);
     });
   }
 
-  /** Keeps a spread of denominations and replaces coins near expiry at every CS (or one). */
+  /**
+   * Keeps a spread of denominations and replaces coins near expiry at every CS (or one). A CS
+   * with a refresh still pending is left to it: one refresh at a time.
+   */
   refresh(cs?: string): Promise<Op[]> {
     return this.exclusive(async () => {
       const { policy } = await this.settings();
+      const busy = new Set(
+        (await pendingOps(this.core)).flatMap((op) =>
+          op.kind === 'exchange' && op.purpose === 'refresh' ? [op.cs] : [],
+        ),
+      );
       const out: Op[] = [];
       for (const server of currencyServers(this.core)) {
-        if (cs !== undefined && server.csName !== cs) continue;
+        if ((cs !== undefined && server.csName !== cs) || busy.has(server.csName)) continue;
         const now = this.core.now();
         const op = await startExchange(this.core, server.csName, 'refresh', (coins) =>
           refreshPlan(coins, server.denominations, policy, now),
@@ -203,11 +307,20 @@ export class Wallet {
     });
   }
 
-  /** Cashes out every coin of `cs` to the shopper's bank account. */
-  cashout(cs: string): Promise<Op | null> {
+  /**
+   * Cashes out every coin of `cs` to the shopper's bank account; a click while a cash-out of `cs`
+   * is pending joins it. Null when there is nothing to cash out.
+   */
+  cashout(cs: string): Promise<OpOutcome | null> {
     return this.exclusive(async () => {
+      const pending = (await pendingOps(this.core)).find(
+        (op) => op.kind === 'cashout' && op.cs === cs,
+      );
+      if (pending !== undefined) {
+        return outcomeOf(this.core, await driveWatched(this.core, pending), true);
+      }
       const op = await startCashout(this.core, cs);
-      return op === null ? null : settled(await driveCashout(this.core, op));
+      return op === null ? null : outcomeOf(this.core, await driveWatched(this.core, op), false);
     });
   }
 
@@ -229,68 +342,46 @@ export class Wallet {
   }
 
   /**
-   * Pays `offer` for the page at `origin` — or, when this wallet already bought it there,
-   * proves the earlier purchase and pays nothing. Needs the shopper's approval or the allowance.
+   * Where the shopper's intent to buy `offer` on `origin` stands: paid, pending (journaled, or
+   * accepted and being started), or none (intent.ts).
+   */
+  async intent(offer: Offer, origin: string): Promise<Intent['state']> {
+    if (this.paying.has(intentKey(origin, offer))) return 'pending';
+    return (await intentOf(this.core, origin, offer)).state;
+  }
+
+  /**
+   * Pays `offer` for the page at `origin` — or, when a payment for it from this origin is paid or
+   * under way, proves or joins that one and pays nothing more (SPEC §12). A new payment needs the
+   * shopper's approval or the allowance. One still unanswered after the shopper's patience is
+   * refused with `pending`: it completes by itself, and the next click or reload joins it.
    */
   pay(offer: Offer, origin: string, options: PayOptions): Promise<AccessResult> {
-    return this.exclusive(async () => {
-      const core = this.core;
-      const checked = checkOffer(core, offer, origin);
-      const earlier = await findReceipt(core, offer, origin);
-      if (earlier !== undefined) return accessFor(core, earlier, offer, true);
-      const allowance = options.allowance === true && options.approved !== true;
-      if (allowance && checked.foreignOrigins.length > 0) {
-        throw new NetCashError('origin-mismatch', 'Payments to another site need your approval.');
-      }
-      if (!allowance && options.approved !== true) {
-        throw new NetCashError('user-rejected', 'The payment was not approved.');
-      }
-      const { policy, sessionKeys } = await this.settings();
-      let chosen = await choosePlan(core, offer).catch(async (error: unknown) => {
-        // No single CS can pay: move other CSs' coins to one the offer accepts, then plan again.
-        if (!(error instanceof NetCashError) || error.code !== 'insufficient-funds') throw error;
-        await consolidate(core, offer, policy);
-        return choosePlan(core, offer);
-      });
-      let { server, plan } = chosen;
-      if (plan.kind === 'change') {
-        const change = plan;
-        const op = await startExchange(core, server.csName, 'change', (coins) => {
-          const ids = new Set(coins.map((c) => c.id));
-          if (!change.spend.every((c) => ids.has(c.id))) return null;
-          return { coins: change.spend, values: [...change.pay, ...change.change] };
-        });
-        if (op === null) throw new NetCashError('busy', 'Coins changed meanwhile; try again.');
-        settled(await driveExchange(core, op));
-        chosen = await choosePlan(core, offer);
-        ({ server, plan } = chosen);
-      }
-      const keys = sessionKeys ? await payeeKeys(core, offer) : undefined;
-      const start = await startPay(core, {
-        offer,
-        origin,
-        server,
-        allowance,
-        ...(keys === undefined ? {} : { keys }),
-      });
-      let op = await drivePay(core, start, true);
-      const patience = this.options.payPatienceMs ?? 3_000;
-      const deadline = Date.now() + patience;
-      while (op.status === 'pending' && op.phase === 'pay' && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, Math.min(500, patience)));
-        op = await drivePay(core, op, Date.now() < deadline);
-      }
-      if (op.status === 'pending' && op.phase === 'pay') op = await drivePay(core, op, false);
-      if (op.status === 'done' && op.kind === 'pay') {
-        const row = await this.core.db.getAllFromIndex('receipts', 'bySid', [
-          offer.body.payeeSignKey,
-          offer.body.sid,
-        ]);
-        const mine = row.find((r) => r.opId === op.id);
-        if (mine !== undefined) return accessFor(core, mine, offer, false);
-      }
-      throw errorOf(op);
-    });
+    const key = intentKey(origin, offer);
+    const running = this.paying.get(key);
+    if (running !== undefined) return running;
+    const run = this.exclusive(async () =>
+      payIntent(this.core, offer, origin, options, await this.settings()),
+    ).finally(() => this.paying.delete(key));
+    this.paying.set(key, run);
+    return run;
+  }
+
+  /**
+   * Where a payment for `offer` from `origin` stands (the bridge's `check`, asked by a page on
+   * load or reload): paid (with a proof for this offer's challenge), pending, or none. Never
+   * pays. A site with no purchase, payment or allowance here learns nothing: `none`.
+   */
+  check(offer: Offer, origin: string): Promise<PaymentStatus> {
+    return checkIntent(
+      this.core,
+      offer,
+      origin,
+      this.paying.has(intentKey(origin, offer)),
+      (id) => {
+        void this.retryNow(id).catch(() => undefined);
+      },
+    );
   }
 
   /** Proves an earlier purchase; never pays. */
@@ -338,34 +429,23 @@ export class Wallet {
     return this.core.db.getAllFromIndex('ops', 'byStatus', 'pending');
   }
 
+  /** Pending operations, oldest first, each with where it stands (core/pending.ts). */
+  async pending(): Promise<{ op: Op; status: PendingStatus }[]> {
+    return (await pendingOps(this.core)).map((op) => ({
+      op,
+      status: pendingStatus(this.core, op),
+    }));
+  }
+
   /** Spendable coins of a CS (for tests and the popup's details). */
   coinsOf(cs: string) {
     return spendableOf(this.core, cs);
   }
 }
 
-/** The error a shopper should see for an op that did not complete. */
-function errorOf(op: Op): NetCashError {
-  if (op.status === 'pending') {
-    return new NetCashError(
-      'upstream-unavailable',
-      'A server did not answer. Your coins are safe: the wallet will finish this by itself.',
-    );
-  }
-  if (op.status === 'rolled-back' && op.kind === 'pay') {
-    return new NetCashError(
-      op.lastError?.code ?? 'internal',
-      `The payment did not go through; your coins are back. (${op.lastError?.message ?? ''})`,
-    );
-  }
-  const e = op.lastError;
-  return e === undefined
-    ? new NetCashError('internal')
-    : new NetCashError(e.code, e.message, e.detail);
-}
-
-/** Returns a done op, or throws what went wrong. */
-function settled<O extends Op>(op: O): O {
-  if (op.status === 'done') return op;
-  throw errorOf(op);
+/** Whether pending `op` waits for the server at `origin`. */
+function waitsOn(op: Op, origin: string): boolean {
+  const at = (url: string) => new URL(url).origin === origin;
+  if (op.kind === 'pay' && op.phase !== 'reclaim') return at(op.offer.body.payUrl);
+  return op.target.addresses.some(at);
 }

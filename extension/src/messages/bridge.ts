@@ -1,11 +1,11 @@
 /**
  * Content script → service worker: the page's bridge requests (protocol/src/bridge.ts), forwarded
- * after decoding. A page may only *ask* — status, pay (with approval or allowance), prove — so
- * this direction's map has exactly those three methods; wallet commands live in commands.ts and
+ * after decoding. A page may only *ask* — status, pay (with approval or allowance), prove, check —
+ * so this direction's map has exactly those methods; wallet commands live in commands.ts and
  * are refused from content scripts. The paying origin is not in the message: the service worker
  * takes it from `sender.origin` of the top frame.
  */
-import { BridgeRequest, type BridgeResults } from '@netcash/protocol';
+import { BridgeRequest, type BridgeResults, Token } from '@netcash/protocol';
 import * as v from 'valibot';
 
 export const BRIDGE_CHANNEL = 'netcash/bridge';
@@ -13,7 +13,13 @@ export const BRIDGE_CHANNEL = 'netcash/bridge';
 export const BridgeEnvelope = v.strictObject({
   channel: v.literal(BRIDGE_CHANNEL),
   request: BridgeRequest,
+  /** The asking document's random id (content/bridge.ts): a reload makes a new one. */
+  instance: Token,
 });
+
+/** Worker → content script: "which document are you?" (answered with the instance id). */
+export const InstanceQuery = v.strictObject({ channel: v.literal('netcash/instance') });
+export type InstanceQuery = v.InferOutput<typeof InstanceQuery>;
 export type BridgeEnvelope = v.InferOutput<typeof BridgeEnvelope>;
 
 /** Each method's result, checked at both ends. */

@@ -17,10 +17,13 @@ import {
   Token,
 } from '@netcash/protocol';
 import * as v from 'valibot';
-import type { SchemeHolding } from '../core/index.ts';
-import type { ApprovalView, WalletState } from './views.ts';
+import type { NetPolicy, SchemeHolding } from '../core/index.ts';
+import type { ApprovalView, OutcomeView, PendingView, WalletState } from './views.ts';
 
 export const COMMAND_CHANNEL = 'netcash/command';
+
+/** A duration in ms: 10 ms to 10 minutes. */
+const Millis = v.pipe(v.number(), v.safeInteger(), v.minValue(10), v.maxValue(600_000));
 
 export const COMMANDS = {
   /** Everything the popup shows. */
@@ -29,8 +32,15 @@ export const COMMANDS = {
   connectBank: v.strictObject({ url: HttpUrl, holder: Text(64) }),
   /** Trust insurer `key`; fetch its lists from `url`. */
   trustInsurer: v.strictObject({ key: PublicKey, url: HttpUrl }),
-  /** Buy `amount` of coins (minor units) from `cs` (default: the first for the bank). */
-  buy: v.strictObject({ amount: PositiveAmount, cs: v.optional(Name) }),
+  /**
+   * Buy `amount` of coins (minor units) from `cs` (default: the first for the bank). While a buy
+   * is pending this joins it; `again` is the shopper's explicit choice to buy more anyway.
+   */
+  buy: v.strictObject({
+    amount: PositiveAmount,
+    cs: v.optional(Name),
+    again: v.optional(v.boolean()),
+  }),
   /** Refresh the spread of denominations now. */
   refresh: v.strictObject({}),
   /** Cash every coin of `cs` out to the bank account. */
@@ -51,6 +61,19 @@ export const COMMANDS = {
   decide: v.strictObject({ id: Token, approve: v.boolean(), allowUpTo: v.optional(Amount) }),
   /** Re-drive the journal now. */
   recover: v.strictObject({}),
+  /** Operations still being finished: what, where, since when, what happens next. */
+  pending: v.strictObject({}),
+  /** "Retry now": re-drive one pending operation (or all) at once. */
+  retryNow: v.strictObject({ id: v.optional(Token) }),
+  /** How the wallet waits for servers (tests shorten it; kept in the settings). */
+  setNetwork: v.strictObject({
+    timeoutMs: v.optional(Millis),
+    patienceMs: v.optional(Millis),
+    retryBaseMs: v.optional(Millis),
+    retryMaxMs: v.optional(Millis),
+    reclaimAfter: v.optional(Amount),
+    warnAfter: v.optional(Amount),
+  }),
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;
@@ -60,16 +83,21 @@ export interface CommandOutputs {
   state: WalletState;
   connectBank: { account: string; bank: string; currency: string };
   trustInsurer: { certificates: number };
-  buy: { amount: number; currency: string; cs: string };
+  buy: OutcomeView;
   refresh: { exchanges: number };
-  cashout: { amount: number };
+  cashout: OutcomeView | null;
   setAllowance: { limit: number };
   setSettings: { sessionKeys: boolean; coverUpTo: number; blindCoins: boolean };
   schemes: readonly SchemeHolding[];
   approval: ApprovalView | null;
   decide: { ok: true };
-  recover: { done: number; rolledBack: number; failed: number; pending: number };
+  recover: RecoverCounts;
+  pending: readonly PendingView[];
+  retryNow: RecoverCounts & { left: readonly PendingView[] };
+  setNetwork: NetPolicy;
 }
+
+type RecoverCounts = { done: number; rolledBack: number; failed: number; pending: number };
 
 export type CommandMessage = {
   [N in CommandName]: { channel: typeof COMMAND_CHANNEL; name: N; input: CommandInput<N> };

@@ -17,8 +17,8 @@ export function parseMoney(text: string): number | null {
 
 const WORDS: Partial<Record<ErrorCode, string>> = {
   'upstream-unavailable':
-    'A NetCash server could not be reached. Is the federation running (netcash up)? Try again.',
-  timeout: 'A NetCash server took too long to answer. Try again.',
+    'A NetCash server could not be reached; nothing was done. Is the federation running (netcash up)?',
+  timeout: 'A NetCash server took too long to answer; nothing was done.',
   'insufficient-funds': 'There is not enough money for this.',
   'user-rejected': 'You declined this payment.',
   'wallet-not-ready': 'Set up the wallet first: trust an insurer and connect a bank account.',

@@ -7,9 +7,10 @@ import { render } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { CommandOutputs } from '../messages/commands.ts';
 import type { WalletState } from '../messages/views.ts';
-import { command } from './api.ts';
+import { command, UiError } from './api.ts';
 import { ActionButton, Section } from './components.tsx';
 import { explain, money, when } from './format.ts';
+import { Pending } from './pending.tsx';
 import { BuyCoins, Setup } from './setup.tsx';
 
 function Balances({ state }: { state: WalletState }) {
@@ -181,8 +182,10 @@ function Settings({ state, reload }: { state: WalletState; reload: () => Promise
           busyLabel="Cashing out…"
           kind="secondary"
           action={async () => {
-            await command('cashout', { cs: s.csName });
+            const outcome = await command('cashout', { cs: s.csName });
             await reload();
+            // A pending cash-out is said as such (it finishes by itself), never as a failure.
+            if (outcome?.status === 'pending') throw new UiError('pending', outcome.message);
           }}
         />
       ))}
@@ -212,10 +215,8 @@ function Popup() {
       <header>
         <h1>NetCash</h1>
         <Balances state={state} />
-        {state.pending > 0 ? (
-          <p class="muted">{state.pending} operation(s) still being finished…</p>
-        ) : null}
       </header>
+      <Pending count={state.pending} onChange={reload} />
       {state.ready ? null : <Setup state={state} onChange={reload} />}
       {state.accounts.length > 0 && state.insurers.length > 0 ? (
         <Section title="Add funds">

@@ -4,7 +4,7 @@
  * Defaults are `netcash up`'s ports on loopback.
  */
 import { useState } from 'preact/hooks';
-import type { WalletState } from '../messages/views.ts';
+import type { OutcomeView, WalletState } from '../messages/views.ts';
 import { command } from './api.ts';
 import { ActionButton, Field, Section } from './components.tsx';
 import { parseMoney } from './format.ts';
@@ -76,12 +76,23 @@ export function Setup(props: { state: WalletState; onChange: () => Promise<void>
   );
 }
 
-/** Add funds: buy coins with a check on the bank account. */
+/**
+ * Add funds: buy coins with a check on the bank account. A buy the currency server has not
+ * answered yet is *pending* — said as such, never "try again" — and a second click joins it;
+ * buying more while one is pending is the separate "Buy again anyway".
+ */
 export function BuyCoins(props: { state: WalletState; onChange: () => Promise<void> }) {
   const [amount, setAmount] = useState('10.00');
   const servers = props.state.servers;
   const [cs, setCs] = useState('');
+  const [outcome, setOutcome] = useState<OutcomeView | null>(null);
   const cents = parseMoney(amount);
+  const buy = async (again: boolean) => {
+    if (cents === null) return;
+    const input = cs === '' ? { amount: cents } : { amount: cents, cs };
+    setOutcome(await command('buy', again ? { ...input, again } : input));
+    await props.onChange();
+  };
   return (
     <div class="buy">
       <Field label="Amount" value={amount} onInput={setAmount} testId="buy-amount" />
@@ -103,12 +114,22 @@ export function BuyCoins(props: { state: WalletState; onChange: () => Promise<vo
         busyLabel="Buying coins…"
         testId="buy"
         disabled={cents === null || cents <= 0}
-        action={async () => {
-          if (cents === null) return;
-          await command('buy', cs === '' ? { amount: cents } : { amount: cents, cs });
-          await props.onChange();
-        }}
+        action={() => buy(false)}
       />
+      {outcome === null || outcome.status === 'done' ? null : (
+        <p class="muted" role="status" data-testid="buy-status">
+          {outcome.message}
+        </p>
+      )}
+      {outcome?.status === 'pending' && outcome.joined ? (
+        <ActionButton
+          label="Buy again anyway"
+          busyLabel="Buying coins…"
+          kind="secondary"
+          testId="buy-again"
+          action={() => buy(true)}
+        />
+      ) : null}
     </div>
   );
 }

@@ -17,6 +17,7 @@ import {
   decode,
   NetCashError,
   type Offer,
+  PaymentStatus,
   type Schema,
   StatusResult,
   type WalletInfo,
@@ -27,6 +28,7 @@ const RESULT_SCHEMAS: { [M in BridgeMethod]: Schema<BridgeResults[M]> } = {
   status: StatusResult,
   pay: AccessResult,
   prove: AccessResult,
+  check: PaymentStatus,
 };
 
 interface Waiting {
@@ -89,6 +91,18 @@ export class WalletBridge {
     return this.request('prove', { offer });
   }
 
+  /**
+   * Where a payment for `offer` stands in the wallet (paid, pending, none); never pays. A wallet
+   * may stay silent to a site it does not know: no answer within `timeoutMs` is `none`.
+   */
+  async check(offer: Offer, timeoutMs = 3_000): Promise<BridgeResults['check']> {
+    const none: BridgeResults['check'] = { state: 'none' };
+    return this.request('check', { offer }, timeoutMs).catch((error: unknown) => {
+      if (error instanceof NetCashError && error.code === 'timeout') return none;
+      throw error;
+    });
+  }
+
   close(): void {
     this.win.removeEventListener('message', this.onMessage);
     for (const w of this.waiting.values()) w.reject(new NetCashError('no-wallet', 'closed'));
@@ -98,9 +112,16 @@ export class WalletBridge {
   private request<M extends BridgeMethod>(
     method: M,
     params: { offer: Offer } | undefined,
+    timeoutMs?: number,
   ): Promise<BridgeResults[M]> {
     const id = `nc${Date.now().toString(36)}-${++this.seq}`;
     return new Promise<BridgeResults[M]>((resolve, reject) => {
+      if (timeoutMs !== undefined) {
+        setTimeout(() => {
+          if (!this.waiting.delete(id)) return;
+          reject(new NetCashError('timeout', `the wallet did not answer ${method}`));
+        }, timeoutMs);
+      }
       this.waiting.set(id, {
         schema: RESULT_SCHEMAS[method],
         resolve: (value) => resolve(value as BridgeResults[M]),

@@ -9,16 +9,24 @@
  * Attributes: `resource` (required), `install-url` (where to get the wallet; default
  * `/netcash/install`, which the payee handler serves), `autopay` (ask the wallet at once instead
  * of waiting for a click). Events, bubbling `CustomEvent`s: `netcash:ready` {offer, wallet},
- * `netcash:paid` {tid, amount, currency, repeat, receipt}, `netcash:error` {code, message}.
+ * `netcash:paid` {tid, amount, currency, repeat, receipt}, `netcash:error` {code, message},
+ * `netcash:pending` {resource, message} (a payment is sent and not answered yet: the element
+ * waits for it and shows the article when it completes; it is never paid twice).
+ *
+ * On load (and reload, and in a second tab) the element asks the wallet where a payment for this
+ * resource stands (`check`, SPEC §12) and shows that: the article, "pending", or the Pay button.
  */
 import {
   type AccessResult,
+  backoffDelay,
   decode,
   type ErrorCode,
   ErrorReply,
   NetCashError,
   type Offer,
   PaymentRequired,
+  type PaymentStatus,
+  type RetryPolicy,
   type WalletInfo,
 } from '@netcash/protocol';
 import { WalletBridge } from './bridge-client.ts';
@@ -45,6 +53,11 @@ export interface PaidDetail {
   readonly repeat: boolean;
   readonly receipt: AccessResult['receipt'];
 }
+/** What `netcash:pending` carries: a payment is under way and finishes by itself. */
+export interface PendingDetail {
+  readonly resource: string;
+  readonly message: string;
+}
 export interface ErrorDetail {
   readonly code: string;
   readonly message: string;
@@ -58,9 +71,14 @@ const MESSAGES: Record<string, string> = {
   'insufficient-funds': 'Your wallet does not hold enough coins for this. Add funds and try again.',
   'double-spent': 'These coins were already spent. Nothing was paid for this article.',
   'origin-mismatch': 'This payment request points to another site and was refused.',
-  'upstream-unavailable': 'A payment server could not be reached. Please try again.',
-  timeout: 'The payment took too long. Please try again.',
+  // Refusals before anything was sent: nothing was paid, so trying again later is right.
+  'upstream-unavailable':
+    'A payment server could not be reached. Nothing was paid; try again later.',
+  timeout: 'A payment server took too long to answer. Nothing was paid; try again later.',
 };
+
+/** How often a pending payment is asked about while the reader waits (plus 0.5 s). */
+const WATCH: RetryPolicy = { baseMs: 1_000, maxMs: 8_000 };
 
 const NOT_ACCEPTED = 'The site did not accept the proof of payment. Reload the page to try again.';
 
@@ -80,6 +98,7 @@ export class NetCashPaywall extends HTMLElement {
   private offer: Offer | null = null;
   private wallet: WalletInfo | null = null;
   private busy = false;
+  private watching = false;
   private box: HTMLElement | null = null;
   private started = false;
 
@@ -114,14 +133,72 @@ export class NetCashPaywall extends HTMLElement {
       });
       return;
     }
-    // A shopper who bought this before reads it without paying again and without a click.
-    const proved = await bridge()
-      .prove(first.offer)
-      .catch(() => null);
-    if (proved !== null && (await this.unlock(proved))) return;
-    this.renderPay();
+    // Where this purchase stands in the wallet (SPEC §12): bought before → read it without a
+    // click and without paying again; being paid (a reload, a second tab) → wait for it.
+    const status = await this.lookup(first.offer);
+    if (status.state === 'paid' && (await this.unlock(status.access))) return;
     this.emitReady();
+    if (status.state === 'pending') {
+      await this.watch(status.message);
+      return;
+    }
+    this.renderPay(status.state === 'none' ? status.note : undefined);
     if (this.hasAttribute('autopay')) await this.pay();
+  }
+
+  /** `check`, or — with a wallet that does not know it — `prove`. */
+  private async lookup(offer: Offer): Promise<PaymentStatus> {
+    try {
+      return await bridge().check(offer);
+    } catch {
+      const proved = await bridge()
+        .prove(offer)
+        .catch(() => null);
+      return proved === null ? { state: 'none' } : { state: 'paid', access: proved };
+    }
+  }
+
+  /**
+   * A payment is pending in the wallet: say so — it finishes when the server answers, and is
+   * never charged twice — and ask the wallet again now and then (backoff) until it is paid (show
+   * the article) or over without a receipt (offer to pay, with what happened).
+   */
+  private async watch(message: string): Promise<void> {
+    this.renderPending(message);
+    this.emit('netcash:pending', { resource: this.resource, message } satisfies PendingDetail);
+    if (this.watching) return;
+    this.watching = true;
+    try {
+      for (let n = 1; this.isConnected && this.offer !== null; n++) {
+        await new Promise((r) => setTimeout(r, 500 + backoffDelay(WATCH, n, Math.random)));
+        let status: PaymentStatus;
+        try {
+          status = await bridge().check(this.offer);
+        } catch (error) {
+          // An offer that expired while we waited: fetch a fresh one and ask about that.
+          if (error instanceof NetCashError && error.code === 'expired') {
+            const again = await this.fetchResource(undefined);
+            if (again === null) return;
+            if (again.kind === 'response') return void (await this.show(again.response, null));
+            this.offer = again.offer;
+          }
+          continue;
+        }
+        if (status.state === 'paid') {
+          await this.unlock(status.access);
+          return;
+        }
+        if (status.state === 'none') {
+          this.renderPay(
+            status.note ?? 'The payment did not complete; nothing was charged for it.',
+          );
+          return;
+        }
+        this.renderPending(status.message);
+      }
+    } finally {
+      this.watching = false;
+    }
   }
 
   /** Asks the wallet to pay (or prove), then shows the resource. */
@@ -133,8 +210,13 @@ export class NetCashPaywall extends HTMLElement {
     try {
       access = await bridge().pay(this.offer);
     } catch (error) {
-      // Nothing was paid (or the wallet finishes it by itself): the reader may try again.
       this.busy = false;
+      if (error instanceof NetCashError && error.code === 'pending') {
+        // Sent and not answered yet: it completes by itself; no "try again" about it.
+        await this.watch(error.message);
+        return;
+      }
+      // Nothing was paid: the reader may try again.
       this.fail(error);
       this.renderPay(undefined, messageOf(error));
       return;
@@ -260,6 +342,20 @@ export class NetCashPaywall extends HTMLElement {
       this.append(this.box);
     }
     return this.box;
+  }
+
+  private renderPending(message: string): void {
+    const offer = this.offer;
+    if (offer === null) return;
+    const box = this.ensureBox();
+    const price = document.createElement('p');
+    price.className = 'netcash-price';
+    price.textContent = `${offer.body.description} — ${formatPrice(offer.body.amount, offer.body.currency)}`;
+    const note = document.createElement('p');
+    note.className = 'netcash-status netcash-pending';
+    note.setAttribute('role', 'status');
+    note.textContent = message;
+    box.replaceChildren(price, note);
   }
 
   private renderPay(status?: string, error?: string): void {

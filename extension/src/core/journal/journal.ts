@@ -9,6 +9,7 @@ import type { IDBPTransaction, StoreNames } from 'idb';
 import type { Core } from '../context.ts';
 import type { CoinRow, HistoryRow, WalletSchema } from '../db/schema.ts';
 import { TallyChange } from '../db/tally.ts';
+import { nextAttemptAt } from '../schedule.ts';
 import type { Op, OpStatus } from './types.ts';
 
 /** Any read-write transaction; each caller names its stores when it opens one. */
@@ -23,13 +24,22 @@ export function advance<O extends Op>(
   return { ...op, ...changes, updated: core.now() };
 }
 
-/** Records a send that ended without an answer worth acting on; the op stays pending. */
-export async function noteAttempt(core: Core, op: Op, error: NetCashError): Promise<Op> {
-  const next: Op = {
+/**
+ * Records a send that ended without an answer worth acting on; the op stays pending and is
+ * re-sent by itself after a backoff (schedule.ts).
+ */
+export async function noteAttempt<O extends Op>(
+  core: Core,
+  op: O,
+  error: NetCashError,
+): Promise<O> {
+  const attempts = op.attempts + 1;
+  const next: O = {
     ...op,
-    attempts: op.attempts + 1,
+    attempts,
     lastError: error.toBody(),
     updated: core.now(),
+    nextAttempt: nextAttemptAt(core, attempts),
   };
   await core.db.put('ops', next);
   return next;

@@ -42,6 +42,8 @@ interface OpBase {
   /** Sends so far; a retry reuses the same request. */
   readonly attempts: number;
   readonly lastError?: ErrorBody;
+  /** When it is re-sent by itself (ms since the epoch; backoff with jitter, schedule.ts). */
+  readonly nextAttempt?: number;
   /** Coin ids (`cs/serial`) this operation holds reserved. */
   readonly reserved: readonly string[];
   readonly cs: string;

@@ -12,9 +12,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPaywall, type Listening, listen, type Paywall } from '@netcash/merchant-kit';
-import { decodeJson, type Offer, PaymentRequired } from '@netcash/protocol';
+import { decodeJson, type FetchFn, type Offer, PaymentRequired } from '@netcash/protocol';
 import { nobleProvider } from '@netcash/protocol/noble';
 import { type Federation, startFederation } from '@netcash/server';
+import type { NetPolicy } from '../context.ts';
 import type { Faults } from '../faults.ts';
 import { Wallet } from '../wallet.ts';
 
@@ -28,30 +29,44 @@ export interface TestWallet {
 export async function openWallet(
   dbName = `wallet-${process.pid}-${++counter}`,
   faults: Faults = {},
-  extra: { now?: () => number; payPatienceMs?: number } = {},
+  extra: {
+    now?: () => number;
+    net?: Partial<NetPolicy>;
+    fetch?: FetchFn;
+    onSchedule?: (atMs: number | null) => void;
+  } = {},
 ): Promise<TestWallet> {
   const wallet = await Wallet.open({
     provider: nobleProvider,
-    fetch: (input, init) => fetch(input, init),
+    fetch: extra.fetch ?? ((input, init) => fetch(input, init)),
+    ...(extra.onSchedule === undefined ? {} : { onSchedule: extra.onSchedule }),
     dbName,
     faults,
-    timeoutMs: 5_000,
-    payPatienceMs: extra.payPatienceMs ?? 200,
+    // Short waits: a test sees "pending" after 200 ms of an unreachable server, not 8 s.
+    net: { timeoutMs: 5_000, patienceMs: 200, retry: { baseMs: 20, maxMs: 200 }, ...extra.net },
     ...(extra.now === undefined ? {} : { now: extra.now }),
   });
   return { wallet, dbName };
 }
 
 /** The same database in a new wallet instance (a restarted service worker), no faults. */
-export async function reopen(t: TestWallet, faults: Faults = {}): Promise<Wallet> {
+export async function reopen(
+  t: TestWallet,
+  faults: Faults = {},
+  extra: Parameters<typeof openWallet>[2] = {},
+): Promise<Wallet> {
   t.wallet.close();
-  t.wallet = (await openWallet(t.dbName, faults)).wallet;
+  t.wallet = (await openWallet(t.dbName, faults, extra)).wallet;
   return t.wallet;
 }
 
 /** A wallet that trusts the federation's insurer and has a demo bank account. */
-export async function readyWallet(fed: Federation, faults: Faults = {}): Promise<TestWallet> {
-  const t = await openWallet(undefined, faults);
+export async function readyWallet(
+  fed: Federation,
+  faults: Faults = {},
+  extra: Parameters<typeof openWallet>[2] = {},
+): Promise<TestWallet> {
+  const t = await openWallet(undefined, faults, extra);
   await t.wallet.trustInsurer(fed.insurer.signKey, fed.insurer.url);
   await t.wallet.connectBank(fed.bank.url, 'Test shopper');
   return t;
@@ -175,4 +190,19 @@ export async function spendable(wallet: Wallet): Promise<number> {
 /** Reserved value in NCD. */
 export async function reserved(wallet: Wallet): Promise<number> {
   return (await wallet.balances()).find((b) => b.currency === 'NCD')?.reserved ?? 0;
+}
+
+/**
+ * A `fetch` that can cut the wallet off from some servers (a frozen or dead server, as the
+ * wallet sees it): requests to a down origin fail like a refused connection.
+ */
+export function cuttableFetch(): { fetch: FetchFn; down: Set<string> } {
+  const down = new Set<string>();
+  return {
+    down,
+    fetch: (input, init) =>
+      down.has(new URL(input).origin)
+        ? Promise.reject(new TypeError(`fetch failed: ${new URL(input).origin} is down`))
+        : fetch(input, init),
+  };
 }

@@ -1,0 +1,87 @@
+/**
+ * Journal entries still pending, told in a shopper's words (the popup's "Being finished" list):
+ * what the operation is, where it waits, since when, when the wallet tries again by itself and
+ * what happens then (core/pending.ts). Every pending operation is re-sent with its same request
+ * id, so the words can promise what the journal guarantees: nothing is charged twice.
+ */
+import type { Op, PendingStatus } from '../core/index.ts';
+import type { PendingView } from '../messages/views.ts';
+import { money } from '../ui/format.ts';
+
+function described(op: Op): { what: string; where: string; next: string } {
+  switch (op.kind) {
+    case 'buy':
+      return {
+        what: `Buying ${money(op.amount, op.currency)} of coins`,
+        where: op.cs,
+        next: `The wallet sends the same request to ${op.cs} again until it answers. Your bank account is charged once, however often it is sent.`,
+      };
+    case 'exchange':
+      return {
+        what:
+          op.purpose === 'change'
+            ? 'Making change for a payment'
+            : op.purpose === 'consolidate'
+              ? 'Moving coins to another currency server for a payment'
+              : op.purpose === 'probe'
+                ? 'Checking a coin'
+                : 'Refreshing coins',
+        where: op.cs,
+        next: `The wallet asks ${op.cs} again until it answers; your coins come back as fresh ones.`,
+      };
+    case 'pay': {
+      const site = new URL(op.origin).host;
+      const what = `Paying ${money(op.amount, op.currency)} to ${site}`;
+      const where = `${op.origin} · ${op.cs}`;
+      if (op.phase === 'reclaim') {
+        return {
+          what,
+          where,
+          next: `The seller did not answer: the wallet is getting the coins back from ${op.cs}.`,
+        };
+      }
+      if (op.phase === 'confirm') {
+        return {
+          what,
+          where,
+          next: `${op.cs} says the coins reached the seller: the wallet asks ${site} again for the receipt.`,
+        };
+      }
+      return {
+        what,
+        where,
+        next: `Waiting for ${site}'s receipt; the wallet asks again until it answers. If it never does, the wallet takes the coins back from ${op.cs}.`,
+      };
+    }
+    case 'cashout':
+      return {
+        what: `Cashing out ${money(op.amount, op.currency)} from ${op.cs}`,
+        where: op.cs,
+        next:
+          op.phase === 'deposit'
+            ? `${op.cs} wrote the check: the wallet deposits it at your bank again until the bank answers.`
+            : `The wallet asks ${op.cs} again for the check to your bank account.`,
+      };
+  }
+}
+
+/** The shopper's view of one pending journal entry. */
+export function pendingView(op: Op, status: PendingStatus): PendingView {
+  const { what, where, next } = described(op);
+  return {
+    id: op.id,
+    kind: op.kind,
+    what,
+    where,
+    waitingFor: status.waitingFor,
+    since: op.created,
+    amount: op.kind === 'exchange' ? 0 : op.amount,
+    currency: op.currency,
+    attempts: op.attempts,
+    next,
+    ...(op.lastError === undefined ? {} : { lastError: op.lastError.message }),
+    nextTry: Math.ceil(status.nextAttempt / 1000),
+    ...(status.reclaimAt === undefined ? {} : { reclaimAt: status.reclaimAt }),
+    ...(status.warning === undefined ? {} : { warning: status.warning }),
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * A payment as the shopper asked for it (SPEC §5, §12): one intent, one charge. `payIntent` runs
+ * inside the wallet's one-at-a-time queue:
+ *
+ *   paid already     (a receipt from this origin)  → prove it, pay nothing
+ *   pending already  (journaled, not settled)      → join it: drive it while the page waits
+ *   neither          → with approval or the allowance: choose coins (consolidating or making
+ *                      change first when needed), journal, send 1c, drive while the page waits
+ *
+ * A payment still unanswered when the shopper's patience is spent is `pending` (code `pending`):
+ * journaled, re-driven in the background, joined by the next click or reload — never paid again.
+ */
+import { type AccessResult, NetCashError, type Offer } from '@netcash/protocol';
+import { consolidate } from './consolidate.ts';
+import type { Core } from './context.ts';
+import { startExchange } from './exchange.ts';
+import { intentOf } from './intent.ts';
+import { driveWatched, errorOf, settled } from './interactive.ts';
+import type { PayOp } from './journal/types.ts';
+import { checkOffer } from './offer.ts';
+import { choosePlan, payeeKeys, startPay } from './pay.ts';
+import type { SpreadPolicy } from './policy.ts';
+import { accessFor } from './proof.ts';
+
+export interface PayOptions {
+  /** The shopper approved this payment in the approval window. */
+  readonly approved?: boolean;
+  /** Pay under the site's allowance (refused if it does not cover the amount). */
+  readonly allowance?: boolean;
+}
+
+/** Drives a journaled payment while the page waits; the access proof once it has the receipt. */
+export async function settlePayment(core: Core, start: PayOp, offer: Offer): Promise<AccessResult> {
+  const op = await driveWatched(core, start);
+  if (op.status === 'done') {
+    const rows = await core.db.getAllFromIndex('receipts', 'bySid', [
+      op.offer.body.payeeSignKey,
+      op.offer.body.sid,
+    ]);
+    const mine = rows.find((r) => r.opId === op.id);
+    if (mine !== undefined) return accessFor(core, mine, offer, false);
+  }
+  throw errorOf(core, op);
+}
+
+/** Proves or joins what is under way for this intent; null when nothing is. */
+export async function joinIntent(
+  core: Core,
+  offer: Offer,
+  origin: string,
+): Promise<AccessResult | null> {
+  const intent = await intentOf(core, origin, offer);
+  if (intent.state === 'paid') return accessFor(core, intent.receipt, offer, true);
+  if (intent.state === 'pending') return settlePayment(core, intent.op, offer);
+  return null;
+}
+
+export async function payIntent(
+  core: Core,
+  offer: Offer,
+  origin: string,
+  options: PayOptions,
+  settings: { policy: SpreadPolicy; sessionKeys: boolean },
+): Promise<AccessResult> {
+  const checked = checkOffer(core, offer, origin);
+  const joined = await joinIntent(core, offer, origin);
+  if (joined !== null) return joined;
+  const allowance = options.allowance === true && options.approved !== true;
+  if (allowance && checked.foreignOrigins.length > 0) {
+    throw new NetCashError('origin-mismatch', 'Payments to another site need your approval.');
+  }
+  if (!allowance && options.approved !== true) {
+    throw new NetCashError('user-rejected', 'The payment was not approved.');
+  }
+  let chosen = await choosePlan(core, offer).catch(async (error: unknown) => {
+    // No single CS can pay: move other CSs' coins to one the offer accepts, then plan again.
+    if (!(error instanceof NetCashError) || error.code !== 'insufficient-funds') throw error;
+    await consolidate(core, offer, settings.policy);
+    return choosePlan(core, offer);
+  });
+  if (chosen.plan.kind === 'change') {
+    const change = chosen.plan;
+    const op = await startExchange(core, chosen.server.csName, 'change', (coins) => {
+      const ids = new Set(coins.map((c) => c.id));
+      if (!change.spend.every((c) => ids.has(c.id))) return null;
+      return { coins: change.spend, values: [...change.pay, ...change.change] };
+    });
+    if (op === null) throw new NetCashError('busy', 'Coins changed meanwhile; try again.');
+    const made = await driveWatched(core, op);
+    if (made.status === 'pending') {
+      // The payment itself never started: nothing will complete it later, so say so.
+      throw new NetCashError(
+        'upstream-unavailable',
+        `${made.cs} did not answer while the wallet made change for this payment. Nothing was paid; the coins come back by themselves.`,
+      );
+    }
+    settled(core, made);
+    chosen = await choosePlan(core, offer);
+  }
+  const keys = settings.sessionKeys ? await payeeKeys(core, offer) : undefined;
+  const start = await startPay(core, {
+    offer,
+    origin,
+    server: chosen.server,
+    allowance,
+    ...(keys === undefined ? {} : { keys }),
+  });
+  return settlePayment(core, start, offer);
+}

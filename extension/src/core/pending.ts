@@ -1,0 +1,70 @@
+/**
+ * Where a pending operation stands, for the shopper (SPEC §12: "visible to the user with what
+ * happens next"; "the UI never says 'try again' about something that may still complete"): who
+ * must answer, when the wallet asks again by itself, and the deadlines that bound the wait.
+ *
+ * The currency servers keep a request id's reply for 7 days (PROTOCOL.md §10). A pending request
+ * re-sent after that may no longer find it, so the wallet warns after `warnAfter` (default one
+ * day) and a payment stops waiting for a silent payee after `reclaimAfter` (default one hour),
+ * taking its coins back at their CS — both well before the servers forget.
+ */
+import type { Core } from './context.ts';
+import type { Op } from './journal/types.ts';
+
+/** How long currency servers keep request ids and their replies (PROTOCOL.md §10). */
+export const REQUEST_RETENTION = 7 * 86_400;
+
+export interface PendingStatus {
+  /** Who must answer for it to finish: a currency server's name, a site's host, or the bank. */
+  readonly waitingFor: string;
+  /** When the wallet sends it again by itself (ms since the epoch). */
+  readonly nextAttempt: number;
+  /** A payment still asking the payee: when it takes the coins back instead (seconds). */
+  readonly reclaimAt?: number;
+  /** After this (seconds) the server may have forgotten the request. */
+  readonly forgetAt: number;
+  /** Set once it has waited `warnAfter`: what is at stake and until when. */
+  readonly warning?: string;
+  /** One line for the shopper: pending, who it waits for, not charged twice. */
+  readonly message: string;
+}
+
+/** The party a pending op waits for. */
+export function waitingFor(op: Op): string {
+  switch (op.kind) {
+    case 'pay':
+      return op.phase === 'reclaim' ? op.cs : new URL(op.offer.body.payUrl).host;
+    case 'cashout':
+      return op.phase === 'deposit' ? 'your bank' : op.cs;
+    default:
+      return op.cs;
+  }
+}
+
+function dateOf(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().replace('T', ' ').slice(0, 16);
+}
+
+export function pendingStatus(core: Core, op: Op): PendingStatus {
+  const who = waitingFor(op);
+  const forgetAt = op.created + REQUEST_RETENTION;
+  const reclaimAt =
+    op.kind === 'pay' && op.phase === 'pay' ? op.created + core.net.reclaimAfter : undefined;
+  const message =
+    op.kind === 'pay' && op.phase === 'reclaim'
+      ? `Pending — ${new URL(op.offer.body.payUrl).host} did not answer, so the wallet is taking the coins back from ${op.cs}; it finishes when ${op.cs} answers. You will not be charged twice.`
+      : `Pending — it will finish when ${who} answers. You will not be charged twice.`;
+  const late = core.now() - op.created >= core.net.warnAfter;
+  return {
+    waitingFor: who,
+    nextAttempt: op.nextAttempt ?? core.nowMs(),
+    ...(reclaimAt === undefined ? {} : { reclaimAt }),
+    forgetAt,
+    ...(late
+      ? {
+          warning: `${who} has not answered since ${dateOf(op.created)}. It keeps this request until about ${dateOf(forgetAt)}: if it answers by then, the wallet finishes it. If not, keep this entry — request ${op.id} is your evidence.`,
+        }
+      : {}),
+    message,
+  };
+}
