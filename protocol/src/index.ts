@@ -32,6 +32,7 @@ export * from './ids.ts';
 export { Mutex } from './mutex.ts';
 export * from './paths.ts';
 export * from './retry/index.ts';
+export * from './schema/credentials.ts';
 export * from './schema/cs-messages.ts';
 export * from './schema/decode.ts';
 export * from './schema/objects.ts';

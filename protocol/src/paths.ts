@@ -18,21 +18,24 @@ export const PATHS = {
     denominationKeys: '/v1/denomination-keys',
     /** + `/{keyId}` */
     denominationKey: '/v1/denomination-keys/',
-    adminCertify: '/v1/admin/certificates',
-    /** Admin: certify a CS's RSA denomination key. */
-    adminCertifyDenominationKey: '/v1/admin/denomination-keys',
+    /** A CS's signed certificate-request (its enrollment key) → Certificate. */
+    enrollCertificate: '/v1/enrollment/certificates',
+    /** A CS's signed denomination-key-request (its enrollment key) → DenominationKey. */
+    enrollDenominationKey: '/v1/enrollment/denomination-keys',
+    /** Operator (admin token): register a CS (POST), list registrations (GET). */
+    adminRegistrations: '/v1/admin/registrations',
+    /** Operator (admin token): revoke a certificate or denomination key. */
     adminRevoke: '/v1/admin/revocations',
   },
 
   bank: {
     info: '/v1/info',
-    /** Demo account opening. */
+    /** Signed AccountOpening → OpenAccountReply (demo starting balance in demo mode only). */
     accounts: '/v1/accounts',
     deposits: '/v1/deposits',
     /** Signed AccountRequest → AccountStatement. */
     statement: '/v1/statement',
-    /** Admin: open a server's account (zero balance). */
-    adminAccounts: '/v1/admin/accounts',
+    /** The auditor's token → BankBooks. */
     adminAudit: '/v1/admin/audit',
   },
 
@@ -40,6 +43,7 @@ export const PATHS = {
     info: '/v1/info',
     /** Sealed requests (figure 3), every op. */
     requests: '/v1/requests',
+    /** The auditor's token → CsBooks. */
     adminAudit: '/v1/admin/audit',
   },
 } as const;

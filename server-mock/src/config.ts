@@ -23,13 +23,13 @@ export const DEFAULTS = {
   checkLifetime: 30 * DAY,
   /** Most value a CS may have outstanding: 1,000,000.00 NCD. */
   mintLimit: 100_000_000,
-  /** A demo account opens with 100.00 NCD. */
+  /** In demo mode (`netcash up`, `netcash bank --demo`) a customer account opens with 100.00 NCD. */
   demoBalance: 10_000,
   maxBodyBytes: 256 * 1024,
   maxInstruments: 64,
   outboundTimeoutMs: 10_000,
-  /** Seconds an account-request's date may be off the bank's clock. */
-  accountRequestWindow: 300,
+  /** Seconds a signed request's date (account opening or request, enrollment) may be off the receiver's clock. */
+  requestWindow: 300,
   /** Seconds between refreshes of the insurer's revocation list at a CS. */
   revocationRefresh: 30,
   insurerName: 'insurer',

@@ -1,5 +1,5 @@
 /**
- * Secrets in a server's data folder: signing and encryption keys, admin tokens, derivation
+ * Secrets in a server's data folder: signing and encryption keys, bearer tokens, derivation
  * secrets. Created on first start with mode 0600 (the folder 0700), read on every later start,
  * so a federation restarted on the same folder keeps its keys, accounts and certificates.
  * Files are written to a temporary name and renamed, so a crash never leaves half a key.
@@ -25,9 +25,9 @@ export function readTextFile(path: string): string | null {
   return existsSync(path) ? readFileSync(path, 'utf8') : null;
 }
 
-/** The admin token in `dir/admin-token`, created (random, 256 bits) if missing. */
-export function adminToken(dir: string): string {
-  const path = join(ensureDir(dir), 'admin-token');
+/** The bearer token in `dir/name` (`admin-token`, `audit-token`), created (256 random bits) if missing. */
+export function bearerToken(dir: string, name: 'admin-token' | 'audit-token'): string {
+  const path = join(ensureDir(dir), name);
   const held = readTextFile(path)?.trim();
   if (held) return held;
   const token = randomBytes(32).toString('base64url');

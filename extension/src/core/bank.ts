@@ -1,11 +1,13 @@
 /**
  * The shopper's bank account (the paper's accounting infrastructure [5], NetCheque style): the
  * wallet holds the account's Ed25519 key and writes checks with it — to a currency server to buy
- * coins — and endorses checks a currency server writes back on cash-out. The demo bank opens an
- * account for a fresh key with a starting balance (`POST /v1/accounts`).
+ * coins — and endorses checks a currency server writes back on cash-out. A demo bank opens an
+ * account for a fresh key, on an opening signed with it, with a starting balance
+ * (`POST /v1/accounts`, PROTOCOL §8).
  */
 import {
   AccountStatement,
+  accountOpening,
   BankInfo,
   type Check,
   DepositReply,
@@ -38,13 +40,14 @@ export async function connectBank(core: Core, url: string, holder: string): Prom
     throw new NetCashError('unsupported-op', `The bank ${info.name} does not open demo accounts.`);
   }
   const keys = core.p.ed25519.keygen();
+  const opening = accountOpening(core.p, keys.secretKey, {
+    bank: info.name,
+    holder,
+    kind: 'customer',
+    date: core.now(),
+  });
   const opened = unwrap(
-    await postJson(
-      endpoint(base, PATHS.bank.accounts),
-      { signKey: toB64u(keys.publicKey), holder },
-      OpenAccountReply,
-      http(core),
-    ),
+    await postJson(endpoint(base, PATHS.bank.accounts), opening, OpenAccountReply, http(core)),
   );
   const row: AccountRow = {
     account: opened.account,

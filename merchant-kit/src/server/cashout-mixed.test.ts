@@ -48,7 +48,7 @@ async function heldSerials(merchant: TestMerchant): Promise<Set<string>> {
 async function bankBalance(merchant: TestMerchant): Promise<number> {
   const account = await merchant.paywall.store.getMeta('bank.account');
   const report = await fed.audit();
-  return report.bank?.accounts.find((a) => a.account === account)?.balance ?? Number.NaN;
+  return report.banks[0]?.accounts.find((a) => a.account === account)?.balance ?? Number.NaN;
 }
 
 describe('a cash-out batch with good and bad coins', () => {

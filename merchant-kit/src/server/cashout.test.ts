@@ -34,7 +34,7 @@ async function bankBalance(merchant: TestMerchant): Promise<number> {
   const account = await merchant.paywall.store.getMeta('bank.account');
   const report = await fed.audit();
   expect(report.problems).toEqual([]);
-  return report.bank?.accounts.find((a) => a.account === account)?.balance ?? Number.NaN;
+  return report.banks[0]?.accounts.find((a) => a.account === account)?.balance ?? Number.NaN;
 }
 
 describe('cash-out', () => {

@@ -9,6 +9,7 @@
  */
 import {
   type AnyCoin,
+  accountOpening,
   BankInfo,
   type CashoutRequest,
   type Check,
@@ -141,16 +142,22 @@ export class Cashier {
     return ok(this.account);
   }
 
+  /** Opens the publisher's account, signed by its key (it needs no starting balance). */
   private async openAccount(
     url: string,
     info: BankInfo,
     secret: Uint8Array,
   ): Promise<Result<string>> {
-    if (!info.demoAccounts) return fail('unknown-account', `${info.name} opens no demo accounts`);
     const http = this.ctx.fetch === undefined ? {} : { fetch: this.ctx.fetch };
+    const opening = accountOpening(this.ctx.p, secret, {
+      bank: info.name,
+      holder: 'NetCash merchant',
+      kind: 'customer',
+      date: this.ctx.now(),
+    });
     const opened = await postJson(
       endpoint(url, PATHS.bank.accounts),
-      { signKey: toB64u(this.ctx.p.ed25519.publicKey(secret)), holder: 'NetCash merchant' },
+      opening,
       OpenAccountReply,
       http,
     );

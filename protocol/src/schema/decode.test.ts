@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PayRequest } from '../bridge.ts';
+import * as credentials from './credentials.ts';
 import * as cs from './cs-messages.ts';
 import { decode, decodeJson, type Schema } from './decode.ts';
 import { EXAMPLES, OPTIONAL_KEYS } from './examples.test-data.ts';
@@ -35,7 +36,9 @@ const SCHEMAS: Record<string, Schema<unknown>> = {
   Message2: payment.Message2,
   PaymentRequest: payment.PaymentRequest,
   DepositRequest: service.DepositRequest,
-  CertifyRequest: service.CertifyRequest,
+  AccountOpening: credentials.AccountOpening,
+  CertificateRequest: credentials.CertificateRequest,
+  Registration: credentials.Registration,
   PayRequest,
 };
 

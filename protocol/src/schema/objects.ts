@@ -5,6 +5,11 @@
  * `malformed`, because a signature over fields a verifier ignores is a trap.
  */
 import * as v from 'valibot';
+import type {
+  AccountOpeningBody,
+  CertificateRequestBody,
+  DenominationKeyRequestBody,
+} from './credentials.ts';
 import {
   Amount,
   Currency,
@@ -308,6 +313,9 @@ export type SignedBody =
   | CsReceiptBody
   | OfferBody
   | PayeeKeysBody
-  | AccountRequestBody;
+  | AccountRequestBody
+  | AccountOpeningBody
+  | CertificateRequestBody
+  | DenominationKeyRequestBody;
 
 export type Signed<B extends SignedBody> = { readonly body: B; readonly sig: string };

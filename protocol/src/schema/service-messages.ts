@@ -20,7 +20,6 @@ import {
   Name,
   PositiveAmount,
   PublicKey,
-  RsaSpki,
   Text,
   Time,
   Token,
@@ -50,36 +49,9 @@ export const DirectoryEntry = v.strictObject({
   addresses: v.pipe(v.array(HttpUrl), v.maxLength(8)),
   certificates: v.pipe(v.array(Certificate), v.maxLength(100)),
 });
-/** Admin: certify a CS key (authenticated with the insurer's admin token). */
-export const CertifyRequest = v.strictObject({
-  csName: Name,
-  signKey: PublicKey,
-  encKey: PublicKey,
-  addresses: v.pipe(v.array(HttpUrl), v.minLength(1), v.maxLength(8)),
-  currency: Currency,
-  denominations: v.pipe(v.array(PositiveAmount), v.minLength(1), v.maxLength(32)),
-  mintLimit: Amount,
-  bank: Name,
-  account: Token,
-  /** Seconds from now until the certificate expires. */
-  lifetime: v.pipe(v.number(), v.safeInteger(), v.minValue(60), v.maxValue(10 * 365 * 86_400)),
-});
 /** Unexpired denomination keys (blind-rsa, SPEC §7): `GET /v1/denomination-keys`. */
 export const DenominationKeyList = v.strictObject({
   denominationKeys: v.pipe(v.array(DenominationKey), v.maxLength(10_000)),
-});
-const Lifetime = v.pipe(v.number(), v.safeInteger(), v.minValue(60), v.maxValue(10 * 365 * 86_400));
-/**
- * Admin: certify a CS's RSA key for blind-rsa coins of `value` (authenticated with the insurer's
- * admin token). Withdrawals for `withdrawFor` seconds from now; coins valid `depositFor` seconds.
- */
-export const CertifyDenominationKeyRequest = v.strictObject({
-  csName: Name,
-  value: PositiveAmount,
-  currency: Currency,
-  publicKey: RsaSpki,
-  withdrawFor: Lifetime,
-  depositFor: Lifetime,
 });
 /** Revokes a certificate (`certId`) or a denomination key (its keyId in the same field). */
 export const RevokeRequest = v.strictObject({ certId: Token, reason: Text(140) });
@@ -92,8 +64,6 @@ export const BankInfo = v.strictObject({
   currency: Currency,
   demoAccounts: v.boolean(),
 });
-/** Open an account whose key is `signKey` (the demo bank credits a starting balance). */
-export const OpenAccountRequest = v.strictObject({ signKey: PublicKey, holder: Text(64) });
 export const OpenAccountReply = v.strictObject({
   bank: Name,
   account: Token,
@@ -144,7 +114,7 @@ export const CsInfo = v.strictObject({
   denominationKeys: v.optional(v.pipe(v.array(DenominationKey), v.maxLength(1000))),
 });
 
-/** Admin `GET /v1/admin/audit` of a CS: its books (docs/PROTOCOL.md §4.6). */
+/** `GET /v1/admin/audit` of a CS (the auditor's token): its books (docs/PROTOCOL.md §4.6). */
 export const CsBooks = v.strictObject({
   csName: Name,
   currency: Currency,
@@ -192,7 +162,7 @@ export const CsBooks = v.strictObject({
   ),
 });
 
-/** Admin `GET /v1/admin/audit` of a bank: every balance, the ledger, checks cleared. */
+/** `GET /v1/admin/audit` of a bank (the auditor's token): every balance, the ledger, checks cleared. */
 export const BankBooks = v.strictObject({
   name: Name,
   currency: Currency,
@@ -203,9 +173,11 @@ export const BankBooks = v.strictObject({
     v.strictObject({
       account: Token,
       holder: Text(64),
-      /** `customer` (demo opening), `server` (admin opening), `system` (demo issuance). */
+      /** As opened (`account-opening`): `customer`, `server`; `system`: demo issuance. */
       kind: v.picklist(['customer', 'server', 'system']),
       balance: v.pipe(v.number(), v.safeInteger()),
+      /** Sum of the checks cleared into this account (a CS's buys and convert-ins). */
+      received: Amount,
       /** The account's ledger entries summed; equal to `balance` when the books agree. */
       ledgerBalance: v.pipe(v.number(), v.safeInteger()),
     }),
@@ -225,12 +197,9 @@ export type ErrorReply = v.InferOutput<typeof ErrorReply>;
 export type InsurerInfo = v.InferOutput<typeof InsurerInfo>;
 export type CertificateList = v.InferOutput<typeof CertificateList>;
 export type DirectoryEntry = v.InferOutput<typeof DirectoryEntry>;
-export type CertifyRequest = v.InferOutput<typeof CertifyRequest>;
 export type RevokeRequest = v.InferOutput<typeof RevokeRequest>;
 export type DenominationKeyList = v.InferOutput<typeof DenominationKeyList>;
-export type CertifyDenominationKeyRequest = v.InferOutput<typeof CertifyDenominationKeyRequest>;
 export type BankInfo = v.InferOutput<typeof BankInfo>;
-export type OpenAccountRequest = v.InferOutput<typeof OpenAccountRequest>;
 export type OpenAccountReply = v.InferOutput<typeof OpenAccountReply>;
 export type DepositRequest = v.InferOutput<typeof DepositRequest>;
 export type DepositReply = v.InferOutput<typeof DepositReply>;

@@ -1,42 +1,65 @@
 /**
- * The federation audit (SPEC §4 "Backed"): reads the books of the bank and of every currency
- * server through their admin endpoints and reports every difference, i.e. any value created or
- * destroyed:
- *
- * - each CS: minted = outstanding + redeemed + expired (outstanding includes blind-rsa coins
- *   withdrawn and not spent, counted per denomination key); no key has more coins spent than
- *   were withdrawn under it (that would be a forged coin or a leaked key); outstanding ≤ its mint limit;
- *   outstanding ≤ its bank balance net of its uncleared checks; every check it wrote is cleared
- *   or still valid; every check cleared from its account is one it wrote;
- * - the bank: the ledger sums to zero, every balance equals its ledger entries, and no account
- *   but the system issuance account is negative.
+ * The federation audit (SPEC §4 "Backed"): reads what the insurer certified (its public
+ * certificates and revocation list, verified under its key), then the books of every bank and of
+ * every currency server the insurer certified, at its certificate's address (with the auditor's
+ * token of each server), and optionally what merchants hold, and reports every difference the
+ * rules of checks.ts find. A currency server's mint limit and account are taken from the
+ * insurer's certificate, never from the CS's own books; a certified CS whose books can't be read
+ * is a difference too.
  *
  * Read the books while the federation is quiet: an operation in flight can show as a difference.
  */
 import {
   type BankBooks,
   BankBooks as BankBooksSchema,
+  type CertificateBody,
+  CertificateList,
   type CsBooks,
   CsBooks as CsBooksSchema,
   endpoint,
   getJson,
+  InsurerInfo,
+  NetCashError,
   PATHS,
   type Result,
+  RevocationList,
+  TrustStore,
 } from '@netcash/protocol';
+import { nodeProvider } from '@netcash/protocol/node';
+import { auditBank, auditCs, auditMerchants, type MerchantHoldings } from './checks.ts';
 
+export type { MerchantHoldings } from './checks.ts';
+
+/** A server whose books the auditor reads, with that server's audit token. */
 export interface AuditTarget {
   readonly url: string;
-  readonly adminToken: string;
+  readonly token: string;
+}
+
+export interface AuditTargets {
+  /** The insurer: its certificates say which currency servers exist and what they may do. */
+  readonly insurer: { readonly url: string; readonly signKey?: string };
+  /** Every bank backing a currency server. */
+  readonly banks: readonly AuditTarget[];
+  /** The audit token of a currency server, by name; its books are read at its certified address. */
+  readonly csToken: (csName: string) => string | undefined;
+  /** What merchants hold (optional): their coins count into the issuers' outstanding value. */
+  readonly merchants?: readonly MerchantHoldings[];
 }
 
 export interface AuditReport {
   readonly ok: boolean;
   readonly problems: string[];
-  readonly bank?: BankBooks;
+  readonly banks: BankBooks[];
   readonly cs: CsBooks[];
+  /** Per CS the insurer certified: its newest valid certificate (mint limit, bank, account). */
+  readonly insured: CertificateBody[];
+  /** Per CS: the value of its coins merchants hold (when merchants were given). */
+  readonly merchantsHold: Readonly<Record<string, number>>;
 }
 
 const MAX_BOOKS_CHARS = 64 * 1024 * 1024;
+const TIMEOUT_MS = 30_000;
 
 function read<T>(
   target: AuditTarget,
@@ -44,98 +67,145 @@ function read<T>(
   schema: Parameters<typeof getJson<T>>[1],
 ): Promise<Result<T>> {
   return getJson(endpoint(target.url, path), schema, {
-    headers: { authorization: `Bearer ${target.adminToken}` },
+    headers: { authorization: `Bearer ${target.token}` },
     maxResponseChars: MAX_BOOKS_CHARS,
-    timeoutMs: 30_000,
+    timeoutMs: TIMEOUT_MS,
   });
 }
 
-/** Checks the books of a bank and the currency servers it backs. */
-export async function auditFederation(targets: {
-  readonly bank: AuditTarget;
-  readonly cs: readonly AuditTarget[];
-}): Promise<AuditReport> {
+/** What the insurer certified for one CS. */
+interface Insured {
+  /** Its newest certificate not revoked and not expired, else its newest (coins may remain). */
+  readonly newest: CertificateBody;
+  /** The addresses of its valid certificates, newest first, without repeats. */
+  readonly addresses: readonly string[];
+}
+
+/** What the insurer certified, per CS, every certificate's signature checked. */
+async function readInsured(
+  insurer: AuditTargets['insurer'],
+  problems: string[],
+  now: number,
+): Promise<Map<string, Insured>> {
+  const get = <T>(path: string, schema: Parameters<typeof getJson<T>>[1]) =>
+    getJson(endpoint(insurer.url, path), schema, {
+      maxResponseChars: MAX_BOOKS_CHARS,
+      timeoutMs: TIMEOUT_MS,
+    });
+  const insured = new Map<string, Insured>();
+  let key = insurer.signKey;
+  if (key === undefined) {
+    const info = await get(PATHS.insurer.info, InsurerInfo);
+    if (!info.ok) {
+      problems.push(`insurer ${insurer.url}: unreadable (${info.error.message})`);
+      return insured;
+    }
+    key = info.value.signKey;
+  }
+  const trust = new TrustStore(nodeProvider, [key]);
+  const [list, revocations] = [
+    await get(PATHS.insurer.certificates, CertificateList),
+    await get(PATHS.insurer.revocations, RevocationList),
+  ];
+  if (!list.ok || !revocations.ok) {
+    const error = !list.ok ? list.error : !revocations.ok ? revocations.error : null;
+    problems.push(`insurer ${insurer.url}: certificates unreadable (${error?.message})`);
+    return insured;
+  }
+  if (!trust.setRevocations(revocations.value).ok) {
+    problems.push(`insurer ${insurer.url}: the revocation list is not signed by its key`);
+  }
+  for (const cert of list.value.certificates) {
+    const added = trust.addCertificate(cert);
+    if (!added.ok) problems.push(`insurer ${insurer.url}: ${added.error.message}`);
+  }
+  const names = [...new Set(list.value.certificates.map((c) => c.body.csName))].sort();
+  for (const name of names) {
+    const all = trust.certificatesOf(name);
+    const valid = all.filter((c) => trust.validCertificate(c.certId, now).ok);
+    const newest = valid[0] ?? all[0];
+    if (newest === undefined) continue;
+    const addresses = [...new Set(valid.flatMap((c) => c.addresses))];
+    insured.set(name, { newest, addresses });
+  }
+  return insured;
+}
+
+/** A CS's books, from the first of its certified addresses that answers with them. */
+async function readCs(
+  name: string,
+  addresses: readonly string[],
+  token: string,
+): Promise<Result<CsBooks>> {
+  let last: Result<CsBooks> = {
+    ok: false,
+    error: new NetCashError('not-found', 'no valid certificate names an address'),
+  };
+  for (const url of addresses.slice(0, 8)) {
+    last = await read({ url, token }, PATHS.cs.adminAudit, CsBooksSchema);
+    if (last.ok && last.value.csName === name) return last;
+    if (last.ok) {
+      last = {
+        ok: false,
+        error: new NetCashError(
+          'malformed',
+          `${url} answers with the books of ${last.value.csName}`,
+        ),
+      };
+    }
+  }
+  return last;
+}
+
+/** Checks the books of the federation: insurer, banks, currency servers, merchants. */
+export async function auditFederation(targets: AuditTargets): Promise<AuditReport> {
   const problems: string[] = [];
-  const bankRead = await read(targets.bank, PATHS.bank.adminAudit, BankBooksSchema);
+  const banks: BankBooks[] = [];
+  for (const target of targets.banks) {
+    const got = await read(target, PATHS.bank.adminAudit, BankBooksSchema);
+    if (got.ok) banks.push(got.value);
+    else problems.push(`bank ${target.url}: books unreadable (${got.error.message})`);
+  }
+  const now = banks[0]?.date ?? Math.floor(Date.now() / 1000);
+  const insured = await readInsured(targets.insurer, problems, now);
   const csBooks: CsBooks[] = [];
-  for (const target of targets.cs) {
-    const got = await read(target, PATHS.cs.adminAudit, CsBooksSchema);
+  for (const [name, { newest, addresses }] of insured) {
+    if (addresses.length === 0 && now >= newest.expires) continue;
+    const token = targets.csToken(name);
+    if (token === undefined) {
+      problems.push(`${name}: certified by the insurer, but no audit token was given`);
+      continue;
+    }
+    const got = await readCs(name, addresses, token);
     if (got.ok) csBooks.push(got.value);
-    else problems.push(`${target.url}: books unreadable (${got.error.code}: ${got.error.message})`);
+    else problems.push(`${name}: books unreadable (${got.error.code}: ${got.error.message})`);
   }
-  if (!bankRead.ok) {
-    problems.push(`bank ${targets.bank.url}: books unreadable (${bankRead.error.message})`);
-    return { ok: false, problems, cs: csBooks };
-  }
-  const bank = bankRead.value;
-  problems.push(...auditBank(bank));
-  for (const books of csBooks) problems.push(...auditCs(books, bank));
-  return { ok: problems.length === 0, problems, bank, cs: csBooks };
-}
 
-export function auditBank(bank: BankBooks): string[] {
-  const problems: string[] = [];
-  if (bank.ledgerSum !== 0) problems.push(`bank: the ledger sums to ${bank.ledgerSum}, not 0`);
-  for (const a of bank.accounts) {
-    if (a.balance !== a.ledgerBalance) {
-      problems.push(
-        `bank: ${a.account} balance ${a.balance} differs from its ledger ${a.ledgerBalance}`,
-      );
-    }
-    if (a.kind !== 'system' && a.balance < 0) {
-      problems.push(`bank: ${a.account} is negative (${a.balance})`);
-    }
-  }
-  return problems;
-}
-
-export function auditCs(b: CsBooks, bank: BankBooks): string[] {
-  const problems: string[] = [];
-  const cs = b.csName;
-  const booked = b.outstanding.value + b.redeemed + b.expired;
-  if (b.minted !== booked) {
+  for (const bank of banks) problems.push(...auditBank(bank));
+  for (const books of csBooks) {
+    const cert = insured.get(books.csName)!.newest;
     problems.push(
-      `${cs}: minted ${b.minted} ≠ outstanding ${b.outstanding.value} + redeemed ${b.redeemed} + expired ${b.expired}`,
+      ...auditCs(
+        books,
+        cert,
+        banks.find((k) => k.name === cert.bank),
+      ),
     );
   }
-  for (const k of b.blindRsa?.keys ?? []) {
-    if (k.spent > k.withdrawn) {
-      problems.push(
-        `${cs}: denomination key ${k.keyId} (${k.value}) has ${k.spent} coins spent but only ${k.withdrawn} withdrawn`,
-      );
+  const merchants = targets.merchants ?? [];
+  problems.push(...auditMerchants(merchants, csBooks, banks));
+  const merchantsHold: Record<string, number> = {};
+  for (const m of merchants) {
+    for (const [cs, value] of Object.entries(m.coins)) {
+      merchantsHold[cs] = (merchantsHold[cs] ?? 0) + value;
     }
   }
-  if (b.outstanding.value > b.mintLimit) {
-    problems.push(
-      `${cs}: outstanding ${b.outstanding.value} exceeds its mint limit ${b.mintLimit}`,
-    );
-  }
-  if (b.bank !== bank.name) {
-    problems.push(`${cs}: banks at ${b.bank}, not audited here (${bank.name})`);
-    return problems;
-  }
-  const account = bank.accounts.find((a) => a.account === b.account);
-  if (account === undefined) {
-    problems.push(`${cs}: its account ${b.account} does not exist at ${bank.name}`);
-    return problems;
-  }
-  const cleared = new Set(bank.cleared.filter((c) => c.drawer === b.account).map((c) => c.checkNo));
-  const written = new Set(b.checksWritten.map((c) => c.checkNo));
-  const uncleared = b.checksWritten.filter((c) => !cleared.has(c.checkNo));
-  const owed = uncleared.reduce((s, c) => s + c.amount, 0);
-  if (b.outstanding.value > account.balance - owed) {
-    problems.push(
-      `${cs}: outstanding ${b.outstanding.value} is not backed by balance ${account.balance} net of uncleared checks ${owed}`,
-    );
-  }
-  for (const c of uncleared) {
-    if (c.expires <= b.date) {
-      problems.push(`${cs}: check ${c.checkNo} (${c.amount} to ${c.payee}) expired uncleared`);
-    }
-  }
-  for (const checkNo of cleared) {
-    if (!written.has(checkNo))
-      problems.push(`${cs}: check ${checkNo} cleared but not in its books`);
-  }
-  return problems;
+  return {
+    ok: problems.length === 0,
+    problems,
+    banks,
+    cs: csBooks,
+    insured: [...insured.values()].map((i) => i.newest),
+    merchantsHold,
+  };
 }

@@ -1,24 +1,36 @@
 /**
  * The bank over HTTP (docs/PROTOCOL.md §8): demo openings credited from the issuance account,
  * the deposit rules in order, a check clearing at most once and never overdrawing, idempotent
- * re-deposits, signed statements with replay protection, admin endpoints behind the token.
+ * re-deposits, signed openings and statements with replay protection, the books behind the
+ * auditor's token, and no free money from a bank not in demo mode.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
+  type AccountOpeningBody,
   AccountStatement,
+  accountOpening,
+  BankBooks,
+  BankInfo,
   DepositReply,
-  ErrorReply,
   endorseCheck,
   endpoint,
+  getJson,
+  OpenAccountReply,
   PATHS,
   postJson,
   randomId,
   sign,
   toB64u,
+  unwrap,
 } from '@netcash/protocol';
 import { nodeProvider as p } from '@netcash/protocol/node';
+import { silentLogger } from '@netcash/server-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf, TestClient } from '../testing/client.ts';
 import { type Federation, startFederation } from '../testing/federation.ts';
+import { startBank } from './server.ts';
 
 let clock = 1_850_000_000;
 const now = () => clock;
@@ -49,7 +61,7 @@ describe('bank', () => {
     expect(await balances()).toEqual([1_000, 1_000]);
     const report = await fed.audit();
     expect(report.problems).toEqual([]);
-    expect(report.bank!.accounts.find((a) => a.kind === 'system')?.balance).toBeLessThanOrEqual(
+    expect(report.banks[0]!.accounts.find((a) => a.kind === 'system')?.balance).toBeLessThanOrEqual(
       -2_000,
     );
   });
@@ -152,22 +164,91 @@ describe('bank', () => {
     ).toBe('bad-signature');
   });
 
-  it('keeps admin endpoints behind the token and without CORS; public ones with CORS', async () => {
-    const audit = await fetch(endpoint(fed.bank.url, PATHS.bank.adminAudit));
-    expect(audit.status).toBe(401);
-    expect(audit.headers.get('access-control-allow-origin')).toBeNull();
-    expect(ErrorReply.entries.error).toBeDefined();
-    const open = await fetch(endpoint(fed.bank.url, PATHS.bank.adminAccounts), {
+  it('keeps the books behind the audit token and without CORS; has no admin endpoint', async () => {
+    const audit = (token?: string) =>
+      fetch(endpoint(fed.bank.url, PATHS.bank.adminAudit), {
+        headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+      });
+    const none = await audit();
+    expect(none.status).toBe(401);
+    expect(none.headers.get('access-control-allow-origin')).toBeNull();
+    expect((await audit('wrong')).status).toBe(401);
+    expect((await audit(fed.bank.auditToken)).status).toBe(200);
+    // Server accounts open like any other, signed by their own key: no admin opening.
+    const admin = await fetch(endpoint(fed.bank.url, '/v1/admin/accounts'), {
       method: 'POST',
-      headers: { authorization: 'Bearer wrong', 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${fed.bank.auditToken}`,
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({ signKey: toB64u(p.ed25519.keygen().publicKey), holder: 'x' }),
     });
-    expect(open.status).toBe(401);
+    expect(admin.status).toBe(404);
     const preflight = await fetch(endpoint(fed.bank.url, PATHS.bank.accounts), {
       method: 'OPTIONS',
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
     clock += 1;
+  });
+
+  it('opens an account only for a key that signed the opening; once per key', async () => {
+    const open = (body: unknown) =>
+      postJson(endpoint(fed.bank.url, PATHS.bank.accounts), body, OpenAccountReply);
+    const key = p.ed25519.keygen();
+    const opening = (fields: Partial<AccountOpeningBody> = {}, secret = key.secretKey) =>
+      accountOpening(p, secret, {
+        bank: fed.bank.name,
+        holder: 'Carol',
+        kind: 'customer',
+        date: clock,
+        ...fields,
+      });
+    const forged = {
+      ...opening(),
+      body: { ...opening().body, signKey: toB64u(p.ed25519.keygen().publicKey) },
+    };
+    const issuance = async () =>
+      (await fed.audit()).banks[0]!.accounts.find((a) => a.kind === 'system')!.balance;
+    const before = await issuance();
+    expect(codeOf(await open(forged))).toBe('bad-signature');
+    expect(codeOf(await open(opening({ date: clock - 301 })))).toBe('expired');
+    expect(codeOf(await open(opening({ bank: 'other-bank' })))).toBe('unknown-account');
+    expect(codeOf(await open({ signKey: toB64u(key.publicKey), holder: 'unsigned' }))).toBe(
+      'malformed',
+    );
+    expect(await issuance()).toBe(before);
+    const first = await open(opening());
+    expect(first.ok && first.value.balance).toBe(1_000);
+    // The same key again (a lost reply, or a replay): the same account, no second credit.
+    const again = await open(opening({ holder: 'Carol again', date: clock + 1 }));
+    expect(again.ok && first.ok && again.value.account).toBe(first.ok && first.value.account);
+    expect(await issuance()).toBe(before - 1_000);
+    // A currency server's account opens empty, even in demo mode.
+    const server = await open(opening({ kind: 'server' }, p.ed25519.keygen().secretKey));
+    expect(server.ok && server.value.balance).toBe(0);
+    expect((await fed.audit()).problems).toEqual([]);
+  });
+});
+
+describe('a bank started for real', () => {
+  it('gives no free money: a customer account opens empty', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'netcash-bank-'));
+    const bank = await startBank({ dataDir, log: silentLogger() });
+    try {
+      const info = await getJson(endpoint(bank.url, PATHS.bank.info), BankInfo);
+      expect(info.ok && info.value.demoAccounts).toBe(false);
+      const client = await TestClient.open(bank.url);
+      expect(await client.balance()).toBe(0);
+      const books = unwrap(
+        await getJson(endpoint(bank.url, PATHS.bank.adminAudit), BankBooks, {
+          headers: { authorization: `Bearer ${bank.auditToken}` },
+        }),
+      );
+      expect(books.accounts.map((a) => a.balance)).toEqual([0, 0]);
+    } finally {
+      await bank.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -2,10 +2,14 @@
  * The bank: the non-anonymous accounting infrastructure that backs NetCash (paper §4, ref. [5]).
  * Accounts hold balances under an Ed25519 account key; value moves only by signed checks,
  * deposited with the payee's endorsement, cleared at most once, never overdrawing the drawer
- * (docs/PROTOCOL.md §8). A demo opening credits a starting balance from the system `issuance`
- * account, so the ledger always sums to zero. Domain logic only: HTTP is in server.ts.
+ * (docs/PROTOCOL.md §8). Every account holder is authenticated by its account key: an opening is
+ * signed by the new key, a statement request by the account's key, a deposit by the payee's
+ * endorsement; the bank holds no credential of anyone else's and gives none away. In demo mode
+ * only, a customer opening credits a starting balance from the system `issuance` account, so the
+ * ledger always sums to zero. Domain logic only: HTTP is in server.ts.
  */
 import {
+  type AccountOpening,
   type AccountRequest,
   type AccountStatement,
   type BankBooks,
@@ -15,19 +19,23 @@ import {
   digest,
   NetCashError,
   type OpenAccountReply,
-  type OpenAccountRequest,
   toB64u,
   verify,
 } from '@netcash/protocol';
 import type { Clock } from '../config.ts';
+import { requireFresh } from '../fresh.ts';
 import type { Account, BankStore } from './store.ts';
 
 export interface Bank {
   readonly name: string;
   readonly currency: string;
+  /** True in demo mode: a customer opening gets the demo starting balance. */
   readonly demoAccounts: boolean;
-  /** Demo opening (customer, starting balance) or admin opening (server, zero balance). */
-  openAccount(request: OpenAccountRequest, kind: 'customer' | 'server'): Promise<OpenAccountReply>;
+  /**
+   * Opens an account for the key that signed `opening`, or answers with the account that key
+   * already holds (an opening whose reply was lost is simply repeated).
+   */
+  openAccount(opening: AccountOpening): Promise<OpenAccountReply>;
   deposit(request: DepositRequest): Promise<DepositReply>;
   statement(request: AccountRequest): Promise<AccountStatement>;
   books(): Promise<BankBooks>;
@@ -39,9 +47,9 @@ export interface BankOptions {
   readonly currency: string;
   readonly store: BankStore;
   readonly now: Clock;
-  /** Starting balance of a demo account; 0 turns demo opening off. */
+  /** Starting balance of a customer account in demo mode; 0 (a real bank) gives no free money. */
   readonly demoBalance: number;
-  /** Seconds an account request's date may be off the bank's clock. */
+  /** Seconds a signed request's date may be off the bank's clock. */
   readonly requestWindow: number;
 }
 
@@ -52,17 +60,11 @@ const HISTORY_LIMIT = 1000;
 
 export async function createBank(o: BankOptions): Promise<Bank> {
   const { p, store, now } = o;
-  if ((await store.account(ISSUANCE)) === null) {
-    await store
-      .openAccount(
-        { account: ISSUANCE, signKey: '', holder: 'demo issuance', kind: 'system', balance: 0 },
-        now(),
-      )
-      .catch(async (error: unknown) => {
-        // Another process over the same database opened it first.
-        if ((await store.account(ISSUANCE)) === null) throw error;
-      });
-  }
+  // Another process over the same database may open it first: then this opening does nothing.
+  await store.openAccount(
+    { account: ISSUANCE, signKey: '', holder: 'demo issuance', kind: 'system', balance: 0 },
+    now(),
+  );
   const newId = () => toB64u(p.randomBytes(12));
   const keyed = async (account: string): Promise<Account> => {
     const held = await store.account(account);
@@ -76,15 +78,33 @@ export async function createBank(o: BankOptions): Promise<Bank> {
     name: o.name,
     currency: o.currency,
     demoAccounts: o.demoBalance > 0,
-    async openAccount(request, kind) {
-      if (kind === 'customer' && o.demoBalance <= 0) {
-        throw new NetCashError('unsupported-op', 'this bank does not open demo accounts');
+    async openAccount(opening) {
+      const r = opening.body;
+      if (r.bank !== o.name) throw new NetCashError('unknown-account', `this is ${o.name}`);
+      if (!verify(p, r.signKey, opening)) {
+        throw new NetCashError('bad-signature', 'the opening is not signed by its account key');
       }
-      const account = `acct-${newId()}`;
       const date = now();
-      const balance = kind === 'customer' ? o.demoBalance : 0;
-      await store.openAccount(
-        { account, signKey: request.signKey, holder: request.holder, kind, balance },
+      requireFresh(r.date, date, o.requestWindow, 'the opening');
+      const reply = (a: Account): OpenAccountReply => ({
+        bank: o.name,
+        account: a.account,
+        balance: a.balance,
+        currency: o.currency,
+      });
+      const held = await store.accountByKey(r.signKey);
+      if (held !== null) return reply(held);
+      const account = `acct-${newId()}`;
+      const balance = r.kind === 'customer' ? o.demoBalance : 0;
+      const opened: Account = {
+        account,
+        signKey: r.signKey,
+        holder: r.holder,
+        kind: r.kind,
+        balance,
+      };
+      const created = await store.openAccount(
+        opened,
         date,
         balance > 0
           ? {
@@ -97,7 +117,13 @@ export async function createBank(o: BankOptions): Promise<Bank> {
             }
           : undefined,
       );
-      return { bank: o.name, account, balance, currency: o.currency };
+      if (!created) {
+        // The same key opened concurrently: the first opening stands.
+        const first = await store.accountByKey(r.signKey);
+        if (first === null) throw new NetCashError('internal', 'the opened account vanished');
+        return reply(first);
+      }
+      return reply(opened);
     },
 
     async deposit({ check, endorsement }) {
@@ -175,9 +201,7 @@ export async function createBank(o: BankOptions): Promise<Bank> {
         throw new NetCashError('bad-signature', 'the request is not signed by the account key');
       }
       const date = now();
-      if (Math.abs(r.date - date) > o.requestWindow) {
-        throw new NetCashError('expired', 'the request is dated outside the bank clock window');
-      }
+      requireFresh(r.date, date, o.requestWindow, 'the request');
       if (!(await store.useNonce(r.account, r.nonce, r.date, date - 2 * o.requestWindow))) {
         throw new NetCashError('request-id-reused', 'this account request was already used');
       }
@@ -202,6 +226,7 @@ export async function createBank(o: BankOptions): Promise<Bank> {
           holder: a.holder,
           kind: a.kind,
           balance: a.balance,
+          received: a.received,
           ledgerBalance: a.ledgerBalance,
         })),
         cleared: b.cleared,

@@ -1,15 +1,16 @@
 /**
- * The bank over HTTP (docs/PROTOCOL.md §8). Public endpoints (demo opening, deposits, signed
- * statements) answer browsers with CORS; admin endpoints (server account opening, audit) take
- * the bearer token from the bank's data folder.
+ * The bank over HTTP (docs/PROTOCOL.md §8). Public endpoints (signed openings, deposits, signed
+ * statements) answer browsers with CORS; the books (`GET /v1/admin/audit`) are read with the
+ * auditor's token from the bank's data folder. There is no admin endpoint: every account holder,
+ * currency servers included, acts on its own account with its own key.
  */
 
 import { join } from 'node:path';
 import {
+  AccountOpening,
   AccountRequest,
   type CryptoProvider,
   DepositRequest,
-  OpenAccountRequest,
   PATHS,
 } from '@netcash/protocol';
 import { nodeProvider } from '@netcash/protocol/node';
@@ -24,8 +25,8 @@ import {
   type StoreOption,
 } from '@netcash/server-kit';
 import { type Clock, DEFAULTS, systemNow } from '../config.ts';
-import { adminToken } from '../datadir.ts';
-import { requireAdmin } from '../http/admin.ts';
+import { bearerToken } from '../datadir.ts';
+import { requireToken } from '../http/admin.ts';
 import { FEDERATION_CORS } from '../http/cors.ts';
 import { type Bank, createBank } from './bank.ts';
 import { createBankStore } from './store.ts';
@@ -40,7 +41,10 @@ export interface BankConfig {
   readonly port?: number;
   readonly now?: Clock;
   readonly log?: Logger;
-  /** Starting balance of a demo account (default 100.00 NCD); 0 turns demo opening off. */
+  /**
+   * Demo mode: a customer opening is credited this much (`netcash up`, `netcash bank --demo`).
+   * Default 0: a bank started for real gives no free money.
+   */
   readonly demoBalance?: number;
   readonly maxBodyBytes?: number;
   readonly provider?: CryptoProvider;
@@ -50,7 +54,8 @@ export interface RunningBank {
   readonly url: string;
   readonly name: string;
   readonly currency: string;
-  readonly adminToken: string;
+  /** The auditor's token: reads the books (`GET /v1/admin/audit`), nothing else. */
+  readonly auditToken: string;
   readonly bank: Bank;
   readonly handler: (request: Request) => Promise<Response>;
   close(): Promise<void>;
@@ -80,7 +85,7 @@ export function bankHandler(
       'POST',
       P.accounts,
       async (request) => {
-        const opened = await bank.openAccount(await body(request, OpenAccountRequest), 'customer');
+        const opened = await bank.openAccount(await body(request, AccountOpening));
         log.info('account opened', { account: opened.account, balance: opened.balance });
         return json(200, opened);
       },
@@ -102,14 +107,8 @@ export function bankHandler(
       async (request) => json(200, await bank.statement(await body(request, AccountRequest))),
       { cors: true },
     )
-    .on('POST', PATHS.bank.adminAccounts, async (request) => {
-      requireAdmin(request, token);
-      const opened = await bank.openAccount(await body(request, OpenAccountRequest), 'server');
-      log.info('server account opened', { account: opened.account });
-      return json(200, opened);
-    })
     .on('GET', P.adminAudit, async (request) => {
-      requireAdmin(request, token);
+      requireToken(request, token, 'audit');
       return json(200, await bank.books());
     });
   return router.handle;
@@ -119,7 +118,7 @@ export async function startBank(config: BankConfig): Promise<RunningBank> {
   const p = config.provider ?? nodeProvider;
   const name = config.name ?? DEFAULTS.bankName;
   const log = (config.log ?? createLogger(name)).child(name);
-  const token = adminToken(config.dataDir);
+  const token = bearerToken(config.dataDir, 'audit-token');
   const db = openDb(config.store ?? { engine: 'sqlite', path: join(config.dataDir, 'bank.db') });
   const store = await createBankStore(db);
   const bank = await createBank({
@@ -128,8 +127,8 @@ export async function startBank(config: BankConfig): Promise<RunningBank> {
     currency: config.currency ?? DEFAULTS.currency,
     store,
     now: config.now ?? systemNow,
-    demoBalance: config.demoBalance ?? DEFAULTS.demoBalance,
-    requestWindow: DEFAULTS.accountRequestWindow,
+    demoBalance: config.demoBalance ?? 0,
+    requestWindow: DEFAULTS.requestWindow,
   });
   const maxBodyBytes = config.maxBodyBytes ?? DEFAULTS.maxBodyBytes;
   const handler = bankHandler(bank, token, log, maxBodyBytes);
@@ -139,7 +138,7 @@ export async function startBank(config: BankConfig): Promise<RunningBank> {
     url: server.url,
     name,
     currency: bank.currency,
-    adminToken: token,
+    auditToken: token,
     bank,
     handler,
     async close() {

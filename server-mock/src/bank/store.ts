@@ -29,6 +29,7 @@ CREATE TABLE IF NOT EXISTS ledger (
   check_no TEXT,
   memo TEXT NOT NULL
 );
+CREATE UNIQUE INDEX IF NOT EXISTS accounts_key ON accounts (sign_key);
 CREATE INDEX IF NOT EXISTS ledger_account ON ledger (account, date);
 CREATE TABLE IF NOT EXISTS cleared (
   drawer TEXT NOT NULL,
@@ -40,6 +41,7 @@ CREATE TABLE IF NOT EXISTS cleared (
   date BIGINT NOT NULL,
   PRIMARY KEY (drawer, check_no)
 );
+CREATE INDEX IF NOT EXISTS cleared_account ON cleared (account);
 CREATE TABLE IF NOT EXISTS nonces (
   account TEXT NOT NULL,
   nonce TEXT NOT NULL,
@@ -93,9 +95,14 @@ export type ClearOutcome =
   | { readonly ok: false; readonly reason: 'insufficient-funds' };
 
 export interface BankStore {
-  /** Creates an account; with `opening`, moves that much into it from `opening.from`. */
-  openAccount(account: Account, created: number, opening?: Movement): Promise<void>;
+  /**
+   * Creates an account; with `opening`, moves that much into it from `opening.from`. False (and
+   * nothing changed) when the account id or its key is already taken.
+   */
+  openAccount(account: Account, created: number, opening?: Movement): Promise<boolean>;
   account(account: string): Promise<Account | null>;
+  /** The account whose key is `signKey` (one account per key). */
+  accountByKey(signKey: string): Promise<Account | null>;
   /** Records a cleared check and its movement, or says why not; all or nothing. */
   clearCheck(check: ClearedCheck, movement: Movement): Promise<ClearOutcome>;
   cleared(drawer: string, checkNo: string): Promise<ClearedCheck | null>;
@@ -105,7 +112,8 @@ export interface BankStore {
   useNonce(account: string, nonce: string, date: number, forgetBefore: number): Promise<boolean>;
   audit(): Promise<{
     ledgerSum: number;
-    accounts: (Account & { ledgerBalance: number })[];
+    /** `received`: the checks cleared into the account. */
+    accounts: (Account & { ledgerBalance: number; received: number })[];
     cleared: { drawer: string; checkNo: string; payee: string; amount: number }[];
   }>;
   close(): Promise<void>;
@@ -174,23 +182,32 @@ export async function createBankStore(db: SqlDb): Promise<BankStore> {
 
   return {
     async openAccount(a, created, opening) {
-      await db.transaction(async (tx) => {
-        await tx.run(
-          'INSERT INTO accounts (account, sign_key, holder, kind, balance, created) VALUES ($1, $2, $3, $4, 0, $5)',
+      return db.transaction(async (tx) => {
+        const inserted = await tx.query(
+          'INSERT INTO accounts (account, sign_key, holder, kind, balance, created) VALUES ($1, $2, $3, $4, 0, $5) ON CONFLICT DO NOTHING RETURNING account',
           [a.account, a.signKey, a.holder, a.kind, created],
         );
+        if (inserted.length === 0) return false;
         if (opening !== undefined) {
           const kind = await kindOf(tx, opening.from);
           if (kind === null || !(await move(tx, opening, kind))) {
             throw new Error(`opening credit from ${opening.from} failed`);
           }
         }
+        return true;
       });
     },
     async account(account) {
       const rows = await db.query(
         'SELECT account, sign_key, holder, kind, balance FROM accounts WHERE account = $1',
         [account],
+      );
+      return rows[0] === undefined ? null : accountOf(rows[0]);
+    },
+    async accountByKey(signKey) {
+      const rows = await db.query(
+        'SELECT account, sign_key, holder, kind, balance FROM accounts WHERE sign_key = $1',
+        [signKey],
       );
       return rows[0] === undefined ? null : accountOf(rows[0]);
     },
@@ -264,7 +281,8 @@ export async function createBankStore(db: SqlDb): Promise<BankStore> {
         );
         const rows = await tx.query(
           `SELECT a.account, a.sign_key, a.holder, a.kind, a.balance,
-             CAST(COALESCE((SELECT SUM(l.amount) FROM ledger l WHERE l.account = a.account), 0) AS BIGINT) AS ledger_balance
+             CAST(COALESCE((SELECT SUM(l.amount) FROM ledger l WHERE l.account = a.account), 0) AS BIGINT) AS ledger_balance,
+             CAST(COALESCE((SELECT SUM(c.amount) FROM cleared c WHERE c.account = a.account), 0) AS BIGINT) AS received
            FROM accounts a ORDER BY a.created, a.account`,
         );
         const cleared = await tx.query(
@@ -273,7 +291,11 @@ export async function createBankStore(db: SqlDb): Promise<BankStore> {
         );
         return {
           ledgerSum: num(sum[0], 's'),
-          accounts: rows.map((r) => ({ ...accountOf(r), ledgerBalance: num(r, 'ledger_balance') })),
+          accounts: rows.map((r) => ({
+            ...accountOf(r),
+            ledgerBalance: num(r, 'ledger_balance'),
+            received: num(r, 'received'),
+          })),
           cleared: cleared.map((r) => ({
             drawer: str(r, 'drawer'),
             checkNo: str(r, 'check_no'),

@@ -1,74 +1,107 @@
 /**
- * `netcash audit`: the federation audit from the command line. Reads the bank's and each
- * currency server's books through their admin endpoints (tokens from the data folder or flags)
- * and exits non-zero with the list of differences.
+ * `netcash audit`: the federation audit from the command line (audit/audit.ts). Reads what the
+ * insurer certified, then the books of each bank and of every currency server the insurer
+ * certified (at its certificate's address), with each server's audit token (from its folder in
+ * the data folder unless given), and exits non-zero with the list of differences.
  */
 import { join } from 'node:path';
 import { readTextFile } from '../datadir.ts';
 import { UsageError } from './args.ts';
-import { COMMON, type Command, tokenOf } from './serve.ts';
+import { COMMON, type Command } from './serve.ts';
+
+/** `NAME=TOKEN` pairs of a repeated flag. */
+function pairs(values: readonly string[], flag: string): Map<string, string> {
+  return new Map(
+    values.map((pair) => {
+      const at = pair.indexOf('=');
+      if (at < 1) throw new UsageError(`--${flag} wants NAME=TOKEN`);
+      return [pair.slice(0, at), pair.slice(at + 1)] as const;
+    }),
+  );
+}
 
 export const auditCommand: Command = {
   usage: 'netcash audit [options]',
   about:
-    'Checks the books of the federation: for each currency server minted = outstanding +\n' +
-    'redeemed + expired and outstanding value backed by its bank balance net of uncleared\n' +
-    'checks; the bank ledger sums to zero and no customer account is negative.\n' +
-    'Admin tokens come from DATA/<server>/admin-token unless given.',
+    'Checks the books of the federation against what the insurer certified: for each currency\n' +
+    'server minted = outstanding + redeemed + expired, outstanding and pending mints within the\n' +
+    "insurer's mint limit, backed by its certified account's balance net of uncleared checks, and\n" +
+    'the checks it deposited the ones its bank cleared; each bank ledger sums to zero and no\n' +
+    'customer account is negative. Audit tokens come from DATA/<server>/audit-token unless given.',
   flags: [
     ...COMMON,
-    { name: 'bank', help: 'bank URL', env: 'NETCASH_BANK', fallback: 'http://127.0.0.1:7401' },
     {
-      name: 'cs',
-      help: 'currency server URLs, comma-separated or repeated',
-      env: 'NETCASH_CS',
-      multiple: true,
-      fallback: 'http://127.0.0.1:7402,http://127.0.0.1:7403',
+      name: 'insurer',
+      help: 'insurer URL',
+      env: 'NETCASH_INSURER',
+      fallback: 'http://127.0.0.1:7400',
     },
-    { name: 'bank-token', help: 'bank admin token', env: 'NETCASH_BANK_TOKEN' },
+    {
+      name: 'insurer-key',
+      help: 'trusted insurer key (default: asked from the insurer)',
+      env: 'NETCASH_INSURER_KEY',
+    },
+    {
+      name: 'bank',
+      help: 'bank URLs, comma-separated or repeated',
+      env: 'NETCASH_BANK',
+      multiple: true,
+      fallback: 'http://127.0.0.1:7401',
+    },
+    {
+      name: 'bank-token',
+      help: 'audit token per bank as NAME=TOKEN, comma-separated or repeated',
+      env: 'NETCASH_BANK_TOKENS',
+      multiple: true,
+    },
     {
       name: 'cs-token',
-      help: 'admin token per CS as NAME=TOKEN, comma-separated or repeated',
+      help: 'audit token per CS as NAME=TOKEN, comma-separated or repeated',
       env: 'NETCASH_CS_TOKENS',
       multiple: true,
     },
   ],
   async run(args) {
-    const { CsInfo, endpoint, getJson, PATHS } = await import('@netcash/protocol');
+    const { BankInfo, endpoint, getJson, PATHS } = await import('@netcash/protocol');
     const { auditFederation } = await import('../audit/audit.ts');
-    const given = new Map(
-      args.all('cs-token').map((pair) => {
-        const at = pair.indexOf('=');
-        if (at < 1) throw new UsageError('--cs-token wants NAME=TOKEN');
-        return [pair.slice(0, at), pair.slice(at + 1)] as const;
-      }),
-    );
-    const cs = [];
-    for (const url of args.all('cs')) {
-      const info = await getJson(endpoint(url, PATHS.cs.info), CsInfo);
+    const data = args.get('data')!;
+    const fromFolder = (server: string) =>
+      readTextFile(join(data, server, 'audit-token'))?.trim() || undefined;
+    const bankTokens = pairs(args.all('bank-token'), 'bank-token');
+    const csTokens = pairs(args.all('cs-token'), 'cs-token');
+    const banks = [];
+    for (const url of args.all('bank')) {
+      const info = await getJson(endpoint(url, PATHS.bank.info), BankInfo);
       if (!info.ok) {
         console.error(`${url}: not reachable (${info.error.message})`);
         return 2;
       }
-      const name = info.value.csName;
-      const token =
-        given.get(name) ?? readTextFile(join(args.get('data')!, name, 'admin-token'))?.trim();
-      if (!token) throw new UsageError(`no admin token for ${name}: use --cs-token ${name}=TOKEN`);
-      cs.push({ url, adminToken: token });
+      const name = info.value.name;
+      const token = bankTokens.get(name) ?? fromFolder(name);
+      if (!token)
+        throw new UsageError(`no audit token for ${name}: use --bank-token ${name}=TOKEN`);
+      banks.push({ url, token });
     }
+    const insurerKey = args.get('insurer-key');
     const report = await auditFederation({
-      bank: { url: args.get('bank')!, adminToken: tokenOf(args, 'bank-token', 'bank') },
-      cs,
+      insurer: {
+        url: args.get('insurer')!,
+        ...(insurerKey === undefined ? {} : { signKey: insurerKey }),
+      },
+      banks,
+      csToken: (name) => csTokens.get(name) ?? fromFolder(name),
     });
     for (const b of report.cs) {
+      const limit = report.insured.find((c) => c.csName === b.csName)?.mintLimit;
       console.log(
-        `${b.csName}: outstanding ${b.outstanding.count} coins worth ${b.outstanding.value}, minted ${b.minted}, redeemed ${b.redeemed}, expired ${b.expired}`,
+        `${b.csName}: outstanding ${b.outstanding.count} coins worth ${b.outstanding.value} ` +
+          `(mint limit ${limit ?? '?'} set by the insurer), minted ${b.minted}, redeemed ${b.redeemed}, ` +
+          `expired ${b.expired}, pending ${b.pending.count} mints worth ${b.pending.value}, ` +
+          `deposited ${b.deposited}`,
       );
     }
-    if (report.bank !== undefined) {
-      console.log(
-        `${report.bank.name}: ${report.bank.accounts.length} accounts, ledger sum ${report.bank.ledgerSum}`,
-      );
+    for (const bank of report.banks) {
+      console.log(`${bank.name}: ${bank.accounts.length} accounts, ledger sum ${bank.ledgerSum}`);
     }
     if (report.ok) {
       console.log('audit: the books balance');

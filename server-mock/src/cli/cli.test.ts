@@ -1,9 +1,10 @@
 /**
  * The `netcash` command as a user runs it (bin/netcash.mjs through tsx, real processes):
- * `--help` everywhere, `up` printing its URLs and surviving a restart with its state, the
- * servers run one by one from the same data folder, and `audit` exiting non-zero on a difference.
+ * `--help` everywhere (and no other party's token taken by `netcash cs`), `up` printing its URLs
+ * and surviving a restart with its state, the servers run one by one with the insurer's operator
+ * registering the CS (docs/OPERATIONS.md), and `audit` exiting non-zero on a difference.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,13 +71,28 @@ describe('netcash CLI', () => {
     const top = await runNetcash(['--help']); // once through bin/netcash.mjs and tsx
     expect(top.code).toBe(0);
     expect(top.stdout).toContain('Usage: netcash <command>');
-    for (const command of ['up', 'insurer', 'bank', 'cs', 'audit']) {
-      const help = await cli([command, '--help']);
+    for (const command of [
+      'up',
+      'insurer',
+      'bank',
+      'cs',
+      'audit',
+      'insurer register',
+      'insurer registrations',
+      'insurer revoke',
+    ]) {
+      const help = await cli([...command.split(' '), '--help']);
       expect([command, help.code]).toEqual([command, 0]);
       expect(help.stdout).toContain(`Usage: netcash ${command}`);
       expect(help.stdout).toContain('--data');
     }
     expect((await cli(['mint-money'])).code).toBe(2);
+    // A currency server takes no other party's credential, nor chooses its own mint limit.
+    const cs = (await cli(['cs', '--help'])).stdout;
+    for (const flag of ['--insurer-token', '--bank-token', '--admin-token', '--mint-limit']) {
+      expect([flag, cs.includes(flag)]).toEqual([flag, false]);
+    }
+    expect(cs).not.toMatch(/admin/i);
     const badFlag = await cli(['up', '--colour', 'blue']);
     expect(badFlag.code).toBe(2);
     expect(badFlag.stderr).toContain('Usage: netcash up');
@@ -99,14 +115,14 @@ describe('netcash CLI', () => {
     expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const bank = `http://127.0.0.1:${base + 1}`;
     const cs1 = `http://127.0.0.1:${base + 2}`;
-    const cs2 = `http://127.0.0.1:${base + 3}`;
-    const audit = () =>
-      runNetcash(['audit', '--data', data, '--bank', bank, '--cs', `${cs1},${cs2}`]);
+    const insurer = `http://127.0.0.1:${base}`;
+    const audit = () => runNetcash(['audit', '--data', data, '--insurer', insurer, '--bank', bank]);
 
     const alice = await TestClient.open(bank);
     const coins = await alice.buy(cs1, [500, 100]);
     const ok = await audit();
-    expect(ok.stdout).toContain('cs1: outstanding 2 coins worth 600');
+    expect(ok.stdout).toContain('cs1: outstanding 2 coins worth 600 (mint limit 100000000 set by');
+    expect(ok.stdout).toContain('cs2: outstanding 0 coins');
     expect([ok.code, ok.stdout]).toEqual([0, expect.stringContaining('the books balance')]);
 
     await fed.kill('SIGTERM');
@@ -126,16 +142,16 @@ describe('netcash CLI', () => {
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('difference: cs1: minted 600');
     await fed.kill('SIGTERM');
-  });
+  }, 90_000); // two starts of four servers, each CS generating its RSA denomination keys
 
-  it('runs insurer, bank and a CS as separate processes sharing one data folder', async () => {
+  it('runs insurer, bank and a CS as separate processes; the CS starts once the operator registered it', async () => {
     const data = tempDir();
     const base = await freeBlock(3);
     const insurer = await spawnNetcash(['insurer', '--data', data, '--port', String(base)]);
     children.push(insurer);
-    const bank = await spawnNetcash(['bank', '--data', data, '--port', String(base + 1)]);
+    const bank = await spawnNetcash(['bank', '--data', data, '--port', String(base + 1), '--demo']);
     children.push(bank);
-    const cs = await spawnNetcash([
+    const csArgs = [
       'cs',
       '--data',
       data,
@@ -147,12 +163,49 @@ describe('netcash CLI', () => {
       insurer.url,
       '--bank',
       bank.url,
+    ];
+    // Not registered yet: it stops, saying what the insurer's operator must run.
+    const refused = await runNetcash(csArgs);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('cs1 is not enrolled at the insurer');
+    const line = /netcash insurer register (.+)/.exec(refused.stderr)?.[1];
+    expect(line).toContain('--enrollment-key');
+    const application = await cli([...csArgs, '--application']);
+    expect(application.stdout).toContain(line!);
+    // The operator, on the insurer's side (its admin token from DATA/insurer), registers it.
+    const registerArgs = line!
+      .replace('MINT_LIMIT', '5000')
+      .split(' ')
+      .concat(['--data', data, '--insurer', insurer.url]);
+    const registered = await cli(['insurer', 'register', ...registerArgs]);
+    expect([registered.code, registered.stdout]).toEqual([
+      0,
+      expect.stringContaining('registered cs1'),
     ]);
+    const cs = await spawnNetcash(csArgs);
     children.push(cs);
     const alice = await TestClient.open(bank.url);
     expect((await alice.buy(cs.url, [50])).map((c) => c.body.cs)).toEqual(['cs1']);
-    const audit = await cli(['audit', '--data', data, '--bank', bank.url, '--cs', cs.url]);
+    const audit = await cli([
+      'audit',
+      '--data',
+      data,
+      '--insurer',
+      insurer.url,
+      '--bank',
+      bank.url,
+    ]);
+    expect(audit.stdout).toContain('cs1: outstanding 1 coins worth 50 (mint limit 5000 set by');
     expect(audit.code).toBe(0);
+    // The CS's folder holds its own secrets only: no other party's token.
+    const secrets = ['insurer/admin-token', 'bank/audit-token'].map((f) =>
+      readFileSync(join(data, f), 'utf8').trim(),
+    );
+    for (const file of readdirSync(join(data, 'cs1'))) {
+      if (file.endsWith('.db')) continue;
+      const text = readFileSync(join(data, 'cs1', file), 'utf8');
+      for (const secret of secrets) expect([file, text.includes(secret)]).toEqual([file, false]);
+    }
     for (const c of [cs, bank, insurer]) await c.kill('SIGTERM');
   });
 });

@@ -1,12 +1,20 @@
 /** `runCli(argv)`: the `netcash` command without touching the process (main.ts runs it). */
 import { helpText, parse, UsageError } from './args.ts';
 import { auditCommand } from './audit.ts';
+import { registerCommand, registrationsCommand, revokeCommand } from './operator.ts';
 import { bankCommand, type Command, csCommand, insurerCommand } from './serve.ts';
 import { upCommand } from './up.ts';
 
 const COMMANDS: Record<string, Command> = {
   up: upCommand,
-  insurer: insurerCommand,
+  insurer: {
+    ...insurerCommand,
+    subcommands: {
+      register: registerCommand,
+      registrations: registrationsCommand,
+      revoke: revokeCommand,
+    },
+  },
   bank: bankCommand,
   cs: csCommand,
   audit: auditCommand,
@@ -18,7 +26,7 @@ NetCash reference federation (insurer, bank, currency servers).
 
 Commands:
   up        start insurer, bank, cs1, cs2 and the demo publisher on localhost
-  insurer   run the insurer
+  insurer   run the insurer (\`netcash insurer register|registrations|revoke\`: its operator)
   bank      run the bank
   cs        run a currency server
   audit     check the books of the federation (exit 1 on any difference)
@@ -27,12 +35,15 @@ Run \`netcash <command> --help\` for its options.
 `;
 
 export async function runCli(argv: readonly string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  const [first, ...more] = argv;
+  const sub = first === undefined ? undefined : COMMANDS[first]?.subcommands?.[more[0] ?? ''];
+  const name = sub === undefined ? first : `${first} ${more[0]}`;
+  const rest = sub === undefined ? more : more.slice(1);
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(USAGE);
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS[name];
+  const command = sub ?? COMMANDS[name];
   if (command === undefined) {
     process.stderr.write(`netcash: unknown command ${name}\n\n${USAGE}`);
     return 2;

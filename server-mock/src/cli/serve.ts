@@ -1,9 +1,11 @@
 /**
  * `netcash insurer`, `netcash bank`, `netcash cs`: one server each, in the foreground, until
- * SIGINT or SIGTERM. State lives under `--data` (one folder per server: `DATA/insurer`,
- * `DATA/bank`, `DATA/<cs name>`); `--postgres URL` puts the server's tables in PostgreSQL
- * instead of SQLite (one database per server). A CS reads the insurer's and the bank's admin
- * tokens from their folders under the same `--data` unless given by flag or environment.
+ * SIGINT or SIGTERM. State lives under `--data` (one folder per server: `DATA/<insurer name>`,
+ * `DATA/<bank name>`, `DATA/<cs name>`); `--postgres URL` puts the server's tables in PostgreSQL
+ * instead of SQLite (one database per server). Each server holds its own credentials only
+ * (SPEC §11): a CS opens its bank account with its own key and obtains its certificates with its
+ * enrollment key, once the insurer's operator has registered it (`netcash insurer register`,
+ * operator.ts; docs/OPERATIONS.md).
  * Server modules are imported when a command runs, so `--help` stays quick.
  */
 import { join } from 'node:path';
@@ -29,6 +31,8 @@ export interface Command {
   readonly about: string;
   readonly flags: Flag[];
   run(args: Parsed): Promise<number>;
+  /** `netcash <command> <subcommand>`: e.g. the insurer operator's `register`. */
+  readonly subcommands?: Readonly<Record<string, Command>>;
 }
 
 /** Resolves when the process is asked to stop, then runs `close`. */
@@ -58,19 +62,29 @@ export function port(args: Parsed, fallback: number): number {
   return p;
 }
 
-/** An admin token from a flag/env, else from `DATA/<server>/admin-token`. */
-export function tokenOf(args: Parsed, flag: string, server: string): string {
+/** A bearer token from a flag/env, else from `DATA/<server>/<file>`. */
+export function tokenOf(
+  args: Parsed,
+  flag: string,
+  server: string,
+  file: 'admin-token' | 'audit-token',
+): string {
   const given = args.get(flag);
   if (given !== undefined) return given;
-  const path = join(args.get('data')!, server, 'admin-token');
+  const path = join(args.get('data')!, server, file);
   const held = readTextFile(path)?.trim();
-  if (!held) throw new UsageError(`no --${flag} and no ${path}: start the ${server} first`);
+  if (!held) throw new UsageError(`no --${flag} and no ${path}`);
   return held;
 }
 
 export const insurerCommand: Command = {
   usage: 'netcash insurer [options]',
-  about: 'Runs the insurer: certificates of insurance, revocations, directory.',
+  about:
+    'Runs the insurer: certificates of insurance, revocations, directory. Its operator registers\n' +
+    'each currency server and revokes certificates from the same machine:\n' +
+    '  netcash insurer register       register a CS (name, enrollment key, bank account, mint limit)\n' +
+    '  netcash insurer registrations  list the registered currency servers\n' +
+    '  netcash insurer revoke         revoke a certificate or denomination key',
   flags: [
     ...COMMON,
     POSTGRES,
@@ -81,7 +95,7 @@ export const insurerCommand: Command = {
     const { startInsurer } = await import('../insurer/server.ts');
     const { createLogger } = await import('@netcash/server-kit');
     const insurer = await startInsurer({
-      dataDir: join(args.get('data')!, 'insurer'),
+      dataDir: join(args.get('data')!, args.get('name')!),
       name: args.get('name'),
       store: storeOf(args),
       host: args.get('host'),
@@ -96,15 +110,22 @@ export const insurerCommand: Command = {
 
 export const bankCommand: Command = {
   usage: 'netcash bank [options]',
-  about: 'Runs the bank: accounts, checks, deposits, statements.',
+  about:
+    'Runs the bank: accounts, checks, deposits, statements. Every account holder signs with its\n' +
+    'own key; a bank gives free money only in demo mode (--demo).',
   flags: [
     ...COMMON,
     POSTGRES,
     { name: 'port', help: 'port', env: 'NETCASH_BANK_PORT', fallback: '7401' },
     { name: 'name', help: 'bank name', fallback: DEFAULTS.bankName },
     {
+      name: 'demo',
+      help: 'demo mode: customer accounts open with free demo money (never for real money)',
+      boolean: true,
+    },
+    {
       name: 'demo-balance',
-      help: 'starting balance of demo accounts in cents, 0 = no demo accounts',
+      help: 'with --demo: starting balance of a customer account, in cents',
       env: 'NETCASH_DEMO_BALANCE',
       fallback: String(DEFAULTS.demoBalance),
     },
@@ -113,15 +134,15 @@ export const bankCommand: Command = {
     const { startBank } = await import('../bank/server.ts');
     const { createLogger } = await import('@netcash/server-kit');
     const bank = await startBank({
-      dataDir: join(args.get('data')!, 'bank'),
+      dataDir: join(args.get('data')!, args.get('name')!),
       name: args.get('name'),
       store: storeOf(args),
       host: args.get('host'),
       port: port(args, DEFAULT_PORTS.bank),
-      demoBalance: args.int('demo-balance'),
+      demoBalance: args.flag('demo') ? args.int('demo-balance') : 0,
       log: createLogger('netcash'),
     });
-    console.log(`bank listening on ${bank.url}`);
+    console.log(`bank listening on ${bank.url}${args.flag('demo') ? ' (demo mode)' : ''}`);
     return untilSignal(() => bank.close());
   },
 };
@@ -129,9 +150,11 @@ export const bankCommand: Command = {
 export const csCommand: Command = {
   usage: 'netcash cs [options]',
   about:
-    'Runs a currency server. On first start it creates its keys, opens its bank account and\n' +
-    'obtains a certificate of insurance; several processes may share one --postgres database\n' +
-    '(start them with the same --data and --public-url).',
+    'Runs a currency server. On first start it creates its keys and opens its bank account\n' +
+    'with its own account key; then it obtains a certificate of insurance with its enrollment\n' +
+    "key, once the insurer's operator has registered it (see --application and\n" +
+    "docs/OPERATIONS.md). It holds no other party's credential. Several processes may share\n" +
+    'one --postgres database (start them with the same --data and --public-url).',
   flags: [
     ...COMMON,
     POSTGRES,
@@ -145,16 +168,6 @@ export const csCommand: Command = {
     },
     { name: 'bank', help: 'bank URL', env: 'NETCASH_BANK', fallback: 'http://127.0.0.1:7401' },
     {
-      name: 'insurer-token',
-      help: 'insurer admin token (default: DATA/insurer/admin-token)',
-      env: 'NETCASH_INSURER_TOKEN',
-    },
-    {
-      name: 'bank-token',
-      help: 'bank admin token (default: DATA/bank/admin-token)',
-      env: 'NETCASH_BANK_TOKEN',
-    },
-    {
       name: 'insurer-key',
       help: 'trusted insurer key (default: asked from the insurer)',
       env: 'NETCASH_INSURER_KEY',
@@ -164,11 +177,15 @@ export const csCommand: Command = {
       help: 'address to certify (default: the listening URL)',
       env: 'NETCASH_PUBLIC_URL',
     },
-    { name: 'mint-limit', help: 'most value outstanding, in cents', env: 'NETCASH_MINT_LIMIT' },
     { name: 'coin-lifetime', help: 'seconds a new coin is valid', env: 'NETCASH_COIN_LIFETIME' },
     {
       name: 'blind-rsa',
       help: 'also mint blind-rsa coins (SPEC §7): an RSA key per coin value, certified by the insurer',
+      boolean: true,
+    },
+    {
+      name: 'application',
+      help: "print what the insurer's operator needs to register this CS, then exit",
       boolean: true,
     },
   ],
@@ -176,19 +193,17 @@ export const csCommand: Command = {
     const { startCurrencyServer } = await import('../cs/server.ts');
     const { createLogger } = await import('@netcash/server-kit');
     const name = args.get('name')!;
+    if (args.flag('application')) return printApplication(args, name);
     const cs = await startCurrencyServer({
       dataDir: join(args.get('data')!, name),
       name,
       insurerUrl: args.get('insurer')!,
-      insurerToken: tokenOf(args, 'insurer-token', 'insurer'),
       insurerKey: args.get('insurer-key'),
       bankUrl: args.get('bank')!,
-      bankToken: tokenOf(args, 'bank-token', 'bank'),
       store: storeOf(args),
       host: args.get('host'),
       port: port(args, name === 'cs2' ? DEFAULT_PORTS.cs2 : DEFAULT_PORTS.cs1),
       publicUrl: args.get('public-url'),
-      mintLimit: args.int('mint-limit'),
       coinLifetime: args.int('coin-lifetime'),
       log: createLogger('netcash'),
       ...(args.flag('blind-rsa') ? { blindRsa: {} } : {}),
@@ -197,3 +212,24 @@ export const csCommand: Command = {
     return untilSignal(() => cs.close());
   },
 };
+
+/** `netcash cs --application`: the CS's keys and bank account made, its registration printed. */
+async function printApplication(args: Parsed, name: string): Promise<number> {
+  const { csApplication } = await import('../cs/bootstrap.ts');
+  const { registerCommand } = await import('../cs/enrollment.ts');
+  const { nodeProvider } = await import('@netcash/protocol/node');
+  const { application } = await csApplication({
+    p: nodeProvider,
+    dataDir: join(args.get('data')!, name),
+    name,
+    up: {
+      insurerUrl: args.get('insurer')!,
+      bankUrl: args.get('bank')!,
+      timeoutMs: DEFAULTS.outboundTimeoutMs,
+    },
+    now: () => Math.floor(Date.now() / 1000),
+  });
+  console.log(JSON.stringify(application, null, 2));
+  console.log(`The insurer's operator registers ${name} with:\n  ${registerCommand(application)}`);
+  return 0;
+}

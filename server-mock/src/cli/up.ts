@@ -3,9 +3,15 @@
  * cs1 and cs2 on fixed ports (7400–7403 from `--port`), SQLite files under one data folder, and
  * the demo publisher (merchant-kit) on 7404. Restarting on the same folder keeps every key,
  * account, certificate and coin. Prints the URLs and the insurer key a wallet must trust.
+ *
+ * The demo needs no extra step, but each server still holds its own credentials only (SPEC
+ * §11): the insurer's operator runs in this process and registers cs1 and cs2 (name, enrollment
+ * key, bank account, mint limit) when they first ask for a certificate, and the bank runs in
+ * demo mode (a customer account opens with free demo money).
  */
 import { join } from 'node:path';
 import type { Logger } from '@netcash/server-kit';
+import { DEFAULTS } from '../config.ts';
 import type { RunningCs } from '../cs/server.ts';
 import { ensureDir } from '../datadir.ts';
 import type { Parsed } from './args.ts';
@@ -78,7 +84,13 @@ export const upCommand: Command = {
     try {
       const insurer = await startInsurer({ dataDir: join(data, 'insurer'), host, port: base, log });
       started.push(insurer);
-      const bank = await startBank({ dataDir: join(data, 'bank'), host, port: base + 1, log });
+      const bank = await startBank({
+        dataDir: join(data, 'bank'),
+        host,
+        port: base + 1,
+        log,
+        demoBalance: DEFAULTS.demoBalance,
+      });
       started.push(bank);
       const cs: RunningCs[] = [];
       for (const [i, name] of ['cs1', 'cs2'].entries()) {
@@ -86,10 +98,13 @@ export const upCommand: Command = {
           dataDir: join(data, name),
           name,
           insurerUrl: insurer.url,
-          insurerToken: insurer.adminToken,
           insurerKey: insurer.signKey,
+          // The insurer's operator, in this process: registers the CS it is asked about.
+          enroll: async (application) => {
+            await insurer.insurer.register({ ...application, mintLimit: DEFAULTS.mintLimit });
+            log.info('registered', { csName: application.csName, account: application.account });
+          },
           bankUrl: bank.url,
-          bankToken: bank.adminToken,
           host,
           port: base + 2 + i,
           log,
@@ -113,7 +128,7 @@ export const upCommand: Command = {
         `  bank        ${bank.url}`,
         ...cs.map((c) => `  ${c.name.padEnd(11)} ${c.url}`),
         ...(publisher === null ? [] : [`  publisher   ${publisher.url}`]),
-        `  data        ${data} (admin tokens in ${data}/*/admin-token)`,
+        `  data        ${data} (audit tokens in ${data}/*/audit-token; \`netcash audit\` reads them)`,
         '',
         'Wallet: in Chromium open chrome://extensions, turn on Developer mode, Load unpacked →',
         '  dist/extension/ (built by `npm start` / `npm run build`), then trust the insurer key above.',

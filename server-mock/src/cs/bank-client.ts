@@ -1,11 +1,13 @@
 /**
  * A currency server's calls to its bank (paper §4: the accounting infrastructure backs every
- * coin): opening its own account (admin, zero balance) and depositing checks it received, with
- * its endorsement. Deposits are idempotent at the bank for the same check into the same account,
- * so a deposit whose reply was lost is simply repeated — at once, under the one retry policy
- * (`OUTBOUND`), while the client that caused it still waits.
+ * coin): opening its own account (an opening signed by its account key; zero balance) and
+ * depositing checks it received, with its endorsement. Like every account holder it acts with its
+ * own key only. Openings and deposits are idempotent at the bank (one account per key; the same
+ * check into the same account), so one whose reply was lost is simply repeated — at once, under
+ * the one retry policy (`OUTBOUND`), while the client that caused it still waits.
  */
 import {
+  accountOpening,
   type Check,
   type CryptoProvider,
   DepositReply,
@@ -52,19 +54,27 @@ export function createBankClient(options: {
   };
 }
 
-/** Opens a server account at the bank with its admin token; the new account id. */
+/** Opens this server's account at the bank, signed by its account key; the account id. */
 export async function openServerAccount(options: {
+  readonly p: CryptoProvider;
   readonly url: string;
-  readonly adminToken: string;
-  readonly signKey: string;
+  readonly bank: string;
+  readonly accountKey: NamedKeyPair;
   readonly holder: string;
+  readonly now: Clock;
   readonly timeoutMs: number;
 }): Promise<Result<string>> {
+  const opening = accountOpening(options.p, options.accountKey.secretKey, {
+    bank: options.bank,
+    holder: options.holder,
+    kind: 'server',
+    date: options.now(),
+  });
   const opened = await postJson(
-    endpoint(options.url, PATHS.bank.adminAccounts),
-    { signKey: options.signKey, holder: options.holder },
+    endpoint(options.url, PATHS.bank.accounts),
+    opening,
     OpenAccountReply,
-    { timeoutMs: options.timeoutMs, headers: { authorization: `Bearer ${options.adminToken}` } },
+    { timeoutMs: options.timeoutMs },
   );
   return opened.ok ? { ok: true, value: opened.value.account } : opened;
 }

@@ -23,13 +23,9 @@ import {
   type DenominationKey as DenominationKeyT,
   decode,
   denominationKeyId,
-  endpoint,
   fromB64u,
   NetCashError,
-  PATHS,
-  postJson,
   toB64u,
-  unwrap,
 } from '@netcash/protocol';
 import {
   type BlindSigningKey,
@@ -37,7 +33,7 @@ import {
   generateBlindSigningKeyAsync,
 } from '@netcash/protocol/node';
 import { jsonFile, saveJsonFile } from '../datadir.ts';
-import type { Upstreams } from './bootstrap.ts';
+import type { InsurerLink } from './enrollment.ts';
 
 /** What keys the CS keeps, and how long they live. */
 export interface BlindKeyPolicy {
@@ -131,12 +127,13 @@ export class BlindKeyRing {
 
   /**
    * Makes sure every value of the policy has a certified key with more than `renewal` seconds of
-   * withdrawals left: new keys are generated (in parallel), saved, then certified.
+   * withdrawals left: new keys are generated (in parallel), saved, then certified by the insurer
+   * on requests signed with this CS's enrollment key.
    */
   async ensure(
     policy: BlindKeyPolicy,
-    cs: { readonly csName: string; readonly currency: string },
-    up: Upstreams,
+    csName: string,
+    insurer: InsurerLink,
     now: number,
   ): Promise<DenominationKeyT[]> {
     this.reload();
@@ -165,22 +162,16 @@ export class BlindKeyRing {
     const certified: DenominationKeyT[] = [];
     for (const entry of this.entries) {
       if (entry.key !== null || entry.signer === null) continue;
-      const key = unwrap(
-        await postJson(
-          endpoint(up.insurerUrl, PATHS.insurer.adminCertifyDenominationKey),
-          {
-            csName: cs.csName,
-            value: entry.stored.value,
-            currency: cs.currency,
-            publicKey: toB64u(entry.signer.spki),
-            withdrawFor: policy.withdrawPeriod,
-            depositFor: policy.withdrawPeriod + policy.coinLifetime,
-          },
-          DenominationKey,
-          { timeoutMs: up.timeoutMs, headers: { authorization: `Bearer ${up.insurerToken}` } },
-        ),
+      const key = await insurer.denominationKey(
+        {
+          value: entry.stored.value,
+          publicKey: toB64u(entry.signer.spki),
+          withdrawFor: policy.withdrawPeriod,
+          depositFor: policy.withdrawPeriod + policy.coinLifetime,
+        },
+        DenominationKey,
       );
-      if (key.body.keyId !== entry.stored.keyId || key.body.cs !== cs.csName) {
+      if (key.body.keyId !== entry.stored.keyId || key.body.cs !== csName) {
         throw new NetCashError('untrusted-cert', 'the insurer certified another key');
       }
       entry.key = key;

@@ -16,7 +16,6 @@ export interface CsLimits {
   readonly denominations: readonly number[];
   readonly coinLifetime: number;
   readonly checkLifetime: number;
-  readonly mintLimit: number;
   readonly maxInstruments: number;
   readonly maxBodyBytes: number;
   readonly outboundTimeoutMs: number;

@@ -41,9 +41,9 @@ describe('convert: a coin minted by cs1 is accepted at cs2', () => {
     expect(b2.outstanding).toEqual({ count: 4, value: 620 });
     const report = await fed.audit();
     expect(report.problems).toEqual([]);
-    const account2 = report.bank!.accounts.find((a) => a.account === cs2.info().account);
+    const account2 = report.banks[0]!.accounts.find((a) => a.account === cs2.info().account);
     expect(account2?.balance).toBe(620);
-    expect(report.bank!.cleared).toEqual([
+    expect(report.banks[0]!.cleared).toEqual([
       expect.objectContaining({ drawer: cs1.info().account, payee: cs2.info().account }),
     ]);
 

@@ -4,12 +4,10 @@
  * outstanding, its old ones are not), requests in flight at the kill complete when retried with
  * the same id, no serial is both spent and outstanding, and the audit balances.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Coin, CsRequest } from '@netcash/protocol';
 import { openSqlite } from '@netcash/server-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditFederation } from '../audit/audit.ts';
 import { type NetcashChild, spawnNetcash } from '../testing/child.ts';
 import { TestClient } from '../testing/client.ts';
 import { type Federation, startFederation } from '../testing/federation.ts';
@@ -45,6 +43,8 @@ describe('kill -9 during exchanges', () => {
     ]);
 
   it('keeps every acknowledged exchange and nothing twice', async () => {
+    // A standalone CS: the insurer's operator registers it before it starts.
+    await fed.enroll('cs9');
     child = await start('0');
     const url = child.url;
     const port = new URL(url).port;
@@ -97,11 +97,7 @@ describe('kill -9 during exchanges', () => {
       for (const c of retried.value.coins) wallet.set(c.body.serial, c);
     }
 
-    const token = readFileSync(join(fed.dataDir, 'cs9', 'admin-token'), 'utf8').trim();
-    const report = await auditFederation({
-      bank: { url: fed.bank.url, adminToken: fed.bank.adminToken },
-      cs: [{ url, adminToken: token }],
-    });
+    const report = await fed.audit();
     expect(report.problems).toEqual([]);
     expect(report.cs[0]?.outstanding).toEqual({ count: WORKERS * 2, value: WORKERS * 20 });
 

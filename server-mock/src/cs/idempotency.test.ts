@@ -99,9 +99,10 @@ describe('lost replies and reused request ids', () => {
         dataDir: join(fed.dataDir, 'cs3'),
         name: 'cs3',
         insurerUrl: fed.insurer.url,
-        insurerToken: fed.insurer.adminToken,
+        enroll: async (application) => {
+          await fed.enroll(application);
+        },
         bankUrl: fed.bank.url,
-        bankToken: fed.bank.adminToken,
         publicUrl: link.url,
         log: silentLogger(),
         maintenanceIntervalMs: 0,
@@ -148,7 +149,7 @@ describe('lost replies and reused request ids', () => {
         expect(b3.outstanding.value).toBe(0);
         const report = await fed.audit();
         expect(report.problems).toEqual([]);
-        expect(report.bank!.cleared.filter((c) => c.drawer === b3.account)).toHaveLength(
+        expect(report.banks[0]!.cleared.filter((c) => c.drawer === b3.account)).toHaveLength(
           checksBefore + 1,
         );
       });

@@ -1,5 +1,6 @@
 /**
- * A currency server's keys (SPEC §2, §3 key rotation): its bank account key, a secret for
+ * A currency server's keys (SPEC §2, §3 key rotation, §11): its bank account key, its enrollment
+ * key (signs its requests to the insurer; registered by the insurer's operator), a secret for
  * deriving `convert` reply keys (docs/PROTOCOL.md §4.5), and a history of key pairs, each an
  * Ed25519 signing key and a separate X25519 encryption key with the certificates of insurance
  * issued for them. Rotation appends a new pair; old pairs stay, so coins signed under an older,
@@ -18,6 +19,8 @@ import { ed25519Pair, type NamedKeyPair, secretBytes, secretText, x25519Pair } f
 
 interface StoredKeys {
   account: { secret: string; id: string | null };
+  /** Absent in folders made before enrollment keys: created on the next start. */
+  enrollment?: { secret: string };
   deriveSecret: string;
   pairs: { signSecret: string; encSecret: string; certificates: unknown[] }[];
 }
@@ -32,6 +35,8 @@ export interface KeyEntry {
 export class KeyRing {
   private readonly entries: KeyEntry[];
   readonly account: NamedKeyPair;
+  /** Signs this CS's certificate and denomination key requests to the insurer. */
+  readonly enrollment: NamedKeyPair;
   readonly deriveSecret: Uint8Array;
   private accountId: string | null;
 
@@ -41,6 +46,11 @@ export class KeyRing {
     private readonly stored: StoredKeys,
   ) {
     this.account = ed25519Pair(p, stored.account.secret);
+    if (stored.enrollment === undefined) {
+      stored.enrollment = { secret: secretText(p.ed25519.keygen()) };
+      saveJsonFile(dir, 'keys.json', stored);
+    }
+    this.enrollment = ed25519Pair(p, stored.enrollment.secret);
     this.accountId = stored.account.id;
     this.deriveSecret = secretBytes(stored.deriveSecret);
     this.entries = stored.pairs.map((pair) => ({
@@ -57,6 +67,7 @@ export class KeyRing {
   static open(p: CryptoProvider, dir: string): KeyRing {
     const stored = jsonFile<StoredKeys>(dir, 'keys.json', () => ({
       account: { secret: secretText(p.ed25519.keygen()), id: null },
+      enrollment: { secret: secretText(p.ed25519.keygen()) },
       deriveSecret: secretText(p.ed25519.keygen()),
       pairs: [
         {

@@ -46,7 +46,7 @@ describe('key rotation and restarts', () => {
     expect(again.info().account).toBe(oldCert.account);
     expect(again.certificate().body.signKey).toBe(newCert.signKey);
     expect(statSync(join(dataDir, 'cs1', 'keys.json')).mode & 0o777).toBe(0o600);
-    expect(statSync(join(dataDir, 'cs1', 'admin-token')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dataDir, 'cs1', 'audit-token')).mode & 0o777).toBe(0o600);
     const bob = await TestClient.open(fed.bank.url);
     const last = await bob.exchange(again.url, [oldCoins[1]!, ...fresh], [200]);
     expect(last[0]!.body.value).toBe(200);

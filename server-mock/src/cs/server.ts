@@ -1,9 +1,10 @@
 /**
  * A currency server over HTTP (docs/PROTOCOL.md §4.1): health, public info (certificates,
  * denominations, blind-rsa denomination keys, limits), the sealed requests of figure 3, and the
- * admin audit of its books. `startCurrencyServer` listens first (the certificate names the
+ * auditor's read of its books. `startCurrencyServer` listens first (the certificate names the
  * address), then bootstraps keys, bank account, certificate and denomination keys, and runs
- * maintenance (pruning, certificate renewal, denomination key rotation) on a timer.
+ * maintenance (pruning, certificate renewal, denomination key rotation) on a timer. It holds its
+ * own credentials only (SPEC §11): its account key at the bank, its enrollment key at the insurer.
  */
 
 import { join } from 'node:path';
@@ -29,38 +30,39 @@ import {
   type StoreOption,
 } from '@netcash/server-kit';
 import { type Clock, DEFAULTS, systemNow } from '../config.ts';
-import { adminToken, ensureDir } from '../datadir.ts';
-import { requireAdmin } from '../http/admin.ts';
+import { bearerToken, ensureDir } from '../datadir.ts';
+import { requireToken } from '../http/admin.ts';
 import { FEDERATION_CORS } from '../http/cors.ts';
 import { createBankClient } from './bank-client.ts';
 import { type BlindKeyPolicy, BlindKeyRing } from './blind-keys.ts';
 import {
-  bankInfo,
   type CertificateWish,
-  ensureAccount,
+  csApplication,
   ensureCertificate,
   insurerKey,
   type Upstreams,
 } from './bootstrap.ts';
 import type { CsContext, CsLimits } from './context.ts';
-import { KeyRing } from './keyring.ts';
+import { type Enroll, InsurerLink } from './enrollment.ts';
 import { handleRequest } from './requests.ts';
 import { type CsStore, createCsStore } from './store.ts';
 import { CsTrust } from './trust.ts';
 
 export interface CsConfig {
-  /** This CS's folder (keys, admin token, SQLite file). */
+  /** This CS's folder (keys, audit token, SQLite file). */
   readonly dataDir: string;
   /** The CS's name (`cs1`); certificates and coins carry it. */
   readonly name: string;
   readonly insurerUrl: string;
-  /** The insurer's admin token (to obtain certificates). */
-  readonly insurerToken: string;
   /** The trust anchor; read from the insurer's /v1/info when absent. */
   readonly insurerKey?: string;
+  /**
+   * The insurer's operator in this process (`netcash up`, tests): called when the insurer does
+   * not know this CS's enrollment key, to register it; then the request is made again. Absent
+   * (a standalone CS), the start fails with the registration to ask the operator for.
+   */
+  readonly enroll?: Enroll;
   readonly bankUrl: string;
-  /** The bank's admin token (to open this CS's account). */
-  readonly bankToken: string;
   /** Defaults to SQLite in `dataDir/cs.db`. */
   readonly store?: StoreOption;
   readonly host?: string;
@@ -72,7 +74,6 @@ export interface CsConfig {
   readonly denominations?: readonly number[];
   readonly coinLifetime?: number;
   readonly checkLifetime?: number;
-  readonly mintLimit?: number;
   readonly certificateLifetime?: number;
   readonly pruneGrace?: number;
   readonly requestRetention?: number;
@@ -93,7 +94,8 @@ export interface CsConfig {
 export interface RunningCs {
   readonly url: string;
   readonly name: string;
-  readonly adminToken: string;
+  /** The auditor's token: reads this CS's books, nothing else. */
+  readonly auditToken: string;
   readonly store: CsStore;
   readonly context: CsContext;
   /** The certificate new coins are minted under. */
@@ -148,29 +150,42 @@ async function bootstrapCs(
   maxBodyBytes: number,
 ) {
   const dir = ensureDir(config.dataDir);
-  const token = adminToken(dir);
+  const token = bearerToken(dir, 'audit-token');
   const limits: CsLimits = {
     denominations: config.denominations ?? DEFAULTS.denominations,
     coinLifetime: config.coinLifetime ?? DEFAULTS.coinLifetime,
     checkLifetime: config.checkLifetime ?? DEFAULTS.checkLifetime,
-    mintLimit: config.mintLimit ?? DEFAULTS.mintLimit,
     maxInstruments: DEFAULTS.maxInstruments,
     maxBodyBytes,
     outboundTimeoutMs: config.outboundTimeoutMs ?? DEFAULTS.outboundTimeoutMs,
   };
   const up: Upstreams = {
     insurerUrl: config.insurerUrl,
-    insurerToken: config.insurerToken,
     bankUrl: config.bankUrl,
-    bankToken: config.bankToken,
     timeoutMs: limits.outboundTimeoutMs,
   };
-  const keys = KeyRing.open(p, dir);
-  const bank = await bankInfo(up);
-  const account = await ensureAccount(keys, config.name, up);
+  const { application, keys, bank } = await csApplication({
+    p,
+    dataDir: dir,
+    name: config.name,
+    up,
+    now,
+  });
+  const account = application.account;
+  const anchor = config.insurerKey ?? (await insurerKey(up));
+  const insurer = new InsurerLink({
+    p,
+    url: config.insurerUrl,
+    insurerKey: anchor,
+    enrollmentKey: keys.enrollment,
+    application,
+    ...(config.enroll === undefined ? {} : { enroll: config.enroll }),
+    now,
+    timeoutMs: limits.outboundTimeoutMs,
+  });
   const trust = new CsTrust(
     p,
-    config.insurerKey ?? (await insurerKey(up)),
+    anchor,
     config.insurerUrl,
     now,
     config.revocationRefresh ?? DEFAULTS.revocationRefresh,
@@ -183,7 +198,6 @@ async function bootstrapCs(
     addresses: [config.publicUrl ?? url],
     currency: bank.currency,
     denominations: limits.denominations,
-    mintLimit: limits.mintLimit,
     bank: bank.name,
     account,
     lifetime: config.certificateLifetime ?? DEFAULTS.certificateLifetime,
@@ -192,7 +206,7 @@ async function bootstrapCs(
       Math.floor((config.certificateLifetime ?? DEFAULTS.certificateLifetime) / 4),
     ),
   };
-  let current = await ensureCertificate(keys, trust, wish, up, now);
+  let current = await ensureCertificate(keys, trust, wish, insurer, now);
   const store = await createCsStore(
     openDb(config.store ?? { engine: 'sqlite', path: join(dir, 'cs.db') }),
   );
@@ -212,12 +226,7 @@ async function bootstrapCs(
   /** New denomination keys when due; every valid one in the trust store. */
   const ensureBlindKeys = async () => {
     if (blind === null || blindPolicy === null) return;
-    const made = await blind.ensure(
-      blindPolicy,
-      { csName: config.name, currency: bank.currency },
-      up,
-      now(),
-    );
+    const made = await blind.ensure(blindPolicy, config.name, insurer, now());
     for (const key of blind.published(now())) trust.store.addDenominationKey(key);
     if (made.length > 0) log.info('denomination keys certified', { count: made.length });
   };
@@ -291,7 +300,7 @@ async function bootstrapCs(
   const maintain = async () => {
     const pruned = await store.prune(now() - grace, now() - retention);
     if (pruned.coins > 0) log.info('pruned expired coins', pruned);
-    current = await ensureCertificate(keys, trust, wish, up, now);
+    current = await ensureCertificate(keys, trust, wish, insurer, now);
     await ensureBlindKeys();
     blind?.forget(now(), now() - grace);
     return pruned;
@@ -315,7 +324,7 @@ async function bootstrapCs(
       { cors: true },
     )
     .on('GET', PATHS.cs.adminAudit, async (request) => {
-      requireAdmin(request, token);
+      requireToken(request, token, 'audit');
       return json(200, await books());
     });
 
@@ -336,7 +345,7 @@ async function bootstrapCs(
     stopTimer: () => clearInterval(timer),
     cs: {
       name: config.name,
-      adminToken: token,
+      auditToken: token,
       store,
       context: ctx,
       certificate: () => current,
@@ -344,7 +353,7 @@ async function bootstrapCs(
       books,
       async rotateKeys() {
         keys.rotate();
-        current = await ensureCertificate(keys, trust, wish, up, now);
+        current = await ensureCertificate(keys, trust, wish, insurer, now);
         log.info('keys rotated', { certId: current.body.certId });
         return current;
       },

@@ -235,7 +235,7 @@ export function runConformance(engine: string, fresh: FreshDb): void {
   describe(`${engine}: bank store`, () => {
     const account = (id: string, kind: 'customer' | 'server' | 'system' = 'customer') => ({
       account: id,
-      signKey: 'k',
+      signKey: `key-${id}`,
       holder: id,
       kind,
       balance: 0,
@@ -278,7 +278,12 @@ export function runConformance(engine: string, fresh: FreshDb): void {
         ['bob', 60, 60],
         ['issuance', -100, -100],
       ]);
+      expect(audit.accounts.find((a) => a.account === 'bob')?.received).toBe(60);
       expect((await store.history('bob', 10)).map((h) => h.amount)).toEqual([60]);
+      // One account per key: a second opening with alice's key opens nothing.
+      expect(await store.openAccount({ ...account('carol'), signKey: 'key-alice' }, 2)).toBe(false);
+      expect(await store.account('carol')).toBeNull();
+      expect((await store.accountByKey('key-alice'))?.account).toBe('alice');
       expect(await store.useNonce('alice', 'n1', 10, 0)).toBe(true);
       expect(await store.useNonce('alice', 'n1', 10, 0)).toBe(false);
       await store.close();

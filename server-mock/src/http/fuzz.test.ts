@@ -33,8 +33,9 @@ describe('hostile bodies', () => {
     { url: fed.bank.url + PATHS.bank.deposits, admin: undefined },
     { url: fed.bank.url + PATHS.bank.statement, admin: undefined },
     { url: fed.bank.url + PATHS.bank.accounts, admin: undefined },
-    { url: fed.bank.url + PATHS.bank.adminAccounts, admin: fed.bank.adminToken },
-    { url: fed.insurer.url + PATHS.insurer.adminCertify, admin: fed.insurer.adminToken },
+    { url: fed.insurer.url + PATHS.insurer.enrollCertificate, admin: undefined },
+    { url: fed.insurer.url + PATHS.insurer.enrollDenominationKey, admin: undefined },
+    { url: fed.insurer.url + PATHS.insurer.adminRegistrations, admin: fed.insurer.adminToken },
     { url: fed.insurer.url + PATHS.insurer.adminRevoke, admin: fed.insurer.adminToken },
   ];
 

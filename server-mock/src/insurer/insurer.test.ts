@@ -1,20 +1,28 @@
 /**
- * The insurer over HTTP (docs/PROTOCOL.md §7): certificates of insurance only for the admin,
- * signed by the insurer's key; the directory; a signed revocation list whose seq increases;
- * certificates past expiry no longer listed.
+ * The insurer over HTTP (docs/PROTOCOL.md §7): registrations only by its operator; certificates
+ * of insurance only for a registered CS's enrollment key, carrying the registered account and
+ * limit, signed by the insurer's key; the directory; a signed revocation list whose seq
+ * increases; certificates past expiry no longer listed. (What another CS's credential can't do:
+ * impersonation.test.ts.)
  */
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import {
   Certificate,
   CertificateList,
+  type CertificateRequestBody,
   DenominationKey,
   DenominationKeyList,
+  type DenominationKeyRequestBody,
   DirectoryEntry,
   endpoint,
   getJson,
   PATHS,
   postJson,
+  Registration,
+  RegistrationList,
   RevocationList,
+  randomId,
+  sign,
   TrustStore,
   toB64u,
   verify,
@@ -37,31 +45,67 @@ describe('insurer', () => {
   });
 
   const url = (path: string) => endpoint(fed.insurer.url, path);
-  const certify = (token: string, lifetime = 3_600) =>
+  const enrollment = p.ed25519.keygen();
+  const register = (token: string, fields: Partial<Registration> = {}) =>
     postJson(
-      url(PATHS.insurer.adminCertify),
+      url(PATHS.insurer.adminRegistrations),
       {
         csName: 'cs9',
-        signKey: toB64u(p.ed25519.keygen().publicKey),
-        encKey: toB64u(p.x25519.keygen().publicKey),
-        addresses: ['http://127.0.0.1:9/'],
-        currency: 'NCD',
-        denominations: [1, 5, 10],
-        mintLimit: 1_000,
+        enrollmentKey: toB64u(enrollment.publicKey),
         bank: 'bank',
         account: 'acct-x',
-        lifetime,
+        currency: 'NCD',
+        mintLimit: 1_000,
+        ...fields,
       },
-      Certificate,
+      Registration,
       { headers: { authorization: `Bearer ${token}` } },
     );
+  const certificateRequest = (fields: Partial<CertificateRequestBody> = {}) =>
+    sign(p, enrollment.secretKey, {
+      type: 'certificate-request',
+      insurer: fed.insurer.signKey,
+      csName: 'cs9',
+      signKey: toB64u(p.ed25519.keygen().publicKey),
+      encKey: toB64u(p.x25519.keygen().publicKey),
+      addresses: ['http://127.0.0.1:9/'],
+      denominations: [1, 5, 10],
+      lifetime: 3_600,
+      nonce: randomId(p),
+      date: clock,
+      ...fields,
+    });
+  const certify = (lifetime = 3_600) =>
+    postJson(url(PATHS.insurer.enrollCertificate), certificateRequest({ lifetime }), Certificate);
 
-  it('certifies only for the admin, with its signature, and lists the directory', async () => {
-    expect(codeOf(await certify('not-the-token'))).toBe('unauthorized');
-    const cert = await certify(fed.insurer.adminToken);
+  it('registers currency servers only for its operator', async () => {
+    expect(codeOf(await certify())).toBe('unauthorized'); // not registered yet
+    expect(codeOf(await register('not-the-token'))).toBe('unauthorized');
+    const done = await register(fed.insurer.adminToken);
+    expect(done.ok && done.value.csName).toBe('cs9');
+    // One CS per enrollment key: the key of cs9 can't be registered for another name.
+    expect(codeOf(await register(fed.insurer.adminToken, { csName: 'cs8' }))).toBe('malformed');
+    const list = await getJson(url(PATHS.insurer.adminRegistrations), RegistrationList, {
+      headers: { authorization: `Bearer ${fed.insurer.adminToken}` },
+    });
+    expect(list.ok && list.value.registrations.map((r) => r.csName)).toEqual(['cs1', 'cs9']);
+    expect(codeOf(await getJson(url(PATHS.insurer.adminRegistrations), RegistrationList))).toBe(
+      'unauthorized',
+    );
+  });
+
+  it('certifies a registered CS, with the registered account and limit, and lists the directory', async () => {
+    const cert = await certify();
     expect(cert.ok).toBe(true);
     if (!cert.ok) return;
-    expect(cert.value.body).toMatchObject({ csName: 'cs9', insurer: fed.insurer.signKey });
+    expect(cert.value.body).toMatchObject({
+      csName: 'cs9',
+      insurer: fed.insurer.signKey,
+      bank: 'bank',
+      account: 'acct-x',
+      currency: 'NCD',
+      mintLimit: 1_000,
+    });
     expect(verify(p, fed.insurer.signKey, cert.value)).toBe(true);
     const byId = await getJson(
       url(PATHS.insurer.certificate + cert.value.body.certId),
@@ -75,10 +119,28 @@ describe('insurer', () => {
     );
   });
 
+  it('refuses a replayed, stale, foreign, unsigned or overlong certificate request', async () => {
+    const post = (body: unknown) =>
+      postJson(url(PATHS.insurer.enrollCertificate), body, Certificate);
+    const once = certificateRequest();
+    expect((await post(once)).ok).toBe(true);
+    expect(codeOf(await post(once))).toBe('request-id-reused');
+    expect(codeOf(await post(certificateRequest({ date: clock - 301 })))).toBe('expired');
+    const otherInsurer = toB64u(p.ed25519.keygen().publicKey);
+    expect(codeOf(await post(certificateRequest({ insurer: otherInsurer })))).toBe('unauthorized');
+    expect(codeOf(await post({ ...once, sig: certificateRequest().sig }))).toBe('unauthorized');
+    expect(codeOf(await post(certificateRequest({ lifetime: 400 * 86_400 })))).toBe(
+      'limit-exceeded',
+    );
+    // The money a certificate promises is the insurer's to set: a request naming it is malformed.
+    const asking = { ...once, body: { ...once.body, mintLimit: 10 ** 12 } };
+    expect(codeOf(await post(asking))).toBe('malformed');
+  });
+
   it('publishes a signed revocation list whose seq increases', async () => {
     const before = await getJson(url(PATHS.insurer.revocations), RevocationList);
     expect(before.ok && before.value.body.seq).toBe(0);
-    const cert = await certify(fed.insurer.adminToken);
+    const cert = await certify();
     const certId = cert.ok ? cert.value.body.certId : '';
     const revoke = (id: string, token = fed.insurer.adminToken) =>
       postJson(url(PATHS.insurer.adminRevoke), { certId: id, reason: 'key lost' }, RevocationList, {
@@ -95,7 +157,7 @@ describe('insurer', () => {
   });
 
   it('stops listing certificates once they expire', async () => {
-    const short = await certify(fed.insurer.adminToken, 60);
+    const short = await certify(60);
     const id = short.ok ? short.value.body.certId : '';
     const listed = async () => {
       const all = await getJson(url(PATHS.insurer.certificates), CertificateList);
@@ -107,27 +169,28 @@ describe('insurer', () => {
   });
 
   it('certifies denomination keys of insured values only, once per key, and revokes them by id', async () => {
-    expect((await certify(fed.insurer.adminToken)).ok).toBe(true); // cs9: 1, 5, 10 NCD
+    expect((await certify()).ok).toBe(true); // cs9: 1, 5, 10 NCD
     const signer = await fixtureKeygen(47, 1)();
-    const ask = (fields: Record<string, unknown> = {}, token = fed.insurer.adminToken) =>
+    const ask = (fields: Partial<DenominationKeyRequestBody> = {}, secret = enrollment.secretKey) =>
       postJson(
-        url(PATHS.insurer.adminCertifyDenominationKey),
-        {
+        url(PATHS.insurer.enrollDenominationKey),
+        sign(p, secret, {
+          type: 'denomination-key-request',
+          insurer: fed.insurer.signKey,
           csName: 'cs9',
           value: 5,
-          currency: 'NCD',
           publicKey: toB64u(signer.spki),
           withdrawFor: 3_600,
           depositFor: 7_200,
+          nonce: randomId(p),
+          date: clock,
           ...fields,
-        },
+        }),
         DenominationKey,
-        { headers: { authorization: `Bearer ${token}` } },
       );
-    expect(codeOf(await ask({}, 'nope'))).toBe('unauthorized');
+    expect(codeOf(await ask({}, p.ed25519.keygen().secretKey))).toBe('unauthorized');
     expect(codeOf(await ask({ value: 7 }))).toBe('unknown-cert');
-    expect(codeOf(await ask({ currency: 'EUR' }))).toBe('unknown-cert');
-    expect(codeOf(await ask({ csName: 'nobody' }))).toBe('unknown-cert');
+    expect(codeOf(await ask({ csName: 'nobody' }))).toBe('unauthorized');
     expect(codeOf(await ask({ depositFor: 3_600 }))).toBe('malformed');
     // The same key under the rsaEncryption OID (RFC 9474 §6.2 forbids it for blind signing).
     const plain = createPublicKey(

@@ -1,29 +1,37 @@
 /**
- * The insurer (the paper's FIC, §4): the root of trust. It certifies a currency server's keys
- * with a certificate of insurance (figure 1) and its RSA denomination keys for blind-rsa coins
- * (SPEC §7), publishes both and a signed revocation list with an increasing `seq`, and answers
+ * The insurer (the paper's FIC, §4): the root of trust. Its operator registers each currency
+ * server — name, enrollment key, bank account, currency, mint limit (SPEC §11) — and the CS then
+ * obtains, with requests signed by that enrollment key, certificates of insurance for its keys
+ * (figure 1) and its RSA denomination keys for blind-rsa coins (SPEC §7). What a certificate
+ * promises about money (currency, mint limit, bank account) comes from the registration, never
+ * from the request, and a key enrolled for one name obtains nothing for another. The insurer
+ * publishes certificates, keys and a signed revocation list with an increasing `seq`, and answers
  * the directory (CS name → addresses, paper §4.1).
  * Domain logic only: HTTP is in server.ts, persistence in store.ts.
  */
 import {
   type Certificate,
   type CertificateBody,
-  type CertifyDenominationKeyRequest,
-  type CertifyRequest,
+  type CertificateRequest,
   type CryptoProvider,
   type DenominationKey,
   type DenominationKeyBody,
+  type DenominationKeyRequest,
   type DirectoryEntry,
   denominationKeyId,
   fromB64u,
   NetCashError,
   parseRsaSpki,
+  type Registration,
   type RevocationList,
   type RevokeRequest,
+  type SignedBody,
   sign,
   toB64u,
+  verify,
 } from '@netcash/protocol';
 import type { Clock } from '../config.ts';
+import { requireFresh } from '../fresh.ts';
 import type { NamedKeyPair } from '../keys.ts';
 import type { InsurerStore, Revocation } from './store.ts';
 
@@ -31,13 +39,21 @@ export interface Insurer {
   readonly name: string;
   /** The trust anchor wallets and merchants configure (base64url Ed25519 key). */
   readonly signKey: string;
-  certify(request: CertifyRequest): Promise<Certificate>;
+  /** Operator: registers a CS, or replaces its registration (a new key, account or limit). */
+  register(registration: Registration): Promise<Registration>;
+  registrations(): Promise<Registration[]>;
   /**
-   * Certifies a CS's RSA key for blind-rsa coins of one value. The CS must hold a valid
-   * certificate of insurance for that currency and value. Certifying a key id again returns the
-   * key as first certified (a CS that lost the answer asks again).
+   * A certificate for the keys in a request signed by the CS's enrollment key, carrying the
+   * currency, mint limit and bank account of its registration.
    */
-  certifyDenominationKey(request: CertifyDenominationKeyRequest): Promise<DenominationKey>;
+  certify(request: CertificateRequest): Promise<Certificate>;
+  /**
+   * Certifies a CS's RSA key for blind-rsa coins of one value, on a request signed by its
+   * enrollment key. The CS must hold a valid certificate of insurance listing that value.
+   * Certifying a key id again returns the key as first certified (a CS that lost the answer asks
+   * again).
+   */
+  certifyDenominationKey(request: DenominationKeyRequest): Promise<DenominationKey>;
   denominationKey(keyId: string): Promise<DenominationKey>;
   denominationKeys(): Promise<DenominationKey[]>;
   revoke(request: RevokeRequest): Promise<RevocationList>;
@@ -53,8 +69,12 @@ export async function createInsurer(options: {
   readonly keys: NamedKeyPair;
   readonly store: InsurerStore;
   readonly now: Clock;
+  /** Longest certificate a CS may ask for, in seconds. */
+  readonly maxLifetime: number;
+  /** Seconds a signed request's date may be off the insurer's clock. */
+  readonly requestWindow: number;
 }): Promise<Insurer> {
-  const { p, name, keys, store, now } = options;
+  const { p, name, keys, store, now, requestWindow } = options;
   const signList = (seq: number, revoked: Revocation[]): RevocationList =>
     sign(p, keys.secretKey, {
       type: 'revocation-list',
@@ -65,39 +85,91 @@ export async function createInsurer(options: {
     });
   await store.initRevocations(signList);
 
+  /**
+   * The registration of the CS that signed `request` with its enrollment key: refused with
+   * `unauthorized` unless the request is for this insurer and signed by the key registered for
+   * the CS it names; `expired` outside the clock window; `request-id-reused` for a nonce seen.
+   */
+  const enrolled = async (request: {
+    readonly body: SignedBody & {
+      readonly insurer: string;
+      readonly csName: string;
+      readonly nonce: string;
+      readonly date: number;
+    };
+    readonly sig: string;
+  }): Promise<Registration> => {
+    const r = request.body;
+    if (r.insurer !== keys.public) {
+      throw new NetCashError('unauthorized', 'this request is for another insurer');
+    }
+    const registration = await store.registration(r.csName);
+    if (registration === null) {
+      throw new NetCashError('unauthorized', `${r.csName} is not registered with this insurer`);
+    }
+    if (!verify(p, registration.enrollmentKey, request)) {
+      throw new NetCashError('unauthorized', `not signed by the enrollment key of ${r.csName}`);
+    }
+    const date = now();
+    requireFresh(r.date, date, requestWindow, 'the request');
+    if (!(await store.useNonce(r.csName, r.nonce, r.date, date - 2 * requestWindow))) {
+      throw new NetCashError('request-id-reused', 'this request was already made');
+    }
+    return registration;
+  };
+
   return {
     name,
     signKey: keys.public,
+    async register(registration) {
+      if (!(await store.register(registration, now()))) {
+        throw new NetCashError(
+          'malformed',
+          'this enrollment key is registered for another currency server',
+        );
+      }
+      return registration;
+    },
+    registrations: () => store.registrations(),
     async certify(request) {
-      const d = request.denominations;
+      const r = request.body;
+      const d = r.denominations;
       if (!d.every((x, i) => i === 0 || x > d[i - 1]!)) {
         throw new NetCashError('malformed', 'denominations must be strictly ascending');
       }
-      if (request.signKey === request.encKey) {
+      if (r.signKey === r.encKey) {
         throw new NetCashError('malformed', 'signing and encryption keys must differ');
       }
+      if (r.lifetime > options.maxLifetime) {
+        throw new NetCashError(
+          'limit-exceeded',
+          `certificates live at most ${options.maxLifetime} s here`,
+        );
+      }
+      const registration = await enrolled(request);
       const issued = now();
       const body: CertificateBody = {
         type: 'certificate',
-        certId: `${request.csName}.${toB64u(p.randomBytes(9))}`,
-        csName: request.csName,
-        signKey: request.signKey,
-        encKey: request.encKey,
-        addresses: request.addresses,
-        currency: request.currency,
-        denominations: request.denominations,
-        mintLimit: request.mintLimit,
-        bank: request.bank,
-        account: request.account,
+        certId: `${r.csName}.${toB64u(p.randomBytes(9))}`,
+        csName: r.csName,
+        signKey: r.signKey,
+        encKey: r.encKey,
+        addresses: r.addresses,
+        currency: registration.currency,
+        denominations: r.denominations,
+        mintLimit: registration.mintLimit,
+        bank: registration.bank,
+        account: registration.account,
         insurer: keys.public,
         issued,
-        expires: issued + request.lifetime,
+        expires: issued + r.lifetime,
       };
       const cert = sign(p, keys.secretKey, body);
       await store.addCertificate(cert);
       return cert;
     },
-    async certifyDenominationKey(request) {
+    async certifyDenominationKey(signed) {
+      const request = signed.body;
       const spki = fromB64u(request.publicKey);
       if (spki === null || parseRsaSpki(spki) === null) {
         throw new NetCashError(
@@ -108,6 +180,8 @@ export async function createInsurer(options: {
       if (request.depositFor <= request.withdrawFor) {
         throw new NetCashError('malformed', 'depositFor must be longer than withdrawFor');
       }
+      const registration = await enrolled(signed);
+      const currency = registration.currency;
       const keyId = denominationKeyId(p, spki);
       const held = await store.denominationKey(keyId);
       if (held !== null) {
@@ -118,12 +192,12 @@ export async function createInsurer(options: {
       }
       const issued = now();
       const insured = (await store.certificates(issued, request.csName)).find(
-        (c) => c.body.currency === request.currency && c.body.denominations.includes(request.value),
+        (c) => c.body.currency === currency && c.body.denominations.includes(request.value),
       );
       if (insured === undefined) {
         throw new NetCashError(
           'unknown-cert',
-          `${request.csName} holds no certificate for ${request.value} ${request.currency}`,
+          `${request.csName} holds no certificate for ${request.value} ${currency}`,
         );
       }
       const body: DenominationKeyBody = {
@@ -131,7 +205,7 @@ export async function createInsurer(options: {
         keyId,
         cs: request.csName,
         value: request.value,
-        currency: request.currency,
+        currency,
         publicKey: request.publicKey,
         insurer: keys.public,
         issued,

@@ -1,15 +1,17 @@
 /**
- * The insurer over HTTP (docs/PROTOCOL.md §7): public reads with CORS, admin writes with the
- * bearer token from its data folder. `startInsurer` opens the store, loads or creates the
- * signing key and listens.
+ * The insurer over HTTP (docs/PROTOCOL.md §7): public reads with CORS; a currency server's
+ * enrollment requests, signed by its enrollment key; the operator's writes (registrations,
+ * revocations) with the admin token from the insurer's data folder, which no other party holds.
+ * `startInsurer` opens the store, loads or creates the signing key and listens.
  */
 
 import { join } from 'node:path';
 import {
-  CertifyDenominationKeyRequest,
-  CertifyRequest,
+  CertificateRequest,
   type CryptoProvider,
+  DenominationKeyRequest,
   PATHS,
+  Registration,
   RevokeRequest,
 } from '@netcash/protocol';
 import { nodeProvider } from '@netcash/protocol/node';
@@ -24,8 +26,8 @@ import {
   type StoreOption,
 } from '@netcash/server-kit';
 import { type Clock, DEFAULTS, systemNow } from '../config.ts';
-import { adminToken, jsonFile } from '../datadir.ts';
-import { requireAdmin } from '../http/admin.ts';
+import { bearerToken, jsonFile } from '../datadir.ts';
+import { requireToken } from '../http/admin.ts';
 import { FEDERATION_CORS } from '../http/cors.ts';
 import { ed25519Pair, secretText } from '../keys.ts';
 import { createInsurer, type Insurer } from './insurer.ts';
@@ -43,6 +45,8 @@ export interface InsurerConfig {
   readonly now?: Clock;
   readonly log?: Logger;
   readonly maxBodyBytes?: number;
+  /** Longest certificate a CS may ask for (default 365 days). */
+  readonly maxCertificateLifetime?: number;
   readonly provider?: CryptoProvider;
 }
 
@@ -51,6 +55,7 @@ export interface RunningInsurer {
   readonly name: string;
   /** The trust anchor (base64url Ed25519 public key). */
   readonly signKey: string;
+  /** The operator's token (register, revoke); it never leaves the insurer's side. */
   readonly adminToken: string;
   readonly insurer: Insurer;
   readonly handler: (request: Request) => Promise<Response>;
@@ -102,17 +107,15 @@ export function insurerHandler(
       async (_r, params) => json(200, await insurer.directory(params['csName']!)),
       { cors: true },
     )
-    .on('POST', P.adminCertify, async (request) => {
-      requireAdmin(request, token);
-      const body = await readJson(request, CertifyRequest, maxBodyBytes);
+    .on('POST', P.enrollCertificate, async (request) => {
+      const body = await readJson(request, CertificateRequest, maxBodyBytes);
       if (!body.ok) throw body.error;
       const cert = await insurer.certify(body.value);
       log.info('certified', { certId: cert.body.certId, csName: cert.body.csName });
       return json(200, cert);
     })
-    .on('POST', P.adminCertifyDenominationKey, async (request) => {
-      requireAdmin(request, token);
-      const body = await readJson(request, CertifyDenominationKeyRequest, maxBodyBytes);
+    .on('POST', P.enrollDenominationKey, async (request) => {
+      const body = await readJson(request, DenominationKeyRequest, maxBodyBytes);
       if (!body.ok) throw body.error;
       const key = await insurer.certifyDenominationKey(body.value);
       log.info('denomination key certified', {
@@ -122,8 +125,24 @@ export function insurerHandler(
       });
       return json(200, key);
     })
+    .on('POST', P.adminRegistrations, async (request) => {
+      requireToken(request, token, 'admin');
+      const body = await readJson(request, Registration, maxBodyBytes);
+      if (!body.ok) throw body.error;
+      const registered = await insurer.register(body.value);
+      log.info('registered', {
+        csName: registered.csName,
+        account: registered.account,
+        mintLimit: registered.mintLimit,
+      });
+      return json(200, registered);
+    })
+    .on('GET', P.adminRegistrations, async (request) => {
+      requireToken(request, token, 'admin');
+      return json(200, { registrations: await insurer.registrations() });
+    })
     .on('POST', P.adminRevoke, async (request) => {
-      requireAdmin(request, token);
+      requireToken(request, token, 'admin');
       const body = await readJson(request, RevokeRequest, maxBodyBytes);
       if (!body.ok) throw body.error;
       const list = await insurer.revoke(body.value);
@@ -141,10 +160,18 @@ export async function startInsurer(config: InsurerConfig): Promise<RunningInsure
     signSecret: secretText(p.ed25519.keygen()),
   }));
   const keys = ed25519Pair(p, stored.signSecret);
-  const token = adminToken(config.dataDir);
+  const token = bearerToken(config.dataDir, 'admin-token');
   const db = openDb(config.store ?? { engine: 'sqlite', path: join(config.dataDir, 'insurer.db') });
   const store = await createInsurerStore(db);
-  const insurer = await createInsurer({ p, name, keys, store, now: config.now ?? systemNow });
+  const insurer = await createInsurer({
+    p,
+    name,
+    keys,
+    store,
+    now: config.now ?? systemNow,
+    maxLifetime: config.maxCertificateLifetime ?? DEFAULTS.certificateLifetime,
+    requestWindow: DEFAULTS.requestWindow,
+  });
   const maxBodyBytes = config.maxBodyBytes ?? DEFAULTS.maxBodyBytes;
   const handler = insurerHandler(insurer, token, log, maxBodyBytes);
   const server = await listen(handler, { host: config.host, port: config.port, maxBodyBytes });

@@ -1,8 +1,10 @@
 /**
- * The insurer's books: certificates of insurance it issued (paper figure 1), the blind-rsa
- * denomination keys it certified (SPEC §7), the revocations, and every signed revocation list by
- * its sequence number. One implementation over `SqlDb`, run
- * on SQLite or PostgreSQL. Signed objects are stored as their JSON and decoded on the way out.
+ * The insurer's books: the currency servers its operator registered (name, enrollment key, bank
+ * account, currency, mint limit; SPEC §11) with the nonces of their recent signed requests, the
+ * certificates of insurance it issued (paper figure 1), the blind-rsa denomination keys it
+ * certified (SPEC §7), the revocations, and every signed revocation list by its sequence number.
+ * One implementation over `SqlDb`, run on SQLite or PostgreSQL. Signed objects are stored as their
+ * JSON and decoded on the way out.
  */
 import {
   Certificate,
@@ -10,6 +12,7 @@ import {
   DenominationKey,
   type DenominationKey as DenominationKeyT,
   decodeJson,
+  type Registration,
   RevocationList,
   type RevocationList as RevocationListT,
   unwrap,
@@ -18,6 +21,21 @@ import type { SqlDb } from '@netcash/server-kit';
 import { num, str } from '@netcash/server-kit';
 
 const SCHEMA = `
+CREATE TABLE IF NOT EXISTS registrations (
+  cs_name TEXT PRIMARY KEY,
+  enrollment_key TEXT NOT NULL UNIQUE,
+  bank TEXT NOT NULL,
+  account TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  mint_limit BIGINT NOT NULL,
+  registered BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS enrollment_nonces (
+  cs_name TEXT NOT NULL,
+  nonce TEXT NOT NULL,
+  date BIGINT NOT NULL,
+  PRIMARY KEY (cs_name, nonce)
+);
 CREATE TABLE IF NOT EXISTS certificates (
   cert_id TEXT PRIMARY KEY,
   cs_name TEXT NOT NULL,
@@ -51,6 +69,19 @@ export interface Revocation {
 }
 
 export interface InsurerStore {
+  /**
+   * Registers `csName` or replaces its registration; false (nothing changed) when the enrollment
+   * key is registered for another name.
+   */
+  register(registration: Registration, date: number): Promise<boolean>;
+  registration(csName: string): Promise<Registration | null>;
+  /** Every registration, by name. */
+  registrations(): Promise<Registration[]>;
+  /**
+   * Remembers a nonce of `csName`'s signed requests; false if it was already used. Forgets nonces
+   * dated before `forgetBefore`.
+   */
+  useNonce(csName: string, nonce: string, date: number, forgetBefore: number): Promise<boolean>;
   addCertificate(cert: CertificateT): Promise<void>;
   certificate(certId: string): Promise<CertificateT | null>;
   /** Certificates not expired at `now`, newest first; only `csName`'s when given. */
@@ -81,7 +112,53 @@ export async function createInsurerStore(db: SqlDb): Promise<InsurerStore> {
   const decodeList = (text: string) => unwrap(decodeJson(RevocationList, text, Infinity));
   const decodeKey = (text: string) => unwrap(decodeJson(DenominationKey, text, Infinity));
 
+  const registrationOf = (r: Record<string, string | number | null>): Registration => ({
+    csName: str(r, 'cs_name'),
+    enrollmentKey: str(r, 'enrollment_key'),
+    bank: str(r, 'bank'),
+    account: str(r, 'account'),
+    currency: str(r, 'currency'),
+    mintLimit: num(r, 'mint_limit'),
+  });
+  const REGISTRATION =
+    'SELECT cs_name, enrollment_key, bank, account, currency, mint_limit FROM registrations';
+
   return {
+    register(r, date) {
+      return db.transaction(async (tx) => {
+        const other = await tx.query(
+          'SELECT cs_name FROM registrations WHERE enrollment_key = $1 AND cs_name <> $2',
+          [r.enrollmentKey, r.csName],
+        );
+        if (other.length > 0) return false;
+        await tx.run(
+          `INSERT INTO registrations (cs_name, enrollment_key, bank, account, currency, mint_limit, registered)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (cs_name) DO UPDATE SET enrollment_key = $2, bank = $3, account = $4,
+             currency = $5, mint_limit = $6, registered = $7`,
+          [r.csName, r.enrollmentKey, r.bank, r.account, r.currency, r.mintLimit, date],
+        );
+        return true;
+      });
+    },
+    async registration(csName) {
+      const rows = await db.query(`${REGISTRATION} WHERE cs_name = $1`, [csName]);
+      return rows[0] === undefined ? null : registrationOf(rows[0]);
+    },
+    async registrations() {
+      const rows = await db.query(`${REGISTRATION} ORDER BY cs_name`);
+      return rows.map(registrationOf);
+    },
+    useNonce(csName, nonce, date, forgetBefore) {
+      return db.transaction(async (tx) => {
+        await tx.run('DELETE FROM enrollment_nonces WHERE date < $1', [forgetBefore]);
+        const inserted = await tx.query(
+          'INSERT INTO enrollment_nonces (cs_name, nonce, date) VALUES ($1, $2, $3) ON CONFLICT (cs_name, nonce) DO NOTHING RETURNING nonce',
+          [csName, nonce, date],
+        );
+        return inserted.length === 1;
+      });
+    },
     async addCertificate(cert) {
       const { body } = cert;
       await db.run(

@@ -12,6 +12,8 @@ import {
   type AccountStatement,
   AccountStatement as AccountStatementSchema,
   type AnyCoin,
+  accountOpening,
+  BankInfo,
   type BlindedOutput,
   type BlindSecret,
   type Check,
@@ -39,7 +41,6 @@ import {
   randomKey,
   sign,
   TrustStore,
-  toB64u,
   unwrap,
   writeCheck,
 } from '@netcash/protocol';
@@ -59,21 +60,25 @@ export class TestClient {
     readonly now: () => number,
   ) {}
 
-  /** Opens a demo account (with the bank's starting balance). */
+  /** Opens an account, signed by a fresh key (in demo mode with the bank's starting balance). */
   static async open(
     bankUrl: string,
     options: { holder?: string; now?: () => number; p?: CryptoProvider } = {},
   ): Promise<TestClient> {
     const p = options.p ?? nodeProvider;
+    const now = options.now ?? systemNow;
     const key = p.ed25519.keygen();
+    const info = unwrap(await getJson(endpoint(bankUrl, PATHS.bank.info), BankInfo));
+    const opening = accountOpening(p, key.secretKey, {
+      bank: info.name,
+      holder: options.holder ?? 'test client',
+      kind: 'customer',
+      date: now(),
+    });
     const opened = unwrap(
-      await postJson(
-        endpoint(bankUrl, PATHS.bank.accounts),
-        { signKey: toB64u(key.publicKey), holder: options.holder ?? 'test client' },
-        OpenAccountReply,
-      ),
+      await postJson(endpoint(bankUrl, PATHS.bank.accounts), opening, OpenAccountReply),
     );
-    return new TestClient(p, bankUrl, opened.bank, opened.account, key, options.now ?? systemNow);
+    return new TestClient(p, bankUrl, opened.bank, opened.account, key, now);
   }
 
   /** The CS's public info (cached; `fresh` re-reads it, e.g. after a key rotation). */

@@ -61,7 +61,7 @@ describe('startFederation', () => {
     expect(await alice.balance()).toBe(10_000);
     const report = await fed.audit();
     expect(report.problems).toEqual([]);
-    expect(report.bank?.ledgerSum).toBe(0);
+    expect(report.banks[0]?.ledgerSum).toBe(0);
   });
 });
 

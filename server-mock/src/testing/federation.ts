@@ -3,6 +3,9 @@
  * cs2, …) in this process, on 127.0.0.1 with OS-chosen ports, with SQLite files in a temporary
  * folder (or databases on a PostgreSQL server). Other packages' integration tests start one
  * with `startFederation()`, talk to it over real HTTP, call `audit()` and `stop()`.
+ * Each server holds its own credentials only (SPEC §11); the insurer's operator runs here, in
+ * the harness, and registers each CS (`enroll`) when it first asks for a certificate. The bank
+ * is in demo mode: customer accounts open with the demo starting balance.
  *
  *   const fed = await startFederation();
  *   fed.insurer.signKey   // the trust anchor
@@ -13,15 +16,18 @@
  *
  * The API is stable: add options, don't change the shape.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { nodeProvider } from '@netcash/protocol/node';
 import type { StoreOption } from '@netcash/server-kit';
 import { type Logger, silentLogger } from '@netcash/server-kit';
-import { type AuditReport, auditFederation } from '../audit/audit.ts';
+import { type AuditReport, auditFederation, type MerchantHoldings } from '../audit/audit.ts';
 import { type RunningBank, startBank } from '../bank/server.ts';
-import type { Clock } from '../config.ts';
+import { type Clock, DEFAULTS, systemNow } from '../config.ts';
 import type { BlindKeyPolicy } from '../cs/blind-keys.ts';
+import { csApplication } from '../cs/bootstrap.ts';
+import type { Application } from '../cs/enrollment.ts';
 import { type RunningCs, startCurrencyServer } from '../cs/server.ts';
 import { type RunningInsurer, startInsurer } from '../insurer/server.ts';
 import { fixtureKeyCount, fixtureKeygen } from './rsa-fixtures.ts';
@@ -45,6 +51,7 @@ export interface FederationOptions {
   readonly coinLifetime?: number;
   readonly checkLifetime?: number;
   readonly certificateLifetime?: number;
+  /** The mint limit the insurer registers for each CS (default 1,000,000.00 NCD). */
   readonly mintLimit?: number;
   readonly denominations?: readonly number[];
   readonly pruneGrace?: number;
@@ -63,16 +70,25 @@ export interface FederationOptions {
 
 export interface Federation {
   readonly insurer: { url: string; name: string; signKey: string; adminToken: string };
-  readonly bank: { url: string; name: string; currency: string; adminToken: string };
-  /** cs1, cs2, …: each with `name`, `url`, `adminToken` and test hooks (see RunningCs). */
+  readonly bank: { url: string; name: string; currency: string; auditToken: string };
+  /** cs1, cs2, …: each with `name`, `url`, `auditToken` and test hooks (see RunningCs). */
   readonly cs: RunningCs[];
   readonly dataDir: string;
   /** The running servers, for tests that reach inside. */
   readonly servers: { insurer: RunningInsurer; bank: RunningBank };
   /** PostgreSQL URL of each server's database by name (`insurer`, `bank`, `cs1`…); empty on SQLite. */
   readonly databases: Readonly<Record<string, string>>;
-  /** The federation audit (minted = outstanding + redeemed + expired, backing, ledger). */
-  audit(): Promise<AuditReport>;
+  /**
+   * The insurer's operator registers a currency server (`netcash insurer register`): in-process,
+   * as `netcash up` does. `enroll(name)` prepares the CS folder `dataDir/name` (keys, bank
+   * account) and registers it, for a CS started outside the harness (a child process).
+   */
+  enroll(application: Application | string, mintLimit?: number): Promise<Application>;
+  /**
+   * The federation audit of every CS the insurer certified (audit tokens from the data folder),
+   * the bank, and what the given merchants hold.
+   */
+  audit(merchants?: readonly MerchantHoldings[]): Promise<AuditReport>;
   stop(): Promise<void>;
 }
 
@@ -88,6 +104,15 @@ async function databaseFor(adminUrl: string, name: string): Promise<string> {
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+/** The audit token in a server's folder, if it has one. */
+function auditTokenIn(dir: string): string | undefined {
+  try {
+    return readFileSync(join(dir, 'audit-token'), 'utf8').trim();
+  } catch {
+    return undefined;
+  }
 }
 
 export async function startFederation(options: FederationOptions = {}): Promise<Federation> {
@@ -118,9 +143,26 @@ export async function startFederation(options: FederationOptions = {}): Promise<
       store: await storeFor('bank'),
       now: options.now,
       log,
-      demoBalance: options.demoBalance,
+      demoBalance: options.demoBalance ?? DEFAULTS.demoBalance,
     });
     started.push(bank);
+    const registerLimit = options.mintLimit ?? DEFAULTS.mintLimit;
+    const enroll = async (what: Application | string, mintLimit = registerLimit) => {
+      const application =
+        typeof what !== 'string'
+          ? what
+          : (
+              await csApplication({
+                p: nodeProvider,
+                dataDir: join(dataDir, what),
+                name: what,
+                up: { insurerUrl: insurer.url, bankUrl: bank.url, timeoutMs: 10_000 },
+                now: options.now ?? systemNow,
+              })
+            ).application;
+      await insurer.insurer.register({ ...application, mintLimit });
+      return application;
+    };
     const cs: RunningCs[] = [];
     for (let i = 1; i <= (options.csCount ?? 2); i++) {
       const name = `cs${i}`;
@@ -128,10 +170,11 @@ export async function startFederation(options: FederationOptions = {}): Promise<
         dataDir: join(dataDir, name),
         name,
         insurerUrl: insurer.url,
-        insurerToken: insurer.adminToken,
         insurerKey: insurer.signKey,
+        enroll: async (application) => {
+          await enroll(application);
+        },
         bankUrl: bank.url,
-        bankToken: bank.adminToken,
         store: await storeFor(name),
         now: options.now,
         log,
@@ -139,7 +182,6 @@ export async function startFederation(options: FederationOptions = {}): Promise<
         coinLifetime: options.coinLifetime,
         checkLifetime: options.checkLifetime,
         certificateLifetime: options.certificateLifetime,
-        mintLimit: options.mintLimit,
         pruneGrace: options.pruneGrace,
         requestRetention: options.requestRetention,
         revocationRefresh: options.revocationRefresh ?? 0,
@@ -168,16 +210,19 @@ export async function startFederation(options: FederationOptions = {}): Promise<
         url: bank.url,
         name: bank.name,
         currency: bank.currency,
-        adminToken: bank.adminToken,
+        auditToken: bank.auditToken,
       },
       cs,
       dataDir,
       servers: { insurer, bank },
       databases,
-      audit: () =>
+      enroll,
+      audit: (merchants) =>
         auditFederation({
-          bank: { url: bank.url, adminToken: bank.adminToken },
-          cs: cs.map((c) => ({ url: c.url, adminToken: c.adminToken })),
+          insurer: { url: insurer.url, signKey: insurer.signKey },
+          banks: [{ url: bank.url, token: bank.auditToken }],
+          csToken: (name) => auditTokenIn(join(dataDir, name)),
+          ...(merchants === undefined ? {} : { merchants }),
         }),
       async stop() {
         for (const s of [...started].reverse()) await s.close();
