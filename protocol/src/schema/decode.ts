@@ -5,6 +5,7 @@
  */
 import * as v from 'valibot';
 import { fail, ok, type Result } from '../errors.ts';
+import { jsonTextProblem } from './json-text.ts';
 
 /** Largest JSON text any decoder parses (1 MiB); servers set tighter limits per endpoint. */
 export const MAX_JSON_CHARS = 1024 * 1024;
@@ -20,13 +21,18 @@ export function decode<T>(schema: Schema<T>, input: unknown): Result<T> {
   return fail('malformed', `${path}: ${issue.message}`, { path });
 }
 
-/** Parses JSON text (at most `maxChars`) and decodes it. */
+/**
+ * Parses JSON text (at most `maxChars`) and decodes it. The text must also keep the lexical rules
+ * of json-text.ts (integers written plainly, no lone surrogates), or it is `malformed`.
+ */
 export function decodeJson<T>(
   schema: Schema<T>,
   text: string,
   maxChars: number = MAX_JSON_CHARS,
 ): Result<T> {
   if (text.length > maxChars) return fail('too-large', `body over ${maxChars} characters`);
+  const problem = jsonTextProblem(text);
+  if (problem !== null) return fail('malformed', problem);
   let value: unknown;
   try {
     value = JSON.parse(text);
