@@ -2,12 +2,15 @@
  * JSON over HTTP for every NetCash client (wallet, merchant, CS → CS, CS → bank), with the fetch
  * function injected so this package stays free of I/O of its own. Outcomes are `Result`s:
  * a refusal decodes to its registered code; a network failure is `upstream-unavailable`; no
- * answer in time is `timeout`; an answer that isn't the expected message is `malformed`.
+ * answer in time is `timeout`; an answer over the size limit is `too-large` (read no further);
+ * an answer that isn't the expected message is `malformed`.
  */
+import { fromUtf8 } from '../encoding/utf8.ts';
 import { fail, type Result } from '../errors.ts';
 import { codeOfStatus } from '../retry/classify.ts';
 import { decodeJson, type Schema } from '../schema/decode.ts';
 import { ErrorReply } from '../schema/service-messages.ts';
+import { declaredTooLong, readLimited } from './read-limited.ts';
 
 export type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -17,11 +20,16 @@ export interface HttpOptions {
   /** Defaults to 10 s. */
   readonly timeoutMs?: number;
   readonly headers?: Readonly<Record<string, string>>;
-  /** Largest response accepted, in characters (default 1 MiB). */
-  readonly maxResponseChars?: number;
+  /**
+   * Largest response body read, in bytes (default 1 MiB): counted as it arrives, the connection
+   * dropped past it (`too-large`), so a hostile or broken server cannot make a client buffer
+   * without bound.
+   */
+  readonly maxResponseBytes?: number;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 
 async function send<T>(
   url: string,
@@ -31,11 +39,14 @@ async function send<T>(
 ): Promise<Result<T>> {
   const fetchFn = options.fetch ?? ((input: string, i?: RequestInit) => fetch(input, i));
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   let response: Response;
-  let text: string;
+  let bytes: Uint8Array | null;
   try {
     response = await fetchFn(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
-    text = await response.text();
+    bytes = declaredTooLong(response.headers, maxBytes)
+      ? null
+      : await readLimited(response.body, maxBytes);
   } catch (thrown) {
     const name = thrown instanceof Error ? thrown.name : '';
     if (name === 'TimeoutError' || name === 'AbortError') {
@@ -46,6 +57,16 @@ async function send<T>(
       `${url}: ${thrown instanceof Error ? thrown.message : String(thrown)}`,
     );
   }
+  if (bytes === null) {
+    await response.body?.cancel().catch(() => undefined);
+    return fail('too-large', `${url} answered with more than ${maxBytes} bytes`);
+  }
+  let text: string;
+  try {
+    text = fromUtf8(bytes);
+  } catch {
+    return fail('malformed', `${url} answered with text that is not UTF-8`);
+  }
   if (!response.ok) {
     const refusal = decodeJson(ErrorReply, text);
     if (refusal.ok) {
@@ -54,7 +75,7 @@ async function send<T>(
     }
     return fail(codeOfStatus(response.status), `${url} answered ${response.status}`);
   }
-  return decodeJson(schema, text, options.maxResponseChars);
+  return decodeJson(schema, text, maxBytes);
 }
 
 export function postJson<T>(

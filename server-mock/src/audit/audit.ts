@@ -68,7 +68,7 @@ function read<T>(
 ): Promise<Result<T>> {
   return getJson(endpoint(target.url, path), schema, {
     headers: { authorization: `Bearer ${target.token}` },
-    maxResponseChars: MAX_BOOKS_CHARS,
+    maxResponseBytes: MAX_BOOKS_CHARS,
     timeoutMs: TIMEOUT_MS,
   });
 }
