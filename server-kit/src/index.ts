@@ -3,25 +3,39 @@
  * currency servers (server-mock) and a publisher's payee handler (merchant-kit). Node only;
  * depends on @netcash/protocol alone.
  *
- *   http/   fetch-standard handlers (`Request → Response`) on Node's http (`listen`,
- *           `toNodeListener`), size-limited body readers, JSON refusals with registered codes,
- *           one CORS mechanism (each server declares its policy), a small router
+ *   http/   fetch-standard handlers (`Request → Response`) on Node's http or https (`listen`,
+ *           `toNodeListener`) with explicit connection deadlines; the pieces a server composes
+ *           around its handler (`compose`): body limit, per-client rate limit (429
+ *           `rate-limited`), request log; size-limited streaming body readers; JSON refusals with
+ *           registered codes; one CORS mechanism (each server declares its policy); a router
  *   sql/    one SQL layer over SQLite (better-sqlite3) and PostgreSQL (pg): transactions retried
  *           on deadlocks, a migration lock, a pool that survives dropped idle connections
  *   log.ts  structured JSON logs on stderr
  */
 export { readJson, readText } from './http/body.ts';
+export { limitBody } from './http/body-limit.ts';
 export { type CorsPolicy, corsHeaders, preflight } from './http/cors.ts';
+export { type ClientInfo, compose, type FetchHandler, type Piece } from './http/handler.ts';
 export {
-  type FetchHandler,
   type Listening,
+  type ListenOptions,
   listen,
   type NodeAdapterOptions,
+  type TlsOptions,
   toNodeListener,
   writeResponse,
 } from './http/node.ts';
+export {
+  DEFAULT_RATE_LIMIT,
+  type RateLimitOptions,
+  rateLimit,
+  TokenBuckets,
+} from './http/rate-limit.ts';
+export { logRequests } from './http/request-log.ts';
 export { json, refusal, refuse } from './http/responses.ts';
 export { type RouteHandler, Router } from './http/router.ts';
+export { DEFAULT_TIMEOUTS, type ServerTimeouts } from './http/timeouts.ts';
+export { readTlsFiles } from './http/tls.ts';
 export { createLogger, type Level, type Logger, silentLogger } from './log.ts';
 export { openDb, type StoreOption, storeAt } from './sql/open.ts';
 export { openPostgres } from './sql/postgres.ts';

@@ -1,22 +1,36 @@
 /**
- * Reading request bodies: size-limited, UTF-8 checked, and for JSON parsed and schema-decoded,
- * never throwing — a bad body is a refusal (`too-large`, `malformed`), not an exception.
+ * Reading request bodies: size-limited as they stream in (protocol's `readLimited`: bytes are
+ * counted as they arrive and reading stops at the limit, whatever the transfer encoding), UTF-8
+ * checked, and for JSON parsed and schema-decoded. Never throws — a bad body is a refusal
+ * (`too-large`, `malformed`), not an exception. These readers work on any fetch `Request`, so the
+ * limit holds also where a handler is mounted outside server-kit's Node adapter (a Worker, Hono).
  */
-import { decodeJson, fail, type Result, type Schema } from '@netcash/protocol';
+import {
+  declaredTooLong,
+  decodeJson,
+  fail,
+  fromUtf8,
+  type Result,
+  readLimited,
+  type Schema,
+} from '@netcash/protocol';
 
 /** Reads a body of at most `maxBytes` as UTF-8 text. */
 export async function readText(request: Request, maxBytes: number): Promise<Result<string>> {
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > maxBytes) return fail('too-large', `body over ${maxBytes} bytes`);
-  let bytes: ArrayBuffer;
+  const tooLarge = () => fail('too-large', `body over ${maxBytes} bytes`);
+  if (declaredTooLong(request.headers, maxBytes)) {
+    await request.body?.cancel().catch(() => undefined);
+    return tooLarge();
+  }
+  let bytes: Uint8Array | null;
   try {
-    bytes = await request.arrayBuffer();
+    bytes = await readLimited(request.body, maxBytes);
   } catch {
     return fail('malformed', 'unreadable body');
   }
-  if (bytes.byteLength > maxBytes) return fail('too-large', `body over ${maxBytes} bytes`);
+  if (bytes === null) return tooLarge();
   try {
-    return { ok: true, value: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+    return { ok: true, value: fromUtf8(bytes) };
   } catch {
     return fail('malformed', 'body is not UTF-8');
   }

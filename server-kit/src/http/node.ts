@@ -1,21 +1,54 @@
 /**
- * Fetch-standard handlers (`Request → Response`) on Node's `http` server.
+ * Fetch-standard handlers (`Request → Response`) on Node's `http` or `https` server.
  *
  * Every NetCash server — insurer, bank, currency server, and a publisher's payee handler — is a
- * fetch handler, so it can be mounted in Node, Express, Hono or a Worker alike. This adapter is
- * the one place that turns Node's IncomingMessage into a Request: it enforces the body size limit
- * *before* buffering (413 with `too-large`), so no handler ever sees an oversize body.
+ * fetch handler (handler.ts). This adapter is the one place that turns Node's IncomingMessage into
+ * a Request: it counts the body's bytes as they arrive and answers 413 `too-large` at the limit
+ * (no handler ever sees an oversize body), tells the handler the peer's address (for rate limits),
+ * and answers 500 `internal` — logged, never leaked — when the handler throws. `listen` adds the
+ * connection deadlines of timeouts.ts and, given a certificate and key, TLS.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Logger } from '../log.ts';
+import type { ClientInfo, FetchHandler } from './handler.ts';
+import {
+  applyTimeouts,
+  checkingInterval,
+  resolveTimeouts,
+  type ServerTimeouts,
+} from './timeouts.ts';
 
-export type FetchHandler = (request: Request) => Response | Promise<Response>;
+export type { ClientInfo, FetchHandler } from './handler.ts';
 
 export interface NodeAdapterOptions {
   /** Largest request body in bytes (default 1 MiB). */
   readonly maxBodyBytes?: number;
-  /** Called with errors the handler threw (it answers 500 `internal` regardless). */
-  readonly onError?: (error: unknown) => void;
+  /** Where a handler's unexpected errors are reported (it answers 500 `internal` regardless). */
+  readonly log?: Logger;
+}
+
+/** A certificate chain and its private key, PEM (as read from `--tls-cert` / `--tls-key`). */
+export interface TlsOptions {
+  readonly cert: string | Buffer;
+  readonly key: string | Buffer;
+}
+
+export interface ListenOptions extends NodeAdapterOptions {
+  /** Address to listen on (default 127.0.0.1). */
+  readonly host?: string;
+  /** Default 0: the OS picks a free port. */
+  readonly port?: number;
+  /** Connection deadlines (timeouts.ts); defaults are explicit, never Node's minutes. */
+  readonly timeouts?: ServerTimeouts;
+  /** Serve HTTPS with this certificate and key instead of plain HTTP. */
+  readonly tls?: TlsOptions;
 }
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
@@ -33,12 +66,13 @@ function jsonError(res: ServerResponse, status: number, code: string, message: s
   res.end(body);
 }
 
+/** The body's bytes, counted as they arrive; `too-large` as soon as they pass `limit`. */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? '0');
     if (declared > limit) {
       resolve('too-large');
-      req.resume();
+      req.resume(); // discarded; the request deadline bounds how long
       return;
     }
     const parts: Buffer[] = [];
@@ -83,6 +117,8 @@ export function toNodeListener(
         const hasBody = method !== 'GET' && method !== 'HEAD';
         const body = hasBody ? await readBody(req, limit) : undefined;
         if (body === 'too-large') {
+          // The rest of the body is not read: this connection is not reused.
+          res.shouldKeepAlive = false;
           jsonError(res, 413, 'too-large', `request body over ${limit} bytes`);
           return;
         }
@@ -94,16 +130,22 @@ export function toNodeListener(
         // Express mounts rewrite req.url; originalUrl keeps the full path.
         const path =
           (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/';
-        const url = new URL(path, `http://${req.headers.host ?? 'localhost'}`);
+        const scheme = 'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http';
+        const url = new URL(path, `${scheme}://${req.headers.host ?? 'localhost'}`);
         const request = new Request(
           url,
           body === undefined
             ? { method, headers }
             : { method, headers, body: new Uint8Array(body) },
         );
-        await writeResponse(res, await handler(request));
+        const client: ClientInfo = { address: req.socket.remoteAddress };
+        await writeResponse(res, await handler(request, client));
       } catch (error) {
-        options.onError?.(error);
+        options.log?.error('unhandled error', {
+          path: req.url,
+          error: String(error),
+          stack: error instanceof Error ? error.stack : undefined,
+        });
         jsonError(res, 500, 'internal', 'internal error');
       }
     })();
@@ -112,29 +154,42 @@ export function toNodeListener(
 
 export interface Listening {
   readonly server: Server;
-  /** `http://127.0.0.1:PORT` */
+  /** `http://127.0.0.1:PORT` (or `https://…` with TLS) */
   readonly url: string;
   readonly port: number;
   close(): Promise<void>;
 }
 
-/** Starts an HTTP server for `handler` (loopback and an OS-chosen port by default). */
-export function listen(
-  handler: FetchHandler,
-  options: NodeAdapterOptions & { readonly host?: string; readonly port?: number } = {},
-): Promise<Listening> {
+/** Starts an HTTP(S) server for `handler` (loopback and an OS-chosen port by default). */
+export function listen(handler: FetchHandler, options: ListenOptions = {}): Promise<Listening> {
   const host = options.host ?? '127.0.0.1';
-  const server = createServer(toNodeListener(handler, options));
-  // Keep-alive sockets outlive requests; close() must not wait for idle clients.
-  server.keepAliveTimeout = 5_000;
+  const timeouts = resolveTimeouts(options.timeouts);
+  const listener = toNodeListener(handler, options);
+  const serverOptions = { connectionsCheckingInterval: checkingInterval(timeouts) };
+  const server: Server =
+    options.tls === undefined
+      ? createHttpServer(serverOptions, listener)
+      : createHttpsServer(
+          {
+            ...serverOptions,
+            cert: options.tls.cert,
+            key: options.tls.key,
+            // A TLS handshake gets no longer than the request headers would.
+            handshakeTimeout: timeouts.headersMs,
+          },
+          listener,
+        );
+  applyTimeouts(server, timeouts);
+  const scheme = options.tls === undefined ? 'http' : 'https';
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
       const { port } = server.address() as AddressInfo;
+      const shown = host.includes(':') ? `[${host}]` : host;
       resolve({
         server,
         port,
-        url: `http://${host}:${port}`,
+        url: `${scheme}://${shown}:${port}`,
         close: () =>
           new Promise<void>((done) => {
             server.closeAllConnections();
