@@ -27,8 +27,14 @@ export interface Base {
 /** Insurer and bank in this process, under `dataDir`; demo accounts hold plenty to buy with. */
 export async function startBase(dataDir: string): Promise<Base> {
   const log = silentLogger();
-  const insurer = await startInsurer({ dataDir: join(dataDir, 'insurer'), log });
-  const bank = await startBank({ dataDir: join(dataDir, 'bank'), log, demoBalance: 100_000_000 });
+  // The load comes from one address at thousands of requests a second: no rate limit.
+  const insurer = await startInsurer({ dataDir: join(dataDir, 'insurer'), log, rateLimit: false });
+  const bank = await startBank({
+    dataDir: join(dataDir, 'bank'),
+    log,
+    demoBalance: 100_000_000,
+    rateLimit: false,
+  });
   return {
     insurer,
     bank,
@@ -69,6 +75,8 @@ export async function spawnCs(base: Base, options: CsOptions): Promise<CsProcess
     '--bank',
     base.bank.url,
     '--port',
+    '0',
+    '--rate-limit',
     '0',
   ];
   if (options.postgres !== undefined) args.push('--postgres', options.postgres);

@@ -16,10 +16,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type CashoutSummary,
+  compose,
   createPaywall,
+  type FetchHandler,
   listen,
   type Paywall,
   type PaywallOptions,
+  type RateLimitOptions,
+  rateLimit,
+  type TlsOptions,
 } from '@netcash/merchant-kit';
 import type { FetchFn } from '@netcash/protocol';
 import { ensurePaywallScript } from '../browser/build.ts';
@@ -44,6 +49,10 @@ export interface DemoPublisherOptions {
   readonly host?: string;
   /** Default 0: the OS picks a free port. */
   readonly port?: number;
+  /** Serve HTTPS with this certificate and key. */
+  readonly tls?: TlsOptions;
+  /** Requests per client address on the whole site (`netcash up` sets it; off unless given). */
+  readonly rateLimit?: RateLimitOptions;
   /** Base URL readers reach the site at, if not the listening address (e.g. through a proxy). */
   readonly publicUrl?: string;
   /** Cash out automatically once this many cents are held. */
@@ -97,20 +106,30 @@ function site(articles: readonly Article[], scriptPath: string) {
   };
 }
 
+/** The site behind a per-address rate limit, when one is asked for (a 429 any page can read). */
+function limited(handler: FetchHandler, o: DemoPublisherOptions): FetchHandler {
+  if (o.rateLimit === undefined) return handler;
+  return compose(
+    handler,
+    rateLimit({ ...o.rateLimit, headers: { 'access-control-allow-origin': '*' } }),
+  );
+}
+
 export async function startDemoPublisher(options: DemoPublisherOptions): Promise<DemoPublisher> {
   const scriptPath = await ensurePaywallScript();
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'netcash-publisher-'));
   const o = options;
   const articles = options.articles ?? ARTICLES;
 
-  // ---- merchant-kit integration, server side: 7 lines (+ the import above, + 2 in site.ts) ----
+  // ---- merchant-kit integration, server side: 8 lines (+ the import above, + 2 in site.ts) ----
   const paywall = await createPaywall({
     ...o, // cs, insurers, insurer, cashoutAbove, publicUrl, fetch, log
     bank: { url: o.bank },
     store: o.database ?? join(dataDir, 'publisher.sqlite'),
     resources: articles.map((a) => ({ path: fullPath(a), price: a.price, description: a.title })),
   });
-  const server = await listen(paywall.wrap(site(articles, scriptPath)), o); // host, port
+  const served = limited(paywall.wrap(site(articles, scriptPath)), o);
+  const server = await listen(served, { host: o.host, port: o.port, tls: o.tls });
   // ---- end of integration ------------------------------------------------------------------------
 
   const base = options.publicUrl ?? server.url;

@@ -60,8 +60,9 @@ export interface PaywallOptions {
   /** Clock in seconds (tests). */
   readonly now?: () => number;
   /**
-   * The publisher's log: what happened to their money, in words (default: the console). `level`
-   * is `warn` for what needs a person, `info` for what the paywall finishes by itself.
+   * The publisher's log: what happened to their money, in words (default: server-kit's
+   * structured log on stderr). `level` is `warn` for what needs a person, `info` for what the
+   * paywall finishes by itself.
    */
   readonly log?: (
     message: string,

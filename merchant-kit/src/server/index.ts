@@ -12,7 +12,22 @@
  *   await listen(paywall.wrap(site), { port: 8080 });
  */
 
-export { type FetchHandler, type Listening, listen, toNodeListener } from '@netcash/server-kit';
+// Serving, from server-kit: the Node adapter and the pieces a publisher may wrap its site in.
+export {
+  compose,
+  type FetchHandler,
+  type Listening,
+  type ListenOptions,
+  limitBody,
+  listen,
+  logRequests,
+  type Piece,
+  type RateLimitOptions,
+  rateLimit,
+  type ServerTimeouts,
+  type TlsOptions,
+  toNodeListener,
+} from '@netcash/server-kit';
 export type { CashoutSummary } from './cashout.ts';
 export {
   type BankAccount,

@@ -19,7 +19,15 @@ import {
   PayeeMessage,
 } from '@netcash/protocol';
 import { nodeProvider } from '@netcash/protocol/node';
-import { type FetchHandler, json, preflight, readText, refusal, refuse } from '@netcash/server-kit';
+import {
+  createLogger,
+  type FetchHandler,
+  json,
+  preflight,
+  readText,
+  refusal,
+  refuse,
+} from '@netcash/server-kit';
 import { checkAccess } from './access.ts';
 import { Cashier, type CashoutSummary } from './cashout.ts';
 import {
@@ -72,12 +80,14 @@ export interface Paywall {
 /** How long answered payments are kept for retries, and expired 1b session keys (7 days). */
 const REPLY_RETENTION = 7 * 86_400;
 
+/** Without a `log` option, the publisher's log is server-kit's structured log, as every server's. */
+const merchantLog = createLogger('merchant');
 function defaultLog(
   message: string,
   detail?: Readonly<Record<string, unknown>>,
   level: LogLevel = 'warn',
 ): void {
-  (level === 'warn' ? console.warn : console.info)(`netcash merchant: ${message}`, detail ?? '');
+  merchantLog[level](message, detail === undefined ? undefined : { ...detail });
 }
 
 export async function createPaywall(options: PaywallOptions): Promise<Paywall> {

@@ -89,7 +89,7 @@ async function readInsured(
 ): Promise<Map<string, Insured>> {
   const get = <T>(path: string, schema: Parameters<typeof getJson<T>>[1]) =>
     getJson(endpoint(insurer.url, path), schema, {
-      maxResponseChars: MAX_BOOKS_CHARS,
+      maxResponseBytes: MAX_BOOKS_CHARS,
       timeoutMs: TIMEOUT_MS,
     });
   const insured = new Map<string, Insured>();

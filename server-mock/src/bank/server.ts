@@ -18,7 +18,6 @@ import {
   createLogger,
   json,
   type Logger,
-  listen,
   openDb,
   Router,
   readJson,
@@ -28,17 +27,16 @@ import { type Clock, DEFAULTS, systemNow } from '../config.ts';
 import { bearerToken } from '../datadir.ts';
 import { requireToken } from '../http/admin.ts';
 import { FEDERATION_CORS } from '../http/cors.ts';
+import { type Serving, serve } from '../http/serve.ts';
 import { type Bank, createBank } from './bank.ts';
 import { createBankStore } from './store.ts';
 
-export interface BankConfig {
+export interface BankConfig extends Serving {
   readonly dataDir: string;
   readonly name?: string;
   readonly currency?: string;
   /** Defaults to SQLite in `dataDir/bank.db`. */
   readonly store?: StoreOption;
-  readonly host?: string;
-  readonly port?: number;
   readonly now?: Clock;
   readonly log?: Logger;
   /**
@@ -132,7 +130,7 @@ export async function startBank(config: BankConfig): Promise<RunningBank> {
   });
   const maxBodyBytes = config.maxBodyBytes ?? DEFAULTS.maxBodyBytes;
   const handler = bankHandler(bank, token, log, maxBodyBytes);
-  const server = await listen(handler, { host: config.host, port: config.port, maxBodyBytes });
+  const server = await serve(handler, log, { ...config, maxBodyBytes });
   log.info('listening', { url: server.url });
   return {
     url: server.url,

@@ -5,12 +5,11 @@
  * registering the CS (docs/OPERATIONS.md), and `audit` exiting non-zero on a difference.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqlite } from '@netcash/server-kit';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { type NetcashChild, runNetcash, spawnNetcash } from '../testing/child.ts';
+import { freePortBlock, type NetcashChild, runNetcash, spawnNetcash } from '../testing/child.ts';
 import { TestClient } from '../testing/client.ts';
 import { runCli } from './run.ts';
 
@@ -35,22 +34,6 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
     out.mockRestore();
     err.mockRestore();
     log.mockRestore();
-  }
-}
-
-/** A base port with the next four free too. */
-async function freeBlock(size: number): Promise<number> {
-  const free = (port: number) =>
-    new Promise<boolean>((resolve) => {
-      const s = createServer();
-      s.once('error', () => resolve(false));
-      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-    });
-  for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
-    let ok = true;
-    for (let i = 0; i < size && ok; i++) ok = await free(base + i);
-    if (ok) return base;
   }
 }
 
@@ -100,7 +83,7 @@ describe('netcash CLI', () => {
 
   it('runs `up`, keeps its state across a restart, and audits the books', async () => {
     const data = tempDir();
-    const base = await freeBlock(4);
+    const base = await freePortBlock(4);
     const up = () =>
       spawnNetcash(['up', '--data', data, '--port', String(base), '--no-publisher'], {
         ready: /cs2\s+(http:\/\/\S+)/,
@@ -146,7 +129,7 @@ describe('netcash CLI', () => {
 
   it('runs insurer, bank and a CS as separate processes; the CS starts once the operator registered it', async () => {
     const data = tempDir();
-    const base = await freeBlock(3);
+    const base = await freePortBlock(3);
     const insurer = await spawnNetcash(['insurer', '--data', data, '--port', String(base)]);
     children.push(insurer);
     const bank = await spawnNetcash(['bank', '--data', data, '--port', String(base + 1), '--demo']);

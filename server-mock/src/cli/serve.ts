@@ -13,6 +13,7 @@ import type { StoreOption } from '@netcash/server-kit';
 import { DEFAULTS } from '../config.ts';
 import { readTextFile } from '../datadir.ts';
 import { type Flag, type Parsed, UsageError } from './args.ts';
+import { SERVING, servingOf } from './serving.ts';
 
 export const DEFAULT_PORTS = { insurer: 7400, bank: 7401, cs1: 7402, cs2: 7403, publisher: 7404 };
 
@@ -87,6 +88,7 @@ export const insurerCommand: Command = {
     '  netcash insurer revoke         revoke a certificate or denomination key',
   flags: [
     ...COMMON,
+    ...SERVING,
     POSTGRES,
     { name: 'port', help: 'port', env: 'NETCASH_INSURER_PORT', fallback: '7400' },
     { name: 'name', help: 'insurer name', fallback: DEFAULTS.insurerName },
@@ -100,6 +102,7 @@ export const insurerCommand: Command = {
       store: storeOf(args),
       host: args.get('host'),
       port: port(args, DEFAULT_PORTS.insurer),
+      ...servingOf(args),
       log: createLogger('netcash'),
     });
     console.log(`insurer listening on ${insurer.url}`);
@@ -115,6 +118,7 @@ export const bankCommand: Command = {
     'own key; a bank gives free money only in demo mode (--demo).',
   flags: [
     ...COMMON,
+    ...SERVING,
     POSTGRES,
     { name: 'port', help: 'port', env: 'NETCASH_BANK_PORT', fallback: '7401' },
     { name: 'name', help: 'bank name', fallback: DEFAULTS.bankName },
@@ -139,6 +143,7 @@ export const bankCommand: Command = {
       store: storeOf(args),
       host: args.get('host'),
       port: port(args, DEFAULT_PORTS.bank),
+      ...servingOf(args),
       demoBalance: args.flag('demo') ? args.int('demo-balance') : 0,
       log: createLogger('netcash'),
     });
@@ -157,6 +162,7 @@ export const csCommand: Command = {
     'one --postgres database (start them with the same --data and --public-url).',
   flags: [
     ...COMMON,
+    ...SERVING,
     POSTGRES,
     { name: 'name', help: 'currency server name', env: 'NETCASH_CS_NAME', fallback: 'cs1' },
     { name: 'port', help: 'port (default 7402)', env: 'NETCASH_CS_PORT' },
@@ -203,6 +209,7 @@ export const csCommand: Command = {
       store: storeOf(args),
       host: args.get('host'),
       port: port(args, name === 'cs2' ? DEFAULT_PORTS.cs2 : DEFAULT_PORTS.cs1),
+      ...servingOf(args),
       publicUrl: args.get('public-url'),
       coinLifetime: args.int('coin-lifetime'),
       log: createLogger('netcash'),

@@ -16,6 +16,7 @@ import type { RunningCs } from '../cs/server.ts';
 import { ensureDir } from '../datadir.ts';
 import type { Parsed } from './args.ts';
 import { COMMON, type Command, DEFAULT_PORTS, port, untilSignal } from './serve.ts';
+import { SERVING, servingOf } from './serving.ts';
 
 interface Closer {
   close(): Promise<void>;
@@ -32,6 +33,7 @@ async function startPublisher(
   urls: { insurer: string; insurerKey: string; bank: string; cs2: string },
   log: Logger,
 ): Promise<(Closer & { url: string }) | null> {
+  const serving = servingOf(args);
   if (args.flag('no-publisher')) return null;
   try {
     const { startDemoPublisher } = await import('@netcash/merchant-kit/demo');
@@ -43,6 +45,8 @@ async function startPublisher(
       dataDir: ensureDir(join(args.get('data')!, 'publisher')),
       host: args.get('host'),
       port: base + (DEFAULT_PORTS.publisher - DEFAULT_PORTS.insurer),
+      tls: serving.tls,
+      ...(serving.rateLimit === false ? {} : { rateLimit: serving.rateLimit }),
       log: (message, detail, level = 'info') =>
         log[level](message, detail === undefined ? {} : { ...detail }),
     });
@@ -60,6 +64,7 @@ export const upCommand: Command = {
     'Stop with Ctrl-C; starting again on the same folder keeps all state.',
   flags: [
     ...COMMON,
+    ...SERVING,
     { name: 'port', help: 'first port', env: 'NETCASH_PORT', fallback: '7400' },
     { name: 'no-publisher', help: 'do not start the demo publisher', boolean: true },
     {
@@ -76,13 +81,20 @@ export const upCommand: Command = {
     const data = args.get('data')!;
     const host = args.get('host');
     const base = port(args, DEFAULT_PORTS.insurer);
+    const serving = servingOf(args);
     const log = createLogger('netcash');
     const started: Closer[] = [];
     const closeAll = async () => {
       for (const s of [...started].reverse()) await s.close().catch(() => {});
     };
     try {
-      const insurer = await startInsurer({ dataDir: join(data, 'insurer'), host, port: base, log });
+      const insurer = await startInsurer({
+        dataDir: join(data, 'insurer'),
+        host,
+        port: base,
+        log,
+        ...serving,
+      });
       started.push(insurer);
       const bank = await startBank({
         dataDir: join(data, 'bank'),
@@ -90,6 +102,7 @@ export const upCommand: Command = {
         port: base + 1,
         log,
         demoBalance: DEFAULTS.demoBalance,
+        ...serving,
       });
       started.push(bank);
       const cs: RunningCs[] = [];
@@ -108,6 +121,7 @@ export const upCommand: Command = {
           host,
           port: base + 2 + i,
           log,
+          ...serving,
           // Unlinkable blind-rsa coins next to nc1 ones (SPEC §7): a key per coin value.
           ...(args.flag('no-blind-rsa') ? {} : { blindRsa: {} }),
         });

@@ -22,7 +22,6 @@ import {
   createLogger,
   json,
   type Logger,
-  listen,
   openDb,
   Router,
   readJson,
@@ -33,6 +32,7 @@ import { type Clock, DEFAULTS, systemNow } from '../config.ts';
 import { bearerToken, ensureDir } from '../datadir.ts';
 import { requireToken } from '../http/admin.ts';
 import { FEDERATION_CORS } from '../http/cors.ts';
+import { type Serving, serve } from '../http/serve.ts';
 import { createBankClient } from './bank-client.ts';
 import { type BlindKeyPolicy, BlindKeyRing } from './blind-keys.ts';
 import {
@@ -48,7 +48,7 @@ import { handleRequest } from './requests.ts';
 import { type CsStore, createCsStore } from './store.ts';
 import { CsTrust } from './trust.ts';
 
-export interface CsConfig {
+export interface CsConfig extends Serving {
   /** This CS's folder (keys, audit token, SQLite file). */
   readonly dataDir: string;
   /** The CS's name (`cs1`); certificates and coins carry it. */
@@ -65,8 +65,6 @@ export interface CsConfig {
   readonly bankUrl: string;
   /** Defaults to SQLite in `dataDir/cs.db`. */
   readonly store?: StoreOption;
-  readonly host?: string;
-  readonly port?: number;
   /** The address certified and put in coins; defaults to the listening URL. */
   readonly publicUrl?: string;
   readonly now?: Clock;
@@ -115,12 +113,13 @@ export async function startCurrencyServer(config: CsConfig): Promise<RunningCs> 
   const log = (config.log ?? createLogger(config.name)).child(config.name);
   const maxBodyBytes = config.maxBodyBytes ?? DEFAULTS.maxBodyBytes;
   let handler: ((request: Request) => Promise<Response>) | null = null;
-  const server = await listen(
+  const server = await serve(
     (request) =>
       handler === null
         ? refusal(new NetCashError('upstream-unavailable', 'starting'))
         : handler(request),
-    { host: config.host, port: config.port, maxBodyBytes },
+    log,
+    { ...config, maxBodyBytes },
   );
   try {
     const running = await bootstrapCs(config, p, now, log, server.url, maxBodyBytes);

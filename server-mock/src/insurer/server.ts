@@ -19,7 +19,6 @@ import {
   createLogger,
   json,
   type Logger,
-  listen,
   openDb,
   Router,
   readJson,
@@ -29,19 +28,17 @@ import { type Clock, DEFAULTS, systemNow } from '../config.ts';
 import { bearerToken, jsonFile } from '../datadir.ts';
 import { requireToken } from '../http/admin.ts';
 import { FEDERATION_CORS } from '../http/cors.ts';
+import { type Serving, serve } from '../http/serve.ts';
 import { ed25519Pair, secretText } from '../keys.ts';
 import { createInsurer, type Insurer } from './insurer.ts';
 import { createInsurerStore } from './store.ts';
 
-export interface InsurerConfig {
+export interface InsurerConfig extends Serving {
   /** This server's folder (keys, admin token, SQLite file). */
   readonly dataDir: string;
   readonly name?: string;
   /** Defaults to SQLite in `dataDir/insurer.db`. */
   readonly store?: StoreOption;
-  readonly host?: string;
-  /** 0 (default) lets the OS pick. */
-  readonly port?: number;
   readonly now?: Clock;
   readonly log?: Logger;
   readonly maxBodyBytes?: number;
@@ -174,7 +171,7 @@ export async function startInsurer(config: InsurerConfig): Promise<RunningInsure
   });
   const maxBodyBytes = config.maxBodyBytes ?? DEFAULTS.maxBodyBytes;
   const handler = insurerHandler(insurer, token, log, maxBodyBytes);
-  const server = await listen(handler, { host: config.host, port: config.port, maxBodyBytes });
+  const server = await serve(handler, log, { ...config, maxBodyBytes });
   log.info('listening', { url: server.url, signKey: keys.public });
   return {
     url: server.url,

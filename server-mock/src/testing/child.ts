@@ -3,11 +3,16 @@
  * processes over one PostgreSQL database) or a real `kill -9`. Runs bin/netcash.mjs with the
  * given arguments and resolves once the server prints its `listening on URL` line (or `ready`,
  * whose first group is the URL). `runNetcash` runs a command to completion.
+ *
+ * Servers started here have no rate limit (`NETCASH_RATE_LIMIT=0`) unless the test sets one:
+ * every test request comes from 127.0.0.1.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../bin/netcash.mjs', import.meta.url));
+const TEST_ENV = { NETCASH_LOG: 'warn', NETCASH_RATE_LIMIT: '0' };
 
 export interface NetcashChild {
   readonly url: string;
@@ -23,7 +28,7 @@ export function spawnNetcash(
   options: { env?: Record<string, string>; timeoutMs?: number; ready?: RegExp } = {},
 ): Promise<NetcashChild> {
   const child = spawn(process.execPath, [BIN, ...args], {
-    env: { ...process.env, NETCASH_LOG: 'warn', ...options.env },
+    env: { ...process.env, ...TEST_ENV, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -35,7 +40,7 @@ export function spawnNetcash(
     }, options.timeoutMs ?? 30_000);
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
-      const match = (options.ready ?? /listening on (http:\/\/[^\s]+)/).exec(out);
+      const match = (options.ready ?? /listening on (https?:\/\/[^\s]+)/).exec(out);
       if (match !== null) {
         clearTimeout(timer);
         resolve({
@@ -66,7 +71,7 @@ export function runNetcash(
   env: Record<string, string> = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [BIN, ...args], {
-    env: { ...process.env, NETCASH_LOG: 'warn', ...env },
+    env: { ...process.env, ...TEST_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -80,4 +85,20 @@ export function runNetcash(
   return new Promise((resolve) => {
     child.once('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
+}
+
+/** A base port with the next `size - 1` ports free too (for `netcash up --port BASE`). */
+export async function freePortBlock(size: number): Promise<number> {
+  const free = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const s = createServer();
+      s.once('error', () => resolve(false));
+      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+    });
+  for (;;) {
+    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    let ok = true;
+    for (let i = 0; i < size && ok; i++) ok = await free(base + i);
+    if (ok) return base;
+  }
 }

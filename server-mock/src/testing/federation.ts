@@ -20,8 +20,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nodeProvider } from '@netcash/protocol/node';
-import type { StoreOption } from '@netcash/server-kit';
-import { type Logger, silentLogger } from '@netcash/server-kit';
+import {
+  type Logger,
+  type RateLimitOptions,
+  type ServerTimeouts,
+  type StoreOption,
+  silentLogger,
+} from '@netcash/server-kit';
 import { type AuditReport, auditFederation, type MerchantHoldings } from '../audit/audit.ts';
 import { type RunningBank, startBank } from '../bank/server.ts';
 import { type Clock, DEFAULTS, systemNow } from '../config.ts';
@@ -64,6 +69,13 @@ export interface FederationOptions {
    * from the fixture pool (rsa-fixtures.ts), a separate slice per CS, unless `keygen` is given.
    */
   readonly blindRsa?: boolean | Partial<BlindKeyPolicy>;
+  /**
+   * Per-client rate limit at every server (default: off — tests send everything from 127.0.0.1;
+   * a flood test turns it on with small numbers).
+   */
+  readonly rateLimit?: RateLimitOptions | false;
+  /** Connection deadlines at every server (default: server-kit's). */
+  readonly timeouts?: ServerTimeouts;
   /** Logs (default: silent). */
   readonly log?: Logger;
 }
@@ -128,6 +140,7 @@ export async function startFederation(options: FederationOptions = {}): Promise<
     databases[server] = url;
     return { engine: 'postgres', url };
   };
+  const serving = { rateLimit: options.rateLimit ?? false, timeouts: options.timeouts };
   const started: { close(): Promise<void> }[] = [];
   const slice = Math.floor(fixtureKeyCount() / Math.max(2, options.csCount ?? 2));
   try {
@@ -136,6 +149,7 @@ export async function startFederation(options: FederationOptions = {}): Promise<
       store: await storeFor('insurer'),
       now: options.now,
       log,
+      ...serving,
     });
     started.push(insurer);
     const bank = await startBank({
@@ -143,6 +157,7 @@ export async function startFederation(options: FederationOptions = {}): Promise<
       store: await storeFor('bank'),
       now: options.now,
       log,
+      ...serving,
       demoBalance: options.demoBalance ?? DEFAULTS.demoBalance,
     });
     started.push(bank);
@@ -178,6 +193,7 @@ export async function startFederation(options: FederationOptions = {}): Promise<
         store: await storeFor(name),
         now: options.now,
         log,
+        ...serving,
         denominations: options.denominations,
         coinLifetime: options.coinLifetime,
         checkLifetime: options.checkLifetime,
