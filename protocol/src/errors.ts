@@ -79,6 +79,11 @@ export const ERROR_CODES = {
     rpc: 5053,
     text: 'These coins are not accepted by this merchant.',
   },
+  'payment-refunded': {
+    status: 409,
+    rpc: 5054,
+    text: 'The payment could not be completed; the value taken was returned to the wallet.',
+  },
 
   // Wallet and bridge
   'user-rejected': { status: 400, rpc: 4001, text: 'The payment was declined.' },

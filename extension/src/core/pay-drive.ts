@@ -4,7 +4,9 @@
  *   pay      send 1c (the journaled plaintext, sealed afresh) → message 2 with a receipt signed
  *            by the payee key, for this sid and amount → coins deleted, receipt and K_ses stored.
  *            Silence is retried with backoff (the payee may hold the coins and answer later) for
- *            `reclaimAfter` seconds; a refusal, a bad receipt, or silence past that → reclaim.
+ *            `reclaimAfter` seconds; a refusal, a bad receipt, or silence past that → reclaim. A
+ *            refund (the payee took part of the coins and could not finish) → its fresh coins are
+ *            taken in and the payment rolled back (pay-refund.ts).
  *   reclaim  exchange the coins at their CS (journaled request). Success is the CS's proof they
  *            were not spent: we hold the fresh coins, the payment is rolled back. `double-spent`
  *            means the payee has them → confirm.
@@ -24,6 +26,8 @@ import {
   NetCashError,
   openPaymentResult,
   type PaymentReceipt,
+  type PaymentRefund,
+  type PaymentResult,
   postJson,
   randomId,
   randomKey,
@@ -34,17 +38,17 @@ import { coinRow } from './coins.ts';
 import type { Core } from './context.ts';
 import type { CoinRow } from './db/schema.ts';
 import { driveExchange, releaseOrProbe, sendExchange } from './exchange.ts';
-import { addCoins, addHistory, deleteCoins, noteAttempt, type Tx } from './journal/journal.ts';
+import { addCoins, addHistory, deleteCoins, noteAttempt } from './journal/journal.ts';
 import type { PayOp } from './journal/types.ts';
 import { sendWithFaults } from './net.ts';
 import { planOutputs, receiveOutputs } from './outputs.ts';
+import { checkRefund, refundAllowance, settleRefund } from './pay-refund.ts';
 
-/** Sends 1c and checks message 2; a NetCashError on any refusal or bad receipt. */
-async function sendPayment(
-  core: Core,
-  op: PayOp,
-  step: 'pay' | 'confirm',
-): Promise<PaymentReceipt> {
+/**
+ * Sends 1c and checks message 2 — a receipt, or a refund (pay-refund.ts); a NetCashError on any
+ * refusal, bad receipt or bad refund.
+ */
+async function sendPayment(core: Core, op: PayOp, step: 'pay' | 'confirm'): Promise<PaymentResult> {
   const ctx = { kind: 'pay', opId: op.id, step } as const;
   const message = sealPayment(core.p, op.to, op.payment);
   const reply = await sendWithFaults(core, ctx, (fetchFn) =>
@@ -56,6 +60,11 @@ async function sendPayment(
   if (!reply.ok) throw reply.error;
   const opened = openPaymentResult(core.p, op.payment.replyKey, op.payment.requestId, reply.value);
   if (!opened.ok) throw opened.error;
+  if ('refund' in opened.value) {
+    await checkRefund(core, op, opened.value.refund);
+    await core.faults.afterReply?.(ctx);
+    return opened.value;
+  }
   const receipt = opened.value.receipt;
   const { body } = receipt;
   const offer = op.offer.body;
@@ -66,7 +75,7 @@ async function sendPayment(
     throw new NetCashError('wrong-amount', 'The receipt is not for what was paid.');
   }
   await core.faults.afterReply?.(ctx);
-  return receipt;
+  return opened.value;
 }
 
 async function finishPaid(core: Core, op: PayOp, receipt: PaymentReceipt): Promise<PayOp> {
@@ -133,15 +142,6 @@ export async function toReclaim(core: Core, op: PayOp, why: NetCashError): Promi
   };
   await core.db.put('ops', next);
   return next;
-}
-
-async function refundAllowance(tx: Tx, op: PayOp, now: number): Promise<void> {
-  if (!op.allowance) return;
-  const store = tx.objectStore('allowances');
-  const row = await store.get([op.origin, op.currency]);
-  if (row !== undefined) {
-    await store.put({ ...row, spent: Math.max(0, row.spent - op.amount), updated: now });
-  }
 }
 
 /** Settles a reclaim: fresh coins (rolled back), or the coins are gone (confirm / failed). */
@@ -228,6 +228,13 @@ async function failDisputed(core: Core, op: PayOp, why: NetCashError): Promise<P
   return failed;
 }
 
+/** The payee returned the value it took (pay-refund.ts); refused coins may go to probes. */
+async function refunded(core: Core, op: PayOp, refund: PaymentRefund): Promise<PayOp> {
+  const settled = await settleRefund(core, op, refund);
+  await driveProbes(core, op);
+  return settled;
+}
+
 /** Drives the probes that took over `op`'s coins; one left pending is finished by `recover`. */
 async function driveProbes(core: Core, op: PayOp): Promise<void> {
   const probes = new Set<string>();
@@ -268,9 +275,9 @@ export async function drivePay(core: Core, start: PayOp): Promise<PayOp> {
   let op = start;
   for (let step = 0; step < 8 && op.status === 'pending'; step++) {
     if (op.phase === 'pay' || op.phase === 'confirm') {
-      let receipt: PaymentReceipt;
+      let result: PaymentResult;
       try {
-        receipt = await sendPayment(core, op, op.phase);
+        result = await sendPayment(core, op, op.phase);
       } catch (thrown) {
         const error = asError(thrown);
         if (op.phase === 'pay') {
@@ -282,7 +289,8 @@ export async function drivePay(core: Core, start: PayOp): Promise<PayOp> {
         if (!isTransient(error)) return failDisputed(core, op, error);
         return noteAttempt(core, op, error);
       }
-      return finishPaid(core, op, receipt);
+      if ('refund' in result) return refunded(core, op, result.refund);
+      return finishPaid(core, op, result.receipt);
     }
     // reclaim
     const request = op.reclaim!;

@@ -3,7 +3,7 @@
  * server, the insurer keys it trusts, its bank account and where it keeps its books. Checked once
  * at startup, so a typo fails loudly instead of producing offers no wallet can pay.
  */
-import type { CryptoProvider, FetchFn } from '@netcash/protocol';
+import type { CryptoProvider, FetchFn, RetryPolicy } from '@netcash/protocol';
 import type { LogLevel } from './publisher-log.ts';
 import type { MerchantStore } from './store/types.ts';
 
@@ -53,6 +53,11 @@ export interface PaywallOptions {
   readonly acceptCs?: readonly string[];
   /** Re-drive interrupted payments and cash-outs this often, in ms (default 30 s; 0: never). */
   readonly redriveEveryMs?: number;
+  /**
+   * How a payment's exchange at the CS is sent again, with the same request id, while its failure
+   * is transient and the shopper waits (default the protocol's `OUTBOUND`: a few quick tries).
+   */
+  readonly retry?: RetryPolicy;
   /** Outbound HTTP (to the CS, insurer, bank); for tests that inject faults. */
   readonly fetch?: FetchFn;
   /** Crypto provider (default node:crypto). */

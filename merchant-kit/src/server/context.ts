@@ -1,5 +1,5 @@
 /** What every part of the payee handler shares: keys, store, the CS link, resources, the clock. */
-import type { CryptoProvider, FetchFn } from '@netcash/protocol';
+import type { CryptoProvider, FetchFn, RetryPolicy } from '@netcash/protocol';
 import type { Resource } from './config.ts';
 import type { CsLink } from './cs-link.ts';
 import type { MerchantKeys } from './keys.ts';
@@ -18,6 +18,8 @@ export interface MerchantContext {
   readonly offerLifetime: number;
   readonly acceptCs: readonly string[] | undefined;
   readonly fetch: FetchFn | undefined;
+  /** How a request to the CS is sent again while its failure is transient (same request id). */
+  readonly retry: RetryPolicy;
   readonly now: () => number;
   /** The publisher's log (publisher-log.ts words its lines). */
   readonly log: (

@@ -21,7 +21,6 @@
  */
 import {
   type AnyCoin,
-  type Coin,
   type CoinInstrument,
   callCs,
   convertRequestId,
@@ -30,7 +29,6 @@ import {
   fail,
   fromB64u,
   isNc1,
-  isTransient,
   type Message1a,
   type Message1b,
   type Message1c,
@@ -44,16 +42,17 @@ import {
   randomId,
   randomKey,
   sealPayeeKeys,
-  sealPaymentResult,
   sign,
   toB64u,
   totalValue,
   verifyCoins,
+  withRetry,
 } from '@netcash/protocol';
 import type { MerchantContext } from './context.ts';
 import type { OwnCs } from './cs-link.ts';
 import { freshPayeeKeys, type PayeeKeyPair } from './keys.ts';
-import type { HeldCoin, JournalExchange, PendingPayment } from './store/types.ts';
+import { settlePayment } from './payment-settle.ts';
+import type { JournalExchange, PendingPayment } from './store/types.ts';
 
 /** 1a → 1b: the payee keys for `sid`, sealed to the wallet's anonymous key K_AN. */
 export async function answerKeyRequest(ctx: MerchantContext, m: Message1a): Promise<Message1b> {
@@ -290,55 +289,22 @@ export class PaymentDesk {
     return ok(out);
   }
 
-  /** Sends the journaled exchanges (again) and settles the payment by what the CS answered. */
+  /**
+   * Sends the journaled exchanges (again), each retried with the same request id while its
+   * failure is transient (the retry policy), and settles the payment by what the CS answered
+   * (payment-settle.ts: receipt, refund, refusal, or still open).
+   */
   private async drive(pending: PendingPayment): Promise<Result<Message2>> {
     const { ctx } = this;
     const http = ctx.fetch === undefined ? {} : { fetch: ctx.fetch };
-    const results = await Promise.all(
-      pending.exchanges.map((x) => callCs(ctx.p, x.target, x.request, http)),
+    const outcomes = await Promise.all(
+      pending.exchanges.map((x) =>
+        withRetry(ctx.retry, () => callCs(ctx.p, x.target, x.request, http)),
+      ),
     );
-    const kept: HeldCoin[] = [];
-    let refusal: NetCashError | null = null;
-    for (const r of results) {
-      if (r.ok) {
-        kept.push(...r.value.coins.map(held));
-        continue;
-      }
-      // The CS may have acted: leave the journal entry for the next retry or re-drive.
-      if (isTransient(r.error)) return r;
-      refusal ??= r.error;
-    }
-    if (refusal !== null) {
-      ctx.log('payment refused by the currency server', {
-        requestId: pending.requestId,
-        code: refusal.code,
-      });
-      await ctx.store.abandonPayment(pending.requestId, kept);
-      return { ok: false, error: refusal };
-    }
-    const { body } = pending.receipt;
-    const reply = sealPaymentResult(ctx.p, pending.replyKey, {
-      requestId: pending.requestId,
-      receipt: pending.receipt,
-    });
-    await ctx.store.completePayment(pending.requestId, {
-      receipt: {
-        tid: body.tid,
-        sid: body.sid,
-        amount: body.amount,
-        currency: body.currency,
-        date: body.date,
-        sessionKey: pending.sessionKey,
-        receipt: pending.receipt,
-      },
-      reply,
-      coins: kept,
-    });
-    // Another driver (a process sharing the database) may have answered first: send its bytes.
-    const stored = await ctx.store.completedPayment(pending.requestId);
-    if (stored === undefined) return fail('internal', 'payment vanished after completion');
-    this.onPaid();
-    return ok(stored.reply);
+    const settled = await settlePayment(ctx, pending, outcomes);
+    if (settled.paid) this.onPaid();
+    return settled.reply;
   }
 
   /** Re-drives every journaled payment (at start, and periodically). */
@@ -347,24 +313,7 @@ export class PaymentDesk {
       if (this.inflight.has(pending.requestId)) continue;
       const done = this.drive(pending).finally(() => this.inflight.delete(pending.requestId));
       this.inflight.set(pending.requestId, { digest: pending.digest, done });
-      const outcome = await done;
-      if (!outcome.ok && isTransient(outcome.error)) {
-        this.ctx.log('payment still pending', {
-          requestId: pending.requestId,
-          code: outcome.error.code,
-        });
-      }
+      await done; // a payment still open says so in the log (payment-settle.ts)
     }
   }
-}
-
-function held(coin: Coin): HeldCoin {
-  const { body } = coin;
-  return {
-    serial: body.serial,
-    value: body.value,
-    currency: body.currency,
-    expires: body.expires,
-    coin,
-  };
 }

@@ -16,6 +16,7 @@ import {
   decodeJson,
   NetCashError,
   nowSeconds,
+  OUTBOUND,
   PayeeMessage,
 } from '@netcash/protocol';
 import { nodeProvider } from '@netcash/protocol/node';
@@ -110,6 +111,7 @@ export async function createPaywall(options: PaywallOptions): Promise<Paywall> {
     offerLifetime: options.offerLifetime ?? DEFAULT_OFFER_LIFETIME,
     acceptCs: options.acceptCs,
     fetch: options.fetch,
+    retry: options.retry ?? OUTBOUND,
     now,
     log: options.log ?? defaultLog,
   };

@@ -5,9 +5,9 @@
  * refusal nobody expected); what the software finishes by itself — a server that did not answer, a
  * shopper's wallet taking its coins back — is `info`.
  */
-import type { NetCashError } from '@netcash/protocol';
+import type { NetCashError, PaymentRefund } from '@netcash/protocol';
 import type { CashoutSummary } from './cashout.ts';
-import type { Cashout, WriteOff } from './store/types.ts';
+import type { Cashout, PendingPayment, WriteOff } from './store/types.ts';
 
 export type LogLevel = 'info' | 'warn';
 export type LogLine = [message: string, detail: Readonly<Record<string, unknown>>, level: LogLevel];
@@ -23,9 +23,9 @@ export function money(amount: number, currency: string | null): string {
 export function reasonWords(code: string): string {
   switch (code) {
     case 'double-spent':
-      return 'already spent (it was cashed or exchanged before, e.g. from a copy of this store)';
+      return 'already spent';
     case 'expired':
-      return 'expired before it was cashed out';
+      return 'expired';
     case 'revoked':
       return 'its certificate was revoked by the insurer';
     case 'unknown-cert':
@@ -114,5 +114,36 @@ export function depositRefused(c: Cashout, error: NetCashError): LogLine {
     `cash-out of ${money(c.amount, c.currency)}: the bank refused the check (${error.code}: ${error.message}); it is kept in the store for you to look at`,
     { cashout: c.id, code: error.code, checkNo: c.check?.body.checkNo },
     'warn',
+  ];
+}
+
+const price = (p: PendingPayment) => money(p.receipt.body.amount, p.receipt.body.currency);
+
+export function paymentWaiting(p: PendingPayment, error: NetCashError): LogLine {
+  return [
+    `payment of ${price(p)} for ${p.receipt.body.sid} waiting: your currency server did not answer (${error.code}); it is finished with the same request when it does — the shopper is not charged twice`,
+    { requestId: p.requestId, sid: p.receipt.body.sid, code: error.code },
+    'info',
+  ];
+}
+
+export function paymentRefused(p: PendingPayment, error: NetCashError): LogLine {
+  const hint =
+    error.code === 'double-spent'
+      ? ' (a shopper\u2019s wallet that took its coins back after waiting too long looks like this)'
+      : '';
+  return [
+    `payment refused by the currency server: the shopper\u2019s coins for ${p.receipt.body.sid} (${price(p)}) were ${reasonWords(error.code)}; nothing was sold and nothing kept${hint}`,
+    { requestId: p.requestId, sid: p.receipt.body.sid, code: error.code, message: error.message },
+    'info',
+  ];
+}
+
+export function paymentRefunded(p: PendingPayment, refund: PaymentRefund): LogLine {
+  const back = refund.coins.reduce((s, c) => s + c.body.value, 0);
+  return [
+    `payment of ${price(p)} for ${p.receipt.body.sid} returned to the shopper: part of it was refused (${refund.code}), so the ${money(back, p.receipt.body.currency)} already exchanged went back as fresh coins; no receipt was issued`,
+    { requestId: p.requestId, sid: p.receipt.body.sid, code: refund.code, returned: back },
+    'info',
   ];
 }

@@ -11,6 +11,7 @@ import {
   type CryptoProvider,
   type DenominationKey,
   decode,
+  fail,
   formatAuthorization,
   fromB64u,
   Message1b,
@@ -21,6 +22,7 @@ import {
   type PaymentReceipt,
   type PaymentRequest,
   PaymentRequired,
+  type PaymentResult,
   postJson,
   type Result,
   randomId,
@@ -93,19 +95,32 @@ export async function paymentMessage(
   return { request, message: sealPayment(p, to, request) };
 }
 
-/** Pays `offer` with `coins` (1c → 2) and verifies the receipt. */
+/** Sends 1c and opens message 2: the receipt or a refund (PROTOCOL §5), not yet checked. */
+export async function sendPayment(
+  p: CryptoProvider,
+  offer: Offer,
+  coins: AnyCoin[],
+  options: PayOptions = {},
+): Promise<Result<{ request: PaymentRequest; result: PaymentResult }>> {
+  const { request, message } = await paymentMessage(p, offer, coins, options);
+  const m2 = await postJson(offer.body.payUrl, message, Message2);
+  if (!m2.ok) return m2;
+  const opened = openPaymentResult(p, request.replyKey, request.requestId, m2.value);
+  return opened.ok ? { ok: true, value: { request, result: opened.value } } : opened;
+}
+
+/** Pays `offer` with `coins` (1c → 2) and verifies the receipt; a refund is `payment-refunded`. */
 export async function pay(
   p: CryptoProvider,
   offer: Offer,
   coins: AnyCoin[],
   options: PayOptions = {},
 ): Promise<Result<Purchase>> {
-  const { request, message } = await paymentMessage(p, offer, coins, options);
-  const m2 = await postJson(offer.body.payUrl, message, Message2);
-  if (!m2.ok) return m2;
-  const opened = openPaymentResult(p, request.replyKey, request.requestId, m2.value);
-  if (!opened.ok) return opened;
-  const { receipt } = opened.value;
+  const sent = await sendPayment(p, offer, coins, options);
+  if (!sent.ok) return sent;
+  const { request, result } = sent.value;
+  if ('refund' in result) return fail('payment-refunded', result.refund.message);
+  const { receipt } = result;
   if (!verify(p, receipt.body.payeeKey, receipt)) throw new Error('receipt signature');
   return { ok: true, value: { receipt, sessionKey: request.sessionKey, request } };
 }

@@ -35,6 +35,7 @@ const SCHEMAS: Record<string, Schema<unknown>> = {
   Message1c: payment.PayeeMessage,
   Message2: payment.Message2,
   PaymentRequest: payment.PaymentRequest,
+  PaymentRefundResult: payment.PaymentResult,
   DepositRequest: service.DepositRequest,
   AccountOpening: credentials.AccountOpening,
   CertificateRequest: credentials.CertificateRequest,

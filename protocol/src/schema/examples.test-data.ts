@@ -193,6 +193,15 @@ export const EXAMPLES: Record<string, unknown> = {
     replyKey: key('r'),
     sessionKey: key('s'),
   },
+  PaymentRefundResult: {
+    requestId: id('r'),
+    refund: {
+      code: 'double-spent',
+      message: 'Part of the payment was refused; the value taken is returned.',
+      coins: [coin],
+      refused: [id('x')],
+    },
+  },
   DepositRequest: {
     check,
     endorsement: {

@@ -51,7 +51,9 @@ for (const p of [nobleProvider, nodeProvider]) {
         stored.sealed.paymentResult.envelope.requestId,
         stored.sealed.paymentResult.envelope,
       );
-      expect(result.ok && result.value.receipt.body.tid).toBe(stored.access.tid);
+      expect(result.ok && 'receipt' in result.value && result.value.receipt.body.tid).toBe(
+        stored.access.tid,
+      );
     });
 
     it('refuses an envelope opened with the wrong key or a changed AAD', () => {

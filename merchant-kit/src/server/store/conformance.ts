@@ -174,16 +174,39 @@ export function merchantStoreConformance(name: string, open: () => Promise<Merch
       await store.close();
     });
 
-    it('abandons a refused payment: nothing stored but the coins it keeps', async () => {
+    it('abandons a refused payment: nothing stored', async () => {
       const store = await open();
       const p = pending(3);
       await store.beginPayment(p);
-      await store.abandonPayment(p.requestId, [coin(id(70), 4)]);
-      await store.abandonPayment(p.requestId, [coin(id(71), 4)]);
+      await store.abandonPayment(p.requestId);
+      await store.abandonPayment(p.requestId);
       expect(await store.pendingPayments()).toEqual([]);
       expect(await store.completedPayment(p.requestId)).toBeUndefined();
       expect(await store.receipt(p.receipt.body.tid)).toBeUndefined();
-      expect(await store.heldValue()).toBe(4);
+      expect(await store.heldValue()).toBe(0);
+      await store.close();
+    });
+
+    it('stores a refund as the reply of a half-refused payment: no receipt, nothing held', async () => {
+      const store = await open();
+      const p = pending(11);
+      await store.beginPayment(p);
+      const refund = { ...reply(p), ct: 'refund' };
+      await store.refundPayment(p.requestId, { reply: refund, date: 1_700_000_600 });
+      await store.refundPayment(p.requestId, { reply: reply(p), date: 1_700_000_601 }); // once
+      expect(await store.pendingPayments()).toEqual([]);
+      expect(await store.completedPayment(p.requestId)).toEqual({
+        requestId: p.requestId,
+        digest: p.digest,
+        tid: '',
+        reply: refund,
+      });
+      expect(await store.receipt(p.receipt.body.tid)).toBeUndefined();
+      expect(await store.heldValue()).toBe(0);
+      expect((await store.beginPayment(p)).kind).toBe('completed'); // a retry gets the refund
+      // Kept for retries as long as any reply, then pruned.
+      expect(await store.prune(1_700_000_601)).toBe(1);
+      expect(await store.completedPayment(p.requestId)).toBeUndefined();
       await store.close();
     });
 

@@ -210,10 +210,23 @@ export class SqlMerchantStore implements MerchantStore {
     });
   }
 
-  abandonPayment(requestId: string, keep: readonly HeldCoin[]): Promise<void> {
+  async abandonPayment(requestId: string): Promise<void> {
+    await this.db.run('DELETE FROM payment_journal WHERE request_id = $1', [requestId]);
+  }
+
+  refundPayment(requestId: string, done: { reply: Message2; date: number }): Promise<void> {
     return this.db.transaction(async (tx) => {
-      const gone = await tx.run('DELETE FROM payment_journal WHERE request_id = $1', [requestId]);
-      if (gone === 1) await insertCoins(tx, keep);
+      const [journal] = await tx.query<JournalRow>(
+        'SELECT * FROM payment_journal WHERE request_id = $1',
+        [requestId],
+      );
+      if (journal === undefined) return; // finished (or abandoned) by another driver
+      // No receipt was issued: the reply is stored under no transaction id.
+      await tx.run(
+        'INSERT INTO payments (request_id, digest, tid, reply, date) VALUES ($1, $2, $3, $4, $5)',
+        [requestId, journal.digest, '', JSON.stringify(done.reply), done.date],
+      );
+      await tx.run('DELETE FROM payment_journal WHERE request_id = $1', [requestId]);
     });
   }
 

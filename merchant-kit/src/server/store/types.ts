@@ -64,6 +64,7 @@ export interface PendingPayment {
 export interface CompletedPayment {
   readonly requestId: string;
   readonly digest: string;
+  /** The receipt's transaction id; empty for a refund (no receipt was issued). */
   readonly tid: string;
   readonly reply: Message2;
 }
@@ -168,11 +169,15 @@ export interface MerchantStore {
     requestId: string,
     done: { receipt: StoredReceipt; reply: Message2; coins: readonly HeldCoin[] },
   ): Promise<void>;
+  /** The CS refused every part: the journal entry is removed and nothing is stored. */
+  abandonPayment(requestId: string): Promise<void>;
   /**
-   * The CS refused: the journal entry is removed and nothing is stored for the payment; coins a
-   * CS did hand out for part of it (a payment mixing issuers) are kept.
+   * Part of the payment was refused for good after another part was exchanged: in one
+   * transaction the refund (message 2 carrying the fresh coins back to the payor) is stored as
+   * the payment's reply, under no transaction id, and the journal entry removed. Nothing is held
+   * and no receipt exists. A second call, or one after another driver finished, changes nothing.
    */
-  abandonPayment(requestId: string, keep: readonly HeldCoin[]): Promise<void>;
+  refundPayment(requestId: string, done: { reply: Message2; date: number }): Promise<void>;
   receipt(tid: string): Promise<StoredReceipt | undefined>;
 
   heldCoins(): Promise<HeldCoin[]>;
