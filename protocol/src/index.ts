@@ -11,6 +11,7 @@ export * from './client/cs-client.ts';
 export * from './client/http.ts';
 export * from './client/read-limited.ts';
 export * from './coins/blind-withdraw.ts';
+export * from './coins/redeem.ts';
 export * from './coins/schemes/index.ts';
 export * from './coins/select.ts';
 export * from './coins/verify.ts';

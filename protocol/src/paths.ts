@@ -45,6 +45,8 @@ export const PATHS = {
     requests: '/v1/requests',
     /** The auditor's token → CsBooks. */
     adminAudit: '/v1/admin/audit',
+    /** Admin: a new key pair and certificate now (`netcash cs rotate`). */
+    adminRotate: '/v1/admin/rotate',
   },
 } as const;
 

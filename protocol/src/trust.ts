@@ -111,7 +111,7 @@ export class TrustStore {
   /**
    * Adds a denomination key after checking its insurer signature, that `keyId` is the hash of
    * its `publicKey`, that the key is a canonical RSASSA-PSS key of a supported size, and that
-   * `issued ≤ withdrawUntil ≤ depositUntil`. A key already held under the id must be the same.
+   * `issued ≤ withdrawUntil ≤ depositUntil ≤ redeemUntil`. A key already held under the id must be the same.
    */
   addDenominationKey(key: DenominationKey): Result<DenominationKeyBody> {
     const { body } = key;
@@ -123,7 +123,13 @@ export class TrustStore {
     if (spki === null || rsa === null || denominationKeyId(this.p, spki) !== body.keyId) {
       return fail('untrusted-cert', `denomination key ${body.keyId} does not match its RSA key`);
     }
-    if (!(body.issued <= body.withdrawUntil && body.withdrawUntil <= body.depositUntil)) {
+    if (
+      !(
+        body.issued <= body.withdrawUntil &&
+        body.withdrawUntil <= body.depositUntil &&
+        body.depositUntil <= body.redeemUntil
+      )
+    ) {
       return fail('untrusted-cert', `denomination key ${body.keyId} has inconsistent dates`);
     }
     const held = this.keys.get(body.keyId);

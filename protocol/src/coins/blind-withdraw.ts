@@ -13,7 +13,7 @@
  */
 
 import type { CryptoProvider } from '../crypto/provider.ts';
-import { blind, finalize } from '../crypto/rsa/rsabssa.ts';
+import { blind, blindingFactor, finalize, reblind } from '../crypto/rsa/rsabssa.ts';
 import { fromB64u, toB64u } from '../encoding/base64url.ts';
 import { fail, ok, type Result } from '../errors.ts';
 import type { BlindedOutput } from '../schema/cs-messages.ts';
@@ -119,4 +119,43 @@ export function finishBlindCoins(
     return fail('bad-signature', 'a blind signature does not finalize to a valid coin');
   }
   return ok(coins);
+}
+
+/**
+ * What the CS keeps of a withdrawal under a key (docs/PROTOCOL.md §4.7): the SHA-256 of the
+ * blinded message it signed, never the message — so its records alone don't let a thief of the
+ * key make a recoup proof.
+ */
+export function withdrawalHash(p: CryptoProvider, blindedMsg: Uint8Array): string {
+  return toB64u(p.sha256(blindedMsg));
+}
+
+/**
+ * The recoup proof of a blind-rsa coin the wallet holds (docs/PROTOCOL.md §4.7): the blinding
+ * factor r of its withdrawal, from the r⁻¹ kept since Finalize. Null when the key is not held.
+ */
+export function recoupBlinding(trust: TrustStore, coin: BlindRsaCoin, inv: string): string | null {
+  const rsa = trust.rsaKey(coin.body.keyId);
+  const invBytes = fromB64u(inv);
+  if (rsa === undefined || invBytes === null || invBytes.length !== rsa.length) return null;
+  const r = blindingFactor(rsa, invBytes);
+  return r === null ? null : toB64u(r);
+}
+
+/**
+ * The withdrawal hash a recoup proof points at: SHA-256 of z = (s·r)^e mod n, the blinded message
+ * the CS signed for this coin. Null when the key is not held or the proof is out of range.
+ */
+export function recoupHash(
+  p: CryptoProvider,
+  trust: TrustStore,
+  coin: BlindRsaCoin,
+  blinding: string,
+): string | null {
+  const rsa = trust.rsaKey(coin.body.keyId);
+  const sig = fromB64u(coin.sig);
+  const r = fromB64u(blinding);
+  if (rsa === undefined || sig === null || r === null) return null;
+  const z = reblind(rsa, sig, r);
+  return z === null ? null : withdrawalHash(p, z);
 }

@@ -32,6 +32,7 @@ function world(p: CryptoProvider) {
     insurer: toB64u(insurer.publicKey),
     issued: NOW - 100,
     expires: NOW + 86_400,
+    redeemFor: 86_400,
   };
   const certificate = sign(p, insurer.secretKey, certBody);
   const coinBody = (overrides: Partial<CoinBody> = {}): CoinBody => ({

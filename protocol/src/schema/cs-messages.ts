@@ -36,6 +36,12 @@ export const CoinInstrument = v.strictObject({
   coin: AnyCoin,
   /** Required for a locked coin: its owner's authorization for this request (SPEC §6). */
   spend: v.optional(CoinSpend),
+  /**
+   * Recoup of a blind-rsa coin whose denomination key was revoked (docs/PROTOCOL.md §4.7): the
+   * blinding factor r of its withdrawal (RFC 9474 §4.2, modulus_len bytes). With the coin's
+   * signature it gives back the blinded message the CS signed, which the CS recognises.
+   */
+  blinding: v.optional(RsaBytes),
 });
 export const CheckInstrument = v.strictObject({ kind: v.literal('check'), check: Check });
 

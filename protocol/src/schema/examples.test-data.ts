@@ -23,6 +23,7 @@ export const certificate = {
     insurer: key('i'),
     issued: 1_790_000_000,
     expires: 1_830_000_000,
+    redeemFor: 31_536_000,
   },
   sig,
 };

@@ -14,6 +14,7 @@ import {
   Amount,
   Currency,
   Digest,
+  Duration,
   HttpUrl,
   Id128,
   Name,
@@ -57,6 +58,12 @@ export const CertificateBody = v.strictObject({
   insurer: PublicKey,
   issued: Time,
   expires: Time,
+  /**
+   * The redemption window (the insurer's policy): for this many seconds after a coin's `expires`
+   * its issuing CS still exchanges or cashes it out — never pays a merchant with it — and keeps
+   * its serial outstanding. A wallet closed past its coins' expiry loses nothing.
+   */
+  redeemFor: Duration,
 });
 export const Certificate = signed(CertificateBody);
 
@@ -123,6 +130,11 @@ export const DenominationKeyBody = v.strictObject({
   issued: Time,
   withdrawUntil: Time,
   depositUntil: Time,
+  /**
+   * End of the redemption window (the insurer's policy): until then the CS still exchanges or
+   * cashes out the key's coins (never for payment) and keeps its spent list and withdrawal records.
+   */
+  redeemUntil: Time,
 });
 export const DenominationKey = signed(DenominationKeyBody);
 

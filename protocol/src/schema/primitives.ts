@@ -58,6 +58,14 @@ export const Currency = v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, 'a currency cod
 /** Integer seconds since the Unix epoch, UTC. */
 export const Time = v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(MAX_TIME));
 
+/** A span of seconds, at most ten years (lifetimes, windows). */
+export const Duration = v.pipe(
+  v.number(),
+  v.safeInteger(),
+  v.minValue(0),
+  v.maxValue(10 * 366 * 86_400),
+);
+
 /** DNS-like names of parties (currency servers, banks): lower case, digits, dots, dashes. */
 export const Name = v.pipe(
   v.string(),

@@ -125,8 +125,14 @@ export const CsBooks = v.strictObject({
   minted: Amount,
   /** Value that left through `cashout` and `convert`. */
   redeemed: Amount,
-  /** Value of coins pruned after expiry and grace. */
+  /** Value of coins never redeemed: pruned after their redemption window and grace. */
   expired: Amount,
+  /** Value taken in (exchanged, cashed out) after its coins expired, in their redemption window. */
+  late: v.optional(Amount),
+  /** Value taken in under revoked certificates and denomination keys (recoup, §4.7). */
+  recouped: v.optional(Amount),
+  /** Still outstanding under revoked certificates and keys: what holders may yet recoup. */
+  revoked: v.optional(v.strictObject({ count: Amount, value: Amount })),
   /** Mints reserved while their check is being deposited. */
   pending: v.strictObject({ count: Amount, value: Amount }),
   checksWritten: v.array(
@@ -152,6 +158,7 @@ export const CsBooks = v.strictObject({
             keyId: Digest,
             value: PositiveAmount,
             depositUntil: Time,
+            redeemUntil: v.optional(Time),
             withdrawn: Amount,
             spent: Amount,
           }),

@@ -38,6 +38,7 @@ export function blindRsaVectors(p: CryptoProvider) {
     issued: 1_790_000_000,
     withdrawUntil: 1_790_604_800,
     depositUntil: 1_793_196_800,
+    redeemUntil: 1_824_732_800,
   };
   const denominationKey = sign(p, insurer.secretKey, keyBody);
   const coinBody: BlindRsaCoinBody = {

@@ -71,6 +71,7 @@ export function nc1Vectors(p: CryptoProvider) {
     insurer: toB64u(insurer.publicKey),
     issued: 1_790_000_000,
     expires: 1_821_536_000,
+    redeemFor: 31_536_000,
   });
   const coin = add('coin', csSign, {
     type: 'coin',

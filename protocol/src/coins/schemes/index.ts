@@ -16,9 +16,9 @@ import type {
 import type { TrustStore } from '../../trust.ts';
 import { blindRsaScheme } from './blind-rsa.ts';
 import { nc1Scheme } from './nc1.ts';
-import type { CoinScheme, Credential } from './types.ts';
+import type { CoinScheme, CoinWindows, Credential } from './types.ts';
 
-export type { CoinScheme, Credential } from './types.ts';
+export type { CoinScheme, CoinWindows, Credential } from './types.ts';
 
 export const COIN_SCHEMES: {
   readonly nc1: CoinScheme<Coin>;
@@ -33,6 +33,8 @@ interface AnyScheme {
   spendId(): string;
   credential(trust: TrustStore): Credential | undefined;
   verify(p: CryptoProvider, trust: TrustStore, now: number): Result<AnyCoinBody>;
+  windows(trust: TrustStore): Result<CoinWindows>;
+  signatureValid(p: CryptoProvider, trust: TrustStore): boolean;
 }
 
 /** The scheme of `coin`, bound to it. */
@@ -47,6 +49,8 @@ export function schemeOf(coin: AnyCoin): AnyScheme {
       spendId: () => s.spendId(body),
       credential: (trust) => s.credential(trust, body),
       verify: (p, trust, now) => s.verify(p, trust, { body, sig }, now),
+      windows: (trust) => s.windows(trust, body),
+      signatureValid: (p, trust) => s.signatureValid(p, trust, { body, sig }),
     };
   }
   const s = COIN_SCHEMES.nc1;
@@ -57,7 +61,16 @@ export function schemeOf(coin: AnyCoin): AnyScheme {
     spendId: () => s.spendId(body),
     credential: (trust) => s.credential(trust, body),
     verify: (p, trust, now) => s.verify(p, trust, { body, sig }, now),
+    windows: (trust) => s.windows(trust, body),
+    signatureValid: (p, trust) => s.signatureValid(p, trust, { body, sig }),
   };
+}
+
+/** A coin's windows and its key's revocation, from the held key alone (no signature checked). */
+export function windowsOf(trust: TrustStore, body: AnyCoinBody): Result<CoinWindows> {
+  return body.scheme === 'blind-rsa'
+    ? COIN_SCHEMES['blind-rsa'].windows(trust, body)
+    : COIN_SCHEMES.nc1.windows(trust, body);
 }
 
 /** Id of the key that signed a coin (certId or keyId): what a verifier must hold to check it. */

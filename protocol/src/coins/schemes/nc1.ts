@@ -29,4 +29,20 @@ export const nc1Scheme: CoinScheme<Coin> = {
     if (now >= body.expires) return fail('expired', 'coin expired', { serial: body.serial });
     return ok(body);
   },
+  windows(trust, body) {
+    const cert = trust.certificate(body.certId);
+    if (cert === undefined) return fail('unknown-cert', `certificate ${body.certId} is not known`);
+    if (cert.csName !== body.cs || cert.currency !== body.currency) {
+      return fail('untrusted-cert', `certificate ${body.certId} does not certify this coin's CS`);
+    }
+    return ok({
+      payableUntil: Math.min(body.expires, cert.expires),
+      redeemableUntil: body.expires + cert.redeemFor,
+      revoked: trust.isRevoked(cert),
+    });
+  },
+  signatureValid(p, trust, coin) {
+    const cert = trust.certificate(coin.body.certId);
+    return cert !== undefined && verify(p, cert.signKey, coin);
+  },
 };

@@ -48,6 +48,7 @@ function world(p: CryptoProvider) {
     issued: NOW - 100,
     withdrawUntil: NOW + 3600,
     depositUntil: NOW + 86_400,
+    redeemUntil: NOW + 2 * 86_400,
     ...over,
   });
   const certify = (body: DenominationKeyBody): DenominationKey => sign(p, insurer.secretKey, body);

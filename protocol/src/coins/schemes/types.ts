@@ -46,4 +46,22 @@ export interface CoinScheme<C extends AnyCoin> {
    * coin has not expired. Codes: unknown-cert, untrusted-cert, revoked, expired, bad-signature.
    */
   verify(p: CryptoProvider, trust: TrustStore, coin: C, now: number): Result<C['body']>;
+  /**
+   * The coin's windows as its key says, with no signature checked (docs/PROTOCOL.md §4.7):
+   * payable until `payableUntil`, redeemable at its issuer until `redeemableUntil`, and whether
+   * its key was revoked. Codes: unknown-cert (key not held), untrusted-cert (does not match it).
+   */
+  windows(trust: TrustStore, body: C['body']): Result<CoinWindows>;
+  /** Only the signature under the coin's key (held: call `windows` first). */
+  signatureValid(p: CryptoProvider, trust: TrustStore, coin: C): boolean;
+}
+
+/** A coin's two windows and its key's revocation (docs/PROTOCOL.md §4.7). */
+export interface CoinWindows {
+  /** A merchant takes it until then (the coin's `expires`). */
+  readonly payableUntil: number;
+  /** Its issuing CS still exchanges or cashes it out until then. */
+  readonly redeemableUntil: number;
+  /** Its certificate or denomination key is on the insurer's revocation list. */
+  readonly revoked: boolean;
 }

@@ -7,6 +7,7 @@
  *   signer  blindSig = BlindSign(sk, blindedMsg)           §4.3  rsabssa-node.ts (OpenSSL, m^d)
  *   client  sig = finalize(pk, msg, blindSig, inv)         §4.4  s = z·r⁻¹ mod n, then verify
  *   anyone  verifyPss(pk, msg, sig)                        §4.5  RSASSA-PSS-VERIFY (RFC 8017 §8.1.2)
+ *   recoup  blindedMsg = reblind(pk, sig, r)               z = (s·r)^e: the withdrawal, given r
  *
  * Why Deterministic (PrepareIdentity, no 32-byte message prefix): RFC 9474 §5 and §7.3 allow it
  * when the message carries entropy the signer could not guess before choosing its key, and a
@@ -196,4 +197,23 @@ export function finalize(
   const sig = bigintToBytes(s, key.length)!;
   if (!verifyPss(key, msg, sig)) throw new CryptoError('invalid signature');
   return sig;
+}
+
+/**
+ * The blinded message a signature was withdrawn with, from the blinding factor r (for recoup,
+ * docs/PROTOCOL.md §4.7): the signer answered z^d for z = m·r^e, and the final signature is
+ * s = m^d, so z = (s·r)^e mod n. Null for inputs of the wrong size or out of range.
+ */
+export function reblind(key: RsaPublicKey, sig: Uint8Array, r: Uint8Array): Uint8Array | null {
+  if (sig.length !== key.length || r.length !== key.length) return null;
+  const s = bigintFromBytes(sig);
+  const factor = bigintFromBytes(r);
+  if (s >= key.n || factor === 0n || factor >= key.n) return null;
+  return bigintToBytes(modPow((s * factor) % key.n, key.e, key.n), key.length);
+}
+
+/** r from r⁻¹ (what the wallet keeps after Finalize), modulus_len bytes; null if not invertible. */
+export function blindingFactor(key: RsaPublicKey, inv: Uint8Array): Uint8Array | null {
+  const r = modInverse(bigintFromBytes(inv), key.n);
+  return r === null ? null : bigintToBytes(r, key.length);
 }
