@@ -13,8 +13,18 @@ export const DEFAULTS = {
   coinLifetime: 30 * DAY,
   /** A blind-rsa denomination key takes withdrawals this long; its coins live coinLifetime more. */
   blindWithdrawPeriod: 7 * DAY,
-  /** Expired serials are pruned (and booked as `expired`) this long after they expire. */
+  /**
+   * The insurer's redemption window: a coin's issuing CS still exchanges or cashes it out (never
+   * for payment) this long after it expires, keeping its serial outstanding (PROTOCOL §4.7).
+   */
+  redemptionWindow: 365 * DAY,
+  /**
+   * Serials are pruned (their value booked as `expired`) this long after their redemption window
+   * closes; a blind-rsa key's spent list and withdrawal records likewise after its redeemUntil.
+   */
   pruneGrace: 7 * DAY,
+  /** Milliseconds between a CS's maintenance runs (pruning, renewals, replacing revoked keys). */
+  maintenanceIntervalMs: 3_600_000,
   /** Idempotency records (request id → reply) are kept this long. */
   requestRetention: 7 * DAY,
   certificateLifetime: 365 * DAY,

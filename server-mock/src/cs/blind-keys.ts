@@ -101,24 +101,35 @@ export class BlindKeyRing {
     }
   }
 
-  /** Certified keys whose coins are valid at `now`, newest first (CsInfo, the trust store). */
+  /**
+   * Certified keys whose coins are still redeemable at `now` (the trust store; CsInfo lists those
+   * whose coins still pay), newest first.
+   */
   published(now: number): DenominationKeyT[] {
     return this.entries
       .flatMap((e) => (e.key === null ? [] : [e.key]))
-      .filter((k) => k.body.depositUntil > now)
+      .filter((k) => k.body.redeemUntil > now)
       .sort((a, b) => b.body.issued - a.body.issued || a.body.keyId.localeCompare(b.body.keyId));
   }
 
   /**
    * The key and signer for a withdrawal under `keyId` at `now`. Refusals: not a key of this CS
-   * (`unknown-cert`), its withdrawal period not begun or over (`expired`).
+   * (`unknown-cert`), revoked (`revoked`: the CS never signs under a revoked key), its withdrawal
+   * period not begun or over (`expired`).
    */
-  signer(keyId: string, now: number): { key: DenominationKeyBody; signer: BlindSigningKey } {
+  signer(
+    keyId: string,
+    now: number,
+    revoked: (key: DenominationKeyBody) => boolean,
+  ): { key: DenominationKeyBody; signer: BlindSigningKey } {
     const entry = this.entries.find((e) => e.key?.body.keyId === keyId);
     if (entry?.key === null || entry === undefined) {
       throw new NetCashError('unknown-cert', `no denomination key ${keyId} here`);
     }
     const key = entry.key.body;
+    if (revoked(key)) {
+      throw new NetCashError('revoked', `denomination key ${keyId} is revoked; use its successor`);
+    }
     if (entry.signer === null || now < key.issued || now >= key.withdrawUntil) {
       throw new NetCashError('expired', `denomination key ${keyId} takes no withdrawals now`);
     }
@@ -126,17 +137,26 @@ export class BlindKeyRing {
   }
 
   /**
-   * Makes sure every value of the policy has a certified key with more than `renewal` seconds of
-   * withdrawals left: new keys are generated (in parallel), saved, then certified by the insurer
-   * on requests signed with this CS's enrollment key.
+   * Makes sure every value of the policy has a certified, unrevoked key with more than `renewal`
+   * seconds of withdrawals left: new keys are generated (in parallel), saved, then certified by the
+   * insurer on requests signed with this CS's enrollment key. A revoked key is replaced at once
+   * (docs/PROTOCOL.md §4.7) and its private key deleted.
    */
   async ensure(
     policy: BlindKeyPolicy,
     csName: string,
     insurer: InsurerLink,
     now: number,
+    revoked: (key: DenominationKeyBody) => boolean,
   ): Promise<DenominationKeyT[]> {
     this.reload();
+    for (const e of this.entries) {
+      if (e.key !== null && e.signer !== null && revoked(e.key.body)) {
+        e.signer = null;
+        e.stored.pkcs8 = null;
+        this.save();
+      }
+    }
     const due = policy.denominations.filter(
       (value) =>
         !this.entries.some(
@@ -183,8 +203,8 @@ export class BlindKeyRing {
   }
 
   /**
-   * Deletes private keys whose withdrawal period is over, and whole entries whose coins expired
-   * before `expiredBefore` (the same cut as the spent list's pruning).
+   * Deletes private keys whose withdrawal period is over, and whole entries whose redemption
+   * window closed before `expiredBefore` (the same cut as the spent list's pruning).
    */
   forget(now: number, expiredBefore: number): void {
     let changed = false;
@@ -192,7 +212,7 @@ export class BlindKeyRing {
       const entry = this.entries[i]!;
       const key = entry.key?.body;
       if (key === undefined) continue;
-      if (key.depositUntil < expiredBefore) {
+      if (key.redeemUntil < expiredBefore) {
         this.entries.splice(i, 1);
         this.stored.keys.splice(this.stored.keys.indexOf(entry.stored), 1);
         changed = true;

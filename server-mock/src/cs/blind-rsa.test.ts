@@ -43,6 +43,7 @@ beforeAll(async () => {
     // so a rotation stays inside each CS's slice of the fixture keys.
     blindRsa: { withdrawPeriod: 2 * DAY, denominations: [1, 2, 5, 10, 20, 50, 100] },
     coinLifetime: 10 * DAY,
+    redemptionWindow: 5 * DAY,
     pruneGrace: DAY,
   });
   alice = await TestClient.open(fed.bank.url, { now: () => clock });
@@ -198,12 +199,17 @@ describe('withdrawal and spending', () => {
 });
 
 describe('key expiry bounds the spent list', () => {
-  it('rotates keys, takes no withdrawals under a closed key, prunes its spent list after its coins expire', async () => {
+  it('rotates keys, takes no withdrawals under a closed key, redeems its coins until redeemUntil, then prunes', async () => {
     const start = clock;
-    const coins = (await alice.buyBlind(cs1().url, [2, 2, 2])).filter(isBlind);
+    const coins = (await alice.buyBlind(cs1().url, [2, 2, 2, 2])).filter(isBlind);
     await alice.exchangeBlind(cs1().url, [coins[0]!], [1, 1]);
     const oldKey = coins[0]!.body.keyId;
     const old = await alice.blindBuyRequest(cs1().url, [2]);
+    expect(
+      cs1()
+        .info()
+        .denominationKeys?.find((k) => k.body.keyId === oldKey)?.body,
+    ).toMatchObject({ depositUntil: start + 12 * DAY, redeemUntil: start + 17 * DAY });
 
     // Past the withdrawal period (minus renewal): new keys; the old one takes no withdrawals.
     clock = start + 2 * DAY;
@@ -228,24 +234,28 @@ describe('key expiry bounds the spent list', () => {
     await alice.exchangeBlind(cs1().url, [coins[1]!], [2]);
     expect((await cs1().store.snapshot()).spent).toContain(coins[1]!.body.serial);
 
-    // Past depositUntil: refused as expired; past it + grace: the key closes.
+    // Past depositUntil: no longer listed to pay with, but its issuer still exchanges them.
     clock = start + 12 * DAY;
-    expect(codeOf(await alice.send(cs1().url, alice.exchangeRequest([coins[2]!], [2])))).toBe(
+    expect((cs1().info().denominationKeys ?? []).map((k) => k.body.keyId)).not.toContain(oldKey);
+    const lateBefore = (await cs1().books()).late ?? 0;
+    await alice.exchange(cs1().url, [coins[2]!], [2]);
+    expect(((await cs1().books()).late ?? 0) - lateBefore).toBe(2);
+    // Past redeemUntil: refused as expired; past it + grace: the key closes.
+    clock = start + 17 * DAY;
+    expect(codeOf(await alice.send(cs1().url, alice.exchangeRequest([coins[3]!], [2])))).toBe(
       'expired',
     );
     const closing = (await cs1().books()).blindRsa!.keys.find((k) => k.keyId === oldKey)!;
-    expect(closing).toMatchObject({ withdrawn: 3, spent: 2 });
+    expect(closing).toMatchObject({ withdrawn: 4, spent: 3 });
     expect((await cs1().store.snapshot()).spent).toContain(coins[0]!.body.serial);
-    clock = start + 13 * DAY + 1;
+    clock = start + 18 * DAY + 1;
     await cs1().maintain();
     const after = await cs1().store.snapshot();
     // Every key of the first period closed: its spent serials dropped, its unspent coins (and
-    // every nc1 coin of that time) booked as expired. Left: the 2 + 2 withdrawn under the new key.
-    expect(after.spent).toEqual([fresh[0]!.body.serial].filter(() => false));
-    expect(after.books.blindRsa.keys).toEqual([
-      expect.objectContaining({ value: 2, withdrawn: 2, spent: 0 }),
-    ]);
-    expect(after.books.outstanding).toEqual({ count: 2, value: 4 });
+    // every nc1 coin of that time) booked as expired. Left: what was withdrawn under later keys.
+    expect(after.spent).not.toContain(coins[0]!.body.serial);
+    expect(after.books.blindRsa.keys.map((k) => k.keyId)).not.toContain(oldKey);
+    expect(after.books.blindRsa.keys.every((k) => k.redeemUntil > start + 17 * DAY)).toBe(true);
     expect(onDisk().map((k) => k.keyId)).not.toContain(oldKey);
     await audited();
   });

@@ -24,7 +24,9 @@ export async function buy(run: OpRun<BuyRequest>): Promise<string> {
   }
   // Refused here as well as at the bank: a digest is forgotten after the check's expiry.
   if (ctx.now() >= c.expires) throw new NetCashError('expired', 'the check has expired');
-  // Outputs are made (and blinded messages checked) before any money moves.
+  // Outputs are made (and blinded messages checked) before any money moves; blind signatures
+  // only under keys not revoked, so the list is read first.
+  if (request.want.blinded !== undefined) await ctx.trust.refreshRevocations();
   const out = outputs(ctx, request.want);
   if (out.total !== c.amount) {
     throw new NetCashError('wrong-amount', `the check is for ${c.amount}`);

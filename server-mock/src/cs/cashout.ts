@@ -7,15 +7,14 @@
  */
 import {
   type CashoutRequest,
-  type CoinInstrument,
   type ConvertRequest,
   NetCashError,
   totalValue,
   writeCheck,
 } from '@netcash/protocol';
-import { checkLock, consumed, verifyPresented } from './coins.ts';
 import type { CsContext } from './context.ts';
 import { tripletSpends } from './exchange.ts';
+import { takeOwnCoins } from './redeem.ts';
 import type { OpRun } from './requests.ts';
 
 async function redeem(
@@ -23,10 +22,7 @@ async function redeem(
   to: { bank: string; payee: string; memo: string },
 ): Promise<string> {
   const { ctx, request } = run;
-  const coins = await verifyPresented(ctx, request.instruments, true);
-  for (const instrument of request.instruments as CoinInstrument[]) {
-    checkLock(ctx, instrument, request.requestId);
-  }
+  const { coins, taken } = await takeOwnCoins(ctx, request.instruments, request.requestId);
   if (to.bank !== ctx.bank) {
     throw new NetCashError('unknown-account', `${ctx.name} draws checks on ${ctx.bank} only`);
   }
@@ -48,7 +44,7 @@ async function redeem(
       ? { requestId: request.requestId, op: 'cashout', check }
       : { requestId: request.requestId, op: 'convert', check },
     {
-      ...consumed(coins),
+      ...taken,
       redeemed: amount,
       check: {
         checkNo: check.body.checkNo,

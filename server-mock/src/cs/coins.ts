@@ -1,10 +1,11 @@
 /**
  * Coins at the currency server: checking the ones presented (offline verification of
  * docs/PROTOCOL.md §3.3/§3.13 through the coin-scheme interface, plus the lock of a triplet coin,
- * §4.3), recording their spending by scheme (nc1: off the outstanding list; blind-rsa: onto the
- * spent list), and making the outputs of a buy or exchange: nc1 coins (paper figure 2: value,
- * serial, expiry and the CS's address, signed with the newest key) and blind signatures for the
- * requester's blinded blind-rsa coins (SPEC §7, RFC 9474 BlindSign), counted per key.
+ * §4.3), and making the outputs of a buy or exchange: nc1 coins (paper figure 2: value, serial,
+ * expiry and the CS's address, signed with the newest key; outstanding through their redemption
+ * window) and blind signatures for the requester's blinded blind-rsa coins (SPEC §7, RFC 9474
+ * BlindSign, never under a revoked key), counted per key with the hash of each blinded message
+ * (what a recoup points at, docs/PROTOCOL.md §4.7). Taking coins in is redeem.ts.
  */
 import {
   type AnyCoinBody,
@@ -21,14 +22,14 @@ import {
   randomId,
   sign,
   signerIdOf,
-  spendIdOf,
   toB64u,
   unwrap,
   verify,
   verifyCoins,
+  withdrawalHash,
 } from '@netcash/protocol';
 import type { CsContext } from './context.ts';
-import type { Changes, Consumed, OutstandingRow, SpentRow, Withdrawal } from './store.ts';
+import type { Changes, OutstandingRow, Withdrawal } from './store.ts';
 
 /** Verifies coins of any scheme offline; with `own`, refuses another CS's coins (`foreign-coin`). */
 export async function verifyPresented(
@@ -102,25 +103,6 @@ export function total(values: readonly number[]): number {
 }
 
 /**
- * How `commit` records presented coins as spent, by scheme: nc1 serials are deleted from the
- * outstanding list (a locked coin takes its triplet sibling along); blind-rsa serials are
- * inserted into the spent list, kept until the key's coins expire.
- */
-export function consumed(coins: readonly AnyCoinBody[]): Pick<Changes, 'consume' | 'spend'> {
-  const consume: Consumed[] = [];
-  const spend: SpentRow[] = [];
-  for (const c of coins) {
-    if (c.scheme === 'blind-rsa') {
-      spend.push({ serial: spendIdOf(c), keyId: c.keyId, value: c.value, expires: c.expires });
-    } else {
-      const serial = spendIdOf(c);
-      consume.push(c.lock === undefined ? { serial } : { serial, lock: c.lock.tripletId });
-    }
-  }
-  return spend.length === 0 ? { consume } : { consume, spend };
-}
-
-/**
  * BlindSign (RFC 9474 §4.3) for each blinded output, under this CS's denomination keys still
  * taking withdrawals. The CS learns the key (so the value) and nothing of the coin.
  */
@@ -137,7 +119,10 @@ function signBlinded(
   }
   const now = ctx.now();
   for (const output of blinded) {
-    const { key, signer } = ctx.blind.signer(output.keyId, now);
+    // Never under a revoked key (docs/PROTOCOL.md §4.7): its replacement takes withdrawals.
+    const { key, signer } = ctx.blind.signer(output.keyId, now, (k) =>
+      ctx.trust.store.isRevoked(k),
+    );
     const msg = fromB64u(output.msg);
     let sig: Uint8Array;
     try {
@@ -154,7 +139,10 @@ function signBlinded(
       keyId: key.keyId,
       value: key.value,
       depositUntil: key.depositUntil,
+      redeemUntil: key.redeemUntil,
       count: (held?.count ?? 0) + 1,
+      // What recoup will point at (§4.7): the hash of what was signed, never the message.
+      hashes: [...(held?.hashes ?? []), withdrawalHash(ctx.p, msg!)],
     });
   }
   return { sigs, value, withdraw: [...perKey.values()] };
@@ -216,7 +204,8 @@ export function mint(
       serial: body.serial,
       certId: cert.certId,
       value: options.bookValue ?? value,
-      expires: options.pruneAfter ?? expires,
+      // Outstanding through the redemption window (§4.7), not just until the coin expires.
+      expires: options.pruneAfter ?? expires + cert.redeemFor,
       ...(options.lock === undefined ? {} : { lock: options.lock.tripletId }),
     });
   }

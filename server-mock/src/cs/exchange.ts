@@ -12,8 +12,9 @@ import {
   NetCashError,
   totalValue,
 } from '@netcash/protocol';
-import { checkLock, consumed, outputs, verifyPresented } from './coins.ts';
+import { outputs } from './coins.ts';
 import { exchangeForeign } from './foreign.ts';
+import { takeOwnCoins } from './redeem.ts';
 import type { OpRun } from './requests.ts';
 
 /** Triplet C_B coins among `coins`: their redemption is remembered for the payor's claim. */
@@ -32,8 +33,7 @@ export async function exchange(run: OpRun<ExchangeRequest>): Promise<string> {
   if (foreign > 0) {
     throw new NetCashError('malformed', 'exchange own coins and foreign coins separately');
   }
-  const coins = await verifyPresented(ctx, request.instruments, true);
-  for (const instrument of request.instruments) checkLock(ctx, instrument, request.requestId);
+  const { coins, taken } = await takeOwnCoins(ctx, request.instruments, request.requestId);
   const out = outputs(ctx, request.want);
   if (out.total !== totalValue(coins)) {
     throw new NetCashError('wrong-amount', `the coins are worth ${totalValue(coins)}`);
@@ -45,6 +45,6 @@ export async function exchange(run: OpRun<ExchangeRequest>): Promise<string> {
       coins: out.coins,
       ...(out.blindSigs === undefined ? {} : { blindSigs: out.blindSigs }),
     },
-    { ...consumed(coins), ...out.changes, tripletSpends: tripletSpends(coins) },
+    { ...taken, ...out.changes, tripletSpends: tripletSpends(coins) },
   );
 }

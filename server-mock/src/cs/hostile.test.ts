@@ -32,7 +32,7 @@ describe('hostile instruments', () => {
   let alice: TestClient;
   let coins: Coin[];
   beforeAll(async () => {
-    fed = await startFederation({ now: () => clock, coinLifetime: 3_600 });
+    fed = await startFederation({ now: () => clock, coinLifetime: 3_600, redemptionWindow: 7_200 });
     // Another federation, another insurer: its coins are not certified by ours.
     rogue = await startFederation({ csCount: 1, dataDir: join(fed.dataDir, 'rogue') });
     alice = await TestClient.open(fed.bank.url, { now: () => clock });
@@ -156,22 +156,27 @@ describe('hostile instruments', () => {
     expect(decoded.ok).toBe(true);
   });
 
-  it('refuses expired coins and coins of a revoked certificate', async () => {
+  it('refuses coins past their redemption window, and revoked or late coins anywhere but at their issuer', async () => {
     const cs2 = fed.cs[1]!;
     const [old] = await alice.buy(cs2.url, [50]);
-    const oldCertId = cs2.certificate().body.certId;
+    const oldCert = cs2.certificate().body;
+    const stolen = cs2.context.keys.byCertId(oldCert.certId)!.sign.secretKey;
     await cs2.rotateKeys();
     const revoked = await postJson(
       endpoint(fed.insurer.url, PATHS.insurer.adminRevoke),
-      { certId: oldCertId, reason: 'key compromised' },
+      { certId: oldCert.certId, reason: 'key compromised' },
       RevocationList,
       { headers: { authorization: `Bearer ${fed.insurer.adminToken}` } },
     );
     expect(revoked.ok).toBe(true);
     const before = await state();
-    expect(await refuse(cs2.url, alice.exchangeRequest([old!], [50]))).toBe('revoked');
+    // A coin forged with the revoked key is owed nothing; the honest one is only its issuer's.
+    const forged = resign({ ...old!.body, serial: toB64u(p.randomBytes(16)) }, stolen);
+    expect(await refuse(cs2.url, alice.exchangeRequest([forged], [50]))).toBe('double-spent');
     expect(await refuse(cs1(), alice.exchangeRequest([old!], [50]))).toBe('revoked');
     clock += 3_600;
+    expect(await refuse(fed.cs[1]!.url, alice.exchangeRequest([coins[1]!], [50]))).toBe('expired');
+    clock += 7_200;
     expect(await refuse(cs1(), alice.exchangeRequest([coins[1]!], [50]))).toBe('expired');
     expect(await state()).toEqual(before);
     for (const s of fed.cs) expect((await fetch(s.url + PATHS.health)).status).toBe(200);

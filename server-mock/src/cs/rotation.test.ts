@@ -2,7 +2,8 @@
  * Key rotation (SPEC §3, docs/PROTOCOL.md §3.1): a new key pair and a new certificate of
  * insurance; the old secret keys stay, so coins signed under the old certificate remain
  * redeemable and requests sealed to the old encryption key still open. Keys persist in the data
- * folder: a restart on the same folder keeps them, the account and the coins.
+ * folder: a restart on the same folder keeps them, the account and the coins. A revoked
+ * certificate is replaced at the next maintenance, and its honest holders recoup.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,7 +55,26 @@ describe('key rotation and restarts', () => {
     await fed.stop();
   });
 
-  it('certifies new keys at the next maintenance when its certificate is revoked', async () => {
+  it('after two rotations, first-certificate coins still exchange and cash out', async () => {
+    const fed = await startFederation({ csCount: 1 });
+    const cs1 = fed.cs[0]!;
+    const alice = await TestClient.open(fed.bank.url);
+    const first = cs1.certificate().body.certId;
+    const coins = await alice.buy(cs1.url, [100, 50]);
+    await cs1.rotateKeys();
+    const third = (await cs1.rotateKeys()).body.certId;
+    expect(cs1.info().certificates.map((c) => c.body.certId)).toHaveLength(3);
+    const fresh = await alice.exchange(cs1.url, [coins[0]!], [100]);
+    expect(fresh[0]!.body.certId).toBe(third);
+    const balance = await alice.balance();
+    await alice.deposit(await alice.cashout(cs1.url, [coins[1]!]));
+    expect((await alice.balance()) - balance).toBe(50);
+    expect(coins.every((c) => c.body.certId === first)).toBe(true);
+    expect((await fed.audit()).problems).toEqual([]);
+    await fed.stop();
+  });
+
+  it('certifies new keys at the next maintenance when its certificate is revoked; holders recoup', async () => {
     const fed = await startFederation({ csCount: 1 });
     const cs1 = fed.cs[0]!;
     const alice = await TestClient.open(fed.bank.url);
@@ -69,10 +89,17 @@ describe('key rotation and restarts', () => {
     expect(revoked.ok).toBe(true);
     await cs1.maintain();
     expect(cs1.certificate().body.signKey).not.toBe(revokedCert.signKey);
-    const refused = await alice.send(cs1.url, alice.exchangeRequest([coin!], [20]));
-    expect(codeOf(refused)).toBe('revoked');
+    // The honest holder's coin is still owed (its serial is outstanding): recouped in full,
+    // into coins under the new certificate (docs/PROTOCOL.md §4.7; recoup.test.ts has the rest).
+    const recouped = await alice.send(cs1.url, alice.exchangeRequest([coin!], [20]));
+    expect(codeOf(recouped)).toBe('ok');
+    expect(recouped.ok && recouped.value.coins.map((c) => c.body.certId)).toEqual([
+      cs1.certificate().body.certId,
+    ]);
+    expect((await cs1.books()).recouped).toBe(20);
     const fresh = await alice.buy(cs1.url, [20]);
     expect(fresh[0]!.body.certId).toBe(cs1.certificate().body.certId);
+    expect((await fed.audit()).problems).toEqual([]);
     await fed.stop();
   });
 });

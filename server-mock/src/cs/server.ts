@@ -94,6 +94,8 @@ export interface RunningCs {
   readonly name: string;
   /** The auditor's token: reads this CS's books, nothing else. */
   readonly auditToken: string;
+  /** Its operator's token: `POST /v1/admin/rotate` (new keys and certificate now), nothing else. */
+  readonly adminToken: string;
   readonly store: CsStore;
   readonly context: CsContext;
   /** The certificate new coins are minted under. */
@@ -102,7 +104,10 @@ export interface RunningCs {
   books(): Promise<CsBooks>;
   /** New key pairs and a new certificate; the old keys stay for old coins. */
   rotateKeys(): Promise<Certificate>;
-  /** Prunes expired serials and old request records; renews the certificate if due. */
+  /**
+   * Prunes serials past their redemption window and old request records; renews the certificate
+   * and denomination keys if due, and replaces any the insurer revoked.
+   */
   maintain(): Promise<{ coins: number; value: number }>;
   close(): Promise<void>;
 }
@@ -150,6 +155,8 @@ async function bootstrapCs(
 ) {
   const dir = ensureDir(config.dataDir);
   const token = bearerToken(dir, 'audit-token');
+  // The CS operator's own token (`netcash cs rotate`): this CS's keys, nothing of anyone else's.
+  const operatorToken = bearerToken(dir, 'admin-token');
   const limits: CsLimits = {
     denominations: config.denominations ?? DEFAULTS.denominations,
     coinLifetime: config.coinLifetime ?? DEFAULTS.coinLifetime,
@@ -225,7 +232,9 @@ async function bootstrapCs(
   /** New denomination keys when due; every valid one in the trust store. */
   const ensureBlindKeys = async () => {
     if (blind === null || blindPolicy === null) return;
-    const made = await blind.ensure(blindPolicy, config.name, insurer, now());
+    const made = await blind.ensure(blindPolicy, config.name, insurer, now(), (key) =>
+      trust.store.isRevoked(key),
+    );
     for (const key of blind.published(now())) trust.store.addDenominationKey(key);
     if (made.length > 0) log.info('denomination keys certified', { count: made.length });
   };
@@ -275,10 +284,34 @@ async function bootstrapCs(
       maxBodyBytes,
       coinLifetime: limits.coinLifetime,
     },
-    ...(blind === null ? {} : { denominationKeys: blind.published(now()).slice(0, 1000) }),
+    // Keys to withdraw under and whose coins still pay: not revoked, not past depositUntil.
+    ...(blind === null
+      ? {}
+      : {
+          denominationKeys: blind
+            .published(now())
+            .filter((k) => k.body.depositUntil > now() && !trust.store.isRevoked(k.body))
+            .slice(0, 1000),
+        }),
   });
   const books = async (): Promise<CsBooks> => {
     const b = await store.books();
+    // Still owed under revoked certificates and keys: what honest holders may yet recoup.
+    const revoked = { count: 0, value: 0 };
+    for (const row of b.byCert) {
+      const cert = trust.store.certificate(row.certId);
+      if (cert !== undefined && trust.store.isRevoked(cert)) {
+        revoked.count += row.count;
+        revoked.value += row.value;
+      }
+    }
+    for (const k of b.blindRsa.keys) {
+      const key = trust.store.denominationKey(k.keyId);
+      if (key !== undefined && trust.store.isRevoked(key)) {
+        revoked.count += k.withdrawn - k.spent;
+        revoked.value += (k.withdrawn - k.spent) * k.value;
+      }
+    }
     return {
       csName: config.name,
       currency: bank.currency,
@@ -287,6 +320,9 @@ async function bootstrapCs(
       minted: b.minted,
       redeemed: b.redeemed,
       expired: b.expired,
+      late: b.late,
+      recouped: b.recouped,
+      revoked,
       pending: b.pending,
       checksWritten: b.checksWritten,
       deposited: b.deposited,
@@ -298,11 +334,18 @@ async function bootstrapCs(
   };
   const maintain = async () => {
     const pruned = await store.prune(now() - grace, now() - retention);
-    if (pruned.coins > 0) log.info('pruned expired coins', pruned);
+    if (pruned.coins > 0) log.info('pruned coins past their redemption window', pruned);
+    // Reads the revocation list first: a revoked certificate or key is replaced here.
     current = await ensureCertificate(keys, trust, wish, insurer, now);
     await ensureBlindKeys();
     blind?.forget(now(), now() - grace);
     return pruned;
+  };
+  const rotateKeys = async () => {
+    keys.rotate();
+    current = await ensureCertificate(keys, trust, wish, insurer, now);
+    log.info('keys rotated', { certId: current.body.certId });
+    return current;
   };
 
   const router = new Router(log, FEDERATION_CORS)
@@ -325,9 +368,15 @@ async function bootstrapCs(
     .on('GET', PATHS.cs.adminAudit, async (request) => {
       requireToken(request, token, 'audit');
       return json(200, await books());
+    })
+    .on('POST', PATHS.cs.adminRotate, async (request) => {
+      requireToken(request, operatorToken, 'admin');
+      const previous = current.body.certId;
+      const cert = await rotateKeys();
+      return json(200, { certId: cert.body.certId, previous });
     });
 
-  const interval = config.maintenanceIntervalMs ?? 3_600_000;
+  const interval = config.maintenanceIntervalMs ?? DEFAULTS.maintenanceIntervalMs;
   const timer =
     interval > 0
       ? setInterval(() => {
@@ -345,17 +394,13 @@ async function bootstrapCs(
     cs: {
       name: config.name,
       auditToken: token,
+      adminToken: operatorToken,
       store,
       context: ctx,
       certificate: () => current,
       info,
       books,
-      async rotateKeys() {
-        keys.rotate();
-        current = await ensureCertificate(keys, trust, wish, insurer, now);
-        log.info('keys rotated', { certId: current.body.certId });
-        return current;
-      },
+      rotateKeys,
       maintain,
     },
   };

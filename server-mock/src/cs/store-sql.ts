@@ -1,226 +1,13 @@
 /**
  * The SQL implementation of the currency server's store (store.ts has the interface and what
- * each operation means): one schema for SQLite and PostgreSQL, and `apply`, the single
- * transaction every operation commits — claim the request id, consume the nc1 serials with one
- * conditional `DELETE … RETURNING`, insert the blind-rsa serials into the spent list with one
- * `INSERT … ON CONFLICT DO NOTHING RETURNING` (a serial not returned was spent before), count
- * blind-rsa withdrawals and spends per key, record deposits, mint, record the check, book the
- * counters.
+ * each operation means), over one schema for SQLite and PostgreSQL (store-schema.ts); every
+ * operation commits through `apply` (store-apply.ts), one transaction.
  */
 import type { SqlDb, SqlTx } from '@netcash/server-kit';
-import { inList, num, str } from '@netcash/server-kit';
-import type { Commit, CommitOutcome, CsBooksData, CsStore, SpentRow } from './store.ts';
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS outstanding (
-  serial TEXT PRIMARY KEY,
-  cert_id TEXT NOT NULL,
-  value BIGINT NOT NULL,
-  expires BIGINT NOT NULL,
-  lock TEXT
-);
-CREATE INDEX IF NOT EXISTS outstanding_expires ON outstanding (expires);
-CREATE INDEX IF NOT EXISTS outstanding_lock ON outstanding (lock);
-CREATE TABLE IF NOT EXISTS requests (
-  request_id TEXT PRIMARY KEY,
-  request_hash TEXT NOT NULL,
-  reply TEXT NOT NULL,
-  created BIGINT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS requests_created ON requests (created);
-CREATE TABLE IF NOT EXISTS deposits (
-  digest TEXT PRIMARY KEY,
-  amount BIGINT NOT NULL,
-  request_id TEXT NOT NULL,
-  expires BIGINT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS checks_written (
-  check_no TEXT PRIMARY KEY,
-  payee TEXT NOT NULL,
-  amount BIGINT NOT NULL,
-  expires BIGINT NOT NULL,
-  created BIGINT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS triplet_spends (
-  triplet_id TEXT PRIMARY KEY,
-  serial TEXT NOT NULL,
-  owner TEXT NOT NULL,
-  value BIGINT NOT NULL,
-  date BIGINT NOT NULL,
-  expires BIGINT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS spent (
-  serial TEXT PRIMARY KEY,
-  key_id TEXT NOT NULL,
-  expires BIGINT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS spent_expires ON spent (expires);
-CREATE TABLE IF NOT EXISTS blind_keys (
-  key_id TEXT PRIMARY KEY,
-  value BIGINT NOT NULL,
-  deposit_until BIGINT NOT NULL,
-  withdrawn BIGINT NOT NULL,
-  spent BIGINT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS pending (
-  request_id TEXT PRIMARY KEY,
-  amount BIGINT NOT NULL,
-  created BIGINT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS books (
-  id INTEGER PRIMARY KEY,
-  minted BIGINT NOT NULL,
-  redeemed BIGINT NOT NULL,
-  expired BIGINT NOT NULL,
-  reserved BIGINT NOT NULL,
-  deposited BIGINT NOT NULL,
-  written BIGINT NOT NULL
-);
-INSERT INTO books (id, minted, redeemed, expired, reserved, deposited, written)
-  VALUES (1, 0, 0, 0, 0, 0, 0) ON CONFLICT (id) DO NOTHING`;
-
-class Rollback extends Error {
-  constructor(readonly outcome: CommitOutcome) {
-    super('rollback');
-  }
-}
-
-async function releaseIn(tx: SqlTx, requestId: string): Promise<number> {
-  const rows = await tx.query('DELETE FROM pending WHERE request_id = $1 RETURNING amount', [
-    requestId,
-  ]);
-  const amount = rows.reduce((s, r) => s + num(r, 'amount'), 0);
-  if (amount > 0) {
-    await tx.run('UPDATE books SET reserved = reserved - $1 WHERE id = 1', [amount]);
-  }
-  return amount;
-}
-
-/** Adds to a blind-rsa key's counters, creating its row on first use. */
-async function countBlind(
-  tx: SqlTx,
-  key: { keyId: string; value: number; depositUntil: number },
-  withdrawn: number,
-  spent: number,
-): Promise<void> {
-  await tx.run(
-    `INSERT INTO blind_keys (key_id, value, deposit_until, withdrawn, spent) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (key_id) DO UPDATE SET withdrawn = blind_keys.withdrawn + excluded.withdrawn,
-       spent = blind_keys.spent + excluded.spent`,
-    [key.keyId, key.value, key.depositUntil, withdrawn, spent],
-  );
-}
-
-/** Inserts blind-rsa serials into the spent list; any already there is a double spend. */
-async function spendBlind(tx: SqlTx, spend: readonly SpentRow[]): Promise<void> {
-  const rows = spend.map((_, i) => `($${3 * i + 1}, $${3 * i + 2}, $${3 * i + 3})`).join(', ');
-  const inserted = await tx.query(
-    `INSERT INTO spent (serial, key_id, expires) VALUES ${rows} ON CONFLICT (serial) DO NOTHING RETURNING serial`,
-    spend.flatMap((r) => [r.serial, r.keyId, r.expires]),
-  );
-  const fresh = new Set(inserted.map((r) => str(r, 'serial')));
-  const missing = spend.filter((r) => !fresh.has(r.serial)).map((r) => r.serial);
-  if (missing.length > 0) {
-    throw new Rollback({ ok: false, reason: 'double-spent', serials: missing });
-  }
-  const perKey = new Map<string, { row: SpentRow; count: number }>();
-  for (const row of spend) {
-    const held = perKey.get(row.keyId);
-    perKey.set(row.keyId, { row, count: (held?.count ?? 0) + 1 });
-  }
-  for (const { row, count } of perKey.values()) {
-    await countBlind(tx, { ...row, depositUntil: row.expires }, 0, count);
-  }
-}
-
-async function apply(tx: SqlTx, c: Commit): Promise<void> {
-  // The request id first: a concurrent duplicate waits here (PostgreSQL) and then backs off,
-  // instead of reaching the serials and reporting a false double spend.
-  const claimed = await tx.query(
-    'INSERT INTO requests (request_id, request_hash, reply, created) VALUES ($1, $2, $3, $4) ON CONFLICT (request_id) DO NOTHING RETURNING request_id',
-    [c.requestId, c.requestHash, c.reply, c.date],
-  );
-  if (claimed.length === 0) throw new Rollback({ ok: false, reason: 'duplicate' });
-
-  const consume = c.consume ?? [];
-  if (consume.length > 0) {
-    const serials = consume.map((x) => x.serial);
-    const locks = [...new Set(consume.flatMap((x) => (x.lock === undefined ? [] : [x.lock])))];
-    const where =
-      locks.length === 0
-        ? `serial IN ${inList(1, serials.length)}`
-        : `serial IN ${inList(1, serials.length)} OR lock IN ${inList(serials.length + 1, locks.length)}`;
-    const gone = await tx.query(
-      `DELETE FROM outstanding WHERE ${where} RETURNING serial, expires, lock`,
-      [...serials, ...locks],
-    );
-    const deleted = new Set(gone.map((r) => str(r, 'serial')));
-    const missing = serials.filter((s) => !deleted.has(s));
-    if (missing.length > 0) {
-      throw new Rollback({ ok: false, reason: 'double-spent', serials: missing });
-    }
-    for (const t of c.tripletSpends ?? []) {
-      // Kept until the triplet's rows would have been pruned (dateA + grace).
-      const expires = Math.max(
-        0,
-        ...gone.filter((r) => r['lock'] === t.tripletId).map((r) => num(r, 'expires')),
-      );
-      await tx.run(
-        'INSERT INTO triplet_spends (triplet_id, serial, owner, value, date, expires) VALUES ($1, $2, $3, $4, $5, $6)',
-        [t.tripletId, t.serial, t.owner, t.value, c.date, expires],
-      );
-    }
-  }
-
-  if ((c.spend ?? []).length > 0) await spendBlind(tx, c.spend ?? []);
-  for (const w of c.withdraw ?? []) await countBlind(tx, w, w.count, 0);
-
-  for (const d of c.deposits ?? []) {
-    const inserted = await tx.query(
-      'INSERT INTO deposits (digest, amount, request_id, expires) VALUES ($1, $2, $3, $4) ON CONFLICT (digest) DO NOTHING RETURNING digest',
-      [d.digest, d.amount, c.requestId, d.expires],
-    );
-    if (inserted.length === 0) throw new Rollback({ ok: false, reason: 'check-cleared' });
-  }
-
-  const mint = c.mint ?? [];
-  if (mint.length > 0) {
-    // One statement for all of them (a request has at most 64 outputs): one per coin was
-    // 8 × ~14 µs of an 8→8 exchange's ~200 µs of SQL.
-    const rows = mint.map((_, i) => inList(5 * i + 1, 5)).join(', ');
-    await tx.run(
-      `INSERT INTO outstanding (serial, cert_id, value, expires, lock) VALUES ${rows}`,
-      mint.flatMap((row) => [row.serial, row.certId, row.value, row.expires, row.lock ?? null]),
-    );
-  }
-
-  if (c.check !== undefined) {
-    await tx.run(
-      'INSERT INTO checks_written (check_no, payee, amount, expires, created) VALUES ($1, $2, $3, $4, $5)',
-      [c.check.checkNo, c.check.payee, c.check.amount, c.check.expires, c.date],
-    );
-  }
-
-  const minted = c.minted ?? 0;
-  const redeemed = c.redeemed ?? 0;
-  if (minted > 0) {
-    await releaseIn(tx, c.requestId);
-    const deposited = (c.deposits ?? []).reduce((s, d) => s + d.amount, 0);
-    // Backed (§4.4): outstanding after this mint ≤ deposits net of the checks written.
-    const booked = await tx.run(
-      `UPDATE books SET minted = minted + $1, deposited = deposited + $2
-       WHERE id = 1 AND minted + $1 - redeemed - expired <= deposited + $2 - written`,
-      [minted, deposited],
-    );
-    if (booked !== 1) throw new Rollback({ ok: false, reason: 'not-backed' });
-  }
-  if (redeemed > 0) {
-    await tx.run('UPDATE books SET redeemed = redeemed + $1, written = written + $2 WHERE id = 1', [
-      redeemed,
-      c.check?.amount ?? redeemed,
-    ]);
-  }
-}
+import { num, str } from '@netcash/server-kit';
+import type { CsBooksData, CsStore } from './store.ts';
+import { apply, releaseIn } from './store-apply.ts';
+import { Rollback, SCHEMA } from './store-schema.ts';
 
 export async function createCsStore(db: SqlDb): Promise<CsStore> {
   await db.migrate(SCHEMA);
@@ -242,15 +29,27 @@ export async function createCsStore(db: SqlDb): Promise<CsStore> {
     );
     const keys = (
       await tx.query(
-        'SELECT key_id, value, deposit_until, withdrawn, spent FROM blind_keys ORDER BY deposit_until, key_id',
+        'SELECT key_id, value, deposit_until, redeem_until, withdrawn, spent FROM blind_keys ORDER BY deposit_until, key_id',
       )
     ).map((r) => ({
       keyId: str(r, 'key_id'),
       value: num(r, 'value'),
       depositUntil: num(r, 'deposit_until'),
+      redeemUntil: num(r, 'redeem_until'),
       withdrawn: num(r, 'withdrawn'),
       spent: num(r, 'spent'),
     }));
+    const byCert = (
+      await tx.query(
+        'SELECT cert_id, COUNT(*) AS n, CAST(COALESCE(SUM(value), 0) AS BIGINT) AS v FROM outstanding GROUP BY cert_id ORDER BY cert_id',
+      )
+    ).map((r) => ({ certId: str(r, 'cert_id'), count: num(r, 'n'), value: num(r, 'v') }));
+    const redemptions = new Map(
+      (await tx.query('SELECT kind, value FROM redemptions')).map((r) => [
+        str(r, 'kind'),
+        num(r, 'value'),
+      ]),
+    );
     const blind = { count: 0, value: 0 };
     for (const k of keys) {
       blind.count += k.withdrawn - k.spent;
@@ -262,6 +61,9 @@ export async function createCsStore(db: SqlDb): Promise<CsStore> {
       minted: num(b, 'minted'),
       redeemed: num(b, 'redeemed'),
       expired: num(b, 'expired'),
+      late: redemptions.get('late') ?? 0,
+      recouped: redemptions.get('recouped') ?? 0,
+      byCert,
       pending: { count: num(pend, 'n'), value: num(pend, 'v') },
       deposited: num(b, 'deposited'),
       written: num(b, 'written'),
@@ -349,10 +151,11 @@ export async function createCsStore(db: SqlDb): Promise<CsStore> {
         // Blind-rsa keys whose coins expired: their unspent coins expire with them, their spent
         // serials are no longer needed (a coin of the key is refused as expired).
         const closed = await tx.query(
-          'DELETE FROM blind_keys WHERE deposit_until < $1 RETURNING value, withdrawn, spent',
+          'DELETE FROM blind_keys WHERE redeem_until < $1 RETURNING value, withdrawn, spent',
           [expiredBefore],
         );
         await tx.run('DELETE FROM spent WHERE expires < $1', [expiredBefore]);
+        await tx.run('DELETE FROM withdrawals WHERE expires < $1', [expiredBefore]);
         let coins = gone.length;
         let value = gone.reduce((s, r) => s + num(r, 'value'), 0);
         for (const k of closed) {

@@ -12,9 +12,14 @@
  *
  * Blind-rsa coins (SPEC §7) are the other way round: the CS never learns a serial before the coin
  * is spent, so it keeps the *spent* serials instead (unique: a second insert is a double spend),
- * each until its denomination key's `depositUntil` (+ grace), after which the coin is refused as
+ * each until its denomination key's `redeemUntil` (+ grace), after which the coin is refused as
  * expired anyway. Since serials are unknown at withdrawal, the books count blind-rsa coins per key:
- * withdrawn − spent are outstanding; when the key closes the rest is booked as expired.
+ * withdrawn − spent are outstanding; when the key closes the rest is booked as expired. It also
+ * keeps the hash of each blinded message it signed until then: a holder recoups a coin of a
+ * revoked key by showing which withdrawal it came from (docs/PROTOCOL.md §4.7).
+ *
+ * Two windows per coin (§4.7): an nc1 row's `expires` is the end of its coin's redemption window,
+ * not the coin's expiry, so a wallet that slept past expiry still finds its serial outstanding.
  */
 
 /** A serial on the outstanding list. */
@@ -33,6 +38,11 @@ export interface OutstandingRow {
 export interface Consumed {
   readonly serial: string;
   readonly lock?: string;
+  /**
+   * Recoup (docs/PROTOCOL.md §4.7): the coin's revoked key proves nothing, so the row must say
+   * the same certificate and value, or the serial counts as not outstanding.
+   */
+  readonly match?: { readonly certId: string; readonly value: number };
 }
 
 /** A blind-rsa coin being spent: its serial goes on the spent list until `expires`. */
@@ -41,6 +51,8 @@ export interface SpentRow {
   readonly keyId: string;
   readonly value: number;
   /** The key's depositUntil (= the coin's expiry). */
+  readonly depositUntil: number;
+  /** The key's redeemUntil: the serial is kept until then (+ grace). */
   readonly expires: number;
 }
 
@@ -49,7 +61,17 @@ export interface Withdrawal {
   readonly keyId: string;
   readonly value: number;
   readonly depositUntil: number;
+  /** The key closes then: its withdrawal records and spent list are kept until it (+ grace). */
+  readonly redeemUntil: number;
   readonly count: number;
+  /** SHA-256 of each blinded message signed (recoup proofs point at them, §4.7). */
+  readonly hashes: readonly string[];
+}
+
+/** A recoup of a blind-rsa coin: the withdrawal record its proof points at, consumed. */
+export interface RecoupRow {
+  readonly hash: string;
+  readonly keyId: string;
 }
 
 export interface Changes {
@@ -58,6 +80,11 @@ export interface Changes {
   readonly spend?: readonly SpentRow[];
   /** Blind-rsa coins withdrawn, counted per key. */
   readonly withdraw?: readonly Withdrawal[];
+  /**
+   * Recoups of blind-rsa coins under revoked keys: each withdrawal record must still be there
+   * (else refused as not outstanding), and no key may end with more spent than withdrawn.
+   */
+  readonly recoup?: readonly RecoupRow[];
   readonly mint?: readonly OutstandingRow[];
   /** Value entering (buy, convert-in); releases this request's reservation. */
   readonly minted?: number;
@@ -65,6 +92,10 @@ export interface Changes {
   readonly redeemed?: number;
   readonly deposits?: readonly { digest: string; amount: number; expires: number }[];
   readonly check?: { checkNo: string; payee: string; amount: number; expires: number };
+  /** Value of coins taken after their expiry, in their redemption window (the books' `late`). */
+  readonly late?: number;
+  /** Value of coins taken under a revoked certificate or key (the books' `recouped`). */
+  readonly recouped?: number;
   /** C_B coins of triplets redeemed by their payee: remembered for the payor's `claim`. */
   readonly tripletSpends?: readonly {
     tripletId: string;
@@ -97,6 +128,7 @@ export interface BlindKeyBooks {
   readonly keyId: string;
   readonly value: number;
   readonly depositUntil: number;
+  readonly redeemUntil: number;
   readonly withdrawn: number;
   readonly spent: number;
 }
@@ -108,6 +140,11 @@ export interface CsBooksData {
   readonly minted: number;
   readonly redeemed: number;
   readonly expired: number;
+  /** Value taken in after expiry (redemption window) and under revoked keys (recoup). */
+  readonly late: number;
+  readonly recouped: number;
+  /** nc1 rows outstanding per certificate (the caller tells which are revoked). */
+  readonly byCert: readonly { certId: string; count: number; value: number }[];
   readonly pending: { count: number; value: number };
   readonly deposited: number;
   readonly written: number;
@@ -129,10 +166,11 @@ export interface CsStore {
     tripletId: string,
   ): Promise<{ serial: string; owner: string; value: number; date: number } | null>;
   /**
-   * Prunes serials expired before `expiredBefore` (booked as `expired`), requests created before
-   * `requestsBefore`, stale reservations, and deposit digests and triplet spends past expiry;
-   * closes blind-rsa keys whose coins expired before `expiredBefore`: their spent serials are
-   * dropped and their unspent coins booked as `expired` (counted in the result).
+   * Prunes serials whose redemption window closed before `expiredBefore` (booked as `expired`),
+   * requests created before `requestsBefore`, stale reservations, and deposit digests and triplet
+   * spends past expiry; closes blind-rsa keys whose redemption window closed before
+   * `expiredBefore`: their spent serials and withdrawal records are dropped and their unspent
+   * coins booked as `expired` (counted in the result).
    */
   prune(expiredBefore: number, requestsBefore: number): Promise<{ coins: number; value: number }>;
   books(): Promise<CsBooksData>;

@@ -19,8 +19,9 @@ import {
   type TripletRequest,
   totalValue,
 } from '@netcash/protocol';
-import { checkLock, checkValues, consumed, mint, total, verifyPresented } from './coins.ts';
+import { checkLock, checkValues, mint, total, verifyPresented } from './coins.ts';
 import { tripletSpends } from './exchange.ts';
+import { consumed } from './redeem.ts';
 import type { OpRun } from './requests.ts';
 
 export async function triplet(run: OpRun<TripletRequest>): Promise<string> {
@@ -63,7 +64,7 @@ export async function triplet(run: OpRun<TripletRequest>): Promise<string> {
       change: x.coins,
     },
     {
-      ...consumed(coins),
+      ...consumed(ctx, coins),
       mint: [...b.rows, ...a.rows, ...x.rows],
       tripletSpends: tripletSpends(coins),
     },

@@ -135,7 +135,7 @@ describe('a blind-rsa withdrawal and the later spend', () => {
 
     // From the CS's side, with its private key: each withdrawal explains the spent coin equally.
     const keyId = withdrawals[0]!.coin.body.keyId;
-    const { signer } = cs.context.blind!.signer(keyId, cs.context.now());
+    const { signer } = cs.context.blind!.signer(keyId, cs.context.now(), () => false);
     const { n, e, length } = signer.publicKey;
     const em = modPow(big(fromB64u(withdrawals[0]!.coin.sig)!), e, n); // the PSS encoding
     for (const w of withdrawals) {

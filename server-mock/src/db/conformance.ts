@@ -139,15 +139,21 @@ export function runConformance(engine: string, fresh: FreshDb): void {
       await store.close();
     });
 
-    it('blind-rsa: spends a serial once, counts per key, closes the key after its coins expire', async () => {
+    it('blind-rsa: spends a serial once, counts per key, closes the key after its redemption window', async () => {
       const store = await createCsStore(await fresh('cs_blind'));
-      const key = { keyId: 'k5', value: 5, depositUntil: 900 };
-      const spent = (serial: string) => ({ serial, keyId: 'k5', value: 5, expires: 900 });
+      const key = { keyId: 'k5', value: 5, depositUntil: 900, redeemUntil: 950 };
+      const spent = (serial: string) => ({
+        serial,
+        keyId: 'k5',
+        value: 5,
+        depositUntil: 900,
+        expires: 950,
+      });
       await store.reserve('r1', 15, 1_000, 1);
       expect(
         await store.commit(
           commit('r1', {
-            withdraw: [{ ...key, count: 3 }],
+            withdraw: [{ ...key, count: 3, hashes: ['w1', 'w2', 'w3'] }],
             minted: 15,
             deposits: [{ digest: 'd1', amount: 15, expires: 500 }],
           }),
@@ -168,8 +174,9 @@ export function runConformance(engine: string, fresh: FreshDb): void {
         serials: ['s1'],
       });
       expect(await store.snapshot()).toEqual(before);
-      // Key closes once its coins expired: spent serials dropped, 2 unspent coins expired.
-      expect(await store.prune(901, 0)).toEqual({ coins: 2, value: 10 });
+      // Key closes once its redemption window closed: spent serials dropped, 2 coins expired.
+      expect(await store.prune(950, 0)).toEqual({ coins: 0, value: 0 });
+      expect(await store.prune(951, 0)).toEqual({ coins: 2, value: 10 });
       const after = await store.snapshot();
       expect(after.spent).toEqual([]);
       expect(after.books.blindRsa.keys).toEqual([]);
@@ -184,13 +191,17 @@ export function runConformance(engine: string, fresh: FreshDb): void {
     it('blind-rsa: lets exactly one of 30 concurrent transactions spend a serial', async () => {
       const store = await createCsStore(await fresh('cs_blind_race'));
       await store.commit(
-        commit('w', { withdraw: [{ keyId: 'k', value: 10, depositUntil: 900, count: 1 }] }),
+        commit('w', {
+          withdraw: [
+            { keyId: 'k', value: 10, depositUntil: 900, redeemUntil: 900, count: 1, hashes: [] },
+          ],
+        }),
       );
       const outcomes = await Promise.all(
         Array.from({ length: 30 }, (_, i) =>
           store.commit(
             commit(`spend-${i}`, {
-              spend: [{ serial: 'coin', keyId: 'k', value: 10, expires: 900 }],
+              spend: [{ serial: 'coin', keyId: 'k', value: 10, depositUntil: 900, expires: 900 }],
               mint: [row(`new-${i}`)],
             }),
           ),
@@ -201,8 +212,81 @@ export function runConformance(engine: string, fresh: FreshDb): void {
       const snap = await store.snapshot();
       expect(snap.serials).toHaveLength(1);
       expect(snap.books.blindRsa.keys).toEqual([
-        { keyId: 'k', value: 10, depositUntil: 900, withdrawn: 1, spent: 1 },
+        { keyId: 'k', value: 10, depositUntil: 900, redeemUntil: 900, withdrawn: 1, spent: 1 },
       ]);
+      await store.close();
+    });
+
+    it('recoups an nc1 serial only when its row says the same certificate and value', async () => {
+      const store = await createCsStore(await fresh('cs_recoup'));
+      await store.commit(commit('m', { mint: [row('a', 10), row('b', 20)] }));
+      const before = await store.snapshot();
+      // A forged coin naming a seen serial with more value, or under another certificate.
+      for (const match of [
+        { certId: 'cert-1', value: 20 },
+        { certId: 'cert-2', value: 10 },
+      ]) {
+        expect(
+          await store.commit(commit(`f-${match.certId}`, { consume: [{ serial: 'a', match }] })),
+        ).toEqual({ ok: false, reason: 'double-spent', serials: ['a'] });
+      }
+      expect(await store.snapshot()).toEqual(before);
+      expect(
+        await store.commit(
+          commit('r', {
+            consume: [{ serial: 'a', match: { certId: 'cert-1', value: 10 } }],
+            mint: [row('c', 10)],
+            recouped: 10,
+          }),
+        ),
+      ).toEqual({ ok: true });
+      expect(
+        await store.commit(
+          commit('l', { consume: [{ serial: 'b' }], mint: [row('d', 20)], late: 20 }),
+        ),
+      ).toEqual({ ok: true });
+      const after = await store.snapshot();
+      expect(after.serials).toEqual(['c', 'd']);
+      expect(after.books).toMatchObject({ recouped: 10, late: 20 });
+      expect(after.books.byCert).toEqual([{ certId: 'cert-1', count: 2, value: 30 }]);
+      await store.close();
+    });
+
+    it('blind-rsa: recoups a withdrawal once, never past what the key issued', async () => {
+      const store = await createCsStore(await fresh('cs_blind_recoup'));
+      const key = { keyId: 'k', value: 5, depositUntil: 900, redeemUntil: 950 };
+      const spent = (serial: string) => ({
+        serial,
+        keyId: 'k',
+        value: 5,
+        depositUntil: 900,
+        expires: 950,
+      });
+      await store.commit(commit('w', { withdraw: [{ ...key, count: 2, hashes: ['h1', 'h2'] }] }));
+      const recoup = (id: string, serial: string, hash: string) =>
+        store.commit(
+          commit(id, {
+            spend: [spent(serial)],
+            recoup: [{ hash, keyId: 'k' }],
+            mint: [row(`n-${id}`, 5)],
+            recouped: 5,
+          }),
+        );
+      expect(await recoup('r1', 's1', 'h1')).toEqual({ ok: true });
+      // The same withdrawal again (another coin), and one never made here: refused.
+      expect(await recoup('r2', 's2', 'h1')).toMatchObject({ ok: false, reason: 'double-spent' });
+      expect(await recoup('r3', 's3', 'nope')).toMatchObject({ ok: false, reason: 'double-spent' });
+      // A coin spent plainly, then a recoup of the other withdrawal would pass what was issued.
+      expect(
+        await store.commit(commit('p', { spend: [spent('s4')], mint: [row('n-p', 5)] })),
+      ).toEqual({
+        ok: true,
+      });
+      expect(await recoup('r4', 's5', 'h2')).toMatchObject({ ok: false, reason: 'double-spent' });
+      const snap = await store.snapshot();
+      expect(snap.books.blindRsa.keys).toEqual([{ ...key, withdrawn: 2, spent: 2 }]);
+      expect(snap.books.recouped).toBe(5);
+      expect(await store.prune(951, 0)).toEqual({ coins: 0, value: 0 });
       await store.close();
     });
 
@@ -336,6 +420,7 @@ export function runConformance(engine: string, fresh: FreshDb): void {
           insurer: toB64u(key.publicKey),
           issued: expires - 10,
           expires,
+          redeemFor: 0,
         });
       await store.addCertificate(cert('c1', 100));
       await store.addCertificate(cert('c2', 200));

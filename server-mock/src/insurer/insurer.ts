@@ -6,7 +6,8 @@
  * promises about money (currency, mint limit, bank account) comes from the registration, never
  * from the request, and a key enrolled for one name obtains nothing for another. The insurer
  * publishes certificates, keys and a signed revocation list with an increasing `seq`, and answers
- * the directory (CS name → addresses, paper §4.1).
+ * the directory (CS name → addresses, paper §4.1). Its policy sets the redemption window every
+ * certificate and key carries (how long a CS must redeem its coins after they expire).
  * Domain logic only: HTTP is in server.ts, persistence in store.ts.
  */
 import {
@@ -73,8 +74,13 @@ export async function createInsurer(options: {
   readonly maxLifetime: number;
   /** Seconds a signed request's date may be off the insurer's clock. */
   readonly requestWindow: number;
+  /**
+   * The insurer's policy for how long after a coin's expiry its issuing CS must still redeem it
+   * (docs/PROTOCOL.md §4.7), written into every certificate and denomination key.
+   */
+  readonly redemptionWindow: number;
 }): Promise<Insurer> {
-  const { p, name, keys, store, now, requestWindow } = options;
+  const { p, name, keys, store, now, requestWindow, redemptionWindow } = options;
   const signList = (seq: number, revoked: Revocation[]): RevocationList =>
     sign(p, keys.secretKey, {
       type: 'revocation-list',
@@ -163,6 +169,7 @@ export async function createInsurer(options: {
         insurer: keys.public,
         issued,
         expires: issued + r.lifetime,
+        redeemFor: redemptionWindow,
       };
       const cert = sign(p, keys.secretKey, body);
       await store.addCertificate(cert);
@@ -211,6 +218,7 @@ export async function createInsurer(options: {
         issued,
         withdrawUntil: issued + request.withdrawFor,
         depositUntil: issued + request.depositFor,
+        redeemUntil: issued + request.depositFor + redemptionWindow,
       };
       const key = sign(p, keys.secretKey, body);
       if (!(await store.addDenominationKey(key))) {

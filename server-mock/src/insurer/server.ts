@@ -44,6 +44,8 @@ export interface InsurerConfig extends Serving {
   readonly maxBodyBytes?: number;
   /** Longest certificate a CS may ask for (default 365 days). */
   readonly maxCertificateLifetime?: number;
+  /** Seconds after a coin's expiry its CS must still redeem it (docs/PROTOCOL.md §4.7). */
+  readonly redemptionWindow?: number;
   readonly provider?: CryptoProvider;
 }
 
@@ -168,6 +170,7 @@ export async function startInsurer(config: InsurerConfig): Promise<RunningInsure
     now: config.now ?? systemNow,
     maxLifetime: config.maxCertificateLifetime ?? DEFAULTS.certificateLifetime,
     requestWindow: DEFAULTS.requestWindow,
+    redemptionWindow: config.redemptionWindow ?? DEFAULTS.redemptionWindow,
   });
   const maxBodyBytes = config.maxBodyBytes ?? DEFAULTS.maxBodyBytes;
   const handler = insurerHandler(insurer, token, log, maxBodyBytes);

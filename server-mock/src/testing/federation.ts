@@ -60,6 +60,8 @@ export interface FederationOptions {
   readonly mintLimit?: number;
   readonly denominations?: readonly number[];
   readonly pruneGrace?: number;
+  /** The insurer's redemption window (seconds after a coin's expiry; PROTOCOL §4.7). */
+  readonly redemptionWindow?: number;
   readonly requestRetention?: number;
   /** Seconds between revocation list refreshes at the CSs (default 0 in tests: always fresh). */
   readonly revocationRefresh?: number;
@@ -150,6 +152,7 @@ export async function startFederation(options: FederationOptions = {}): Promise<
       now: options.now,
       log,
       ...serving,
+      redemptionWindow: options.redemptionWindow,
     });
     started.push(insurer);
     const bank = await startBank({
