@@ -163,3 +163,26 @@ export function auditMerchants(
   }
   return problems;
 }
+
+/**
+ * Where a CS's value went and the backing each part leaves (docs/PROTOCOL.md §4.6, §4.7): its
+ * account balance = what it still owes (outstanding coins, checks written and not yet cleared) +
+ * the surplus — the value of coins never redeemed (booked `expired`) stays in its account.
+ */
+export function backingOf(
+  b: CsBooks,
+  bank: BankBooks,
+): { balance: number; owed: number; uncleared: number; surplus: number } | null {
+  const account = bank.accounts.find((a) => a.account === b.account);
+  if (account === undefined || b.bank !== bank.name) return null;
+  const cleared = new Set(bank.cleared.filter((c) => c.drawer === b.account).map((c) => c.checkNo));
+  const uncleared = b.checksWritten
+    .filter((c) => !cleared.has(c.checkNo))
+    .reduce((s, c) => s + c.amount, 0);
+  return {
+    balance: account.balance,
+    owed: b.outstanding.value,
+    uncleared,
+    surplus: account.balance - b.outstanding.value - uncleared,
+  };
+}

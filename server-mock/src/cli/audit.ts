@@ -64,6 +64,7 @@ export const auditCommand: Command = {
   async run(args) {
     const { BankInfo, endpoint, getJson, PATHS } = await import('@netcash/protocol');
     const { auditFederation } = await import('../audit/audit.ts');
+    const { backingOf } = await import('../audit/checks.ts');
     const data = args.get('data')!;
     const fromFolder = (server: string) =>
       readTextFile(join(data, server, 'audit-token'))?.trim() || undefined;
@@ -99,6 +100,18 @@ export const auditCommand: Command = {
           `expired ${b.expired}, pending ${b.pending.count} mints worth ${b.pending.value}, ` +
           `deposited ${b.deposited}`,
       );
+      // Where value went over time (PROTOCOL §4.7) and what backs what is left.
+      const revoked = b.revoked ?? { count: 0, value: 0 };
+      console.log(
+        `  over time: ${b.expired} expired unredeemed, ${b.late ?? 0} redeemed late, ${b.recouped ?? 0} recouped, ${revoked.value} still owed under revoked keys (${revoked.count} coins)`,
+      );
+      const bank = report.banks.find((k) => k.name === b.bank);
+      const backing = bank === undefined ? null : backingOf(b, bank);
+      if (backing !== null) {
+        console.log(
+          `  backing: balance ${backing.balance} = ${backing.owed} outstanding + ${backing.uncleared} uncleared checks + ${backing.surplus} surplus`,
+        );
+      }
     }
     for (const bank of report.banks) {
       console.log(`${bank.name}: ${bank.accounts.length} accounts, ledger sum ${bank.ledgerSum}`);

@@ -63,6 +63,7 @@ describe('netcash CLI', () => {
       'insurer register',
       'insurer registrations',
       'insurer revoke',
+      'cs rotate',
     ]) {
       const help = await cli([...command.split(' '), '--help']);
       expect([command, help.code]).toEqual([command, 0]);
@@ -79,6 +80,16 @@ describe('netcash CLI', () => {
     const badFlag = await cli(['up', '--colour', 'blue']);
     expect(badFlag.code).toBe(2);
     expect(badFlag.stderr).toContain('Usage: netcash up');
+    const upHelp = (await cli(['up', '--help'])).stdout;
+    for (const flag of [
+      '--coin-lifetime',
+      '--redemption-window',
+      '--prune-grace',
+      '--maintenance-interval',
+    ]) {
+      expect(upHelp).toContain(flag);
+    }
+    expect((await cli(['up', '--coin-lifetime', 'soon'])).code).toBe(2);
   });
 
   it('runs `up`, keeps its state across a restart, and audits the books', async () => {
@@ -146,6 +157,12 @@ describe('netcash CLI', () => {
       insurer.url,
       '--bank',
       bank.url,
+      '--coin-lifetime',
+      '2h',
+      '--prune-grace',
+      '1d',
+      '--maintenance-interval',
+      '0',
     ];
     // Not registered yet: it stops, saying what the insurer's operator must run.
     const refused = await runNetcash(csArgs);
@@ -168,7 +185,35 @@ describe('netcash CLI', () => {
     const cs = await spawnNetcash(csArgs);
     children.push(cs);
     const alice = await TestClient.open(bank.url);
-    expect((await alice.buy(cs.url, [50])).map((c) => c.body.cs)).toEqual(['cs1']);
+    const [coin] = await alice.buy(cs.url, [50]);
+    expect(coin!.body.cs).toBe('cs1');
+    // Time as the operators set it: 2-hour coins, the insurer's 30-day redemption window.
+    const first = (await alice.info(cs.url)).certificates[0]!.body;
+    expect(first.redeemFor).toBe(30 * 86_400);
+    expect(Math.abs(coin!.body.expires - first.issued - 7_200)).toBeLessThanOrEqual(5);
+    // The CS operator rotates now; the insurer's operator revokes the first certificate.
+    const rotated = await cli(['cs', 'rotate', '--data', data, '--url', cs.url]);
+    expect([rotated.code, rotated.stdout]).toEqual([
+      0,
+      expect.stringContaining(`was ${first.certId}`),
+    ]);
+    const revoked = await cli([
+      'insurer',
+      'revoke',
+      '--data',
+      data,
+      '--insurer',
+      insurer.url,
+      '--cert',
+      first.certId,
+      '--reason',
+      'key compromised',
+    ]);
+    expect(revoked.code).toBe(0);
+    // The holder's coin comes back under the new certificate (a recoup once the CS has read the
+    // new revocation list, PROTOCOL §4.7; recoup.test.ts has those rules).
+    const [back] = await alice.exchange(cs.url, [coin!], [50]);
+    expect(back!.body.certId).not.toBe(first.certId);
     const audit = await cli([
       'audit',
       '--data',
@@ -179,6 +224,8 @@ describe('netcash CLI', () => {
       bank.url,
     ]);
     expect(audit.stdout).toContain('cs1: outstanding 1 coins worth 50 (mint limit 5000 set by');
+    expect(audit.stdout).toContain('over time: 0 expired unredeemed');
+    expect(audit.stdout).toContain('backing: balance 50 = 50 outstanding + 0 uncleared checks');
     expect(audit.code).toBe(0);
     // The CS's folder holds its own secrets only: no other party's token.
     const secrets = ['insurer/admin-token', 'bank/audit-token'].map((f) =>

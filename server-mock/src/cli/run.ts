@@ -2,6 +2,7 @@
 import { helpText, parse, UsageError } from './args.ts';
 import { auditCommand } from './audit.ts';
 import { registerCommand, registrationsCommand, revokeCommand } from './operator.ts';
+import { csRotateCommand } from './rotate.ts';
 import { bankCommand, type Command, csCommand, insurerCommand } from './serve.ts';
 import { upCommand } from './up.ts';
 
@@ -16,7 +17,7 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   bank: bankCommand,
-  cs: csCommand,
+  cs: { ...csCommand, subcommands: { rotate: csRotateCommand } },
   audit: auditCommand,
 };
 
@@ -28,7 +29,7 @@ Commands:
   up        start insurer, bank, cs1, cs2 and the demo publisher on localhost
   insurer   run the insurer (\`netcash insurer register|registrations|revoke\`: its operator)
   bank      run the bank
-  cs        run a currency server
+  cs        run a currency server (\`netcash cs rotate\`: new keys and certificate now)
   audit     check the books of the federation (exit 1 on any difference)
 
 Run \`netcash <command> --help\` for its options.

@@ -14,6 +14,7 @@ import { DEFAULTS } from '../config.ts';
 import { readTextFile } from '../datadir.ts';
 import { type Flag, type Parsed, UsageError } from './args.ts';
 import { SERVING, servingOf } from './serving.ts';
+import { CS_TIME_FLAGS, csTime, duration, REDEMPTION_WINDOW } from './time-flags.ts';
 
 export const DEFAULT_PORTS = { insurer: 7400, bank: 7401, cs1: 7402, cs2: 7403, publisher: 7404 };
 
@@ -92,6 +93,7 @@ export const insurerCommand: Command = {
     POSTGRES,
     { name: 'port', help: 'port', env: 'NETCASH_INSURER_PORT', fallback: '7400' },
     { name: 'name', help: 'insurer name', fallback: DEFAULTS.insurerName },
+    REDEMPTION_WINDOW,
   ],
   async run(args) {
     const { startInsurer } = await import('../insurer/server.ts');
@@ -104,6 +106,7 @@ export const insurerCommand: Command = {
       port: port(args, DEFAULT_PORTS.insurer),
       ...servingOf(args),
       log: createLogger('netcash'),
+      redemptionWindow: duration(args, 'redemption-window'),
     });
     console.log(`insurer listening on ${insurer.url}`);
     console.log(`insurer key ${insurer.signKey}`);
@@ -183,7 +186,7 @@ export const csCommand: Command = {
       help: 'address to certify (default: the listening URL)',
       env: 'NETCASH_PUBLIC_URL',
     },
-    { name: 'coin-lifetime', help: 'seconds a new coin is valid', env: 'NETCASH_COIN_LIFETIME' },
+    ...CS_TIME_FLAGS,
     {
       name: 'blind-rsa',
       help: 'also mint blind-rsa coins (SPEC §7): an RSA key per coin value, certified by the insurer',
@@ -211,7 +214,7 @@ export const csCommand: Command = {
       port: port(args, name === 'cs2' ? DEFAULT_PORTS.cs2 : DEFAULT_PORTS.cs1),
       ...servingOf(args),
       publicUrl: args.get('public-url'),
-      coinLifetime: args.int('coin-lifetime'),
+      ...csTime(args),
       log: createLogger('netcash'),
       ...(args.flag('blind-rsa') ? { blindRsa: {} } : {}),
     });

@@ -17,6 +17,7 @@ import { ensureDir } from '../datadir.ts';
 import type { Parsed } from './args.ts';
 import { COMMON, type Command, DEFAULT_PORTS, port, untilSignal } from './serve.ts';
 import { SERVING, servingOf } from './serving.ts';
+import { CS_TIME_FLAGS, csTime, duration, REDEMPTION_WINDOW } from './time-flags.ts';
 
 interface Closer {
   close(): Promise<void>;
@@ -67,6 +68,8 @@ export const upCommand: Command = {
     ...SERVING,
     { name: 'port', help: 'first port', env: 'NETCASH_PORT', fallback: '7400' },
     { name: 'no-publisher', help: 'do not start the demo publisher', boolean: true },
+    ...CS_TIME_FLAGS,
+    REDEMPTION_WINDOW,
     {
       name: 'no-blind-rsa',
       help: 'currency servers mint nc1 coins only (no blind-rsa denomination keys)',
@@ -88,12 +91,14 @@ export const upCommand: Command = {
       for (const s of [...started].reverse()) await s.close().catch(() => {});
     };
     try {
+      const time = csTime(args);
       const insurer = await startInsurer({
         dataDir: join(data, 'insurer'),
         host,
         port: base,
         log,
         ...serving,
+        redemptionWindow: duration(args, 'redemption-window'),
       });
       started.push(insurer);
       const bank = await startBank({
@@ -122,6 +127,7 @@ export const upCommand: Command = {
           port: base + 2 + i,
           log,
           ...serving,
+          ...time,
           // Unlinkable blind-rsa coins next to nc1 ones (SPEC §7): a key per coin value.
           ...(args.flag('no-blind-rsa') ? {} : { blindRsa: {} }),
         });
