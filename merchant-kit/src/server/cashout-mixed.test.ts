@@ -4,9 +4,10 @@
  * the publisher's bank account; each bad coin is written off with its reason and reported; the
  * store keeps nothing stale; the federation audit balances.
  *
- * The bad coins, as a publisher gets them:
- *   revoked      paid under cs2's first certificate, which the insurer then revokes
- *   expired      held past their expiry (the shared test clock moves on)
+ * The coins, as a publisher gets them:
+ *   expired      held past their expiry *and* their redemption window (the shared clock moves on)
+ *   revoked      paid under cs2's first certificate, which the insurer then revokes: not bad —
+ *                their serials are outstanding at cs2, so it recoups them (PROTOCOL §4.7)
  *   double-spent cashed by someone else with a copy of the store's coins
  */
 import { endpoint, nowSeconds, PATHS, postJson, RevocationList, unwrap } from '@netcash/protocol';
@@ -17,6 +18,8 @@ import { startMerchant, type TestMerchant } from '../testing/merchant.ts';
 import { fetchOffer, pay } from '../testing/payor.ts';
 
 const LIFETIME = 1_000;
+/** The insurer's redemption window here: coins are cashed out for 500 s after they expire. */
+const WINDOW = 500;
 const DEMO_BALANCE = 10_000;
 
 let clock = nowSeconds();
@@ -24,7 +27,11 @@ let fed: Federation;
 let shopper: TestClient;
 
 beforeAll(async () => {
-  fed = await startFederation({ now: () => clock, coinLifetime: LIFETIME });
+  fed = await startFederation({
+    now: () => clock,
+    coinLifetime: LIFETIME,
+    redemptionWindow: WINDOW,
+  });
   shopper = await TestClient.open(fed.bank.url, { now: () => clock });
 });
 afterAll(async () => {
@@ -52,7 +59,7 @@ async function bankBalance(merchant: TestMerchant): Promise<number> {
 }
 
 describe('a cash-out batch with good and bad coins', () => {
-  it('deposits the good coins and writes off only the bad ones, each with its reason', async () => {
+  it('deposits the good coins, recoups the revoked ones and writes off only the bad ones, each with its reason', async () => {
     const lines: { message: string; level: string | undefined }[] = [];
     const merchant = await startMerchant(fed, {
       now: () => clock,
@@ -60,9 +67,13 @@ describe('a cash-out batch with good and bad coins', () => {
     });
     try {
       const t0 = clock;
+      // Expired: 7 paid now, expiring at t0 + LIFETIME, redeemable until t0 + LIFETIME + WINDOW.
+      await buyArticle(merchant, '/articles/b', [5, 2]);
+      const expired = await heldSerials(merchant);
       // Revoked: 5 paid under cs2's first certificate; the insurer revokes it, cs2 gets new keys.
+      clock = t0 + LIFETIME - 200;
       await buyArticle(merchant, '/articles/a', [5]);
-      const revoked = await heldSerials(merchant);
+      const revoked = new Set([...(await heldSerials(merchant))].filter((s) => !expired.has(s)));
       unwrap(
         await postJson(
           endpoint(fed.insurer.url, PATHS.insurer.adminRevoke),
@@ -72,9 +83,6 @@ describe('a cash-out batch with good and bad coins', () => {
         ),
       );
       await cs2().maintain();
-      // Expired: 7 paid now, expiring at t0 + LIFETIME.
-      await buyArticle(merchant, '/articles/b', [5, 2]);
-      const expired = new Set([...(await heldSerials(merchant))].filter((s) => !revoked.has(s)));
       // Good: 25, and 5 more that a copy of the store cashes first (double-spent here).
       clock = t0 + LIFETIME - 100;
       await buyArticle(merchant, '/articles/c', [20, 5]);
@@ -91,7 +99,7 @@ describe('a cash-out batch with good and bad coins', () => {
       );
       expect(taken.reduce((s, c) => s + c.body.value, 0)).toBe(5);
 
-      clock = t0 + LIFETIME + 1; // the 7 have expired; the rest have not
+      clock = t0 + LIFETIME + WINDOW + 1; // the 7 are past their window; the rest within theirs
       const held = await merchant.paywall.held();
       expect(held).toBe(5 + 7 + 25 + 5);
       // The publisher's demo account is opened by its first cash-out, with the demo balance.
@@ -100,15 +108,15 @@ describe('a cash-out batch with good and bad coins', () => {
 
       const summary = await merchant.paywall.cashout();
 
-      expect(summary.deposited).toBe(25);
+      expect(summary.deposited).toBe(25 + 5);
       expect(summary.pending).toBe(0);
-      expect(await bankBalance(merchant)).toBe(bankBefore + 25);
+      expect(await bankBalance(merchant)).toBe(bankBefore + 25 + 5);
       const reasons = new Map(summary.writtenOff.map((w) => [w.serial, w.reason]));
-      for (const s of revoked) expect(reasons.get(s)).toBe('revoked');
+      for (const s of revoked) expect(reasons.has(s)).toBe(false);
       for (const s of expired) expect(reasons.get(s)).toBe('expired');
       for (const c of copied) expect(reasons.get(c.serial)).toBe('double-spent');
-      expect(reasons.size).toBe(revoked.size + expired.size + copied.length);
-      expect(summary.writtenOff.reduce((s, w) => s + w.value, 0)).toBe(5 + 7 + 5);
+      expect(reasons.size).toBe(expired.size + copied.length);
+      expect(summary.writtenOff.reduce((s, w) => s + w.value, 0)).toBe(7 + 5);
       // Every cent paid in is accounted for: deposited + written off.
       expect(summary.deposited + summary.writtenOff.reduce((s, w) => s + w.value, 0)).toBe(held);
 
@@ -121,12 +129,14 @@ describe('a cash-out batch with good and bad coins', () => {
         [...reasons.keys()].sort(),
       );
       const deposited = await store.cashouts(['deposited']);
-      expect(deposited.map((c) => c.amount)).toEqual([25]);
-      expect(deposited[0]?.parent).not.toBeNull(); // a part of the refused first batch
+      expect(deposited.map((c) => c.amount).sort((a, b) => a - b)).toEqual([5, 25]);
+      // Parts of the refused first batch; the 5 was recouped under the revoked certificate.
+      expect(deposited.every((c) => c.parent !== null)).toBe(true);
+      expect((await cs2().books()).recouped).toBe(5);
 
       // The publisher's log says it in words; nothing was sent twice (a second run does nothing).
       expect(lines.map((l) => l.message)).toContain(
-        'cash-out: 0.25 NCD deposited into your bank account, 0.17 NCD written off (4 coins refused by your currency server)',
+        'cash-out: 0.30 NCD deposited into your bank account, 0.12 NCD written off (3 coins refused by your currency server)',
       );
       expect(
         lines.filter((l) => l.message.startsWith('coin written off: 0.05 NCD, already spent')),
