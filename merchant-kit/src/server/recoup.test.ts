@@ -60,7 +60,8 @@ describe('a merchant holding coins under a revoked certificate', () => {
       expect(summary).toMatchObject({ deposited: 37, writtenOff: [], pending: 0 });
       const account = await merchant.paywall.store.getMeta('bank.account');
       const report = await fed.audit();
-      expect(report.bank?.accounts.find((a) => a.account === account)?.balance).toBe(10_000 + 37);
+      const publisher = report.banks[0]?.accounts.find((a) => a.account === account);
+      expect(publisher?.balance).toBe(10_000 + 37);
       const books = await cs2().books();
       expect(books.recouped).toBe(37);
       expect(books.revoked).toEqual({ count: 0, value: 0 });

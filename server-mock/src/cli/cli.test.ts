@@ -141,7 +141,15 @@ describe('netcash CLI', () => {
   it('runs insurer, bank and a CS as separate processes; the CS starts once the operator registered it', async () => {
     const data = tempDir();
     const base = await freePortBlock(3);
-    const insurer = await spawnNetcash(['insurer', '--data', data, '--port', String(base)]);
+    const insurer = await spawnNetcash([
+      'insurer',
+      '--data',
+      data,
+      '--port',
+      String(base),
+      '--redemption-window',
+      '30d',
+    ]);
     children.push(insurer);
     const bank = await spawnNetcash(['bank', '--data', data, '--port', String(base + 1), '--demo']);
     children.push(bank);

@@ -244,12 +244,19 @@ describe("with cs1's credentials", () => {
       readFileSync(join(fed.dataDir, 'insurer', 'admin-token'), 'utf8').trim(),
       readFileSync(join(fed.dataDir, 'bank', 'audit-token'), 'utf8').trim(),
       cs2.auditToken,
+      cs2.adminToken,
       toB64u(cs2.context.keys.enrollment.secretKey),
       toB64u(cs2.context.keys.account.secretKey),
     ];
     const folder = join(fed.dataDir, 'cs1');
     const files = readdirSync(folder).filter((f) => !f.startsWith('cs.db'));
-    expect(files.sort()).toEqual(['audit-token', 'denomination-keys.json', 'keys.json']);
+    // Its own: the auditor's token, its operator's token (`cs rotate`), its keys.
+    expect(files.sort()).toEqual([
+      'admin-token',
+      'audit-token',
+      'denomination-keys.json',
+      'keys.json',
+    ]);
     for (const file of files) {
       const text = readFileSync(join(folder, file), 'utf8');
       expect(secrets.filter((s) => text.includes(s))).toEqual([]);
