@@ -4,6 +4,7 @@
  * launch a wallet on a profile folder of our own (for the copied-profile double spend).
  */
 import { createHash } from 'node:crypto';
+import { formatAmount } from '@netcash/protocol';
 import type { BrowserContext, Page } from '@playwright/test';
 import { chromium, expect } from '@playwright/test';
 import type { WalletState } from '../extension/src/messages/views.ts';
@@ -111,9 +112,8 @@ export function spendable(state: WalletState): number {
   return state.balances.reduce((sum, b) => sum + b.spendable, 0);
 }
 
-/** `0.03 NCD`, as the wallet's windows print money. */
-export const ncd = (cents: number) =>
-  `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')} NCD`;
+/** `0.03 NCD`, as the page, the approval window and the popup print money (one formatter). */
+export const ncd = (cents: number) => formatAmount(cents, 'NCD');
 
 /** The article's paid text is shown in place of the teaser. */
 export async function expectUnlocked(page: Page, text: string): Promise<void> {

@@ -51,7 +51,7 @@ test('the journey: set up, buy coins, pay in the approval window, read, revisit 
   const page = await openArticle(context, article.url);
   // 402 → offer → wallet found: the paywall shows the price and a Pay button.
   const pay = page.locator('netcash-paywall .netcash-pay');
-  await expect(pay).toHaveText(`Pay ${article.price} ¢ with NetCash`);
+  await expect(pay).toHaveText(`Pay ${ncd(article.price)} with NetCash`);
   const [ready] = await eventsOf(page, 'netcash:ready');
   expect(ready).toMatchObject({
     amount: article.price,

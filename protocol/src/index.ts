@@ -31,6 +31,7 @@ export { canonicalBytes, canonicalize } from './encoding/jcs.ts';
 export { concatBytes, equalBytes, fromUtf8, utf8 } from './encoding/utf8.ts';
 export * from './errors.ts';
 export * from './ids.ts';
+export * from './money.ts';
 export { Mutex } from './mutex.ts';
 export * from './paths.ts';
 export * from './retry/index.ts';

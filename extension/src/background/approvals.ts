@@ -17,15 +17,17 @@
 import { NetCashError, type Offer, randomId } from '@netcash/protocol';
 import { nobleProvider } from '@netcash/protocol/noble';
 import browser from 'webextension-polyfill';
-import type { Quote } from '../core/index.ts';
+import type { BudgetPeriod, Quote } from '../core/index.ts';
 import { intentKey } from '../core/intent.ts';
 import type { InstanceQuery } from '../messages/bridge.ts';
 import type { ApprovalView } from '../messages/views.ts';
 
 export interface Decision {
   readonly approve: boolean;
-  /** "Allow up to X on this site" (minor units). */
+  /** "Allow up to X on this site" (minor units)… */
   readonly allowUpTo?: number;
+  /** …per day, week or month (a budget); in total when absent. */
+  readonly period?: BudgetPeriod;
   /** Set when the page that asked was reloaded or closed before the shopper approved. */
   readonly pageGone?: boolean;
   /** This asker joined a window another page opened for the same purchase. */

@@ -79,7 +79,7 @@ async function pay(w: Wallet, offer: Offer, origin: string, page: AskingPage) {
   // A second tab that joined the window pays (joins) the same purchase; the first sets the allowance.
   const allowUpTo = decision.joined === true ? 0 : (decision.allowUpTo ?? 0);
   if (allowUpTo > 0 && quote.foreignOrigins.length === 0) {
-    await w.setAllowance(origin, quote.currency, allowUpTo);
+    await w.setAllowance(origin, quote.currency, allowUpTo, decision.period);
     if (quote.amount <= allowUpTo) return w.pay(offer, origin, { allowance: true });
   }
   return w.pay(offer, origin, { approved: true });

@@ -6,71 +6,25 @@ import { NetCashError } from '@netcash/protocol';
 import { DEFAULT_NET } from '../core/context.ts';
 import { DEFAULT_POLICY, type OpOutcome } from '../core/index.ts';
 import type { CommandInput, CommandName, CommandOutputs } from '../messages/commands.ts';
-import type { OutcomeView, WalletState } from '../messages/views.ts';
+import type { HistoryDetail, OutcomeView } from '../messages/views.ts';
 import { approvalView, decide } from './approvals.ts';
 import { wallet } from './instance.ts';
 import { pendingView } from './pending-view.ts';
+import { allowanceView, approvalReason, walletState } from './state-view.ts';
 
 type Handlers = {
   [N in CommandName]: (input: CommandInput<N>) => Promise<CommandOutputs[N]>;
 };
 
-async function state(): Promise<WalletState> {
-  const w = await wallet();
-  const [status, accounts, insurers, balances, history, receipts, allowances, pending, settings] =
-    await Promise.all([
-      w.status(),
-      w.accounts(),
-      w.insurers(),
-      w.balances(),
-      w.history(20),
-      w.receipts(20),
-      w.allowances(),
-      w.pendingOps(),
-      w.settings(),
-    ]);
-  return {
-    ready: status.ready,
-    accounts: accounts.map(({ account, bank, currency, url }) => ({
-      account,
-      bank,
-      currency,
-      url,
-    })),
-    insurers: insurers.map(({ key, name, url }) => ({ key, name, url })),
-    servers: w.servers().map(({ csName, currency, denominations }) => ({
-      csName,
-      currency,
-      denominations,
-    })),
-    balances,
-    history,
-    receipts: receipts.map(({ tid, origin, description, amount, currency, date, resource }) => ({
-      tid,
-      origin,
-      description,
-      amount,
-      currency,
-      date,
-      resource,
-    })),
-    allowances: allowances.map(({ origin, currency, limit, spent }) => ({
-      origin,
-      currency,
-      limit,
-      spent,
-    })),
-    pending: pending.length,
-    settings: {
-      sessionKeys: settings.sessionKeys,
-      coverUpTo: settings.policy.coverUpTo,
-      blindCoins: settings.blindCoins,
-    },
-  };
-}
+/** How long an approval window must be visible and focused before Approve works (clickjacking). */
+export const APPROVAL_ARM_MS = 800;
+
+const HISTORY_PAGE = 10;
 
 export const handlers: Handlers = {
-  state,
+  async state() {
+    return walletState(await wallet());
+  },
   async connectBank({ url, holder }) {
     const row = await (await wallet()).connectBank(url, holder);
     return { account: row.account, bank: row.bank, currency: row.currency };
@@ -84,14 +38,17 @@ export const handlers: Handlers = {
   async refresh() {
     return { exchanges: (await (await wallet()).refresh()).length };
   },
-  async cashout({ cs }) {
-    const outcome = await (await wallet()).cashout(cs);
-    return outcome === null ? null : outcomeView(outcome);
+  async cashout({ cs, amount }) {
+    const outcome = await (await wallet()).cashout(cs, amount);
+    if (outcome === null) {
+      throw new NetCashError('insufficient-funds', `You hold no coins at ${cs} to cash out.`);
+    }
+    return outcomeView(outcome);
   },
-  async setAllowance({ origin, currency, limit }) {
+  async setAllowance({ origin, currency, limit, period }) {
     const normalized = new URL(origin).origin;
-    await (await wallet()).setAllowance(normalized, currency, limit);
-    return { limit };
+    const row = await (await wallet()).setAllowance(normalized, currency, limit, period);
+    return limit <= 0 ? null : allowanceView(row);
   },
   async setSettings({ sessionKeys, coverUpTo, blindCoins }) {
     const w = await wallet();
@@ -114,13 +71,28 @@ export const handlers: Handlers = {
     return (await wallet()).schemeMix();
   },
   async approval({ id }) {
-    return approvalView(id);
+    const view = approvalView(id);
+    if (view === null) return null;
+    const row = (await (await wallet()).allowances()).find(
+      (a) => a.origin === view.quote.origin && a.currency === view.quote.currency,
+    );
+    const budget = row === undefined ? undefined : allowanceView(row);
+    return {
+      ...view,
+      reason: approvalReason(view.quote, budget),
+      ...(budget === undefined ? {} : { budget }),
+      armMs: globalThis.__netcashApprovalArmMs ?? APPROVAL_ARM_MS,
+    };
   },
-  async decide({ id, approve, allowUpTo }) {
+  async decide({ id, approve, allowUpTo, period }) {
     if (approvalView(id) === null) {
       throw new NetCashError('not-found', 'This payment is no longer waiting for an answer.');
     }
-    await decide(id, allowUpTo === undefined ? { approve } : { approve, allowUpTo });
+    await decide(id, {
+      approve,
+      ...(allowUpTo === undefined ? {} : { allowUpTo }),
+      ...(period === undefined ? {} : { period }),
+    });
     return { ok: true };
   },
   async recover() {
@@ -149,6 +121,67 @@ export const handlers: Handlers = {
     const next = { ...now, ...rest, ...(retry === undefined ? {} : { retry }) };
     await w.setSettings({ network: next });
     return { ...DEFAULT_NET, ...next };
+  },
+  async history({ before, limit }) {
+    const size = limit ?? HISTORY_PAGE;
+    // One row more than asked tells whether there is a next page.
+    const rows = await (await wallet()).historyPage(before, size + 1);
+    const page = rows.slice(0, size);
+    const last = page.at(-1)?.seq;
+    return rows.length > size && last !== undefined ? { rows: page, next: last } : { rows: page };
+  },
+  async historyEntry({ seq }) {
+    const w = await wallet();
+    const row = await w.core.db.get('history', seq);
+    if (row === undefined) return null;
+    const detail: { -readonly [K in keyof HistoryDetail]: HistoryDetail[K] } = { row };
+    if (row.tid !== undefined) {
+      const r = await w.core.db.get('receipts', row.tid);
+      if (r !== undefined) {
+        detail.receipt = {
+          tid: r.tid,
+          origin: r.origin,
+          resource: r.resource,
+          description: r.description,
+          signedBy: r.payeeKey,
+        };
+      }
+    }
+    const op = await w.core.db.get('ops', row.opId);
+    if (op !== undefined) {
+      detail.op = {
+        status: op.status,
+        attempts: op.attempts,
+        ...(op.kind === 'pay' ? { allowance: op.allowance, claims: op.confirmations } : {}),
+      };
+    }
+    return detail;
+  },
+  async bankStatement() {
+    const w = await wallet();
+    const account = await w.primaryAccount();
+    const statement = await w.bankStatement();
+    return {
+      account: statement.account,
+      bank: account.bank,
+      holder: account.holder,
+      balance: statement.balance,
+      currency: statement.currency,
+      date: w.core.now(),
+    };
+  },
+  async setPrimaryAccount({ account }) {
+    await (await wallet()).setPrimaryAccount(account);
+    return { account };
+  },
+  async untrustInsurer({ key }) {
+    await (await wallet()).untrustInsurer(key);
+    return { key };
+  },
+  async refreshTrust() {
+    const w = await wallet();
+    await w.refreshTrust();
+    return { servers: w.servers().length };
   },
 };
 

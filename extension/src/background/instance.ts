@@ -5,10 +5,12 @@
  * patience, so with a server frozen the popup and pages still get an answer — the journal's truth:
  * "pending" — instead of hanging for every timeout.
  *
- * Test seam: fault hooks are read from `globalThis.__netcashFaults` at each fault point, so an
- * end-to-end test can pause an operation (`sw.evaluate`) and kill the worker mid-way. Only code
- * running inside this worker can set it.
+ * Test seams: fault hooks are read from `globalThis.__netcashFaults` at each fault point, so an
+ * end-to-end test can pause an operation (`sw.evaluate`) and kill the worker mid-way; the clock
+ * offset and the approval window's guard delay are read the same way. Only code running inside
+ * this worker can set them.
  */
+import { nowSeconds as systemClock } from '@netcash/protocol';
 import { nobleProvider } from '@netcash/protocol/noble';
 import browser from 'webextension-polyfill';
 import { type FaultContext, type Faults, Wallet } from '../core/index.ts';
@@ -28,6 +30,10 @@ function schedule(atMs: number | null): void {
 /** Set by end-to-end tests through sw.evaluate (see the doc block). */
 declare global {
   var __netcashFaults: Faults | undefined;
+  /** Seconds added to the wallet's clock (a test moves time forward, e.g. to renew budgets). */
+  var __netcashClockOffset: number | undefined;
+  /** How long an approval window must be seen before Approve works (ms; tests shorten it). */
+  var __netcashApprovalArmMs: number | undefined;
 }
 
 const seam: Faults = {
@@ -42,6 +48,7 @@ async function openAndRecover(): Promise<Wallet> {
   const wallet = await Wallet.open({
     provider: nobleProvider,
     fetch: (input, init) => fetch(input, init),
+    now: () => systemClock() + (globalThis.__netcashClockOffset ?? 0),
     faults: seam,
     onSchedule: schedule,
   });

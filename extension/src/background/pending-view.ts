@@ -4,9 +4,10 @@
  * what happens then (core/pending.ts). Every pending operation is re-sent with its same request
  * id, so the words can promise what the journal guarantees: nothing is charged twice.
  */
+
+import { formatAmount as money } from '@netcash/protocol';
 import type { Op, PendingStatus } from '../core/index.ts';
 import type { PendingView } from '../messages/views.ts';
-import { money } from '../ui/format.ts';
 
 function described(op: Op): { what: string; where: string; next: string } {
   switch (op.kind) {

@@ -63,9 +63,15 @@ export async function connectBank(core: Core, url: string, holder: string): Prom
   return row;
 }
 
-/** The account used to buy coins (the first connected), or a refusal saying what to do. */
+/**
+ * The account used to buy coins and receive cash-outs: the one the shopper chose (setting
+ * `primaryAccount`), else the first connected; or a refusal saying what to do.
+ */
 export async function primaryAccount(core: Core): Promise<AccountRow> {
   const rows = await core.db.getAll('accounts');
+  const chosen = (await core.db.get('settings', 'primaryAccount'))?.value;
+  const mine = rows.find((r) => r.account === chosen);
+  if (mine !== undefined) return mine;
   const first = rows.sort((a, b) => a.opened - b.opened)[0];
   if (first === undefined) {
     throw new NetCashError('wallet-not-ready', 'Connect a bank account first.');

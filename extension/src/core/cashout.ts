@@ -11,6 +11,7 @@ import {
   NetCashError,
   randomId,
   randomKey,
+  selectExact,
   totalValue,
 } from '@netcash/protocol';
 import { deposit, endorse, primaryAccount } from './bank.ts';
@@ -22,8 +23,15 @@ import { sendWithFaults } from './net.ts';
 import { MAX_COINS } from './policy.ts';
 import { currencyServer } from './trust.ts';
 
-/** Journals a cash-out of every spendable coin of `cs` (at most 64 per operation). */
-export async function startCashout(core: Core, cs: string): Promise<CashoutOp | null> {
+/**
+ * Journals a cash-out of `cs`'s spendable coins: exactly `amount` when given (null when no subset
+ * of the coins makes it: make change first), else every coin (at most 64 per operation).
+ */
+export async function startCashout(
+  core: Core,
+  cs: string,
+  amount?: number,
+): Promise<CashoutOp | null> {
   const account = await primaryAccount(core);
   const server = currencyServer(core, cs);
   if (server.bank !== account.bank) {
@@ -33,7 +41,10 @@ export async function startCashout(core: Core, cs: string): Promise<CashoutOp | 
   const id = randomId(core.p);
   const tx = core.db.transaction(['coins', 'ops', 'tallies'], 'readwrite');
   const all = await tx.objectStore('coins').index('byCs').getAll(cs);
-  const coins = all.filter((c) => c.state === 'spendable' && c.expires > now).slice(0, MAX_COINS);
+  const spendable = all.filter((c) => c.state === 'spendable' && c.expires > now);
+  const picked =
+    amount === undefined ? spendable.slice(0, MAX_COINS) : selectExact(spendable, amount);
+  const coins = picked !== null && picked.length <= MAX_COINS ? picked : [];
   let op: CashoutOp | null = null;
   if (coins.length > 0) {
     op = {

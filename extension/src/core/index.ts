@@ -3,6 +3,7 @@
  * protocol. Platform-free (idb + injected fetch + a crypto provider): the service worker, Node
  * tests (fake-indexeddb) and benchmarks all use this.
  */
+export { BUDGET_PERIODS, type BudgetPeriod, budgetLeft, periodEnd } from './budget.ts';
 export type { Balance, SchemeHolding } from './coins.ts';
 export type { NetPolicy } from './context.ts';
 export { openWalletDb, type WalletDb } from './db/open.ts';

@@ -25,6 +25,7 @@ import {
   toB64u,
   verify,
 } from '@netcash/protocol';
+import { budgetLeft, renewed } from './budget.ts';
 import { balances } from './coins.ts';
 import { type Core, http } from './context.ts';
 import type { CoinRow } from './db/schema.ts';
@@ -111,8 +112,7 @@ export async function choosePlan(
 }
 
 export async function allowanceLeft(core: Core, origin: string, currency: string): Promise<number> {
-  const row = await core.db.get('allowances', [origin, currency]);
-  return row === undefined ? 0 : Math.max(0, row.limit - row.spent);
+  return budgetLeft(await core.db.get('allowances', [origin, currency]), core.now());
 }
 
 /**
@@ -208,7 +208,8 @@ export async function startPay(core: Core, start: StartPay): Promise<PayOp> {
     throw new NetCashError('insufficient-funds', 'Your wallet does not hold exact coins for this.');
   }
   if (start.allowance) {
-    const row = await tx.objectStore('allowances').get([origin, body.currency]);
+    const stored = await tx.objectStore('allowances').get([origin, body.currency]);
+    const row = stored === undefined ? undefined : renewed(stored, now);
     if (row === undefined || row.limit - row.spent < body.amount) {
       tx.abort();
       await tx.done.catch(() => undefined);

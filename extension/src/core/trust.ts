@@ -121,6 +121,47 @@ export async function trustInsurer(core: Core, key: string, url: string): Promis
   return count;
 }
 
+/**
+ * Stops trusting insurer `key`: its certificates, denomination keys and revocation list go with
+ * it. Refused (`busy`, nothing changed) while the wallet holds coins of a currency server it
+ * certified or an operation with one is still pending — those coins could no longer be checked
+ * or spent. Cash them out first.
+ */
+export async function untrustInsurer(core: Core, key: string): Promise<void> {
+  const tx = core.db.transaction(
+    ['insurers', 'certificates', 'denominationKeys', 'revocations', 'coins', 'ops'],
+    'readwrite',
+  );
+  const certs = (await tx.objectStore('certificates').getAll()).filter((c) => c.insurer === key);
+  const names = new Set(certs.map((c) => c.csName));
+  const others = (await tx.objectStore('certificates').getAll()).filter(
+    (c) => c.insurer !== key && names.has(c.csName),
+  );
+  for (const c of others) names.delete(c.csName);
+  for (const cs of names) {
+    const held = await tx.objectStore('coins').index('byCs').count(cs);
+    const pending = (await tx.objectStore('ops').index('byStatus').getAll('pending')).some(
+      (op) => op.cs === cs,
+    );
+    if (held > 0 || pending) {
+      tx.abort();
+      await tx.done.catch(() => undefined);
+      throw new NetCashError(
+        'busy',
+        `You still hold money at ${cs}, which this insurer vouches for. Cash it out first.`,
+      );
+    }
+  }
+  for (const c of certs) await tx.objectStore('certificates').delete(c.certId);
+  for (const k of await tx.objectStore('denominationKeys').getAll()) {
+    if (k.insurer === key) await tx.objectStore('denominationKeys').delete(k.keyId);
+  }
+  await tx.objectStore('revocations').delete(key);
+  await tx.objectStore('insurers').delete(key);
+  await tx.done;
+  await loadTrust(core);
+}
+
 /** Refreshes every trusted insurer's lists (new certificates, key rotation, revocations). */
 export async function refreshTrust(core: Core): Promise<void> {
   const insurers = await core.db.getAll('insurers');

@@ -12,8 +12,18 @@ import type {
   PaymentStatus,
   StatusResult,
 } from '@netcash/protocol';
-import { type AccountStatement, Mutex, platformSleep, TrustStore } from '@netcash/protocol';
+import {
+  type AccountStatement,
+  formatAmount,
+  Mutex,
+  NetCashError,
+  planPayment,
+  platformSleep,
+  TrustStore,
+  totalValue,
+} from '@netcash/protocol';
 import { connectBank, primaryAccount, statement } from './bank.ts';
+import { type BudgetPeriod, renewed } from './budget.ts';
 import { startBuy } from './buy.ts';
 import { startCashout } from './cashout.ts';
 import { checkIntent } from './check.ts';
@@ -24,7 +34,7 @@ import type { AccountRow, AllowanceRow, HistoryRow, ReceiptRow } from './db/sche
 import { driveExchange, startExchange } from './exchange.ts';
 import type { Faults } from './faults.ts';
 import { type Intent, intentKey, intentOf } from './intent.ts';
-import { driveWatched, type OpOutcome, outcomeOf } from './interactive.ts';
+import { driveWatched, type OpOutcome, outcomeOf, settled } from './interactive.ts';
 import { pendingOps } from './journal/journal.ts';
 import type { Op } from './journal/types.ts';
 import { systemClock } from './net.ts';
@@ -38,10 +48,12 @@ import { type RecoverReport, recover } from './recover.ts';
 import { earliest, isDue } from './schedule.ts';
 import {
   type CurrencyServer,
+  currencyServer,
   currencyServers,
   loadTrust,
   refreshTrust,
   trustInsurer,
+  untrustInsurer,
 } from './trust.ts';
 
 export interface WalletOptions {
@@ -207,12 +219,30 @@ export class Wallet {
     return this.core.db.getAll('accounts');
   }
 
+  /** The account coins are bought from and cashed out to. */
+  primaryAccount(): Promise<AccountRow> {
+    return primaryAccount(this.core);
+  }
+
+  /** Makes `account` (one of `accounts()`) the one coins are bought from and cashed out to. */
+  async setPrimaryAccount(account: string): Promise<void> {
+    if ((await this.core.db.get('accounts', account)) === undefined) {
+      throw new NetCashError('unknown-account', 'This wallet has no such bank account.');
+    }
+    await this.core.db.put('settings', { name: 'primaryAccount', value: account });
+  }
+
   async bankStatement(): Promise<AccountStatement> {
     return statement(this.core, await primaryAccount(this.core));
   }
 
   trustInsurer(key: string, url: string): Promise<number> {
     return trustInsurer(this.core, key, url);
+  }
+
+  /** Stops trusting insurer `key` (refused while coins or operations depend on it). */
+  untrustInsurer(key: string): Promise<void> {
+    return this.exclusive(() => untrustInsurer(this.core, key));
   }
 
   refreshTrust(): Promise<void> {
@@ -308,10 +338,12 @@ export class Wallet {
   }
 
   /**
-   * Cashes out every coin of `cs` to the shopper's bank account; a click while a cash-out of `cs`
-   * is pending joins it. Null when there is nothing to cash out.
+   * Cashes out `amount` (default: every coin, up to 64) of `cs`'s coins to the shopper's bank
+   * account; a click while a cash-out of `cs` is pending joins it. When no subset of the coins
+   * makes the amount, one exchange at `cs` makes change first. Null when there is nothing to
+   * cash out.
    */
-  cashout(cs: string): Promise<OpOutcome | null> {
+  cashout(cs: string, amount?: number): Promise<OpOutcome | null> {
     return this.exclusive(async () => {
       const pending = (await pendingOps(this.core)).find(
         (op) => op.kind === 'cashout' && op.cs === cs,
@@ -319,9 +351,36 @@ export class Wallet {
       if (pending !== undefined) {
         return outcomeOf(this.core, await driveWatched(this.core, pending), true);
       }
-      const op = await startCashout(this.core, cs);
+      let op = await startCashout(this.core, cs, amount);
+      if (op === null && amount !== undefined) {
+        await this.changeFor(cs, amount);
+        op = await startCashout(this.core, cs, amount);
+      }
       return op === null ? null : outcomeOf(this.core, await driveWatched(this.core, op), false);
     });
+  }
+
+  /** One `change` exchange at `cs` so that its coins make `amount` exactly (cash-out). */
+  private async changeFor(cs: string, amount: number): Promise<void> {
+    const server = currencyServer(this.core, cs);
+    let held = 0;
+    const op = await startExchange(this.core, cs, 'change', (coins) => {
+      held = totalValue(coins);
+      const plan = planPayment(coins, amount, server.denominations);
+      return plan?.kind === 'change'
+        ? { coins: plan.spend, values: [...plan.pay, ...plan.change] }
+        : null;
+    });
+    if (op === null) {
+      const want = formatAmount(amount, server.currency);
+      throw new NetCashError(
+        'insufficient-funds',
+        held < amount
+          ? `You hold ${formatAmount(held, server.currency)} at ${cs}, less than ${want}.`
+          : `${want} needs too many coins for one cash-out; cash out a smaller amount.`,
+      );
+    }
+    settled(this.core, await driveWatched(this.core, op));
   }
 
   // ---- paying ----------------------------------------------------------------------------------
@@ -405,18 +464,56 @@ export class Wallet {
     return rows;
   }
 
+  /** A page of history, newest first: `limit` rows older than `before` (a `seq`), if given. */
+  async historyPage(before: number | undefined, limit: number): Promise<HistoryRow[]> {
+    const rows: HistoryRow[] = [];
+    const range = before === undefined ? null : IDBKeyRange.upperBound(before, true);
+    const tx = this.core.db.transaction(['history'], 'readonly');
+    let cursor = await tx.objectStore('history').openCursor(range, 'prev');
+    while (cursor !== null && rows.length < limit) {
+      rows.push(cursor.value);
+      cursor = await cursor.continue();
+    }
+    await tx.done;
+    return rows;
+  }
+
   async receipts(limit = 50): Promise<ReceiptRow[]> {
     const rows = await this.core.db.getAll('receipts');
     return rows.sort((a, b) => b.date - a.date).slice(0, limit);
   }
 
-  allowances(): Promise<AllowanceRow[]> {
-    return this.core.db.getAll('allowances');
+  /** Every site's allowance as it stands now (budgets renewed). */
+  async allowances(): Promise<AllowanceRow[]> {
+    const now = this.core.now();
+    return (await this.core.db.getAll('allowances')).map((row) => renewed(row, now));
   }
 
-  /** Lets `origin` take up to `limit` (minor units of `currency`) without a prompt, from now. */
-  async setAllowance(origin: string, currency: string, limit: number): Promise<AllowanceRow> {
-    const row: AllowanceRow = { origin, currency, limit, spent: 0, updated: this.core.now() };
+  /**
+   * Lets `origin` take up to `limit` (minor units of `currency`) without a prompt — per `period`
+   * when given (a budget, budget.ts), else in total from now. Changing the limit of a budget
+   * keeps what was used in its current period; a new budget or a new period starts afresh.
+   */
+  async setAllowance(
+    origin: string,
+    currency: string,
+    limit: number,
+    period?: BudgetPeriod,
+  ): Promise<AllowanceRow> {
+    const now = this.core.now();
+    const held = await this.core.db.get('allowances', [origin, currency]);
+    const current = held === undefined ? undefined : renewed(held, now);
+    const keep = period !== undefined && current !== undefined && current.period === period;
+    const row: AllowanceRow = {
+      origin,
+      currency,
+      limit,
+      spent: keep ? current.spent : 0,
+      updated: now,
+      ...(period === undefined
+        ? {}
+        : { period, periodStart: keep ? (current.periodStart ?? now) : now }),
+    };
     if (limit <= 0) {
       await this.core.db.delete('allowances', [origin, currency]);
     } else {

@@ -17,8 +17,18 @@ import {
   Token,
 } from '@netcash/protocol';
 import * as v from 'valibot';
+import { BUDGET_PERIODS } from '../core/budget.ts';
 import type { NetPolicy, SchemeHolding } from '../core/index.ts';
-import type { ApprovalView, OutcomeView, PendingView, WalletState } from './views.ts';
+import type {
+  AllowanceView,
+  ApprovalPrompt,
+  BankView,
+  HistoryDetail,
+  HistoryPage,
+  OutcomeView,
+  PendingView,
+  WalletState,
+} from './views.ts';
 
 export const COMMAND_CHANNEL = 'netcash/command';
 
@@ -43,10 +53,15 @@ export const COMMANDS = {
   }),
   /** Refresh the spread of denominations now. */
   refresh: v.strictObject({}),
-  /** Cash every coin of `cs` out to the bank account. */
-  cashout: v.strictObject({ cs: Name }),
-  /** Let `origin` take up to `limit` without a prompt (0 removes it). */
-  setAllowance: v.strictObject({ origin: HttpUrl, currency: Currency, limit: Amount }),
+  /** Cash `amount` (default: every coin) of `cs` out to the bank account. */
+  cashout: v.strictObject({ cs: Name, amount: v.optional(PositiveAmount) }),
+  /** Let `origin` take up to `limit` per `period` without a prompt (0 removes it). */
+  setAllowance: v.strictObject({
+    origin: HttpUrl,
+    currency: Currency,
+    limit: Amount,
+    period: v.optional(v.picklist(BUDGET_PERIODS)),
+  }),
   setSettings: v.strictObject({
     sessionKeys: v.optional(v.boolean()),
     coverUpTo: v.optional(Amount),
@@ -55,10 +70,15 @@ export const COMMANDS = {
   }),
   /** How the spendable coins split between coin schemes (settings details, read on demand). */
   schemes: v.strictObject({}),
-  /** What an approval window shows. */
+  /** What an approval window shows (with why it asks and its click guard). */
   approval: v.strictObject({ id: Token }),
   /** The shopper's answer in an approval window. */
-  decide: v.strictObject({ id: Token, approve: v.boolean(), allowUpTo: v.optional(Amount) }),
+  decide: v.strictObject({
+    id: Token,
+    approve: v.boolean(),
+    allowUpTo: v.optional(Amount),
+    period: v.optional(v.picklist(BUDGET_PERIODS)),
+  }),
   /** Re-drive the journal now. */
   recover: v.strictObject({}),
   /** Operations still being finished: what, where, since when, what happens next. */
@@ -74,6 +94,21 @@ export const COMMANDS = {
     reclaimAfter: v.optional(Amount),
     warnAfter: v.optional(Amount),
   }),
+  /** A page of history, newest first, older than `before` (a history `seq`). */
+  history: v.strictObject({
+    before: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(1))),
+    limit: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(1), v.maxValue(50))),
+  }),
+  /** One history entry with its receipt and journal entry. */
+  historyEntry: v.strictObject({ seq: v.pipe(v.number(), v.safeInteger(), v.minValue(1)) }),
+  /** The bank's statement of the account coins are bought from. */
+  bankStatement: v.strictObject({}),
+  /** Buy from and cash out to this account. */
+  setPrimaryAccount: v.strictObject({ account: Token }),
+  /** Stop trusting an insurer (refused while money depends on it). */
+  untrustInsurer: v.strictObject({ key: PublicKey }),
+  /** Fetch every trusted insurer's lists now (new servers, keys, revocations). */
+  refreshTrust: v.strictObject({}),
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;
@@ -85,16 +120,22 @@ export interface CommandOutputs {
   trustInsurer: { certificates: number };
   buy: OutcomeView;
   refresh: { exchanges: number };
-  cashout: OutcomeView | null;
-  setAllowance: { limit: number };
+  cashout: OutcomeView;
+  setAllowance: AllowanceView | null;
   setSettings: { sessionKeys: boolean; coverUpTo: number; blindCoins: boolean };
   schemes: readonly SchemeHolding[];
-  approval: ApprovalView | null;
+  approval: ApprovalPrompt | null;
   decide: { ok: true };
   recover: RecoverCounts;
   pending: readonly PendingView[];
   retryNow: RecoverCounts & { left: readonly PendingView[] };
   setNetwork: NetPolicy;
+  history: HistoryPage;
+  historyEntry: HistoryDetail | null;
+  bankStatement: BankView;
+  setPrimaryAccount: { account: string };
+  untrustInsurer: { key: string };
+  refreshTrust: { servers: number };
 }
 
 type RecoverCounts = { done: number; rolledBack: number; failed: number; pending: number };

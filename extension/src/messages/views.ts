@@ -2,16 +2,26 @@
  * What the service worker shows extension pages: plain data, no secrets (no account keys, no
  * K_ses, no coins), so the UI can render it and nothing more.
  */
-import type { Balance, HistoryRow, OpKind, Quote } from '../core/index.ts';
+import type { Balance, BudgetPeriod, HistoryRow, OpKind, Quote } from '../core/index.ts';
 
 export interface WalletState {
   readonly ready: boolean;
-  readonly accounts: readonly { account: string; bank: string; currency: string; url: string }[];
-  readonly insurers: readonly { key: string; name: string; url: string }[];
+  readonly accounts: readonly {
+    account: string;
+    bank: string;
+    currency: string;
+    url: string;
+    holder: string;
+    /** Coins are bought from and cashed out to this one. */
+    primary: boolean;
+  }[];
+  readonly insurers: readonly { key: string; name: string; url: string; fetched: number }[];
   readonly servers: readonly {
     csName: string;
     currency: string;
     denominations: readonly number[];
+    bank: string;
+    insurer: string;
   }[];
   readonly balances: readonly Balance[];
   readonly history: readonly HistoryRow[];
@@ -24,20 +34,76 @@ export interface WalletState {
     date: number;
     resource: string;
   }[];
-  readonly allowances: readonly {
-    origin: string;
-    currency: string;
-    limit: number;
-    spent: number;
-  }[];
+  readonly allowances: readonly AllowanceView[];
   /** Operations still in progress (the journal's pending entries). */
   readonly pending: number;
   readonly settings: { sessionKeys: boolean; coverUpTo: number; blindCoins: boolean };
 }
 
+/** A site's budget as it stands now (renewed when its period ended). */
+export interface AllowanceView {
+  readonly origin: string;
+  readonly currency: string;
+  readonly limit: number;
+  readonly spent: number;
+  /** Absent: a cumulative allowance from before budgets. */
+  readonly period?: BudgetPeriod;
+  /** When the budget renews (seconds), for a budget. */
+  readonly renews?: number;
+}
+
 export interface ApprovalView {
   readonly id: string;
   readonly quote: Quote;
+}
+
+/** What the approval window shows: the pending approval, why it asks, and its guard. */
+export interface ApprovalPrompt extends ApprovalView {
+  /** Why the wallet asks instead of paying by itself, in words. */
+  readonly reason: string;
+  /** The site's budget, if it has one. */
+  readonly budget?: AllowanceView;
+  /** Approve can be clicked only after the window was visible and focused this long. */
+  readonly armMs: number;
+}
+
+/** A page of the history list. */
+export interface HistoryPage {
+  readonly rows: readonly HistoryRow[];
+  /** Pass as `before` to read the next page; absent on the last page. */
+  readonly next?: number;
+}
+
+/** Everything known about one history entry (the detail view). */
+export interface HistoryDetail {
+  readonly row: HistoryRow;
+  readonly receipt?: {
+    readonly tid: string;
+    readonly origin: string;
+    readonly resource: string;
+    readonly description: string;
+    /** The payee key that signed the receipt. */
+    readonly signedBy: string;
+  };
+  /** From the journal entry, while it is kept. */
+  readonly op?: {
+    readonly status: string;
+    readonly attempts: number;
+    /** Paid within the site's budget (true) or approved in the window (false). */
+    readonly allowance?: boolean;
+    /** Times the wallet asked the seller again for the receipt after its coins were spent. */
+    readonly claims?: number;
+  };
+}
+
+/** The shopper's bank account as the bank states it (signed account-request, PROTOCOL §8). */
+export interface BankView {
+  readonly account: string;
+  readonly bank: string;
+  readonly holder: string;
+  readonly balance: number;
+  readonly currency: string;
+  readonly date: number;
 }
 
 /**

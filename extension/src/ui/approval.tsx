@@ -1,33 +1,57 @@
 /**
- * The approval window (SPEC §8): site origin, what is sold, price, balance after; Approve or
- * Reject, and "allow up to X on this site". Opened by the service worker with windows.create;
- * closing it rejects. Other origins the offer involves are shown plainly and rule out an allowance.
+ * The approval window (SPEC §8): the site, what is sold, the price, the balance after, and why
+ * the wallet asks; Reject or Approve, and "let this site spend up to X per day/week/month".
+ * Opened by the service worker with windows.create; closing it rejects.
+ *
+ * Safe by default: focus starts on Reject, Escape rejects, and Approve works only after the
+ * window has been seen for a moment (armed.ts: a page can't trick a click onto it). Other origins
+ * the offer involves are shown plainly and rule out a budget.
  */
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
-import type { ApprovalView } from '../messages/views.ts';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { BUDGET_PERIODS, type BudgetPeriod } from '../core/budget.ts';
+import type { ApprovalPrompt } from '../messages/views.ts';
 import { command } from './api.ts';
+import { useArmed } from './armed.ts';
 import { ActionButton } from './components.tsx';
-import { explain, money, parseMoney } from './format.ts';
+import { explain, money, PERIOD_WORDS, parseMoney } from './format.ts';
+
+const PERIOD_NOW = { day: 'today', week: 'this week', month: 'this month' } as const;
 
 function Approval() {
   const id = new URLSearchParams(window.location.search).get('id') ?? '';
-  const [view, setView] = useState<ApprovalView | null | undefined>(undefined);
+  const [view, setView] = useState<ApprovalPrompt | null | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
   const [allow, setAllow] = useState(false);
   const [limit, setLimit] = useState('1.00');
+  const [period, setPeriod] = useState<BudgetPeriod>('day');
+  const reject = useRef<HTMLButtonElement>(null);
+  const armed = useArmed(view?.armMs);
   useEffect(() => {
     command('approval', { id }).then(setView, (e) => setError(explain(e)));
   }, [id]);
+  // Focus starts on the safe choice; Escape is a "no".
+  useEffect(() => {
+    if (view === null || view === undefined) return;
+    reject.current?.focus();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      e.preventDefault();
+      command('decide', { id, approve: false }).finally(() => window.close());
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [view, id]);
   if (error !== null) return <p class="error">{error}</p>;
   if (view === undefined) return <p class="muted">Loading…</p>;
   if (view === null) return <p class="muted">This payment is no longer waiting for an answer.</p>;
   const q = view.quote;
   const cross = q.foreignOrigins.length > 0;
-  const allowUpTo = parseMoney(limit);
+  const allowUpTo = parseMoney(limit, q.currency);
+  const budget = view.budget;
   return (
-    <main class="approval" data-testid="approval">
-      <h1>Pay {money(q.amount, q.currency)}?</h1>
+    <main class="approval" data-testid="approval" aria-labelledby="approval-title">
+      <h1 id="approval-title">Pay {money(q.amount, q.currency)}?</h1>
       <p class="site" data-testid="approval-origin">
         {q.origin}
       </p>
@@ -42,24 +66,63 @@ function Approval() {
         <dd data-testid="approval-price">{money(q.amount, q.currency)}</dd>
         <dt>Balance after</dt>
         <dd data-testid="approval-after">{money(q.balanceAfter, q.currency)}</dd>
+        {budget === undefined ? null : (
+          <>
+            <dt>Site budget</dt>
+            <dd data-testid="approval-budget">
+              {money(budget.spent, budget.currency)} of {money(budget.limit, budget.currency)} used{' '}
+              {budget.period === undefined ? 'in all' : PERIOD_NOW[budget.period]}
+            </dd>
+          </>
+        )}
       </dl>
+      <p class="why" data-testid="approval-reason">
+        <span class="why-label">Why am I asked? </span>
+        {view.reason}
+      </p>
+      {q.balanceAfter < 0 ? (
+        <p class="error" role="alert">
+          Your wallet holds {money(q.balance, q.currency)}, less than the price.
+        </p>
+      ) : null}
       {cross ? null : (
-        <label class="check">
-          <input
-            type="checkbox"
-            checked={allow}
-            data-testid="approval-allow"
-            onChange={(e) => setAllow(e.currentTarget.checked)}
-          />
-          Allow up to
-          <input
-            class="small"
-            value={limit}
-            data-testid="approval-limit"
-            onInput={(e) => setLimit(e.currentTarget.value)}
-          />
-          {q.currency} on this site without asking
-        </label>
+        <fieldset class="budget">
+          <legend class="sr-only">Budget for this site</legend>
+          <label class="check">
+            <input
+              type="checkbox"
+              checked={allow}
+              data-testid="approval-allow"
+              onChange={(e) => setAllow(e.currentTarget.checked)}
+            />
+            <span>Let {new URL(q.origin).host} spend without asking, up to</span>
+          </label>
+          <div class="budget-row">
+            <input
+              class="small"
+              value={limit}
+              inputMode="decimal"
+              aria-label="Budget amount"
+              data-testid="approval-limit"
+              disabled={!allow}
+              onInput={(e) => setLimit(e.currentTarget.value)}
+            />
+            <span>{q.currency}</span>
+            <select
+              value={period}
+              aria-label="Budget period"
+              data-testid="approval-period"
+              disabled={!allow}
+              onChange={(e) => setPeriod(e.currentTarget.value as BudgetPeriod)}
+            >
+              {BUDGET_PERIODS.map((p) => (
+                <option key={p} value={p}>
+                  {PERIOD_WORDS[p]}
+                </option>
+              ))}
+            </select>
+          </div>
+        </fieldset>
       )}
       <div class="buttons">
         <ActionButton
@@ -67,6 +130,7 @@ function Approval() {
           busyLabel="Rejecting…"
           kind="secondary"
           testId="reject"
+          buttonRef={reject}
           action={async () => {
             await command('decide', { id, approve: false });
             window.close();
@@ -76,18 +140,26 @@ function Approval() {
           label="Approve"
           busyLabel="Paying…"
           testId="approve"
-          disabled={q.balanceAfter < 0 || (allow && (allowUpTo === null || allowUpTo <= 0))}
+          describedBy={armed ? undefined : 'approve-wait'}
+          disabled={
+            !armed || q.balanceAfter < 0 || (allow && (allowUpTo === null || allowUpTo <= 0))
+          }
           action={async () => {
             await command(
               'decide',
               allow && !cross && allowUpTo !== null
-                ? { id, approve: true, allowUpTo }
+                ? { id, approve: true, allowUpTo, period }
                 : { id, approve: true },
             );
             window.close();
           }}
         />
       </div>
+      {armed ? null : (
+        <p id="approve-wait" class="muted small-note">
+          Approve is available once you have looked this over.
+        </p>
+      )}
     </main>
   );
 }

@@ -1,5 +1,5 @@
 /** Small shared pieces of the wallet's pages. */
-import type { ComponentChildren } from 'preact';
+import type { ComponentChildren, Ref } from 'preact';
 import { useState } from 'preact/hooks';
 import { explain } from './format.ts';
 
@@ -9,8 +9,12 @@ export function ActionButton(props: {
   busyLabel: string;
   action: () => Promise<void>;
   disabled?: boolean;
-  kind?: 'primary' | 'secondary' | 'danger';
+  kind?: 'primary' | 'secondary' | 'danger' | 'link';
   testId?: string;
+  /** What a screen reader says when the label alone is ambiguous ("Remove budget for x"). */
+  ariaLabel?: string;
+  buttonRef?: Ref<HTMLButtonElement>;
+  describedBy?: string;
 }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -33,12 +37,16 @@ export function ActionButton(props: {
         disabled={busy || props.disabled === true}
         onClick={run}
         data-testid={props.testId}
+        aria-label={props.ariaLabel}
+        aria-describedby={props.describedBy}
+        aria-busy={busy}
+        ref={props.buttonRef}
       >
         {busy ? <span class="spinner" aria-hidden="true" /> : null}
         {busy ? props.busyLabel : props.label}
       </button>
       {error !== null ? (
-        <p class="error" role="alert">
+        <p class="error" role="alert" data-testid={props.testId && `${props.testId}-error`}>
           {error}
         </p>
       ) : null}
@@ -46,9 +54,9 @@ export function ActionButton(props: {
   );
 }
 
-export function Section(props: { title: string; children: ComponentChildren }) {
+export function Section(props: { title: string; children: ComponentChildren; testId?: string }) {
   return (
-    <section>
+    <section data-testid={props.testId}>
       <h2>{props.title}</h2>
       {props.children}
     </section>
@@ -61,6 +69,9 @@ export function Field(props: {
   onInput: (value: string) => void;
   placeholder?: string;
   testId?: string;
+  hint?: string;
+  inputMode?: 'decimal' | 'text' | 'url';
+  autoComplete?: string;
 }) {
   return (
     <label class="field">
@@ -69,8 +80,12 @@ export function Field(props: {
         value={props.value}
         placeholder={props.placeholder}
         data-testid={props.testId}
+        inputMode={props.inputMode}
+        autoComplete={props.autoComplete ?? 'off'}
+        spellcheck={false}
         onInput={(e) => props.onInput(e.currentTarget.value)}
       />
+      {props.hint === undefined ? null : <small class="muted">{props.hint}</small>}
     </label>
   );
 }

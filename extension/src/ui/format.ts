@@ -1,28 +1,29 @@
-/** Money and errors in words a shopper reads. Amounts are integer minor units (cents). */
-import type { ErrorCode } from '@netcash/protocol';
+/**
+ * Money, time and errors in words a shopper reads. Amounts are integer minor units, printed by
+ * the one formatter the paywall element uses too (`0.03 NCD` on the page, in the approval window
+ * and in the popup).
+ */
+import { type ErrorCode, formatAmount, parseAmount } from '@netcash/protocol';
 import { UiError } from './api.ts';
 
-export function money(minor: number, currency: string): string {
-  const sign = minor < 0 ? '−' : '';
-  const abs = Math.abs(minor);
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')} ${currency}`;
-}
+export const money = formatAmount;
+export const parseMoney = parseAmount;
 
-/** "12", "12.5", "12.50" → 1250; null when it is not an amount. */
-export function parseMoney(text: string): number | null {
-  const m = /^\s*(\d{1,9})(?:[.,](\d{1,2}))?\s*$/.exec(text);
-  if (m === null) return null;
-  return Number(m[1]) * 100 + Number((m[2] ?? '0').padEnd(2, '0'));
-}
-
+/** Codes whose own message is a developer's: said in plain words instead. */
 const WORDS: Partial<Record<ErrorCode, string>> = {
   'upstream-unavailable':
     'A NetCash server could not be reached; nothing was done. Is the federation running (netcash up)?',
   timeout: 'A NetCash server took too long to answer; nothing was done.',
-  'insufficient-funds': 'There is not enough money for this.',
   'user-rejected': 'You declined this payment.',
   'wallet-not-ready': 'Set up the wallet first: trust an insurer and connect a bank account.',
   malformed: 'Something in the form is not right; check it and try again.',
+  'bad-denomination':
+    'The currency server cannot make exactly this amount; try a rounder amount, or a smaller one.',
+  'untrusted-cert':
+    'This server does not have the key you entered. Check the key `netcash up` printed.',
+  internal: 'Something went wrong inside the wallet. Your coins are safe; try again.',
+  'decrypt-failed': 'An answer could not be read. Your coins are safe; try again.',
+  'bad-signature': 'An answer was not signed as it should be, so the wallet ignored it.',
 };
 
 export function explain(error: unknown): string {
@@ -34,6 +35,27 @@ export function explain(error: unknown): string {
 
 const FALLBACK = 'Something went wrong. Your coins are safe; try again.';
 
+/** A date and time in the shopper's locale. */
 export function when(seconds: number): string {
   return new Date(seconds * 1000).toLocaleString();
 }
+
+/** "just now", "5 minutes ago", "3 hours ago", else the date. */
+export function ago(seconds: number, now = Date.now() / 1000): string {
+  const d = Math.max(0, Math.round(now - seconds));
+  if (d < 60) return 'just now';
+  if (d < 3600) return `${Math.floor(d / 60)} min ago`;
+  if (d < 86_400) return `${Math.floor(d / 3600)} h ago`;
+  return when(seconds);
+}
+
+/** "in 3 minutes", "in 2 hours", else the date. */
+export function until(seconds: number, now = Date.now() / 1000): string {
+  const d = Math.round(seconds - now);
+  if (d <= 60) return 'within a minute';
+  if (d < 3600) return `in ${Math.ceil(d / 60)} min`;
+  if (d < 86_400) return `in ${Math.ceil(d / 3600)} h`;
+  return `on ${new Date(seconds * 1000).toLocaleDateString()}`;
+}
+
+export const PERIOD_WORDS = { day: 'per day', week: 'per week', month: 'per month' } as const;

@@ -1,201 +1,40 @@
 /**
- * The popup: balance per currency and per currency server, add funds, recent payments with their
- * receipts, allowances and settings (with the mix of coin schemes held, SPEC §7). Before setup it
- * shows the first-run steps instead.
+ * The popup, in order of what a shopper looks for: the balance first, then what is still being
+ * finished, then the history (paged; each entry opens its details). Adding funds, cashing out,
+ * site budgets, settings and who the wallet trusts each open in a view of their own, with Back
+ * (or Escape) to return. Before setup it shows the first-run steps instead.
  */
 import { render } from 'preact';
-import { useCallback, useEffect, useState } from 'preact/hooks';
-import type { CommandOutputs } from '../messages/commands.ts';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { WalletState } from '../messages/views.ts';
-import { command, UiError } from './api.ts';
-import { ActionButton, Section } from './components.tsx';
-import { explain, money, when } from './format.ts';
-import { Pending } from './pending.tsx';
+import { command } from './api.ts';
+import { Section } from './components.tsx';
+import { explain } from './format.ts';
+import { Balances } from './popup/balance.tsx';
+import { Budgets } from './popup/budgets.tsx';
+import { Cashout } from './popup/cashout.tsx';
+import { History, HistoryEntry } from './popup/history.tsx';
+import { Pending } from './popup/pending.tsx';
+import { Settings } from './popup/settings.tsx';
+import { Trusted } from './popup/trusted.tsx';
 import { BuyCoins, Setup } from './setup.tsx';
 
-function Balances({ state }: { state: WalletState }) {
-  if (state.balances.length === 0) {
-    return (
-      <p class="balance" data-testid="balance">
-        {money(0, state.accounts[0]?.currency ?? 'NCD')}
-      </p>
-    );
-  }
-  return (
-    <div>
-      {state.balances.map((b) => (
-        <div key={b.currency}>
-          <p class="balance" data-testid="balance">
-            {money(b.spendable, b.currency)}
-          </p>
-          {b.reserved > 0 ? (
-            <p class="muted">{money(b.reserved, b.currency)} in payments being finished</p>
-          ) : null}
-          <ul class="per-cs">
-            {Object.entries(b.byCs).map(([cs, v]) => (
-              <li key={cs} data-testid={`balance-${cs}`}>
-                {cs}: {money(v.spendable, b.currency)} in {v.coins} coins
-              </li>
-            ))}
-          </ul>
-        </div>
-      ))}
-    </div>
-  );
-}
+type View = 'home' | 'add' | 'cashout' | 'budgets' | 'settings' | 'trusted' | { entry: number };
 
-function Payments({ state }: { state: WalletState }) {
-  if (state.receipts.length === 0) return <p class="muted">No payments yet.</p>;
-  return (
-    <ul class="list" data-testid="payments">
-      {state.receipts.map((r) => (
-        <li key={r.tid}>
-          <strong>{r.description || r.resource}</strong>
-          <span>
-            {money(r.amount, r.currency)} · {r.origin} · {when(r.date)}
-          </span>
-          <span class="muted">receipt {r.tid}</span>
-        </li>
-      ))}
-    </ul>
-  );
-}
-
-const KIND_WORDS: Record<string, string> = {
-  buy: 'Bought coins',
-  pay: 'Paid',
-  refund: 'Refund',
-  exchange: 'Exchanged',
-  cashout: 'Cashed out',
-  lost: 'Lost',
-};
-
-function Activity({ state }: { state: WalletState }) {
-  if (state.history.length === 0) return <p class="muted">Nothing yet.</p>;
-  return (
-    <ul class="list" data-testid="activity">
-      {state.history.slice(0, 10).map((h) => (
-        <li key={h.seq}>
-          <span>
-            {KIND_WORDS[h.kind] ?? h.kind} {money(h.amount, h.currency)}
-            {h.origin === undefined ? '' : ` · ${h.origin}`}
-          </span>
-          <span class="muted">
-            {h.description ?? ''} · {when(h.date)}
-          </span>
-        </li>
-      ))}
-    </ul>
-  );
-}
-
-/**
- * How the spendable coins split between schemes: blind-rsa coins can't be linked by their
- * currency server to the withdrawal, nc1 coins can. Read when the settings show, not on open.
- */
-function SchemeMix({ version }: { version: WalletState }) {
-  const [mix, setMix] = useState<CommandOutputs['schemes'] | null>(null);
-  useEffect(() => {
-    command('schemes', {}).then(setMix, () => setMix(null));
-  }, [version]);
-  if (mix === null || mix.length === 0) return null;
-  const words = { 'blind-rsa': 'unlinkable (blind-rsa)', nc1: 'traceable by their issuer (nc1)' };
-  return (
-    <p class="muted" data-testid="scheme-mix">
-      {mix.map((h, i) => (
-        <span key={`${h.currency} ${h.scheme}`}>
-          {i > 0 ? ' · ' : ''}
-          {money(h.value, h.currency)} {words[h.scheme]}
-        </span>
-      ))}
-    </p>
-  );
-}
-
-function Settings({ state, reload }: { state: WalletState; reload: () => Promise<void> }) {
-  return (
-    <div class="settings">
-      {state.allowances.length === 0 ? (
-        <p class="muted">No site may pay without asking you.</p>
-      ) : (
-        <ul class="list">
-          {state.allowances.map((a) => (
-            <li key={`${a.origin} ${a.currency}`}>
-              {a.origin}: {money(a.spent, a.currency)} of {money(a.limit, a.currency)} used
-              <ActionButton
-                label="Remove"
-                busyLabel="Removing…"
-                kind="secondary"
-                action={async () => {
-                  await command('setAllowance', {
-                    origin: a.origin,
-                    currency: a.currency,
-                    limit: 0,
-                  });
-                  await reload();
-                }}
-              />
-            </li>
-          ))}
-        </ul>
-      )}
-      <label class="check">
-        <input
-          type="checkbox"
-          checked={state.settings.sessionKeys}
-          onChange={async (e) => {
-            await command('setSettings', { sessionKeys: e.currentTarget.checked });
-            await reload();
-          }}
-        />
-        <span>Ask sellers for one-time keys before paying (messages 1a/1b)</span>
-      </label>
-      <label class="check">
-        <input
-          type="checkbox"
-          checked={state.settings.blindCoins}
-          data-testid="blind-coins"
-          onChange={async (e) => {
-            await command('setSettings', { blindCoins: e.currentTarget.checked });
-            await reload();
-          }}
-        />
-        <span>
-          Unlinkable coins where the currency server offers them (blind-rsa): it can't tell which
-          purchase of coins a payment came from
-        </span>
-      </label>
-      <SchemeMix version={state} />
-      <ActionButton
-        label="Refresh coins now"
-        busyLabel="Exchanging coins…"
-        kind="secondary"
-        action={async () => {
-          await command('refresh', {});
-          await reload();
-        }}
-      />
-      {state.servers.map((s) => (
-        <ActionButton
-          key={s.csName}
-          label={`Cash out ${s.csName} to the bank`}
-          busyLabel="Cashing out…"
-          kind="secondary"
-          action={async () => {
-            const outcome = await command('cashout', { cs: s.csName });
-            await reload();
-            // A pending cash-out is said as such (it finishes by itself), never as a failure.
-            if (outcome?.status === 'pending') throw new UiError('pending', outcome.message);
-          }}
-        />
-      ))}
-    </div>
-  );
-}
+const TITLES = {
+  add: 'Add funds',
+  cashout: 'Cash out to your bank',
+  budgets: 'Site budgets',
+  settings: 'Settings',
+  trusted: 'Insurers, servers and bank',
+} as const;
 
 function Popup() {
   const [state, setState] = useState<WalletState | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [view, setView] = useState<View>('home');
+  const [note, setNote] = useState<string | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
   const reload = useCallback(async () => {
     try {
       setState(await command('state', {}));
@@ -207,33 +46,130 @@ function Popup() {
   useEffect(() => {
     void reload();
   }, [reload]);
+  // A new view takes the focus to its heading (screen readers announce it); Escape goes back.
+  useEffect(() => {
+    if (view !== 'home') heading.current?.focus();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && view !== 'home') {
+        e.preventDefault();
+        setView('home');
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [view]);
   if (state === null) {
-    return error === null ? <p class="muted">Opening the wallet…</p> : <p class="error">{error}</p>;
+    return error === null ? (
+      <p class="muted">Opening the wallet…</p>
+    ) : (
+      <p class="error" role="alert">
+        {error}
+      </p>
+    );
   }
+  if (view !== 'home') {
+    const title = typeof view === 'object' ? 'Details' : TITLES[view];
+    const back = typeof view === 'object' ? 'Back to history' : 'Back';
+    return (
+      <main data-testid={`view-${typeof view === 'object' ? 'entry' : view}`}>
+        <header class="bar">
+          <button type="button" class="link" onClick={() => setView('home')} data-testid="back">
+            ← {back}
+          </button>
+        </header>
+        <h1 tabIndex={-1} ref={heading}>
+          {title}
+        </h1>
+        {typeof view === 'object' ? <HistoryEntry seq={view.entry} /> : null}
+        {view === 'add' ? (
+          <BuyCoins
+            state={state}
+            onChange={reload}
+            onBought={(text) => {
+              setNote(text);
+              setView('home');
+            }}
+          />
+        ) : null}
+        {view === 'cashout' ? <Cashout state={state} onChange={reload} /> : null}
+        {view === 'budgets' ? <Budgets state={state} onChange={reload} /> : null}
+        {view === 'settings' ? <Settings state={state} reload={reload} /> : null}
+        {view === 'trusted' ? <Trusted state={state} reload={reload} /> : null}
+      </main>
+    );
+  }
+  const empty = state.pending === 0 && state.balances.every((b) => b.spendable + b.reserved === 0);
   return (
     <main data-testid={state.ready ? 'wallet' : 'setup'}>
-      <header>
-        <h1>NetCash</h1>
-        <Balances state={state} />
+      <header class="bar">
+        <h1>
+          <img src="./icons/icon-32.png" alt="" width={20} height={20} /> NetCash
+        </h1>
       </header>
-      <Pending count={state.pending} onChange={reload} />
+      <Balances state={state} />
+      {note === null ? null : (
+        <p class="note" role="status" data-testid="note">
+          {note}
+        </p>
+      )}
       {state.ready ? null : <Setup state={state} onChange={reload} />}
-      {state.accounts.length > 0 && state.insurers.length > 0 ? (
-        <Section title="Add funds">
-          <BuyCoins state={state} onChange={reload} />
+      {state.ready && empty ? (
+        <Section title="Add your first coins" testId="first-coins">
+          <BuyCoins state={state} onChange={reload} onBought={setNote} />
         </Section>
+      ) : null}
+      {state.ready && !empty ? (
+        <nav class="actions" aria-label="Money">
+          <button
+            type="button"
+            class="primary"
+            data-testid="open-add"
+            onClick={() => setView('add')}
+          >
+            Add funds
+          </button>
+          <button
+            type="button"
+            class="secondary"
+            data-testid="open-cashout"
+            onClick={() => setView('cashout')}
+          >
+            Cash out
+          </button>
+        </nav>
       ) : null}
       {state.ready ? (
         <>
-          <Section title="Recent payments">
-            <Payments state={state} />
+          <Pending count={state.pending} onChange={reload} />
+          <Section title="History">
+            <History version={state} onOpen={(seq) => setView({ entry: seq })} />
           </Section>
-          <Section title="Activity">
-            <Activity state={state} />
-          </Section>
-          <Section title="Settings">
-            <Settings state={state} reload={reload} />
-          </Section>
+          <nav class="more" aria-label="Wallet settings">
+            <button
+              type="button"
+              class="link"
+              data-testid="open-budgets"
+              onClick={() => setView('budgets')}
+            >
+              Site budgets ({state.allowances.length})
+            </button>
+            <button
+              type="button"
+              class="link"
+              data-testid="open-settings"
+              onClick={() => setView('settings')}
+            >
+              Settings
+            </button>
+            <button
+              type="button"
+              class="link"
+              data-testid="open-trusted"
+              onClick={() => setView('trusted')}
+            >
+              Insurers, servers and bank
+            </button>
+          </nav>
         </>
       ) : null}
     </main>

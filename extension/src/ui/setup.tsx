@@ -1,25 +1,37 @@
 /**
- * First run: trust the insurer whose key `netcash up` printed (the trust anchor: typed by the
- * shopper, never taken from a server), connect a demo bank account, buy the first coins.
- * Defaults are `netcash up`'s ports on loopback.
+ * First run: connect to the federation `netcash up` started — paste what it printed (setup-parse.ts
+ * finds the insurer's address and key and the bank's address in it, on whatever port it runs) —
+ * trust the insurer (the trust anchor: the key comes from the shopper's paste, never from a
+ * server), open a demo bank account, buy the first coins.
  */
 import { useState } from 'preact/hooks';
 import type { OutcomeView, WalletState } from '../messages/views.ts';
-import { command } from './api.ts';
+import { command, UiError } from './api.ts';
 import { ActionButton, Field, Section } from './components.tsx';
-import { parseMoney } from './format.ts';
+import { money, parseMoney } from './format.ts';
+import { type Federation, parseFederation } from './setup-parse.ts';
 
-export const DEFAULT_INSURER_URL = 'http://127.0.0.1:7400';
-export const DEFAULT_BANK_URL = 'http://127.0.0.1:7401';
-
-export function Setup(props: { state: WalletState; onChange: () => Promise<void> }) {
+export function Setup(props: {
+  state: WalletState;
+  onChange: () => Promise<void>;
+  onFederation?: (found: Federation) => void;
+}) {
   const { state } = props;
+  const [pasted, setPasted] = useState('');
   const [key, setKey] = useState('');
-  const [insurerUrl, setInsurerUrl] = useState(DEFAULT_INSURER_URL);
-  const [bankUrl, setBankUrl] = useState(DEFAULT_BANK_URL);
+  const [insurerUrl, setInsurerUrl] = useState('');
+  const [bankUrl, setBankUrl] = useState('');
   const [holder, setHolder] = useState('Shopper');
   const trusted = state.insurers.length > 0;
   const connected = state.accounts.length > 0;
+  const paste = (text: string) => {
+    setPasted(text);
+    const found = parseFederation(text);
+    if (found.insurerKey !== undefined) setKey(found.insurerKey);
+    if (found.insurerUrl !== undefined) setInsurerUrl(found.insurerUrl);
+    if (found.bankUrl !== undefined) setBankUrl(found.bankUrl);
+    props.onFederation?.(found);
+  };
   return (
     <div class="setup">
       <Section title={`1. Trust an insurer${trusted ? ' ✓' : ''}`}>
@@ -30,18 +42,41 @@ export function Setup(props: { state: WalletState; onChange: () => Promise<void>
           </p>
         ) : (
           <>
-            <p class="muted">Paste the insurer key that `netcash up` printed.</p>
-            <Field label="Insurer key" value={key} onInput={setKey} testId="insurer-key" />
+            <label class="field">
+              <span>Paste what `netcash up` printed</span>
+              <textarea
+                rows={4}
+                value={pasted}
+                data-testid="setup-paste"
+                spellcheck={false}
+                placeholder={'insurer     http://…\ninsurer key …\nbank        http://…'}
+                onInput={(e) => paste(e.currentTarget.value)}
+              />
+              <small class="muted">
+                The wallet reads the addresses and the insurer key from it; you can also fill them
+                in below.
+              </small>
+            </label>
+            <Field
+              label="Insurer key"
+              value={key}
+              onInput={setKey}
+              testId="insurer-key"
+              hint="The key vouches for every currency server: only trust one you got yourself."
+            />
             <Field
               label="Insurer address"
               value={insurerUrl}
               onInput={setInsurerUrl}
+              inputMode="url"
+              placeholder="http://127.0.0.1:7400"
               testId="insurer-url"
             />
             <ActionButton
               label="Trust this insurer"
               busyLabel="Checking the insurer…"
               testId="trust-insurer"
+              disabled={key.trim() === '' || insurerUrl.trim() === ''}
               action={async () => {
                 await command('trustInsurer', { key: key.trim(), url: insurerUrl.trim() });
                 await props.onChange();
@@ -57,13 +92,24 @@ export function Setup(props: { state: WalletState; onChange: () => Promise<void>
           </p>
         ) : (
           <>
-            <p class="muted">The demo bank opens an account with a starting balance.</p>
-            <Field label="Bank address" value={bankUrl} onInput={setBankUrl} testId="bank-url" />
+            <p class="muted">
+              Coins are bought with checks on this account. The demo bank opens one with a starting
+              balance.
+            </p>
+            <Field
+              label="Bank address"
+              value={bankUrl}
+              onInput={setBankUrl}
+              inputMode="url"
+              placeholder="http://127.0.0.1:7401"
+              testId="bank-url"
+            />
             <Field label="Your name" value={holder} onInput={setHolder} testId="holder" />
             <ActionButton
               label="Open a demo account"
               busyLabel="Opening your account…"
               testId="connect-bank"
+              disabled={bankUrl.trim() === ''}
               action={async () => {
                 await command('connectBank', { url: bankUrl.trim(), holder: holder.trim() });
                 await props.onChange();
@@ -81,21 +127,46 @@ export function Setup(props: { state: WalletState; onChange: () => Promise<void>
  * answered yet is *pending* — said as such, never "try again" — and a second click joins it;
  * buying more while one is pending is the separate "Buy again anyway".
  */
-export function BuyCoins(props: { state: WalletState; onChange: () => Promise<void> }) {
+export function BuyCoins(props: {
+  state: WalletState;
+  onChange: () => Promise<void>;
+  onBought?: (text: string) => void;
+}) {
   const [amount, setAmount] = useState('10.00');
   const servers = props.state.servers;
+  const account = props.state.accounts.find((a) => a.primary);
+  const currency = account?.currency ?? 'NCD';
   const [cs, setCs] = useState('');
   const [outcome, setOutcome] = useState<OutcomeView | null>(null);
-  const cents = parseMoney(amount);
+  const cents = parseMoney(amount, currency);
   const buy = async (again: boolean) => {
     if (cents === null) return;
     const input = cs === '' ? { amount: cents } : { amount: cents, cs };
-    setOutcome(await command('buy', again ? { ...input, again } : input));
+    const done = await command('buy', again ? { ...input, again } : input).catch((e: unknown) => {
+      // Say where the money is missing: the bank account, not the wallet.
+      if (e instanceof UiError && e.code === 'insufficient-funds' && account !== undefined) {
+        throw new UiError(
+          e.code,
+          `Your bank account ${account.account} at ${account.bank} does not hold ${money(cents, currency)}.`,
+        );
+      }
+      throw e;
+    });
+    setOutcome(done);
+    if (done.status === 'done') {
+      props.onBought?.(`Bought ${money(done.amount, done.currency)} of coins from ${done.cs}.`);
+    }
     await props.onChange();
   };
   return (
     <div class="buy">
-      <Field label="Amount" value={amount} onInput={setAmount} testId="buy-amount" />
+      <Field
+        label={`Amount (${currency})`}
+        value={amount}
+        onInput={setAmount}
+        inputMode="decimal"
+        testId="buy-amount"
+      />
       {servers.length > 1 ? (
         <label class="field">
           <span>From</span>
@@ -110,7 +181,7 @@ export function BuyCoins(props: { state: WalletState; onChange: () => Promise<vo
         </label>
       ) : null}
       <ActionButton
-        label="Buy coins"
+        label={cents === null || cents <= 0 ? 'Buy coins' : `Buy ${money(cents, currency)}`}
         busyLabel="Buying coins…"
         testId="buy"
         disabled={cents === null || cents <= 0}

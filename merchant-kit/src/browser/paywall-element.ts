@@ -22,6 +22,7 @@ import {
   decode,
   type ErrorCode,
   ErrorReply,
+  formatAmount,
   NetCashError,
   type Offer,
   PaymentRequired,
@@ -88,10 +89,9 @@ const bridge = () => {
   return sharedBridge;
 };
 
-/** Formats minor units: `5 ¢` for the demo currency, `0.05 EUR` style otherwise. */
+/** The price as the wallet prints it (`0.05 NCD`): the page and the wallet say the same. */
 export function formatPrice(amount: number, currency: string): string {
-  if (currency === 'NCD') return amount < 100 ? `${amount} ¢` : `$${(amount / 100).toFixed(2)}`;
-  return `${(amount / 100).toFixed(2)} ${currency}`;
+  return formatAmount(amount, currency);
 }
 
 export class NetCashPaywall extends HTMLElement {

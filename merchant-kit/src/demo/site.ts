@@ -4,11 +4,12 @@
  * element). The paid fragments at `/articles/<slug>/full` are only reached through the paywall.
  */
 import { readFile } from 'node:fs/promises';
+import { formatAmount } from '@netcash/protocol';
 import type { Article } from './articles.ts';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-const price = (cents: number) => `${cents} ¢`;
+const price = (cents: number) => formatAmount(cents, 'NCD');
 
 function page(title: string, main: string): string {
   return `<!doctype html>

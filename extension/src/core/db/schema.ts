@@ -142,9 +142,13 @@ export interface AllowanceRow {
   readonly currency: string;
   /** Most the site may take without a prompt, in minor units. */
   readonly limit: number;
-  /** Taken so far under this allowance. */
+  /** Taken so far under this allowance (in the current period, for a budget). */
   readonly spent: number;
   readonly updated: number;
+  /** A budget renews every period (budget.ts); absent: a cumulative allowance. */
+  readonly period?: 'day' | 'week' | 'month';
+  /** When the current period began (seconds). */
+  readonly periodStart?: number;
 }
 
 export interface SettingRow {

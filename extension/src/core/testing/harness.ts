@@ -93,7 +93,11 @@ export const PRICES: Readonly<Record<string, number>> = {
 };
 
 /** A publisher selling /articles/{cheap,dear,odd,other}, banking at `csUrl`. */
-export async function startShop(fed: Federation, csUrl: string): Promise<TestShop> {
+export async function startShop(
+  fed: Federation,
+  csUrl: string,
+  now?: () => number,
+): Promise<TestShop> {
   const dir = mkdtempSync(join(tmpdir(), 'netcash-shop-'));
   const paywall = await createPaywall({
     cs: csUrl,
@@ -108,6 +112,7 @@ export async function startShop(fed: Federation, csUrl: string): Promise<TestSho
     })),
     redriveEveryMs: 0,
     log: () => undefined,
+    ...(now === undefined ? {} : { now }),
   });
   const server: Listening = await listen(
     paywall.wrap(() => new Response('the full article', { status: 200 })),

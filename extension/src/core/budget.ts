@@ -1,0 +1,49 @@
+/**
+ * Allowances as budgets: a site may take up to `limit` per day, week or month without asking
+ * (SPEC §8 "per-site allowances"). A budget renews when its period ends: what was used goes back
+ * to zero and the period steps forward by whole periods (a wallet closed for three days renews
+ * once, into the current day). Months are calendar months in UTC from the day the budget began.
+ * A row without a period is an older cumulative allowance and never renews.
+ */
+import type { AllowanceRow } from './db/schema.ts';
+
+export type BudgetPeriod = 'day' | 'week' | 'month';
+export const BUDGET_PERIODS: readonly BudgetPeriod[] = ['day', 'week', 'month'];
+
+const DAY = 86_400;
+
+/** When the period that began at `start` (seconds) ends. */
+export function periodEnd(start: number, period: BudgetPeriod): number {
+  if (period === 'day') return start + DAY;
+  if (period === 'week') return start + 7 * DAY;
+  const d = new Date(start * 1000);
+  const next = Date.UTC(
+    d.getUTCFullYear(),
+    d.getUTCMonth() + 1,
+    d.getUTCDate(),
+    d.getUTCHours(),
+    d.getUTCMinutes(),
+    d.getUTCSeconds(),
+  );
+  return Math.floor(next / 1000);
+}
+
+/** The row as it stands at `now`: renewed (nothing used, current period) once its period ended. */
+export function renewed(row: AllowanceRow, now: number): AllowanceRow {
+  if (row.period === undefined || row.periodStart === undefined) return row;
+  let start = row.periodStart;
+  let end = periodEnd(start, row.period);
+  if (now < end) return row;
+  while (now >= end) {
+    start = end;
+    end = periodEnd(start, row.period);
+  }
+  return { ...row, spent: 0, periodStart: start };
+}
+
+/** What the site may still take at `now`. */
+export function budgetLeft(row: AllowanceRow | undefined, now: number): number {
+  if (row === undefined) return 0;
+  const r = renewed(row, now);
+  return Math.max(0, r.limit - r.spent);
+}

@@ -1,0 +1,126 @@
+/**
+ * Screenshots of the real wallet for the README (docs/screenshots/): the built extension in
+ * Debian's Chromium against a federation and the demo publisher started here on free ports — the
+ * popup after a few payments, the approval window, and the paywall on the publisher's page, each
+ * in the light and the dark scheme. Run `npm run build` first, then
+ *
+ *   npx tsx scripts/screenshots.ts [out-dir]     (default: docs/screenshots)
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startDemoPublisher } from '@netcash/merchant-kit/demo';
+import { startFederation } from '@netcash/server';
+import { type BrowserContext, chromium, type Page } from '@playwright/test';
+import { extensionBuilt, walletLaunchOptions } from '../e2e/chromium.ts';
+
+const out = resolve(process.argv[2] ?? 'docs/screenshots');
+if (!extensionBuilt()) {
+  console.error('screenshots: run `npm run build` first');
+  process.exit(1);
+}
+mkdirSync(out, { recursive: true });
+
+const federation = await startFederation();
+const publisher = await startDemoPublisher({
+  cs: federation.cs[1]!.url,
+  insurers: [federation.insurer.signKey],
+  insurer: federation.insurer.url,
+  bank: federation.bank.url,
+  log: () => undefined,
+});
+
+/** The next approval window the wallet opens. */
+function nextApproval(context: BrowserContext): Promise<Page> {
+  const before = new Set(context.pages());
+  return new Promise((done, fail) => {
+    const deadline = Date.now() + 15_000;
+    const poll = () => {
+      const found = context.pages().find((p) => !before.has(p) && p.url().includes('approval'));
+      if (found !== undefined) done(found);
+      else if (Date.now() > deadline) fail(new Error('no approval window'));
+      else setTimeout(poll, 50);
+    };
+    poll();
+  });
+}
+
+async function shoot(scheme: 'light' | 'dark'): Promise<void> {
+  const profile = mkdtempSync(join(tmpdir(), 'netcash-screens-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    ...walletLaunchOptions(),
+    colorScheme: scheme,
+    viewport: { width: 800, height: 640 },
+  });
+  try {
+    const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+    const base = `chrome-extension://${new URL(worker.url()).host}`;
+    const tab = await context.newPage();
+    await tab.goto(`${base}/popup.html`);
+    const command = (name: string, input: unknown) =>
+      tab.evaluate(
+        async ([n, i]) => {
+          const reply = await chrome.runtime.sendMessage({
+            channel: 'netcash/command',
+            name: n,
+            input: i,
+          });
+          if (reply?.ok !== true) throw new Error(`${n}: ${JSON.stringify(reply)}`);
+          return reply.value;
+        },
+        [name, input] as const,
+      );
+    await command('trustInsurer', { key: federation.insurer.signKey, url: federation.insurer.url });
+    await command('connectBank', { url: federation.bank.url, holder: 'Alice' });
+    await command('buy', { amount: 500 });
+
+    // One article paid in the approval window, so the history has an entry.
+    const first = publisher.articles[1]!;
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 760, height: 520 });
+    await page.goto(first.url);
+    await page.locator('netcash-paywall .netcash-pay').waitFor();
+    await page.screenshot({ path: join(out, `paywall-${scheme}.png`) });
+    let approval = nextApproval(context);
+    await page.locator('netcash-paywall .netcash-pay').click();
+    let window = await approval;
+    await window.getByTestId('approve').waitFor();
+    await window.getByTestId('approve').click();
+    await page.locator('netcash-paywall .netcash-content').waitFor();
+
+    // The approval window of a second article, as a shopper sees it.
+    const second = publisher.articles[0]!;
+    await page.goto(second.url);
+    approval = nextApproval(context);
+    await page.locator('netcash-paywall .netcash-pay').click();
+    window = await approval;
+    await window.setViewportSize({ width: 400, height: 560 });
+    await window.getByTestId('approve').waitFor();
+    // The Approve button becomes clickable after a short look (clickjacking guard).
+    await window.waitForFunction(() => {
+      const b = document.querySelector('[data-testid="approve"]');
+      return b instanceof HTMLButtonElement && !b.disabled;
+    });
+    await window.screenshot({ path: join(out, `approval-${scheme}.png`) });
+    await window.getByTestId('approve').click();
+    await page.locator('netcash-paywall .netcash-content').waitFor();
+
+    const popup = await context.newPage();
+    await popup.setViewportSize({ width: 360, height: 600 });
+    await popup.goto(`${base}/popup.html`);
+    await popup.getByTestId('balance').first().waitFor();
+    await popup.screenshot({ path: join(out, `popup-${scheme}.png`), fullPage: true });
+  } finally {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+try {
+  await shoot('light');
+  await shoot('dark');
+  console.log(`screenshots: ${out}`);
+} finally {
+  await publisher.close();
+  await federation.stop();
+}
