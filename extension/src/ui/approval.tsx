@@ -14,9 +14,7 @@ import type { ApprovalPrompt } from '../messages/views.ts';
 import { command } from './api.ts';
 import { useArmed } from './armed.ts';
 import { ActionButton } from './components.tsx';
-import { explain, money, PERIOD_WORDS, parseMoney } from './format.ts';
-
-const PERIOD_NOW = { day: 'today', week: 'this week', month: 'this month' } as const;
+import { explain, money, PERIOD_NOW, PERIOD_WORDS, parseMoney } from './format.ts';
 
 function Approval() {
   const id = new URLSearchParams(window.location.search).get('id') ?? '';

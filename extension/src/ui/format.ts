@@ -59,3 +59,5 @@ export function until(seconds: number, now = Date.now() / 1000): string {
 }
 
 export const PERIOD_WORDS = { day: 'per day', week: 'per week', month: 'per month' } as const;
+/** The current period of a budget, as in "used today". */
+export const PERIOD_NOW = { day: 'today', week: 'this week', month: 'this month' } as const;

@@ -59,6 +59,8 @@ export interface DemoPublisherOptions {
   readonly cashoutAbove?: number;
   /** The catalogue (default: the five demo articles). */
   readonly articles?: readonly Article[];
+  /** The payee handler's clock in seconds (tests move time forward). */
+  readonly now?: () => number;
   /** Outbound HTTP of the payee handler (tests inject faults). */
   readonly fetch?: FetchFn;
   /** The publisher's log (see PaywallOptions `log`). */
@@ -123,7 +125,7 @@ export async function startDemoPublisher(options: DemoPublisherOptions): Promise
 
   // ---- merchant-kit integration, server side: 8 lines (+ the import above, + 2 in site.ts) ----
   const paywall = await createPaywall({
-    ...o, // cs, insurers, insurer, cashoutAbove, publicUrl, fetch, log
+    ...o, // cs, insurers, insurer, cashoutAbove, publicUrl, fetch, now, log
     bank: { url: o.bank },
     store: o.database ?? join(dataDir, 'publisher.sqlite'),
     resources: articles.map((a) => ({ path: fullPath(a), price: a.price, description: a.title })),

@@ -8,7 +8,7 @@ import { BUDGET_PERIODS, type BudgetPeriod } from '../../core/budget.ts';
 import type { AllowanceView, WalletState } from '../../messages/views.ts';
 import { command } from '../api.ts';
 import { ActionButton, Field } from '../components.tsx';
-import { money, PERIOD_WORDS, parseMoney, until } from '../format.ts';
+import { money, PERIOD_NOW, PERIOD_WORDS, parseMoney, until } from '../format.ts';
 
 const host = (origin: string) => new URL(origin).host;
 
@@ -109,9 +109,7 @@ export function Budgets(props: { state: WalletState; onChange: () => Promise<voi
               <strong>{host(a.origin)}</strong>
               <span data-testid="budget-used">
                 {money(a.spent, a.currency)} of {money(a.limit, a.currency)} used
-                {a.period === undefined
-                  ? ' in all'
-                  : ` ${PERIOD_WORDS[a.period].replace('per', 'this')}`}
+                {a.period === undefined ? ' in all' : ` ${PERIOD_NOW[a.period]}`}
               </span>
               <meter
                 min={0}

@@ -43,6 +43,21 @@ export function Cashout(props: { state: WalletState; onChange: () => Promise<voi
   const [result, setResult] = useState('');
   const [version, setVersion] = useState(0);
   const account = state.accounts.find((a) => a.primary);
+  if (step === 'done') {
+    return (
+      <div data-testid="cashout">
+        <p class="note" role="status" data-testid="cashout-result">
+          {result}
+        </p>
+        <BankBalance version={version} />
+        {held.length > 0 ? (
+          <button type="button" class="secondary" onClick={() => setStep('amount')}>
+            Cash out more
+          </button>
+        ) : null}
+      </div>
+    );
+  }
   if (from === undefined || account === undefined) {
     return (
       <div data-testid="cashout">
@@ -55,19 +70,6 @@ export function Cashout(props: { state: WalletState; onChange: () => Promise<voi
   }
   const cents = parseMoney(amount, from.currency);
   const tooMuch = cents !== null && cents > from.spendable;
-  if (step === 'done') {
-    return (
-      <div data-testid="cashout">
-        <p class="note" role="status" data-testid="cashout-result">
-          {result}
-        </p>
-        <BankBalance version={version} />
-        <button type="button" class="secondary" onClick={() => setStep('amount')}>
-          Cash out more
-        </button>
-      </div>
-    );
-  }
   if (step === 'confirm' && cents !== null) {
     return (
       <div data-testid="cashout">

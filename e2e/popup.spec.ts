@@ -1,0 +1,153 @@
+/**
+ * The popup as a person uses it (issue 17): setup from what `netcash up` printed (the federation
+ * here runs on ports the OS picked), amounts in one unit everywhere, one paged history with a
+ * detail view, pending operations told in words with Retry now, cash-out of an amount with a
+ * confirmation and the bank's balance.
+ */
+import { ARTICLES } from '@netcash/merchant-kit/demo';
+import { expect, test } from './fixtures.ts';
+import {
+  approve,
+  expectUnlocked,
+  ncd,
+  nextApproval,
+  openArticle,
+  spendable,
+} from './payment-helpers.ts';
+
+test('setup reads the addresses and key netcash up printed, on whatever ports it runs', async ({
+  wallet,
+  federation,
+}) => {
+  const popup = await wallet.popup();
+  const printed = [
+    'NetCash federation is up',
+    `  insurer     ${federation.insurer.url}`,
+    `  insurer key ${federation.insurer.signKey}`,
+    `  bank        ${federation.bank.url}`,
+    ...federation.cs.map((c, i) => `  cs${i + 1}         ${c.url}`),
+  ].join('\n');
+  await popup.getByTestId('setup-paste').fill(printed);
+  await expect(popup.getByTestId('insurer-url')).toHaveValue(federation.insurer.url);
+  await expect(popup.getByTestId('bank-url')).toHaveValue(federation.bank.url);
+  await popup.getByTestId('trust-insurer').click();
+  await popup.getByTestId('connect-bank').click();
+  await expect(popup.getByTestId('first-coins')).toBeVisible();
+  await popup.getByTestId('buy-amount').fill('2.50');
+  await popup.getByTestId('buy').click();
+  await expect(popup.getByTestId('balance')).toHaveText('2.50 NCD');
+  await expect(popup.getByTestId('note')).toHaveText('Bought 2.50 NCD of coins from cs1.');
+});
+
+test('one unit on the page, in the window and in the popup; history paged with details', async ({
+  context,
+  wallet,
+  publisher,
+}) => {
+  await wallet.setup();
+  // Eleven purchases of coins and one payment: more than one page of history.
+  for (let i = 0; i < 11; i++) await wallet.command('buy', { amount: 10 });
+  const article = publisher.articles.find((a) => a.slug === 'netcash-1993')!;
+  const page = await openArticle(context, article.url);
+  const pay = page.locator('netcash-paywall .netcash-pay');
+  await expect(pay).toHaveText(`Pay ${ncd(article.price)} with NetCash`);
+  expect(ncd(article.price)).toBe('0.03 NCD');
+  const opened = nextApproval(context);
+  await pay.click();
+  const window = await opened;
+  await expect(window.getByRole('heading')).toHaveText('Pay 0.03 NCD?');
+  await expect(window.getByTestId('approval-price')).toHaveText('0.03 NCD');
+  await approve(window);
+  await expectUnlocked(page, ARTICLES.find((a) => a.slug === 'netcash-1993')!.body[0]!);
+
+  const popup = await wallet.popup();
+  await expect(popup.getByTestId('balance')).toHaveText('1.07 NCD');
+  const entries = popup.getByTestId('history-entry');
+  await expect(entries).toHaveCount(10);
+  await expect(entries.first()).toContainText(article.title);
+  await expect(entries.first()).toContainText('−0.03 NCD');
+  await popup.getByTestId('history-more').click();
+  await expect(entries).toHaveCount(12);
+  await expect(popup.getByTestId('history-more')).toHaveCount(0);
+  await expect(entries.last()).toContainText('Bought coins from cs1');
+
+  await entries.first().click();
+  const detail = popup.getByTestId('history-detail');
+  await expect(detail).toContainText('−0.03 NCD');
+  await expect(popup.getByTestId('detail-site')).toHaveText(publisher.url);
+  await expect(popup.getByTestId('detail-cs')).toHaveText('cs1');
+  await expect(popup.getByTestId('detail-approved')).toHaveText('by you, in the approval window');
+  const tid = (await wallet.state()).receipts[0]!.tid;
+  await expect(popup.getByTestId('detail-receipt')).toHaveText(tid);
+  // Escape (or Back) returns to the list.
+  await popup.keyboard.press('Escape');
+  await expect(popup.getByTestId('wallet')).toBeVisible();
+});
+
+test('an operation being finished says what, where, since when and what next; Retry now finishes it', async ({
+  wallet,
+}) => {
+  await wallet.setup();
+  await wallet.pauseAt('afterSend', 'buy');
+  const buying = await wallet.popup();
+  await buying.getByTestId('buy-amount').fill('4.56');
+  await buying.getByTestId('buy').click();
+  await expect.poll(async () => (await wallet.state()).pending).toBe(1);
+
+  const popup = await wallet.popup();
+  await expect(popup.getByTestId('pending-what')).toHaveText('Buying 4.56 NCD of coins');
+  await expect(popup.getByTestId('pending-where')).toHaveText('cs1');
+  await expect(popup.getByTestId('pending-next')).toContainText('charged once');
+  await expect(popup.getByTestId('pending-op')).toContainText('since just now');
+
+  // The worker dies with the reply unread; Retry now wakes a new one and finishes the buy.
+  await wallet.killServiceWorker();
+  await popup.getByTestId('retry-pending').click();
+  await expect(popup.getByTestId('balance')).toHaveText('4.56 NCD');
+  await expect(popup.getByTestId('pending')).toHaveCount(0);
+  expect((await wallet.state()).pending).toBe(0);
+});
+
+test('cash-out takes an amount, asks to confirm, and shows the result and the bank balance', async ({
+  wallet,
+  federation,
+}) => {
+  await wallet.setup();
+  const popup = await wallet.popup();
+  await wallet.command('buy', { amount: 1000 });
+  const bankBefore = (await wallet.command('bankStatement', {})).balance;
+  await popup.reload();
+  await popup.getByTestId('open-cashout').click();
+  await expect(popup.getByTestId('bank-balance-amount')).toHaveText(ncd(bankBefore));
+  await popup.getByTestId('cashout-amount').fill('20.00');
+  await expect(popup.getByRole('alert')).toHaveText('cs1 holds only 10.00 NCD of your coins.');
+  await expect(popup.getByTestId('cashout-next')).toBeDisabled();
+  await popup.getByTestId('cashout-amount').fill('3.33');
+  await popup.getByTestId('cashout-next').click();
+  const account = (await wallet.state()).accounts[0]!;
+  await expect(popup.getByTestId('cashout-confirm-text')).toHaveText(
+    `Send 3.33 NCD from cs1 to your account ${account.account} at ${account.bank}?`,
+  );
+  await popup.getByTestId('cashout-confirm').click();
+  await expect(popup.getByTestId('cashout-result')).toHaveText(
+    `3.33 NCD is in your bank account ${account.account}.`,
+  );
+  await expect(popup.getByTestId('bank-balance-amount')).toHaveText(ncd(bankBefore + 333));
+  expect(spendable(await wallet.state())).toBe(1000 - 333);
+  expect((await federation.audit()).ok).toBe(true);
+
+  // All of the rest, then nothing is left to cash out and the view says so.
+  await popup.getByRole('button', { name: 'Cash out more' }).click();
+  await popup.getByRole('button', { name: /^All of it/ }).click();
+  await popup.getByTestId('cashout-next').click();
+  await popup.getByTestId('cashout-confirm').click();
+  await expect(popup.getByTestId('cashout-result')).toContainText('6.67 NCD');
+  await expect(popup.getByTestId('bank-balance-amount')).toHaveText(ncd(bankBefore + 1000));
+  await popup.getByTestId('back').click();
+  await expect(popup.getByTestId('balance')).toHaveText('0.00 NCD');
+  // With nothing left, a cash-out is refused in words instead of silently doing nothing.
+  await expect(wallet.command('cashout', { cs: 'cs1' })).rejects.toThrow(
+    'You hold no coins at cs1 to cash out.',
+  );
+  expect((await federation.audit()).ok).toBe(true);
+});
