@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The README's test command (`npm test`): typecheck, lint, unit + integration tests (vitest),
-// the extension build, and the end-to-end tests (Playwright + Chromium). Each step's results are
+// the extension build, the end-to-end tests (Playwright + Chromium) and the README journey in
+// Firefox ESR (`npm run test:firefox`'s script). Each step's results are
 // counted; the last line is `N passed, M failed`, and the exit code is non-zero on any failure.
 // `npm test -- --no-e2e` skips the browser steps (for quick local runs).
 import { spawnSync } from 'node:child_process';
@@ -84,6 +85,7 @@ if (!args.has('--no-e2e')) {
       { PLAYWRIGHT_JSON_OUTPUT_NAME: report },
     );
   }
+  if (built) step('firefox journey', 'npx', ['tsx', 'e2e/firefox/journey.ts']);
 }
 
 rmSync(work, { recursive: true, force: true });

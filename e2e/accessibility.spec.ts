@@ -1,0 +1,74 @@
+/**
+ * Every page of the wallet checked with axe-core (WCAG 2 A/AA rules), in the light and the dark
+ * scheme: the popup before setup and each of its views after, the first-run page, the approval
+ * window. No serious or critical violation may remain; each one found is printed with its nodes.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
+import { nextApproval, openArticle } from './payment-helpers.ts';
+
+async function serious(page: Page, scheme: 'light' | 'dark', name: string): Promise<string[]> {
+  await page.emulateMedia({ colorScheme: scheme });
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) => `${name} (${scheme}): ${v.id} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    );
+}
+
+test('no serious accessibility violation on any wallet page, light or dark', async ({
+  context,
+  wallet,
+  extensionId,
+  publisher,
+}) => {
+  test.setTimeout(90_000);
+  const found: string[] = [];
+  const check = async (page: Page, name: string) => {
+    for (const scheme of ['light', 'dark'] as const)
+      found.push(...(await serious(page, scheme, name)));
+  };
+
+  const popup = await wallet.popup();
+  await popup.getByTestId('setup').waitFor();
+  await check(popup, 'popup before setup');
+  const onboarding = await context.newPage();
+  await onboarding.goto(`chrome-extension://${extensionId}/onboarding.html`);
+  await onboarding.getByRole('heading', { name: 'Welcome to NetCash' }).waitFor();
+  await check(onboarding, 'first-run page');
+
+  await wallet.setup({ buy: 500 });
+  await wallet.command('setAllowance', {
+    origin: publisher.url,
+    currency: 'NCD',
+    limit: 2,
+    period: 'day',
+  });
+  const article = publisher.articles.find((a) => a.slug === 'netcash-1993')!;
+  const page = await openArticle(context, article.url);
+  const opened = nextApproval(context);
+  await page.locator('netcash-paywall .netcash-pay').click();
+  const window = await opened;
+  await window.getByTestId('approval-reason').waitFor();
+  await check(window, 'approval window');
+  await window.getByTestId('approve').click();
+
+  await popup.reload();
+  await popup.getByTestId('history-entry').first().waitFor();
+  await check(popup, 'popup');
+  for (const view of ['cashout', 'budgets', 'settings', 'trusted', 'add'] as const) {
+    await popup.getByTestId(`open-${view}`).click();
+    await popup.getByTestId(`view-${view}`).waitFor();
+    await popup.waitForLoadState('networkidle');
+    await check(popup, `popup: ${view}`);
+    await popup.getByTestId('back').click();
+  }
+  await popup.getByTestId('history-entry').first().click();
+  await popup.getByTestId('history-detail').waitFor();
+  await check(popup, 'popup: history entry');
+  expect(found).toEqual([]);
+});
