@@ -1,10 +1,11 @@
 /**
  * Screenshots of the real wallet for the README (docs/screenshots/): the built extension in
  * Debian's Chromium against a federation and the demo publisher started here on free ports — the
- * popup after a few payments, the approval window, and the paywall on the publisher's page, each
- * in the light and the dark scheme. Run `npm run build` first, then
+ * popup after a few payments and the approval window, in the light and the dark scheme, and the
+ * paywall on the publisher's page.
  *
- *   npx tsx scripts/screenshots.ts [out-dir]     (default: docs/screenshots)
+ *   npm run screenshots                          (builds, then writes docs/screenshots)
+ *   npx tsx scripts/screenshots.ts [out-dir]     (after `npm run build`)
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -80,7 +81,8 @@ async function shoot(scheme: 'light' | 'dark'): Promise<void> {
     await page.setViewportSize({ width: 760, height: 520 });
     await page.goto(first.url);
     await page.locator('netcash-paywall .netcash-pay').waitFor();
-    await page.screenshot({ path: join(out, `paywall-${scheme}.png`) });
+    // The publisher's page has one scheme of its own: shot once.
+    if (scheme === 'light') await page.screenshot({ path: join(out, 'paywall.png') });
     let approval = nextApproval(context);
     await page.locator('netcash-paywall .netcash-pay').click();
     let window = await approval;
