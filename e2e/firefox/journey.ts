@@ -43,10 +43,13 @@ async function step(name: string, run: () => Promise<void>): Promise<void> {
 async function extensionPage(browser: Browser, path: string): Promise<Page> {
   const page = await browser.newPage();
   page.goto(`${BASE}/${path}`).catch(() => undefined);
+  // In front of the first-run tab the install opened: a background tab gets no animation frames,
+  // and every click or fill would wait for one.
   await page.waitForFunction(() => document.querySelector('main') !== null, {
     timeout: TIMEOUT,
     polling: 100,
   });
+  await page.bringToFront();
   return page;
 }
 
