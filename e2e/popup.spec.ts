@@ -102,7 +102,7 @@ test('an operation being finished says what, where, since when and what next; Re
 
   // The worker dies with the reply unread; Retry now wakes a new one and finishes the buy.
   await wallet.killServiceWorker();
-  await popup.getByTestId('retry-pending').click();
+  await popup.getByTestId('retry-now').click();
   await expect(popup.getByTestId('balance')).toHaveText('4.56 NCD');
   await expect(popup.getByTestId('pending')).toHaveCount(0);
   expect((await wallet.state()).pending).toBe(0);

@@ -66,7 +66,7 @@ describe('cash-out of an amount', () => {
     const start = (await wallet.bankStatement()).balance;
     await wallet.buy(1000, 'cs1');
     const op = await wallet.cashout('cs1', 333);
-    expect(op).toMatchObject({ status: 'done', amount: 333 });
+    expect(op).toMatchObject({ status: 'done', op: { amount: 333 } });
     expect(await spendable(wallet)).toBe(1000 - 333);
     expect((await wallet.bankStatement()).balance).toBe(start - 1000 + 333);
     await expect(wallet.cashout('cs1', 5000)).rejects.toMatchObject({
