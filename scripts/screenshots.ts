@@ -5,7 +5,8 @@
  * paywall on the publisher's page.
  *
  *   npm run screenshots                          (builds, then writes docs/screenshots)
- *   npx tsx scripts/screenshots.ts [out-dir]     (after `npm run build`)
+ *   npx tsx scripts/screenshots.ts [out-dir] [--views]   (after `npm run build`; --views adds
+ *                                                          each view of the popup)
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,10 @@ import { startFederation } from '@netcash/server';
 import { type BrowserContext, chromium, type Page } from '@playwright/test';
 import { extensionBuilt, walletLaunchOptions } from '../e2e/chromium.ts';
 
-const out = resolve(process.argv[2] ?? 'docs/screenshots');
+const args = process.argv.slice(2);
+/** `--views`: also each view of the popup (history entry, cash-out, budgets, settings, trusted). */
+const views = args.includes('--views');
+const out = resolve(args.find((a) => !a.startsWith('--')) ?? 'docs/screenshots');
 if (!extensionBuilt()) {
   console.error('screenshots: run `npm run build` first');
   process.exit(1);
@@ -112,6 +116,28 @@ async function shoot(scheme: 'light' | 'dark'): Promise<void> {
     await popup.goto(`${base}/popup.html`);
     await popup.getByTestId('balance').first().waitFor();
     await popup.screenshot({ path: join(out, `popup-${scheme}.png`), fullPage: true });
+    if (views) {
+      await popup.getByTestId('history-entry').first().click();
+      await popup.getByTestId('history-detail').waitFor();
+      await popup.screenshot({ path: join(out, `popup-entry-${scheme}.png`), fullPage: true });
+      await popup.getByTestId('back').click();
+      await command('setAllowance', {
+        origin: publisher.url,
+        currency: 'NCD',
+        limit: 10,
+        period: 'day',
+      });
+      await popup.reload();
+      for (const view of ['cashout', 'budgets', 'settings', 'trusted'] as const) {
+        await popup.getByTestId(`open-${view}`).click();
+        await popup.getByTestId(`view-${view}`).waitFor();
+        if (view === 'cashout' || view === 'trusted') {
+          await popup.getByTestId('bank-balance').first().waitFor();
+        }
+        await popup.screenshot({ path: join(out, `popup-${view}-${scheme}.png`), fullPage: true });
+        await popup.getByTestId('back').click();
+      }
+    }
   } finally {
     await context.close();
     rmSync(profile, { recursive: true, force: true });

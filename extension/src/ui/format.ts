@@ -40,6 +40,14 @@ export function when(seconds: number): string {
   return new Date(seconds * 1000).toLocaleString();
 }
 
+/** A short date and time for list rows ("12/3/26, 9:10 AM" in en-US). */
+export function shortWhen(seconds: number): string {
+  return new Date(seconds * 1000).toLocaleString(undefined, {
+    dateStyle: 'short',
+    timeStyle: 'short',
+  });
+}
+
 /** "just now", "5 minutes ago", "3 hours ago", else the date. */
 export function ago(seconds: number, now = Date.now() / 1000): string {
   const d = Math.max(0, Math.round(now - seconds));

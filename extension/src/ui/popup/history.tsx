@@ -8,7 +8,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { HistoryRow } from '../../core/index.ts';
 import type { HistoryDetail } from '../../messages/views.ts';
 import { command } from '../api.ts';
-import { money, when } from '../format.ts';
+import { money, shortWhen, when } from '../format.ts';
 
 const KIND_WORDS: Record<string, string> = {
   buy: 'Bought coins',
@@ -57,7 +57,7 @@ export function History(props: { version: unknown; onOpen: (seq: number) => void
                 <span class="row-title">{title(h)}</span>
                 <span class="muted">
                   {h.kind === 'pay' && h.origin !== undefined ? `${new URL(h.origin).host} · ` : ''}
-                  {when(h.date)}
+                  {shortWhen(h.date)}
                 </span>
               </span>
               <span class={h.amount < 0 ? 'amount out' : 'amount in'}>
