@@ -59,7 +59,14 @@ export async function connectBank(core: Core, url: string, holder: string): Prom
     signSecret: toB64u(keys.secretKey),
     opened: core.now(),
   };
-  await core.db.put('accounts', row);
+  // The first account connected becomes the primary one explicitly: `opened` has one-second
+  // resolution, so "the earliest" would be a coin toss between two accounts of the same second.
+  const tx = core.db.transaction(['accounts', 'settings'], 'readwrite');
+  await tx.objectStore('accounts').put(row);
+  if ((await tx.objectStore('settings').get('primaryAccount')) === undefined) {
+    await tx.objectStore('settings').put({ name: 'primaryAccount', value: row.account });
+  }
+  await tx.done;
   return row;
 }
 
