@@ -53,6 +53,11 @@ export const ERROR_CODES = {
     rpc: 5020,
     text: 'A coin was minted by another currency server.',
   },
+  'weak-key': {
+    status: 400,
+    rpc: 5021,
+    text: 'A public key is not usable: of small order, not canonical, or all zero.',
+  },
 
   // Idempotency and limits
   'request-id-reused': {

@@ -25,7 +25,13 @@ export type {
 } from './crypto/provider.ts';
 export { CryptoError } from './crypto/provider.ts';
 export { type Blinded, blind, finalize, verifyPss } from './crypto/rsa/rsabssa.ts';
-export { encodeRsaSpki, parseRsaSpki, type RsaPublicKey } from './crypto/rsa/spki.ts';
+export {
+  encodeRsaSpki,
+  fitsRsaKey,
+  parseRsaSpki,
+  type RsaPublicKey,
+} from './crypto/rsa/spki.ts';
+export { ED25519_SMALL_ORDER_KEYS, isWeakEd25519Key } from './crypto/weak-keys.ts';
 export { fromB64u, toB64u } from './encoding/base64url.ts';
 export { canonicalBytes, canonicalize } from './encoding/jcs.ts';
 export { concatBytes, equalBytes, fromUtf8, utf8 } from './encoding/utf8.ts';

@@ -33,6 +33,7 @@ import {
   verify,
 } from 'node:crypto';
 import { CryptoError, type CryptoProvider, type KeyPair } from './provider.ts';
+import { isWeakEd25519Key } from './weak-keys.ts';
 
 // The node-only entry also carries the blind-rsa signer (RFC 9474 BlindSign on OpenSSL).
 export {
@@ -84,21 +85,6 @@ const PKCS8_PREFIX: Record<Curve, Buffer> = {
   Ed25519: Buffer.from('302e020100300506032b657004220420', 'hex'),
   X25519: Buffer.from('302e020100300506032b656e04220420', 'hex'),
 };
-
-/** Encodings of the eight small-order points (noble's ED25519_TORSION_SUBGROUP) and of the two
- * x = 0 points with the sign bit set; noble's strict verify refuses all of them. */
-const ED25519_WEAK_KEYS = new Set([
-  '0100000000000000000000000000000000000000000000000000000000000000',
-  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
-  '0000000000000000000000000000000000000000000000000000000000000080',
-  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
-  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
-  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85',
-  '0000000000000000000000000000000000000000000000000000000000000000',
-  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa',
-  '0100000000000000000000000000000000000000000000000000000000000080',
-  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff',
-]);
 
 /** A private KeyObject with the raw public key that goes with it. */
 interface PrivateEntry {
@@ -202,19 +188,6 @@ function keygen(crv: Curve, seed?: Uint8Array): KeyPair {
   const { publicKey } = importPrivate(crv, secretKey);
   // Copies out: the cached bytes must not be reachable by callers who might mutate them.
   return { secretKey, publicKey: Uint8Array.from(publicKey) };
-}
-
-/** y ≥ p = 2^255 − 19 (sign bit ignored): a non-canonical point encoding (RFC 8032 §5.1.3). */
-function isNonCanonicalY(key: Uint8Array): boolean {
-  if ((key[31]! & 0x7f) !== 0x7f || key[0]! < 0xed) return false;
-  for (let i = 1; i < 31; i++) if (key[i] !== 0xff) return false;
-  return true;
-}
-
-function isWeakEd25519Key(publicKey: Uint8Array): boolean {
-  return (
-    isNonCanonicalY(publicKey) || ED25519_WEAK_KEYS.has(Buffer.from(publicKey).toString('hex'))
-  );
 }
 
 export const nodeProvider: CryptoProvider = {

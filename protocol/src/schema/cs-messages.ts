@@ -76,7 +76,8 @@ export const Outputs = v.pipe(
 export const BuyRequest = v.strictObject({
   ...base,
   op: v.literal('buy'),
-  instruments: v.tuple([CheckInstrument]),
+  /** Exactly one check: a second is refused, never ignored (strictTuple). */
+  instruments: v.strictTuple([CheckInstrument]),
   want: Outputs,
 });
 /** Own coins in → fresh coins out, same total. */
@@ -122,7 +123,7 @@ export const TripletRequest = v.strictObject({
 export const ClaimRequest = v.strictObject({
   ...base,
   op: v.literal('claim'),
-  instruments: v.tuple([CoinInstrument]),
+  instruments: v.strictTuple([CoinInstrument]),
   want: v.strictObject({ values: Values }),
 });
 

@@ -73,8 +73,29 @@ export const Name = v.pipe(
 );
 /** Opaque identifiers chosen by a party (certificate ids, account ids, check numbers, sids). */
 export const Token = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'a token'));
-/** Short human text (descriptions, memos). */
-export const Text = (max: number) => v.pipe(v.string(), v.maxLength(max));
+/**
+ * Characters human text may not hold: controls (C0, DEL, C1 — a NUL ends a string in C, a
+ * newline forges a log line), the bidirectional overrides and isolates U+202A–U+202E and
+ * U+2066–U+2069 (they make a name or memo read as something else, "Trojan Source"), and lone
+ * surrogates (no UTF-8 form: they can be neither stored as text nor signed).
+ */
+const UNSAFE_TEXT = /[\p{Cc}\u202A-\u202E\u2066-\u2069]|\p{Cs}/u;
+
+/** True when `text` holds none of the characters above. */
+export function isSafeText(text: string): boolean {
+  return !UNSAFE_TEXT.test(text);
+}
+
+/** Short human text (descriptions, memos, account holders): printable, left-to-right as typed. */
+export const Text = (max: number) =>
+  v.pipe(
+    v.string(),
+    v.maxLength(max),
+    v.check(
+      isSafeText,
+      'text with a control, bidirectional-override or unpaired surrogate character',
+    ),
+  );
 
 /** Absolute http(s) URL, at most 2048 characters. */
 export const HttpUrl = v.pipe(

@@ -29,7 +29,8 @@ import {
 export const ErrorReply = v.strictObject({
   error: v.strictObject({
     code: v.picklist(Object.keys(ERROR_CODES) as ErrorCode[]),
-    message: Text(1000),
+    // Whatever a server says, shown as words: bounded, not judged (the code is what counts).
+    message: v.pipe(v.string(), v.maxLength(1000)),
     detail: v.optional(v.record(v.string(), v.unknown())),
   }),
 });

@@ -47,6 +47,14 @@ export function bigintFromBytes(bytes: Uint8Array): bigint {
   return BigInt(`0x${hex}`);
 }
 
+/**
+ * A blinded message or signature for `key` (RFC 9474 §4.3 step 1–2): exactly modulus_len bytes,
+ * and as a number below n. Anything else no signer can take.
+ */
+export function fitsRsaKey(key: RsaPublicKey, bytes: Uint8Array): boolean {
+  return bytes.length === key.length && bigintFromBytes(bytes) < key.n;
+}
+
 /** I2OSP (RFC 8017 §4.1): `x` as exactly `length` big-endian bytes; null if it does not fit. */
 export function bigintToBytes(x: bigint, length: number): Uint8Array | null {
   if (x < 0n) return null;
