@@ -153,4 +153,33 @@ describe('withRetry', () => {
     expect(time.slept).toEqual([396, 396]);
     expect(seen).toEqual([1, 2]);
   });
+
+  it('waits at least what a 429 asked for (Retry-After), and gives up if that is past the budget', async () => {
+    const time = fakeTime();
+    const answers: Result<string>[] = [
+      fail('rate-limited', 'slow down', { retryAfter: 3 }),
+      ok('served'),
+    ];
+    const result = await withRetry(
+      { baseMs: 100, maxMs: 1_000, budgetMs: 10_000 },
+      async () => answers.shift()!,
+      { ...time, random: () => 0.5 },
+    );
+    expect(result).toEqual(ok('served'));
+    expect(time.slept).toEqual([3_000]);
+
+    const later = fakeTime();
+    let sends = 0;
+    const refused = await withRetry(
+      { baseMs: 100, maxMs: 1_000, budgetMs: 2_000 },
+      async () => {
+        sends++;
+        return fail('rate-limited', 'slow down', { retryAfter: 60 });
+      },
+      { ...later, random: () => 0.5 },
+    );
+    expect(refused.ok ? null : refused.error.code).toBe('rate-limited');
+    expect(sends).toBe(1);
+    expect(later.slept).toEqual([]);
+  });
 });

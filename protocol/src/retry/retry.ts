@@ -21,6 +21,14 @@ export interface RetryEnv {
   readonly onRetry?: (info: { error: NetCashError; attempts: number; delayMs: number }) => void;
 }
 
+/** The wait a refusal asks for (`detail.retryAfter`, seconds, from a 429's Retry-After). */
+export function retryAfterMs(error: NetCashError): number {
+  const seconds = error.detail?.['retryAfter'];
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0
+    ? seconds * 1000
+    : 0;
+}
+
 export const platformSleep = (ms: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -42,7 +50,13 @@ export async function withRetry<T>(
     if (result.ok || !isTransient(result.error)) return result;
     const decision = nextRetry(policy, { attempts, startedMs }, nowMs(), random);
     if (!decision.retry) return result;
-    env.onRetry?.({ error: result.error, attempts, delayMs: decision.delayMs });
-    await sleep(decision.delayMs);
+    // A server that said when to come back (429 + Retry-After) is not asked sooner, and not
+    // at all if that is past the budget.
+    const delayMs = Math.max(decision.delayMs, retryAfterMs(result.error));
+    if (policy.budgetMs !== undefined && nowMs() + delayMs >= startedMs + policy.budgetMs) {
+      return result;
+    }
+    env.onRetry?.({ error: result.error, attempts, delayMs });
+    await sleep(delayMs);
   }
 }
