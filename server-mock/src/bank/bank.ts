@@ -17,6 +17,8 @@ import {
   type DepositReply,
   type DepositRequest,
   digest,
+  fromB64u,
+  isWeakEd25519Key,
   NetCashError,
   type OpenAccountReply,
   toB64u,
@@ -81,6 +83,11 @@ export async function createBank(o: BankOptions): Promise<Bank> {
     async openAccount(opening) {
       const r = opening.body;
       if (r.bank !== o.name) throw new NetCashError('unknown-account', `this is ${o.name}`);
+      // Under a small-order key a forged "signature" (R = identity, S = 0) verifies for any
+      // message with a lenient verifier: no account is ever keyed by one (PROTOCOL §8).
+      if (isWeakEd25519Key(fromB64u(r.signKey)!)) {
+        throw new NetCashError('weak-key', 'the account key is of small order or not canonical');
+      }
       if (!verify(p, r.signKey, opening)) {
         throw new NetCashError('bad-signature', 'the opening is not signed by its account key');
       }

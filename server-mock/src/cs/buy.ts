@@ -1,12 +1,15 @@
 /**
  * `buy` (docs/PROTOCOL.md §4.3): a check payable to this CS's account → coins (nc1 coins of
- * `want.values`, blind signatures for `want.blinded`, SPEC §7). The CS reserves
- * minting room under its `mintLimit`, endorses and deposits the check at its bank *before*
- * minting, then records the check's digest in the minting transaction, so the same check can
- * never buy twice, even under another request id (`check-cleared`).
+ * `want.values`, blind signatures for `want.blinded`, SPEC §7). Cheap checks come first: the
+ * check's payee, currency, expiry and amount against the outputs asked for (checked, not yet
+ * signed), and whether this check was deposited here before. Then the CS reserves minting room
+ * under its `mintLimit`, endorses and deposits the check at its bank — where its signature and
+ * funds are examined — and only then signs the coins, recording the check's digest in the
+ * minting transaction, so the same check can never buy twice (`check-cleared`) and a bogus
+ * check costs no signature.
  */
 import { type BuyRequest, digest, NetCashError } from '@netcash/protocol';
-import { outputs } from './coins.ts';
+import { type Minted, planOutputs } from './coins.ts';
 import type { OpRun } from './requests.ts';
 
 export async function buy(run: OpRun<BuyRequest>): Promise<string> {
@@ -24,11 +27,11 @@ export async function buy(run: OpRun<BuyRequest>): Promise<string> {
   }
   // Refused here as well as at the bank: a digest is forgotten after the check's expiry.
   if (ctx.now() >= c.expires) throw new NetCashError('expired', 'the check has expired');
-  // Outputs are made (and blinded messages checked) before any money moves; blind signatures
-  // only under keys not revoked, so the list is read first.
+  // Outputs are checked before any money moves, and signed only after the bank took the check;
+  // blind signatures only under keys not revoked, so the list is read first.
   if (request.want.blinded !== undefined) await ctx.trust.refreshRevocations();
-  const out = outputs(ctx, request.want);
-  if (out.total !== c.amount) {
+  const planned = planOutputs(ctx, request.want);
+  if (planned.total !== c.amount) {
     throw new NetCashError('wrong-amount', `the check is for ${c.amount}`);
   }
   const checkDigest = digest(ctx.p, check);
@@ -46,6 +49,13 @@ export async function buy(run: OpRun<BuyRequest>): Promise<string> {
   if (!deposited.ok) {
     await ctx.store.release(request.requestId);
     throw deposited.error;
+  }
+  let out: Minted;
+  try {
+    out = planned.make();
+  } catch (error) {
+    await ctx.store.release(request.requestId);
+    throw error;
   }
   return run.finish(
     {

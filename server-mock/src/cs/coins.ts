@@ -15,6 +15,8 @@ import {
   type CoinInstrument,
   type CoinLock,
   CryptoError,
+  type DenominationKeyBody,
+  fitsRsaKey,
   fromB64u,
   isNc1,
   NetCashError,
@@ -28,6 +30,7 @@ import {
   verifyCoins,
   withdrawalHash,
 } from '@netcash/protocol';
+import type { BlindSigningKey } from '@netcash/protocol/node';
 import type { CsContext } from './context.ts';
 import type { Changes, OutstandingRow, Withdrawal } from './store.ts';
 
@@ -41,12 +44,8 @@ export async function verifyPresented(
     throw new NetCashError('limit-exceeded', `at most ${ctx.limits.maxInstruments} coins`);
   }
   const coins = instruments.map((i) => i.coin);
-  for (const coin of coins) {
-    // The certificate or denomination key that vouches for it, from the insurer if unknown.
-    const id = signerIdOf(coin.body);
-    if (coin.body.scheme === 'nc1') await ctx.trust.ensureCertificate(id);
-    else await ctx.trust.ensureDenominationKey(id);
-  }
+  // The certificates and denomination keys that vouch for them, from the insurer if unknown.
+  await ctx.trust.ensureSignersOf(coins);
   await ctx.trust.refreshRevocations();
   return unwrap(
     verifyCoins(ctx.p, ctx.trust.store, coins, {
@@ -102,38 +101,56 @@ export function total(values: readonly number[]): number {
   return values.reduce((s, v) => s + v, 0);
 }
 
+/** A blinded output checked against its denomination key, ready to be signed. */
+interface BlindJob {
+  readonly key: DenominationKeyBody;
+  readonly signer: BlindSigningKey;
+  readonly msg: Uint8Array;
+}
+
 /**
- * BlindSign (RFC 9474 §4.3) for each blinded output, under this CS's denomination keys still
- * taking withdrawals. The CS learns the key (so the value) and nothing of the coin.
+ * Checks each blinded output (SPEC §7) against this CS's denomination keys still taking
+ * withdrawals and not revoked — the key exists, and the message is a number below its modulus
+ * (RFC 9474 §4.3) — without signing anything yet.
  */
-function signBlinded(
-  ctx: CsContext,
-  blinded: readonly BlindedOutput[],
-): { sigs: string[]; value: number; withdraw: Withdrawal[] } {
-  const sigs: string[] = [];
-  const perKey = new Map<string, Withdrawal>();
-  let value = 0;
-  if (blinded.length === 0) return { sigs, value, withdraw: [] };
-  if (ctx.blind === null) {
+function planBlinded(ctx: CsContext, blinded: readonly BlindedOutput[]): BlindJob[] {
+  if (blinded.length === 0) return [];
+  const ring = ctx.blind;
+  if (ring === null) {
     throw new NetCashError('unsupported-scheme', `${ctx.name} does not mint blind-rsa coins`);
   }
   const now = ctx.now();
-  for (const output of blinded) {
+  return blinded.map((output) => {
     // Never under a revoked key (docs/PROTOCOL.md §4.7): its replacement takes withdrawals.
-    const { key, signer } = ctx.blind.signer(output.keyId, now, (k) =>
-      ctx.trust.store.isRevoked(k),
-    );
+    const { key, signer } = ring.signer(output.keyId, now, (k) => ctx.trust.store.isRevoked(k));
     const msg = fromB64u(output.msg);
+    if (msg === null || !fitsRsaKey(signer.publicKey, msg)) {
+      throw new NetCashError('malformed', `a blinded message does not fit key ${key.keyId}`);
+    }
+    return { key, signer, msg };
+  });
+}
+
+/**
+ * BlindSign (RFC 9474 §4.3) for each checked blinded output. The CS learns the key (so the value)
+ * and nothing of the coin.
+ */
+function signBlinded(
+  ctx: CsContext,
+  jobs: readonly BlindJob[],
+): { sigs: string[]; withdraw: Withdrawal[] } {
+  const sigs: string[] = [];
+  const perKey = new Map<string, Withdrawal>();
+  for (const { key, signer, msg } of jobs) {
     let sig: Uint8Array;
     try {
-      if (msg === null) throw new CryptoError('not base64url');
       sig = signer.blindSign(msg);
     } catch (error) {
       if (!(error instanceof CryptoError)) throw error;
-      throw new NetCashError('malformed', `a blinded message does not fit key ${key.keyId}`);
+      // Checked to fit in planBlinded: only a signing fault is left (RFC 9474 §4.3 verifies).
+      throw new NetCashError('internal', `blind signing failed under key ${key.keyId}`);
     }
     sigs.push(toB64u(sig));
-    value += key.value;
     const held = perKey.get(key.keyId);
     perKey.set(key.keyId, {
       keyId: key.keyId,
@@ -142,10 +159,10 @@ function signBlinded(
       redeemUntil: key.redeemUntil,
       count: (held?.count ?? 0) + 1,
       // What recoup will point at (§4.7): the hash of what was signed, never the message.
-      hashes: [...(held?.hashes ?? []), withdrawalHash(ctx.p, msg!)],
+      hashes: [...(held?.hashes ?? []), withdrawalHash(ctx.p, msg)],
     });
   }
-  return { sigs, value, withdraw: [...perKey.values()] };
+  return { sigs, withdraw: [...perKey.values()] };
 }
 
 /** The outputs of a buy or exchange (`want`, PROTOCOL §4.3), not yet stored. */
@@ -158,20 +175,39 @@ export interface Minted {
   readonly changes: Pick<Changes, 'mint' | 'withdraw'>;
 }
 
+/** `want` checked — coin values offered, blinded messages fitting live keys — but not signed. */
+export interface PlannedOutputs {
+  /** Σ values + Σ value of the blinded outputs' keys. */
+  readonly total: number;
+  /** Signs the coins and blinded messages: the costly part, done once the inputs are good. */
+  make(): Minted;
+}
+
+export function planOutputs(ctx: CsContext, want: Outputs): PlannedOutputs {
+  checkValues(ctx, want.values);
+  const jobs = planBlinded(ctx, want.blinded ?? []);
+  const sum = total(want.values) + total(jobs.map((j) => j.key.value));
+  return {
+    total: sum,
+    make() {
+      const blind = signBlinded(ctx, jobs);
+      const minted = mint(ctx, want.values);
+      return {
+        total: sum,
+        coins: minted.coins,
+        ...(blind.sigs.length > 0 ? { blindSigs: blind.sigs } : {}),
+        changes:
+          blind.withdraw.length > 0
+            ? { mint: minted.rows, withdraw: blind.withdraw }
+            : { mint: minted.rows },
+      };
+    },
+  };
+}
+
 /** Checks `want` and makes its outputs: nc1 coins of `values`, blind signatures for `blinded`. */
 export function outputs(ctx: CsContext, want: Outputs): Minted {
-  checkValues(ctx, want.values);
-  const blind = signBlinded(ctx, want.blinded ?? []);
-  const minted = mint(ctx, want.values);
-  return {
-    total: total(want.values) + blind.value,
-    coins: minted.coins,
-    ...(blind.sigs.length > 0 ? { blindSigs: blind.sigs } : {}),
-    changes:
-      blind.withdraw.length > 0
-        ? { mint: minted.rows, withdraw: blind.withdraw }
-        : { mint: minted.rows },
-  };
+  return planOutputs(ctx, want).make();
 }
 
 /** Fresh coins of `values`, with their outstanding rows (not yet stored). */

@@ -75,11 +75,7 @@ export async function takeOwnCoins(
   if (instruments.length > ctx.limits.maxInstruments) {
     throw new NetCashError('limit-exceeded', `at most ${ctx.limits.maxInstruments} coins`);
   }
-  for (const { coin } of instruments) {
-    const id = signerIdOf(coin.body);
-    if (coin.body.scheme === 'nc1') await ctx.trust.ensureCertificate(id);
-    else await ctx.trust.ensureDenominationKey(id);
-  }
+  await ctx.trust.ensureSignersOf(instruments.map((i) => i.coin));
   await ctx.trust.refreshRevocations();
   const now = ctx.now();
   const seen = new Set<string>();

@@ -9,6 +9,7 @@
  * not the client's request.
  */
 import {
+  type AnyCoinBody,
   Certificate,
   type CertificateBody,
   type CryptoProvider,
@@ -16,20 +17,35 @@ import {
   DirectoryEntry,
   endpoint,
   getJson,
+  NetCashError,
   OUTBOUND,
   PATHS,
   type Result,
   RevocationList,
   type Schema,
+  signerIdOf,
   TrustStore,
   withRetry,
 } from '@netcash/protocol';
 import type { Logger } from '@netcash/server-kit';
 import type { Clock } from '../config.ts';
 
+/** Most ids (certificates, denomination keys) one request may make this CS look up. */
+export const MAX_LOOKUPS = 8;
+/** Seconds an id the insurer said it does not know is answered from memory. */
+export const UNKNOWN_TTL = 60;
+/** Most unknown ids remembered (the oldest are forgotten first). */
+const MAX_UNKNOWN = 10_000;
+
+type Kind = 'certificate' | 'denomination-key' | 'directory';
+
 export class CsTrust {
   readonly store: TrustStore;
   private revocationsRead = Number.NEGATIVE_INFINITY;
+  /** `kind:id` → until when (seconds) the insurer's "not found" stands. */
+  private readonly unknown = new Map<string, number>();
+  /** `kind:id` → the lookup in flight. */
+  private readonly asking = new Map<string, Promise<void>>();
 
   constructor(
     p: CryptoProvider,
@@ -47,23 +63,80 @@ export class CsTrust {
     return withRetry(OUTBOUND, () => getJson(url, schema, { timeoutMs: this.timeoutMs }));
   }
 
-  /** Makes sure `certId` is known, asking the insurer if not. Unknown stays unknown. */
-  async ensureCertificate(certId: string): Promise<void> {
-    if (this.store.certificate(certId) !== undefined) return;
-    const url = endpoint(this.insurerUrl, PATHS.insurer.certificate + encodeURIComponent(certId));
-    const got = await this.read(url, Certificate);
-    if (got.ok && got.value.body.certId === certId) this.store.addCertificate(got.value);
+  /**
+   * Makes sure the certificates `certIds` and denomination keys `keyIds` (blind-rsa, SPEC §7) a
+   * request names are known, asking the insurer for those that are not. More than MAX_LOOKUPS
+   * unknown ones is refused at once; an id the insurer does not know stays unknown (and the coin
+   * naming it is refused by verification).
+   */
+  async ensureSigners(certIds: Iterable<string>, keyIds: Iterable<string>): Promise<void> {
+    const missing: [Kind, string][] = [];
+    for (const id of new Set(certIds)) {
+      if (this.store.certificate(id) === undefined) missing.push(['certificate', id]);
+    }
+    for (const id of new Set(keyIds)) {
+      if (this.store.denominationKey(id) === undefined) missing.push(['denomination-key', id]);
+    }
+    if (missing.length > MAX_LOOKUPS) {
+      throw new NetCashError(
+        'unknown-cert',
+        `the request names ${missing.length} certificates or keys this server does not know`,
+        { lookups: MAX_LOOKUPS },
+      );
+    }
+    await Promise.all(missing.map(([kind, id]) => this.lookup(kind, id)));
   }
 
-  /** Makes sure denomination key `keyId` (blind-rsa, SPEC §7) is known, asking the insurer if not. */
-  async ensureDenominationKey(keyId: string): Promise<void> {
-    if (this.store.denominationKey(keyId) !== undefined) return;
-    const url = endpoint(
-      this.insurerUrl,
-      PATHS.insurer.denominationKey + encodeURIComponent(keyId),
+  /** ensureSigners for what `coins` name: nc1 certificates, blind-rsa denomination keys. */
+  ensureSignersOf(coins: readonly { readonly body: AnyCoinBody }[]): Promise<void> {
+    const nc1 = coins.filter((c) => c.body.scheme === 'nc1');
+    const blind = coins.filter((c) => c.body.scheme !== 'nc1');
+    return this.ensureSigners(
+      nc1.map((c) => signerIdOf(c.body)),
+      blind.map((c) => signerIdOf(c.body)),
     );
-    const got = await this.read(url, DenominationKey);
-    if (got.ok && got.value.body.keyId === keyId) this.store.addDenominationKey(got.value);
+  }
+
+  /** Asks the insurer for one id, unless it said recently that it has none, or is being asked. */
+  private lookup(kind: Kind, id: string): Promise<void> {
+    const key = `${kind}:${id}`;
+    const until = this.unknown.get(key);
+    if (until !== undefined) {
+      if (this.now() < until) return Promise.resolve();
+      this.unknown.delete(key);
+    }
+    let asking = this.asking.get(key);
+    if (asking === undefined) {
+      asking = this.fetch(kind, id).finally(() => this.asking.delete(key));
+      this.asking.set(key, asking);
+    }
+    return asking;
+  }
+
+  private async fetch(kind: Kind, id: string): Promise<void> {
+    const at = (path: string) => endpoint(this.insurerUrl, path + encodeURIComponent(id));
+    let answer: Result<unknown>;
+    if (kind === 'certificate') {
+      const got = await this.read(at(PATHS.insurer.certificate), Certificate);
+      if (got.ok && got.value.body.certId === id) this.store.addCertificate(got.value);
+      answer = got;
+    } else if (kind === 'denomination-key') {
+      const got = await this.read(at(PATHS.insurer.denominationKey), DenominationKey);
+      if (got.ok && got.value.body.keyId === id) this.store.addDenominationKey(got.value);
+      answer = got;
+    } else {
+      const got = await this.read(at(PATHS.insurer.directory), DirectoryEntry);
+      if (got.ok) for (const cert of got.value.certificates) this.store.addCertificate(cert);
+      answer = got;
+    }
+    // Only the insurer's own "no such thing" is remembered: an unreachable insurer is asked again.
+    if (!answer.ok && answer.error.code === 'not-found') {
+      if (this.unknown.size >= MAX_UNKNOWN) {
+        const oldest = this.unknown.keys().next();
+        if (!oldest.done) this.unknown.delete(oldest.value);
+      }
+      this.unknown.set(`${kind}:${id}`, this.now() + UNKNOWN_TTL);
+    }
   }
 
   /** Re-reads the revocation list when it is older than the refresh interval. */
@@ -91,9 +164,7 @@ export class CsTrust {
         .find((c) => this.store.validCertificate(c.certId, this.now()).ok);
     const held = valid();
     if (held !== undefined) return held;
-    const url = endpoint(this.insurerUrl, PATHS.insurer.directory + encodeURIComponent(csName));
-    const got = await this.read(url, DirectoryEntry);
-    if (got.ok) for (const cert of got.value.certificates) this.store.addCertificate(cert);
+    await this.lookup('directory', csName);
     return valid();
   }
 }

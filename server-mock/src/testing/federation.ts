@@ -19,6 +19,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { CryptoProvider } from '@netcash/protocol';
 import { nodeProvider } from '@netcash/protocol/node';
 import {
   type Logger,
@@ -78,6 +79,8 @@ export interface FederationOptions {
   readonly rateLimit?: RateLimitOptions | false;
   /** Connection deadlines at every server (default: server-kit's). */
   readonly timeouts?: ServerTimeouts;
+  /** Crypto provider of every server (default node:crypto; tests wrap it to count operations). */
+  readonly provider?: CryptoProvider;
   /** Logs (default: silent). */
   readonly log?: Logger;
 }
@@ -142,7 +145,11 @@ export async function startFederation(options: FederationOptions = {}): Promise<
     databases[server] = url;
     return { engine: 'postgres', url };
   };
-  const serving = { rateLimit: options.rateLimit ?? false, timeouts: options.timeouts };
+  const serving = {
+    rateLimit: options.rateLimit ?? false,
+    timeouts: options.timeouts,
+    ...(options.provider === undefined ? {} : { provider: options.provider }),
+  };
   const started: { close(): Promise<void> }[] = [];
   const slice = Math.floor(fixtureKeyCount() / Math.max(2, options.csCount ?? 2));
   try {
