@@ -3,7 +3,12 @@
  * server, the insurer keys it trusts, its bank account and where it keeps its books. Checked once
  * at startup, so a typo fails loudly instead of producing offers no wallet can pay.
  */
-import type { CryptoProvider, FetchFn, RetryPolicy } from '@netcash/protocol';
+import {
+  type CryptoProvider,
+  type FetchFn,
+  isSafeText,
+  type RetryPolicy,
+} from '@netcash/protocol';
 import type { LogLevel } from './publisher-log.ts';
 import type { MerchantStore } from './store/types.ts';
 
@@ -107,6 +112,9 @@ export function normalizeResources(list: readonly PaidResource[]): Map<string, R
       throw new TypeError(`price of ${r.path} must be a positive integer of minor units`);
     }
     if (r.description.length > 280) throw new TypeError(`description of ${r.path} is too long`);
+    if (!isSafeText(r.description)) {
+      throw new TypeError(`description of ${r.path} holds control or bidi-override characters`);
+    }
     const sid = r.sid ?? sidOfPath(r.path);
     if (!TOKEN.test(sid)) throw new TypeError(`sid ${sid} is not a token`);
     if (byPath.has(r.path)) throw new TypeError(`resource ${r.path} is listed twice`);

@@ -22,6 +22,7 @@
 import {
   type AnyCoin,
   type CoinInstrument,
+  CryptoError,
   callCs,
   convertRequestId,
   decompose,
@@ -43,6 +44,7 @@ import {
   randomKey,
   sealPayeeKeys,
   sign,
+  signerIdOf,
   toB64u,
   totalValue,
   verifyCoins,
@@ -58,9 +60,25 @@ import type { JournalExchange, PendingPayment } from './store/types.ts';
 export async function answerKeyRequest(ctx: MerchantContext, m: Message1a): Promise<Message1b> {
   if (!ctx.bySid.has(m.sid)) throw new NetCashError('unknown-offer', `${m.sid} is not on sale`);
   const expires = ctx.now() + ctx.offerLifetime;
-  let keys: PayeeKeyPair = ctx.keys;
+  const keys: PayeeKeyPair = ctx.anonymous ? freshPayeeKeys(ctx.p) : ctx.keys;
+  // Signed with the offer's key, so the wallet knows the session keys come from this payee.
+  const signed = sign(ctx.p, ctx.keys.signSecret, {
+    type: 'payee-keys',
+    sid: m.sid,
+    signKey: keys.signKey,
+    encKey: keys.encKey,
+    expires,
+  });
+  // Sealed before anything is stored: a small-order K_AN (an all-zero DH, RFC 9180 §7.1.4) is
+  // refused here and leaves no session keys behind.
+  let sealed: Message1b;
+  try {
+    sealed = sealPayeeKeys(ctx.p, m.kan, signed);
+  } catch (error) {
+    if (!(error instanceof CryptoError)) throw error;
+    throw new NetCashError('weak-key', 'K_AN is of small order: no key can be agreed with it');
+  }
   if (ctx.anonymous) {
-    keys = freshPayeeKeys(ctx.p);
     await ctx.store.putSessionKeys({
       encPublic: keys.encKey,
       encSecret: toB64u(keys.encSecret),
@@ -70,15 +88,7 @@ export async function answerKeyRequest(ctx: MerchantContext, m: Message1a): Prom
       expires,
     });
   }
-  // Signed with the offer's key, so the wallet knows the session keys come from this payee.
-  const signed = sign(ctx.p, ctx.keys.signSecret, {
-    type: 'payee-keys',
-    sid: m.sid,
-    signKey: keys.signKey,
-    encKey: keys.encKey,
-    expires,
-  });
-  return sealPayeeKeys(ctx.p, m.kan, signed);
+  return sealed;
 }
 
 interface Recipient {
@@ -191,13 +201,26 @@ export class PaymentDesk {
     }
     const own = await ctx.link.ownCs();
     if (!own.ok) return own;
-    for (const cert of request.certificates) ctx.link.trust.addCertificate(cert);
-    for (const key of request.denominationKeys ?? []) ctx.link.trust.addDenominationKey(key);
+    // What the wallet sent along and was refused (an untrusted insurer's signature, a bad one):
+    // a coin naming it is refused for that reason, not as merely unknown.
+    const refused = new Map<string, NetCashError>();
+    for (const cert of request.certificates) {
+      const added = ctx.link.trust.addCertificate(cert);
+      if (!added.ok) refused.set(cert.body.certId, added.error);
+    }
+    for (const key of request.denominationKeys ?? []) {
+      const added = ctx.link.trust.addDenominationKey(key);
+      if (!added.ok) refused.set(key.body.keyId, added.error);
+    }
     const check = { now, currency: own.value.currency };
     let verified = verifyCoins(ctx.p, ctx.link.trust, request.coins, check);
     if (!verified.ok && verified.error.code === 'unknown-cert') {
       await ctx.link.refreshTrust();
       verified = verifyCoins(ctx.p, ctx.link.trust, request.coins, check);
+    }
+    if (!verified.ok && verified.error.code === 'unknown-cert') {
+      const why = request.coins.map((c) => refused.get(signerIdOf(c.body))).find((e) => e);
+      if (why !== undefined) return { ok: false, error: why };
     }
     if (!verified.ok) return verified;
     const accept = ctx.acceptCs;
