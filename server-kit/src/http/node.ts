@@ -92,6 +92,29 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-la
   });
 }
 
+/**
+ * The request's URL: this server's scheme and Host, and the path as sent. Built by joining, not
+ * by resolving the path against a base — a target like `//evil.example/x` is a path here, not
+ * another host — and null for a Host that is not a host (`a/b?`) or a target no URL can be made of.
+ */
+function requestUrl(req: IncomingMessage): URL | null {
+  // Express mounts rewrite req.url; originalUrl keeps the full path.
+  const target = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/';
+  const scheme = 'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http';
+  const host = req.headers.host ?? 'localhost';
+  // A host name or address and a port: nothing that would move the path (`/`, `?`, `#`, `@`).
+  if (!/^[A-Za-z0-9.:[\]-]{1,255}$/.test(host)) return null;
+  const origin = `${scheme}://${host}`;
+  try {
+    if (target.startsWith('/')) return new URL(origin + target);
+    // The absolute form (RFC 9112 §3.2.2), as proxies send it: its path and query only.
+    const absolute = new URL(target);
+    return new URL(origin + absolute.pathname + absolute.search);
+  } catch {
+    return null;
+  }
+}
+
 /** Sends a fetch `Response` on a Node response (status, headers, the whole body). */
 export async function writeResponse(res: ServerResponse, response: Response): Promise<void> {
   const payload = Buffer.from(await response.arrayBuffer());
@@ -127,11 +150,11 @@ export function toNodeListener(
           if (value === undefined) continue;
           for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
         }
-        // Express mounts rewrite req.url; originalUrl keeps the full path.
-        const path =
-          (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/';
-        const scheme = 'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http';
-        const url = new URL(path, `${scheme}://${req.headers.host ?? 'localhost'}`);
+        const url = requestUrl(req);
+        if (url === null) {
+          jsonError(res, 400, 'malformed', 'not a request target or host this server answers');
+          return;
+        }
         const request = new Request(
           url,
           body === undefined
