@@ -3,12 +3,7 @@
  * server, the insurer keys it trusts, its bank account and where it keeps its books. Checked once
  * at startup, so a typo fails loudly instead of producing offers no wallet can pay.
  */
-import {
-  type CryptoProvider,
-  type FetchFn,
-  isSafeText,
-  type RetryPolicy,
-} from '@netcash/protocol';
+import { type CryptoProvider, type FetchFn, isSafeText, type RetryPolicy } from '@netcash/protocol';
 import type { LogLevel } from './publisher-log.ts';
 import type { MerchantStore } from './store/types.ts';
 

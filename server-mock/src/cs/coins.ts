@@ -23,7 +23,6 @@ import {
   type Outputs,
   randomId,
   sign,
-  signerIdOf,
   toB64u,
   unwrap,
   verify,

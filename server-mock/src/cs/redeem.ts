@@ -19,7 +19,6 @@ import {
   isNc1,
   NetCashError,
   recoupHash,
-  signerIdOf,
   spendIdOf,
   unwrap,
   verifyRedeemable,
