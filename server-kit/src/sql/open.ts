@@ -1,4 +1,5 @@
 /** Opens a store's database: a SQLite file (the default) or a PostgreSQL URL. */
+import type { Logger } from '../log.ts';
 import { openPostgres } from './postgres.ts';
 import type { SqlDb } from './sql.ts';
 import { openSqlite } from './sqlite.ts';
@@ -7,10 +8,11 @@ export type StoreOption =
   | { readonly engine: 'sqlite'; readonly path: string }
   | { readonly engine: 'postgres'; readonly url: string; readonly maxConnections?: number };
 
-export function openDb(option: StoreOption): SqlDb {
+/** `log` hears of what the engine survives on its own (a dropped PostgreSQL connection). */
+export function openDb(option: StoreOption, log?: Logger): SqlDb {
   return option.engine === 'sqlite'
     ? openSqlite(option.path)
-    : openPostgres(option.url, { maxConnections: option.maxConnections });
+    : openPostgres(option.url, { maxConnections: option.maxConnections, log });
 }
 
 /** A store named by one string: a `postgres://` URL, else a SQLite file (`:memory:` allowed). */

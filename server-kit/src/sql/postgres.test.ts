@@ -6,6 +6,7 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Logger } from '../log.ts';
 import { type PostgresCluster, postgresAvailable, startPostgres } from '../testing/postgres.ts';
 import { openPostgres } from './postgres.ts';
 
@@ -22,7 +23,15 @@ describe.skipIf(!postgresAvailable())('PostgreSQL engine safeguards', () => {
 
   it('survives the server dropping its idle connections, and reconnects', async () => {
     const url = await fresh();
-    const db = openPostgres(url);
+    const warnings: string[] = [];
+    const log: Logger = {
+      debug: () => {},
+      info: () => {},
+      warn: (msg) => warnings.push(msg),
+      error: () => {},
+      child: () => log,
+    };
+    const db = openPostgres(url, { log });
     await db.migrate('CREATE TABLE t (k TEXT PRIMARY KEY)');
     await db.run('INSERT INTO t (k) VALUES ($1)', ['before']);
     // Terminate every backend of this database but the admin's own: the pool's idle clients
@@ -37,6 +46,7 @@ describe.skipIf(!postgresAvailable())('PostgreSQL engine safeguards', () => {
     expect(killed.rowCount).toBeGreaterThan(0);
     await new Promise((r) => setTimeout(r, 100));
     await db.run('INSERT INTO t (k) VALUES ($1)', ['after']);
+    expect(warnings).toContain('database connection lost; reconnecting');
     expect((await db.query<{ k: string }>('SELECT k FROM t ORDER BY k')).map((r) => r.k)).toEqual([
       'after',
       'before',

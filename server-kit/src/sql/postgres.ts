@@ -8,6 +8,7 @@
  * Deadlocks and serialization failures roll back and retry the whole function.
  */
 import pg from 'pg';
+import type { Logger } from '../log.ts';
 import type { SqlDb, SqlTx, SqlValue } from './sql.ts';
 
 const INT8 = 20;
@@ -47,10 +48,16 @@ function code(error: unknown): string | undefined {
     : undefined;
 }
 
-export function openPostgres(url: string, options: { maxConnections?: number } = {}): SqlDb {
+export function openPostgres(
+  url: string,
+  options: { maxConnections?: number; log?: Logger } = {},
+): SqlDb {
   const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10, types });
-  // An idle client losing its connection must not crash the process.
-  pool.on('error', () => {});
+  // An idle client losing its connection must not crash the process: the pool drops it and
+  // connects afresh for the next statement.
+  pool.on('error', (error) => {
+    options.log?.warn('database connection lost; reconnecting', { error: String(error) });
+  });
   const direct = wrap(pool);
 
   async function transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T> {

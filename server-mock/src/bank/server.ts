@@ -117,7 +117,10 @@ export async function startBank(config: BankConfig): Promise<RunningBank> {
   const name = config.name ?? DEFAULTS.bankName;
   const log = (config.log ?? createLogger(name)).child(name);
   const token = bearerToken(config.dataDir, 'audit-token');
-  const db = openDb(config.store ?? { engine: 'sqlite', path: join(config.dataDir, 'bank.db') });
+  const db = openDb(
+    config.store ?? { engine: 'sqlite', path: join(config.dataDir, 'bank.db') },
+    log,
+  );
   const store = await createBankStore(db);
   const bank = await createBank({
     p,

@@ -214,7 +214,7 @@ async function bootstrapCs(
   };
   let current = await ensureCertificate(keys, trust, wish, insurer, now);
   const store = await createCsStore(
-    openDb(config.store ?? { engine: 'sqlite', path: join(dir, 'cs.db') }),
+    openDb(config.store ?? { engine: 'sqlite', path: join(dir, 'cs.db') }, log),
   );
   const blindPolicy: BlindKeyPolicy | null =
     config.blindRsa === undefined

@@ -160,7 +160,10 @@ export async function startInsurer(config: InsurerConfig): Promise<RunningInsure
   }));
   const keys = ed25519Pair(p, stored.signSecret);
   const token = bearerToken(config.dataDir, 'admin-token');
-  const db = openDb(config.store ?? { engine: 'sqlite', path: join(config.dataDir, 'insurer.db') });
+  const db = openDb(
+    config.store ?? { engine: 'sqlite', path: join(config.dataDir, 'insurer.db') },
+    log,
+  );
   const store = await createInsurerStore(db);
   const insurer = await createInsurer({
     p,

@@ -5,7 +5,7 @@
  * BIGINT (safe integers, SPEC §2).
  */
 import type { Check, DepositReply, Message2, PaymentReceipt } from '@netcash/protocol';
-import { int, openDb, type SqlDb, type SqlTx, storeAt } from '@netcash/server-kit';
+import { createLogger, int, openDb, type SqlDb, type SqlTx, storeAt } from '@netcash/server-kit';
 import {
   type JournalRow,
   journalOf,
@@ -315,7 +315,7 @@ export class SqlMerchantStore implements MerchantStore {
  * (`:memory:` for a throwaway one). Creates the tables if needed.
  */
 export async function openMerchantStore(location: string): Promise<MerchantStore> {
-  const store = new SqlMerchantStore(openDb(storeAt(location)));
+  const store = new SqlMerchantStore(openDb(storeAt(location), createLogger('merchant')));
   await store.migrate();
   return store;
 }
