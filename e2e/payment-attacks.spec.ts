@@ -160,7 +160,7 @@ test("the merchant's answer dropped on the wire: the wallet asks again with the 
   }
 });
 
-test('a third-party script cannot redirect a payment, nor obtain coins or K_ses; a proof opens one resource only', async ({
+test('a third-party script cannot redirect a payment, nor obtain coins or K_ses; a proof opens one resource, once', async ({
   context,
   wallet,
   publisher,
@@ -222,7 +222,19 @@ test('a third-party script cannot redirect a payment, nor obtain coins or K_ses;
       `challenge="${fresh.body.challenge}"`,
     );
     expect(await status(article.resource, swapped)).toBe(403);
-    expect(await status(article.resource, access.authorization)).toBe(200);
+    // The proof the script copied off the window was used by the paywall to open the article: a
+    // replay of the header gets only a fresh offer, never the article (PROTOCOL §6).
+    const replay = await page.evaluate(async ([u, h]) => {
+      const r = await fetch(u, { headers: { authorization: h } });
+      return { status: r.status, auth: r.headers.get('www-authenticate'), body: await r.text() };
+    }, [article.resource, access.authorization] as const);
+    expect(replay.status).toBe(402);
+    expect(replay.auth).toContain('error="challenge-used"');
+    expect(replay.body).not.toContain(text('serial-numbers'));
+    // The reader's own revisit still works: a reload gets a fresh challenge, the wallet proves
+    // the purchase again, nothing more is paid.
+    await page.reload();
+    await expectUnlocked(page, text('serial-numbers'));
     expect(spendable(await wallet.state())).toBe(100 - article.price);
   } finally {
     await attacker.close();

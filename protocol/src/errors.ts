@@ -79,6 +79,11 @@ export const ERROR_CODES = {
   'unknown-offer': { status: 404, rpc: 5050, text: 'The offer is unknown or has expired.' },
   'unknown-transaction': { status: 404, rpc: 5051, text: 'No such transaction.' },
   'bad-proof': { status: 403, rpc: 5052, text: 'The access proof is not valid.' },
+  'challenge-used': {
+    status: 403,
+    rpc: 5054,
+    text: 'This access challenge was already used; prove again with a fresh one.',
+  },
   'not-accepted': {
     status: 400,
     rpc: 5053,

@@ -4,9 +4,11 @@
  *   Authorization: NetCash tid="…", challenge="…", proof="…"
  *
  * is let through when this merchant issued the challenge for this resource and it is still fresh,
- * T_id names a receipt whose S_id is this resource's, and the proof is the HMAC under that
- * receipt's K_ses (compared in constant time). A proof is thus bound to one transaction, one
- * resource and one challenge; a revisit gets a new challenge and needs a new proof, not a payment.
+ * T_id names a receipt whose S_id is this resource's, the proof is the HMAC under that receipt's
+ * K_ses (compared in constant time), and the challenge was not used before. A proof is thus bound
+ * to one transaction, one resource and one challenge, and good for one request: a copied header
+ * opens nothing (`challenge-used`). A revisit or a reload gets a new challenge and needs a new
+ * proof, not a payment.
  */
 import {
   checkAccessProof,
@@ -39,6 +41,10 @@ export async function checkAccess(
   const sessionKey = fromB64u(receipt.sessionKey);
   if (sessionKey === null || !checkAccessProof(ctx.p, sessionKey, resourceUrl, proof)) {
     return fail('bad-proof');
+  }
+  // Spent only once the proof is good: a forged header can't use up the reader's challenge.
+  if (!(await ctx.store.spendChallenge(proof.challenge, fresh.value, ctx.now()))) {
+    return fail('challenge-used', 'this challenge was already used');
   }
   return ok(receipt);
 }

@@ -80,6 +80,17 @@ describe('payee handler', () => {
     });
     expect(revisit.status).toBe(200);
 
+    // The same header again — a third party that copied it — opens nothing: a fresh offer only.
+    const replay = await fetch(again.body.resource, {
+      headers: { authorization: authorization(p, paid.value, again) },
+    });
+    expect(replay.status).toBe(402);
+    expect(replay.headers.get('www-authenticate')).toBe(
+      'NetCash sid="articles.a", error="challenge-used"',
+    );
+    const offered = (await replay.json()) as { offer: { body: { challenge: string } } };
+    expect(offered.offer.body.challenge).not.toBe(again.body.challenge);
+
     // The merchant holds fresh cs2 coins worth the price; cs1's coin is gone.
     const held = await merchant.paywall.store.heldCoins();
     expect(held.map((c) => c.coin.body.cs)).toEqual(held.map(() => 'cs2'));

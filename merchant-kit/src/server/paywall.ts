@@ -159,9 +159,13 @@ export async function createPaywall(options: PaywallOptions): Promise<Paywall> {
       header,
     );
     if (checked.ok) return { granted: true, receipt: checked.value };
-    // A stale challenge is no fault of the shopper: a fresh offer lets the wallet prove again.
-    if (checked.error.code === 'expired') {
-      return { granted: false, response: await offerResponse(request, resource, 'expired') };
+    // A stale or used challenge is no fault of the shopper: a fresh offer lets the wallet prove
+    // again (a reload does the same). Whoever replays a copied header gets only that offer.
+    if (checked.error.code === 'expired' || checked.error.code === 'challenge-used') {
+      return {
+        granted: false,
+        response: await offerResponse(request, resource, checked.error.code),
+      };
     }
     return {
       granted: false,

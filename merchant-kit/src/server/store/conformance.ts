@@ -328,6 +328,20 @@ export function merchantStoreConformance(name: string, open: () => Promise<Merch
       await store.close();
     });
 
+    it('spends an access challenge once, and forgets it after it expires', async () => {
+      const store = await open();
+      expect(await store.spendChallenge('100.c1', 100, 50)).toBe(true);
+      expect(await store.spendChallenge('100.c1', 100, 60)).toBe(false);
+      const concurrent = await Promise.all(
+        Array.from({ length: 10 }, () => store.spendChallenge('100.c2', 100, 60)),
+      );
+      expect(concurrent.filter((spent) => spent)).toHaveLength(1);
+      // Past its expiry the challenge is refused as expired before it gets here: forgotten.
+      expect(await store.spendChallenge('200.c3', 200, 150)).toBe(true);
+      expect(await store.spendChallenge('100.c1', 100, 150)).toBe(true);
+      await store.close();
+    });
+
     it('stores session keys and prunes old replies and expired sessions', async () => {
       const store = await open();
       const keys = {

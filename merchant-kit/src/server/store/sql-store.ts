@@ -54,6 +54,8 @@ CREATE TABLE IF NOT EXISTS cashouts (
   target TEXT NOT NULL, request TEXT NOT NULL, check_json TEXT, deposit TEXT, error TEXT,
   created BIGINT NOT NULL, completed BIGINT);
 CREATE INDEX IF NOT EXISTS cashouts_state ON cashouts (state);
+CREATE TABLE IF NOT EXISTS spent_challenges (challenge TEXT PRIMARY KEY, expires BIGINT NOT NULL);
+CREATE INDEX IF NOT EXISTS spent_challenges_expires ON spent_challenges (expires);
 CREATE TABLE IF NOT EXISTS writeoffs (
   serial TEXT PRIMARY KEY, value BIGINT NOT NULL, currency TEXT NOT NULL, reason TEXT NOT NULL,
   message TEXT NOT NULL, cashout_id TEXT NOT NULL, date BIGINT NOT NULL, coin TEXT NOT NULL)
@@ -242,6 +244,17 @@ export class SqlMerchantStore implements MerchantStore {
       sessionKey: r.session_key,
       receipt: parse<PaymentReceipt>(r.receipt),
     };
+  }
+
+  spendChallenge(challenge: string, expires: number, now: number): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      await tx.run('DELETE FROM spent_challenges WHERE expires < $1', [now]);
+      const spent = await tx.query(
+        'INSERT INTO spent_challenges (challenge, expires) VALUES ($1, $2) ON CONFLICT (challenge) DO NOTHING RETURNING challenge',
+        [challenge, expires],
+      );
+      return spent.length === 1;
+    });
   }
 
   heldCoins(): Promise<HeldCoin[]> {

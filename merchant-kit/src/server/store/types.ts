@@ -179,6 +179,12 @@ export interface MerchantStore {
    */
   refundPayment(requestId: string, done: { reply: Message2; date: number }): Promise<void>;
   receipt(tid: string): Promise<StoredReceipt | undefined>;
+  /**
+   * Spends an access challenge (PROTOCOL §6): true the first time, false for any later use, so a
+   * copied `Authorization` header is worthless. A challenge is remembered until it `expires`
+   * (after that it is refused as expired anyway); those expired before `now` are forgotten.
+   */
+  spendChallenge(challenge: string, expires: number, now: number): Promise<boolean>;
 
   heldCoins(): Promise<HeldCoin[]>;
   /** Total value of held coins (not reserved by a cash-out). */
