@@ -4,7 +4,12 @@
  * (an in-process federation, a test payor, a fault-injecting proxy). Serving, SQL and logging
  * come from @netcash/server-kit.
  */
-export { type AuditReport, type AuditTarget, auditFederation } from './audit/audit.ts';
+export {
+  type AuditReport,
+  type AuditTarget,
+  type AuditTargets,
+  auditFederation,
+} from './audit/audit.ts';
 export { type BankConfig, type RunningBank, startBank } from './bank/server.ts';
 export { DEFAULTS, systemNow } from './config.ts';
 export { type CsConfig, type RunningCs, startCurrencyServer } from './cs/server.ts';

@@ -45,6 +45,15 @@ describe('cash-out', () => {
       await buyArticle(merchant, '/articles/b', [5, 2]);
       await buyArticle(merchant, '/articles/c', [20, 5]);
       expect(await merchant.paywall.held()).toBe(37);
+      // The audit counts the merchant's coins into its CS's outstanding value.
+      const holdings = await merchant.paywall.holdings();
+      expect(holdings).toMatchObject({ coins: { cs2: 37 }, checks: [] });
+      const report = await fed.audit([holdings]);
+      expect(report.problems).toEqual([]);
+      expect(report.merchantsHold).toEqual({ cs2: 37 });
+      expect(report.cs.find((b) => b.csName === 'cs2')?.outstanding.value).toBeGreaterThanOrEqual(
+        37,
+      );
       const summary = await merchant.paywall.cashout();
       expect(summary).toMatchObject({ deposited: 37, currency: 'NCD', pending: 0 });
       expect(summary.cashouts.map((c) => c.state)).toEqual(['deposited']);
@@ -96,6 +105,16 @@ describe('cash-out', () => {
       const [waiting] = await merchant.paywall.store.cashouts(['checked']);
       expect(waiting?.amount).toBe(25);
       expect(await merchant.paywall.held()).toBe(0); // the coins became the check
+      // The check it waits on is one cs2 wrote and the bank has not cleared; a made-up one is not.
+      const holdings = await merchant.paywall.holdings();
+      expect(holdings.checks).toEqual([
+        { cs: 'cs2', checkNo: waiting?.check?.body.checkNo, amount: 25 },
+      ]);
+      expect((await fed.audit([holdings])).problems).toEqual([]);
+      const madeUp = { ...holdings, checks: [{ cs: 'cs2', checkNo: 'made-up', amount: 25 }] };
+      expect((await fed.audit([madeUp])).problems).toEqual([
+        expect.stringContaining('holds check made-up (25) that cs2 did not write'),
+      ]);
       failDeposits = false;
       await merchant.paywall.recover();
       expect((await merchant.paywall.store.cashouts(['deposited'])).map((c) => c.amount)).toEqual([

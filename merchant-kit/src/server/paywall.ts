@@ -14,6 +14,7 @@ import {
   asNetCashError,
   type CryptoProvider,
   decodeJson,
+  type MerchantHoldings,
   NetCashError,
   nowSeconds,
   OUTBOUND,
@@ -42,6 +43,7 @@ import {
 import type { MerchantContext } from './context.ts';
 import { PAYEE_CORS, PAYEE_CORS_HEADERS } from './cors.ts';
 import { CsLink } from './cs-link.ts';
+import { holdingsOf } from './holdings.ts';
 import { loadMerchantKeys } from './keys.ts';
 import { makeOffer, wwwAuthenticate } from './offer.ts';
 import { answerKeyRequest, PaymentDesk } from './payment.ts';
@@ -67,6 +69,8 @@ export interface Paywall {
   cashout(): Promise<CashoutSummary>;
   /** Value of the coins held, not yet cashed out. */
   held(): Promise<number>;
+  /** What it holds, for the federation audit: coins by issuer, cash-out checks not deposited. */
+  holdings(): Promise<MerchantHoldings>;
   /** Re-drives interrupted payments and cash-outs now. */
   recover(): Promise<void>;
   /** The payee's public signing key (b64u): receipts verify under it. */
@@ -248,6 +252,7 @@ export async function createPaywall(options: PaywallOptions): Promise<Paywall> {
     authorize,
     cashout: () => cashier.cashout(),
     held: () => store.heldValue(),
+    holdings: () => holdingsOf(store, `merchant ${ctx.keys.signKey.slice(0, 8)}`),
     recover,
     payeeKey: ctx.keys.signKey,
     store,

@@ -201,6 +201,20 @@ export const BankBooks = v.strictObject({
 /** Body of a `402 Payment Required`. */
 export const PaymentRequired = v.strictObject({ offer: Offer });
 
+/**
+ * What a merchant holds (merchant-kit `Paywall.holdings()`), for the federation audit: the value
+ * of its coins by issuing CS (held, or reserved by a cash-out the CS has not answered), and the
+ * cash-out checks it received and has not deposited yet.
+ */
+export const MerchantHoldings = v.strictObject({
+  name: Text(64),
+  coins: v.record(Name, Amount),
+  checks: v.pipe(
+    v.array(v.strictObject({ cs: Name, checkNo: Token, amount: PositiveAmount })),
+    v.maxLength(10_000),
+  ),
+});
+
 export type ErrorReply = v.InferOutput<typeof ErrorReply>;
 export type InsurerInfo = v.InferOutput<typeof InsurerInfo>;
 export type CertificateList = v.InferOutput<typeof CertificateList>;
@@ -217,3 +231,4 @@ export type CsInfo = v.InferOutput<typeof CsInfo>;
 export type CsBooks = v.InferOutput<typeof CsBooks>;
 export type BankBooks = v.InferOutput<typeof BankBooks>;
 export type PaymentRequired = v.InferOutput<typeof PaymentRequired>;
+export type MerchantHoldings = v.InferOutput<typeof MerchantHoldings>;

@@ -19,6 +19,7 @@ import {
   endpoint,
   getJson,
   InsurerInfo,
+  type MerchantHoldings,
   NetCashError,
   PATHS,
   type Result,
@@ -26,9 +27,7 @@ import {
   TrustStore,
 } from '@netcash/protocol';
 import { nodeProvider } from '@netcash/protocol/node';
-import { auditBank, auditCs, auditMerchants, type MerchantHoldings } from './checks.ts';
-
-export type { MerchantHoldings } from './checks.ts';
+import { auditBank, auditCs, auditMerchants } from './checks.ts';
 
 /** A server whose books the auditor reads, with that server's audit token. */
 export interface AuditTarget {

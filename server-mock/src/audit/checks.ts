@@ -15,20 +15,7 @@
  * - merchants (optional): the coins they hold of a CS are part of its outstanding value, and the
  *   cash-out checks they hold are ones the CS wrote and the bank has not cleared.
  */
-import type { BankBooks, CertificateBody, CsBooks } from '@netcash/protocol';
-
-/** What a merchant holds (merchant-kit's `holdings()`): coins by issuer, checks not deposited. */
-export interface MerchantHoldings {
-  readonly name: string;
-  /** Value of the coins held, by issuing CS name. */
-  readonly coins: Readonly<Record<string, number>>;
-  /** Cash-out checks received and not yet deposited. */
-  readonly checks: readonly {
-    readonly cs: string;
-    readonly checkNo: string;
-    readonly amount: number;
-  }[];
-}
+import type { BankBooks, CertificateBody, CsBooks, MerchantHoldings } from '@netcash/protocol';
 
 export function auditBank(bank: BankBooks): string[] {
   const problems: string[] = [];

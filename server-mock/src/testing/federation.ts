@@ -19,7 +19,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CryptoProvider } from '@netcash/protocol';
+import type { CryptoProvider, MerchantHoldings } from '@netcash/protocol';
 import { nodeProvider } from '@netcash/protocol/node';
 import {
   type Logger,
@@ -28,7 +28,7 @@ import {
   type StoreOption,
   silentLogger,
 } from '@netcash/server-kit';
-import { type AuditReport, auditFederation, type MerchantHoldings } from '../audit/audit.ts';
+import { type AuditReport, auditFederation } from '../audit/audit.ts';
 import { type RunningBank, startBank } from '../bank/server.ts';
 import { type Clock, DEFAULTS, systemNow } from '../config.ts';
 import type { BlindKeyPolicy } from '../cs/blind-keys.ts';
