@@ -224,10 +224,13 @@ test('a third-party script cannot redirect a payment, nor obtain coins or K_ses;
     expect(await status(article.resource, swapped)).toBe(403);
     // The proof the script copied off the window was used by the paywall to open the article: a
     // replay of the header gets only a fresh offer, never the article (PROTOCOL §6).
-    const replay = await page.evaluate(async ([u, h]) => {
-      const r = await fetch(u, { headers: { authorization: h } });
-      return { status: r.status, auth: r.headers.get('www-authenticate'), body: await r.text() };
-    }, [article.resource, access.authorization] as const);
+    const replay = await page.evaluate(
+      async ([u, h]) => {
+        const r = await fetch(u, { headers: { authorization: h } });
+        return { status: r.status, auth: r.headers.get('www-authenticate'), body: await r.text() };
+      },
+      [article.resource, access.authorization] as const,
+    );
     expect(replay.status).toBe(402);
     expect(replay.auth).toContain('error="challenge-used"');
     expect(replay.body).not.toContain(text('serial-numbers'));
