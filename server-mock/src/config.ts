@@ -35,6 +35,8 @@ export const DEFAULTS = {
   mintLimit: 100_000_000,
   /** In demo mode (`netcash up`, `netcash bank --demo`) a customer account opens with 100.00 NCD. */
   demoBalance: 10_000,
+  /** In demo mode, account openings per client address: a burst of 10, then one a minute. */
+  demoOpenings: { burst: 10, perSecond: 1 / 60 },
   maxBodyBytes: 256 * 1024,
   maxInstruments: 64,
   outboundTimeoutMs: 10_000,

@@ -17,4 +17,9 @@ export { type InsurerConfig, type RunningInsurer, startInsurer } from './insurer
 export { type NetcashChild, runNetcash, spawnNetcash } from './testing/child.ts';
 export { codeOf, TestClient } from './testing/client.ts';
 export { type Fault, type FaultProxy, startFaultProxy } from './testing/fault-proxy.ts';
-export { type Federation, type FederationOptions, startFederation } from './testing/federation.ts';
+export {
+  enrollCs,
+  type Federation,
+  type FederationOptions,
+  startFederation,
+} from './testing/federation.ts';

@@ -10,7 +10,13 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type RunningBank, type RunningInsurer, startBank, startInsurer } from '@netcash/server';
+import {
+  enrollCs,
+  type RunningBank,
+  type RunningInsurer,
+  startBank,
+  startInsurer,
+} from '@netcash/server';
 import { silentLogger } from '@netcash/server-kit';
 import { type PostgresCluster, startPostgres } from '@netcash/server-kit/testing';
 import { spawnNetcash } from '../../../server-mock/src/testing/child.ts';
@@ -33,6 +39,7 @@ export async function startBase(dataDir: string): Promise<Base> {
     dataDir: join(dataDir, 'bank'),
     log,
     demoBalance: 100_000_000,
+    demoOpenings: false,
     rateLimit: false,
   });
   return {
@@ -62,8 +69,16 @@ export interface CsOptions {
   readonly profileDir?: string;
 }
 
-/** Starts `netcash cs` as a child process and waits until it listens. */
+/**
+ * Starts `netcash cs` as a child process and waits until it listens; the insurer's operator (in
+ * this process) registers it first, as `netcash up` does.
+ */
 export async function spawnCs(base: Base, options: CsOptions): Promise<CsProcess> {
+  await enrollCs(base.insurer, {
+    dataDir: join(base.dataDir, options.name),
+    name: options.name,
+    bankUrl: base.bank.url,
+  });
   const args = [
     'cs',
     '--name',

@@ -5,6 +5,7 @@
  * auditor's token, and no free money from a bank not in demo mode.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -228,6 +229,82 @@ describe('bank', () => {
     const server = await open(opening({ kind: 'server' }, p.ed25519.keygen().secretKey));
     expect(server.ok && server.value.balance).toBe(0);
     expect((await fed.audit()).problems).toEqual([]);
+  });
+});
+
+describe('a bank in demo mode', () => {
+  it('rate-limits openings, and with them free money, per client address', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'netcash-bank-'));
+    const bank = await startBank({
+      dataDir,
+      log: silentLogger(),
+      demoBalance: 1_000,
+      demoOpenings: { burst: 2, perSecond: 0.001 },
+    });
+    /** POST an opening for a fresh key from `localAddress`: status, Retry-After, balance. */
+    const open = (localAddress: string) => {
+      const key = p.ed25519.keygen();
+      const body = JSON.stringify(
+        accountOpening(p, key.secretKey, {
+          bank: 'bank',
+          holder: 'demo',
+          kind: 'customer',
+          date: Math.floor(Date.now() / 1000),
+        }),
+      );
+      const { port } = new URL(bank.url);
+      return new Promise<{ status: number; retryAfter?: string; body: string }>((done, fail) => {
+        const req = httpRequest(
+          {
+            host: '127.0.0.1',
+            port,
+            path: PATHS.bank.accounts,
+            method: 'POST',
+            localAddress,
+            agent: false,
+            headers: { 'content-type': 'application/json' },
+          },
+          (res) => {
+            let text = '';
+            res.on('data', (c: Buffer) => {
+              text += c.toString();
+            });
+            res.on('end', () =>
+              done({
+                status: res.statusCode ?? 0,
+                retryAfter: res.headers['retry-after'],
+                body: text,
+              }),
+            );
+          },
+        );
+        req.on('error', fail);
+        req.end(body);
+      });
+    };
+    try {
+      const first = [await open('127.0.0.1'), await open('127.0.0.1')];
+      expect(first.map((r) => r.status)).toEqual([200, 200]);
+      const third = await open('127.0.0.1');
+      expect(third.status).toBe(429);
+      expect(JSON.parse(third.body)).toMatchObject({ error: { code: 'rate-limited' } });
+      expect(Number(third.retryAfter)).toBeGreaterThan(0);
+      // Another address still opens; the refused opening credited nothing.
+      expect((await open('127.0.0.2')).status).toBe(200);
+      const books = unwrap(
+        await getJson(endpoint(bank.url, PATHS.bank.adminAudit), BankBooks, {
+          headers: { authorization: `Bearer ${bank.auditToken}` },
+        }),
+      );
+      expect(books.accounts.filter((a) => a.kind === 'customer').map((a) => a.balance)).toEqual([
+        1_000, 1_000, 1_000,
+      ]);
+      // Other requests of the limited address are not counted against it.
+      expect((await fetch(endpoint(bank.url, PATHS.bank.info))).status).toBe(200);
+    } finally {
+      await bank.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -15,11 +15,15 @@ import {
 } from '@netcash/protocol';
 import { nodeProvider } from '@netcash/protocol/node';
 import {
+  compose,
+  corsHeaders,
   createLogger,
   json,
   type Logger,
   openDb,
+  type Piece,
   Router,
+  rateLimit,
   readJson,
   type StoreOption,
 } from '@netcash/server-kit';
@@ -44,6 +48,12 @@ export interface BankConfig extends Serving {
    * Default 0: a bank started for real gives no free money.
    */
   readonly demoBalance?: number;
+  /**
+   * In demo mode, account openings (each may carry free money) per client address: a burst, then
+   * `perSecond` (default: 10, then one a minute). `false` turns it off — the test harness, which
+   * opens every account from 127.0.0.1.
+   */
+  readonly demoOpenings?: { readonly burst?: number; readonly perSecond?: number } | false;
   readonly maxBodyBytes?: number;
   readonly provider?: CryptoProvider;
 }
@@ -133,7 +143,11 @@ export async function startBank(config: BankConfig): Promise<RunningBank> {
   });
   const maxBodyBytes = config.maxBodyBytes ?? DEFAULTS.maxBodyBytes;
   const handler = bankHandler(bank, token, log, maxBodyBytes);
-  const server = await serve(handler, log, { ...config, maxBodyBytes });
+  const pieces: Piece[] = [];
+  if (bank.demoAccounts && config.demoOpenings !== false) {
+    pieces.push(demoOpeningLimit(config.demoOpenings ?? DEFAULTS.demoOpenings));
+  }
+  const server = await serve(compose(handler, ...pieces), log, { ...config, maxBodyBytes });
   log.info('listening', { url: server.url });
   return {
     url: server.url,
@@ -147,4 +161,20 @@ export async function startBank(config: BankConfig): Promise<RunningBank> {
       await store.close();
     },
   };
+}
+
+/**
+ * Free demo money is rate-limited per client address (SPEC §11): in demo mode each opening may
+ * credit the starting balance, so openings from one address past a burst get `429 rate-limited`
+ * with `Retry-After` (server-kit's limiter, counting `POST /v1/accounts` only).
+ */
+function demoOpeningLimit(limit: { readonly burst?: number; readonly perSecond?: number }): Piece {
+  return rateLimit({
+    ...limit,
+    key: (request, client) =>
+      request.method === 'POST' && new URL(request.url).pathname === PATHS.bank.accounts
+        ? client?.address
+        : undefined,
+    headers: corsHeaders(FEDERATION_CORS),
+  });
 }

@@ -136,6 +136,12 @@ export const bankCommand: Command = {
       env: 'NETCASH_DEMO_BALANCE',
       fallback: String(DEFAULTS.demoBalance),
     },
+    {
+      name: 'demo-openings',
+      help: 'with --demo: account openings per client address a minute, after a burst of 10; 0 = no limit',
+      env: 'NETCASH_DEMO_OPENINGS',
+      fallback: String(DEFAULTS.demoOpenings.perSecond * 60),
+    },
   ],
   async run(args) {
     const { startBank } = await import('../bank/server.ts');
@@ -148,6 +154,7 @@ export const bankCommand: Command = {
       port: port(args, DEFAULT_PORTS.bank),
       ...servingOf(args),
       demoBalance: args.flag('demo') ? args.int('demo-balance') : 0,
+      demoOpenings: demoOpeningsOf(args),
       log: createLogger('netcash'),
     });
     console.log(`bank listening on ${bank.url}${args.flag('demo') ? ' (demo mode)' : ''}`);
@@ -242,4 +249,11 @@ async function printApplication(args: Parsed, name: string): Promise<number> {
   console.log(JSON.stringify(application, null, 2));
   console.log(`The insurer's operator registers ${name} with:\n  ${registerCommand(application)}`);
   return 0;
+}
+
+/** `--demo-openings N`: N openings a minute per client address after a burst; 0 turns it off. */
+function demoOpeningsOf(args: Parsed): { burst: number; perSecond: number } | false {
+  const perMinute = args.int('demo-openings') ?? DEFAULTS.demoOpenings.perSecond * 60;
+  if (perMinute === 0) return false;
+  return { burst: Math.max(DEFAULTS.demoOpenings.burst, perMinute), perSecond: perMinute / 60 };
 }

@@ -54,6 +54,8 @@ export interface FederationOptions {
   readonly now?: Clock;
   /** Starting balance of demo bank accounts, in cents (default 10,000 = 100.00 NCD). */
   readonly demoBalance?: number;
+  /** Demo openings per client address (default off: every test client is 127.0.0.1). */
+  readonly demoOpenings?: { readonly burst?: number; readonly perSecond?: number };
   readonly coinLifetime?: number;
   readonly checkLifetime?: number;
   readonly certificateLifetime?: number;
@@ -132,6 +134,39 @@ function auditTokenIn(dir: string): string | undefined {
   }
 }
 
+/**
+ * The insurer's operator, in-process, registers the CS whose folder is `dataDir` (its keys made
+ * and its bank account opened if new), as `netcash up` does — for a CS started as a child
+ * process (`netcash cs --data …`) next to an insurer and a bank of this process.
+ */
+export async function enrollCs(
+  insurer: RunningInsurer,
+  options: {
+    readonly dataDir: string;
+    readonly name: string;
+    readonly bankUrl: string;
+    readonly mintLimit?: number;
+    readonly now?: Clock;
+  },
+): Promise<Application> {
+  const { application } = await csApplication({
+    p: nodeProvider,
+    dataDir: options.dataDir,
+    name: options.name,
+    up: {
+      insurerUrl: insurer.url,
+      bankUrl: options.bankUrl,
+      timeoutMs: DEFAULTS.outboundTimeoutMs,
+    },
+    now: options.now ?? systemNow,
+  });
+  await insurer.insurer.register({
+    ...application,
+    mintLimit: options.mintLimit ?? DEFAULTS.mintLimit,
+  });
+  return application;
+}
+
 export async function startFederation(options: FederationOptions = {}): Promise<Federation> {
   const temporary = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'netcash-fed-'));
@@ -169,25 +204,20 @@ export async function startFederation(options: FederationOptions = {}): Promise<
       log,
       ...serving,
       demoBalance: options.demoBalance ?? DEFAULTS.demoBalance,
+      demoOpenings: options.demoOpenings ?? false,
     });
     started.push(bank);
     const registerLimit = options.mintLimit ?? DEFAULTS.mintLimit;
-    const enroll = async (what: Application | string, mintLimit = registerLimit) => {
-      const application =
-        typeof what !== 'string'
-          ? what
-          : (
-              await csApplication({
-                p: nodeProvider,
-                dataDir: join(dataDir, what),
-                name: what,
-                up: { insurerUrl: insurer.url, bankUrl: bank.url, timeoutMs: 10_000 },
-                now: options.now ?? systemNow,
-              })
-            ).application;
-      await insurer.insurer.register({ ...application, mintLimit });
-      return application;
-    };
+    const enroll = (what: Application | string, mintLimit = registerLimit) =>
+      typeof what !== 'string'
+        ? insurer.insurer.register({ ...what, mintLimit }).then(() => what)
+        : enrollCs(insurer, {
+            dataDir: join(dataDir, what),
+            name: what,
+            bankUrl: bank.url,
+            mintLimit,
+            now: options.now,
+          });
     const cs: RunningCs[] = [];
     for (let i = 1; i <= (options.csCount ?? 2); i++) {
       const name = `cs${i}`;
