@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { budgetLeft, periodEnd, renewed } from './budget.ts';
+import { budgetLeft, budgetRow, periodEnd, renewed } from './budget.ts';
 import type { AllowanceRow } from './db/schema.ts';
 
 const start = Date.UTC(2026, 0, 31, 12) / 1000; // 31 January 2026, 12:00 UTC
@@ -45,5 +45,35 @@ describe('allowance budgets', () => {
     expect(renewed(cumulative, start + 400 * 86_400)).toBe(cumulative);
     expect(budgetLeft(row({ spent: 80 }), start)).toBe(0);
     expect(budgetLeft(undefined, start)).toBe(0);
+  });
+});
+
+describe('setting a budget', () => {
+  const set = { origin: 'https://news.example', currency: 'NCD' };
+  it('keeps what was used this period when only the limit changes', () => {
+    expect(budgetRow(row(), { ...set, limit: 80, period: 'day' }, start + 100)).toMatchObject({
+      limit: 80,
+      spent: 30,
+      periodStart: start,
+    });
+  });
+
+  it('starts afresh for a new budget, a new period length, or after renewal', () => {
+    expect(budgetRow(undefined, { ...set, limit: 80, period: 'week' }, start)).toMatchObject({
+      spent: 0,
+      periodStart: start,
+    });
+    expect(budgetRow(row(), { ...set, limit: 80, period: 'week' }, start + 100)).toMatchObject({
+      spent: 0,
+      period: 'week',
+      periodStart: start + 100,
+    });
+    expect(budgetRow(row(), { ...set, limit: 80, period: 'day' }, start + 86_500)).toMatchObject({
+      spent: 0,
+      periodStart: start + 86_400,
+    });
+    const total = budgetRow(row(), { ...set, limit: 80 }, start);
+    expect(total.period).toBeUndefined();
+    expect(total.spent).toBe(0);
   });
 });

@@ -47,3 +47,28 @@ export function budgetLeft(row: AllowanceRow | undefined, now: number): number {
   const r = renewed(row, now);
   return Math.max(0, r.limit - r.spent);
 }
+
+/**
+ * The row for a site's allowance set to `limit` (per `period`, else in total) at `now`, given
+ * the row `held` so far: changing the limit of a budget keeps what was used in its current
+ * period; a new budget, or a change of period, starts afresh.
+ */
+export function budgetRow(
+  held: AllowanceRow | undefined,
+  set: { origin: string; currency: string; limit: number; period?: BudgetPeriod | undefined },
+  now: number,
+): AllowanceRow {
+  const { origin, currency, limit, period } = set;
+  const current = held === undefined ? undefined : renewed(held, now);
+  const keep = period !== undefined && current !== undefined && current.period === period;
+  return {
+    origin,
+    currency,
+    limit,
+    spent: keep ? current.spent : 0,
+    updated: now,
+    ...(period === undefined
+      ? {}
+      : { period, periodStart: keep ? (current.periodStart ?? now) : now }),
+  };
+}

@@ -7,8 +7,10 @@
  */
 import {
   callCs,
+  formatAmount,
   isTransient,
   NetCashError,
+  planPayment,
   randomId,
   randomKey,
   selectExact,
@@ -16,9 +18,9 @@ import {
 } from '@netcash/protocol';
 import { deposit, endorse, primaryAccount } from './bank.ts';
 import type { Core } from './context.ts';
-import { releaseOrProbe, reserve } from './exchange.ts';
+import { releaseOrProbe, reserve, startExchange } from './exchange.ts';
 import { addHistory, deleteCoins, noteAttempt } from './journal/journal.ts';
-import type { CashoutOp } from './journal/types.ts';
+import type { CashoutOp, ExchangeOp } from './journal/types.ts';
 import { sendWithFaults } from './net.ts';
 import { MAX_COINS } from './policy.ts';
 import { currencyServer } from './trust.ts';
@@ -144,4 +146,29 @@ export async function driveCashout(core: Core, start: CashoutOp): Promise<Cashou
   }
   await tx.done;
   return next;
+}
+
+/**
+ * Journals the one `change` exchange at `cs` after which its coins make `amount` exactly (for a
+ * cash-out of an amount no subset of the coins makes), for the caller to drive. Refused in words
+ * when `cs` holds less, or when the amount needs more coins than one request carries.
+ */
+export async function startChange(core: Core, cs: string, amount: number): Promise<ExchangeOp> {
+  const server = currencyServer(core, cs);
+  let held = 0;
+  const op = await startExchange(core, cs, 'change', (coins) => {
+    held = totalValue(coins);
+    const plan = planPayment(coins, amount, server.denominations);
+    return plan?.kind === 'change'
+      ? { coins: plan.spend, values: [...plan.pay, ...plan.change] }
+      : null;
+  });
+  if (op !== null) return op;
+  const want = formatAmount(amount, server.currency);
+  throw new NetCashError(
+    'insufficient-funds',
+    held < amount
+      ? `You hold ${formatAmount(held, server.currency)} at ${cs}, less than ${want}.`
+      : `${want} needs too many coins for one cash-out; cash out a smaller amount.`,
+  );
 }

@@ -14,18 +14,15 @@ import type {
 } from '@netcash/protocol';
 import {
   type AccountStatement,
-  formatAmount,
   Mutex,
   NetCashError,
-  planPayment,
   platformSleep,
   TrustStore,
-  totalValue,
 } from '@netcash/protocol';
 import { connectBank, primaryAccount, statement } from './bank.ts';
-import { type BudgetPeriod, renewed } from './budget.ts';
+import { type BudgetPeriod, budgetRow, renewed } from './budget.ts';
 import { startBuy } from './buy.ts';
-import { startCashout } from './cashout.ts';
+import { startCashout, startChange } from './cashout.ts';
 import { checkIntent } from './check.ts';
 import { type Balance, balances, type SchemeHolding, schemeMix, spendableOf } from './coins.ts';
 import { type Core, DEFAULT_NET, type NetPolicy } from './context.ts';
@@ -48,7 +45,6 @@ import { type RecoverReport, recover } from './recover.ts';
 import { earliest, isDue } from './schedule.ts';
 import {
   type CurrencyServer,
-  currencyServer,
   currencyServers,
   loadTrust,
   refreshTrust,
@@ -353,34 +349,11 @@ export class Wallet {
       }
       let op = await startCashout(this.core, cs, amount);
       if (op === null && amount !== undefined) {
-        await this.changeFor(cs, amount);
+        settled(this.core, await driveWatched(this.core, await startChange(this.core, cs, amount)));
         op = await startCashout(this.core, cs, amount);
       }
       return op === null ? null : outcomeOf(this.core, await driveWatched(this.core, op), false);
     });
-  }
-
-  /** One `change` exchange at `cs` so that its coins make `amount` exactly (cash-out). */
-  private async changeFor(cs: string, amount: number): Promise<void> {
-    const server = currencyServer(this.core, cs);
-    let held = 0;
-    const op = await startExchange(this.core, cs, 'change', (coins) => {
-      held = totalValue(coins);
-      const plan = planPayment(coins, amount, server.denominations);
-      return plan?.kind === 'change'
-        ? { coins: plan.spend, values: [...plan.pay, ...plan.change] }
-        : null;
-    });
-    if (op === null) {
-      const want = formatAmount(amount, server.currency);
-      throw new NetCashError(
-        'insufficient-funds',
-        held < amount
-          ? `You hold ${formatAmount(held, server.currency)} at ${cs}, less than ${want}.`
-          : `${want} needs too many coins for one cash-out; cash out a smaller amount.`,
-      );
-    }
-    settled(this.core, await driveWatched(this.core, op));
   }
 
   // ---- paying ----------------------------------------------------------------------------------
@@ -452,16 +425,8 @@ export class Wallet {
   // ---- records ---------------------------------------------------------------------------------
 
   /** The newest `limit` history rows, newest first (a reverse cursor: history only grows). */
-  async history(limit = 50): Promise<HistoryRow[]> {
-    const rows: HistoryRow[] = [];
-    const tx = this.core.db.transaction(['history'], 'readonly');
-    let cursor = await tx.objectStore('history').openCursor(null, 'prev');
-    while (cursor !== null && rows.length < limit) {
-      rows.push(cursor.value);
-      cursor = await cursor.continue();
-    }
-    await tx.done;
-    return rows;
+  history(limit = 50): Promise<HistoryRow[]> {
+    return this.historyPage(undefined, limit);
   }
 
   /** A page of history, newest first: `limit` rows older than `before` (a `seq`), if given. */
@@ -500,20 +465,8 @@ export class Wallet {
     limit: number,
     period?: BudgetPeriod,
   ): Promise<AllowanceRow> {
-    const now = this.core.now();
     const held = await this.core.db.get('allowances', [origin, currency]);
-    const current = held === undefined ? undefined : renewed(held, now);
-    const keep = period !== undefined && current !== undefined && current.period === period;
-    const row: AllowanceRow = {
-      origin,
-      currency,
-      limit,
-      spent: keep ? current.spent : 0,
-      updated: now,
-      ...(period === undefined
-        ? {}
-        : { period, periodStart: keep ? (current.periodStart ?? now) : now }),
-    };
+    const row = budgetRow(held, { origin, currency, limit, period }, this.core.now());
     if (limit <= 0) {
       await this.core.db.delete('allowances', [origin, currency]);
     } else {
