@@ -5,6 +5,7 @@
  * alike) the budget has renewed and pays again without a window. The popup shows what was used
  * and edits or removes the budget.
  */
+import { silentLogger } from '@netcash/merchant-kit';
 import { ARTICLES, startDemoPublisher } from '@netcash/merchant-kit/demo';
 import { nowSeconds } from '@netcash/protocol';
 import { startFederation } from '@netcash/server';
@@ -35,7 +36,7 @@ test('a daily budget is used up, makes the window say why, and renews the next d
     insurer: federation.insurer.url,
     bank: federation.bank.url,
     now,
-    log: () => undefined,
+    log: silentLogger(),
   });
   try {
     const worker = await wallet.serviceWorker();

@@ -32,6 +32,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { silentLogger } from '@netcash/merchant-kit';
 import { type DemoPublisher, startDemoPublisher } from '@netcash/merchant-kit/demo';
 import { type Federation, startFederation } from '@netcash/server';
 import {
@@ -129,7 +130,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         insurers: [federation.insurer.signKey],
         insurer: federation.insurer.url,
         bank: federation.bank.url,
-        log: () => undefined,
+        log: silentLogger(),
       });
       await use(publisher);
       await publisher.close();

@@ -6,6 +6,7 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { silentLogger } from '@netcash/merchant-kit';
 import {
   ARTICLES,
   type DemoPublisher,
@@ -39,7 +40,7 @@ function publisherFor(federation: Federation, extra: Partial<DemoPublisherOption
     insurers: [federation.insurer.signKey],
     insurer: federation.insurer.url,
     bank: federation.bank.url,
-    log: () => undefined,
+    log: silentLogger(),
     ...extra,
   });
 }
@@ -58,8 +59,11 @@ test('the same coins from a copied wallet profile: the second payment is refused
   // A publisher of our own, to read what its payee handler refused and why.
   const refusals: Record<string, unknown>[] = [];
   const publisher = await publisherFor(federation, {
-    log: (message, detail) => {
-      if (message.startsWith('payment refused')) refusals.push({ ...detail });
+    log: {
+      ...silentLogger(),
+      info: (message, detail) => {
+        if (message.startsWith('payment refused')) refusals.push({ ...detail });
+      },
     },
   });
   const article = publisher.articles.find((a) => a.slug === 'anonymous-payee')!;

@@ -5,6 +5,7 @@
  * system's, not the test's clicking speed). Prints the figures; asserts only that every payment
  * landed once.
  */
+import { silentLogger } from '@netcash/merchant-kit';
 import { type Article, startDemoPublisher } from '@netcash/merchant-kit/demo';
 import { expect, test } from './fixtures.ts';
 import { spendable } from './payment-helpers.ts';
@@ -30,7 +31,7 @@ test(`click-to-article over ${COUNT} payments`, async ({ context, wallet, federa
     insurer: federation.insurer.url,
     bank: federation.bank.url,
     articles: catalogue,
-    log: () => undefined,
+    log: silentLogger(),
   });
   try {
     await wallet.setup({ buy: 200 });

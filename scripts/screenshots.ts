@@ -11,6 +11,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { silentLogger } from '@netcash/merchant-kit';
 import { startDemoPublisher } from '@netcash/merchant-kit/demo';
 import { startFederation } from '@netcash/server';
 import { type BrowserContext, chromium, type Page } from '@playwright/test';
@@ -32,7 +33,7 @@ const publisher = await startDemoPublisher({
   insurers: [federation.insurer.signKey],
   insurer: federation.insurer.url,
   bank: federation.bank.url,
-  log: () => undefined,
+  log: silentLogger(),
 });
 
 /** The next approval window the wallet opens. */

@@ -11,6 +11,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { silentLogger } from '@netcash/merchant-kit';
 import { ARTICLES, startDemoPublisher } from '@netcash/merchant-kit/demo';
 import { formatAmount } from '@netcash/protocol';
 import { startFederation } from '@netcash/server';
@@ -112,7 +113,7 @@ const publisher = await startDemoPublisher({
   insurers: [federation.insurer.signKey],
   insurer: federation.insurer.url,
   bank: federation.bank.url,
-  log: () => undefined,
+  log: silentLogger(),
 });
 const profile = mkdtempSync(join(tmpdir(), 'netcash-firefox-'));
 let firefox: Browser | undefined;

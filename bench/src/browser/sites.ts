@@ -9,7 +9,7 @@
  *     (a `.netcash-content` element in place of the teaser). Its click-to-article time is the
  *     floor: one HTTP round trip and a DOM update.
  */
-import { listen } from '@netcash/merchant-kit';
+import { listen, silentLogger } from '@netcash/merchant-kit';
 import { ARTICLES, type Article, startDemoPublisher } from '@netcash/merchant-kit/demo';
 import type { Federation } from '@netcash/server';
 import { articleFragment, articlePage, html } from '../../../merchant-kit/src/demo/site.ts';
@@ -86,6 +86,6 @@ export function startPublisher(fed: Federation, cs: string, articles: readonly A
     insurer: fed.insurer.url,
     bank: fed.bank.url,
     articles,
-    log: () => undefined,
+    log: silentLogger(),
   });
 }

@@ -5,6 +5,7 @@
  */
 import { nodeProvider as p } from '@netcash/protocol/node';
 import { type Federation, startFederation, TestClient } from '@netcash/server';
+import { silentLogger } from '@netcash/server-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorization, fetchOffer, pay } from '../testing/payor.ts';
 import { ARTICLES, type DemoPublisher, startDemoPublisher } from './index.ts';
@@ -19,7 +20,7 @@ beforeAll(async () => {
     insurers: [fed.insurer.signKey],
     insurer: fed.insurer.url,
     bank: fed.bank.url,
-    log: () => {},
+    log: silentLogger(),
   });
 }, 120_000);
 afterAll(async () => {

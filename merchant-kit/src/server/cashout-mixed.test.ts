@@ -14,6 +14,7 @@ import { endpoint, nowSeconds, PATHS, postJson, RevocationList, unwrap } from '@
 import { nodeProvider as p } from '@netcash/protocol/node';
 import { type Federation, startFederation, TestClient } from '@netcash/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordingLogger } from '../testing/log.ts';
 import { startMerchant, type TestMerchant } from '../testing/merchant.ts';
 import { fetchOffer, pay } from '../testing/payor.ts';
 
@@ -60,11 +61,8 @@ async function bankBalance(merchant: TestMerchant): Promise<number> {
 
 describe('a cash-out batch with good and bad coins', () => {
   it('deposits the good coins, recoups the revoked ones and writes off only the bad ones, each with its reason', async () => {
-    const lines: { message: string; level: string | undefined }[] = [];
-    const merchant = await startMerchant(fed, {
-      now: () => clock,
-      log: (message, _detail, level) => lines.push({ message, level }),
-    });
+    const log = recordingLogger();
+    const merchant = await startMerchant(fed, { now: () => clock, log: log.logger });
     try {
       const t0 = clock;
       // Expired: 7 paid now, expiring at t0 + LIFETIME, redeemable until t0 + LIFETIME + WINDOW.
@@ -134,13 +132,20 @@ describe('a cash-out batch with good and bad coins', () => {
       expect(deposited.every((c) => c.parent !== null)).toBe(true);
       expect((await cs2().books()).recouped).toBe(5);
 
-      // The publisher's log says it in words; nothing was sent twice (a second run does nothing).
-      expect(lines.map((l) => l.message)).toContain(
-        'cash-out: 0.30 NCD deposited into your bank account, 0.12 NCD written off (3 coins refused by your currency server)',
+      // The publisher's log says it in words: value written off is a warning, each coin a line.
+      expect(log.entries).toContainEqual(
+        expect.objectContaining({
+          level: 'warn',
+          msg: 'cash-out: 0.30 NCD deposited into your bank account, 0.12 NCD written off (3 coins refused by your currency server)',
+        }),
       );
-      expect(
-        lines.filter((l) => l.message.startsWith('coin written off: 0.05 NCD, already spent')),
-      ).toHaveLength(1);
+      const offLines = log.entries.filter((e) => e.msg.startsWith('coin written off: '));
+      expect(offLines.map((e) => [e.level, e.fields['reason']]).sort()).toEqual(
+        summary.writtenOff.map((w) => ['warn', w.reason]).sort(),
+      );
+      expect(offLines.map((e) => e.msg)).toContain('coin written off: 0.05 NCD, already spent');
+      expect(log.entries.filter((e) => e.level === 'error')).toEqual([]);
+      // Nothing was sent twice: a second run does nothing.
       const again = await merchant.paywall.cashout();
       expect(again).toMatchObject({ deposited: 0, writtenOff: [], pending: 0 });
       expect((await fed.audit()).problems).toEqual([]);

@@ -254,7 +254,7 @@ export class Cashier {
       writtenOff,
       pending: (await ctx.store.heldValue()) + left.reduce((sum, c) => sum + c.amount, 0),
     };
-    if (done.length > 0 || writtenOff.length > 0) ctx.log(...says.cashoutSummary(summary));
+    if (done.length > 0 || writtenOff.length > 0) says.cashoutSummary(ctx.log, summary);
     return summary;
   }
 
@@ -270,7 +270,7 @@ export class Cashier {
       const reply = await callCs(ctx.p, cashout.target, cashout.request, http);
       if (!reply.ok) {
         if (isTransient(reply.error)) {
-          ctx.log(...says.cashoutWaiting(cashout, reply.error));
+          says.cashoutWaiting(ctx.log, cashout, reply.error);
           return { writtenOff: [] };
         }
         return { writtenOff: await this.refused(cashout, reply.error) };
@@ -281,9 +281,9 @@ export class Cashier {
     const deposit = await this.deposit(account, check);
     if (!deposit.ok) {
       if (isTransient(deposit.error)) {
-        ctx.log(...says.depositWaiting(cashout, deposit.error));
+        says.depositWaiting(ctx.log, cashout, deposit.error);
       } else {
-        ctx.log(...says.depositRefused(cashout, deposit.error));
+        says.depositRefused(ctx.log, cashout, deposit.error);
         await ctx.store.cashoutFailed(cashout.id, deposit.error.code);
       }
       return { writtenOff: [] };
@@ -315,12 +315,12 @@ export class Cashier {
     });
     switch (plan.kind) {
       case 'return':
-        ctx.log(...says.cashoutReturned(cashout, error));
+        says.cashoutReturned(ctx.log, cashout, error);
         await ctx.store.cashoutRefused(cashout.id, error.code);
         return [];
       case 'write-off': {
         const gone = await ctx.store.writeOffCashout(cashout.id, { ...plan, date: now });
-        for (const w of gone) ctx.log(...says.writtenOff(w));
+        for (const w of gone) says.writtenOff(ctx.log, w);
         return gone;
       }
       case 'split': {
@@ -336,7 +336,7 @@ export class Cashier {
             parent: cashout.id,
           }),
         }));
-        ctx.log(...says.cashoutSplit(cashout, error, parts.length));
+        says.cashoutSplit(ctx.log, cashout, error, parts.length);
         await ctx.store.splitCashout(cashout.id, { reason: error.code, date: now }, parts);
         return [];
       }

@@ -4,7 +4,7 @@
  * at startup, so a typo fails loudly instead of producing offers no wallet can pay.
  */
 import { type CryptoProvider, type FetchFn, isSafeText, type RetryPolicy } from '@netcash/protocol';
-import type { LogLevel } from './publisher-log.ts';
+import type { Logger } from '@netcash/server-kit';
 import type { MerchantStore } from './store/types.ts';
 
 /** One thing for sale: the paper's service S_id at a path of the publisher's site. */
@@ -65,15 +65,11 @@ export interface PaywallOptions {
   /** Clock in seconds (tests). */
   readonly now?: () => number;
   /**
-   * The publisher's log: what happened to their money, in words (default: server-kit's
-   * structured log on stderr). `level` is `warn` for what needs a person, `info` for what the
-   * paywall finishes by itself.
+   * The publisher's log: what happened to their money, in words (publisher-log.ts) — `warn` for
+   * what needs a person, `info` for what the paywall finishes by itself. Default: JSON lines on
+   * stderr like the federation's servers (`createLogger('merchant')`, `NETCASH_LOG` level).
    */
-  readonly log?: (
-    message: string,
-    detail?: Readonly<Record<string, unknown>>,
-    level?: LogLevel,
-  ) => void;
+  readonly log?: Logger;
 }
 
 export interface Resource {

@@ -1,9 +1,9 @@
 /** What every part of the payee handler shares: keys, store, the CS link, resources, the clock. */
 import type { CryptoProvider, FetchFn, RetryPolicy } from '@netcash/protocol';
+import type { Logger } from '@netcash/server-kit';
 import type { Resource } from './config.ts';
 import type { CsLink } from './cs-link.ts';
 import type { MerchantKeys } from './keys.ts';
-import type { LogLevel } from './publisher-log.ts';
 import type { MerchantStore } from './store/types.ts';
 
 export interface MerchantContext {
@@ -22,9 +22,5 @@ export interface MerchantContext {
   readonly retry: RetryPolicy;
   readonly now: () => number;
   /** The publisher's log (publisher-log.ts words its lines). */
-  readonly log: (
-    message: string,
-    detail?: Readonly<Record<string, unknown>>,
-    level?: LogLevel,
-  ) => void;
+  readonly log: Logger;
 }

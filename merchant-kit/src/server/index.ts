@@ -13,11 +13,14 @@
  */
 
 // Serving, from server-kit: the Node adapter and the pieces a publisher may wrap its site in.
+/** The publisher's log takes server-kit's logger (the servers' one logging mechanism). */
 export {
   compose,
+  createLogger,
   type FetchHandler,
   type Listening,
   type ListenOptions,
+  type Logger,
   limitBody,
   listen,
   logRequests,
@@ -25,6 +28,7 @@ export {
   type RateLimitOptions,
   rateLimit,
   type ServerTimeouts,
+  silentLogger,
   type TlsOptions,
   toNodeListener,
 } from '@netcash/server-kit';

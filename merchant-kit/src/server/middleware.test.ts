@@ -3,6 +3,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { nodeProvider as p } from '@netcash/protocol/node';
 import { type Federation, startFederation, TestClient } from '@netcash/server';
+import { silentLogger } from '@netcash/server-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RESOURCES } from '../testing/merchant.ts';
 import { authorization, fetchOffer, pay } from '../testing/payor.ts';
@@ -23,7 +24,7 @@ beforeAll(async () => {
     store: ':memory:',
     resources: RESOURCES,
     redriveEveryMs: 0,
-    log: () => {},
+    log: silentLogger(),
   });
   const middleware = paywallMiddleware(paywall);
   // The app's own route after the middleware, as Express would run it.

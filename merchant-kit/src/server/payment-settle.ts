@@ -48,7 +48,7 @@ export async function settlePayment(
     }
     // The CS may have acted: leave the journal entry for the next retry or re-drive.
     if (isTransient(outcome.error)) {
-      ctx.log(...says.paymentWaiting(pending, outcome.error));
+      says.paymentWaiting(ctx.log, pending, outcome.error);
       return { reply: outcome, paid: false };
     }
     const serials = pending.exchanges[i]!.request.instruments.map((x) => x.coin.body.serial);
@@ -57,7 +57,7 @@ export async function settlePayment(
   const refusal = refusals[0]?.error;
   if (refusal === undefined) return { reply: await complete(ctx, pending, taken), paid: true };
   if (taken.length === 0) {
-    ctx.log(...says.paymentRefused(pending, refusal));
+    says.paymentRefused(ctx.log, pending, refusal);
     await ctx.store.abandonPayment(pending.requestId);
     return { reply: { ok: false, error: refusal }, paid: false };
   }
@@ -76,7 +76,7 @@ export async function settlePayment(
     refund,
   });
   await ctx.store.refundPayment(pending.requestId, { reply, date: ctx.now() });
-  ctx.log(...says.paymentRefunded(pending, refund));
+  says.paymentRefunded(ctx.log, pending, refund);
   return { reply: await stored(ctx, pending), paid: false };
 }
 

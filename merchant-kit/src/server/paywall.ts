@@ -47,7 +47,6 @@ import { holdingsOf } from './holdings.ts';
 import { loadMerchantKeys } from './keys.ts';
 import { makeOffer, wwwAuthenticate } from './offer.ts';
 import { answerKeyRequest, PaymentDesk } from './payment.ts';
-import type { LogLevel } from './publisher-log.ts';
 import { openMerchantStore } from './store/sql-store.ts';
 import type { MerchantStore, StoredReceipt } from './store/types.ts';
 
@@ -85,16 +84,6 @@ export interface Paywall {
 /** How long answered payments are kept for retries, and expired 1b session keys (7 days). */
 const REPLY_RETENTION = 7 * 86_400;
 
-/** Without a `log` option, the publisher's log is server-kit's structured log, as every server's. */
-const merchantLog = createLogger('merchant');
-function defaultLog(
-  message: string,
-  detail?: Readonly<Record<string, unknown>>,
-  level: LogLevel = 'warn',
-): void {
-  merchantLog[level](message, detail === undefined ? undefined : { ...detail });
-}
-
 export async function createPaywall(options: PaywallOptions): Promise<Paywall> {
   const p: CryptoProvider = options.crypto ?? nodeProvider;
   const byPath = normalizeResources(options.resources);
@@ -117,14 +106,15 @@ export async function createPaywall(options: PaywallOptions): Promise<Paywall> {
     fetch: options.fetch,
     retry: options.retry ?? OUTBOUND,
     now,
-    log: options.log ?? defaultLog,
+    // Without a `log` option: server-kit's structured log, as every server's.
+    log: options.log ?? createLogger('merchant'),
   };
   const payPath = options.payPath ?? DEFAULT_PAY_PATH;
   const cashier = new Cashier(ctx, options.bank, options.cashoutAbove);
   const desk = new PaymentDesk(ctx, () => {
     cashier
       .maybeCashout()
-      .catch((e: unknown) => ctx.log('automatic cash-out failed', { error: String(e) }));
+      .catch((e: unknown) => ctx.log.error('automatic cash-out failed', { error: String(e) }));
   });
 
   const base = (request: Request) => options.publicUrl ?? new URL(request.url).origin;
@@ -214,7 +204,8 @@ export async function createPaywall(options: PaywallOptions): Promise<Paywall> {
       });
     } catch (thrown) {
       const error = asNetCashError(thrown);
-      if (!(thrown instanceof NetCashError)) ctx.log('internal error', { error: String(thrown) });
+      if (!(thrown instanceof NetCashError))
+        ctx.log.error('internal error', { error: String(thrown) });
       return refusal(
         error.code === 'internal' ? new NetCashError('internal') : error,
         PAYEE_CORS_HEADERS,
@@ -239,12 +230,12 @@ export async function createPaywall(options: PaywallOptions): Promise<Paywall> {
   const timer =
     every > 0
       ? setInterval(() => {
-          recover().catch((e: unknown) => ctx.log('re-drive failed', { error: String(e) }));
+          recover().catch((e: unknown) => ctx.log.error('re-drive failed', { error: String(e) }));
         }, every)
       : null;
   timer?.unref?.();
   // Payments a crash interrupted are finished before anything else needs them.
-  recover().catch((e: unknown) => ctx.log('re-drive failed', { error: String(e) }));
+  recover().catch((e: unknown) => ctx.log.error('re-drive failed', { error: String(e) }));
 
   return {
     wrap: (site) => (request) => handle(request, site),

@@ -1,16 +1,14 @@
 /**
  * The publisher's log, in a publisher's words: what happened to their money, not what a protocol
- * step returned. Each function words one event as `[message, detail, level]` for the paywall's
- * `log` option (`ctx.log(...says.x(...))`). `warn` is for what needs a person (value lost, a
- * refusal nobody expected); what the software finishes by itself — a server that did not answer, a
- * shopper's wallet taking its coins back — is `info`.
+ * step returned. Each function words one event and writes it to the paywall's logger (the one
+ * logging mechanism of NetCash's servers, @netcash/server-kit): `warn` for what needs a person
+ * (value written off, a refusal nobody expected); `info` for what the software finishes by itself
+ * — a server that did not answer, a shopper's wallet taking its coins back.
  */
 import type { NetCashError, PaymentRefund } from '@netcash/protocol';
+import type { Logger } from '@netcash/server-kit';
 import type { CashoutSummary } from './cashout.ts';
 import type { Cashout, PendingPayment, WriteOff } from './store/types.ts';
-
-export type LogLevel = 'info' | 'warn';
-export type LogLine = [message: string, detail: Readonly<Record<string, unknown>>, level: LogLevel];
 
 /** Minor units as money: `0.25 NCD`. */
 export function money(amount: number, currency: string | null): string {
@@ -41,7 +39,7 @@ export function reasonWords(code: string): string {
 
 const total = (ws: readonly WriteOff[]) => ws.reduce((s, w) => s + w.value, 0);
 
-export function cashoutSummary(s: CashoutSummary): LogLine {
+export function cashoutSummary(log: Logger, s: CashoutSummary): void {
   const lost = total(s.writtenOff);
   const parts = [`cash-out: ${money(s.deposited, s.currency)} deposited into your bank account`];
   if (s.writtenOff.length > 0) {
@@ -50,100 +48,84 @@ export function cashoutSummary(s: CashoutSummary): LogLine {
     );
   }
   if (s.pending > 0) parts.push(`${money(s.pending, s.currency)} still held or waiting`);
-  return [
-    parts.join(', '),
-    {
-      deposited: s.deposited,
-      writtenOff: lost,
-      pending: s.pending,
-      currency: s.currency,
-      checks: s.cashouts.map((c) => c.check?.body.checkNo),
-    },
-    lost > 0 ? 'warn' : 'info',
-  ];
+  log[lost > 0 ? 'warn' : 'info'](parts.join(', '), {
+    deposited: s.deposited,
+    writtenOff: lost,
+    pending: s.pending,
+    currency: s.currency,
+    checks: s.cashouts.map((c) => c.check?.body.checkNo),
+  });
 }
 
-export function writtenOff(w: WriteOff): LogLine {
-  return [
-    `coin written off: ${money(w.value, w.currency)}, ${reasonWords(w.reason)}`,
-    {
-      serial: w.serial,
-      value: w.value,
-      currency: w.currency,
-      reason: w.reason,
-      cashout: w.cashoutId,
-    },
-    'warn',
-  ];
+export function writtenOff(log: Logger, w: WriteOff): void {
+  log.warn(`coin written off: ${money(w.value, w.currency)}, ${reasonWords(w.reason)}`, {
+    serial: w.serial,
+    value: w.value,
+    currency: w.currency,
+    reason: w.reason,
+    cashout: w.cashoutId,
+  });
 }
 
-export function cashoutSplit(c: Cashout, error: NetCashError, parts: number): LogLine {
-  return [
+export function cashoutSplit(log: Logger, c: Cashout, error: NetCashError, parts: number): void {
+  log.info(
     `cash-out of ${money(c.amount, c.currency)} refused because of some of its coins (${error.code}); sending them again in ${parts} parts so the good ones are still paid`,
     { cashout: c.id, code: error.code, message: error.message, parts },
-    'info',
-  ];
+  );
 }
 
-export function cashoutReturned(c: Cashout, error: NetCashError): LogLine {
-  return [
+export function cashoutReturned(log: Logger, c: Cashout, error: NetCashError): void {
+  log.warn(
     `cash-out of ${money(c.amount, c.currency)} refused by your currency server (${error.code}: ${error.message}); the coins stay in your purse`,
     { cashout: c.id, code: error.code },
-    'warn',
-  ];
+  );
 }
 
-export function cashoutWaiting(c: Cashout, error: NetCashError): LogLine {
-  return [
+export function cashoutWaiting(log: Logger, c: Cashout, error: NetCashError): void {
+  log.info(
     `cash-out of ${money(c.amount, c.currency)} waiting: your currency server did not answer (${error.code}); it will be asked again with the same request`,
     { cashout: c.id, code: error.code },
-    'info',
-  ];
+  );
 }
 
-export function depositWaiting(c: Cashout, error: NetCashError): LogLine {
-  return [
+export function depositWaiting(log: Logger, c: Cashout, error: NetCashError): void {
+  log.info(
     `cash-out of ${money(c.amount, c.currency)}: the check is written, the bank did not answer (${error.code}); the deposit will be retried`,
     { cashout: c.id, code: error.code },
-    'info',
-  ];
+  );
 }
 
-export function depositRefused(c: Cashout, error: NetCashError): LogLine {
-  return [
+export function depositRefused(log: Logger, c: Cashout, error: NetCashError): void {
+  log.warn(
     `cash-out of ${money(c.amount, c.currency)}: the bank refused the check (${error.code}: ${error.message}); it is kept in the store for you to look at`,
     { cashout: c.id, code: error.code, checkNo: c.check?.body.checkNo },
-    'warn',
-  ];
+  );
 }
 
 const price = (p: PendingPayment) => money(p.receipt.body.amount, p.receipt.body.currency);
 
-export function paymentWaiting(p: PendingPayment, error: NetCashError): LogLine {
-  return [
+export function paymentWaiting(log: Logger, p: PendingPayment, error: NetCashError): void {
+  log.info(
     `payment of ${price(p)} for ${p.receipt.body.sid} waiting: your currency server did not answer (${error.code}); it is finished with the same request when it does — the shopper is not charged twice`,
     { requestId: p.requestId, sid: p.receipt.body.sid, code: error.code },
-    'info',
-  ];
+  );
 }
 
-export function paymentRefused(p: PendingPayment, error: NetCashError): LogLine {
+export function paymentRefused(log: Logger, p: PendingPayment, error: NetCashError): void {
   const hint =
     error.code === 'double-spent'
       ? ' (a shopper\u2019s wallet that took its coins back after waiting too long looks like this)'
       : '';
-  return [
+  log.info(
     `payment refused by the currency server: the shopper\u2019s coins for ${p.receipt.body.sid} (${price(p)}) were ${reasonWords(error.code)}; nothing was sold and nothing kept${hint}`,
     { requestId: p.requestId, sid: p.receipt.body.sid, code: error.code, message: error.message },
-    'info',
-  ];
+  );
 }
 
-export function paymentRefunded(p: PendingPayment, refund: PaymentRefund): LogLine {
+export function paymentRefunded(log: Logger, p: PendingPayment, refund: PaymentRefund): void {
   const back = refund.coins.reduce((s, c) => s + c.body.value, 0);
-  return [
+  log.info(
     `payment of ${price(p)} for ${p.receipt.body.sid} returned to the shopper: part of it was refused (${refund.code}), so the ${money(back, p.receipt.body.currency)} already exchanged went back as fresh coins; no receipt was issued`,
     { requestId: p.requestId, sid: p.receipt.body.sid, code: refund.code, returned: back },
-    'info',
-  ];
+  );
 }

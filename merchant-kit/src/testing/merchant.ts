@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Federation } from '@netcash/server';
-import { listen } from '@netcash/server-kit';
+import { listen, silentLogger } from '@netcash/server-kit';
 import type { PaidResource, PaywallOptions } from '../server/config.ts';
 import { createPaywall, type Paywall } from '../server/paywall.ts';
 
@@ -40,7 +40,7 @@ export async function startMerchant(
     bank: { url: fed.bank.url },
     resources: RESOURCES,
     redriveEveryMs: 0,
-    log: () => {},
+    log: silentLogger(),
     ...options,
     store: options.store ?? store,
   });

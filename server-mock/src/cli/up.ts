@@ -48,8 +48,7 @@ async function startPublisher(
       port: base + (DEFAULT_PORTS.publisher - DEFAULT_PORTS.insurer),
       tls: serving.tls,
       ...(serving.rateLimit === false ? {} : { rateLimit: serving.rateLimit }),
-      log: (message, detail, level = 'info') =>
-        log[level](message, detail === undefined ? {} : { ...detail }),
+      log: log.child('publisher'),
     });
   } catch (error) {
     log.warn('demo publisher not started', { error: String(error) });

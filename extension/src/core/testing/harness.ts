@@ -11,7 +11,13 @@ import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPaywall, type Listening, listen, type Paywall } from '@netcash/merchant-kit';
+import {
+  createPaywall,
+  type Listening,
+  listen,
+  type Paywall,
+  silentLogger,
+} from '@netcash/merchant-kit';
 import { decodeJson, type FetchFn, type Offer, PaymentRequired } from '@netcash/protocol';
 import { nobleProvider } from '@netcash/protocol/noble';
 import { type Federation, startFederation } from '@netcash/server';
@@ -111,7 +117,7 @@ export async function startShop(
       description: `Article ${name}`,
     })),
     redriveEveryMs: 0,
-    log: () => undefined,
+    log: silentLogger(),
     ...(now === undefined ? {} : { now }),
   });
   const server: Listening = await listen(
