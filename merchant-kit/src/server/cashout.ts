@@ -6,6 +6,9 @@
  * Crash safety as for payments: a cash-out is recorded, with its coins reserved and the exact CS
  * request, before the request leaves; a re-drive repeats the same request (the CS answers with the
  * stored check) and re-deposits a check that has not cleared (the bank is idempotent by check).
+ * Each is sent again at once while its failure is transient (the retry policy). A batch the CS
+ * refuses for some of its coins is split and probed (cashout-probe.ts): only coins refused for
+ * themselves are written off, each part journaled under its own request id before it leaves.
  */
 import {
   type AnyCoin,
@@ -34,6 +37,7 @@ import {
   toB64u,
   totalValue,
   verifyCoin,
+  withRetry,
 } from '@netcash/protocol';
 import { CERTIFICATE_REFUSALS, planRefusal } from './cashout-probe.ts';
 import type { BankAccount } from './config.ts';
@@ -267,7 +271,10 @@ export class Cashier {
     let check = cashout.check;
     if (check === null) {
       const http = ctx.fetch === undefined ? {} : { fetch: ctx.fetch };
-      const reply = await callCs(ctx.p, cashout.target, cashout.request, http);
+      // The same request again while the failure leaves the outcome open (retry policy).
+      const reply = await withRetry(ctx.retry, () =>
+        callCs(ctx.p, cashout.target, cashout.request, http),
+      );
       if (!reply.ok) {
         if (isTransient(reply.error)) {
           says.cashoutWaiting(ctx.log, cashout, reply.error);
@@ -278,7 +285,7 @@ export class Cashier {
       check = reply.value.check;
       await ctx.store.cashoutChecked(cashout.id, check);
     }
-    const deposit = await this.deposit(account, check);
+    const deposit = await withRetry(ctx.retry, () => this.deposit(account, check));
     if (!deposit.ok) {
       if (isTransient(deposit.error)) {
         says.depositWaiting(ctx.log, cashout, deposit.error);
