@@ -1,6 +1,7 @@
 /**
  * The JSON client reads responses against a size limit, counted as they arrive: an endless or
- * oversize answer is `too-large` after at most the limit, never buffered whole. The fetch is
+ * oversize answer is `too-large` after at most the limit, never buffered whole; a 429's Retry-After
+ * reaches the retry policy. The fetch is
  * injected, so these answers are made here rather than by a server.
  */
 import * as v from 'valibot';
@@ -24,7 +25,7 @@ function endless() {
 
 const Anything = v.unknown();
 
-describe('response size limit', () => {
+describe('reading answers', () => {
   it('stops reading an endless answer at the limit and cancels it', async () => {
     const answer = endless();
     const got = await getJson('http://cs.test/x', Anything, {
@@ -64,5 +65,16 @@ describe('response size limit', () => {
       fetch: async () => new Response(new Uint8Array([0x22, 0xff, 0x22])),
     });
     expect(got.ok ? 'ok' : got.error.code).toBe('malformed');
+  });
+
+  it('carries a bare 429 Retry-After into the refusal, for the retry policy', async () => {
+    const got = await getJson('http://cs.test/x', Anything, {
+      fetch: async () =>
+        new Response('Too Many Requests', { status: 429, headers: { 'retry-after': '7' } }),
+    });
+    expect(got.ok ? null : [got.error.code, got.error.detail]).toEqual([
+      'rate-limited',
+      { retryAfter: 7 },
+    ]);
   });
 });

@@ -68,14 +68,30 @@ async function send<T>(
     return fail('malformed', `${url} answered with text that is not UTF-8`);
   }
   if (!response.ok) {
+    // A 429 or 503 may say when to come back (RFC 9110 §10.2.3): the retry policy waits for it.
+    const wait = retryAfterSeconds(response.headers);
     const refusal = decodeJson(ErrorReply, text);
     if (refusal.ok) {
       const { code, message, detail } = refusal.value.error;
-      return fail(code, message, detail);
+      const withWait =
+        wait === undefined || detail?.['retryAfter'] !== undefined
+          ? detail
+          : { ...detail, retryAfter: wait };
+      return fail(code, message, withWait);
     }
-    return fail(codeOfStatus(response.status), `${url} answered ${response.status}`);
+    return fail(
+      codeOfStatus(response.status),
+      `${url} answered ${response.status}`,
+      wait === undefined ? undefined : { retryAfter: wait },
+    );
   }
   return decodeJson(schema, text, maxBytes);
+}
+
+/** `Retry-After` as delay-seconds; an HTTP-date or anything else is ignored. */
+function retryAfterSeconds(headers: Headers): number | undefined {
+  const value = headers.get('retry-after')?.trim();
+  return value !== undefined && /^\d{1,9}$/.test(value) ? Number(value) : undefined;
 }
 
 export function postJson<T>(
