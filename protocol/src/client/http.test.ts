@@ -1,8 +1,8 @@
 /**
  * The JSON client reads responses against a size limit, counted as they arrive: an endless or
- * oversize answer is `too-large` after at most the limit, never buffered whole; a 429's Retry-After
- * reaches the retry policy. The fetch is
- * injected, so these answers are made here rather than by a server.
+ * oversize answer is `too-large` after at most the limit, never buffered whole; a 429's
+ * Retry-After reaches the retry policy. The fetch is injected, so these answers are made here
+ * rather than by a server.
  */
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
