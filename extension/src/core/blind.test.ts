@@ -80,7 +80,8 @@ describe('blind-rsa coins in the wallet', () => {
   it('withdraws nc1 coins when the shopper turns blind-rsa coins off; the mix shows it', async () => {
     const t = await readyWallet(fed);
     expect((await t.wallet.settings()).blindCoins).toBe(true);
-    await t.wallet.setSettings({ blindCoins: false });
+    // Fewest coins (no spread), so that the refresh below has a holding to rework.
+    await t.wallet.setSettings({ blindCoins: false, policy: { coverUpTo: 0, refreshBefore: 0 } });
     const wallet = await reopen(t); // the setting outlives the service worker
     expect((await wallet.settings()).blindCoins).toBe(false);
     await wallet.buy(300, 'cs1');
@@ -90,9 +91,9 @@ describe('blind-rsa coins in the wallet', () => {
     ]);
     await wallet.setSettings({
       blindCoins: true,
-      policy: { coverUpTo: 300, refreshBefore: 40 * 86_400 },
+      policy: { coverUpTo: 300, refreshBefore: 3 * 86_400 },
     });
-    await wallet.refresh('cs1'); // every coin expires "soon": all exchanged, for blind-rsa ones
+    await wallet.refresh('cs1'); // the holding lacks a spread: all exchanged, for blind-rsa ones
     expect(await schemes(wallet)).toEqual(new Set(['blind-rsa']));
     expect((await wallet.schemeMix()).map((h) => [h.scheme, h.value])).toEqual([
       ['blind-rsa', 300],

@@ -7,12 +7,11 @@
  */
 import { callCs, isTransient, NetCashError, randomId, randomKey } from '@netcash/protocol';
 import { primaryAccount, writeCheck } from './bank.ts';
-import { coinRow } from './coins.ts';
 import type { Core } from './context.ts';
 import { addCoins, addHistory, noteAttempt } from './journal/journal.ts';
 import type { BuyOp } from './journal/types.ts';
 import { sendWithFaults } from './net.ts';
-import { planOutputs, receiveOutputs } from './outputs.ts';
+import { planOutputs, receiveOutputs, rowsOf } from './outputs.ts';
 import { DEFAULT_POLICY, type SpreadPolicy, spread } from './policy.ts';
 import { currencyServers } from './trust.ts';
 
@@ -101,22 +100,14 @@ export async function driveBuy(core: Core, op: BuyOp): Promise<BuyOp> {
     await core.db.put('ops', failed);
     return failed;
   }
-  const coins = await receiveOutputs(
-    core,
-    reply.value,
-    { want: op.request.want, ...(op.blind === undefined ? {} : { blind: op.blind }) },
-    op.cs,
-    op.currency,
-  );
+  const planned = { want: op.request.want, ...(op.blind === undefined ? {} : { blind: op.blind }) };
+  const coins = await receiveOutputs(core, reply.value, planned, op.cs, op.currency);
   await core.faults.afterReply?.(ctx);
   const done: BuyOp = { ...op, status: 'done', attempts: op.attempts + 1, updated: core.now() };
   const tx = core.db.transaction(['ops', 'coins', 'history', 'tallies'], 'readwrite');
   const current = await tx.objectStore('ops').get(op.id);
   if (current?.status === 'pending') {
-    await addCoins(
-      tx,
-      coins.map((c) => coinRow(core, c)),
-    );
+    await addCoins(tx, rowsOf(core, coins, planned));
     await tx.objectStore('ops').put(done);
     await addHistory(tx, {
       date: core.now(),

@@ -17,17 +17,21 @@ import {
   totalValue,
 } from '@netcash/protocol';
 import { deposit, endorse, primaryAccount } from './bank.ts';
+import { instrumentFor } from './coins.ts';
 import type { Core } from './context.ts';
 import { releaseOrProbe, reserve, startExchange } from './exchange.ts';
 import { addHistory, deleteCoins, noteAttempt } from './journal/journal.ts';
 import type { CashoutOp, ExchangeOp } from './journal/types.ts';
 import { sendWithFaults } from './net.ts';
 import { MAX_COINS } from './policy.ts';
+import { redeemable } from './recovery.ts';
 import { currencyServer } from './trust.ts';
 
 /**
- * Journals a cash-out of `cs`'s spendable coins: exactly `amount` when given (null when no subset
- * of the coins makes it: make change first), else every coin (at most 64 per operation).
+ * Journals a cash-out of what `cs` still owes: exactly `amount` when given (null when no subset
+ * of the coins makes it: make change first), else every coin (at most 64 per operation) — the
+ * spendable ones, those expired in their redemption window, and those under a revoked key, with
+ * their recoup proofs (docs/PROTOCOL.md §4.7).
  */
 export async function startCashout(
   core: Core,
@@ -43,9 +47,10 @@ export async function startCashout(
   const id = randomId(core.p);
   const tx = core.db.transaction(['coins', 'ops', 'tallies'], 'readwrite');
   const all = await tx.objectStore('coins').index('byCs').getAll(cs);
-  const spendable = all.filter((c) => c.state === 'spendable' && c.expires > now);
-  const picked =
-    amount === undefined ? spendable.slice(0, MAX_COINS) : selectExact(spendable, amount);
+  const owed = all.filter(
+    (c) => (c.state === 'spendable' || c.state === 'recovering') && redeemable(core, c, now),
+  );
+  const picked = amount === undefined ? owed.slice(0, MAX_COINS) : selectExact(owed, amount);
   const coins = picked !== null && picked.length <= MAX_COINS ? picked : [];
   let op: CashoutOp | null = null;
   if (coins.length > 0) {
@@ -66,7 +71,7 @@ export async function startCashout(
       request: {
         requestId: id,
         op: 'cashout',
-        instruments: coins.map((c) => ({ kind: 'coin' as const, coin: c.coin })),
+        instruments: coins.map((c) => instrumentFor(core, c)),
         want: { bank: account.bank, payee: account.account, memo: 'NetCash cash-out' },
         replyKey: randomKey(core.p),
       },

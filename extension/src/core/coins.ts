@@ -1,19 +1,22 @@
 /**
- * Coins the wallet holds: rows, checks on coins fresh from a currency server, balances and the
- * mix of coin schemes (SPEC §7).
+ * Coins the wallet holds: rows, checks on coins fresh from a currency server, the instruments
+ * that spend them, and the mix of coin schemes (SPEC §7). Balances are balance.ts.
  *
  * A coin is stored only after it verifies offline (SPEC §3, §7: signature under its certificate
  * or denomination key, which a trusted insurer signed, not revoked or expired) and the values are
- * the ones asked for. A coin is `spendable` or `reserved` by exactly one journal operation.
+ * the ones asked for. A coin is `spendable`, `reserved` by exactly one journal operation, or
+ * `recovering` (its key revoked: recovery.ts).
  */
 import {
   type AnyCoin,
   type AnyCoinBody,
+  type CoinInstrument,
   type CoinSchemeName,
   fail,
   NetCashError,
   ok,
   type Result,
+  recoupBlinding,
   signerIdOf,
   verifyCoins,
 } from '@netcash/protocol';
@@ -25,7 +28,11 @@ export function coinId(body: { cs: string; serial: string }): string {
   return `${body.cs}/${body.serial}`;
 }
 
-export function coinRow(core: Core, coin: AnyCoin, opId?: string): CoinRow {
+/**
+ * The row of a coin received; `blinding` (r⁻¹ of a blind-rsa withdrawal) is kept for a recoup
+ * should its denomination key be revoked (docs/PROTOCOL.md §4.7).
+ */
+export function coinRow(core: Core, coin: AnyCoin, opId?: string, blinding?: string): CoinRow {
   const { body } = coin;
   const base = {
     id: coinId(body),
@@ -36,6 +43,7 @@ export function coinRow(core: Core, coin: AnyCoin, opId?: string): CoinRow {
     certId: signerIdOf(body),
     coin,
     added: core.now(),
+    ...(blinding === undefined ? {} : { blinding }),
   };
   return opId === undefined
     ? { ...base, state: 'spendable' }
@@ -96,80 +104,27 @@ export async function checkMinted(
   return checked.value;
 }
 
-export interface Balance {
-  readonly currency: string;
-  /**
-   * The shopper's value: spendable coins, and coins an exchange is refreshing (still theirs —
-   * the exchange gives the same value back), so a background refresh never dips the balance.
-   */
-  readonly spendable: number;
-  /** Value committed to a payment or cash-out still in progress. */
-  readonly reserved: number;
-  readonly coins: number;
-  readonly byCs: Readonly<Record<string, { spendable: number; reserved: number; coins: number }>>;
-}
-
-interface Tally {
-  spendable: number;
-  reserved: number;
-  coins: number;
-}
-
 /**
- * Balances per currency and per currency server (expired coins don't count). Spendable coins are
- * read from the `tallies` store (db/tally.ts: a count per kind of coin, kept by every coin
- * write), never counted one by one; reserved coins — those of operations in flight, a few — are
- * read whole to see whose operation holds them.
+ * The instrument that spends a held coin: the coin, and — for a blind-rsa coin whose
+ * denomination key the insurer revoked — the blinding factor of its withdrawal, the recoup proof
+ * its issuer asks for (docs/PROTOCOL.md §4.7). Nothing is revealed for any other coin.
  */
-export async function balances(core: Core): Promise<Balance[]> {
-  const now = core.now();
-  const out = new Map<string, Tally & { byCs: Map<string, Tally> }>();
-  const add = (
-    currency: string,
-    cs: string,
-    key: 'spendable' | 'reserved',
-    value: number,
-    n: number,
-  ) => {
-    let b = out.get(currency);
-    if (b === undefined) {
-      b = { spendable: 0, reserved: 0, coins: 0, byCs: new Map() };
-      out.set(currency, b);
-    }
-    let c = b.byCs.get(cs);
-    if (c === undefined) {
-      c = { spendable: 0, reserved: 0, coins: 0 };
-      b.byCs.set(cs, c);
-    }
-    b[key] += value;
-    c[key] += value;
-    b.coins += n;
-    c.coins += n;
-  };
-  const tx = core.db.transaction(['coins', 'ops', 'tallies'], 'readonly');
-  for (const t of await tx.objectStore('tallies').getAll()) {
-    if (t.expires > now) add(t.currency, t.cs, 'spendable', t.value * t.coins, t.coins);
-  }
-  const reserved = await tx.objectStore('coins').index('byState').getAll('reserved');
-  const exchanging = new Set(
-    (await tx.objectStore('ops').index('byStatus').getAll('pending'))
-      .filter((op) => op.kind === 'exchange')
-      .map((op) => op.id),
-  );
-  await tx.done;
-  for (const row of reserved) {
-    if (row.expires <= now) continue;
-    // Coins an exchange is refreshing are still the shopper's (it gives the same value back).
-    const mine = row.opId !== undefined && exchanging.has(row.opId);
-    add(row.currency, row.cs, mine ? 'spendable' : 'reserved', row.value, 1);
-  }
-  return [...out.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([currency, { byCs, ...b }]) => ({
-      currency,
-      ...b,
-      byCs: Object.fromEntries([...byCs.entries()].sort(([x], [y]) => x.localeCompare(y))),
-    }));
+export function instrumentFor(core: Core, row: CoinRow): CoinInstrument {
+  const { coin } = row;
+  if (coin.body.scheme !== 'blind-rsa' || row.blinding === undefined) return { kind: 'coin', coin };
+  const key = core.trust.denominationKey(coin.body.keyId);
+  if (key === undefined || !core.trust.isRevoked(key)) return { kind: 'coin', coin };
+  const blinding = recoupBlinding(core.trust, { body: coin.body, sig: coin.sig }, row.blinding);
+  return blinding === null ? { kind: 'coin', coin } : { kind: 'coin', coin, blinding };
+}
+
+/** Whether a held coin's certificate or denomination key is on a revocation list we hold. */
+export function underRevokedKey(core: Core, row: CoinRow): boolean {
+  const signer =
+    row.coin.body.scheme === 'blind-rsa'
+      ? core.trust.denominationKey(row.certId)
+      : core.trust.certificate(row.certId);
+  return signer !== undefined && core.trust.isRevoked(signer);
 }
 
 /** Spendable, unexpired coins of one CS. */

@@ -19,7 +19,7 @@ import {
   randomId,
   randomKey,
 } from '@netcash/protocol';
-import { coinRow } from './coins.ts';
+import { instrumentFor, underRevokedKey } from './coins.ts';
 import type { Core } from './context.ts';
 import type { CoinRow } from './db/schema.ts';
 import {
@@ -33,7 +33,7 @@ import {
 } from './journal/journal.ts';
 import type { CsTargetRow, ExchangeOp, ExchangePurpose } from './journal/types.ts';
 import { sendWithFaults } from './net.ts';
-import { planOutputs, receiveOutputs } from './outputs.ts';
+import { planOutputs, receiveOutputs, rowsOf } from './outputs.ts';
 import { currencyServer } from './trust.ts';
 
 export interface ExchangeChoice {
@@ -67,7 +67,7 @@ function exchangeOp(
     request: {
       requestId: id,
       op: 'exchange',
-      instruments: choice.coins.map((c) => ({ kind: 'coin' as const, coin: c.coin })),
+      instruments: choice.coins.map((c) => instrumentFor(core, c)),
       want: outputs.want,
       replyKey: randomKey(core.p),
     },
@@ -83,10 +83,14 @@ export async function reserve(tx: Tx, coins: readonly CoinRow[], opId: string): 
   );
 }
 
+/** Coins an exchange may take by default: spendable and unexpired. */
+export const payable = (row: CoinRow, now: number): boolean =>
+  row.state === 'spendable' && row.expires > now;
+
 /**
- * Journals an exchange at CS `cs`: in ONE transaction, reads the spendable coins (of `cs`, or of
- * issuer `from` for a consolidation), lets `choose` pick coins and values, reserves them and
- * writes the op. Null when `choose` finds nothing to do.
+ * Journals an exchange at CS `cs`: in ONE transaction, reads the coins `pick` admits (default:
+ * spendable and unexpired; of `cs`, or of issuer `from` for a consolidation), lets `choose` pick
+ * coins and values, reserves them and writes the op. Null when `choose` finds nothing to do.
  */
 export async function startExchange(
   core: Core,
@@ -94,12 +98,13 @@ export async function startExchange(
   purpose: ExchangePurpose,
   choose: (spendable: CoinRow[]) => ExchangeChoice | null,
   from: string = cs,
+  pick: (row: CoinRow, now: number) => boolean = payable,
 ): Promise<ExchangeOp | null> {
   const server = currencyServer(core, cs);
   const now = core.now();
   const tx = core.db.transaction(['coins', 'ops', 'tallies'], 'readwrite');
   const all = await tx.objectStore('coins').index('byCs').getAll(from);
-  const choice = choose(all.filter((c) => c.state === 'spendable' && c.expires > now));
+  const choice = choose(all.filter((c) => pick(c, now)));
   let op: ExchangeOp | null = null;
   if (choice !== null && choice.coins.length > 0) {
     op = exchangeOp(core, purpose, cs, server.currency, server.target, choice);
@@ -133,15 +138,13 @@ export async function driveExchange(core: Core, op: ExchangeOp): Promise<Exchang
   }
   let fresh: CoinRow[] = [];
   if (reply.ok) {
-    const coins = await receiveOutputs(
-      core,
-      reply.value,
-      { want: op.request.want, ...(op.blind === undefined ? {} : { blind: op.blind }) },
-      op.cs,
-      op.currency,
-    );
+    const planned = {
+      want: op.request.want,
+      ...(op.blind === undefined ? {} : { blind: op.blind }),
+    };
+    const coins = await receiveOutputs(core, reply.value, planned, op.cs, op.currency);
     await core.faults.afterReply?.(ctx);
-    fresh = coins.map((c) => coinRow(core, c));
+    fresh = rowsOf(core, coins, planned);
   }
   const tx = core.db.transaction(['ops', 'coins', 'history', 'tallies'], 'readwrite');
   const current = await tx.objectStore('ops').get(op.id);
@@ -151,6 +154,7 @@ export async function driveExchange(core: Core, op: ExchangeOp): Promise<Exchang
       await deleteCoins(tx, op.reserved);
       await addCoins(tx, fresh);
       next = { ...op, status: 'done', attempts: op.attempts + 1, updated: core.now() };
+      if (op.purpose === 'recoup' || op.purpose === 'renew') await noteRecovered(core, tx, op);
     } else {
       next = await settleRefusal(core, tx, op, reply.error);
     }
@@ -178,11 +182,32 @@ async function settleRefusal(
   return released ? { ...failed, status: 'rolled-back' } : failed;
 }
 
+/** The shopper's history line for value recovered (docs/PROTOCOL.md §4.7), in words. */
+async function noteRecovered(core: Core, tx: Tx, op: ExchangeOp): Promise<void> {
+  const value = op.request.instruments.reduce((s, i) => s + i.coin.body.value, 0);
+  await addHistory(tx, {
+    date: core.now(),
+    kind: 'recovered',
+    amount: value,
+    currency: op.currency,
+    cs: op.cs,
+    opId: op.id,
+    description:
+      op.purpose === 'recoup'
+        ? `${op.cs} replaced coins whose key was withdrawn by the insurer with new ones`
+        : `${op.cs} replaced coins that expired while the wallet was closed with new ones`,
+  });
+}
+
+/** Refusals about a coin itself (spent, past its redemption window, not recoupable). */
+const COIN_GONE: ReadonlySet<string> = new Set(['double-spent', 'expired', 'revoked']);
+
 /**
- * Inside `tx`, after a CS refused a request spending `op`'s reserved coins: `double-spent` or
- * `expired` on one coin writes it off; on several coins, each is probed alone (a journaled
- * single-coin exchange, the coin moving to the probe still reserved). Any other refusal changed
- * nothing at the CS, so the coins are spendable again (returns true).
+ * Inside `tx`, after a CS refused a request spending `op`'s reserved coins: `double-spent`,
+ * `expired` or `revoked` on one coin writes it off; on several coins, each is probed alone (a
+ * journaled single-coin exchange, the coin moving to the probe still reserved; a probe of coins
+ * being recovered recovers too). Any other refusal changed nothing at the CS, so the coins are
+ * spendable again — or, for a recoup, recovering again (returns true).
  */
 export async function releaseOrProbe(
   core: Core,
@@ -193,12 +218,14 @@ export async function releaseOrProbe(
     cs: string;
     currency: string;
     target: CsTargetRow;
+    purpose?: ExchangePurpose;
   },
   error: NetCashError,
 ): Promise<boolean> {
-  const gone = error.code === 'double-spent' || error.code === 'expired';
-  if (!gone) {
-    await releaseCoins(tx, op.reserved);
+  if (!COIN_GONE.has(error.code)) {
+    await releaseCoins(tx, op.reserved, (row) =>
+      underRevokedKey(core, row) ? 'recovering' : 'spendable',
+    );
     return true;
   }
   const rows = (await Promise.all(op.reserved.map((id) => tx.objectStore('coins').get(id)))).filter(
@@ -215,13 +242,19 @@ export async function releaseOrProbe(
       currency: coin.currency,
       cs: coin.cs,
       opId: op.id,
-      description: error.code === 'expired' ? 'A coin expired' : 'A coin was already spent',
+      description:
+        error.code === 'expired'
+          ? 'A coin expired too long ago to be exchanged'
+          : error.code === 'revoked'
+            ? 'A coin under a withdrawn key could not be recovered'
+            : 'A coin was already spent',
       error: error.toBody(),
     });
     return false;
   }
   for (const row of rows) {
-    const probe = exchangeOp(core, 'probe', op.cs, op.currency, op.target, {
+    const purpose = op.purpose === 'recoup' || op.purpose === 'renew' ? op.purpose : 'probe';
+    const probe = exchangeOp(core, purpose, op.cs, op.currency, op.target, {
       coins: [row],
       values: [row.value],
     });

@@ -3,8 +3,9 @@
  * protocol. Platform-free (idb + injected fetch + a crypto provider): the service worker, Node
  * tests (fake-indexeddb) and benchmarks all use this.
  */
+export type { Balance } from './balance.ts';
 export { BUDGET_PERIODS, type BudgetPeriod, budgetLeft, periodEnd } from './budget.ts';
-export type { Balance, SchemeHolding } from './coins.ts';
+export type { SchemeHolding } from './coins.ts';
 export type { NetPolicy } from './context.ts';
 export { openWalletDb, type WalletDb } from './db/open.ts';
 export type * from './db/schema.ts';

@@ -22,8 +22,9 @@ import {
   prepareBlindCoins,
   splitBlindable,
 } from '@netcash/protocol';
-import { checkMinted } from './coins.ts';
+import { checkMinted, coinRow } from './coins.ts';
 import type { Core } from './context.ts';
+import type { CoinRow } from './db/schema.ts';
 import { currencyServers } from './trust.ts';
 
 export interface PlannedOutputs {
@@ -75,4 +76,13 @@ export async function receiveOutputs(
     currency,
   );
   return coins;
+}
+
+/**
+ * Spendable rows for the coins of a buy or exchange result; a blind-rsa coin keeps r⁻¹ of its
+ * withdrawal, its recoup proof should its key ever be revoked (docs/PROTOCOL.md §4.7).
+ */
+export function rowsOf(core: Core, coins: readonly AnyCoin[], planned: PlannedOutputs): CoinRow[] {
+  const inv = new Map((planned.blind ?? []).map((s) => [s.body.serial, s.inv]));
+  return coins.map((c) => coinRow(core, c, undefined, inv.get(c.body.serial)));
 }

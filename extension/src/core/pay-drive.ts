@@ -34,14 +34,14 @@ import {
   sealPayment,
   verify,
 } from '@netcash/protocol';
-import { coinRow } from './coins.ts';
+import { instrumentFor } from './coins.ts';
 import type { Core } from './context.ts';
 import type { CoinRow } from './db/schema.ts';
 import { driveExchange, releaseOrProbe, sendExchange } from './exchange.ts';
 import { addCoins, addHistory, deleteCoins, noteAttempt } from './journal/journal.ts';
 import type { PayOp } from './journal/types.ts';
 import { sendWithFaults } from './net.ts';
-import { planOutputs, receiveOutputs } from './outputs.ts';
+import { planOutputs, receiveOutputs, rowsOf } from './outputs.ts';
 import { checkRefund, refundAllowance, settleRefund } from './pay-refund.ts';
 
 /**
@@ -126,6 +126,12 @@ export async function toReclaim(core: Core, op: PayOp, why: NetCashError): Promi
     op.cs,
     op.payment.coins.map((c) => c.body.value),
   );
+  // A blind-rsa coin whose key was revoked meanwhile goes with its recoup proof (§4.7).
+  const rows = new Map(
+    (await Promise.all(op.reserved.map((id) => core.db.get('coins', id)))).flatMap((r) =>
+      r === undefined ? [] : [[r.coin.body.serial, r] as const],
+    ),
+  );
   const next: PayOp = {
     ...op,
     phase: 'reclaim',
@@ -134,7 +140,10 @@ export async function toReclaim(core: Core, op: PayOp, why: NetCashError): Promi
     reclaim: {
       requestId,
       op: 'exchange',
-      instruments: op.payment.coins.map((coin) => ({ kind: 'coin' as const, coin })),
+      instruments: op.payment.coins.map((coin) => {
+        const row = rows.get(coin.body.serial);
+        return row === undefined ? { kind: 'coin' as const, coin } : instrumentFor(core, row);
+      }),
       want: outputs.want,
       replyKey: randomKey(core.p),
     },
@@ -166,6 +175,11 @@ async function settleReclaim(
       await deleteCoins(tx, op.reserved);
       await addCoins(tx, outcome.fresh);
       await refundAllowance(tx, op, now);
+    } else if (next.status === 'failed' && op.reserved.length > 1) {
+      // The CS refused the reclaim for *some* coin (past its redemption window, not
+      // recoupable): each is probed alone, so only the coins really gone are written off.
+      await releaseOrProbe(core, tx, op, outcome.gone);
+      await refundAllowance(tx, op, now);
     } else if (next.status === 'failed') {
       await deleteCoins(tx, op.reserved);
       await addHistory(tx, {
@@ -175,7 +189,10 @@ async function settleReclaim(
         currency: op.currency,
         cs: op.cs,
         origin: op.origin,
-        description: 'Coins expired during a payment that did not complete',
+        description:
+          outcome.gone.code === 'revoked'
+            ? 'A coin under a withdrawn key, in a payment that did not complete, could not be recovered'
+            : 'A coin expired too long ago, in a payment that did not complete',
         opId: op.id,
         error: outcome.gone.toBody(),
       });
@@ -297,21 +314,16 @@ export async function drivePay(core: Core, start: PayOp): Promise<PayOp> {
     const ctx = { kind: 'pay', opId: op.id, step: 'reclaim' } as const;
     const reply = await sendExchange(core, op.target, request, ctx);
     if (reply.ok) {
-      const coins = await receiveOutputs(
-        core,
-        reply.value,
-        {
-          want: request.want,
-          ...(op.reclaimBlind === undefined ? {} : { blind: op.reclaimBlind }),
-        },
-        op.cs,
-        op.currency,
-      );
+      const planned = {
+        want: request.want,
+        ...(op.reclaimBlind === undefined ? {} : { blind: op.reclaimBlind }),
+      };
+      const coins = await receiveOutputs(core, reply.value, planned, op.cs, op.currency);
       await core.faults.afterReply?.(ctx);
-      return settleReclaim(core, op, { fresh: coins.map((c) => coinRow(core, c)) });
+      return settleReclaim(core, op, { fresh: rowsOf(core, coins, planned) });
     }
     const error = reply.error;
-    if (error.code === 'double-spent' || error.code === 'expired') {
+    if (error.code === 'double-spent' || error.code === 'expired' || error.code === 'revoked') {
       op = await settleReclaim(core, op, { gone: error });
       continue;
     }

@@ -21,6 +21,8 @@ import { checkOffer } from './offer.ts';
 import { choosePlan, payeeKeys, startPay } from './pay.ts';
 import type { SpreadPolicy } from './policy.ts';
 import { accessFor } from './proof.ts';
+import { recoverCoins } from './recovery.ts';
+import { refreshTrust } from './trust.ts';
 
 export interface PayOptions {
   /** The shopper approved this payment in the approval window. */
@@ -55,7 +57,34 @@ export async function joinIntent(
   return null;
 }
 
+/** Refusals of a payment's coins themselves (their key revoked, expired, not known there). */
+const COINS_REFUSED: ReadonlySet<string> = new Set(['revoked', 'expired', 'unknown-cert']);
+
+/**
+ * A payment; when the seller or a currency server refused its coins themselves and the wallet got
+ * them back (the payment rolled back), it reads the insurer's lists again, sets the bad coins
+ * apart to be recovered (recovery.ts) and pays once more with the others — a refusal for one coin
+ * never blocks the rest (docs/PROTOCOL.md §4.7).
+ */
 export async function payIntent(
+  core: Core,
+  offer: Offer,
+  origin: string,
+  options: PayOptions,
+  settings: { policy: SpreadPolicy; sessionKeys: boolean },
+): Promise<AccessResult> {
+  try {
+    return await payOnce(core, offer, origin, options, settings);
+  } catch (error) {
+    if (!(error instanceof NetCashError) || !COINS_REFUSED.has(error.code)) throw error;
+    if ((await intentOf(core, origin, offer)).state !== 'none') throw error;
+    await refreshTrust(core).catch(() => undefined);
+    await recoverCoins(core, settings.policy);
+    return payOnce(core, offer, origin, options, settings);
+  }
+}
+
+async function payOnce(
   core: Core,
   offer: Offer,
   origin: string,
@@ -73,8 +102,14 @@ export async function payIntent(
     throw new NetCashError('user-rejected', 'The payment was not approved.');
   }
   let chosen = await choosePlan(core, offer).catch(async (error: unknown) => {
-    // No single CS can pay: move other CSs' coins to one the offer accepts, then plan again.
     if (!(error instanceof NetCashError) || error.code !== 'insufficient-funds') throw error;
+    // Coins that expired while the wallet was closed, or under a revoked key, come back first.
+    const recovered = await recoverCoins(core, settings.policy);
+    if (recovered.some((op) => op.status === 'done')) {
+      const plan = await choosePlan(core, offer).catch(() => null);
+      if (plan !== null) return plan;
+    }
+    // No single CS can pay: move other CSs' coins to one the offer accepts, then plan again.
     await consolidate(core, offer, settings.policy);
     return choosePlan(core, offer);
   });

@@ -25,8 +25,8 @@ import {
   toB64u,
   verify,
 } from '@netcash/protocol';
+import { balances } from './balance.ts';
 import { budgetLeft, renewed } from './budget.ts';
-import { balances } from './coins.ts';
 import { type Core, http } from './context.ts';
 import type { CoinRow } from './db/schema.ts';
 import { reserve } from './exchange.ts';

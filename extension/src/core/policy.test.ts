@@ -1,7 +1,7 @@
 import { selectExact } from '@netcash/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { coverage, MAX_COINS, refreshPlan, spread } from './policy.ts';
+import { coverage, MAX_COINS, refreshPlan, refreshWindow, spread } from './policy.ts';
 
 const DENOMS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
 
@@ -67,5 +67,23 @@ describe('refresh plan', () => {
     const coins = [coin('old', 1, 150), coin('new', 2)];
     const plan = refreshPlan(coins, DENOMS, { coverUpTo: 3, refreshBefore: 100 }, 100);
     expect(plan?.coins.map((c) => c.id)).toContain('old');
+  });
+
+  it("fits the refresh window to the coins' lifetime: 1-hour coins are not re-exchanged at every upkeep", () => {
+    const policy = { coverUpTo: 3, refreshBefore: 3 * 86_400 };
+    const fresh = [
+      { id: 'a', value: 1, expires: 3_600, added: 0 },
+      { id: 'b', value: 2, expires: 3_600, added: 0 },
+    ];
+    // The 3-day window would take every coin of an hour's lifetime, at every call.
+    expect(refreshWindow(fresh[0]!, policy)).toBe(900);
+    for (const now of [0, 300, 1_800, 2_699]) {
+      expect([now, refreshPlan(fresh, DENOMS, policy, now)]).toEqual([now, null]);
+    }
+    expect(refreshPlan(fresh, DENOMS, policy, 2_701)?.coins.map((c) => c.id)).toEqual(['a', 'b']);
+    // Coins of 30 days keep the policy's 3 days.
+    expect(refreshWindow({ id: 'c', value: 1, expires: 30 * 86_400, added: 0 }, policy)).toBe(
+      3 * 86_400,
+    );
   });
 });

@@ -69,12 +69,24 @@ export interface HeldCoin {
   readonly id: string;
   readonly value: number;
   readonly expires: number;
+  /** When the wallet received it: `expires − added` is about its lifetime. */
+  readonly added?: number;
+}
+
+/**
+ * How long before its expiry a coin is refreshed: the policy's window, or a quarter of the coin's
+ * lifetime when that is shorter — coins that live an hour are refreshed in their last quarter
+ * hour, not at every upkeep because they always expire "within 3 days".
+ */
+export function refreshWindow(coin: HeldCoin, policy: SpreadPolicy): number {
+  if (coin.added === undefined) return policy.refreshBefore;
+  return Math.min(policy.refreshBefore, Math.floor((coin.expires - coin.added) / 4));
 }
 
 /**
  * The coins of one CS worth exchanging now, or null when the holding is fine: any coin expiring
- * within `refreshBefore`, or — when the holding covers less than it could — all of them (at most
- * MAX_COINS, largest first, since those are the ones to break).
+ * within its refresh window (`refreshWindow`), or — when the holding covers less than it could —
+ * all of them (at most MAX_COINS, largest first, since those are the ones to break).
  */
 export function refreshPlan<C extends HeldCoin>(
   coins: readonly C[],
@@ -84,7 +96,7 @@ export function refreshPlan<C extends HeldCoin>(
 ): { coins: C[]; values: number[] } | null {
   if (coins.length === 0) return null;
   const live = coins.filter((c) => c.expires > now);
-  const expiring = live.filter((c) => c.expires - now < policy.refreshBefore);
+  const expiring = live.filter((c) => c.expires - now < refreshWindow(c, policy));
   let total = 0;
   for (const c of live) total += c.value;
   const goal = Math.min(total, policy.coverUpTo);

@@ -102,9 +102,12 @@ async function fetchInsurer(core: Core, key: string, url: string): Promise<numbe
   });
   for (const row of rows) await tx.objectStore('certificates').put(row);
   for (const row of keyRows) await tx.objectStore('denominationKeys').put(row);
-  // Keys whose coins have expired are of no more use: the store stays bounded.
+  // Keys whose coins are past their redemption window are of no more use: the store stays
+  // bounded. Until then their coins are still owed (renew, recoup: PROTOCOL §4.7).
   for (const held of await tx.objectStore('denominationKeys').getAll()) {
-    if (held.depositUntil <= now) await tx.objectStore('denominationKeys').delete(held.keyId);
+    if (held.key.body.redeemUntil <= now) {
+      await tx.objectStore('denominationKeys').delete(held.keyId);
+    }
   }
   const oldList = await tx.objectStore('revocations').get(key);
   if (oldList === undefined || oldList.list.body.seq <= revocations.body.seq) {

@@ -19,16 +19,17 @@ import {
   platformSleep,
   TrustStore,
 } from '@netcash/protocol';
+import { type Balance, balances } from './balance.ts';
 import { connectBank, primaryAccount, statement } from './bank.ts';
 import { type BudgetPeriod, budgetRow, renewed } from './budget.ts';
 import { startBuy } from './buy.ts';
-import { startCashout, startChange } from './cashout.ts';
+import { startChange } from './cashout.ts';
 import { checkIntent } from './check.ts';
-import { type Balance, balances, type SchemeHolding, schemeMix, spendableOf } from './coins.ts';
+import { type SchemeHolding, schemeMix, spendableOf } from './coins.ts';
 import { type Core, DEFAULT_NET, type NetPolicy } from './context.ts';
 import { openWalletDb } from './db/open.ts';
 import type { AccountRow, AllowanceRow, HistoryRow, ReceiptRow } from './db/schema.ts';
-import { driveExchange, startExchange } from './exchange.ts';
+import { startExchange } from './exchange.ts';
 import type { Faults } from './faults.ts';
 import { type Intent, intentKey, intentOf } from './intent.ts';
 import { driveWatched, type OpOutcome, outcomeOf, settled } from './interactive.ts';
@@ -39,9 +40,11 @@ import { checkOffer } from './offer.ts';
 import { type Quote, quote, withinAllowance } from './pay.ts';
 import { type PayOptions, payIntent } from './pay-flow.ts';
 import { type PendingStatus, pendingStatus } from './pending.ts';
-import { DEFAULT_POLICY, refreshPlan, type SpreadPolicy } from './policy.ts';
+import { DEFAULT_POLICY, type SpreadPolicy } from './policy.ts';
 import { findReceipt, prove } from './proof.ts';
 import { type RecoverReport, recover } from './recover.ts';
+import { sweepRevoked } from './recovery.ts';
+import { buyCoins, refreshCoins, startCashoutNow } from './refresh.ts';
 import { earliest, isDue } from './schedule.ts';
 import {
   type CurrencyServer,
@@ -132,6 +135,8 @@ export class Wallet {
       csNames: [],
     };
     await loadTrust(core);
+    // Revocations read before a restart: their coins are set apart before anything pays.
+    await sweepRevoked(core);
     wallet = new Wallet(core, options);
     const settings = await wallet.settings();
     core.blindCoins = settings.blindCoins;
@@ -241,8 +246,13 @@ export class Wallet {
     return this.exclusive(() => untrustInsurer(this.core, key));
   }
 
-  refreshTrust(): Promise<void> {
-    return refreshTrust(this.core);
+  /**
+   * Refreshes every trusted insurer's lists; coins under a certificate or key revoked since are
+   * set apart at once (`recovering`), so no payment, refresh or cash-out trips on them.
+   */
+  async refreshTrust(): Promise<void> {
+    await refreshTrust(this.core);
+    await this.exclusive(() => sweepRevoked(this.core));
   }
 
   insurers() {
@@ -303,34 +313,18 @@ export class Wallet {
         }
       }
       const { policy } = await this.settings();
-      const op = await startBuy(this.core, amount, cs, policy);
-      return outcomeOf(this.core, await driveWatched(this.core, op), false);
+      return outcomeOf(this.core, await buyCoins(this.core, amount, cs, policy), false);
     });
   }
 
   /**
-   * Keeps a spread of denominations and replaces coins near expiry at every CS (or one). A CS
-   * with a refresh still pending is left to it: one refresh at a time.
+   * First brings back what can't pay but is still owed — coins that expired while the wallet was
+   * closed (renewed) and coins under a revoked key (recouped), docs/PROTOCOL.md §4.7 — then keeps
+   * a spread of denominations and replaces coins near expiry at every CS (or one). A CS with a
+   * refresh still pending is left to it: one refresh at a time.
    */
   refresh(cs?: string): Promise<Op[]> {
-    return this.exclusive(async () => {
-      const { policy } = await this.settings();
-      const busy = new Set(
-        (await pendingOps(this.core)).flatMap((op) =>
-          op.kind === 'exchange' && op.purpose === 'refresh' ? [op.cs] : [],
-        ),
-      );
-      const out: Op[] = [];
-      for (const server of currencyServers(this.core)) {
-        if ((cs !== undefined && server.csName !== cs) || busy.has(server.csName)) continue;
-        const now = this.core.now();
-        const op = await startExchange(this.core, server.csName, 'refresh', (coins) =>
-          refreshPlan(coins, server.denominations, policy, now),
-        );
-        if (op !== null) out.push(await driveExchange(this.core, op));
-      }
-      return out;
-    });
+    return this.exclusive(async () => refreshCoins(this.core, (await this.settings()).policy, cs));
   }
 
   /**
@@ -347,10 +341,10 @@ export class Wallet {
       if (pending !== undefined) {
         return outcomeOf(this.core, await driveWatched(this.core, pending), true);
       }
-      let op = await startCashout(this.core, cs, amount);
+      let op = await startCashoutNow(this.core, cs, amount);
       if (op === null && amount !== undefined) {
         settled(this.core, await driveWatched(this.core, await startChange(this.core, cs, amount)));
-        op = await startCashout(this.core, cs, amount);
+        op = await startCashoutNow(this.core, cs, amount);
       }
       return op === null ? null : outcomeOf(this.core, await driveWatched(this.core, op), false);
     });

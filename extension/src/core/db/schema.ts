@@ -36,7 +36,11 @@ export const DB_NAME = 'netcash-wallet';
 /** The newest schema version; migrations.ts has one step per version. */
 export const DB_VERSION = 6;
 
-export type CoinState = 'spendable' | 'reserved';
+/**
+ * `recovering`: held, owed by its currency server, but not to be paid with — its certificate or
+ * denomination key was revoked (recovery.ts sweeps it here and recoups it).
+ */
+export type CoinState = 'spendable' | 'reserved' | 'recovering';
 
 export interface CoinRow {
   /** `cs/serial`: serials are unique per CS only. */
@@ -52,6 +56,11 @@ export interface CoinRow {
   readonly state: CoinState;
   /** The journal operation holding a reserved coin; absent when spendable. */
   readonly opId?: string;
+  /**
+   * Blind-rsa coins: r⁻¹ of their withdrawal (RFC 9474, b64u), kept since Finalize so the coin
+   * can be recouped if its denomination key is revoked (docs/PROTOCOL.md §4.7).
+   */
+  readonly blinding?: string;
   readonly added: number;
 }
 
@@ -156,7 +165,8 @@ export interface SettingRow {
   readonly value: unknown;
 }
 
-export type HistoryKind = 'buy' | 'pay' | 'refund' | 'exchange' | 'cashout' | 'lost';
+/** `recovered`: coins that could not pay (expired while closed, key revoked) exchanged anew. */
+export type HistoryKind = 'buy' | 'pay' | 'refund' | 'exchange' | 'cashout' | 'lost' | 'recovered';
 
 export interface HistoryRow {
   /** Auto-incremented. */

@@ -67,15 +67,22 @@ export async function deleteCoins(tx: Tx, ids: readonly string[]): Promise<void>
   await change.apply(tx);
 }
 
-/** A server proved the coins were not spent: they are spendable again. */
-export async function releaseCoins(tx: Tx, ids: readonly string[]): Promise<void> {
+/**
+ * A server proved the coins were not spent: they are spendable again — or, coins under a revoked
+ * key, `recovering` again (`stateOf` says which; recovery.ts).
+ */
+export async function releaseCoins(
+  tx: Tx,
+  ids: readonly string[],
+  stateOf: (row: CoinRow) => 'spendable' | 'recovering' = () => 'spendable',
+): Promise<void> {
   const store = tx.objectStore('coins');
   const change = new TallyChange();
   for (const id of ids) {
     const row = await store.get(id);
     if (row === undefined) continue;
     const { opId: _released, ...rest } = row;
-    const next: CoinRow = { ...rest, state: 'spendable' };
+    const next: CoinRow = { ...rest, state: stateOf(row) };
     change.count(row, -1);
     change.count(next, 1);
     await store.put(next);

@@ -65,7 +65,15 @@ export interface BuyOp extends OpBase {
  * probe: one coin alone, to learn whether it is still outstanding; consolidate: another CS's
  * coins exchanged at `cs` (it converts them at their issuer), so one CS can pay a price.
  */
-export type ExchangePurpose = 'refresh' | 'change' | 'probe' | 'consolidate';
+export type ExchangePurpose =
+  | 'refresh'
+  | 'change'
+  | 'probe'
+  | 'consolidate'
+  /** Coins past their expiry, in their redemption window, renewed at their issuer (§4.7). */
+  | 'renew'
+  /** Coins under a revoked certificate or key, recouped at their issuer (§4.7). */
+  | 'recoup';
 
 export interface ExchangeOp extends OpBase {
   readonly kind: 'exchange';

@@ -217,3 +217,16 @@ export function cuttableFetch(): { fetch: FetchFn; down: Set<string> } {
         : fetch(input, init),
   };
 }
+
+/** The insurer's operator revokes a certificate or denomination key (`netcash insurer revoke`). */
+export async function revoke(fed: Federation, id: string): Promise<void> {
+  const response = await fetch(`${fed.insurer.url}/v1/admin/revocations`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${fed.insurer.adminToken}`,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({ certId: id, reason: 'key compromised (test)' }),
+  });
+  if (response.status !== 200) throw new Error(`revocation refused: ${await response.text()}`);
+}

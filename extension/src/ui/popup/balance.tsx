@@ -28,6 +28,7 @@ export function Balances({ state }: { state: WalletState }) {
             currency: state.accounts[0]?.currency ?? 'NCD',
             spendable: 0,
             reserved: 0,
+            recovering: 0,
             coins: 0,
             byCs: {},
           },

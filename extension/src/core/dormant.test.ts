@@ -1,0 +1,78 @@
+/**
+ * A wallet closed past its coins' expiry loses nothing (docs/PROTOCOL.md §4.7). Coins live 30
+ * days; the wallet holds nc1 and blind-rsa coins, is closed for 40 days on the shared test clock
+ * (the currency servers run their maintenance meanwhile), and reopens: the balance shows the value
+ * as recovering, a refresh renews every coin at its issuer in its redemption window, and the
+ * balance is whole again — the bank debited once, the federation's books balanced.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type Federation,
+  readyWallet,
+  reopen,
+  spendable,
+  startFederation,
+} from './testing/harness.ts';
+
+const DAY = 86_400;
+let clock = 1_880_000_000;
+const now = () => clock;
+let fed: Federation;
+
+beforeAll(async () => {
+  fed = await startFederation({
+    now,
+    // Blind-rsa keys for the small values: a purchase holds both schemes.
+    blindRsa: { denominations: [1, 2, 5, 10, 20, 50, 100] },
+  });
+});
+afterAll(async () => {
+  await fed?.stop();
+});
+
+describe('a wallet closed for 40 days', () => {
+  it('renews its nc1 and blind-rsa coins at their issuer and keeps the same balance', async () => {
+    const t = await readyWallet(fed, {}, { now });
+    const bank = (await t.wallet.bankStatement()).balance;
+    await t.wallet.buy(500, 'cs1');
+    expect(await spendable(t.wallet)).toBe(500);
+    const schemes = (await t.wallet.schemeMix()).map((h) => h.scheme).sort();
+    expect(schemes).toEqual(['blind-rsa', 'nc1']);
+    const before = await t.wallet.coinsOf('cs1');
+    expect(Math.max(...before.map((c) => c.expires))).toBeLessThanOrEqual(clock + 37 * DAY);
+
+    // Closed: the browser is gone for 40 days; the servers keep their hourly maintenance.
+    t.wallet.close();
+    clock += 40 * DAY;
+    for (const cs of fed.cs) await cs.maintain();
+
+    const w = await reopen(t, {}, { now });
+    const [asleep] = await w.balances();
+    expect(asleep).toMatchObject({ currency: 'NCD', spendable: 0, recovering: 500, reserved: 0 });
+    expect(asleep?.byCs['cs1']).toMatchObject({ spendable: 0, recovering: 500 });
+
+    await w.refreshTrust();
+    const ops = await w.refresh();
+    expect(ops.filter((o) => o.kind === 'exchange' && o.purpose === 'renew').length).toBe(
+      ops.length,
+    );
+    expect(ops.every((o) => o.status === 'done')).toBe(true);
+    const [awake] = await w.balances();
+    expect(awake).toMatchObject({ spendable: 500, recovering: 0, reserved: 0 });
+    expect(await spendable(w)).toBe(500);
+    const after = await w.coinsOf('cs1');
+    expect(after.every((c) => c.expires > clock)).toBe(true);
+    expect(after.map((c) => c.id)).not.toContain(before[0]!.id);
+    // The shopper is told what happened; the bank saw the purchase once.
+    const history = await w.history(5);
+    expect(history[0]).toMatchObject({ kind: 'recovered', currency: 'NCD', cs: 'cs1' });
+    expect(history.filter((h) => h.kind === 'recovered').reduce((s, h) => s + h.amount, 0)).toBe(
+      500,
+    );
+    expect((await w.bankStatement()).balance).toBe(bank - 500);
+    const cs1 = (await fed.audit()).cs.find((b) => b.csName === 'cs1');
+    expect(cs1?.late).toBe(500);
+    expect((await fed.audit()).problems).toEqual([]);
+    w.close();
+  });
+});

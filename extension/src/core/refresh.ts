@@ -1,0 +1,79 @@
+/**
+ * The wallet's operations that must cope with time (docs/PROTOCOL.md §4.7), as the wallet runs
+ * them: a refresh first brings back what can no longer pay but is still owed (recovery.ts), and a
+ * buy or cash-out that trips on a key replaced since the insurer's lists were read reads them
+ * again and goes on under the successor — nothing was charged or spent by the first attempt.
+ */
+import { NetCashError } from '@netcash/protocol';
+import { startBuy } from './buy.ts';
+import { startCashout } from './cashout.ts';
+import type { Core } from './context.ts';
+import { driveExchange, startExchange } from './exchange.ts';
+import { driveWatched } from './interactive.ts';
+import { pendingOps } from './journal/journal.ts';
+import type { BuyOp, CashoutOp, Op } from './journal/types.ts';
+import { refreshPlan, type SpreadPolicy } from './policy.ts';
+import { recoverCoins, sweepRevoked } from './recovery.ts';
+import { currencyServers, refreshTrust } from './trust.ts';
+
+/** Reads the insurer's lists again and sets coins under newly revoked keys apart. */
+async function relearn(core: Core): Promise<void> {
+  await refreshTrust(core).catch(() => undefined);
+  await sweepRevoked(core);
+}
+
+/**
+ * Renews coins that expired while the wallet was closed and recoups coins under revoked keys,
+ * then keeps a spread of denominations and replaces coins near expiry at every CS (or one). A CS
+ * with a refresh still pending is left to it: one refresh at a time.
+ */
+export async function refreshCoins(core: Core, policy: SpreadPolicy, cs?: string): Promise<Op[]> {
+  const out: Op[] = await recoverCoins(core, policy, cs);
+  const busy = new Set(
+    (await pendingOps(core)).flatMap((op) =>
+      op.kind === 'exchange' && op.purpose === 'refresh' ? [op.cs] : [],
+    ),
+  );
+  for (const server of currencyServers(core)) {
+    if ((cs !== undefined && server.csName !== cs) || busy.has(server.csName)) continue;
+    const now = core.now();
+    const op = await startExchange(core, server.csName, 'refresh', (coins) =>
+      refreshPlan(coins, server.denominations, policy, now),
+    );
+    if (op !== null) out.push(await driveExchange(core, op));
+  }
+  return out;
+}
+
+/**
+ * A buy, driven while the shopper waits. The CS refuses to sign under a denomination key the
+ * insurer revoked (a refusal charges nothing): the wallet then takes the key's successor from
+ * the insurer's lists and buys once more.
+ */
+export async function buyCoins(
+  core: Core,
+  amount: number,
+  cs: string | undefined,
+  policy: SpreadPolicy,
+): Promise<BuyOp> {
+  const op = await driveWatched(core, await startBuy(core, amount, cs, policy));
+  if (op.status !== 'failed' || op.lastError?.code !== 'revoked') return op;
+  await relearn(core);
+  return driveWatched(core, await startBuy(core, amount, cs, policy));
+}
+
+/**
+ * A cash-out of what `cs` owes (all, or exactly `amount`). No valid certificate known for `cs` (its key was revoked
+ * and replaced since the lists were read): read them again, then cash out under the new one.
+ */
+export async function startCashoutNow(
+  core: Core,
+  cs: string,
+  amount?: number,
+): Promise<CashoutOp | null> {
+  return startCashout(core, cs, amount).catch(async (error: unknown) => {
+    if (!(error instanceof NetCashError) || error.code !== 'unknown-cert') throw error;
+    await relearn(core);
+    return startCashout(core, cs, amount);
+  });
+}
