@@ -36,7 +36,10 @@ export const handlers: Handlers = {
     return outcomeView(await (await wallet()).buy(amount, cs, { again: again === true }));
   },
   async refresh() {
-    return { exchanges: (await (await wallet()).refresh()).length };
+    const w = await wallet();
+    // The insurer's lists first: a revocation sets coins apart before the refresh recoups them.
+    await w.refreshTrust().catch(() => undefined);
+    return { exchanges: (await w.refresh()).length };
   },
   async cashout({ cs, amount }) {
     const outcome = await (await wallet()).cashout(cs, amount);

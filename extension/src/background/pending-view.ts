@@ -26,7 +26,11 @@ function described(op: Op): { what: string; where: string; next: string } {
               ? 'Moving coins to another currency server for a payment'
               : op.purpose === 'probe'
                 ? 'Checking a coin'
-                : 'Refreshing coins',
+                : op.purpose === 'recoup'
+                  ? 'Recovering coins whose key the insurer withdrew'
+                  : op.purpose === 'renew'
+                    ? 'Renewing coins that expired while the wallet was closed'
+                    : 'Refreshing coins',
         where: op.cs,
         next: `The wallet asks ${op.cs} again until it answers; your coins come back as fresh ones.`,
       };

@@ -34,8 +34,10 @@ browser.runtime.onInstalled.addListener(async (details) => {
   }
 });
 
+// A browser start (perhaps after weeks closed): finish, read the insurer's lists, and bring back
+// coins that expired meanwhile or whose key was revoked before anything else (PROTOCOL §4.7).
 browser.runtime.onStartup.addListener(() => {
-  void wallet();
+  upkeep().catch((e) => console.warn('netcash: upkeep', e));
 });
 
 // Every start: open the wallet and re-drive the journal.

@@ -16,6 +16,13 @@ function notSpendable(b: Balance): { text: string; testId: string }[] {
       testId: 'balance-reserved',
     });
   }
+  if (b.recovering > 0) {
+    // Owed, not spendable now (PROTOCOL §4.7): said apart, in words.
+    lines.push({
+      text: `${money(b.recovering, b.currency)} being recovered: coins that expired while the wallet was closed, or whose key the insurer withdrew. Their currency server still owes them and exchanges them for new ones.`,
+      testId: 'recovering',
+    });
+  }
   return lines;
 }
 

@@ -17,6 +17,7 @@ const KIND_WORDS: Record<string, string> = {
   exchange: 'Exchanged',
   cashout: 'Cashed out',
   lost: 'Lost',
+  recovered: 'Recovered',
 };
 
 function title(h: HistoryRow): string {
