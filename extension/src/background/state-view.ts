@@ -66,6 +66,7 @@ export async function walletState(w: Wallet): Promise<WalletState> {
     })),
     allowances: allowances.map(allowanceView),
     pending: pending.length,
+    ending: w.ending(),
     settings: {
       sessionKeys: settings.sessionKeys,
       coverUpTo: settings.policy.coverUpTo,

@@ -75,4 +75,19 @@ describe('a wallet closed for 40 days', () => {
     expect((await fed.audit()).problems).toEqual([]);
     w.close();
   });
+
+  it("is warned two weeks ahead when a currency server's insurance ends without a successor", async () => {
+    const t = await readyWallet(fed, {}, { now });
+    expect(t.wallet.ending()).toEqual([]);
+    // Nearly a year on, cs2's certificate has 10 days left and nothing renewed it.
+    const ends = fed.cs[1]!.certificate().body.expires;
+    clock = ends - 10 * DAY;
+    expect(t.wallet.ending()).toContainEqual({ csName: 'cs2', ends });
+    // cs2 in good standing renews at its next maintenance: the warning goes once the wallet
+    // has read the new certificate.
+    for (const cs of fed.cs) await cs.maintain();
+    await t.wallet.refreshTrust();
+    expect(t.wallet.ending()).toEqual([]);
+    t.wallet.close();
+  });
 });

@@ -209,6 +209,25 @@ export function currencyServers(core: Core): CurrencyServer[] {
   return out;
 }
 
+/**
+ * Currency servers whose insurance ends soon (docs/PROTOCOL.md §4.7, a CS withdrawn): the newest
+ * valid certificate expires within `within` seconds and none follows it. A CS in good standing
+ * renews a month ahead, so this is the insurer ending it — the shopper is told to cash out or
+ * move the coins before `ends`.
+ */
+export function endingServers(
+  core: Core,
+  within = 14 * 86_400,
+): { csName: string; ends: number }[] {
+  const now = core.now();
+  return currencyServers(core).flatMap((s) => {
+    const cert = core.trust.certificate(s.target.certId);
+    return cert !== undefined && cert.expires - now < within
+      ? [{ csName: s.csName, ends: cert.expires }]
+      : [];
+  });
+}
+
 /** The currency server `csName`, or a refusal a shopper can read. */
 export function currencyServer(core: Core, csName: string): CurrencyServer {
   const found = currencyServers(core).find((s) => s.csName === csName);

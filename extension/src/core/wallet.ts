@@ -49,6 +49,7 @@ import { earliest, isDue } from './schedule.ts';
 import {
   type CurrencyServer,
   currencyServers,
+  endingServers,
   loadTrust,
   refreshTrust,
   trustInsurer,
@@ -261,6 +262,11 @@ export class Wallet {
 
   servers(): CurrencyServer[] {
     return currencyServers(this.core);
+  }
+
+  /** Currency servers whose insurance ends within two weeks, with no successor certificate. */
+  ending(): { csName: string; ends: number }[] {
+    return endingServers(this.core);
   }
 
   async settings(): Promise<WalletSettings> {

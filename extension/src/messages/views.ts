@@ -37,6 +37,8 @@ export interface WalletState {
   readonly allowances: readonly AllowanceView[];
   /** Operations still in progress (the journal's pending entries). */
   readonly pending: number;
+  /** Currency servers whose insurance ends soon: cash out or move their coins (PROTOCOL §4.7). */
+  readonly ending: readonly { csName: string; ends: number }[];
   readonly settings: { sessionKeys: boolean; coverUpTo: number; blindCoins: boolean };
 }
 

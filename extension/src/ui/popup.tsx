@@ -9,7 +9,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { WalletState } from '../messages/views.ts';
 import { command } from './api.ts';
 import { Section } from './components.tsx';
-import { explain } from './format.ts';
+import { explain, when } from './format.ts';
 import { Balances } from './popup/balance.tsx';
 import { Budgets } from './popup/budgets.tsx';
 import { Cashout } from './popup/cashout.tsx';
@@ -98,7 +98,9 @@ function Popup() {
       </main>
     );
   }
-  const empty = state.pending === 0 && state.balances.every((b) => b.spendable + b.reserved === 0);
+  const empty =
+    state.pending === 0 &&
+    state.balances.every((b) => b.spendable + b.reserved + b.recovering === 0);
   return (
     <main data-testid={state.ready ? 'wallet' : 'setup'}>
       <header class="bar">
@@ -107,6 +109,12 @@ function Popup() {
         </h1>
       </header>
       <Balances state={state} />
+      {state.ending.map((e) => (
+        <p key={e.csName} class="error" data-testid={`ending-${e.csName}`}>
+          The insurance of {e.csName} ends on {when(e.ends)}: cash out its coins or spend them
+          before then.
+        </p>
+      ))}
       {note === null ? null : (
         <p class="note" role="status" data-testid="note">
           {note}
