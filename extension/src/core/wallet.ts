@@ -22,14 +22,12 @@ import {
 import { type Balance, balances } from './balance.ts';
 import { connectBank, primaryAccount, statement } from './bank.ts';
 import { type BudgetPeriod, budgetRow, renewed } from './budget.ts';
-import { startBuy } from './buy.ts';
 import { startChange } from './cashout.ts';
 import { checkIntent } from './check.ts';
 import { type SchemeHolding, schemeMix, spendableOf } from './coins.ts';
 import { type Core, DEFAULT_NET, type NetPolicy } from './context.ts';
 import { openWalletDb } from './db/open.ts';
 import type { AccountRow, AllowanceRow, HistoryRow, ReceiptRow } from './db/schema.ts';
-import { startExchange } from './exchange.ts';
 import type { Faults } from './faults.ts';
 import { type Intent, intentKey, intentOf } from './intent.ts';
 import { driveWatched, type OpOutcome, outcomeOf, settled } from './interactive.ts';
