@@ -39,6 +39,7 @@ export function nc1Vectors(p: CryptoProvider) {
   const payeeEnc = p.x25519.keygen(seed(6));
   const ephemeral = p.x25519.keygen(seed(7));
   const csAccount = p.ed25519.keygen(seed(8));
+  const csEnrollment = p.ed25519.keygen(seed(12));
   const replyKey = toB64u(seed(9));
   const sessionKey = toB64u(seed(10));
   const nonce = new Uint8Array(12).fill(11);
@@ -154,6 +155,35 @@ export function nc1Vectors(p: CryptoProvider) {
     revoked: [{ certId: 'cs9-1', date: 1_790_000_000, reason: 'retired' }],
   });
 
+  // Credentials (PROTOCOL §3.11–3.11b, §7.1): requests each party signs with a key of its own.
+  add('accountOpening', drawer, {
+    type: 'account-opening',
+    bank: 'bank',
+    signKey: toB64u(drawer.publicKey),
+    holder: 'Alice',
+    kind: 'customer',
+    date: 1_790_000_000,
+  });
+  add('accountRequest', drawer, {
+    type: 'account-request',
+    bank: 'bank',
+    account: 'acct-alice',
+    nonce: id(0x61),
+    date: 1_790_000_040,
+  });
+  add('certificateRequest', csEnrollment, {
+    type: 'certificate-request',
+    insurer: toB64u(insurer.publicKey),
+    csName: 'cs1',
+    signKey: toB64u(csSign.publicKey),
+    encKey: toB64u(csEnc.publicKey),
+    addresses: ['http://127.0.0.1:7402'],
+    denominations: [1, 2, 5],
+    lifetime: 31_536_000,
+    nonce: id(0x62),
+    date: 1_790_000_000,
+  });
+
   const csRequest: CsRequest = {
     requestId: id(0x41),
     op: 'exchange',
@@ -184,6 +214,7 @@ export function nc1Vectors(p: CryptoProvider) {
       payeeEnc: keyVector(payeeEnc),
       ephemeral: keyVector(ephemeral),
       csAccount: keyVector(csAccount),
+      csEnrollment: keyVector(csEnrollment),
       replyKey,
       sessionKey,
       nonce: toB64u(nonce),
