@@ -49,4 +49,4 @@ export {
   type SqlValue,
   str,
 } from './sql/sql.ts';
-export { openSqlite } from './sql/sqlite.ts';
+export { DEFAULT_SCRUB_MS, openSqlite, type SqliteOptions } from './sql/sqlite.ts';

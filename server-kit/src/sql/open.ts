@@ -5,13 +5,18 @@ import type { SqlDb } from './sql.ts';
 import { openSqlite } from './sqlite.ts';
 
 export type StoreOption =
-  | { readonly engine: 'sqlite'; readonly path: string }
+  | {
+      readonly engine: 'sqlite';
+      readonly path: string;
+      /** How often the WAL is scrubbed of deleted rows (sqlite.ts; default 60 s). */
+      readonly scrubMs?: number;
+    }
   | { readonly engine: 'postgres'; readonly url: string; readonly maxConnections?: number };
 
 /** `log` hears of what the engine survives on its own (a dropped PostgreSQL connection). */
 export function openDb(option: StoreOption, log?: Logger): SqlDb {
   return option.engine === 'sqlite'
-    ? openSqlite(option.path)
+    ? openSqlite(option.path, option.scrubMs === undefined ? {} : { scrubMs: option.scrubMs })
     : openPostgres(option.url, { maxConnections: option.maxConnections, log });
 }
 

@@ -12,6 +12,14 @@
  * COMMIT — one fsync for the group. No caller hears of its transaction before that COMMIT has
  * returned, so durability is unchanged; if the COMMIT fails, every transaction of the group
  * fails and nothing of it is stored.
+ *
+ * Deleted rows are scrubbed (docs/PRIVACY.md): a spent serial must not stay readable in the file
+ * after its row is gone. `secure_delete = ON` overwrites deleted content with zeros, freed pages
+ * included; but the WAL keeps every page image written since the last checkpoint, the image
+ * before the delete too, so every `scrubMs` (if anything was written) the WAL is checkpointed
+ * and truncated to zero bytes, and `journal_size_limit = 0` cuts stale frames off whenever
+ * SQLite restarts the WAL by itself. A deleted value can outlive its row only as a divider key
+ * in an interior b-tree page, until that page is rewritten.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -35,12 +43,24 @@ function positional(sql: string): { text: string; order: number[] } {
 /** Most transactions committed together (bounds the wait of the last one in a group). */
 const MAX_GROUP = 128;
 
-export function openSqlite(path: string): SqlDb {
+/** How long a deleted row may stay in the WAL at most (plus one checkpoint), by default. */
+export const DEFAULT_SCRUB_MS = 60_000;
+
+export interface SqliteOptions {
+  /** Milliseconds between WAL scrubs (checkpoint + truncate) while rows are written; 0: never. */
+  readonly scrubMs?: number;
+  /** Overwrite deleted content with zeros (default true; off only to measure what it costs). */
+  readonly secureDelete?: boolean;
+}
+
+export function openSqlite(path: string, options: SqliteOptions = {}): SqlDb {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
+  db.pragma(`secure_delete = ${options.secureDelete === false ? 'OFF' : 'ON'}`);
+  db.pragma('journal_size_limit = 0');
   const cache = new Map<string, { stmt: Database.Statement; order: number[] }>();
 
   const prepare = (sql: string, params: readonly SqlValue[]) => {
@@ -75,6 +95,31 @@ export function openSqlite(path: string): SqlDb {
   const mutex = new Mutex();
   const exclusive = <T>(fn: () => Promise<T>): Promise<T> => mutex.run(fn);
   let closed = false;
+  /** Something may have been written (or deleted) since the last scrub. */
+  let dirty = false;
+  const touched = <T>(value: T): T => {
+    dirty = true;
+    return value;
+  };
+
+  /** Checkpoints the WAL and truncates it to zero bytes; retried next time if a reader holds it. */
+  const scrub = () =>
+    exclusive(async () => {
+      if (closed || !dirty) return;
+      dirty = false;
+      const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+      if (result !== undefined && result.busy !== 0) dirty = true;
+    });
+  const scrubMs = options.scrubMs ?? DEFAULT_SCRUB_MS;
+  const scrubber =
+    scrubMs > 0 && path !== ':memory:'
+      ? setInterval(() => {
+          scrub().catch(() => {
+            dirty = true;
+          });
+        }, scrubMs)
+      : undefined;
+  scrubber?.unref();
 
   interface Pending {
     fn: (t: SqlTx) => Promise<unknown>;
@@ -105,6 +150,7 @@ export function openSqlite(path: string): SqlDb {
         }
       }
       db.exec('COMMIT');
+      dirty = true;
     } catch (error) {
       // Nothing of the group was committed: every one of its transactions fails.
       if (db.inTransaction) db.exec('ROLLBACK');
@@ -128,8 +174,8 @@ export function openSqlite(path: string): SqlDb {
 
   return {
     engine: 'sqlite',
-    query: (sql, params) => exclusive(() => tx.query(sql, params)),
-    run: (sql, params) => exclusive(() => tx.run(sql, params)),
+    query: (sql, params) => exclusive(async () => touched(await tx.query(sql, params))),
+    run: (sql, params) => exclusive(async () => touched(await tx.run(sql, params))),
     transaction<T>(fn: (t: SqlTx) => Promise<T>): Promise<T> {
       return new Promise<T>((resolve, reject) => {
         pending.push({ fn, resolve: resolve as (value: unknown) => void, reject });
@@ -139,9 +185,12 @@ export function openSqlite(path: string): SqlDb {
     migrate: (ddl) =>
       exclusive(async () => {
         db.exec(ddl);
+        dirty = true;
       }),
     close: () =>
       exclusive(async () => {
+        clearInterval(scrubber);
+        // The last connection to close checkpoints the WAL and deletes it.
         if (!closed) db.close();
         closed = true;
       }),
