@@ -11,7 +11,7 @@
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'vite';
+import { build, defaultClientConditions } from 'vite';
 import { writeIcons } from './icons.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -27,6 +27,8 @@ const common = {
   logLevel: 'warn',
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+  // Workspace packages from their TypeScript sources (docs/DEVELOPING.md, `netcash-source`).
+  resolve: { conditions: ['netcash-source', ...defaultClientConditions] },
 };
 
 rmSync(out, { recursive: true, force: true });
