@@ -36,6 +36,7 @@ export { fromB64u, toB64u } from './encoding/base64url.ts';
 export { canonicalBytes, canonicalize } from './encoding/jcs.ts';
 export { concatBytes, equalBytes, fromUtf8, utf8 } from './encoding/utf8.ts';
 export * from './errors.ts';
+export * from './http-payment.ts';
 export * from './ids.ts';
 export * from './money.ts';
 export { Mutex } from './mutex.ts';
