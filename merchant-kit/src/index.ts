@@ -3,13 +3,14 @@
  *
  * Server: `createPaywall(options)` gives a fetch-standard payee handler (offers on 402, payments
  * 1a/1b and 1c → 2, access proofs, cash-out); `listen`/`toNodeListener` (from
- * @netcash/server-kit, re-exported here) mount it on Node's http or Express. Browser: the
- * `<netcash-paywall>` element is in `@netcash/merchant-kit/browser` and ships as one script
- * (`dist/merchant-kit/netcash-paywall.js`).
+ * @netcash/server-kit, re-exported here) serve a fetch handler on Node's http; the adapters
+ * mount the paywall in front of a Node listener, Express, Hono or Next.js route handlers. The
+ * handler serves the `<netcash-paywall>` script itself at `/netcash/paywall.js`.
  *
  *   const paywall = await createPaywall({ cs, insurers: [key], store: 'merchant.db',
- *     resources: [{ path: '/articles/x', price: 5, description: 'Article X' }] });
- *   await listen(paywall.wrap(site), { port: 8080 });
+ *     resources: [{ path: '/articles/*', price: 5, description: 'An article' }] });
+ *   await listen(paywall.wrap(site), { port: 8080 });        // site: (Request) => Response
+ *   createServer(nodePaywall(paywall, site)).listen(8080);   // site: (req, res) => void
  */
 
 // Serving, from server-kit: the Node adapter and the pieces a publisher may wrap its site in.
@@ -32,17 +33,21 @@ export {
   type TlsOptions,
   toNodeListener,
 } from '@netcash/server-kit';
-export type { CashoutSummary } from './cashout.ts';
+export { type HonoContextLike, honoPaywall } from './adapters/hono.ts';
+export { nextPaywall, nextRoutes, type RouteHandler } from './adapters/next.ts';
+export { expressPaywall, type NodeListener, nodePaywall } from './adapters/node.ts';
+export { type PublisherBooks, publisherBooks } from './admin/books.ts';
+export type { CashoutSummary } from './server/cashout.ts';
+export type { PaidResource } from './server/catalogue.ts';
 export {
   type BankAccount,
   DEFAULT_PAY_PATH,
-  type PaidResource,
+  DEFAULT_SCRIPT_PATH,
   type PaywallOptions,
   sidOfPath,
-} from './config.ts';
-export { paywallMiddleware } from './middleware.ts';
-export { type Authorization, createPaywall, type Paywall } from './paywall.ts';
-export { openMerchantStore, SqlMerchantStore } from './store/sql-store.ts';
+} from './server/config.ts';
+export { type Authorization, createPaywall, type Paywall } from './server/paywall.ts';
+export { openMerchantStore, SqlMerchantStore } from './server/store/sql-store.ts';
 export type {
   Cashout,
   CashoutState,
@@ -51,4 +56,4 @@ export type {
   PendingPayment,
   StoredReceipt,
   WriteOff,
-} from './store/types.ts';
+} from './server/store/types.ts';

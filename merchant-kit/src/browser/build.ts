@@ -1,8 +1,10 @@
 /**
- * Builds the paywall into one self-contained classic script, `dist/merchant-kit/netcash-paywall.js`
+ * Builds the paywall into one self-contained classic script, `merchant-kit/dist/netcash-paywall.js`
  * (an IIFE: a plain `<script src>` works, and the `data-` script tag form can read
- * `document.currentScript`). Run `npx tsx merchant-kit/src/browser/build.ts`; the demo publisher
- * calls `ensurePaywallScript()`, which rebuilds only when a source is newer than the bundle.
+ * `document.currentScript`), which the package ships and the payee handler serves itself
+ * (server/script.ts). Run by `npm run build -w merchant-kit`; in the development tree the demo
+ * publisher and the tests call `ensurePaywallScript()`, which rebuilds only when a source is newer
+ * than the bundle.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -11,8 +13,10 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(here, '../../..');
 export const PAYWALL_SCRIPT_NAME = 'netcash-paywall.js';
-export const PAYWALL_OUT_DIR = join(ROOT, 'dist', 'merchant-kit');
+export const PAYWALL_OUT_DIR = resolve(here, '../../dist');
 export const PAYWALL_SCRIPT = join(PAYWALL_OUT_DIR, PAYWALL_SCRIPT_NAME);
+/** The most the script may weigh, minified and gzipped (issue 12): 15 kB. */
+export const PAYWALL_BUDGET_GZIP = 15_000;
 
 function newestSource(): number {
   let newest = 0;
@@ -26,16 +30,19 @@ function newestSource(): number {
     }
   };
   walk(here);
+  newest = Math.max(newest, statSync(join(here, '..', 'price.ts')).mtimeMs);
   walk(join(ROOT, 'protocol', 'src'));
   return newest;
 }
 
 export async function buildPaywallScript(outDir = PAYWALL_OUT_DIR): Promise<string> {
-  const { build } = await import('vite');
+  const { build, defaultClientConditions } = await import('vite');
   await build({
     configFile: false,
     root: here,
     logLevel: 'warn',
+    // @netcash/protocol from its TypeScript sources (docs/DEVELOPING.md, `netcash-source`).
+    resolve: { conditions: ['netcash-source', ...defaultClientConditions] },
     build: {
       outDir,
       emptyOutDir: false,

@@ -8,10 +8,12 @@
  *
  * Attributes: `resource` (required), `install-url` (where to get the wallet; default
  * `/netcash/install`, which the payee handler serves), `autopay` (ask the wallet at once instead
- * of waiting for a click). Events, bubbling `CustomEvent`s: `netcash:ready` {offer, wallet},
- * `netcash:paid` {tid, amount, currency, repeat, receipt}, `netcash:error` {code, message},
- * `netcash:pending` {resource, message} (a payment is sent and not answered yet: the element
- * waits for it and shows the article when it completes; it is never paid twice).
+ * of waiting for a click), `page` (the element is the whole page, as in the handler's own 402
+ * page: the paid resource replaces the document instead of the teaser). Events, bubbling
+ * `CustomEvent`s: `netcash:ready` {offer, wallet}, `netcash:paid` {tid, amount, currency, repeat,
+ * receipt}, `netcash:error` {code, message}, `netcash:pending` {resource, message} (a payment is
+ * sent and not answered yet: the element waits for it and shows the article when it completes;
+ * it is never paid twice).
  *
  * On load (and reload, and in a second tab) the element asks the wallet where a payment for this
  * resource stands (`check`, SPEC §12) and shows that: the article, "pending", or the Pay button.
@@ -30,7 +32,10 @@ import {
   type RetryPolicy,
   type WalletInfo,
 } from '@netcash/protocol';
+import { formatPrice } from '../price.ts';
 import { WalletBridge } from './bridge-client.ts';
+
+export { formatPrice };
 
 export const DEFAULT_INSTALL_URL = '/netcash/install';
 
@@ -88,11 +93,6 @@ const bridge = () => {
   sharedBridge ??= new WalletBridge();
   return sharedBridge;
 };
-
-/** The price as the wallet prints it (`0.05 NCD`): the page and the wallet say the same. */
-export function formatPrice(amount: number, currency: string): string {
-  return formatAmount(amount, currency);
-}
 
 export class NetCashPaywall extends HTMLElement {
   private offer: Offer | null = null;
@@ -285,6 +285,17 @@ export class NetCashPaywall extends HTMLElement {
       return false;
     }
     const type = response.headers.get('content-type') ?? '';
+    if (this.hasAttribute('page')) {
+      // The whole page was the paywall (a navigation to a paid URL): the resource replaces it.
+      if (access !== null) this.emitPaid(access);
+      if (type.includes('html')) {
+        const text = await response.text();
+        document.open();
+        document.write(text);
+        document.close();
+      } else location.replace(URL.createObjectURL(await response.blob()));
+      return true;
+    }
     const text = await response.text();
     const content = document.createElement('div');
     content.className = 'netcash-content';
@@ -292,18 +303,20 @@ export class NetCashPaywall extends HTMLElement {
     else content.textContent = text;
     this.replaceChildren(content);
     this.box = null;
-    if (access !== null) {
-      const detail: PaidDetail = {
-        resource: this.resource,
-        tid: access.tid,
-        amount: access.receipt.body.amount,
-        currency: access.receipt.body.currency,
-        repeat: access.repeat,
-        receipt: access.receipt,
-      };
-      this.emit('netcash:paid', detail);
-    }
+    if (access !== null) this.emitPaid(access);
     return true;
+  }
+
+  private emitPaid(access: AccessResult): void {
+    const detail: PaidDetail = {
+      resource: this.resource,
+      tid: access.tid,
+      amount: access.receipt.body.amount,
+      currency: access.receipt.body.currency,
+      repeat: access.repeat,
+      receipt: access.receipt,
+    };
+    this.emit('netcash:paid', detail);
   }
 
   private emitReady(): void {

@@ -1,55 +1,113 @@
+#!/usr/bin/env node
 /**
- * The publisher's cash-out by command, next to a running site (SQLite in WAL mode lets a second
- * process share the store; a cash-out is journaled, so two drivers of one are harmless):
+ * `netcash-merchant`: the publisher's books and cash-outs from the command line, next to a running
+ * site or paywall proxy (SQLite in WAL mode lets a second process share the store; a cash-out is
+ * journaled, so two drivers of one are harmless).
  *
- *   npx tsx merchant-kit/src/cli.ts held
- *   npx tsx merchant-kit/src/cli.ts writeoffs      coins the CS refused at cash-out, and why
- *   npx tsx merchant-kit/src/cli.ts cashout [--store .netcash/publisher/publisher.sqlite]
- *       [--cs http://127.0.0.1:7403] [--bank http://127.0.0.1:7401] [--insurer http://127.0.0.1:7400]
+ *   netcash-merchant report  [--config paywall.json | --store PATH|URL] [--json]
+ *   netcash-merchant held    [...]
+ *   netcash-merchant writeoffs [...]  (coins the CS refused at cash-out, and why)
+ *   netcash-merchant cashout [--config paywall.json | --store … --cs URL --bank URL --insurer URL]
+ *   netcash-merchant token   (a fresh admin token for `adminToken`)
  *
- * Defaults are those of `netcash up` (`NETCASH_DATA` for its data folder). The insurer's key is
- * read from the insurer given: a local operator's tool, pointed at servers it runs.
+ * Without --config, the defaults are `netcash up`'s demo publisher (`NETCASH_DATA` for its data
+ * folder); its insurer key is then read from the insurer given.
  */
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { endpoint, getJson, InsurerInfo, PATHS, unwrap } from '@netcash/protocol';
-import { createPaywall } from './server/paywall.ts';
-import { money } from './server/publisher-log.ts';
+import { nodeProvider } from '@netcash/protocol/node';
+import { publisherBooks } from '../admin/books.ts';
+import { paywallOptionsOf, readConfig } from '../proxy/config.ts';
+import { createCatalogue } from '../server/catalogue.ts';
+import type { PaywallOptions } from '../server/config.ts';
+import { createPaywall } from '../server/paywall.ts';
+import { money } from '../server/publisher-log.ts';
+import { formatReport } from './report.ts';
 
-const USAGE = `usage: cli.ts <held|writeoffs|cashout> [--store PATH|URL] [--cs URL] [--bank URL] [--insurer URL]`;
-const COMMANDS = new Set(['held', 'writeoffs', 'cashout']);
+const USAGE = `usage: netcash-merchant <report|held|writeoffs|cashout|token> [options]
+
+  report    sales by resource and by day, coins held by currency server, cash-outs and their checks
+  held      the value of the coins held, not yet cashed out
+  writeoffs coins the currency server refused at cash-out, and why
+  cashout   cash the coins held out into the bank account
+  token     print a fresh admin token (for "adminToken": the /netcash/admin page)
+
+  --config FILE   the paywall's configuration (as for netcash-paywall)
+  --store PATH    or the store: a SQLite file or postgres:// URL (default: netcash up's publisher)
+  --cs, --bank, --insurer URL   without --config (defaults: netcash up's)
+  --json          report as JSON`;
+
+async function optionsFrom(values: Record<string, string | boolean | undefined>) {
+  if (typeof values['config'] === 'string') return paywallOptionsOf(readConfig(values['config']));
+  const cwd = process.env['INIT_CWD'] ?? process.cwd();
+  const data = process.env['NETCASH_DATA'] ?? '.netcash';
+  const insurer = String(values['insurer']);
+  const info = unwrap(await getJson(endpoint(insurer, PATHS.insurer.info), InsurerInfo));
+  const options: PaywallOptions = {
+    cs: String(values['cs']),
+    insurers: [info.signKey],
+    insurer,
+    bank: { url: String(values['bank']) },
+    store:
+      typeof values['store'] === 'string'
+        ? values['store']
+        : resolve(cwd, data, 'publisher', 'publisher.sqlite'),
+    resources: [],
+  };
+  return options;
+}
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
+      config: { type: 'string' },
       store: { type: 'string' },
       cs: { type: 'string', default: 'http://127.0.0.1:7403' },
       bank: { type: 'string', default: 'http://127.0.0.1:7401' },
       insurer: { type: 'string', default: 'http://127.0.0.1:7400' },
+      json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   const command = positionals[0];
-  if (values.help === true || command === undefined || !COMMANDS.has(command)) {
+  if (
+    values.help === true ||
+    !['report', 'held', 'writeoffs', 'cashout', 'token'].includes(command ?? '')
+  ) {
     console.log(USAGE);
     return values.help === true ? 0 : 2;
   }
-  const cwd = process.env['INIT_CWD'] ?? process.cwd();
-  const data = process.env['NETCASH_DATA'] ?? '.netcash';
-  const store = values.store ?? resolve(cwd, data, 'publisher', 'publisher.sqlite');
-  const insurer = unwrap(await getJson(endpoint(values.insurer, PATHS.insurer.info), InsurerInfo));
-  const paywall = await createPaywall({
-    cs: values.cs,
-    insurers: [insurer.signKey],
-    insurer: values.insurer,
-    bank: { url: values.bank },
-    store,
-    resources: [],
-    redriveEveryMs: 0,
-  });
+  if (command === 'token') {
+    console.log(randomBytes(32).toString('base64url'));
+    return 0;
+  }
+  if (command === 'report' && values.config === undefined && values.store !== undefined) {
+    // The books need only the store: no currency server or insurer has to be up.
+    const { openMerchantStore } = await import('../server/store/sql-store.ts');
+    const store = await openMerchantStore(values.store);
+    try {
+      const books = await publisherBooks(store, createCatalogue(nodeProvider, []));
+      console.log(values.json === true ? JSON.stringify(books, null, 2) : formatReport(books));
+      return books.unaccounted === 0 ? 0 : 1;
+    } finally {
+      await store.close();
+    }
+  }
+  const options = await optionsFrom(values);
+  const paywall = await createPaywall({ ...options, redriveEveryMs: 0 });
   try {
+    if (command === 'report') {
+      const books = await publisherBooks(
+        paywall.store,
+        createCatalogue(nodeProvider, options.resources),
+      );
+      console.log(values.json === true ? JSON.stringify(books, null, 2) : formatReport(books));
+      return books.unaccounted === 0 ? 0 : 1;
+    }
     if (command === 'held') {
       console.log(`held: ${await paywall.held()}`);
       return 0;
@@ -77,7 +135,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
+    console.error(`netcash-merchant: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   },
 );

@@ -34,9 +34,9 @@ describe('demo publisher', () => {
     for (const a of ARTICLES) expect(index).toContain(`/articles/${a.slug}`);
     const article = demo.articles[0]!;
     const page = await (await fetch(article.url)).text();
-    expect(page).toContain('<script src="/netcash-paywall.js"></script>');
+    expect(page).toContain('<script src="/netcash/paywall.js"></script>');
     expect(page).toContain(`<netcash-paywall resource="/articles/${article.slug}/full"`);
-    const script = await fetch(new URL('/netcash-paywall.js', demo.url));
+    const script = await fetch(new URL('/netcash/paywall.js', demo.url));
     expect(script.headers.get('content-type')).toContain('javascript');
     expect(await script.text()).toContain('netcash-paywall');
     expect(ARTICLES.map((a) => a.price).every((c) => c >= 1 && c <= 10)).toBe(true);

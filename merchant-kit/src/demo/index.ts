@@ -29,7 +29,7 @@ import {
 import type { FetchFn } from '@netcash/protocol';
 import { ensurePaywallScript } from '../browser/build.ts';
 import { ARTICLES, type Article } from './articles.ts';
-import { articleFragment, articlePage, html, indexPage, installPage, script } from './site.ts';
+import { articleFragment, articlePage, html, indexPage, installPage } from './site.ts';
 
 export { ARTICLES, type Article } from './articles.ts';
 
@@ -92,13 +92,12 @@ export interface DemoPublisher {
 
 const fullPath = (a: Article) => `/articles/${a.slug}/full`;
 
-/** The publisher's own site: pages, the paid fragments, the paywall script. */
-function site(articles: readonly Article[], scriptPath: string) {
+/** The publisher's own site: pages and the paid fragments (the paywall serves its script). */
+function site(articles: readonly Article[]) {
   const bySlug = new Map(articles.map((a) => [a.slug, a]));
   return async (request: Request): Promise<Response> => {
     const path = new URL(request.url).pathname;
     if (path === '/' || path === '/index.html') return html(indexPage(articles));
-    if (path === '/netcash-paywall.js') return script(scriptPath);
     if (path === '/install' || path === '/netcash/install') return html(installPage());
     const match = /^\/articles\/([a-z0-9-]+)(\/full)?$/.exec(path);
     const article = match === null ? undefined : bySlug.get(match[1]!);
@@ -118,7 +117,8 @@ function limited(handler: FetchHandler, o: DemoPublisherOptions): FetchHandler {
 }
 
 export async function startDemoPublisher(options: DemoPublisherOptions): Promise<DemoPublisher> {
-  const scriptPath = await ensurePaywallScript();
+  // In this development tree the script is built from source when stale; a package ships it.
+  await ensurePaywallScript();
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'netcash-publisher-'));
   const o = options;
   const articles = options.articles ?? ARTICLES;
@@ -130,7 +130,7 @@ export async function startDemoPublisher(options: DemoPublisherOptions): Promise
     store: o.database ?? join(dataDir, 'publisher.sqlite'),
     resources: articles.map((a) => ({ path: fullPath(a), price: a.price, description: a.title })),
   });
-  const served = limited(paywall.wrap(site(articles, scriptPath)), o);
+  const served = limited(paywall.wrap(site(articles)), o);
   const server = await listen(served, { host: o.host, port: o.port, tls: o.tls });
   // ---- end of integration ------------------------------------------------------------------------
 

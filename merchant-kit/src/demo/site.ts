@@ -3,7 +3,6 @@
  * two lines of browser integration in `articlePage` (the script tag and the `<netcash-paywall>`
  * element). The paid fragments at `/articles/<slug>/full` are only reached through the paywall.
  */
-import { readFile } from 'node:fs/promises';
 import { formatAmount } from '@netcash/protocol';
 import type { Article } from './articles.ts';
 
@@ -41,7 +40,7 @@ export function articlePage(a: Article): string {
   return page(
     a.title,
     `<article><h1>${esc(a.title)}</h1>
-<script src="/netcash-paywall.js"></script>
+<script src="/netcash/paywall.js"></script>
 <netcash-paywall resource="/articles/${a.slug}/full" install-url="/install"><p class="teaser">${esc(a.teaser)}</p></netcash-paywall>
 </article>`,
   );
@@ -70,11 +69,5 @@ export function html(body: string, status = 200): Response {
   return new Response(body, {
     status,
     headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
-  });
-}
-
-export async function script(path: string): Promise<Response> {
-  return new Response(await readFile(path), {
-    headers: { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' },
   });
 }

@@ -1,23 +1,16 @@
 /**
- * What a publisher configures: its paid resources (S_id, path, price, description), its currency
+ * What a publisher configures: its paid resources (paths or path patterns, prices, descriptions;
+ * catalogue.ts), its currency
  * server, the insurer keys it trusts, its bank account and where it keeps its books. Checked once
  * at startup, so a typo fails loudly instead of producing offers no wallet can pay.
  */
-import { type CryptoProvider, type FetchFn, isSafeText, type RetryPolicy } from '@netcash/protocol';
+import type { CryptoProvider, FetchFn, RetryPolicy } from '@netcash/protocol';
 import type { Logger } from '@netcash/server-kit';
+import type { PaidResource } from './catalogue.ts';
 import type { MerchantStore } from './store/types.ts';
 
-/** One thing for sale: the paper's service S_id at a path of the publisher's site. */
-export interface PaidResource {
-  /** Path on this site, e.g. `/articles/x` (matched exactly, without the query). */
-  readonly path: string;
-  /** Price in the currency's minor unit (cents for the demo `NCD`). */
-  readonly price: number;
-  /** Shown in the wallet's approval window (≤ 280 characters). */
-  readonly description: string;
-  /** Service id S_id (a token); derived from the path when omitted. */
-  readonly sid?: string;
-}
+export type { PaidResource, Resource } from './catalogue.ts';
+export { sidOfPath } from './catalogue.ts';
 
 /** The publisher's bank account, where cash-outs are deposited. */
 export interface BankAccount {
@@ -45,6 +38,11 @@ export interface PaywallOptions {
   readonly publicUrl?: string;
   /** Path of the payee endpoint (1a, 1c); default `/netcash/pay`. */
   readonly payPath?: string;
+  /**
+   * The publisher's admin token: with it, `/netcash/admin` shows the books (sales, coins held,
+   * cash-outs) to whoever presents it (HTTP Basic password or Bearer). Unset: no admin page.
+   */
+  readonly adminToken?: string;
   /** Answer each 1a with a fresh key pair (an anonymous payee, SPEC §5 step 2). */
   readonly anonymous?: boolean;
   /** Offer and challenge lifetime in seconds (default 600). */
@@ -72,46 +70,8 @@ export interface PaywallOptions {
   readonly log?: Logger;
 }
 
-export interface Resource {
-  readonly path: string;
-  readonly sid: string;
-  readonly price: number;
-  readonly description: string;
-}
-
 export const DEFAULT_PAY_PATH = '/netcash/pay';
+/** Where the handler serves the paywall script (`<script src="/netcash/paywall.js">`). */
+export const DEFAULT_SCRIPT_PATH = '/netcash/paywall.js';
 export const DEFAULT_OFFER_LIFETIME = 600;
 export const MAX_PAYMENT_BODY = 256 * 1024;
-
-const TOKEN = /^[A-Za-z0-9_.:-]{1,64}$/;
-
-/** `/articles/x` → `articles.x`: a token, unique per path for ordinary paths. */
-export function sidOfPath(path: string): string {
-  const sid = path
-    .replace(/^\/+|\/+$/g, '')
-    .replace(/[^A-Za-z0-9_.:-]+/g, '.')
-    .slice(-64);
-  return sid === '' ? 'root' : sid;
-}
-
-export function normalizeResources(list: readonly PaidResource[]): Map<string, Resource> {
-  const byPath = new Map<string, Resource>();
-  const sids = new Set<string>();
-  for (const r of list) {
-    if (!r.path.startsWith('/')) throw new TypeError(`resource path ${r.path} must start with /`);
-    if (!Number.isSafeInteger(r.price) || r.price < 1) {
-      throw new TypeError(`price of ${r.path} must be a positive integer of minor units`);
-    }
-    if (r.description.length > 280) throw new TypeError(`description of ${r.path} is too long`);
-    if (!isSafeText(r.description)) {
-      throw new TypeError(`description of ${r.path} holds control or bidi-override characters`);
-    }
-    const sid = r.sid ?? sidOfPath(r.path);
-    if (!TOKEN.test(sid)) throw new TypeError(`sid ${sid} is not a token`);
-    if (byPath.has(r.path)) throw new TypeError(`resource ${r.path} is listed twice`);
-    if (sids.has(sid)) throw new TypeError(`sid ${sid} is used twice`);
-    sids.add(sid);
-    byPath.set(r.path, { path: r.path, sid, price: r.price, description: r.description });
-  }
-  return byPath;
-}

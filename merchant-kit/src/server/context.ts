@@ -1,7 +1,7 @@
 /** What every part of the payee handler shares: keys, store, the CS link, resources, the clock. */
 import type { CryptoProvider, FetchFn, RetryPolicy } from '@netcash/protocol';
 import type { Logger } from '@netcash/server-kit';
-import type { Resource } from './config.ts';
+import type { Lookup, Resource } from './catalogue.ts';
 import type { CsLink } from './cs-link.ts';
 import type { MerchantKeys } from './keys.ts';
 import type { MerchantStore } from './store/types.ts';
@@ -12,8 +12,8 @@ export interface MerchantContext {
   readonly keys: MerchantKeys;
   readonly link: CsLink;
   /** Paid resources by path, and by S_id. */
-  readonly byPath: ReadonlyMap<string, Resource>;
-  readonly bySid: ReadonlyMap<string, Resource>;
+  readonly byPath: Lookup<Resource>;
+  readonly bySid: Lookup<Resource>;
   readonly anonymous: boolean;
   readonly offerLifetime: number;
   readonly acceptCs: readonly string[] | undefined;

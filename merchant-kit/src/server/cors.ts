@@ -8,7 +8,7 @@ import { type CorsPolicy, corsHeaders } from '@netcash/server-kit';
 export const PAYEE_CORS: CorsPolicy = {
   methods: ['GET', 'POST'],
   headers: ['content-type', 'authorization'],
-  expose: ['www-authenticate'],
+  expose: ['www-authenticate', 'payment-receipt'],
 };
 
 export const PAYEE_CORS_HEADERS = corsHeaders(PAYEE_CORS);

@@ -4,7 +4,7 @@
  * double spending, and the federation audit after each.
  */
 
-import { Message2, postJson, verify } from '@netcash/protocol';
+import { Message2, parseChallenges, postJson, verify } from '@netcash/protocol';
 import { nodeProvider as p } from '@netcash/protocol/node';
 import { codeOf, type Federation, startFederation, TestClient } from '@netcash/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,7 +38,9 @@ describe('payee handler', () => {
   it('answers a paid resource without proof with 402, a signed offer and WWW-Authenticate', async () => {
     const response = await fetch(merchant.resource('/articles/a'));
     expect(response.status).toBe(402);
-    expect(response.headers.get('www-authenticate')).toBe('NetCash sid="articles.a"');
+    const challenges = parseChallenges(response.headers.get('www-authenticate') ?? '');
+    expect(challenges[0]).toEqual({ scheme: 'NetCash', params: { sid: 'articles.a' } });
+    expect(challenges[1]?.scheme).toBe('Payment');
     const offer = await fetchOffer(p, merchant.resource('/articles/a'));
     expect(offer.body).toMatchObject({
       sid: 'articles.a',
@@ -213,8 +215,8 @@ describe('payee handler', () => {
         headers: { authorization: authorization(p, paid.value, offer) },
       });
       expect(stale.status).toBe(402);
-      expect(stale.headers.get('www-authenticate')).toBe(
-        'NetCash sid="articles.a", error="expired"',
+      expect(stale.headers.get('www-authenticate')).toMatch(
+        /^NetCash sid="articles\.a", error="expired", Payment id="/,
       );
       const fresh = await fetchOffer(p, timed.resource('/articles/a'));
       const ok = await fetch(fresh.body.resource, {

@@ -1,10 +1,13 @@
 /**
  * `createPaywall`: the payee handler a publisher mounts — fetch-standard (`Request → Response`),
- * so it runs in Node (through `toNodeListener`/`listen`), Express, Hono or a Worker.
+ * so it runs on Node's http, in Express, Hono, a Next.js route handler (adapters/) or behind the
+ * paywall proxy (proxy/).
  *
- *   paid resource, no valid proof   → 402 + {offer} + WWW-Authenticate   (SPEC §5 step 1)
- *   paid resource, valid proof      → the publisher's own handler        (step 5)
- *   POST payPath {msg: 1a | 1c}     → 1b | 2, with CORS for the wallet   (steps 2–4)
+ *   paid resource, no valid proof   → 402 + {offer} + WWW-Authenticate (gate.ts)  (SPEC §5 step 1)
+ *   paid resource, valid proof      → the publisher's own handler                  (step 5)
+ *   POST payPath {msg: 1a | 1c}     → 1b | 2, with CORS for the wallet             (steps 2–4)
+ *   GET /netcash/paywall.js         → the paywall script; /netcash/install: where to get a wallet
+ *   /netcash/admin                  → the publisher's books, behind `adminToken` (admin/)
  *   anything else                   → the publisher's own handler
  *
  * It keeps its books in a MerchantStore, re-drives interrupted payments and cash-outs at start and
@@ -30,29 +33,29 @@ import {
   refusal,
   refuse,
 } from '@netcash/server-kit';
-import { checkAccess } from './access.ts';
+import { adminRoute } from '../admin/route.ts';
 import { Cashier, type CashoutSummary } from './cashout.ts';
+import { type Catalogue, createCatalogue, type Resource } from './catalogue.ts';
 import {
   DEFAULT_OFFER_LIFETIME,
   DEFAULT_PAY_PATH,
+  DEFAULT_SCRIPT_PATH,
   MAX_PAYMENT_BODY,
-  normalizeResources,
   type PaywallOptions,
-  type Resource,
 } from './config.ts';
 import type { MerchantContext } from './context.ts';
 import { PAYEE_CORS, PAYEE_CORS_HEADERS } from './cors.ts';
 import { CsLink } from './cs-link.ts';
+import { type Authorization, Gate, notPaid } from './gate.ts';
 import { holdingsOf } from './holdings.ts';
 import { loadMerchantKeys } from './keys.ts';
-import { makeOffer, wwwAuthenticate } from './offer.ts';
+import { htmlResponse, INSTALL_PATH, installPage } from './pages.ts';
 import { answerKeyRequest, PaymentDesk } from './payment.ts';
+import { paywallScript } from './script.ts';
 import { openMerchantStore } from './store/sql-store.ts';
 import type { MerchantStore, StoredReceipt } from './store/types.ts';
 
-export type Authorization =
-  | { readonly granted: true; readonly receipt: StoredReceipt }
-  | { readonly granted: false; readonly response: Response };
+export type { Authorization } from './gate.ts';
 
 export interface Paywall {
   /** A fetch handler: NetCash's routes and paid resources here, everything else to `site`. */
@@ -64,6 +67,17 @@ export interface Paywall {
    * path) allowed? If not, `response` is the 402 (or refusal) to send.
    */
   authorize(request: Request, path?: string): Promise<Authorization>;
+  /**
+   * NetCash's own routes (pay URL, paywall script, install and admin pages) — `undefined` for any
+   * other request, which belongs to the site (and, for a paid path, to `authorize` first).
+   */
+  own(request: Request): Promise<Response> | undefined;
+  /** Is `path` one of NetCash's own routes (what `own` answers)? */
+  ownsPath(path: string): boolean;
+  /** Is `path` sold (an exact path or one a pattern matches)? */
+  isPaid(path: string): boolean;
+  /** Headers to add to content released for `receipt` (private caching, `Payment-Receipt`). */
+  releaseHeaders(receipt: StoredReceipt): Record<string, string>;
   /** Cashes out the coins held into the bank account. */
   cashout(): Promise<CashoutSummary>;
   /** Value of the coins held, not yet cashed out. */
@@ -76,8 +90,8 @@ export interface Paywall {
   readonly payeeKey: string;
   readonly store: MerchantStore;
   readonly payPath: string;
-  /** Paths of the paid resources. */
-  readonly paths: ReadonlySet<string>;
+  /** Where the paywall script is served (`/netcash/paywall.js`). */
+  readonly scriptPath: string;
   close(): Promise<void>;
 }
 
@@ -86,8 +100,7 @@ const REPLY_RETENTION = 7 * 86_400;
 
 export async function createPaywall(options: PaywallOptions): Promise<Paywall> {
   const p: CryptoProvider = options.crypto ?? nodeProvider;
-  const byPath = normalizeResources(options.resources);
-  const bySid = new Map<string, Resource>([...byPath.values()].map((r) => [r.sid, r]));
+  const catalogue: Catalogue = createCatalogue(p, options.resources);
   const ownsStore = typeof options.store === 'string';
   const store =
     typeof options.store === 'string' ? await openMerchantStore(options.store) : options.store;
@@ -98,8 +111,8 @@ export async function createPaywall(options: PaywallOptions): Promise<Paywall> {
     store,
     keys: await loadMerchantKeys(p, store),
     link: new CsLink(p, options.insurers, options.cs, options.insurer, options.fetch, now),
-    byPath,
-    bySid,
+    byPath: catalogue.byPath,
+    bySid: catalogue.bySid,
     anonymous: options.anonymous ?? false,
     offerLifetime: options.offerLifetime ?? DEFAULT_OFFER_LIFETIME,
     acceptCs: options.acceptCs,
@@ -110,63 +123,20 @@ export async function createPaywall(options: PaywallOptions): Promise<Paywall> {
     log: options.log ?? createLogger('merchant'),
   };
   const payPath = options.payPath ?? DEFAULT_PAY_PATH;
+  const scriptPath = DEFAULT_SCRIPT_PATH;
   const cashier = new Cashier(ctx, options.bank, options.cashoutAbove);
   const desk = new PaymentDesk(ctx, () => {
     cashier
       .maybeCashout()
       .catch((e: unknown) => ctx.log.error('automatic cash-out failed', { error: String(e) }));
   });
-
-  const base = (request: Request) => options.publicUrl ?? new URL(request.url).origin;
-
-  async function offerResponse(request: Request, resource: Resource, error?: string) {
-    const own = await ctx.link.ownCs();
-    if (!own.ok) return refusal(own.error);
-    const b = base(request);
-    const offer = makeOffer(
-      ctx,
-      own.value,
-      resource,
-      new URL(resource.path, b).href,
-      new URL(payPath, b).href,
-    );
-    return json(
-      402,
-      { offer },
-      { ...PAYEE_CORS_HEADERS, 'www-authenticate': wwwAuthenticate(resource.sid, error) },
-    );
-  }
+  const gate = new Gate(ctx, { publicUrl: options.publicUrl, payPath, scriptPath });
+  const admin = adminRoute(options.adminToken, { store, catalogue });
 
   async function authorize(request: Request, path?: string): Promise<Authorization> {
-    const resource = byPath.get(path ?? new URL(request.url).pathname);
-    if (resource === undefined) {
-      return { granted: false, response: refuse('not-found', 'not a paid resource') };
-    }
-    const header = request.headers.get('authorization');
-    if (header === null || !/^\s*NetCash(\s|$)/i.test(header)) {
-      return { granted: false, response: await offerResponse(request, resource) };
-    }
-    const checked = await checkAccess(
-      ctx,
-      resource,
-      new URL(resource.path, base(request)).href,
-      header,
-    );
-    if (checked.ok) return { granted: true, receipt: checked.value };
-    // A stale or used challenge is no fault of the shopper: a fresh offer lets the wallet prove
-    // again (a reload does the same). Whoever replays a copied header gets only that offer.
-    if (checked.error.code === 'expired' || checked.error.code === 'challenge-used') {
-      return {
-        granted: false,
-        response: await offerResponse(request, resource, checked.error.code),
-      };
-    }
-    return {
-      granted: false,
-      response: refusal(checked.error, {
-        'www-authenticate': wwwAuthenticate(resource.sid, checked.error.code),
-      }),
-    };
+    const resource = catalogue.byPath.get(path ?? new URL(request.url).pathname);
+    if (resource === undefined) return { granted: false, response: notPaid() };
+    return gate.authorize(request, resource);
   }
 
   async function pay(request: Request): Promise<Response> {
@@ -185,23 +155,10 @@ export async function createPaywall(options: PaywallOptions): Promise<Paywall> {
       : refusal(paid.error, PAYEE_CORS_HEADERS);
   }
 
-  async function handle(request: Request, site: FetchHandler): Promise<Response> {
+  /** Runs `work`, turning a throw into a refusal that leaks nothing internal. */
+  async function guarded(work: () => Promise<Response>): Promise<Response> {
     try {
-      const path = new URL(request.url).pathname;
-      if (path === payPath) return await pay(request);
-      const resource = byPath.get(path);
-      if (resource === undefined || request.method === 'OPTIONS') return await site(request);
-      const access = await authorize(request, path);
-      if (!access.granted) return access.response;
-      const response = await site(request);
-      const headers = new Headers(response.headers);
-      headers.set('cache-control', 'private, no-store');
-      headers.append('vary', 'authorization');
-      return new Response(response.body, {
-        status: response.status,
-        statusText: response.statusText,
-        headers,
-      });
+      return await work();
     } catch (thrown) {
       const error = asNetCashError(thrown);
       if (!(thrown instanceof NetCashError))
@@ -211,6 +168,43 @@ export async function createPaywall(options: PaywallOptions): Promise<Paywall> {
         PAYEE_CORS_HEADERS,
       );
     }
+  }
+
+  const ownsPath = (path: string) =>
+    path === payPath || path === scriptPath || path === INSTALL_PATH || admin(path) !== undefined;
+
+  function own(request: Request): Promise<Response> | undefined {
+    const path = new URL(request.url).pathname;
+    if (path === payPath) return guarded(() => pay(request));
+    if (path === scriptPath) return paywallScript(request);
+    if (path === INSTALL_PATH) return Promise.resolve(htmlResponse(installPage(), 200));
+    const adminHandler = admin(path);
+    return adminHandler === undefined ? undefined : guarded(() => adminHandler(request));
+  }
+
+  async function released(resource: Resource, request: Request, site: FetchHandler) {
+    const access = await gate.authorize(request, resource);
+    if (!access.granted) return access.response;
+    const response = await site(request);
+    const headers = new Headers(response.headers);
+    for (const [name, value] of Object.entries(Gate.releaseHeaders(access.receipt))) {
+      headers.set(name, value);
+    }
+    headers.append('vary', 'authorization');
+    return new Response(response.body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers,
+    });
+  }
+
+  function handle(request: Request, site: FetchHandler): Promise<Response> {
+    const answered = own(request);
+    if (answered !== undefined) return answered;
+    const resource = catalogue.byPath.get(new URL(request.url).pathname);
+    if (resource === undefined || request.method === 'OPTIONS')
+      return guarded(async () => site(request));
+    return guarded(() => released(resource, request, site));
   }
 
   let recovering: Promise<void> | null = null;
@@ -248,7 +242,11 @@ export async function createPaywall(options: PaywallOptions): Promise<Paywall> {
     payeeKey: ctx.keys.signKey,
     store,
     payPath,
-    paths: new Set(byPath.keys()),
+    scriptPath,
+    own,
+    ownsPath,
+    isPaid: (path) => catalogue.byPath.has(path),
+    releaseHeaders: (receipt) => Gate.releaseHeaders(receipt),
     async close() {
       if (timer !== null) clearInterval(timer);
       await recovering?.catch(() => undefined);

@@ -9,20 +9,24 @@ import {
   accessProof,
   type Certificate,
   type CryptoProvider,
+  chargeRequestOf,
   type DenominationKey,
   decode,
   fail,
   formatAuthorization,
+  formatPaymentCredential,
   fromB64u,
   Message1b,
   Message2,
   type Offer,
   openPayeeKeys,
   openPaymentResult,
+  PaymentChallenge,
   type PaymentReceipt,
   type PaymentRequest,
   PaymentRequired,
   type PaymentResult,
+  parseChallenges,
   postJson,
   type Result,
   randomId,
@@ -136,4 +140,28 @@ export function authorization(p: CryptoProvider, purchase: Purchase, offer: Offe
     offer.body.challenge,
   );
   return formatAuthorization({ tid, challenge: offer.body.challenge, proof });
+}
+
+/**
+ * `Authorization: Payment …` (the HTTP Payment scheme) proving `purchase`, built from nothing but
+ * the `Payment` challenge of a 402's `WWW-Authenticate`, as a generic 402 client would.
+ */
+export function paymentAuthorization(
+  p: CryptoProvider,
+  purchase: Purchase,
+  wwwAuthenticate: string,
+): string {
+  const found = parseChallenges(wwwAuthenticate).find((c) => c.scheme.toLowerCase() === 'payment');
+  if (found === undefined) throw new Error('no Payment challenge');
+  const challenge = unwrap(decode(PaymentChallenge, found.params));
+  const { offer } = unwrap(chargeRequestOf(challenge)).methodDetails;
+  const tid = purchase.receipt.body.tid;
+  const proof = accessProof(
+    p,
+    fromB64u(purchase.sessionKey)!,
+    tid,
+    offer.body.resource,
+    offer.body.challenge,
+  );
+  return formatPaymentCredential(challenge, { tid, challenge: offer.body.challenge, proof });
 }

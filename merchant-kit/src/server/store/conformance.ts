@@ -174,6 +174,25 @@ export function merchantStoreConformance(name: string, open: () => Promise<Merch
       await store.close();
     });
 
+    it('reports sales by S_id and UTC day', async () => {
+      const store = await open();
+      expect(await store.sales()).toEqual([]);
+      // Receipts dated 1_700_000_000 + n: days 19675 (n < 4800) and, for n = 90000, 19676.
+      for (const n of [1, 2, 90_000]) {
+        const p = pending(n);
+        await store.beginPayment(p);
+        await store.completePayment(p.requestId, {
+          receipt: receiptOf(p),
+          reply: reply(p),
+          coins: [],
+        });
+      }
+      expect(await store.sales()).toEqual([
+        { sid: 'article-1', day: 19675, currency: 'NCD', count: 2, amount: 10 },
+        { sid: 'article-1', day: 19676, currency: 'NCD', count: 1, amount: 5 },
+      ]);
+    });
+
     it('abandons a refused payment: nothing stored', async () => {
       const store = await open();
       const p = pending(3);

@@ -25,6 +25,7 @@ import type {
   HeldCoin,
   MerchantStore,
   PendingPayment,
+  SalesRow,
   SessionKeys,
   StoredReceipt,
   WriteOff,
@@ -230,6 +231,26 @@ export class SqlMerchantStore implements MerchantStore {
       );
       await tx.run('DELETE FROM payment_journal WHERE request_id = $1', [requestId]);
     });
+  }
+
+  async sales(): Promise<SalesRow[]> {
+    const rows = await this.db.query<{
+      sid: string;
+      day: unknown;
+      currency: string;
+      n: unknown;
+      amount: unknown;
+    }>(
+      `SELECT sid, date / 86400 AS day, currency, COUNT(*) AS n, SUM(amount) AS amount
+         FROM receipts GROUP BY sid, date / 86400, currency ORDER BY day, sid`,
+    );
+    return rows.map((r) => ({
+      sid: r.sid,
+      day: int(r.day),
+      currency: r.currency,
+      count: int(r.n),
+      amount: int(r.amount),
+    }));
   }
 
   async receipt(tid: string): Promise<StoredReceipt | undefined> {

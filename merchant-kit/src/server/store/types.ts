@@ -137,6 +137,16 @@ export interface WriteOff {
   readonly coin: Coin;
 }
 
+/** Receipts of one S_id on one UTC day (the publisher's sales report). */
+export interface SalesRow {
+  readonly sid: string;
+  /** Days since the Unix epoch (UTC). */
+  readonly day: number;
+  readonly currency: string;
+  readonly count: number;
+  readonly amount: number;
+}
+
 /** Outcome of journaling a 1c: a fresh entry, or what an earlier one under this id left. */
 export type BeginPayment =
   | { readonly kind: 'journaled' }
@@ -185,6 +195,8 @@ export interface MerchantStore {
    * (after that it is refused as expired anyway); those expired before `now` are forgotten.
    */
   spendChallenge(challenge: string, expires: number, now: number): Promise<boolean>;
+  /** Receipts counted and summed by S_id and UTC day, oldest day first. */
+  sales(): Promise<SalesRow[]>;
 
   heldCoins(): Promise<HeldCoin[]>;
   /** Total value of held coins (not reserved by a cash-out). */
