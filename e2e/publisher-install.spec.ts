@@ -159,7 +159,9 @@ async function writeConfig(
 async function balanceOf(federation: Federation, account: string): Promise<number> {
   const audit = await federation.audit();
   expect(audit.problems).toEqual([]);
-  return audit.bank?.accounts.find((a) => a.account === account)?.balance ?? Number.NaN;
+  return (
+    audit.banks.flatMap((b) => b.accounts).find((a) => a.account === account)?.balance ?? Number.NaN
+  );
 }
 
 test.describe

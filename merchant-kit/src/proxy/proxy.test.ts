@@ -214,7 +214,8 @@ describe('paywall proxy', () => {
 
     const account = publisherAccount.account;
     const balanceOf = (report: typeof audit) =>
-      report.bank?.accounts.find((a) => a.account === account)?.balance ?? Number.NaN;
+      report.banks.flatMap((b) => b.accounts).find((a) => a.account === account)?.balance ??
+      Number.NaN;
     const opening = balanceOf(audit);
 
     const summary = await proxy.paywall.cashout();

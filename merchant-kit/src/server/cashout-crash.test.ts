@@ -1,6 +1,6 @@
 /**
  * A cash-out killed in the middle of its probe, and started again: the publisher's cash-out
- * command (cli.ts) as a real process, SIGKILLed after its currency server refused a batch with a
+ * command (cli/main.ts) as a real process, SIGKILLed after its currency server refused a batch with a
  * double-spent coin in it and while the CS was writing the check for the good part (the reply
  * never came back). Restarted on the same SQLite file, it sends the journaled part again under the
  * same request id and deposits that one check: no coin lost, none cashed twice, the bad coins
@@ -28,7 +28,7 @@ import { startMerchant, type TestMerchant } from '../testing/merchant.ts';
 import { fetchOffer, pay } from '../testing/payor.ts';
 import { openMerchantStore } from './store/sql-store.ts';
 
-const CLI = fileURLToPath(new URL('../cli.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
 const DEMO_BALANCE = 10_000;
 
 let fed: Federation;

@@ -104,10 +104,10 @@ export async function startFaultProxy(target?: string): Promise<FaultProxy> {
         return;
       }
       const out: Record<string, string> = {};
+      // fetch hands over the body decoded: its content-encoding no longer applies.
+      const dropped = ['content-length', 'content-encoding', 'transfer-encoding', 'connection'];
       answer.headers.forEach((value, name) => {
-        if (name !== 'content-length' && name !== 'transfer-encoding' && name !== 'connection') {
-          out[name] = value;
-        }
+        if (!dropped.includes(name)) out[name] = value;
       });
       out['content-length'] = String(payload.length);
       res.writeHead(answer.status, out);
