@@ -24,7 +24,6 @@ import {
   decode,
   type ErrorCode,
   ErrorReply,
-  formatAmount,
   NetCashError,
   type Offer,
   PaymentRequired,
