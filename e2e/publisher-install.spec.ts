@@ -76,6 +76,11 @@ async function installFromTarballs(): Promise<void> {
   mkdirSync(dirname(join(project, 'node_modules', binary)), { recursive: true });
   copyFileSync(join(ROOT, 'node_modules', binary), join(project, 'node_modules', binary));
   rmSync(packs, { recursive: true, force: true });
+  // Packing built dist/ in the workspace packages; nothing here runs from it, and a dist/ left
+  // behind goes stale as the sources change (the paywall script is rebuilt when needed).
+  for (const name of ['protocol', 'server-kit', 'merchant-kit']) {
+    rmSync(join(ROOT, name, 'dist'), { recursive: true, force: true });
+  }
 }
 
 async function freePort(): Promise<number> {
