@@ -11,6 +11,9 @@ import { openSqlite } from '@netcash/server-kit';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { freePortBlock, type NetcashChild, runNetcash, spawnNetcash } from '../testing/child.ts';
 import { TestClient } from '../testing/client.ts';
+import { registerCommand as printedRegister } from '../cs/enrollment.ts';
+import { parse } from './args.ts';
+import { registerCommand } from './operator.ts';
 import { runCli } from './run.ts';
 
 /** Runs the CLI in this process (quicker than a child), capturing what it prints. */
@@ -50,6 +53,24 @@ function tempDir(): string {
 }
 
 describe('netcash CLI', () => {
+  it('the register command a CS prints parses whatever its enrollment key begins with', () => {
+    for (const key of ['-Xk3', '--dash', 'plain']) {
+      const line = printedRegister({
+        csName: 'cs1',
+        enrollmentKey: key,
+        bank: 'bank',
+        account: 'acct-1',
+        currency: 'NCD',
+      }).replace('MINT_LIMIT', '5000');
+      const args = parse(line.split(' ').slice(3), registerCommand.flags);
+      expect([args.get('enrollment-key'), args.get('name'), args.int('mint-limit')]).toEqual([
+        key,
+        'cs1',
+        5000,
+      ]);
+    }
+  });
+
   it('prints help for every command and refuses unknown ones', async () => {
     const top = await runNetcash(['--help']); // once through bin/netcash.mjs and tsx
     expect(top.code).toBe(0);

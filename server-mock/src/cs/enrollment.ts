@@ -41,10 +41,14 @@ export interface Application {
 /** The insurer's operator, in this process (`netcash up`, tests): registers an application. */
 export type Enroll = (application: Application) => Promise<void>;
 
-/** The operator's command that registers `a` (`MINT_LIMIT` is the insurer's choice). */
+/**
+ * The operator's command that registers `a` (`MINT_LIMIT` is the insurer's choice). The key is
+ * glued to its flag with `=`: one base64url key in 64 begins with `-`, which a separate argument
+ * would make look like a flag.
+ */
 export function registerCommand(a: Application): string {
   return (
-    `netcash insurer register --name ${a.csName} --enrollment-key ${a.enrollmentKey} ` +
+    `netcash insurer register --name ${a.csName} --enrollment-key=${a.enrollmentKey} ` +
     `--bank ${a.bank} --account ${a.account} --currency ${a.currency} --mint-limit MINT_LIMIT`
   );
 }
