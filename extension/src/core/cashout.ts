@@ -24,7 +24,7 @@ import { addHistory, deleteCoins, noteAttempt } from './journal/journal.ts';
 import type { CashoutOp, ExchangeOp } from './journal/types.ts';
 import { sendWithFaults } from './net.ts';
 import { MAX_COINS } from './policy.ts';
-import { redeemable } from './recovery.ts';
+import { redeemable } from './redeem.ts';
 import { currencyServer } from './trust.ts';
 
 /**

@@ -5,7 +5,7 @@
  * A coin is stored only after it verifies offline (SPEC §3, §7: signature under its certificate
  * or denomination key, which a trusted insurer signed, not revoked or expired) and the values are
  * the ones asked for. A coin is `spendable`, `reserved` by exactly one journal operation, or
- * `recovering` (its key revoked: recovery.ts).
+ * `recovering` (its key revoked: redeem.ts).
  */
 import {
   type AnyCoin,

@@ -21,7 +21,7 @@ import { checkOffer } from './offer.ts';
 import { choosePlan, payeeKeys, startPay } from './pay.ts';
 import type { SpreadPolicy } from './policy.ts';
 import { accessFor } from './proof.ts';
-import { recoverCoins } from './recovery.ts';
+import { recoverCoins } from './redeem.ts';
 import { refreshTrust } from './trust.ts';
 
 export interface PayOptions {
@@ -63,7 +63,7 @@ const COINS_REFUSED: ReadonlySet<string> = new Set(['revoked', 'expired', 'unkno
 /**
  * A payment; when the seller or a currency server refused its coins themselves and the wallet got
  * them back (the payment rolled back), it reads the insurer's lists again, sets the bad coins
- * apart to be recovered (recovery.ts) and pays once more with the others — a refusal for one coin
+ * apart to be recovered (redeem.ts) and pays once more with the others — a refusal for one coin
  * never blocks the rest (docs/PROTOCOL.md §4.7).
  */
 export async function payIntent(

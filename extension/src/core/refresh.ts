@@ -1,6 +1,6 @@
 /**
  * The wallet's operations that must cope with time (docs/PROTOCOL.md §4.7), as the wallet runs
- * them: a refresh first brings back what can no longer pay but is still owed (recovery.ts), and a
+ * them: a refresh first brings back what can no longer pay but is still owed (redeem.ts), and a
  * buy or cash-out that trips on a key replaced since the insurer's lists were read reads them
  * again and goes on under the successor — nothing was charged or spent by the first attempt.
  */
@@ -13,7 +13,7 @@ import { driveWatched } from './interactive.ts';
 import { pendingOps } from './journal/journal.ts';
 import type { BuyOp, CashoutOp, Op } from './journal/types.ts';
 import { refreshPlan, type SpreadPolicy } from './policy.ts';
-import { recoverCoins, sweepRevoked } from './recovery.ts';
+import { recoverCoins, sweepRevoked } from './redeem.ts';
 import { currencyServers, refreshTrust } from './trust.ts';
 
 /** Reads the insurer's lists again and sets coins under newly revoked keys apart. */

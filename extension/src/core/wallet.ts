@@ -41,7 +41,7 @@ import { type PendingStatus, pendingStatus } from './pending.ts';
 import { DEFAULT_POLICY, type SpreadPolicy } from './policy.ts';
 import { findReceipt, prove } from './proof.ts';
 import { type RecoverReport, recover } from './recover.ts';
-import { sweepRevoked } from './recovery.ts';
+import { sweepRevoked } from './redeem.ts';
 import { buyCoins, refreshCoins, startCashoutNow } from './refresh.ts';
 import { earliest, isDue } from './schedule.ts';
 import {

@@ -38,7 +38,7 @@ export const DB_VERSION = 6;
 
 /**
  * `recovering`: held, owed by its currency server, but not to be paid with — its certificate or
- * denomination key was revoked (recovery.ts sweeps it here and recoups it).
+ * denomination key was revoked (redeem.ts sweeps it here and recoups it).
  */
 export type CoinState = 'spendable' | 'reserved' | 'recovering';
 

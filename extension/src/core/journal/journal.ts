@@ -69,7 +69,7 @@ export async function deleteCoins(tx: Tx, ids: readonly string[]): Promise<void>
 
 /**
  * A server proved the coins were not spent: they are spendable again — or, coins under a revoked
- * key, `recovering` again (`stateOf` says which; recovery.ts).
+ * key, `recovering` again (`stateOf` says which; redeem.ts).
  */
 export async function releaseCoins(
   tx: Tx,
