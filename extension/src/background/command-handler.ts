@@ -32,8 +32,9 @@ export const handlers: Handlers = {
   async trustInsurer({ key, url }) {
     return { certificates: await (await wallet()).trustInsurer(key, url) };
   },
-  async buy({ amount, cs, again }) {
-    return outcomeView(await (await wallet()).buy(amount, cs, { again: again === true }));
+  async buy({ amount, cs, again, retry }) {
+    const options = { again: again === true, ...(retry === undefined ? {} : { retry }) };
+    return outcomeView(await (await wallet()).buy(amount, cs, options));
   },
   async refresh() {
     const w = await wallet();
@@ -41,8 +42,9 @@ export const handlers: Handlers = {
     await w.refreshTrust().catch(() => undefined);
     return { exchanges: (await w.refresh()).length };
   },
-  async cashout({ cs, amount }) {
-    const outcome = await (await wallet()).cashout(cs, amount);
+  async cashout({ cs, amount, retry }) {
+    const options = retry === undefined ? {} : { retry };
+    const outcome = await (await wallet()).cashout(cs, amount, options);
     if (outcome === null) {
       throw new NetCashError('insufficient-funds', `You hold no coins at ${cs} to cash out.`);
     }

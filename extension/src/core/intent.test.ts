@@ -200,3 +200,26 @@ describe('pending operations are re-driven while the wallet runs', () => {
     t.wallet.close();
   });
 });
+
+describe('pending operations never outlive the servers’ memory', () => {
+  it('warn after warnAfter, naming until when the CS keeps the request', async () => {
+    const cut = cuttableFetch();
+    let offset = 0;
+    const now = () => Math.floor(Date.now() / 1000) + offset;
+    const t = await readyWallet(fed, {}, { fetch: cut.fetch, now, net: { warnAfter: 86_400 } });
+    cut.down.add(fed.cs[0]!.url);
+    const { op } = await t.wallet.buy(30, 'cs1');
+    const [fresh] = await t.wallet.pending();
+    expect(fresh?.status.warning).toBeUndefined();
+    expect(fresh?.status.forgetAt).toBe(op.created + 7 * 86_400);
+    offset = 86_400 + 60;
+    const [late] = await t.wallet.pending();
+    expect(late?.status.warning).toMatch(
+      /cs1 has not answered since .* keeps this request until about/,
+    );
+    expect(late?.status.warning).toContain(op.id);
+    cut.down.clear();
+    expect(await t.wallet.retryNow()).toMatchObject({ done: 1, pending: 0 });
+    t.wallet.close();
+  });
+});

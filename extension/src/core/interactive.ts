@@ -7,6 +7,7 @@
  */
 import { NetCashError, nextRetry, type RetryPolicy } from '@netcash/protocol';
 import type { Core } from './context.ts';
+import { pendingOps } from './journal/journal.ts';
 import type { Op } from './journal/types.ts';
 import { pendingStatus } from './pending.ts';
 import { drive } from './recover.ts';
@@ -93,4 +94,38 @@ export function outcomeOf(core: Core, op: Op, joined: boolean): OpOutcome {
     op,
     message: joined ? 'The earlier request went through; nothing was started again.' : 'Done.',
   };
+}
+
+export interface BuyOptions {
+  /** The shopper's explicit choice to buy more while a buy is pending. */
+  readonly again?: boolean;
+  /**
+   * The operation the UI showed as pending when the shopper clicked: that one is driven (or
+   * reported done), never a new one — even when it finished a moment before the click.
+   */
+  readonly retry?: string;
+}
+
+/**
+ * The operation a click of `kind` joins, driven while the shopper watches: the one the UI
+ * showed as pending (`retry`: pending still, or settled meanwhile — never a new one), else a
+ * pending one of that kind (of `cs` for a cash-out) unless the shopper chose `again`. Null when
+ * the click is a new operation.
+ */
+export async function joinClick(
+  core: Core,
+  kind: 'buy' | 'cashout',
+  options: BuyOptions,
+  cs?: string,
+): Promise<OpOutcome | null> {
+  const shown = options.retry === undefined ? undefined : await core.db.get('ops', options.retry);
+  if (shown !== undefined && shown.kind === kind) {
+    const op = shown.status === 'pending' ? await driveWatched(core, shown) : shown;
+    return outcomeOf(core, op, true);
+  }
+  if (options.again === true) return null;
+  const pending = (await pendingOps(core)).find(
+    (op) => op.kind === kind && (cs === undefined || op.cs === cs),
+  );
+  return pending === undefined ? null : outcomeOf(core, await driveWatched(core, pending), true);
 }

@@ -31,3 +31,10 @@ export function earliest(ops: readonly Op[]): number | null {
   }
   return at;
 }
+
+/** Whether pending `op` waits for the server at `origin` (it goes as soon as that one answers). */
+export function waitsOn(op: Op, origin: string): boolean {
+  const at = (url: string) => new URL(url).origin === origin;
+  if (op.kind === 'pay' && op.phase !== 'reclaim') return at(op.offer.body.payUrl);
+  return op.target.addresses.some(at);
+}

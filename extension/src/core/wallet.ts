@@ -21,7 +21,7 @@ import {
 } from '@netcash/protocol';
 import { type Balance, balances } from './balance.ts';
 import { connectBank, primaryAccount, statement } from './bank.ts';
-import { type BudgetPeriod, budgetRow, renewed } from './budget.ts';
+import type { BudgetPeriod } from './budget.ts';
 import { startChange } from './cashout.ts';
 import { checkIntent } from './check.ts';
 import { type SchemeHolding, schemeMix, spendableOf } from './coins.ts';
@@ -30,7 +30,14 @@ import { openWalletDb } from './db/open.ts';
 import type { AccountRow, AllowanceRow, HistoryRow, ReceiptRow } from './db/schema.ts';
 import type { Faults } from './faults.ts';
 import { type Intent, intentKey, intentOf } from './intent.ts';
-import { driveWatched, type OpOutcome, outcomeOf, settled } from './interactive.ts';
+import {
+  type BuyOptions,
+  driveWatched,
+  joinClick,
+  type OpOutcome,
+  outcomeOf,
+  settled,
+} from './interactive.ts';
 import { pendingOps } from './journal/journal.ts';
 import type { Op } from './journal/types.ts';
 import { systemClock } from './net.ts';
@@ -38,12 +45,13 @@ import { checkOffer } from './offer.ts';
 import { type Quote, quote, withinAllowance } from './pay.ts';
 import { type PayOptions, payIntent } from './pay-flow.ts';
 import { type PendingStatus, pendingStatus } from './pending.ts';
-import { DEFAULT_POLICY, type SpreadPolicy } from './policy.ts';
 import { findReceipt, prove } from './proof.ts';
+import { allowances, historyPage, receipts, setAllowance } from './records.ts';
 import { type RecoverReport, recover } from './recover.ts';
 import { sweepRevoked } from './redeem.ts';
 import { buyCoins, refreshCoins, startCashoutNow } from './refresh.ts';
-import { earliest, isDue } from './schedule.ts';
+import { earliest, isDue, waitsOn } from './schedule.ts';
+import { readSettings, type WalletSettings, writeSettings } from './settings.ts';
 import {
   type CurrencyServer,
   currencyServers,
@@ -73,27 +81,7 @@ export interface WalletOptions {
   readonly onSchedule?: (atMs: number | null) => void;
 }
 
-export interface WalletSettings {
-  readonly policy: SpreadPolicy;
-  /** Ask the payee for per-session keys first (messages 1a/1b). */
-  readonly sessionKeys: boolean;
-  /**
-   * Withdraw blind-rsa coins (SPEC §7) where a CS offers a denomination key for the value:
-   * unlinkable by the CS. On unless the shopper turns it off.
-   */
-  readonly blindCoins: boolean;
-  /** Changes to the network policy (tests shorten timeouts and backoff with it). */
-  readonly network: Partial<NetPolicy>;
-}
-
-const DEFAULT_SETTINGS: WalletSettings = {
-  policy: DEFAULT_POLICY,
-  sessionKeys: false,
-  blindCoins: true,
-  network: {},
-};
-
-export type { PayOptions };
+export type { BuyOptions, PayOptions, WalletSettings };
 
 export class Wallet {
   /** Value-moving work runs one at a time, in call order. */
@@ -267,26 +255,12 @@ export class Wallet {
     return endingServers(this.core);
   }
 
-  async settings(): Promise<WalletSettings> {
-    const rows = await this.core.db.getAll('settings');
-    const get = (name: string) => rows.find((r) => r.name === name)?.value;
-    const policy = get('policy') as SpreadPolicy | undefined;
-    const network = get('network') as Partial<NetPolicy> | undefined;
-    return {
-      policy: policy ?? DEFAULT_SETTINGS.policy,
-      sessionKeys: get('sessionKeys') === true,
-      blindCoins: get('blindCoins') !== false,
-      network: network ?? DEFAULT_SETTINGS.network,
-    };
+  settings(): Promise<WalletSettings> {
+    return readSettings(this.core);
   }
 
   async setSettings(changes: Partial<WalletSettings>): Promise<WalletSettings> {
-    const tx = this.core.db.transaction(['settings'], 'readwrite');
-    for (const [name, value] of Object.entries(changes)) {
-      await tx.objectStore('settings').put({ name, value });
-    }
-    await tx.done;
-    const settings = await this.settings();
+    const settings = await writeSettings(this.core, changes);
     this.core.blindCoins = settings.blindCoins;
     this.core.net = { ...DEFAULT_NET, ...this.options.net, ...settings.network };
     return settings;
@@ -306,16 +280,13 @@ export class Wallet {
   /**
    * Buys `amount` of coins from `cs` (default: the first server backed by the shopper's bank).
    * One buy at a time: while one is pending, a click joins it — buying more is a separate choice
-   * (`again`). Pending when the CS does not answer in time: it finishes by itself, paid once.
+   * (`again`) — and a click on a buy shown as pending (`retry`) never starts another. Pending
+   * when the CS does not answer in time: it finishes by itself, paid once.
    */
-  buy(amount: number, cs?: string, options: { again?: boolean } = {}): Promise<OpOutcome> {
+  buy(amount: number, cs?: string, options: BuyOptions = {}): Promise<OpOutcome> {
     return this.exclusive(async () => {
-      if (options.again !== true) {
-        const pending = (await pendingOps(this.core)).find((op) => op.kind === 'buy');
-        if (pending !== undefined) {
-          return outcomeOf(this.core, await driveWatched(this.core, pending), true);
-        }
-      }
+      const earlier = await joinClick(this.core, 'buy', options);
+      if (earlier !== null) return earlier;
       const { policy } = await this.settings();
       return outcomeOf(this.core, await buyCoins(this.core, amount, cs, policy), false);
     });
@@ -337,14 +308,14 @@ export class Wallet {
    * makes the amount, one exchange at `cs` makes change first. Null when there is nothing to
    * cash out.
    */
-  cashout(cs: string, amount?: number): Promise<OpOutcome | null> {
+  cashout(
+    cs: string,
+    amount?: number,
+    options: { retry?: string } = {},
+  ): Promise<OpOutcome | null> {
     return this.exclusive(async () => {
-      const pending = (await pendingOps(this.core)).find(
-        (op) => op.kind === 'cashout' && op.cs === cs,
-      );
-      if (pending !== undefined) {
-        return outcomeOf(this.core, await driveWatched(this.core, pending), true);
-      }
+      const earlier = await joinClick(this.core, 'cashout', options, cs);
+      if (earlier !== null) return earlier;
       let op = await startCashoutNow(this.core, cs, amount);
       if (op === null && amount !== undefined) {
         settled(this.core, await driveWatched(this.core, await startChange(this.core, cs, amount)));
@@ -422,55 +393,33 @@ export class Wallet {
 
   // ---- records ---------------------------------------------------------------------------------
 
-  /** The newest `limit` history rows, newest first (a reverse cursor: history only grows). */
+  /** The newest `limit` history rows, newest first. */
   history(limit = 50): Promise<HistoryRow[]> {
-    return this.historyPage(undefined, limit);
+    return historyPage(this.core, undefined, limit);
   }
 
   /** A page of history, newest first: `limit` rows older than `before` (a `seq`), if given. */
-  async historyPage(before: number | undefined, limit: number): Promise<HistoryRow[]> {
-    const rows: HistoryRow[] = [];
-    const range = before === undefined ? null : IDBKeyRange.upperBound(before, true);
-    const tx = this.core.db.transaction(['history'], 'readonly');
-    let cursor = await tx.objectStore('history').openCursor(range, 'prev');
-    while (cursor !== null && rows.length < limit) {
-      rows.push(cursor.value);
-      cursor = await cursor.continue();
-    }
-    await tx.done;
-    return rows;
+  historyPage(before: number | undefined, limit: number): Promise<HistoryRow[]> {
+    return historyPage(this.core, before, limit);
   }
 
-  async receipts(limit = 50): Promise<ReceiptRow[]> {
-    const rows = await this.core.db.getAll('receipts');
-    return rows.sort((a, b) => b.date - a.date).slice(0, limit);
+  receipts(limit = 50): Promise<ReceiptRow[]> {
+    return receipts(this.core, limit);
   }
 
   /** Every site's allowance as it stands now (budgets renewed). */
-  async allowances(): Promise<AllowanceRow[]> {
-    const now = this.core.now();
-    return (await this.core.db.getAll('allowances')).map((row) => renewed(row, now));
+  allowances(): Promise<AllowanceRow[]> {
+    return allowances(this.core);
   }
 
-  /**
-   * Lets `origin` take up to `limit` (minor units of `currency`) without a prompt — per `period`
-   * when given (a budget, budget.ts), else in total from now. Changing the limit of a budget
-   * keeps what was used in its current period; a new budget or a new period starts afresh.
-   */
-  async setAllowance(
+  /** Lets `origin` take up to `limit` without a prompt, per `period` when given (records.ts). */
+  setAllowance(
     origin: string,
     currency: string,
     limit: number,
     period?: BudgetPeriod,
   ): Promise<AllowanceRow> {
-    const held = await this.core.db.get('allowances', [origin, currency]);
-    const row = budgetRow(held, { origin, currency, limit, period }, this.core.now());
-    if (limit <= 0) {
-      await this.core.db.delete('allowances', [origin, currency]);
-    } else {
-      await this.core.db.put('allowances', row);
-    }
-    return row;
+    return setAllowance(this.core, origin, currency, limit, period);
   }
 
   pendingOps(): Promise<Op[]> {
@@ -489,11 +438,4 @@ export class Wallet {
   coinsOf(cs: string) {
     return spendableOf(this.core, cs);
   }
-}
-
-/** Whether pending `op` waits for the server at `origin`. */
-function waitsOn(op: Op, origin: string): boolean {
-  const at = (url: string) => new URL(url).origin === origin;
-  if (op.kind === 'pay' && op.phase !== 'reclaim') return at(op.offer.body.payUrl);
-  return op.target.addresses.some(at);
 }

@@ -44,17 +44,26 @@ export const COMMANDS = {
   trustInsurer: v.strictObject({ key: PublicKey, url: HttpUrl }),
   /**
    * Buy `amount` of coins (minor units) from `cs` (default: the first for the bank). While a buy
-   * is pending this joins it; `again` is the shopper's explicit choice to buy more anyway.
+   * is pending this joins it; `again` is the shopper's explicit choice to buy more anyway;
+   * `retry` names the buy the UI shows as pending (that one is driven or reported, never a new).
    */
   buy: v.strictObject({
     amount: PositiveAmount,
     cs: v.optional(Name),
     again: v.optional(v.boolean()),
+    retry: v.optional(Token),
   }),
   /** Refresh the spread of denominations now. */
   refresh: v.strictObject({}),
-  /** Cash `amount` (default: every coin) of `cs` out to the bank account. */
-  cashout: v.strictObject({ cs: Name, amount: v.optional(PositiveAmount) }),
+  /**
+   * Cash `amount` (default: every coin) of `cs` out to the bank account (`retry`: the cash-out
+   * the UI shows as pending — that one is driven or reported, never a new one).
+   */
+  cashout: v.strictObject({
+    cs: Name,
+    amount: v.optional(PositiveAmount),
+    retry: v.optional(Token),
+  }),
   /** Let `origin` take up to `limit` per `period` without a prompt (0 removes it). */
   setAllowance: v.strictObject({
     origin: HttpUrl,

@@ -4,7 +4,7 @@
  * trust the insurer (the trust anchor: the key comes from the shopper's paste, never from a
  * server), open a demo bank account, buy the first coins.
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { OutcomeView, WalletState } from '../messages/views.ts';
 import { command, UiError } from './api.ts';
 import { ActionButton, Field, Section } from './components.tsx';
@@ -142,7 +142,10 @@ export function BuyCoins(props: {
   const buy = async (again: boolean) => {
     if (cents === null) return;
     const input = cs === '' ? { amount: cents } : { amount: cents, cs };
-    const done = await command('buy', again ? { ...input, again } : input).catch((e: unknown) => {
+    // While a buy shows as pending, Buy asks about that one: it never starts a second.
+    const shown = outcome?.status === 'pending' && !again ? { retry: outcome.opId } : {};
+    const request = again ? { ...input, again } : { ...input, ...shown };
+    const done = await command('buy', request).catch((e: unknown) => {
       // Say where the money is missing: the bank account, not the wallet.
       if (e instanceof UiError && e.code === 'insufficient-funds' && account !== undefined) {
         throw new UiError(
@@ -158,6 +161,19 @@ export function BuyCoins(props: {
     }
     await props.onChange();
   };
+  // A pending buy finishes in the background: say so when it has.
+  const waiting = outcome?.status === 'pending' ? outcome : null;
+  useEffect(() => {
+    if (waiting === null) return;
+    const timer = setInterval(async () => {
+      const still = (await command('pending', {})).some((op) => op.id === waiting.opId);
+      if (still) return;
+      clearInterval(timer);
+      setOutcome(await command('buy', { amount: waiting.amount, retry: waiting.opId }));
+      await props.onChange();
+    }, 2_000);
+    return () => clearInterval(timer);
+  }, [waiting?.opId]);
   return (
     <div class="buy">
       <Field
@@ -187,7 +203,7 @@ export function BuyCoins(props: {
         disabled={cents === null || cents <= 0}
         action={() => buy(false)}
       />
-      {outcome === null || outcome.status === 'done' ? null : (
+      {outcome === null ? null : (
         <p class="muted" role="status" data-testid="buy-status">
           {outcome.message}
         </p>
