@@ -11,6 +11,7 @@ export default defineConfig({
   test: {
     include: [
       '{protocol,server-kit,server-mock,merchant-kit,extension,bench}/src/**/*.test.{ts,tsx}',
+      'scripts/*.test.ts',
     ],
     testTimeout: 30_000,
     hookTimeout: 60_000,

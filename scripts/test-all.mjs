@@ -3,14 +3,23 @@
 // the extension build, the end-to-end tests (Playwright + Chromium) and the README journey in
 // Firefox ESR (`npm run test:firefox`'s script). Each step's results are
 // counted; the last line is `N passed, M failed`, and the exit code is non-zero on any failure.
-// `npm test -- --no-e2e` skips the browser steps (for quick local runs).
+// `npm test -- --no-e2e` skips the browser steps (for quick local runs). First the preflight
+// (preflight.mjs): Chromium and PostgreSQL are there, installed, or named in one line.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { preflight } from './preflight.mjs';
 
 const args = new Set(process.argv.slice(2));
 const results = [];
+
+const missing = preflight(!args.has('--no-e2e'));
+if (missing !== null) {
+  console.log(missing);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
 
 function run(title, command, commandArgs, env = {}) {
   console.log(`\n=== ${title}: ${command} ${commandArgs.join(' ')}`);
