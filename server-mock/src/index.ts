@@ -14,7 +14,7 @@ export { type BankConfig, type RunningBank, startBank } from './bank/server.ts';
 export { DEFAULTS, systemNow } from './config.ts';
 export { type CsConfig, type RunningCs, startCurrencyServer } from './cs/server.ts';
 export { type InsurerConfig, type RunningInsurer, startInsurer } from './insurer/server.ts';
-export { type NetcashChild, runNetcash, spawnNetcash } from './testing/child.ts';
+export { type NetcashChild, runNetcash, spawnNetcash, spawnReady } from './testing/child.ts';
 export { codeOf, TestClient } from './testing/client.ts';
 export { type Fault, type FaultProxy, startFaultProxy } from './testing/fault-proxy.ts';
 export {

@@ -2,7 +2,8 @@
  * `netcash` as a child process, for tests that need a real second process (two currency server
  * processes over one PostgreSQL database) or a real `kill -9`. Runs bin/netcash.mjs with the
  * given arguments and resolves once the server prints its `listening on URL` line (or `ready`,
- * whose first group is the URL). `runNetcash` runs a command to completion.
+ * whose first group is the URL). `runNetcash` runs a command to completion; `spawnReady` does
+ * the same for any server process (the fault suite's publisher).
  *
  * Servers started here have no rate limit (`NETCASH_RATE_LIMIT=0`) unless the test sets one:
  * every test request comes from 127.0.0.1.
@@ -27,16 +28,34 @@ export function spawnNetcash(
   args: readonly string[],
   options: { env?: Record<string, string>; timeoutMs?: number; ready?: RegExp } = {},
 ): Promise<NetcashChild> {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: { ...process.env, ...TEST_ENV, ...options.env },
+  return spawnReady(process.execPath, [BIN, ...args], {
+    ...options,
+    env: { ...TEST_ENV, ...options.env },
+  });
+}
+
+/**
+ * Any server process (`command args…`) that prints `listening on URL` (or matches `ready`, whose
+ * first group is the URL) once it serves: e.g. the demo publisher run on its own for the fault
+ * suite. Rejects with what it printed if it exits or takes longer than `timeoutMs`.
+ */
+export function spawnReady(
+  command: string,
+  args: readonly string[],
+  options: { env?: Record<string, string>; timeoutMs?: number; ready?: RegExp; cwd?: string } = {},
+): Promise<NetcashChild> {
+  const child = spawn(command, args, {
+    env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
   });
   let out = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const what = [command, ...args].join(' ');
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`netcash ${args.join(' ')} did not start:\n${out}`));
+      reject(new Error(`${what} did not start:\n${out}`));
     }, options.timeoutMs ?? 30_000);
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
@@ -60,7 +79,7 @@ export function spawnNetcash(
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`netcash ${args.join(' ')} exited with ${code}:\n${out}`));
+      reject(new Error(`${what} exited with ${code}:\n${out}`));
     });
   });
 }
