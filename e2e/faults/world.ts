@@ -160,7 +160,11 @@ export async function startWorld(): Promise<World> {
     if (line === undefined) throw new Error(`no application from ${name}: ${application.stderr}`);
     // As `--flag=value`: a base64url key may start with '-'.
     const words = line.replace('MINT_LIMIT', '100000000').split(' ');
-    const args = words.flatMap((w, i) => (i % 2 === 0 ? [`${w}=${words[i + 1]}`] : []));
+    const args: string[] = [];
+    for (let i = 0; i < words.length; i++) {
+      const word = words[i]!;
+      args.push(word.includes('=') ? word : `${word}=${words[++i]}`);
+    }
     const registered = await runNetcash([
       'insurer',
       'register',
