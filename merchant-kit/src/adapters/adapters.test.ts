@@ -41,7 +41,7 @@ const paywallFor = () =>
     insurer: fed.insurer.url,
     store: ':memory:',
     resources: RESOURCES,
-    redriveEveryMs: 0,
+    redrive: false,
     log: silentLogger(),
   });
 

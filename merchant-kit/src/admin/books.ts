@@ -89,11 +89,10 @@ export async function publisherBooks(
   store: MerchantStore,
   catalogue: Catalogue,
 ): Promise<PublisherBooks> {
-  const [sales, coins, cashouts, writeOffs] = await Promise.all([
+  const [sales, coins, cashouts] = await Promise.all([
     store.sales(),
     store.heldCoins(),
     store.cashouts(),
-    store.writeOffs(),
   ]);
   const bySid = new Map<string, { count: number; amount: number }>();
   const byDay = new Map<string, { count: number; amount: number }>();
@@ -112,8 +111,9 @@ export async function publisherBooks(
     { count: 0, amount: 0 },
   );
   const held = coins.reduce((n, c) => n + c.value, 0);
-  // A `split` cash-out lives on in its parts, a `written-off` one in the write-offs.
-  const writtenOff = writeOffs.reduce((n, w) => n + w.value, 0);
+  // A `split` cash-out lives on in its parts. A `written-off` one is one coin's value, kept for
+  // good; the coin's own line (`writeOffs()`) only for the paywall's `writeOffRetention`.
+  const writtenOff = sum(cashouts.filter((c) => c.state === 'written-off'));
   return {
     currency: sales[0]?.currency ?? coins[0]?.currency ?? cashouts[0]?.currency ?? null,
     sold,

@@ -21,7 +21,7 @@ import { nodeProvider } from '@netcash/protocol/node';
 import { publisherBooks } from '../admin/books.ts';
 import { paywallOptionsOf, readConfig } from '../proxy/config.ts';
 import { createCatalogue } from '../server/catalogue.ts';
-import type { PaywallOptions } from '../server/config.ts';
+import { DEFAULT_WRITE_OFF_RETENTION, type PaywallOptions } from '../server/config.ts';
 import { createPaywall } from '../server/paywall.ts';
 import { money } from '../server/publisher-log.ts';
 import { formatReport } from './report.ts';
@@ -98,7 +98,7 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   const options = await optionsFrom(values);
-  const paywall = await createPaywall({ ...options, redriveEveryMs: 0 });
+  const paywall = await createPaywall({ ...options, redrive: false });
   try {
     if (command === 'report') {
       const books = await publisherBooks(
@@ -117,6 +117,10 @@ async function main(argv: string[]): Promise<number> {
         const date = new Date(w.date * 1000).toISOString();
         console.log(`${date}  ${money(w.value, w.currency)}  ${w.reason}  coin ${w.serial}`);
       }
+      const days = (options.writeOffRetention ?? DEFAULT_WRITE_OFF_RETENTION) / 86_400;
+      console.log(
+        `(each write-off is listed for ${days} days — writeOffRetentionDays; \`report\` counts them all)`,
+      );
       return 0;
     }
     const s = await paywall.cashout();

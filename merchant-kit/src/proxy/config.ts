@@ -38,6 +38,8 @@ export const ProxyConfig = v.strictObject({
   publicUrl: v.optional(Url),
   cashoutAbove: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(1))),
   adminToken: v.optional(v.pipe(v.string(), v.minLength(16))),
+  /** How long `netcash-merchant writeoffs` lists a written-off coin (default 400). */
+  writeOffRetentionDays: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(1))),
   resources: v.array(
     v.strictObject({
       path: v.pipe(v.string(), v.startsWith('/')),
@@ -73,6 +75,9 @@ export function paywallOptionsOf(config: ProxyConfig, env = process.env): Paywal
     resources: config.resources,
     publicUrl: config.publicUrl,
     cashoutAbove: config.cashoutAbove,
+    ...(config.writeOffRetentionDays === undefined
+      ? {}
+      : { writeOffRetention: config.writeOffRetentionDays * 86_400 }),
     ...(adminToken === undefined || adminToken === '' ? {} : { adminToken }),
   };
 }

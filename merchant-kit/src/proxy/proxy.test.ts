@@ -102,7 +102,7 @@ beforeAll(async () => {
   const port = (upstream.address() as AddressInfo).port;
   proxy = await startPaywallProxy({
     upstream: `http://127.0.0.1:${port}`,
-    paywall: { ...paywallOptionsOf(config), redriveEveryMs: 0, log: silentLogger() },
+    paywall: { ...paywallOptionsOf(config), redrive: false, log: silentLogger() },
   });
 }, 120_000);
 afterAll(async () => {

@@ -14,9 +14,12 @@ import { endpoint, nowSeconds, PATHS, postJson, RevocationList, unwrap } from '@
 import { nodeProvider as p } from '@netcash/protocol/node';
 import { type Federation, startFederation, TestClient } from '@netcash/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { publisherBooks } from '../admin/books.ts';
 import { recordingLogger } from '../testing/log.ts';
-import { startMerchant, type TestMerchant } from '../testing/merchant.ts';
+import { RESOURCES, startMerchant, type TestMerchant } from '../testing/merchant.ts';
 import { fetchOffer, pay } from '../testing/payor.ts';
+import { createCatalogue } from './catalogue.ts';
+import { DEFAULT_WRITE_OFF_RETENTION } from './config.ts';
 
 const LIFETIME = 1_000;
 /** The insurer's redemption window here: coins are cashed out for 500 s after they expire. */
@@ -149,6 +152,17 @@ describe('a cash-out batch with good and bad coins', () => {
       const again = await merchant.paywall.cashout();
       expect(again).toMatchObject({ deposited: 0, writtenOff: [], pending: 0 });
       expect((await fed.audit()).problems).toEqual([]);
+
+      // Past their retention the coins' lines go; the publisher's books still count their value.
+      const booksOf = () => publisherBooks(store, createCatalogue(p, RESOURCES));
+      expect(await booksOf()).toMatchObject({ writtenOff: 7 + 5, unaccounted: 0 });
+      clock += DEFAULT_WRITE_OFF_RETENTION - 1;
+      await merchant.paywall.recover();
+      expect(await store.writeOffs()).toHaveLength(reasons.size);
+      clock += 2;
+      await merchant.paywall.recover();
+      expect(await store.writeOffs()).toEqual([]);
+      expect(await booksOf()).toMatchObject({ writtenOff: 7 + 5, unaccounted: 0 });
     } finally {
       await merchant.close();
     }

@@ -193,11 +193,11 @@ export class Cashier {
     return done;
   }
 
-  /** Called after each payment: cash out once the purse reaches the threshold. */
-  async maybeCashout(): Promise<void> {
-    if (this.threshold === undefined || this.running !== null) return;
-    if ((await this.ctx.store.heldValue()) < this.threshold) return;
-    await this.cashout();
+  /** Called after each payment: cash out once the purse reaches the threshold (null: not now). */
+  async maybeCashout(): Promise<CashoutSummary | null> {
+    if (this.threshold === undefined || this.running !== null) return null;
+    if ((await this.ctx.store.heldValue()) < this.threshold) return null;
+    return this.cashout();
   }
 
   private async run(): Promise<CashoutSummary> {
@@ -362,7 +362,7 @@ export class Cashier {
     );
   }
 
-  /** Re-drives unfinished cash-outs (at start, and periodically) without starting new ones. */
+  /** Re-drives unfinished cash-outs (at start, and by redrive.ts while any stays open) without starting new ones. */
   async redrive(): Promise<void> {
     if (this.running !== null) return;
     await this.exclusive('redrive', async () => {

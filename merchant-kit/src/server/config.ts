@@ -49,8 +49,19 @@ export interface PaywallOptions {
   readonly offerLifetime?: number;
   /** Also accept coins of these currency servers only (default: any the insurers certify). */
   readonly acceptCs?: readonly string[];
-  /** Re-drive interrupted payments and cash-outs this often, in ms (default 30 s; 0: never). */
-  readonly redriveEveryMs?: number;
+  /**
+   * When interrupted payments and cash-outs are sent again while they stay open (redrive.ts):
+   * backoff with jitter by this policy (default the protocol's `BACKGROUND`: from a few seconds up
+   * to 15 minutes apart), at once when the CS answers another request; `false`: only at start and
+   * on `recover()`.
+   */
+  readonly redrive?: RetryPolicy | false;
+  /**
+   * How long a written-off coin stays listed (`writeOffs()`, `netcash-merchant writeoffs`), in
+   * seconds (default 400 days: a year's accounts, closed after year end). Its value stays in the
+   * books for good — the cash-out that wrote it off is kept.
+   */
+  readonly writeOffRetention?: number;
   /**
    * How a payment's exchange at the CS is sent again, with the same request id, while its failure
    * is transient and the shopper waits (default the protocol's `OUTBOUND`: a few quick tries).
@@ -74,4 +85,5 @@ export const DEFAULT_PAY_PATH = '/netcash/pay';
 /** Where the handler serves the paywall script (`<script src="/netcash/paywall.js">`). */
 export const DEFAULT_SCRIPT_PATH = '/netcash/paywall.js';
 export const DEFAULT_OFFER_LIFETIME = 600;
+export const DEFAULT_WRITE_OFF_RETENTION = 400 * 86_400;
 export const MAX_PAYMENT_BODY = 256 * 1024;

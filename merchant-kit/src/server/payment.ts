@@ -12,7 +12,7 @@
  *
  * Crash safety, the wallet's way: the 1c and the exact CS requests it causes (request ids, reply
  * keys, the signed receipt) are journaled before any of them leaves. A retry of the 1c, the
- * periodic re-drive or a restart sends the same requests again; the CS answers a repeat with its
+ * re-drive (redrive.ts) or a restart sends the same requests again; the CS answers a repeat with its
  * stored reply, so no payment is lost and no coin is exchanged twice. Idempotent by request id:
  * a repeat gets the stored message 2 (or drives its journal entry), whatever has expired since —
  * 1b session keys, the offer, the coins — since only a new request id is checked against those;
@@ -330,7 +330,7 @@ export class PaymentDesk {
     return settled.reply;
   }
 
-  /** Re-drives every journaled payment (at start, and periodically). */
+  /** Re-drives every journaled payment (at start, and by redrive.ts while any stays open). */
   async redrive(): Promise<void> {
     for (const pending of await this.ctx.store.pendingPayments()) {
       if (this.inflight.has(pending.requestId)) continue;

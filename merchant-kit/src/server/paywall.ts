@@ -11,12 +11,15 @@
  *   anything else                   → the publisher's own handler
  *
  * It keeps its books in a MerchantStore, re-drives interrupted payments and cash-outs at start and
- * every `redriveEveryMs`, and cashes out on command or above `cashoutAbove`.
+ * while they stay open (redrive.ts: the one retry policy), and cashes out on command or above
+ * `cashoutAbove`.
  */
 import {
   asNetCashError,
+  BACKGROUND,
   type CryptoProvider,
   decodeJson,
+  isTransient,
   type MerchantHoldings,
   NetCashError,
   nowSeconds,
@@ -40,6 +43,7 @@ import {
   DEFAULT_OFFER_LIFETIME,
   DEFAULT_PAY_PATH,
   DEFAULT_SCRIPT_PATH,
+  DEFAULT_WRITE_OFF_RETENTION,
   MAX_PAYMENT_BODY,
   type PaywallOptions,
 } from './config.ts';
@@ -51,6 +55,7 @@ import { holdingsOf } from './holdings.ts';
 import { loadMerchantKeys } from './keys.ts';
 import { htmlResponse, INSTALL_PATH, installPage } from './pages.ts';
 import { answerKeyRequest, PaymentDesk } from './payment.ts';
+import { Redriver } from './redrive.ts';
 import { paywallScript } from './script.ts';
 import { openMerchantStore } from './store/sql-store.ts';
 import type { MerchantStore, StoredReceipt } from './store/types.ts';
@@ -97,6 +102,8 @@ export interface Paywall {
 
 /** How long answered payments are kept for retries, and expired 1b session keys (7 days). */
 const REPLY_RETENTION = 7 * 86_400;
+/** How often old replies and write-offs are pruned (housekeeping, not a retry). */
+const TIDY_EVERY_MS = 6 * 3_600_000;
 
 export async function createPaywall(options: PaywallOptions): Promise<Paywall> {
   const p: CryptoProvider = options.crypto ?? nodeProvider;
@@ -125,11 +132,28 @@ export async function createPaywall(options: PaywallOptions): Promise<Paywall> {
   const payPath = options.payPath ?? DEFAULT_PAY_PATH;
   const scriptPath = DEFAULT_SCRIPT_PATH;
   const cashier = new Cashier(ctx, options.bank, options.cashoutAbove);
+  const failed = (what: string) => (e: unknown) => ctx.log.error(what, { error: String(e) });
   const desk = new PaymentDesk(ctx, () => {
+    // The CS answered: what waits for it goes now, not at the end of its backoff.
+    redriver.answered();
     cashier
       .maybeCashout()
-      .catch((e: unknown) => ctx.log.error('automatic cash-out failed', { error: String(e) }));
+      .then((s) => s !== null && s.pending > 0 && redriver.kick())
+      .catch(failed('automatic cash-out failed'));
   });
+  const redriver = new Redriver(
+    async () => {
+      await desk.redrive();
+      await cashier.redrive();
+      const [payments, cashouts] = await Promise.all([
+        store.pendingPayments(),
+        store.cashouts(['pending', 'checked']),
+      ]);
+      return payments.length > 0 || cashouts.length > 0;
+    },
+    { policy: options.redrive ?? BACKGROUND, onError: failed('re-drive failed') },
+  );
+  const writeOffRetention = options.writeOffRetention ?? DEFAULT_WRITE_OFF_RETENTION;
   const gate = new Gate(ctx, { publicUrl: options.publicUrl, payPath, scriptPath });
   const admin = adminRoute(options.adminToken, { store, catalogue });
 
@@ -150,6 +174,8 @@ export async function createPaywall(options: PaywallOptions): Promise<Paywall> {
       return json(200, await answerKeyRequest(ctx, message.value), PAYEE_CORS_HEADERS);
     }
     const paid = await desk.pay(message.value);
+    // Journaled but not answered by the CS: re-driven by itself, even if the wallet never asks.
+    if (!paid.ok && isTransient(paid.error)) redriver.kick();
     return paid.ok
       ? json(200, paid.value, PAYEE_CORS_HEADERS)
       : refusal(paid.error, PAYEE_CORS_HEADERS);
@@ -207,35 +233,39 @@ export async function createPaywall(options: PaywallOptions): Promise<Paywall> {
     return guarded(() => released(resource, request, site));
   }
 
-  let recovering: Promise<void> | null = null;
-  function recover(): Promise<void> {
-    recovering ??= (async () => {
-      await desk.redrive();
-      await cashier.redrive();
+  let closed = false;
+  let tidying: Promise<void> | null = null;
+  function tidy(): Promise<void> {
+    if (closed) return Promise.resolve();
+    tidying ??= (async () => {
       // Stored replies are kept for retries as long as a CS keeps its own (PROTOCOL §10).
       await store.prune(now() - REPLY_RETENTION);
+      await store.forgetWriteOffs(now() - writeOffRetention);
     })().finally(() => {
-      recovering = null;
+      tidying = null;
     });
-    return recovering;
+    return tidying;
+  }
+  async function recover(): Promise<void> {
+    await redriver.run();
+    await tidy();
+  }
+  async function cashout(): Promise<CashoutSummary> {
+    const summary = await cashier.cashout();
+    if (summary.pending > 0) redriver.kick();
+    return summary;
   }
 
-  const every = options.redriveEveryMs ?? 30_000;
-  const timer =
-    every > 0
-      ? setInterval(() => {
-          recover().catch((e: unknown) => ctx.log.error('re-drive failed', { error: String(e) }));
-        }, every)
-      : null;
-  timer?.unref?.();
+  const tidyTimer = setInterval(() => tidy().catch(failed('pruning failed')), TIDY_EVERY_MS);
+  tidyTimer.unref?.();
   // Payments a crash interrupted are finished before anything else needs them.
-  recover().catch((e: unknown) => ctx.log.error('re-drive failed', { error: String(e) }));
+  recover().catch(failed('re-drive failed'));
 
   return {
     wrap: (site) => (request) => handle(request, site),
     handle,
     authorize,
-    cashout: () => cashier.cashout(),
+    cashout,
     held: () => store.heldValue(),
     holdings: () => holdingsOf(store, `merchant ${ctx.keys.signKey.slice(0, 8)}`),
     recover,
@@ -248,8 +278,10 @@ export async function createPaywall(options: PaywallOptions): Promise<Paywall> {
     isPaid: (path) => catalogue.byPath.has(path),
     releaseHeaders: (receipt) => Gate.releaseHeaders(receipt),
     async close() {
-      if (timer !== null) clearInterval(timer);
-      await recovering?.catch(() => undefined);
+      closed = true;
+      clearInterval(tidyTimer);
+      await redriver.close();
+      await tidying?.catch(() => undefined);
       if (ownsStore) await store.close();
     },
   };

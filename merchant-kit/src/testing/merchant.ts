@@ -39,7 +39,7 @@ export async function startMerchant(
     insurer: fed.insurer.url,
     bank: { url: fed.bank.url },
     resources: RESOURCES,
-    redriveEveryMs: 0,
+    redrive: false,
     log: silentLogger(),
     ...options,
     store: options.store ?? store,

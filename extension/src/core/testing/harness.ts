@@ -116,7 +116,7 @@ export async function startShop(
       price,
       description: `Article ${name}`,
     })),
-    redriveEveryMs: 0,
+    redrive: false,
     log: silentLogger(),
     ...(now === undefined ? {} : { now }),
   });

@@ -341,6 +341,13 @@ export function merchantStoreConformance(name: string, open: () => Promise<Merch
       await store.cashoutChecked('cashout-10', check);
       expect(await store.heldValue()).toBe(0);
       expect((await store.cashouts(['written-off'])).map((c) => c.id)).toEqual(['cashout-9']);
+      // Past its retention the coin's line goes; the written-off cash-out (its value) stays.
+      expect(await store.forgetWriteOffs(1_700_000_500)).toBe(0);
+      expect(await store.forgetWriteOffs(1_700_000_501)).toBe(1);
+      expect(await store.writeOffs()).toEqual([]);
+      expect((await store.cashouts(['written-off'])).map((c) => [c.id, c.amount])).toEqual([
+        ['cashout-9', 5],
+      ]);
       expect((await store.cashouts(['pending', 'checked'])).map((c) => c.id)).toEqual([
         'cashout-10',
       ]);

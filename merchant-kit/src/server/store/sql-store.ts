@@ -329,6 +329,10 @@ export class SqlMerchantStore implements MerchantStore {
     return cashouts.writeOffs(this.db, since);
   }
 
+  forgetWriteOffs(before: number): Promise<number> {
+    return this.db.run('DELETE FROM writeoffs WHERE date < $1', [before]);
+  }
+
   prune(before: number): Promise<number> {
     return this.db.transaction(async (tx) => {
       const replies = await tx.run('DELETE FROM payments WHERE date < $1', [before]);

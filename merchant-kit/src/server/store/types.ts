@@ -228,6 +228,11 @@ export interface MerchantStore {
   ): Promise<WriteOff[]>;
   /** Write-offs, oldest first (those dated at or after `since`, if given). */
   writeOffs(since?: number): Promise<WriteOff[]>;
+  /**
+   * Write-offs dated before `before` leave the list (the paywall's `writeOffRetention`); their
+   * value stays in the books, which count the cash-outs `written-off`. The number forgotten.
+   */
+  forgetWriteOffs(before: number): Promise<number>;
   /** Refused after the check was written (the bank refused the deposit): kept for an operator. */
   cashoutFailed(id: string, error: string): Promise<void>;
 
