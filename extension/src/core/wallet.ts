@@ -47,10 +47,10 @@ import { type PayOptions, payIntent } from './pay-flow.ts';
 import { type PendingStatus, pendingStatus } from './pending.ts';
 import { findReceipt, prove } from './proof.ts';
 import { allowances, historyPage, receipts, setAllowance } from './records.ts';
-import { type RecoverReport, recover } from './recover.ts';
+import type { RecoverReport } from './recover.ts';
 import { sweepRevoked } from './redeem.ts';
+import { Redrive } from './redrive.ts';
 import { buyCoins, refreshCoins, startCashoutNow } from './refresh.ts';
-import { earliest, isDue, waitsOn } from './schedule.ts';
 import { readSettings, type WalletSettings, writeSettings } from './settings.ts';
 import {
   type CurrencyServer,
@@ -91,14 +91,14 @@ export class Wallet {
    * reload while one is being decided, journaled or sent joins it instead of queueing another.
    */
   private readonly paying = new Map<string, Promise<AccessResult>>();
-  /** Origins that answered lately (ms): their waiting ops are re-driven at once, once a second. */
-  private readonly answered = new Map<string, number>();
-  private scheduled: number | null | undefined;
+  private readonly redrive: Redrive;
 
   private constructor(
     readonly core: Core,
     private readonly options: WalletOptions,
-  ) {}
+  ) {
+    this.redrive = new Redrive(core, (work) => this.exclusive(work), options.onSchedule);
+  }
 
   static async open(options: WalletOptions): Promise<Wallet> {
     const db = await openWalletDb(options.dbName);
@@ -109,7 +109,7 @@ export class Wallet {
       // Any answer from a server (not a 5xx) means it is back: what waits for it goes now.
       fetch: async (url, init) => {
         const response = await options.fetch(url, init);
-        if (response.status < 500) wallet?.serverAnswered(url);
+        if (response.status < 500) wallet?.redrive.serverAnswered(url);
         return response;
       },
       now: options.now ?? systemClock,
@@ -138,58 +138,29 @@ export class Wallet {
   /** Runs `work` in the queue, then tells the scheduler when pending work is next due. */
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
     const run = this.mutex.run(work);
-    void run.then(
-      () => this.reschedule(),
-      () => this.reschedule(),
-    );
+    const reschedule = () => this.redrive.reschedule();
+    void run.then(reschedule, reschedule);
     return run;
-  }
-
-  private async reschedule(): Promise<void> {
-    if (this.options.onSchedule === undefined) return;
-    const at = earliest(await pendingOps(this.core).catch(() => []));
-    if (at === this.scheduled) return;
-    this.scheduled = at;
-    this.options.onSchedule(at);
   }
 
   /** Re-drives every pending journal entry (call on every start). */
   recover(): Promise<RecoverReport> {
-    return this.exclusive(() => recover(this.core));
+    return this.redrive.all();
   }
 
   /** Re-drives the pending entries whose backoff is over (the service worker's alarm). */
   redriveDue(): Promise<RecoverReport> {
-    return this.exclusive(() => recover(this.core, (op) => isDue(this.core, op)));
+    return this.redrive.due();
   }
 
   /** "Retry now": re-drives one pending entry, or all, at once. */
   retryNow(id?: string): Promise<RecoverReport> {
-    return this.exclusive(() => recover(this.core, (op) => id === undefined || op.id === id));
+    return this.redrive.now(id);
   }
 
   /** When the earliest pending entry is due (ms), or null. */
-  async nextWake(): Promise<number | null> {
-    return earliest(await pendingOps(this.core));
-  }
-
-  /**
-   * A server at `url` answered: entries waiting for it (a currency server, a payee, the bank)
-   * are re-driven now rather than at their backoff (SPEC §12: "as soon as a server answers").
-   */
-  private serverAnswered(url: string): void {
-    const origin = new URL(url).origin;
-    const nowMs = this.core.nowMs();
-    if (nowMs - (this.answered.get(origin) ?? 0) < 1_000) return;
-    this.answered.set(origin, nowMs);
-    void (async () => {
-      const waiting = (await pendingOps(this.core)).filter(
-        (op) => !isDue(this.core, op) && waitsOn(op, origin),
-      );
-      if (waiting.length === 0) return;
-      const ids = new Set(waiting.map((op) => op.id));
-      await this.exclusive(() => recover(this.core, (op) => ids.has(op.id)));
-    })().catch(() => undefined);
+  nextWake(): Promise<number | null> {
+    return this.redrive.nextWake();
   }
 
   // ---- setup -----------------------------------------------------------------------------------
