@@ -1,10 +1,10 @@
 /**
- * `/netcash/admin`: the publisher's books in a page (and `/netcash/admin/books.json` for tools),
- * behind the publisher's admin token — the HTTP Basic password (any user name), so a browser asks
+ * `/netcash/admin`: the publisher's books in a page (and `/netcash/admin/books.json` for tools;
+ * `/netcash/admin/holdings.json` is what it holds, for `netcash audit --merchant`), behind the publisher's admin token — the HTTP Basic password (any user name), so a browser asks
  * for it, or `Authorization: Bearer <token>`. Read-only: cash-outs are `netcash-merchant cashout`.
  * Without a token configured there is no admin page at all (404).
  */
-import { equalBytes, utf8 } from '@netcash/protocol';
+import { equalBytes, type MerchantHoldings, utf8 } from '@netcash/protocol';
 import { json, refuse } from '@netcash/server-kit';
 import type { Catalogue } from '../server/catalogue.ts';
 import type { MerchantStore } from '../server/store/types.ts';
@@ -16,7 +16,10 @@ export const ADMIN_PATH = '/netcash/admin';
 export interface AdminSources {
   readonly store: MerchantStore;
   readonly catalogue: Catalogue;
+  readonly holdings: () => Promise<MerchantHoldings>;
 }
+
+const PATHS = new Set([ADMIN_PATH, `${ADMIN_PATH}/books.json`, `${ADMIN_PATH}/holdings.json`]);
 
 /** Does the request carry the token? Compared in constant time (over SHA-256-free equal-length bytes). */
 export function hasToken(request: Request, token: string): boolean {
@@ -45,7 +48,7 @@ export function adminRoute(
   }
   return (path) => {
     if (token === undefined) return undefined;
-    if (path !== ADMIN_PATH && path !== `${ADMIN_PATH}/books.json`) return undefined;
+    if (!PATHS.has(path)) return undefined;
     return async (request) => {
       if (request.method !== 'GET' && request.method !== 'HEAD') {
         return refuse('method-not-allowed', 'the admin page is read-only');
@@ -54,6 +57,9 @@ export function adminRoute(
         return refuse('unauthorized', 'the admin token is required', {
           'www-authenticate': 'Basic realm="NetCash publisher", charset="UTF-8"',
         });
+      }
+      if (path.endsWith('/holdings.json')) {
+        return json(200, await sources.holdings(), { 'cache-control': 'no-store' });
       }
       const books = await publisherBooks(sources.store, sources.catalogue);
       if (path.endsWith('.json')) return json(200, books, { 'cache-control': 'no-store' });

@@ -63,6 +63,8 @@ export interface DemoPublisherOptions {
   readonly now?: () => number;
   /** Outbound HTTP of the payee handler (tests inject faults). */
   readonly fetch?: FetchFn;
+  /** The publisher's admin token: its books at /netcash/admin, its holdings for the audit. */
+  readonly adminToken?: string;
   /** The publisher's log (see PaywallOptions `log`). */
   readonly log?: PaywallOptions['log'];
 }
@@ -125,7 +127,7 @@ export async function startDemoPublisher(options: DemoPublisherOptions): Promise
 
   // ---- merchant-kit integration, server side: 8 lines (+ the import above, + 2 in site.ts) ----
   const paywall = await createPaywall({
-    ...o, // cs, insurers, insurer, cashoutAbove, publicUrl, fetch, now, log
+    ...o, // cs, insurers, insurer, cashoutAbove, publicUrl, adminToken, fetch, now, log
     bank: { url: o.bank },
     store: o.database ?? join(dataDir, 'publisher.sqlite'),
     resources: articles.map((a) => ({ path: fullPath(a), price: a.price, description: a.title })),

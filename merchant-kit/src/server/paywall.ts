@@ -155,7 +155,8 @@ export async function createPaywall(options: PaywallOptions): Promise<Paywall> {
   );
   const writeOffRetention = options.writeOffRetention ?? DEFAULT_WRITE_OFF_RETENTION;
   const gate = new Gate(ctx, { publicUrl: options.publicUrl, payPath, scriptPath });
-  const admin = adminRoute(options.adminToken, { store, catalogue });
+  const holdings = () => holdingsOf(store, `merchant ${ctx.keys.signKey.slice(0, 8)}`);
+  const admin = adminRoute(options.adminToken, { store, catalogue, holdings });
 
   async function authorize(request: Request, path?: string): Promise<Authorization> {
     const resource = catalogue.byPath.get(path ?? new URL(request.url).pathname);
@@ -267,7 +268,7 @@ export async function createPaywall(options: PaywallOptions): Promise<Paywall> {
     authorize,
     cashout,
     held: () => store.heldValue(),
-    holdings: () => holdingsOf(store, `merchant ${ctx.keys.signKey.slice(0, 8)}`),
+    holdings,
     recover,
     payeeKey: ctx.keys.signKey,
     store,

@@ -2,7 +2,9 @@
  * `netcash audit`: the federation audit from the command line (audit/audit.ts). Reads what the
  * insurer certified, then the books of each bank and of every currency server the insurer
  * certified (at its certificate's address), with each server's audit token (from its folder in
- * the data folder unless given), and exits non-zero with the list of differences.
+ * the data folder unless given), and what the merchants named with --merchant hold (their
+ * /netcash/admin/holdings.json, with the publisher's admin token), and exits non-zero with the
+ * list of differences.
  */
 import { join } from 'node:path';
 import { readTextFile } from '../datadir.ts';
@@ -27,7 +29,10 @@ export const auditCommand: Command = {
     'server minted = outstanding + redeemed + expired, outstanding and pending mints within the\n' +
     "insurer's mint limit, backed by its certified account's balance net of uncleared checks, and\n" +
     'the checks it deposited the ones its bank cleared; each bank ledger sums to zero and no\n' +
-    'customer account is negative. Audit tokens come from DATA/<server>/audit-token unless given.',
+    'customer account is negative. With --merchant, what each merchant holds counts in: its coins\n' +
+    "within their issuers' outstanding value, the checks it waits on among those the CS wrote.\n" +
+    "Audit tokens come from DATA/<server>/audit-token unless given; a merchant's admin token\n" +
+    'from --merchant-token or DATA/publisher/admin-token (the demo publisher of `netcash up`).',
   flags: [
     ...COMMON,
     {
@@ -60,9 +65,23 @@ export const auditCommand: Command = {
       env: 'NETCASH_CS_TOKENS',
       multiple: true,
     },
+    {
+      name: 'merchant',
+      help: 'merchant (publisher) URLs whose holdings count in, comma-separated or repeated',
+      env: 'NETCASH_MERCHANTS',
+      multiple: true,
+    },
+    {
+      name: 'merchant-token',
+      help: "a merchant's admin token as URL=TOKEN, repeated",
+      env: 'NETCASH_MERCHANT_TOKENS',
+      multiple: true,
+    },
   ],
   async run(args) {
-    const { BankInfo, endpoint, getJson, PATHS } = await import('@netcash/protocol');
+    const { BankInfo, endpoint, getJson, MerchantHoldings, PATHS } = await import(
+      '@netcash/protocol'
+    );
     const { auditFederation } = await import('../audit/audit.ts');
     const { backingOf } = await import('../audit/checks.ts');
     const data = args.get('data')!;
@@ -83,6 +102,33 @@ export const auditCommand: Command = {
         throw new UsageError(`no audit token for ${name}: use --bank-token ${name}=TOKEN`);
       banks.push({ url, token });
     }
+    const merchantTokens = pairs(args.all('merchant-token'), 'merchant-token');
+    const merchants = [];
+    for (const url of args.all('merchant')) {
+      const token =
+        merchantTokens.get(url) ?? readTextFile(join(data, 'publisher', 'admin-token'))?.trim();
+      if (!token) {
+        throw new UsageError(`no admin token for ${url}: use --merchant-token ${url}=TOKEN`);
+      }
+      const holdings = await getJson(
+        endpoint(url, '/netcash/admin/holdings.json'),
+        MerchantHoldings,
+        {
+          headers: { authorization: `Bearer ${token}` },
+        },
+      );
+      if (!holdings.ok) {
+        console.error(`${url}: holdings not readable (${holdings.error.message})`);
+        return 2;
+      }
+      merchants.push(holdings.value);
+      const coins = Object.entries(holdings.value.coins).map(([cs, value]) => `${value} of ${cs}`);
+      const waiting = holdings.value.checks.reduce((sum, c) => sum + c.amount, 0);
+      console.log(
+        `${holdings.value.name} at ${url}: holds ${coins.join(', ') || 'no coins'}; ` +
+          `${holdings.value.checks.length} checks worth ${waiting} not deposited yet`,
+      );
+    }
     const insurerKey = args.get('insurer-key');
     const report = await auditFederation({
       insurer: {
@@ -91,6 +137,7 @@ export const auditCommand: Command = {
       },
       banks,
       csToken: (name) => csTokens.get(name) ?? fromFolder(name),
+      merchants,
     });
     for (const b of report.cs) {
       const limit = report.insured.find((c) => c.csName === b.csName)?.mintLimit;

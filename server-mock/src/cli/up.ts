@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { Logger } from '@netcash/server-kit';
 import { DEFAULTS } from '../config.ts';
 import type { RunningCs } from '../cs/server.ts';
-import { ensureDir } from '../datadir.ts';
+import { bearerToken, ensureDir } from '../datadir.ts';
 import type { Parsed } from './args.ts';
 import { COMMON, type Command, DEFAULT_PORTS, port, untilSignal } from './serve.ts';
 import { SERVING, servingOf } from './serving.ts';
@@ -38,12 +38,15 @@ async function startPublisher(
   if (args.flag('no-publisher')) return null;
   try {
     const { startDemoPublisher } = await import('@netcash/merchant-kit/demo');
+    const dataDir = ensureDir(join(args.get('data')!, 'publisher'));
     return await startDemoPublisher({
       cs: urls.cs2,
       insurers: [urls.insurerKey],
       insurer: urls.insurer,
       bank: urls.bank,
-      dataDir: ensureDir(join(args.get('data')!, 'publisher')),
+      dataDir,
+      // Its books at /netcash/admin, its holdings for `netcash audit --merchant`.
+      adminToken: bearerToken(dataDir, 'admin-token'),
       host: args.get('host'),
       port: base + (DEFAULT_PORTS.publisher - DEFAULT_PORTS.insurer),
       tls: serving.tls,
@@ -148,6 +151,9 @@ export const upCommand: Command = {
         ...cs.map((c) => `  ${c.name.padEnd(11)} ${c.url}`),
         ...(publisher === null ? [] : [`  publisher   ${publisher.url}`]),
         `  data        ${data} (audit tokens in ${data}/*/audit-token; \`netcash audit\` reads them)`,
+        ...(publisher === null
+          ? []
+          : [`  audit       netcash audit --data ${data} --merchant ${publisher.url}`]),
         '',
         'Wallet: in Chromium open chrome://extensions, turn on Developer mode, Load unpacked →',
         '  dist/extension/ (built by `npm start` / `npm run build`), then trust the insurer key above.',
