@@ -173,6 +173,33 @@ export function exchangeCrypto(p: CryptoProvider, fx: ExchangeFixture): number {
   return p.chacha20poly1305.seal(fx.replyKey, nonce, reply, utf8(fx.requestId)).length;
 }
 
+/** One short round of the exchange's crypto: wall rate and CPU time per exchange. */
+export interface CryptoRound {
+  readonly ops: number;
+  readonly wallMs: number;
+  /** CPU time (user + system) of this process over the round. */
+  readonly cpuUs: number;
+}
+
+/**
+ * Runs the exchange's crypto on `fixture` for `ms` and reports the CPU time the process spent:
+ * the stable half of the crypto-only limit. CPU time hardly depends on what else the machine
+ * runs (wall time does), so bench:exchange divides the server's CPU time per exchange by this.
+ */
+export function cryptoRound(p: CryptoProvider, fixture: ExchangeFixture, ms: number): CryptoRound {
+  let ops = 0;
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  let now = start;
+  while (now - start < ms) {
+    exchangeCrypto(p, fixture);
+    ops++;
+    now = performance.now();
+  }
+  const used = process.cpuUsage(cpu);
+  return { ops, wallMs: now - start, cpuUs: used.user + used.system };
+}
+
 export interface ExchangeLimit extends Rate {
   readonly shape: ExchangeShape;
   readonly provider: CryptoProvider['name'];

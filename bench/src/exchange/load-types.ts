@@ -54,6 +54,11 @@ export interface RunReport {
   /** Wall time over which `cpuMs` was measured (from the end of the warm-up). */
   readonly cpuWindowMs: number;
   /**
+   * Exchanges answered 200 while the CPU was metered (from the end of the warm-up until every
+   * request in flight was answered): `cpuMs` ÷ this is the CPU time per exchange.
+   */
+  readonly cpuCounted: number;
+  /**
    * The measured window on the monotonic clock, in µs (`process.hrtime`): V8 CPU profiles use
    * the same clock, so profile.ts can keep only the samples taken inside measured windows.
    */

@@ -123,6 +123,8 @@ async function run(spec: RunSpec): Promise<RunReport> {
   const latencies: number[] = [];
   const errorSamples: string[] = [];
   let errors = 0;
+  let cpuCounted = 0;
+  let metering = false;
   let next = 0;
   let lastDone = 0;
   const t0 = performance.now();
@@ -134,6 +136,7 @@ async function run(spec: RunSpec): Promise<RunReport> {
   let fromUs = 0;
   const cpuTimer = setTimeout(() => {
     meteredFrom = performance.now();
+    metering = true;
     fromUs = monotonicUs();
     cpuAtWarmEnd = process.cpuUsage();
     meters = spec.meters.map((m) => ({
@@ -157,7 +160,11 @@ async function run(spec: RunSpec): Promise<RunReport> {
     if (answer.status !== 200) {
       errors++;
       if (errorSamples.length < 3) errorSamples.push(answer.body.toString().slice(0, 300));
-    } else if (done >= warmEnd && done <= end) {
+      return;
+    }
+    // Every exchange answered while the CPU meters run, also after the window (in flight).
+    if (metering) cpuCounted++;
+    if (done >= warmEnd && done <= end) {
       latencies.push(done - due);
       lastDone = done;
     }
@@ -244,6 +251,7 @@ async function run(spec: RunSpec): Promise<RunReport> {
     exhausted,
     cpuMs,
     cpuWindowMs,
+    cpuCounted,
     monotonicUs: [fromUs, toUs],
   };
 }

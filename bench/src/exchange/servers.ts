@@ -65,6 +65,8 @@ export interface CsOptions {
   readonly postgres?: string;
   /** The address to certify (a second process of the same CS passes the first one's URL). */
   readonly publicUrl?: string;
+  /** Crypto worker threads (`--workers`); the server's default when absent. */
+  readonly workers?: number;
   /** Folder for a V8 CPU profile of the process (`--cpu-prof`), written when it stops. */
   readonly profileDir?: string;
 }
@@ -96,6 +98,7 @@ export async function spawnCs(base: Base, options: CsOptions): Promise<CsProcess
   ];
   if (options.postgres !== undefined) args.push('--postgres', options.postgres);
   if (options.publicUrl !== undefined) args.push('--public-url', options.publicUrl);
+  if (options.workers !== undefined) args.push('--workers', String(options.workers));
   if (options.profileDir === undefined) {
     const child = await spawnNetcash(args, { timeoutMs: 60_000 });
     let stopping = false;
