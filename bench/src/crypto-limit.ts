@@ -4,7 +4,8 @@
  * measured exchanges/s by this number, measured in the same run on the same machine.
  *
  * One exchange, server side, for `coinsIn` coins in and `coinsOut` fresh coins out (SPEC §4):
- *   1. hpkeOpen of the request sealed to the CS's encKey (info "NetCash-v1 cs-request");
+ *   1. hpkeOpen of the request sealed to the CS's encKey (info "NetCash-v1 cs-request"), a
+ *      different request (so a different ephemeral key) each time, as a server gets them;
  *   2. SHA-256 of the request plaintext (the idempotency hash the CS stores with the requestId);
  *   3. per coin in: JCS of its body + Ed25519 verify under the CS signing key;
  *   4. per coin out: a random 128-bit serial, JCS of its body + Ed25519 sign;
@@ -74,6 +75,14 @@ interface SignedCoin {
   readonly sig: string;
 }
 
+/**
+ * Requests sealed per fixture, used in turn. A server never sees the same request twice: each
+ * carries a fresh HPKE ephemeral key, which OpenSSL must import before the X25519 derivation. More
+ * requests than the node provider caches keys (512) keep the loop honest about that import,
+ * where one request repeated would hit the cache on every round.
+ */
+const SEALED = 1024;
+
 /** Everything an exchange needs, prepared once (the client's side is not measured). */
 export interface ExchangeFixture {
   readonly shape: ExchangeShape;
@@ -82,9 +91,10 @@ export interface ExchangeFixture {
   readonly certId: string;
   readonly requestId: string;
   readonly replyKey: Uint8Array;
-  /** The request as the wallet sealed it. */
-  readonly enc: Uint8Array;
-  readonly ct: Uint8Array;
+  /** The request as the wallet sealed it, SEALED times (each with its own ephemeral key). */
+  readonly sealed: readonly { readonly enc: Uint8Array; readonly ct: Uint8Array }[];
+  /** Which of `sealed` the next exchange opens. */
+  next: number;
   /** The coins of the request, as the server has them after parsing. */
   readonly coinsIn: readonly SignedCoin[];
   /** Size of the request plaintext and of the sealed reply, in bytes. */
@@ -134,7 +144,9 @@ export function buildExchangeFixture(p: CryptoProvider, shape: ExchangeShape): E
     replyKey: toB64u(replyKey),
   };
   const plaintext = canonicalBytes(request);
-  const { enc, ct } = hpkeSeal(p, csEnc.publicKey, INFO_CS_REQUEST, utf8(certId), plaintext);
+  const sealed = Array.from({ length: SEALED }, () =>
+    hpkeSeal(p, csEnc.publicKey, INFO_CS_REQUEST, utf8(certId), plaintext),
+  );
   const fixture: ExchangeFixture = {
     shape,
     csSign,
@@ -142,8 +154,8 @@ export function buildExchangeFixture(p: CryptoProvider, shape: ExchangeShape): E
     certId,
     requestId,
     replyKey,
-    enc,
-    ct,
+    sealed,
+    next: 0,
     coinsIn,
     requestBytes: plaintext.length,
     replyBytes: 0,
@@ -154,7 +166,9 @@ export function buildExchangeFixture(p: CryptoProvider, shape: ExchangeShape): E
 
 /** The server's cryptography for one exchange (steps 1–5 above); returns the sealed reply size. */
 export function exchangeCrypto(p: CryptoProvider, fx: ExchangeFixture): number {
-  const request = hpkeOpen(p, fx.csEnc.secretKey, fx.enc, INFO_CS_REQUEST, utf8(fx.certId), fx.ct);
+  const { enc, ct } = fx.sealed[fx.next]!;
+  fx.next = (fx.next + 1) % fx.sealed.length;
+  const request = hpkeOpen(p, fx.csEnc.secretKey, enc, INFO_CS_REQUEST, utf8(fx.certId), ct);
   if (request === null) throw new Error('request does not open');
   p.sha256(request);
   for (const coin of fx.coinsIn) {

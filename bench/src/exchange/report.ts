@@ -6,8 +6,7 @@
 import { load, ms, num, pct, percentile, table } from '../lib/stats.ts';
 import { csCpuUs, type Level, type ShapeSummary, type Spread } from './stats.ts';
 
-export const shapeName = (s: { coinsIn: number; coinsOut: number }) =>
-  `${s.coinsIn}→${s.coinsOut}`;
+export const shapeName = (s: { coinsIn: number; coinsOut: number }) => `${s.coinsIn}→${s.coinsOut}`;
 
 const cores = (cpuMs: number | undefined, windowMs: number) =>
   cpuMs === undefined ? '–' : pct(cpuMs / windowMs);
