@@ -4,18 +4,31 @@
  * depends on @netcash/protocol alone.
  *
  *   http/   fetch-standard handlers (`Request → Response`) on Node's http or https (`listen`,
- *           `toNodeListener`) with explicit connection deadlines; the pieces a server composes
- *           around its handler (`compose`): body limit, per-client rate limit (429
+ *           `toNodeListener`) with explicit connection deadlines, and direct routes for a hot
+ *           endpoint (bytes in, text out, no fetch objects); the pieces a server composes around
+ *           its handler (`compose`, `composeDirect`): body limit, per-client rate limit (429
  *           `rate-limited`), request log; size-limited streaming body readers; JSON refusals with
  *           registered codes; one CORS mechanism (each server declares its policy); a router
  *   sql/    one SQL layer over SQLite (better-sqlite3) and PostgreSQL (pg): transactions retried
  *           on deadlocks, a migration lock, a pool that survives dropped idle connections
  *   log.ts  structured JSON logs on stderr
  */
-export { readJson, readText } from './http/body.ts';
+export { readBytes, readJson, readText, textOf } from './http/body.ts';
 export { limitBody } from './http/body-limit.ts';
 export { type CorsPolicy, corsHeaders, preflight } from './http/cors.ts';
-export { type ClientInfo, compose, type FetchHandler, type Piece } from './http/handler.ts';
+export type { DirectRoute } from './http/direct.ts';
+export {
+  type ClientInfo,
+  compose,
+  composeDirect,
+  type DirectAnswer,
+  type DirectCall,
+  type DirectHandler,
+  type FetchHandler,
+  type Piece,
+  piece,
+  type RequestHead,
+} from './http/handler.ts';
 export {
   type Listening,
   type ListenOptions,
@@ -32,7 +45,7 @@ export {
   TokenBuckets,
 } from './http/rate-limit.ts';
 export { logRequests } from './http/request-log.ts';
-export { json, refusal, refuse } from './http/responses.ts';
+export { json, jsonAnswer, refusal, refusalAnswer, refuse } from './http/responses.ts';
 export { type RouteHandler, Router } from './http/router.ts';
 export { DEFAULT_TIMEOUTS, type ServerTimeouts } from './http/timeouts.ts';
 export { readTlsFiles } from './http/tls.ts';

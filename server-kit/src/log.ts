@@ -18,6 +18,11 @@ export interface Logger {
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
   child(server: string): Logger;
+  /**
+   * False when lines of `level` are dropped anyway, so a caller can skip building their fields
+   * (the request log, once per request). Absent: assume they are written.
+   */
+  enabled?(level: Level): boolean;
 }
 
 function threshold(): number {
@@ -40,6 +45,7 @@ export function createLogger(
     warn: (m, f) => emit('warn', m, f),
     error: (m, f) => emit('error', m, f),
     child: (name) => createLogger(name, write),
+    enabled: (level) => ORDER[level] >= min,
   };
 }
 
@@ -51,6 +57,7 @@ export function silentLogger(): Logger {
     warn: () => {},
     error: () => {},
     child: () => logger,
+    enabled: () => false,
   };
   return logger;
 }

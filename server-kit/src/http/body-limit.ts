@@ -4,18 +4,27 @@
  * stream that counts bytes as they pass and fails once they exceed `maxBytes`, cancelling the
  * client's stream — whatever the transfer encoding, nothing past the limit is read. The answer
  * is then `413 too-large`, whatever the handler made of its failed read. A declared
- * `Content-Length` over the limit is refused before anything is read.
+ * `Content-Length` over the limit is refused before anything is read. On a direct route the
+ * Node adapter has read the body under its own limit already; this one is checked on its length.
  */
 import { declaredTooLong, NetCashError } from '@netcash/protocol';
-import type { Piece } from './handler.ts';
-import { refusal } from './responses.ts';
+import { type FetchHandler, type Piece, piece } from './handler.ts';
+import { refusal, refusalAnswer } from './responses.ts';
 
 class BodyTooLarge extends Error {}
 
 export function limitBody(maxBytes: number, headers: Readonly<Record<string, string>> = {}): Piece {
-  const tooLarge = () =>
-    refusal(new NetCashError('too-large', `request body over ${maxBytes} bytes`), headers);
-  return (next) => async (request, client) => {
+  const error = () => new NetCashError('too-large', `request body over ${maxBytes} bytes`);
+  const tooLarge = () => refusal(error(), headers);
+  return piece(
+    (next) => limitStream(next, maxBytes, tooLarge),
+    (next) => async (call) =>
+      call.body.byteLength > maxBytes ? refusalAnswer(error(), headers) : next(call),
+  );
+}
+
+function limitStream(next: FetchHandler, maxBytes: number, tooLarge: () => Response): FetchHandler {
+  return async (request, client) => {
     if (request.body === null) return next(request, client);
     if (declaredTooLong(request.headers, maxBytes)) {
       await request.body.cancel().catch(() => undefined);

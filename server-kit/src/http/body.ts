@@ -15,8 +15,8 @@ import {
   type Schema,
 } from '@netcash/protocol';
 
-/** Reads a body of at most `maxBytes` as UTF-8 text. */
-export async function readText(request: Request, maxBytes: number): Promise<Result<string>> {
+/** Reads a body of at most `maxBytes`. */
+export async function readBytes(request: Request, maxBytes: number): Promise<Result<Uint8Array>> {
   const tooLarge = () => fail('too-large', `body over ${maxBytes} bytes`);
   if (declaredTooLong(request.headers, maxBytes)) {
     await request.body?.cancel().catch(() => undefined);
@@ -28,12 +28,22 @@ export async function readText(request: Request, maxBytes: number): Promise<Resu
   } catch {
     return fail('malformed', 'unreadable body');
   }
-  if (bytes === null) return tooLarge();
+  return bytes === null ? tooLarge() : { ok: true, value: bytes };
+}
+
+/** A body's bytes as UTF-8 text (`malformed` if they are not UTF-8). */
+export function textOf(bytes: Uint8Array): Result<string> {
   try {
     return { ok: true, value: fromUtf8(bytes) };
   } catch {
     return fail('malformed', 'body is not UTF-8');
   }
+}
+
+/** Reads a body of at most `maxBytes` as UTF-8 text. */
+export async function readText(request: Request, maxBytes: number): Promise<Result<string>> {
+  const bytes = await readBytes(request, maxBytes);
+  return bytes.ok ? textOf(bytes.value) : bytes;
 }
 
 /** Reads a body of at most `maxBytes` as JSON decoded by `schema`. */

@@ -17,7 +17,9 @@ import {
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../log.ts';
+import { type DirectRoute, directRoutes, serveDirect } from './direct.ts';
 import type { ClientInfo, FetchHandler } from './handler.ts';
+import { isHost, jsonError, readBody, targetOf, tooLarge } from './node-io.ts';
 import {
   applyTimeouts,
   checkingInterval,
@@ -32,6 +34,8 @@ export interface NodeAdapterOptions {
   readonly maxBodyBytes?: number;
   /** Where a handler's unexpected errors are reported (it answers 500 `internal` regardless). */
   readonly log?: Logger;
+  /** Endpoints served without fetch objects (direct.ts), before the fetch handler. */
+  readonly direct?: readonly DirectRoute[];
 }
 
 /** A certificate chain and its private key, PEM (as read from `--tls-cert` / `--tls-key`). */
@@ -53,57 +57,16 @@ export interface ListenOptions extends NodeAdapterOptions {
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
 
-function jsonError(res: ServerResponse, status: number, code: string, message: string): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  const body = JSON.stringify({ error: { code, message } });
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(body),
-  });
-  res.end(body);
-}
-
-/** The body's bytes, counted as they arrive; `too-large` as soon as they pass `limit`. */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? '0');
-    if (declared > limit) {
-      resolve('too-large');
-      req.resume(); // discarded; the request deadline bounds how long
-      return;
-    }
-    const parts: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        resolve('too-large');
-        req.removeAllListeners('data');
-        req.resume();
-        return;
-      }
-      parts.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(parts)));
-    req.on('error', reject);
-  });
-}
-
 /**
  * The request's URL: this server's scheme and Host, and the path as sent. Built by joining, not
  * by resolving the path against a base — a target like `//evil.example/x` is a path here, not
  * another host — and null for a Host that is not a host (`a/b?`) or a target no URL can be made of.
  */
 function requestUrl(req: IncomingMessage): URL | null {
-  // Express mounts rewrite req.url; originalUrl keeps the full path.
-  const target = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/';
+  const target = targetOf(req);
   const scheme = 'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http';
   const host = req.headers.host ?? 'localhost';
-  // A host name or address and a port: nothing that would move the path (`/`, `?`, `#`, `@`).
-  if (!/^[A-Za-z0-9.:[\]-]{1,255}$/.test(host)) return null;
+  if (!isHost(host)) return null;
   const origin = `${scheme}://${host}`;
   try {
     if (target.startsWith('/')) return new URL(origin + target);
@@ -133,16 +96,20 @@ export function toNodeListener(
   options: NodeAdapterOptions = {},
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const directRoute = directRoutes(options.direct);
   return (req, res) => {
+    const route = directRoute(req);
+    if (route !== undefined) {
+      void serveDirect(req, res, route, limit, options.log);
+      return;
+    }
     void (async () => {
       try {
         const method = req.method ?? 'GET';
         const hasBody = method !== 'GET' && method !== 'HEAD';
         const body = hasBody ? await readBody(req, limit) : undefined;
         if (body === 'too-large') {
-          // The rest of the body is not read: this connection is not reused.
-          res.shouldKeepAlive = false;
-          jsonError(res, 413, 'too-large', `request body over ${limit} bytes`);
+          tooLarge(res, limit);
           return;
         }
         const headers = new Headers();

@@ -13,8 +13,8 @@
  * client's bucket is dropped (it starts full again if that client comes back).
  */
 import { NetCashError } from '@netcash/protocol';
-import type { ClientInfo, FetchHandler, Piece } from './handler.ts';
-import { refusal } from './responses.ts';
+import { type ClientInfo, headOf, type Piece, piece, type RequestHead } from './handler.ts';
+import { refusal, refusalAnswer } from './responses.ts';
 
 export interface RateLimitOptions {
   /** Requests a client may send at once (the bucket's size; default 200). */
@@ -27,7 +27,7 @@ export interface RateLimitOptions {
    * Which client a request is from (default: the peer address the Node adapter reports). Behind
    * a reverse proxy, read the header the proxy sets — and only from that proxy.
    */
-  readonly key?: (request: Request, client: ClientInfo | undefined) => string | undefined;
+  readonly key?: (head: RequestHead, client: ClientInfo | undefined) => string | undefined;
   /** Client addresses never limited (e.g. a merchant's known host in front of its CS). */
   readonly exempt?: readonly string[];
   /** Headers added to a 429 (e.g. the server's CORS headers, so a page can read it). */
@@ -95,20 +95,29 @@ export class TokenBuckets {
 /** The piece: refuses a client past its limit with `429 rate-limited` and `Retry-After`. */
 export function rateLimit(options: RateLimitOptions = {}): Piece {
   const buckets = new TokenBuckets(options, options.now);
-  const keyOf = options.key ?? ((_request, client) => client?.address);
   const exempt = new Set(options.exempt ?? []);
-  return (next: FetchHandler): FetchHandler =>
-    (request, client) => {
-      const key = keyOf(request, client);
-      // A request whose client is unknown (no socket address) is not limited here.
-      const waitMs = key === undefined || exempt.has(key) ? 0 : buckets.take(key);
-      if (waitMs === 0) return next(request, client);
-      const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-      return refusal(
-        new NetCashError('rate-limited', `too many requests; retry in ${seconds} s`, {
-          retryAfter: seconds,
-        }),
-        { ...options.headers, 'retry-after': String(seconds) },
-      );
+  /** null when the request may go on, else the refusal and its headers. */
+  const check = (head: () => RequestHead, client: ClientInfo | undefined) => {
+    const key = options.key === undefined ? client?.address : options.key(head(), client);
+    // A request whose client is unknown (no socket address) is not limited here.
+    const waitMs = key === undefined || exempt.has(key) ? 0 : buckets.take(key);
+    if (waitMs === 0) return null;
+    const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+    return {
+      error: new NetCashError('rate-limited', `too many requests; retry in ${seconds} s`, {
+        retryAfter: seconds,
+      }),
+      headers: { ...options.headers, 'retry-after': String(seconds) },
     };
+  };
+  return piece(
+    (next) => (request, client) => {
+      const refused = check(() => headOf(request), client);
+      return refused === null ? next(request, client) : refusal(refused.error, refused.headers);
+    },
+    (next) => async (call) => {
+      const refused = check(() => call.head, call.client);
+      return refused === null ? next(call) : refusalAnswer(refused.error, refused.headers);
+    },
+  );
 }

@@ -171,10 +171,8 @@ export async function startBank(config: BankConfig): Promise<RunningBank> {
 function demoOpeningLimit(limit: { readonly burst?: number; readonly perSecond?: number }): Piece {
   return rateLimit({
     ...limit,
-    key: (request, client) =>
-      request.method === 'POST' && new URL(request.url).pathname === PATHS.bank.accounts
-        ? client?.address
-        : undefined,
+    key: (head, client) =>
+      head.method === 'POST' && head.path === PATHS.bank.accounts ? client?.address : undefined,
     headers: corsHeaders(FEDERATION_CORS),
   });
 }

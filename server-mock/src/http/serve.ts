@@ -2,11 +2,14 @@
  * How each server of the federation goes on the network: its handler behind the pieces all of
  * them use — the request log and, unless turned off, the per-client rate limit (with the
  * federation's CORS headers on a 429, so a wallet page can read it) — on server-kit's listener,
- * with explicit connection deadlines and, given a certificate, TLS.
+ * with explicit connection deadlines and, given a certificate, TLS. A server's direct routes
+ * (the currency server's sealed requests) get the same pieces through their direct faces.
  */
 import {
   compose,
+  composeDirect,
   corsHeaders,
+  type DirectRoute,
   type FetchHandler,
   type Listening,
   type Logger,
@@ -40,6 +43,7 @@ export function serve(
   handler: FetchHandler,
   log: Logger,
   serving: Serving & { readonly maxBodyBytes: number },
+  direct: readonly DirectRoute[] = [],
 ): Promise<Listening> {
   const pieces: Piece[] = [logRequests(log)];
   if (serving.rateLimit !== false) {
@@ -49,6 +53,7 @@ export function serve(
     host: serving.host,
     port: serving.port,
     maxBodyBytes: serving.maxBodyBytes,
+    direct: direct.map((route) => ({ ...route, handler: composeDirect(route.handler, ...pieces) })),
     tls: serving.tls,
     timeouts: serving.timeouts,
     log,
