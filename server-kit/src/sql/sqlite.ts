@@ -31,13 +31,14 @@ import type { SqlDb, SqlTx, SqlValue } from './sql.ts';
  * Rewrites `$n` placeholders to `?`; `order[i]` is the index in the caller's parameters of the
  * i-th `?` (a `$n` may repeat). Done once per SQL text, then cached with its statement.
  */
-function positional(sql: string): { text: string; order: number[] } {
+function positional(sql: string): { text: string; order: number[] | null } {
   const order: number[] = [];
   const text = sql.replace(/\$(\d+)/g, (_, n: string) => {
     order.push(Number(n) - 1);
     return '?';
   });
-  return { text, order };
+  // $1, $2, … in order, each once (nearly every statement): the parameters pass as they are.
+  return { text, order: order.every((n, i) => n === i) ? null : order };
 }
 
 /** Most transactions committed together (bounds the wait of the last one in a group). */
@@ -61,7 +62,16 @@ export function openSqlite(path: string, options: SqliteOptions = {}): SqlDb {
   db.pragma('busy_timeout = 5000');
   db.pragma(`secure_delete = ${options.secureDelete === false ? 'OFF' : 'ON'}`);
   db.pragma('journal_size_limit = 0');
-  const cache = new Map<string, { stmt: Database.Statement; order: number[] }>();
+  const cache = new Map<string, { stmt: Database.Statement; order: number[] | null }>();
+  // Transaction control, prepared once (an exec parses its text every time).
+  const control = {
+    begin: db.prepare('BEGIN IMMEDIATE'),
+    commit: db.prepare('COMMIT'),
+    rollback: db.prepare('ROLLBACK'),
+    savepoint: db.prepare('SAVEPOINT one'),
+    release: db.prepare('RELEASE one'),
+    rollbackTo: db.prepare('ROLLBACK TO one'),
+  };
 
   const prepare = (sql: string, params: readonly SqlValue[]) => {
     let entry = cache.get(sql);
@@ -71,11 +81,15 @@ export function openSqlite(path: string, options: SqliteOptions = {}): SqlDb {
       if (cache.size > 500) cache.clear();
       cache.set(sql, entry);
     }
-    const args = entry.order.map((index) => {
-      if (index < 0 || index >= params.length)
-        throw new Error(`missing SQL parameter $${index + 1}`);
-      return params[index]!;
-    });
+    const { order } = entry;
+    const args =
+      order === null
+        ? params
+        : order.map((index) => {
+            if (index < 0 || index >= params.length)
+              throw new Error(`missing SQL parameter $${index + 1}`);
+            return params[index]!;
+          });
     return { stmt: entry.stmt, args };
   };
 
@@ -136,24 +150,24 @@ export function openSqlite(path: string, options: SqliteOptions = {}): SqlDb {
     if (pending.length > 0) schedule();
     const outcomes: (() => void)[] = [];
     try {
-      db.exec('BEGIN IMMEDIATE');
+      control.begin.run();
       for (const item of group) {
-        db.exec('SAVEPOINT one');
+        control.savepoint.run();
         try {
           const value = await item.fn(tx);
-          db.exec('RELEASE one');
+          control.release.run();
           outcomes.push(() => item.resolve(value));
         } catch (error) {
-          db.exec('ROLLBACK TO one');
-          db.exec('RELEASE one');
+          control.rollbackTo.run();
+          control.release.run();
           outcomes.push(() => item.reject(error));
         }
       }
-      db.exec('COMMIT');
+      control.commit.run();
       dirty = true;
     } catch (error) {
       // Nothing of the group was committed: every one of its transactions fails.
-      if (db.inTransaction) db.exec('ROLLBACK');
+      if (db.inTransaction) control.rollback.run();
       for (const item of group) item.reject(error);
       return;
     }
