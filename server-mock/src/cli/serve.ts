@@ -8,6 +8,7 @@
  * operator.ts; docs/OPERATIONS.md).
  * Server modules are imported when a command runs, so `--help` stays quick.
  */
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { StoreOption } from '@netcash/server-kit';
 import { DEFAULTS } from '../config.ts';
@@ -195,6 +196,11 @@ export const csCommand: Command = {
     },
     ...CS_TIME_FLAGS,
     {
+      name: 'workers',
+      help: 'worker threads for sealed requests (default: one per core; 0: on the main thread)',
+      env: 'NETCASH_CS_WORKERS',
+    },
+    {
       name: 'blind-rsa',
       help: 'also mint blind-rsa coins (SPEC §7): an RSA key per coin value, certified by the insurer',
       boolean: true,
@@ -224,11 +230,19 @@ export const csCommand: Command = {
       ...csTime(args),
       log: createLogger('netcash'),
       ...(args.flag('blind-rsa') ? { blindRsa: {} } : {}),
+      workers: workersOf(args),
     });
     console.log(`${name} listening on ${cs.url} (certificate ${cs.certificate().body.certId})`);
     return untilSignal(() => cs.close());
   },
 };
+
+/** `--workers N`: worker threads of a CS; one per core by default. */
+function workersOf(args: Parsed): number {
+  const given = args.int('workers');
+  if (given !== undefined && given > 256) throw new UsageError('--workers must be at most 256');
+  return given ?? availableParallelism();
+}
 
 /** `netcash cs --application`: the CS's keys and bank account made, its registration printed. */
 async function printApplication(args: Parsed, name: string): Promise<number> {

@@ -10,9 +10,9 @@
  */
 import { type BuyRequest, digest, NetCashError } from '@netcash/protocol';
 import { type Minted, planOutputs } from './coins.ts';
-import type { OpRun } from './requests.ts';
+import type { OpRun, Reply } from './requests.ts';
 
-export async function buy(run: OpRun<BuyRequest>): Promise<string> {
+export async function buy(run: OpRun<BuyRequest>): Promise<Reply> {
   const { ctx, request } = run;
   const check = request.instruments[0].check;
   const c = check.body;

@@ -15,12 +15,12 @@ import {
 import type { CsContext } from './context.ts';
 import { tripletSpends } from './exchange.ts';
 import { takeOwnCoins } from './redeem.ts';
-import type { OpRun } from './requests.ts';
+import type { OpRun, Reply } from './requests.ts';
 
 async function redeem(
   run: OpRun<CashoutRequest | ConvertRequest>,
   to: { bank: string; payee: string; memo: string },
-): Promise<string> {
+): Promise<Reply> {
   const { ctx, request } = run;
   const { coins, taken } = await takeOwnCoins(ctx, request.instruments, request.requestId);
   if (to.bank !== ctx.bank) {
@@ -57,12 +57,12 @@ async function redeem(
   );
 }
 
-export function cashout(run: OpRun<CashoutRequest>): Promise<string> {
+export function cashout(run: OpRun<CashoutRequest>): Promise<Reply> {
   const { bank, payee, memo } = run.request.want;
   return redeem(run, { bank, payee, memo });
 }
 
-export async function convert(run: OpRun<ConvertRequest>): Promise<string> {
+export async function convert(run: OpRun<ConvertRequest>): Promise<Reply> {
   const { ctx, request } = run;
   const { cs, bank, payee } = request.want;
   if (cs === ctx.name) throw new NetCashError('malformed', 'a CS does not convert to itself');

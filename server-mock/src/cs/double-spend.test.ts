@@ -1,7 +1,9 @@
 /**
  * Double spending under concurrency (SPEC §4, §9): 50 concurrent attempts to spend the same coin
- * — in one process on SQLite, and split across two currency server processes over one PostgreSQL
- * database — end with exactly one success and 49 `double-spent`, and the books balance.
+ * — in one process on SQLite (on its main thread, and on worker threads whose commits all go
+ * through the main thread's one connection), and split across two currency server processes
+ * (each with its worker threads) over one PostgreSQL database — end with exactly one success and
+ * 49 `double-spent`, and the books balance.
  */
 import type { Coin } from '@netcash/protocol';
 import {
@@ -24,10 +26,13 @@ async function race(client: TestClient, urls: string[], coin: Coin, attempts: nu
   return results.map(codeOf);
 }
 
-describe('50 concurrent spends of one coin on SQLite', () => {
+describe.each([
+  { mode: 'on the main thread', workers: 0 },
+  { mode: 'on two worker threads', workers: 2 },
+])('50 concurrent spends of one coin on SQLite, $mode', ({ workers }) => {
   let fed: Federation;
   beforeAll(async () => {
-    fed = await startFederation({ csCount: 1 });
+    fed = await startFederation({ csCount: 1, workers });
   });
   afterAll(async () => {
     await fed?.stop();

@@ -15,7 +15,7 @@ import {
 import { outputs } from './coins.ts';
 import { exchangeForeign } from './foreign.ts';
 import { takeOwnCoins } from './redeem.ts';
-import type { OpRun } from './requests.ts';
+import type { OpRun, Reply } from './requests.ts';
 
 /** Triplet C_B coins among `coins`: their redemption is remembered for the payor's claim. */
 export function tripletSpends(coins: readonly AnyCoinBody[]) {
@@ -26,7 +26,7 @@ export function tripletSpends(coins: readonly AnyCoinBody[]) {
   );
 }
 
-export async function exchange(run: OpRun<ExchangeRequest>): Promise<string> {
+export async function exchange(run: OpRun<ExchangeRequest>): Promise<Reply> {
   const { ctx, request } = run;
   const foreign = request.instruments.filter((i) => i.coin.body.cs !== ctx.name).length;
   if (foreign === request.instruments.length) return exchangeForeign(run);

@@ -30,7 +30,7 @@ import {
 } from '@netcash/protocol';
 import { outputs, verifyPresented } from './coins.ts';
 import type { CsContext } from './context.ts';
-import type { OpRun } from './requests.ts';
+import type { OpRun, Reply } from './requests.ts';
 
 /** The `convert` sent to `issuer` on behalf of `request` (deterministic, §4.5). */
 export function derivedConvert(
@@ -52,7 +52,7 @@ export function derivedConvert(
   };
 }
 
-export async function exchangeForeign(run: OpRun<ExchangeRequest>): Promise<string> {
+export async function exchangeForeign(run: OpRun<ExchangeRequest>): Promise<Reply> {
   const { ctx, request } = run;
   const issuers = new Set(request.instruments.map((i) => i.coin.body.cs));
   if (issuers.size !== 1) {

@@ -80,6 +80,18 @@ export class KeyRing {
     return new KeyRing(p, dir, stored);
   }
 
+  /**
+   * Reads `dir/keys.json` as the main thread last wrote it: a worker thread's view of the keys,
+   * which never creates or changes any.
+   */
+  static read(p: CryptoProvider, dir: string): KeyRing {
+    const stored = jsonFile<StoredKeys>(dir, 'keys.json', () => {
+      throw new Error(`no keys in ${dir}: the server's main thread creates them`);
+    });
+    if (stored.enrollment === undefined) throw new Error(`keys in ${dir} are not complete`);
+    return new KeyRing(p, dir, stored);
+  }
+
   get accountIdOrNull(): string | null {
     return this.accountId;
   }

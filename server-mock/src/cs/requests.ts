@@ -3,6 +3,13 @@
  * open the envelope with the key of the certificate it names, answer a repeated request id from
  * the stored reply (same request → same bytes; another request → `request-id-reused`), run the
  * operation, and commit its changes together with the sealed reply in one transaction.
+ *
+ * An exchange of the CS's own coins — the hot path — does not look the id up first: it does
+ * nothing outside the database before its commit, and the commit claims the id before anything
+ * else (a repeat is `duplicate` there and answered from the store). Only if it is refused before
+ * the commit (its coins expired since, say) is the id looked up, so a repeat still gets its
+ * stored reply. Every other operation looks first: a buy deposits a check, a convert or foreign
+ * exchange calls another server, before their commit.
  */
 import {
   type CsRequest,
@@ -18,8 +25,11 @@ import { buy } from './buy.ts';
 import { cashout, convert } from './cashout.ts';
 import type { CsContext } from './context.ts';
 import { exchange } from './exchange.ts';
-import type { Changes } from './store.ts';
+import type { Changes, Commit, CsStore } from './store.ts';
 import { claim, triplet } from './triplet.ts';
+
+/** An operation's reply text, or null when the settler answered the requester (see Settler). */
+export type Reply = string | null;
 
 /** One operation in progress: its context, its request, and how to finish it. */
 export interface OpRun<R extends CsRequest> {
@@ -27,9 +37,10 @@ export interface OpRun<R extends CsRequest> {
   readonly request: R;
   /**
    * Seals `result` and commits it with `changes` in one transaction; the reply text. A
-   * concurrent duplicate that committed first yields its stored reply instead.
+   * concurrent duplicate that committed first yields its stored reply instead. Null when the
+   * settler answered the requester itself (an exchange of own coins on a worker thread).
    */
-  finish(result: CsResult, changes: Changes): Promise<string>;
+  finish(result: CsResult, changes: Changes): Promise<Reply>;
 }
 
 function repeat(held: { hash: string; reply: string }, hash: string): string {
@@ -39,45 +50,83 @@ function repeat(held: { hash: string; reply: string }, hash: string): string {
   return held.reply;
 }
 
-/** Handles one envelope; the reply as JSON text (stored byte for byte). */
-export async function handleRequest(ctx: CsContext, envelope: CsRequestEnvelope): Promise<string> {
+/**
+ * The store's half of finishing an operation: commits `commit` (its request id, hash, sealed
+ * reply and changes) and says what the outcome means to the requester — the reply, the stored
+ * reply of a concurrent duplicate, or a refusal. Runs where the store is: inline, or on the main
+ * thread for an operation run by a worker (workers/pool.ts).
+ */
+export async function settle(store: CsStore, commit: Commit): Promise<string> {
+  const outcome = await store.commit(commit);
+  if (outcome.ok) return commit.reply;
+  if ((commit.minted ?? 0) > 0) await store.release(commit.requestId);
+  switch (outcome.reason) {
+    case 'duplicate': {
+      const again = await store.stored(commit.requestId);
+      if (again === null) throw new NetCashError('internal', 'stored request vanished');
+      return repeat(again, commit.requestHash);
+    }
+    case 'double-spent':
+      throw new NetCashError('double-spent', 'a coin is not outstanding', {
+        serials: outcome.serials,
+      });
+    case 'check-cleared':
+      throw new NetCashError('check-cleared', 'this check was already deposited here');
+    case 'not-backed':
+      throw new NetCashError('limit-exceeded', 'outstanding value would exceed the backing');
+  }
+}
+
+/**
+ * Where a finished operation's commit goes: `settle` on this thread's store, or to the thread
+ * that owns the store. `final`: nothing of the operation runs after its commit, so the settler
+ * may answer the requester itself and resolve with null (a worker then has nothing left to do).
+ */
+export type Settler = (commit: Commit, final: boolean) => Promise<Reply>;
+
+/**
+ * Handles one envelope; the reply as JSON text (stored byte for byte), or null when `settler`
+ * answered it (see Settler).
+ */
+export async function handleRequest(
+  ctx: CsContext,
+  envelope: CsRequestEnvelope,
+  settler: Settler = (commit) => settle(ctx.store, commit),
+): Promise<Reply> {
   const entry = ctx.keys.byCertId(envelope.certId);
   if (entry === undefined) {
     throw new NetCashError('unknown-cert', `${ctx.name} holds no certificate ${envelope.certId}`);
   }
   const request = unwrap(openCsRequest(ctx.p, entry.enc.secretKey, envelope));
   const hash = digest(ctx.p, request);
-  const held = await ctx.store.stored(request.requestId);
-  if (held !== null) return repeat(held, hash);
+  const lookFirst =
+    request.op !== 'exchange' || request.instruments.some((i) => i.coin.body.cs !== ctx.name);
+  if (lookFirst) {
+    const held = await ctx.store.stored(request.requestId);
+    if (held !== null) return repeat(held, hash);
+  }
 
-  const finish = async (result: CsResult, changes: Changes): Promise<string> => {
+  const finish = async (result: CsResult, changes: Changes): Promise<Reply> => {
     const reply = JSON.stringify(sealCsReply(ctx.p, request.replyKey, result));
-    const outcome = await ctx.store.commit({
-      requestId: request.requestId,
-      requestHash: hash,
-      reply,
-      date: ctx.now(),
-      ...changes,
-    });
-    if (outcome.ok) return reply;
-    if ((changes.minted ?? 0) > 0) await ctx.store.release(request.requestId);
-    switch (outcome.reason) {
-      case 'duplicate': {
-        const again = await ctx.store.stored(request.requestId);
-        if (again === null) throw new NetCashError('internal', 'stored request vanished');
-        return repeat(again, hash);
-      }
-      case 'double-spent':
-        throw new NetCashError('double-spent', 'a coin is not outstanding', {
-          serials: outcome.serials,
-        });
-      case 'check-cleared':
-        throw new NetCashError('check-cleared', 'this check was already deposited here');
-      case 'not-backed':
-        throw new NetCashError('limit-exceeded', 'outstanding value would exceed the backing');
-    }
+    const commit = { requestId: request.requestId, requestHash: hash, reply, date: ctx.now() };
+    return settler({ ...commit, ...changes }, !lookFirst);
   };
 
+  if (lookFirst) return run(ctx, request, finish);
+  try {
+    return await run(ctx, request, finish);
+  } catch (error) {
+    const held = await ctx.store.stored(request.requestId);
+    if (held !== null) return repeat(held, hash);
+    throw error;
+  }
+}
+
+function run(
+  ctx: CsContext,
+  request: CsRequest,
+  finish: OpRun<CsRequest>['finish'],
+): Promise<Reply> {
   switch (request.op) {
     case 'buy':
       return buy({ ctx, request, finish });

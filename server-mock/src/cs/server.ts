@@ -10,21 +10,22 @@
 import { join } from 'node:path';
 import {
   type Certificate,
+  type CertificateBody,
   type CryptoProvider,
   type CsBooks,
   type CsInfo,
-  CsRequestEnvelope,
   NetCashError,
   PATHS,
 } from '@netcash/protocol';
 import { nodeProvider } from '@netcash/protocol/node';
 import {
+  corsHeaders,
   createLogger,
   json,
   type Logger,
   openDb,
+  type RouteHandler,
   Router,
-  readJson,
   refusal,
   type StoreOption,
 } from '@netcash/server-kit';
@@ -43,10 +44,12 @@ import {
   type Upstreams,
 } from './bootstrap.ts';
 import type { CsContext, CsLimits } from './context.ts';
+import { inlineService, type SealedService, sealedEndpoint } from './endpoint.ts';
 import { type Enroll, InsurerLink } from './enrollment.ts';
-import { handleRequest } from './requests.ts';
 import { type CsStore, createCsStore } from './store.ts';
 import { CsTrust } from './trust.ts';
+import type { WorkerInit } from './workers/messages.ts';
+import { WorkerPool } from './workers/pool.ts';
 
 export interface CsConfig extends Serving {
   /** This CS's folder (keys, audit token, SQLite file). */
@@ -87,6 +90,12 @@ export interface CsConfig extends Serving {
    */
   readonly blindRsa?: Partial<BlindKeyPolicy>;
   readonly provider?: CryptoProvider;
+  /**
+   * Worker threads for the sealed requests (workers/pool.ts); 0 (the default here; `netcash cs`
+   * defaults to one per core) runs them on the main thread. Workers use the system clock and
+   * node:crypto, so `now` and `provider` must be left to their defaults.
+   */
+  readonly workers?: number;
 }
 
 export interface RunningCs {
@@ -117,7 +126,20 @@ export async function startCurrencyServer(config: CsConfig): Promise<RunningCs> 
   const now = config.now ?? systemNow;
   const log = (config.log ?? createLogger(config.name)).child(config.name);
   const maxBodyBytes = config.maxBodyBytes ?? DEFAULTS.maxBodyBytes;
+  const workers = config.workers ?? 0;
+  if (workers > 0 && (config.now !== undefined || config.provider !== undefined)) {
+    throw new Error('worker threads run on the system clock and node:crypto: no `now`, `provider`');
+  }
   let handler: ((request: Request) => Promise<Response>) | null = null;
+  let service: SealedService | null = null;
+  // The hot path: served straight from Node's request (endpoint.ts), like the router's routes
+  // behind the server's pieces.
+  const sealed = sealedEndpoint(
+    PATHS.cs.requests,
+    () => service,
+    maxBodyBytes,
+    corsHeaders(FEDERATION_CORS),
+  );
   const server = await serve(
     (request) =>
       handler === null
@@ -125,34 +147,65 @@ export async function startCurrencyServer(config: CsConfig): Promise<RunningCs> 
         : handler(request),
     log,
     { ...config, maxBodyBytes },
+    [sealed.direct],
   );
+  const hooks: Hooks = { keysChanged: async () => undefined };
+  // Workers load their modules while this thread starts the server.
+  const pool = workers > 0 ? new WorkerPool(workers, log) : null;
   try {
-    const running = await bootstrapCs(config, p, now, log, server.url, maxBodyBytes);
+    const running = await bootstrapCs(
+      config,
+      { p, now, log, url: server.url, maxBodyBytes, hooks },
+      sealed.route,
+    );
+    if (pool !== null) {
+      await pool.open(running.workerInit, running.cs.store);
+      hooks.keysChanged = (current) => pool.keysChanged(current);
+      service = pool.service;
+    } else {
+      service = inlineService(running.cs.context, maxBodyBytes);
+    }
     handler = running.handler;
-    log.info('listening', { url: server.url, certId: running.cs.certificate().body.certId });
+    log.info('listening', {
+      url: server.url,
+      certId: running.cs.certificate().body.certId,
+      workers,
+    });
     return {
       ...running.cs,
       url: server.url,
       async close() {
         running.stopTimer();
         await server.close();
+        await pool?.close();
         await running.cs.store.close();
       },
     };
   } catch (error) {
     await server.close();
+    await pool?.close();
     throw error;
   }
 }
 
+/** What bootstrapCs tells the rest of the server about (the worker threads). */
+interface Hooks {
+  keysChanged(current: CertificateBody): Promise<void>;
+}
+
 async function bootstrapCs(
   config: CsConfig,
-  p: CryptoProvider,
-  now: Clock,
-  log: Logger,
-  url: string,
-  maxBodyBytes: number,
+  env: {
+    p: CryptoProvider;
+    now: Clock;
+    log: Logger;
+    url: string;
+    maxBodyBytes: number;
+    hooks: Hooks;
+  },
+  sealedRoute: RouteHandler,
 ) {
+  const { p, now, log, url, maxBodyBytes, hooks } = env;
   const dir = ensureDir(config.dataDir);
   const token = bearerToken(dir, 'audit-token');
   // The CS operator's own token (`netcash cs rotate`): this CS's keys, nothing of anyone else's.
@@ -339,11 +392,13 @@ async function bootstrapCs(
     current = await ensureCertificate(keys, trust, wish, insurer, now);
     await ensureBlindKeys();
     blind?.forget(now(), now() - grace);
+    await hooks.keysChanged(current.body);
     return pruned;
   };
   const rotateKeys = async () => {
     keys.rotate();
     current = await ensureCertificate(keys, trust, wish, insurer, now);
+    await hooks.keysChanged(current.body);
     log.info('keys rotated', { certId: current.body.certId });
     return current;
   };
@@ -351,20 +406,7 @@ async function bootstrapCs(
   const router = new Router(log, FEDERATION_CORS)
     .on('GET', PATHS.health, () => json(200, { status: 'ok', name: config.name }), { cors: true })
     .on('GET', PATHS.cs.info, () => json(200, info()), { cors: true })
-    .on(
-      'POST',
-      PATHS.cs.requests,
-      async (request) => {
-        const envelope = await readJson(request, CsRequestEnvelope, maxBodyBytes);
-        if (!envelope.ok) throw envelope.error;
-        const reply = await handleRequest(ctx, envelope.value);
-        return new Response(reply, {
-          status: 200,
-          headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
-        });
-      },
-      { cors: true },
-    )
+    .on('POST', PATHS.cs.requests, sealedRoute, { cors: true })
     .on('GET', PATHS.cs.adminAudit, async (request) => {
       requireToken(request, token, 'audit');
       return json(200, await books());
@@ -388,8 +430,24 @@ async function bootstrapCs(
   timer?.unref();
   await maintain();
 
+  const workerInit: WorkerInit = {
+    dataDir: dir,
+    name: config.name,
+    currency: bank.currency,
+    bank: bank.name,
+    account,
+    insurerUrl: config.insurerUrl,
+    insurerKey: anchor,
+    bankUrl: config.bankUrl,
+    limits,
+    revocationRefresh: config.revocationRefresh ?? DEFAULTS.revocationRefresh,
+    blindRsa: blind !== null,
+    current: current.body,
+  };
+
   return {
     handler: router.handle,
+    workerInit,
     stopTimer: () => clearInterval(timer),
     cs: {
       name: config.name,

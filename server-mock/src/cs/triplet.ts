@@ -22,9 +22,9 @@ import {
 import { checkLock, checkValues, mint, total, verifyPresented } from './coins.ts';
 import { tripletSpends } from './exchange.ts';
 import { consumed } from './redeem.ts';
-import type { OpRun } from './requests.ts';
+import type { OpRun, Reply } from './requests.ts';
 
-export async function triplet(run: OpRun<TripletRequest>): Promise<string> {
+export async function triplet(run: OpRun<TripletRequest>): Promise<Reply> {
   const { ctx, request } = run;
   const { payee, owner, dateB, dateA, amount, change } = request.want;
   const coins = await verifyPresented(ctx, request.instruments, true);
@@ -71,7 +71,7 @@ export async function triplet(run: OpRun<TripletRequest>): Promise<string> {
   );
 }
 
-export async function claim(run: OpRun<ClaimRequest>): Promise<string> {
+export async function claim(run: OpRun<ClaimRequest>): Promise<Reply> {
   const { ctx, request } = run;
   const instrument = request.instruments[0];
   const [coin] = await verifyPresented(ctx, [instrument], true);

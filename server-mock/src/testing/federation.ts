@@ -66,6 +66,8 @@ export interface FederationOptions {
   /** The insurer's redemption window (seconds after a coin's expiry; PROTOCOL §4.7). */
   readonly redemptionWindow?: number;
   readonly requestRetention?: number;
+  /** Worker threads of each CS for its sealed requests (default 0: on its main thread). */
+  readonly workers?: number;
   /** Seconds between revocation list refreshes at the CSs (default 0 in tests: always fresh). */
   readonly revocationRefresh?: number;
   readonly outboundTimeoutMs?: number;
@@ -243,6 +245,7 @@ export async function startFederation(options: FederationOptions = {}): Promise<
         revocationRefresh: options.revocationRefresh ?? 0,
         outboundTimeoutMs: options.outboundTimeoutMs,
         maintenanceIntervalMs: 0,
+        workers: options.workers,
         ...(options.blindRsa === undefined || options.blindRsa === false
           ? {}
           : {
