@@ -36,6 +36,7 @@ import { FEDERATION_CORS } from '../http/cors.ts';
 import { type Serving, serve } from '../http/serve.ts';
 import { createBankClient } from './bank-client.ts';
 import { type BlindKeyPolicy, BlindKeyRing } from './blind-keys.ts';
+import { csBooks, csInfo } from './books.ts';
 import {
   type CertificateWish,
   csApplication,
@@ -318,73 +319,8 @@ async function bootstrapCs(
   const grace = config.pruneGrace ?? DEFAULTS.pruneGrace;
   const retention = config.requestRetention ?? DEFAULTS.requestRetention;
 
-  // Newest first: later keys (and later certificates of one key) before earlier ones.
-  const ownCertificates = () =>
-    [...keys.certificates]
-      .reverse()
-      .filter((c) => c.body.expires > now())
-      .sort((a, b) => b.body.issued - a.body.issued)
-      .slice(0, 100);
-  const info = (): CsInfo => ({
-    csName: config.name,
-    currency: bank.currency,
-    certificates: ownCertificates(),
-    denominations: [...limits.denominations],
-    bank: bank.name,
-    account,
-    limits: {
-      maxInstruments: limits.maxInstruments,
-      maxBodyBytes,
-      coinLifetime: limits.coinLifetime,
-    },
-    // Keys to withdraw under and whose coins still pay: not revoked, not past depositUntil.
-    ...(blind === null
-      ? {}
-      : {
-          denominationKeys: blind
-            .published(now())
-            .filter((k) => k.body.depositUntil > now() && !trust.store.isRevoked(k.body))
-            .slice(0, 1000),
-        }),
-  });
-  const books = async (): Promise<CsBooks> => {
-    const b = await store.books();
-    // Still owed under revoked certificates and keys: what honest holders may yet recoup.
-    const revoked = { count: 0, value: 0 };
-    for (const row of b.byCert) {
-      const cert = trust.store.certificate(row.certId);
-      if (cert !== undefined && trust.store.isRevoked(cert)) {
-        revoked.count += row.count;
-        revoked.value += row.value;
-      }
-    }
-    for (const k of b.blindRsa.keys) {
-      const key = trust.store.denominationKey(k.keyId);
-      if (key !== undefined && trust.store.isRevoked(key)) {
-        revoked.count += k.withdrawn - k.spent;
-        revoked.value += (k.withdrawn - k.spent) * k.value;
-      }
-    }
-    return {
-      csName: config.name,
-      currency: bank.currency,
-      date: now(),
-      outstanding: b.outstanding,
-      minted: b.minted,
-      redeemed: b.redeemed,
-      expired: b.expired,
-      late: b.late,
-      recouped: b.recouped,
-      revoked,
-      pending: b.pending,
-      checksWritten: b.checksWritten,
-      deposited: b.deposited,
-      bank: bank.name,
-      account,
-      mintLimit: current.body.mintLimit,
-      blindRsa: b.blindRsa,
-    };
-  };
+  const info = () => csInfo(ctx, maxBodyBytes);
+  const books = () => csBooks(ctx);
   const maintain = async () => {
     const pruned = await store.prune(now() - grace, now() - retention);
     if (pruned.coins > 0) log.info('pruned coins past their redemption window', pruned);
