@@ -15,11 +15,31 @@ test('the extension loads with its service worker and minimal permissions', asyn
   expect(manifest.manifest_version).toBe(3);
   expect(manifest.host_permissions).toBeUndefined();
   expect(manifest.permissions).toEqual(['alarms']);
+  // A toolbar icon at every size the manifest names, each a real PNG in the build.
+  const icons = { ...manifest.icons, ...manifest.action.default_icon } as Record<string, string>;
+  expect(Object.keys(manifest.icons).sort()).toEqual(['128', '16', '32', '48', '96']);
+  for (const file of Object.values(icons)) {
+    const png = readFileSync(join(EXTENSION_DIR, file));
+    expect([file, png.subarray(1, 4).toString('latin1')]).toEqual([file, 'PNG']);
+  }
   const worker = await wallet.serviceWorker();
   expect(worker.url()).toBe(`chrome-extension://${extensionId}/background.js`);
   const state = await wallet.state();
   expect(state.ready).toBe(false);
-  expect(state.balances).toEqual([]);
+  expect(state.balances).toEqual([]); // The popup follows the system's colour scheme: dark background, light text.
+  const popup = await wallet.popup();
+  const colours = async (scheme: 'light' | 'dark') => {
+    await popup.emulateMedia({ colorScheme: scheme });
+    return popup.evaluate(() => {
+      const style = getComputedStyle(document.body);
+      const lum = (c: string) => (c.match(/\d+/g) ?? []).slice(0, 3).reduce((n, x) => n + +x, 0);
+      return { background: lum(style.backgroundColor), text: lum(style.color) };
+    });
+  };
+  const light = await colours('light');
+  const dark = await colours('dark');
+  expect(light.background).toBeGreaterThan(light.text);
+  expect(dark.background).toBeLessThan(dark.text);
 });
 
 test('a shopper connects a demo bank account, buys coins, and sees the balance', async ({

@@ -5,15 +5,34 @@
  * the same request (same id, same check) is sent again and the CS answers with its stored coins —
  * the check can never buy twice (`check-cleared`) nor be lost.
  */
-import { callCs, isTransient, NetCashError, randomId, randomKey } from '@netcash/protocol';
+import {
+  callCs,
+  formatAmount,
+  isTransient,
+  NetCashError,
+  randomId,
+  randomKey,
+} from '@netcash/protocol';
 import { primaryAccount, writeCheck } from './bank.ts';
 import type { Core } from './context.ts';
 import { addCoins, addHistory, noteAttempt } from './journal/journal.ts';
 import type { BuyOp } from './journal/types.ts';
 import { sendWithFaults } from './net.ts';
 import { planOutputs, receiveOutputs, rowsOf } from './outputs.ts';
-import { DEFAULT_POLICY, type SpreadPolicy, spread } from './policy.ts';
+import { DEFAULT_POLICY, MAX_COINS, type SpreadPolicy, spread } from './policy.ts';
 import { currencyServers } from './trust.ts';
+
+/** Why `amount` cannot be bought from `server` at once, in the shopper's words. */
+function cannotMake(
+  amount: number,
+  server: { csName: string; currency: string; denominations: readonly number[] },
+): string {
+  const most = MAX_COINS * Math.max(...server.denominations);
+  const asked = formatAmount(amount, server.currency);
+  return amount > most
+    ? `${asked} is more than ${server.csName} sells at once: buy at most ${formatAmount(most, server.currency)} at a time.`
+    : `${server.csName}'s coins cannot add up to exactly ${asked}; try a slightly different amount.`;
+}
 
 /** Journals a buy of `amount` from CS `csName` (or the first one backed by the shopper's bank). */
 export async function startBuy(
@@ -39,12 +58,7 @@ export async function startBuy(
     );
   }
   const values = spread(amount, server.denominations, policy.coverUpTo);
-  if (values === null) {
-    throw new NetCashError(
-      'bad-denomination',
-      `${server.csName} cannot make exactly this amount in at most 64 coins; try a smaller one.`,
-    );
-  }
+  if (values === null) throw new NetCashError('bad-denomination', cannotMake(amount, server));
   const check = writeCheck(core, account, {
     payee: server.account,
     amount,

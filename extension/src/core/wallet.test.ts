@@ -60,6 +60,19 @@ describe('buying and refreshing coins', () => {
     wallet.close();
   });
 
+  it('refuses in words an amount no buy can make, writing no check', async () => {
+    const { wallet } = await readyWallet(fed);
+    const before = (await wallet.bankStatement()).balance;
+    // 64 coins of cs1's largest value (50.00) at most: 3200.00 NCD.
+    await expect(wallet.buy(500_000)).rejects.toMatchObject({
+      code: 'bad-denomination',
+      message: '5,000.00 NCD is more than cs1 sells at once: buy at most 3,200.00 NCD at a time.',
+    });
+    expect((await wallet.bankStatement()).balance).toBe(before);
+    expect(await wallet.pending()).toEqual([]);
+    wallet.close();
+  });
+
   it('refreshes a holding that lost its spread into one that covers every price again', async () => {
     const { wallet } = await readyWallet(fed);
     await wallet.setSettings({ policy: { coverUpTo: 0, refreshBefore: 0 } });

@@ -17,8 +17,6 @@ const WORDS: Partial<Record<ErrorCode, string>> = {
   'user-rejected': 'You declined this payment.',
   'wallet-not-ready': 'Set up the wallet first: trust an insurer and connect a bank account.',
   malformed: 'Something in the form is not right; check it and try again.',
-  'bad-denomination':
-    'The currency server cannot make exactly this amount; try a rounder amount, or a smaller one.',
   'untrusted-cert':
     'This server does not have the key you entered. Check the key `netcash up` printed.',
   internal: 'Something went wrong inside the wallet. Your coins are safe; try again.',
