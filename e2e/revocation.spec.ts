@@ -43,6 +43,10 @@ test('after a revocation the popup shows the value being recovered, then the rec
         chrome.runtime.sendMessage({ channel: 'netcash/command', name: 'refresh', input: {} }),
       )
       .catch(() => undefined);
+    // The popup reads the wallet once, when it opens: open it after the wallet has read the
+    // revocation (the recoup journaled), not while the refresh may still be fetching the
+    // insurer's lists — that race failed this test in about one run in three.
+    await expect.poll(async () => (await wallet.state()).pending).toBe(1);
     const during = await wallet.popup();
     await expect(during.getByTestId('recovering')).toContainText('5.00 NCD being recovered');
     await expect(during.getByTestId('balance')).toHaveText('0.00 NCD');
