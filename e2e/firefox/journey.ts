@@ -23,7 +23,10 @@ const GECKO_ID = 'wallet@netcash.example';
 /** The add-on's internal UUID, fixed so its pages are at moz-extension://UUID/. */
 const UUID = '5c3f1f7e-0d1a-4a8e-9b1e-2f6c9d7e1a01';
 const BASE = `moz-extension://${UUID}`;
-const TIMEOUT = 20_000;
+// Generous: on a loaded 2-core machine Firefox took over 20 s to show the popup once.
+const TIMEOUT = 45_000;
+/** Steps of the journey: a run that ends before all of them were taken failed. */
+const STEPS = 7;
 
 const results: { name: string; ok: boolean; error?: string }[] = [];
 
@@ -133,7 +136,10 @@ try {
     if (id !== GECKO_ID) throw new Error(`installed as ${id}`);
   });
   const b = firefox!;
-  const popup = await extensionPage(b, 'popup.html');
+  let popup!: Page;
+  await step("open the wallet's popup", async () => {
+    popup = await extensionPage(b, 'popup.html');
+  });
 
   await step('trust the insurer netcash up printed', async () => {
     const printed = [
@@ -194,14 +200,16 @@ try {
     const audit = await federation.audit();
     if (!audit.ok) throw new Error('the federation audit does not balance');
   });
-} catch {
-  // The failed step is recorded; the summary below reports it.
+} catch (error) {
+  // A failed step is recorded and printed already; anything else is printed here.
+  if (results.every((r) => r.ok))
+    console.log(`  ✘ ${error instanceof Error ? error.stack : error}`);
 } finally {
   await firefox?.close().catch(() => undefined);
   await publisher.close();
   await federation.stop();
   rmSync(profile, { recursive: true, force: true });
 }
-const failed = results.filter((r) => !r.ok).length + (results.length < 6 ? 1 : 0);
+const failed = results.filter((r) => !r.ok).length + (results.length < STEPS ? 1 : 0);
 console.log(`${results.length - results.filter((r) => !r.ok).length} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);
