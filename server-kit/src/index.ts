@@ -50,6 +50,7 @@ export { type RouteHandler, Router } from './http/router.ts';
 export { DEFAULT_TIMEOUTS, type ServerTimeouts } from './http/timeouts.ts';
 export { readTlsFiles } from './http/tls.ts';
 export { createLogger, type Level, type Logger, silentLogger } from './log.ts';
+export { hasColumn } from './sql/columns.ts';
 export { openDb, type StoreOption, storeAt } from './sql/open.ts';
 export { openPostgres } from './sql/postgres.ts';
 export {

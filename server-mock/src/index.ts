@@ -1,7 +1,8 @@
 /**
  * @netcash/server — the reference NetCash federation: the insurer (the paper's FIC), a bank
  * (the accounting infrastructure), currency servers, the federation audit, and test harnesses
- * (an in-process federation, a test payor, a fault-injecting proxy). Serving, SQL and logging
+ * (an in-process federation, a test payor, a fault-injecting proxy, the forensic reader of
+ * SQLite files the privacy tests search). Serving, SQL and logging
  * come from @netcash/server-kit.
  */
 export {
@@ -23,3 +24,11 @@ export {
   type FederationOptions,
   startFederation,
 } from './testing/federation.ts';
+export { dumpServer, residue, type ServerDump } from './testing/forensics/dump.ts';
+export {
+  type Evidence,
+  findLinks,
+  type Link,
+  tokensOf,
+  withDerived,
+} from './testing/forensics/linker.ts';

@@ -113,6 +113,21 @@ export const CsInfo = v.strictObject({
   }),
   /** Its blind-rsa denomination keys whose coins are still valid, newest first (SPEC §7). */
   denominationKeys: v.optional(v.pipe(v.array(DenominationKey), v.maxLength(1000))),
+  /**
+   * How many coins were withdrawn so far under each blind-rsa key not yet closed: the anonymity
+   * set of that key's coins (docs/PRIVACY.md), shown by wallets. The CS's word, for information.
+   */
+  withdrawn: v.optional(
+    v.pipe(
+      v.array(
+        v.strictObject({
+          keyId: Digest,
+          count: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
+        }),
+      ),
+      v.maxLength(1000),
+    ),
+  ),
 });
 
 /** `GET /v1/admin/audit` of a CS (the auditor's token): its books (docs/PROTOCOL.md §4.6). */

@@ -341,7 +341,18 @@ async function bootstrapCs(
 
   const router = new Router(log, FEDERATION_CORS)
     .on('GET', PATHS.health, () => json(200, { status: 'ok', name: config.name }), { cors: true })
-    .on('GET', PATHS.cs.info, () => json(200, info()), { cors: true })
+    .on(
+      'GET',
+      PATHS.cs.info,
+      async () => {
+        // With how many coins each key has issued so far: its anonymity set (PRIVACY.md).
+        const withdrawn = blind === null ? [] : await store.withdrawnPerKey();
+        const listed = new Set((info().denominationKeys ?? []).map((k) => k.body.keyId));
+        const counts = withdrawn.filter((w) => listed.has(w.keyId));
+        return json(200, { ...info(), ...(blind === null ? {} : { withdrawn: counts }) });
+      },
+      { cors: true },
+    )
     .on('POST', PATHS.cs.requests, sealedRoute, { cors: true })
     .on('GET', PATHS.cs.adminAudit, async (request) => {
       requireToken(request, token, 'audit');

@@ -169,8 +169,8 @@ export async function apply(tx: SqlTx, c: Commit): Promise<void> {
 
   for (const d of c.deposits ?? []) {
     const inserted = await tx.query(
-      'INSERT INTO deposits (digest, amount, request_id, expires) VALUES ($1, $2, $3, $4) ON CONFLICT (digest) DO NOTHING RETURNING digest',
-      [d.digest, d.amount, c.requestId, d.expires],
+      'INSERT INTO deposits (digest, amount, expires) VALUES ($1, $2, $3) ON CONFLICT (digest) DO NOTHING RETURNING digest',
+      [d.digest, d.amount, d.expires],
     );
     if (inserted.length === 0) throw new Rollback({ ok: false, reason: 'check-cleared' });
   }

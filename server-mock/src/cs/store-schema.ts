@@ -1,17 +1,30 @@
 /**
  * The currency server's tables (one schema for SQLite and PostgreSQL; store.ts says what each
  * holds) and the rollback a commit throws to undo its transaction with an outcome.
+ *
+ * Stored in key order, not in the order written (docs/PRIVACY.md "Storage"): SQLite keeps a
+ * table's rows by rowid, i.e. as inserted — the coins a buy minted side by side, after the
+ * digest of the check that paid for them in `deposits`. The tables whose keys are random
+ * (serials, digests, hashes) are `WITHOUT ROWID` on SQLite, so their rows sit in key order and
+ * tell nothing of when they came. (Files made before keep their layout; PostgreSQL's heap has
+ * no such switch, see PRIVACY.md.) Nothing is kept that the CS never reads: a deposit is its
+ * check's digest, amount and expiry, not the request that brought it.
  */
 import type { CommitOutcome } from './store.ts';
 
-export const SCHEMA = `
+/** The schema for `engine`: random-keyed tables in key order on SQLite. */
+export function schemaFor(engine: 'sqlite' | 'postgres'): string {
+  return SCHEMA.replaceAll(') /* key order */', engine === 'sqlite' ? ') WITHOUT ROWID' : ')');
+}
+
+const SCHEMA = `
 CREATE TABLE IF NOT EXISTS outstanding (
   serial TEXT PRIMARY KEY,
   cert_id TEXT NOT NULL,
   value BIGINT NOT NULL,
   expires BIGINT NOT NULL,
   lock TEXT
-);
+) /* key order */;
 CREATE INDEX IF NOT EXISTS outstanding_expires ON outstanding (expires);
 CREATE INDEX IF NOT EXISTS outstanding_lock ON outstanding (lock);
 CREATE TABLE IF NOT EXISTS requests (
@@ -24,9 +37,8 @@ CREATE INDEX IF NOT EXISTS requests_created ON requests (created);
 CREATE TABLE IF NOT EXISTS deposits (
   digest TEXT PRIMARY KEY,
   amount BIGINT NOT NULL,
-  request_id TEXT NOT NULL,
   expires BIGINT NOT NULL
-);
+) /* key order */;
 CREATE TABLE IF NOT EXISTS checks_written (
   check_no TEXT PRIMARY KEY,
   payee TEXT NOT NULL,
@@ -46,7 +58,7 @@ CREATE TABLE IF NOT EXISTS spent (
   serial TEXT PRIMARY KEY,
   key_id TEXT NOT NULL,
   expires BIGINT NOT NULL
-);
+) /* key order */;
 CREATE INDEX IF NOT EXISTS spent_expires ON spent (expires);
 CREATE TABLE IF NOT EXISTS blind_keys (
   key_id TEXT PRIMARY KEY,
@@ -60,7 +72,7 @@ CREATE TABLE IF NOT EXISTS withdrawals (
   hash TEXT PRIMARY KEY,
   key_id TEXT NOT NULL,
   expires BIGINT NOT NULL
-);
+) /* key order */;
 CREATE INDEX IF NOT EXISTS withdrawals_expires ON withdrawals (expires);
 CREATE TABLE IF NOT EXISTS redemptions (
   kind TEXT PRIMARY KEY,

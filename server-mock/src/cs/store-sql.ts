@@ -4,13 +4,17 @@
  * operation commits through `apply` (store-apply.ts), one transaction.
  */
 import type { SqlDb, SqlTx } from '@netcash/server-kit';
-import { num, str } from '@netcash/server-kit';
+import { hasColumn, num, str } from '@netcash/server-kit';
 import type { CsBooksData, CsStore } from './store.ts';
 import { apply, releaseIn } from './store-apply.ts';
-import { Rollback, SCHEMA } from './store-schema.ts';
+import { Rollback, schemaFor } from './store-schema.ts';
 
 export async function createCsStore(db: SqlDb): Promise<CsStore> {
-  await db.migrate(SCHEMA);
+  await db.migrate(schemaFor(db.engine));
+  // Files made before kept the buy's request id beside its check's digest, never read.
+  if (await hasColumn(db, 'deposits', 'request_id')) {
+    await db.migrate('ALTER TABLE deposits DROP COLUMN request_id');
+  }
 
   const readBooks = async (tx: SqlTx): Promise<CsBooksData> => {
     const b = (await tx.query('SELECT * FROM books WHERE id = 1'))[0];
@@ -177,6 +181,10 @@ export async function createCsStore(db: SqlDb): Promise<CsStore> {
       });
     },
     books: () => snapshotTx(readBooks),
+    async withdrawnPerKey() {
+      const rows = await db.query('SELECT key_id, withdrawn FROM blind_keys ORDER BY key_id');
+      return rows.map((r) => ({ keyId: str(r, 'key_id'), count: num(r, 'withdrawn') }));
+    },
     async outstanding(serial) {
       const rows = await db.query(
         'SELECT serial, cert_id, value, expires, lock FROM outstanding WHERE serial = $1',

@@ -174,6 +174,11 @@ export interface CsStore {
    */
   prune(expiredBefore: number, requestsBefore: number): Promise<{ coins: number; value: number }>;
   books(): Promise<CsBooksData>;
+  /**
+   * How many coins were withdrawn under each blind-rsa key not yet closed: its anonymity set,
+   * published in the CS's info (docs/PRIVACY.md "Anonymity sets").
+   */
+  withdrawnPerKey(): Promise<{ keyId: string; count: number }[]>;
   /** The row of one serial (tests, audits). */
   outstanding(serial: string): Promise<OutstandingRow | null>;
   /** Every outstanding and spent serial, sorted (tests: compare state before and after). */

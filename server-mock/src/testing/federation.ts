@@ -50,6 +50,11 @@ export interface FederationOptions {
    * gets its own fresh database on it.
    */
   readonly postgresUrl?: string;
+  /**
+   * SQLite: how often each server's store scrubs deleted rows from its WAL (server-kit
+   * sqlite.ts; default 60 s). The privacy dump test shortens it.
+   */
+  readonly scrubMs?: number;
   /** Injectable clock (integer seconds) shared by every server. */
   readonly now?: Clock;
   /** Starting balance of demo bank accounts, in cents (default 10,000 = 100.00 NCD). */
@@ -175,8 +180,15 @@ export async function startFederation(options: FederationOptions = {}): Promise<
   const log = options.log ?? silentLogger();
   const prefix = `netcash_${Math.random().toString(36).slice(2, 10)}`;
   const databases: Record<string, string> = {};
+  /** Each server's database file, as the servers name it by default. */
+  const sqliteFile = (server: string) =>
+    join(dataDir, server, server === 'insurer' || server === 'bank' ? `${server}.db` : 'cs.db');
   const storeFor = async (server: string): Promise<StoreOption | undefined> => {
-    if (options.store !== 'postgres') return undefined;
+    if (options.store !== 'postgres') {
+      return options.scrubMs === undefined
+        ? undefined
+        : { engine: 'sqlite', path: sqliteFile(server), scrubMs: options.scrubMs };
+    }
     if (options.postgresUrl === undefined) throw new Error('store postgres needs postgresUrl');
     const url = await databaseFor(options.postgresUrl, `${prefix}_${server}`);
     databases[server] = url;

@@ -15,6 +15,7 @@ import {
   createPaywall,
   type Listening,
   listen,
+  openMerchantStore,
   type Paywall,
   silentLogger,
 } from '@netcash/merchant-kit';
@@ -98,19 +99,25 @@ export const PRICES: Readonly<Record<string, number>> = {
   other: 25,
 };
 
-/** A publisher selling /articles/{cheap,dear,odd,other}, banking at `csUrl`. */
+/**
+ * A publisher selling /articles/{cheap,dear,odd,other}, banking at `csUrl`; its books in a
+ * throwaway SQLite file, or in `options.store` (kept open and closed by the shop).
+ */
 export async function startShop(
   fed: Federation,
   csUrl: string,
   now?: () => number,
+  options: { store?: Exclude<Parameters<typeof openMerchantStore>[0], string> } = {},
 ): Promise<TestShop> {
   const dir = mkdtempSync(join(tmpdir(), 'netcash-shop-'));
+  const store =
+    options.store === undefined ? join(dir, 'shop.sqlite') : await openMerchantStore(options.store);
   const paywall = await createPaywall({
     cs: csUrl,
     insurers: [fed.insurer.signKey],
     insurer: fed.insurer.url,
     bank: { url: fed.bank.url },
-    store: join(dir, 'shop.sqlite'),
+    store,
     resources: Object.entries(PRICES).map(([name, price]) => ({
       path: `/articles/${name}`,
       price,
@@ -165,6 +172,7 @@ export async function startShop(
       await new Promise<void>((done) => proxy.close(() => done()));
       await server.close();
       await paywall.close();
+      if (typeof store !== 'string') await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

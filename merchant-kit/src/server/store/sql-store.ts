@@ -5,7 +5,16 @@
  * BIGINT (safe integers, SPEC §2).
  */
 import type { Check, DepositReply, Message2, PaymentReceipt } from '@netcash/protocol';
-import { createLogger, int, openDb, type SqlDb, type SqlTx, storeAt } from '@netcash/server-kit';
+import {
+  createLogger,
+  hasColumn,
+  int,
+  openDb,
+  type SqlDb,
+  type SqlTx,
+  type StoreOption,
+  storeAt,
+} from '@netcash/server-kit';
 import {
   type JournalRow,
   journalOf,
@@ -64,18 +73,6 @@ CREATE TABLE IF NOT EXISTS writeoffs (
 
 /** Columns added after the first release: (table, column, type), added to older files. */
 const ADDED_COLUMNS = [['cashouts', 'parent', 'TEXT']] as const;
-
-async function hasColumn(db: SqlDb, table: string, column: string): Promise<boolean> {
-  if (db.engine === 'sqlite') {
-    const columns = await db.query<{ name: string }>(`PRAGMA table_info(${table})`);
-    return columns.some((c) => c.name === column);
-  }
-  const found = await db.query(
-    'SELECT 1 FROM information_schema.columns WHERE table_name = $1 AND column_name = $2',
-    [table, column],
-  );
-  return found.length > 0;
-}
 
 async function insertCoins(tx: SqlTx, coins: readonly HeldCoin[]): Promise<void> {
   for (const c of coins) {
@@ -350,10 +347,12 @@ export class SqlMerchantStore implements MerchantStore {
 
 /**
  * Opens the merchant store named by `location`: a `postgres://` URL, or a SQLite file path
- * (`:memory:` for a throwaway one). Creates the tables if needed.
+ * (`:memory:` for a throwaway one) — or a StoreOption, for the engine's settings. Creates the
+ * tables if needed.
  */
-export async function openMerchantStore(location: string): Promise<MerchantStore> {
-  const store = new SqlMerchantStore(openDb(storeAt(location), createLogger('merchant')));
+export async function openMerchantStore(location: string | StoreOption): Promise<MerchantStore> {
+  const option = typeof location === 'string' ? storeAt(location) : location;
+  const store = new SqlMerchantStore(openDb(option, createLogger('merchant')));
   await store.migrate();
   return store;
 }

@@ -59,6 +59,7 @@ export function storeLink(link: MainLink): CsStore {
     books: (...args) => ask({ method: 'books', args }),
     outstanding: (...args) => ask({ method: 'outstanding', args }),
     snapshot: (...args) => ask({ method: 'snapshot', args }),
+    withdrawnPerKey: (...args) => ask({ method: 'withdrawnPerKey', args }),
     close: async () => undefined,
   };
 }
@@ -86,5 +87,7 @@ export function runStoreCall(store: CsStore, call: StoreCall): Promise<unknown> 
       return store.outstanding(...call.args);
     case 'snapshot':
       return store.snapshot(...call.args);
+    case 'withdrawnPerKey':
+      return store.withdrawnPerKey(...call.args);
   }
 }
