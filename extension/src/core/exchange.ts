@@ -34,6 +34,7 @@ import {
 import type { CsTargetRow, ExchangeOp, ExchangePurpose } from './journal/types.ts';
 import { sendWithFaults } from './net.ts';
 import { planOutputs, receiveOutputs, rowsOf } from './outputs.ts';
+import { oneScheme } from './schemes.ts';
 import { currencyServer } from './trust.ts';
 
 export interface ExchangeChoice {
@@ -90,7 +91,8 @@ export const payable = (row: CoinRow, now: number): boolean =>
 /**
  * Journals an exchange at CS `cs`: in ONE transaction, reads the coins `pick` admits (default:
  * spendable and unexpired; of `cs`, or of issuer `from` for a consolidation), lets `choose` pick
- * coins and values, reserves them and writes the op. Null when `choose` finds nothing to do.
+ * coins and values — among one scheme's coins at a time while blind coins are on, blind-rsa
+ * first (schemes.ts) — reserves them and writes the op. Null when `choose` finds nothing to do.
  */
 export async function startExchange(
   core: Core,
@@ -104,7 +106,12 @@ export async function startExchange(
   const now = core.now();
   const tx = core.db.transaction(['coins', 'ops', 'tallies'], 'readwrite');
   const all = await tx.objectStore('coins').index('byCs').getAll(from);
-  const choice = choose(all.filter((c) => pick(c, now)));
+  // One scheme per request while blind coins are on (docs/PRIVACY.md "Mixing").
+  const choice = oneScheme(
+    core,
+    all.filter((c) => pick(c, now)),
+    choose,
+  );
   let op: ExchangeOp | null = null;
   if (choice !== null && choice.coins.length > 0) {
     op = exchangeOp(core, purpose, cs, server.currency, server.target, choice);

@@ -11,17 +11,18 @@
  * journaled, re-driven in the background, joined by the next click or reload — never paid again.
  */
 import { type AccessResult, NetCashError, type Offer } from '@netcash/protocol';
-import { consolidate } from './consolidate.ts';
+import { consolidate, unifySchemes } from './consolidate.ts';
 import type { Core } from './context.ts';
 import { startExchange } from './exchange.ts';
 import { intentOf } from './intent.ts';
 import { driveWatched, errorOf, settled } from './interactive.ts';
 import type { PayOp } from './journal/types.ts';
 import { checkOffer } from './offer.ts';
-import { choosePlan, payeeKeys, startPay } from './pay.ts';
+import { acceptedServers, type Chosen, choosePlan, payeeKeys, startPay } from './pay.ts';
 import type { SpreadPolicy } from './policy.ts';
 import { accessFor } from './proof.ts';
 import { recoverCoins } from './redeem.ts';
+import type { SchemeChoice } from './schemes.ts';
 import { refreshTrust } from './trust.ts';
 
 export interface PayOptions {
@@ -101,18 +102,7 @@ async function payOnce(
   if (!allowance && options.approved !== true) {
     throw new NetCashError('user-rejected', 'The payment was not approved.');
   }
-  let chosen = await choosePlan(core, offer).catch(async (error: unknown) => {
-    if (!(error instanceof NetCashError) || error.code !== 'insufficient-funds') throw error;
-    // Coins that expired while the wallet was closed, or under a revoked key, come back first.
-    const recovered = await recoverCoins(core, settings.policy);
-    if (recovered.some((op) => op.status === 'done')) {
-      const plan = await choosePlan(core, offer).catch(() => null);
-      if (plan !== null) return plan;
-    }
-    // No single CS can pay: move other CSs' coins to one the offer accepts, then plan again.
-    await consolidate(core, offer, settings.policy);
-    return choosePlan(core, offer);
-  });
+  let chosen = await findPlan(core, offer, settings.policy);
   if (chosen.plan.kind === 'change') {
     const change = chosen.plan;
     const op = await startExchange(core, chosen.server.csName, 'change', (coins) => {
@@ -130,15 +120,58 @@ async function payOnce(
       );
     }
     settled(core, made);
-    chosen = await choosePlan(core, offer);
+    chosen = await choosePlan(core, offer, [chosen.scheme]);
   }
   const keys = settings.sessionKeys ? await payeeKeys(core, offer) : undefined;
   const start = await startPay(core, {
     offer,
     origin,
     server: chosen.server,
+    scheme: chosen.scheme,
     allowance,
     ...(keys === undefined ? {} : { keys }),
   });
   return settlePayment(core, start, offer);
+}
+
+const orNull = (error: unknown): null => {
+  if (error instanceof NetCashError && error.code === 'insufficient-funds') return null;
+  throw error;
+};
+
+/**
+ * How to pay `offer`, renewing coins first when the wallet's coins can't pay as they are: coins
+ * that expired while it was closed or whose key was revoked come back (recovery.ts); with blind
+ * coins on, nc1 coins are renewed into blind ones alone (consolidate.ts `unifySchemes`) rather
+ * than paid out — a payment in them is traceable to the check that bought them; other CSs' coins
+ * move to one the offer accepts. nc1 coins pay only as the last resort, when no CS made blind
+ * ones of them (a value without a denomination key).
+ */
+async function findPlan(core: Core, offer: Offer, policy: SpreadPolicy): Promise<Chosen> {
+  const blind = acceptedServers(core, offer).some(
+    (s) => core.trust.denominationKeysOf(s.csName).length > 0,
+  );
+  const first: readonly SchemeChoice[] =
+    core.blindCoins === false ? ['any'] : blind ? ['blind-rsa'] : ['nc1'];
+  const attempt = () => choosePlan(core, offer, first).catch(orNull);
+  let plan = await attempt();
+  if (plan !== null) return plan;
+  if ((await recoverCoins(core, policy)).some((op) => op.status === 'done')) {
+    plan = await attempt();
+    if (plan !== null) return plan;
+  }
+  if (await unifySchemes(core, offer, policy)) {
+    plan = await attempt();
+    if (plan !== null) return plan;
+  }
+  // No single CS can pay: move other CSs' coins to one the offer accepts (throws when the
+  // wallet holds too little altogether), then plan again.
+  await consolidate(core, offer, policy);
+  plan = await attempt();
+  if (plan !== null) return plan;
+  if (await unifySchemes(core, offer, policy)) {
+    plan = await attempt();
+    if (plan !== null) return plan;
+  }
+  return choosePlan(core, offer);
 }

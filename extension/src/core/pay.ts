@@ -8,7 +8,8 @@
  * This file chooses the coins and journals the payment; pay-drive.ts sends it and settles it.
  * The wallet pays exact amounts: `planPayment` on one currency server's coins; when no exact
  * subset exists, one `exchange` makes change first (SPEC §5). Coins come from one CS per payment
- * so that a reclaim is a single exchange.
+ * so that a reclaim is a single exchange, and — with blind coins on — of one scheme, so that no
+ * payment ties blind coins to traceable ones (schemes.ts, docs/PRIVACY.md "Mixing").
  */
 import {
   credentialsOf,
@@ -32,7 +33,8 @@ import type { CoinRow } from './db/schema.ts';
 import { reserve } from './exchange.ts';
 import type { PayOp } from './journal/types.ts';
 import { checkOffer } from './offer.ts';
-import { forAmount, placeholders, take, valueCounts } from './purse.ts';
+import { type Counted, forAmount, placeholders, take, valueCounts } from './purse.ts';
+import { countsOf, kindsOf, type SchemeChoice, schemeOrder, takeOf } from './schemes.ts';
 import { type CurrencyServer, currencyServers } from './trust.ts';
 
 /** What the approval window shows, and whether the site's allowance covers it. */
@@ -63,51 +65,83 @@ export function acceptedServers(core: Core, offer: Offer): CurrencyServer[] {
   );
 }
 
+type CoinsTx = Parameters<typeof kindsOf>[0];
+
 /**
- * `planPayment` on one CS's spendable coins, counted per value from the `bySpend` index
- * (purse.ts): only the coins the plan takes are read.
+ * Picks the coins for `chosen` placeholders of `scheme` at (currency, cs) inside `tx`: counted
+ * per value from the `bySpend` index (any scheme, purse.ts) or from the tallies (one scheme,
+ * schemes.ts); only the coins the plan takes are read.
  */
+async function counted(
+  tx: CoinsTx,
+  currency: string,
+  cs: string,
+  scheme: SchemeChoice,
+  amount: number,
+  now: number,
+) {
+  const index = tx.objectStore('coins').index('bySpend');
+  if (scheme === 'any') {
+    const counts = await valueCounts(index, currency, cs, 'spendable', now, forAmount(amount));
+    return {
+      counts,
+      take: (chosen: Counted[]) => take(index, currency, cs, chosen, now),
+    };
+  }
+  const kinds = await kindsOf(tx, currency, cs, scheme, now);
+  return {
+    counts: countsOf(kinds, forAmount(amount)),
+    take: (chosen: Counted[]) => takeOf(index, currency, cs, scheme, chosen, kinds),
+  };
+}
+
+/** `planPayment` on one CS's spendable coins of `scheme`. */
 async function planAt(
   core: Core,
   server: CurrencyServer,
+  scheme: SchemeChoice,
   currency: string,
   amount: number,
 ): Promise<PaymentPlan<CoinRow> | null> {
-  const now = core.now();
-  const tx = core.db.transaction('coins', 'readonly');
-  const index = tx.store.index('bySpend');
-  const counts = await valueCounts(
-    index,
-    currency,
-    server.csName,
-    'spendable',
-    now,
-    forAmount(amount),
-  );
-  const plan = planPayment(placeholders(counts), amount, server.denominations);
+  const tx = core.db.transaction(['coins', 'tallies'], 'readonly');
+  const held = await counted(tx, currency, server.csName, scheme, amount, core.now());
+  const plan = planPayment(placeholders(held.counts), amount, server.denominations);
   let chosen: PaymentPlan<CoinRow> | null = null;
   if (plan?.kind === 'exact') {
-    chosen = { kind: 'exact', coins: await take(index, currency, server.csName, plan.coins, now) };
+    chosen = { kind: 'exact', coins: await held.take(plan.coins) };
   } else if (plan !== null) {
-    const spend = await take(index, currency, server.csName, plan.spend, now);
+    const spend = await held.take(plan.spend);
     chosen = { kind: 'change', spend, pay: plan.pay, change: plan.change };
   }
   await tx.done;
   return chosen;
 }
 
-/** The best way to pay `amount`: exact coins of some CS if any, else change at one CS. */
+export interface Chosen {
+  readonly server: CurrencyServer;
+  /** The scheme of every coin the plan spends (`any` with blind coins off). */
+  readonly scheme: SchemeChoice;
+  readonly plan: PaymentPlan<CoinRow>;
+}
+
+/**
+ * The best way to pay `amount` from the first of `schemes` whose coins can (blind-rsa before
+ * nc1, schemes.ts): exact coins of some CS if any, else change at one CS.
+ */
 export async function choosePlan(
   core: Core,
   offer: Offer,
-): Promise<{ server: CurrencyServer; plan: PaymentPlan<CoinRow> }> {
-  let fallback: { server: CurrencyServer; plan: PaymentPlan<CoinRow> } | undefined;
-  for (const server of acceptedServers(core, offer)) {
-    const plan = await planAt(core, server, offer.body.currency, offer.body.amount);
-    if (plan?.kind === 'exact') return { server, plan };
-    if (plan !== null && fallback === undefined) fallback = { server, plan };
+  schemes: readonly SchemeChoice[] = schemeOrder(core),
+): Promise<Chosen> {
+  for (const scheme of schemes) {
+    let fallback: Chosen | undefined;
+    for (const server of acceptedServers(core, offer)) {
+      const plan = await planAt(core, server, scheme, offer.body.currency, offer.body.amount);
+      if (plan?.kind === 'exact') return { server, scheme, plan };
+      if (plan !== null && fallback === undefined) fallback = { server, scheme, plan };
+    }
+    if (fallback !== undefined) return fallback;
   }
-  if (fallback !== undefined) return fallback;
   throw new NetCashError('insufficient-funds', 'Your wallet does not hold enough coins for this.');
 }
 
@@ -173,6 +207,8 @@ export interface StartPay {
   readonly offer: Offer;
   readonly origin: string;
   readonly server: CurrencyServer;
+  /** The scheme to pay with (choosePlan's; `any` with blind coins off). */
+  readonly scheme: SchemeChoice;
   /** Charge the site's allowance (checked again inside the reservation's transaction). */
   readonly allowance: boolean;
   /** From 1b; the offer's own keys when absent. */
@@ -190,18 +226,9 @@ export async function startPay(core: Core, start: StartPay): Promise<PayOp> {
   const now = core.now();
   const id = randomId(core.p);
   const tx = core.db.transaction(['coins', 'ops', 'allowances', 'tallies'], 'readwrite');
-  const index = tx.objectStore('coins').index('bySpend');
-  const counts = await valueCounts(
-    index,
-    body.currency,
-    server.csName,
-    'spendable',
-    now,
-    forAmount(body.amount),
-  );
-  const picked = selectExact(placeholders(counts), body.amount);
-  const coins =
-    picked === null ? null : await take(index, body.currency, server.csName, picked, now);
+  const held = await counted(tx, body.currency, server.csName, start.scheme, body.amount, now);
+  const picked = selectExact(placeholders(held.counts), body.amount);
+  const coins = picked === null ? null : await held.take(picked);
   if (coins === null) {
     tx.abort();
     await tx.done.catch(() => undefined);

@@ -167,24 +167,27 @@ export async function recoverCoins(
       ['renew', by.late],
     ] as const) {
       for (let i = 0; i < coins.length; i += MAX_COINS) {
-        const batch = coins.slice(i, i + MAX_COINS);
-        const ids = new Set(batch.map((c) => c.id));
-        const op = await startExchange(
-          core,
-          server.csName,
-          purpose,
-          (current) => {
-            const still = current.filter((c) => ids.has(c.id));
-            return still.length === 0 ? null : choice(still, server, policy);
-          },
-          server.csName,
-          (row) => row.state === 'spendable' || row.state === 'recovering',
-        );
-        if (op === null) continue;
-        const driven = await driveExchange(core, op);
-        out.push(driven);
-        // Refused for some coin: each went to an exchange of its own; they go now too.
-        if (driven.status === 'failed') out.push(...(await driveProbes(core, driven)));
+        const ids = new Set(coins.slice(i, i + MAX_COINS).map((c) => c.id));
+        // One scheme per request (schemes.ts): a batch holding both goes as two exchanges.
+        while (ids.size > 0) {
+          const op = await startExchange(
+            core,
+            server.csName,
+            purpose,
+            (current) => {
+              const still = current.filter((c) => ids.has(c.id));
+              return still.length === 0 ? null : choice(still, server, policy);
+            },
+            server.csName,
+            (row) => row.state === 'spendable' || row.state === 'recovering',
+          );
+          if (op === null) break;
+          for (const id of op.reserved) ids.delete(id);
+          const driven = await driveExchange(core, op);
+          out.push(driven);
+          // Refused for some coin: each went to an exchange of its own; they go now too.
+          if (driven.status === 'failed') out.push(...(await driveProbes(core, driven)));
+        }
       }
     }
   }
