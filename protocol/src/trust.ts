@@ -171,11 +171,13 @@ export class TrustStore {
   }
 
   /**
-   * The key a wallet withdraws `value` of `csName` under at `now`: the newest one still taking
-   * withdrawals (every wallet choosing the same key keeps the anonymity set whole).
+   * The key a wallet withdraws `value` of `csName` under at `now`: the oldest one still taking
+   * withdrawals. Every wallet choosing the same key from the public lists keeps the anonymity set
+   * whole, and the oldest has the largest one: while a new key overlaps it, withdrawals stay in
+   * the old crowd instead of starting a tiny new one (docs/PRIVACY.md "Anonymity sets").
    */
   withdrawalKey(csName: string, value: number, now: number): DenominationKeyBody | undefined {
-    return this.denominationKeysOf(csName).find(
+    return this.denominationKeysOf(csName).findLast(
       (k) =>
         k.value === value &&
         k.issued <= now &&

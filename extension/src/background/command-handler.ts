@@ -75,6 +75,9 @@ export const handlers: Handlers = {
   async schemes() {
     return (await wallet()).schemeMix();
   },
+  async crowds() {
+    return (await wallet()).crowds();
+  },
   async approval({ id }) {
     const view = approvalView(id);
     if (view === null) return null;

@@ -7,6 +7,7 @@ export type { Balance } from './balance.ts';
 export { BUDGET_PERIODS, type BudgetPeriod, budgetLeft, periodEnd } from './budget.ts';
 export type { SchemeHolding } from './coins.ts';
 export type { NetPolicy } from './context.ts';
+export { type Crowd, SMALL_CROWD } from './crowds.ts';
 export { openWalletDb, type WalletDb } from './db/open.ts';
 export type * from './db/schema.ts';
 export { DB_NAME, DB_VERSION } from './db/schema.ts';

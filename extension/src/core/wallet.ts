@@ -26,6 +26,7 @@ import { startChange } from './cashout.ts';
 import { checkIntent } from './check.ts';
 import { type SchemeHolding, schemeMix, spendableOf } from './coins.ts';
 import { type Core, DEFAULT_NET, type NetPolicy } from './context.ts';
+import { type Crowd, crowds, readCrowds } from './crowds.ts';
 import { openWalletDb } from './db/open.ts';
 import type { AccountRow, AllowanceRow, HistoryRow, ReceiptRow } from './db/schema.ts';
 import type { Faults } from './faults.ts';
@@ -211,6 +212,8 @@ export class Wallet {
   async refreshTrust(): Promise<void> {
     await refreshTrust(this.core);
     await this.exclusive(() => sweepRevoked(this.core));
+    // The anonymity sets of the blind-rsa keys, shown in the settings (a CS that fails: later).
+    await readCrowds(this.core).catch(() => undefined);
   }
 
   insurers() {
@@ -240,6 +243,11 @@ export class Wallet {
   /** How the spendable coins split between nc1 (traceable) and blind-rsa (unlinkable). */
   schemeMix(): Promise<SchemeHolding[]> {
     return schemeMix(this.core);
+  }
+
+  /** The keys of the blind-rsa coins held, with how many coins each issued (crowds.ts). */
+  crowds(): Promise<Crowd[]> {
+    return crowds(this.core);
   }
 
   // ---- coins -----------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import {
 } from '@netcash/protocol';
 import * as v from 'valibot';
 import { BUDGET_PERIODS } from '../core/budget.ts';
-import type { NetPolicy, SchemeHolding } from '../core/index.ts';
+import type { Crowd, NetPolicy, SchemeHolding } from '../core/index.ts';
 import type {
   AllowanceView,
   ApprovalPrompt,
@@ -79,6 +79,8 @@ export const COMMANDS = {
   }),
   /** How the spendable coins split between coin schemes (settings details, read on demand). */
   schemes: v.strictObject({}),
+  /** The anonymity sets of the blind-rsa coins held: coins issued per key (settings details). */
+  crowds: v.strictObject({}),
   /** What an approval window shows (with why it asks and its click guard). */
   approval: v.strictObject({ id: Token }),
   /** The shopper's answer in an approval window. */
@@ -133,6 +135,7 @@ export interface CommandOutputs {
   setAllowance: AllowanceView | null;
   setSettings: { sessionKeys: boolean; coverUpTo: number; blindCoins: boolean };
   schemes: readonly SchemeHolding[];
+  crowds: readonly Crowd[];
   approval: ApprovalPrompt | null;
   decide: { ok: true };
   recover: RecoverCounts;

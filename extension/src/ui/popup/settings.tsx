@@ -30,6 +30,34 @@ function CoinMix({ version }: { version: WalletState }) {
   );
 }
 
+/** The anonymity set of each blind-rsa key whose coins are held (core/crowds.ts). */
+function Crowds({ version }: { version: WalletState }) {
+  const [crowds, setCrowds] = useState<CommandOutputs['crowds'] | null>(null);
+  useEffect(() => {
+    command('crowds', {}).then(setCrowds, () => setCrowds(null));
+  }, [version]);
+  if (crowds === null || crowds.length === 0) return null;
+  return (
+    <>
+      <p class="muted">
+        When you pay with an unlinkable coin, its currency server can tell only that it is one of
+        all the coins it signed under the same key. The more, the better you hide among them.
+      </p>
+      <ul class="muted plain" data-testid="crowds">
+        {crowds.map((c) => (
+          <li key={c.keyId} data-testid={`crowd-${c.cs}-${c.value}`}>
+            {c.held} × {money(c.value, c.currency)} from {c.cs}:{' '}
+            {c.withdrawn === null
+              ? 'how many coins share their key is not known yet'
+              : `one of ${c.withdrawn.toLocaleString('en')} coins signed under their key`}
+            {c.small ? ' — few so far: a payment with them is easier to single out' : ''}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
 export function Settings({ state, reload }: { state: WalletState; reload: () => Promise<void> }) {
   const currency = state.accounts.find((a) => a.primary)?.currency ?? 'NCD';
   const [cover, setCover] = useState(money(state.settings.coverUpTo, currency).split(' ')[0]!);
@@ -70,6 +98,7 @@ export function Settings({ state, reload }: { state: WalletState; reload: () => 
         </span>
       </label>
       <CoinMix version={state} />
+      <Crowds version={state} />
       <h2>Change</h2>
       <p class="muted">
         The wallet keeps coins of several values so that any price up to this amount is paid at
