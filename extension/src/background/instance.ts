@@ -14,6 +14,7 @@ import { nowSeconds as systemClock } from '@netcash/protocol';
 import { nobleProvider } from '@netcash/protocol/noble';
 import browser from 'webextension-polyfill';
 import { type FaultContext, type Faults, Wallet } from '../core/index.ts';
+import { privateFetch } from './private-fetch.ts';
 
 /** The alarm that re-drives pending operations when their backoff is over (SPEC §12). */
 export const REDRIVE_ALARM = 'netcash-redrive';
@@ -47,7 +48,7 @@ let opened: Promise<Wallet> | undefined;
 async function openAndRecover(): Promise<Wallet> {
   const wallet = await Wallet.open({
     provider: nobleProvider,
-    fetch: (input, init) => fetch(input, init),
+    fetch: privateFetch,
     now: () => systemClock() + (globalThis.__netcashClockOffset ?? 0),
     faults: seam,
     onSchedule: schedule,
