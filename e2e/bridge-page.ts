@@ -16,7 +16,6 @@ export interface BridgeAnswer {
   readonly id?: string;
   readonly result?: unknown;
   readonly error?: { code: string; rpc: number; message: string };
-  readonly info?: { rdns: string; name: string };
 }
 
 /** Starts collecting every `netcash` message the page's window receives (call once per page). */
@@ -31,6 +30,16 @@ export async function listen(page: Page): Promise<void> {
       }
     });
   });
+}
+
+/**
+ * Posts `message` right after a click on the page: with the user's gesture (transient
+ * activation), as the paywall's Pay button sends `pay`. A site the wallet doesn't know yet gets
+ * its approval window only so (protocol/src/bridge.ts).
+ */
+export async function postClicked(page: Page, message: unknown): Promise<void> {
+  await page.mouse.click(1, 1);
+  await post(page, message);
 }
 
 /** Posts `message` from `from` (the page, or a frame posting to its parent). */

@@ -2,7 +2,8 @@
  * Paying for an article in a real browser (issue 6): the built wallet in Chromium, the federation
  * and the demo publisher (banking at cs2; the wallet buys from cs1, so every payment crosses
  * servers) started by the fixtures. The journey, a rejection, a per-site allowance, and
- * insufficient funds.
+ * insufficient funds — each as a site the wallet doesn't know yet sees it (nothing, until the
+ * shopper pays or gives it a budget: docs/PRIVACY.md) and as a site she let in sees it.
  */
 import { ARTICLES } from '@netcash/merchant-kit/demo';
 import { chromium } from '@playwright/test';
@@ -49,16 +50,18 @@ test('the journey: set up, buy coins, pay in the approval window, read, revisit 
   const article = publisher.articles.find((a) => a.slug === 'netcash-1993')!;
   const heldBefore = await publisher.held();
   const page = await openArticle(context, article.url);
-  // 402 → offer → wallet found: the paywall shows the price and a Pay button.
+  // 402 → offer: the paywall shows the price and a Pay button — whether or not a wallet is
+  // there, which the page can't tell.
   const pay = page.locator('netcash-paywall .netcash-pay');
   await expect(pay).toHaveText(`Pay ${ncd(article.price)} with NetCash`);
   const [ready] = await eventsOf(page, 'netcash:ready');
-  expect(ready).toMatchObject({
+  expect(ready).toEqual({
     amount: article.price,
     currency: 'NCD',
     resource: article.resource,
+    sid: expect.any(String),
+    description: article.title,
   });
-  expect(ready?.['wallet']).toMatchObject({ rdns: 'org.netcash.wallet' });
 
   const approval = nextApproval(context);
   await pay.click();
@@ -95,7 +98,7 @@ test('the journey: set up, buy coins, pay in the approval window, read, revisit 
   expect(audit.ok).toBe(true);
 });
 
-test('rejecting in the approval window pays nothing and the page gets its error event', async ({
+test('rejecting in the approval window pays nothing; only a site let in hears of it', async ({
   context,
   wallet,
   publisher,
@@ -107,12 +110,25 @@ test('rejecting in the approval window pays nothing and the page gets its error 
   const approval = nextApproval(context);
   await page.locator('netcash-paywall .netcash-pay').click();
   await reject(await approval);
+  // A site the shopper never paid nor gave a budget: the wallet says nothing to it, so the
+  // paywall reads the silence as it would without a wallet, and the reader may click again.
+  await expect(page.locator('netcash-paywall .netcash-no-wallet')).toContainText(
+    'No NetCash wallet answered',
+  );
+  await expect(page.locator('netcash-paywall .netcash-pay')).toBeEnabled();
+  expect(await eventsOf(page, 'netcash:error')).toEqual([
+    expect.objectContaining({ code: 'no-wallet' }),
+  ]);
+
+  // A site she gave a budget (here one cent, less than the price) hears that she declined.
+  await wallet.command('setAllowance', { origin: publisher.url, currency: 'NCD', limit: 1 });
+  const asked = nextApproval(context);
+  await page.locator('netcash-paywall .netcash-pay').click();
+  await reject(await asked);
   await expect(page.locator('netcash-paywall .netcash-error')).toHaveText(
     'Payment declined. Nothing was paid.',
   );
-  expect(await eventsOf(page, 'netcash:error')).toEqual([
-    expect.objectContaining({ code: 'user-rejected' }),
-  ]);
+  expect((await eventsOf(page, 'netcash:error')).at(-1)).toMatchObject({ code: 'user-rejected' });
   await expect(page.locator('netcash-paywall .netcash-content')).toHaveCount(0);
   // The reader may change their mind: the button works again.
   await expect(page.locator('netcash-paywall .netcash-pay')).toBeEnabled();
@@ -153,29 +169,43 @@ test('within the per-site allowance no prompt; above it, a prompt', async ({
   expect(spendable(await wallet.state())).toBe(100 - 3 - 2 - 7);
 });
 
-test('insufficient funds: a clear message, nothing reserved', async ({
+test('insufficient funds: said in the window to a new site, on the page to a site let in; nothing reserved', async ({
   context,
   wallet,
   publisher,
 }) => {
   await wallet.setup({ buy: 2 });
   const article = publisher.articles.find((a) => a.slug === 'offline-payments')!;
-  const approvals = approvalCounter(context);
   const page = await openArticle(context, article.url);
+  // A site she never let in learns nothing, not even that her wallet is short: the window
+  // tells her (Approve stays off) and the page hears nothing when she closes it.
+  const approval = nextApproval(context);
+  await page.locator('netcash-paywall .netcash-pay').click();
+  const window = await approval;
+  await expect(window.getByText('less than the price')).toBeVisible();
+  await expect(window.getByTestId('approve')).toBeDisabled();
+  await reject(window);
+  await expect(page.locator('netcash-paywall .netcash-no-wallet')).toBeVisible();
+
+  // A site she gave a budget is told at once, with no window.
+  await wallet.command('setAllowance', { origin: publisher.url, currency: 'NCD', limit: 1 });
+  const approvals = approvalCounter(context);
   await page.locator('netcash-paywall .netcash-pay').click();
   await expect(page.locator('netcash-paywall .netcash-error')).toHaveText(
     'Your wallet does not hold enough coins for this. Add funds and try again.',
   );
-  expect(await eventsOf(page, 'netcash:error')).toEqual([
-    expect.objectContaining({ code: 'insufficient-funds' }),
-  ]);
+  expect((await eventsOf(page, 'netcash:error')).at(-1)).toMatchObject({
+    code: 'insufficient-funds',
+  });
   expect(approvals.count).toBe(0);
   const state = await wallet.state();
   expect(spendable(state)).toBe(2);
   expect(state.pending).toBe(0);
 });
 
-test('no wallet: the paywall says so and links to the wallet', async ({ publisher }) => {
+test('no wallet: the paywall offers Pay; nothing answers it, so it says so and links to the wallet', async ({
+  publisher,
+}) => {
   // The same Chromium without the extension.
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -185,8 +215,9 @@ test('no wallet: the paywall says so and links to the wallet', async ({ publishe
   try {
     const page = await context.newPage();
     await page.goto(publisher.articles[0]!.url);
+    await page.locator('netcash-paywall .netcash-pay').click();
     await expect(page.locator('netcash-paywall .netcash-no-wallet')).toContainText(
-      'install the NetCash wallet',
+      'No NetCash wallet answered',
     );
     await expect(page.locator('netcash-paywall a.netcash-install')).toHaveAttribute(
       'href',

@@ -1,19 +1,28 @@
 /**
  * The page ↔ wallet bridge (SPEC §8): namespaced `window.postMessage` traffic between
- * merchant-kit (in the page) and the wallet's content script. Discovery follows EIP-6963's
- * request/announce handshake instead of a bare global: the page posts `request-wallet`, each
- * installed wallet answers `announce-wallet`; then the page sends `request`s and gets `response`s.
+ * merchant-kit (in the page) and the wallet's content script. The page sends `request`s and gets
+ * `response`s.
  *
- * A page may only *ask*: whether a wallet is there, to pay an offer (the wallet asks the user or
- * applies the user's allowance), to prove a past purchase, where a payment for an offer stands. It never receives coins or K_ses —
- * only the access proof for one resource and one challenge. The content script checks
- * `event.source === window`, posts replies to the page's own origin, and the service worker takes
- * the paying origin from `sender.origin`, never from these messages.
+ * A page may only *ask*: whether the wallet is set up, to pay an offer (the wallet asks the user
+ * or applies the user's allowance), to prove a past purchase, where a payment for an offer
+ * stands. It never receives coins or K_ses — only the access proof for one resource and one
+ * challenge. The content script checks `event.source === window`, posts replies to the page's own
+ * origin, and the service worker takes the paying origin from `sender.origin`, never from these
+ * messages.
+ *
+ * A wallet answers only a site the shopper let in (docs/PRIVACY.md "Page scripts"): one she paid
+ * (a receipt, a payment under way or ended within the hour) or gave a budget. Any other site gets
+ * no answer at all — to every method, well-formed or not — exactly what a browser without a
+ * wallet gives, so a page cannot tell whether one is installed. There is no discovery message. A
+ * `pay` from such a site, sent while the page has the user's click (transient activation), opens
+ * the wallet's window; the page hears back only if she approves. A page therefore waits for
+ * answers with a timeout (`check`) or without one (`pay`, which she may be reading in the window),
+ * and treats silence as "no wallet here, or not for this site".
  */
 import * as v from 'valibot';
 import { ERROR_CODES, type ErrorCode } from './errors.ts';
 import { Offer, PaymentReceipt } from './schema/objects.ts';
-import { Id128, Key32, Name, Text, Time, Token } from './schema/primitives.ts';
+import { Id128, Key32, Text, Time, Token } from './schema/primitives.ts';
 
 export const BRIDGE_NAMESPACE = 'netcash';
 export const BRIDGE_VERSION = 1;
@@ -22,18 +31,9 @@ const ns = { ns: v.literal(BRIDGE_NAMESPACE), v: v.literal(BRIDGE_VERSION) };
 /** Correlates a response with its request (page-chosen, 1–64 token characters). */
 const RequestId = Token;
 
-export const WalletInfo = v.strictObject({
-  /** Reverse-DNS id of the wallet implementation, e.g. `org.netcash.wallet`. */
-  rdns: Name,
-  name: Text(64),
-  version: Text(32),
-});
-
 // ---- page → wallet ---------------------------------------------------------------------------
 
-export const RequestWallet = v.strictObject({ ...ns, kind: v.literal('request-wallet') });
-
-/** `status`: is a wallet there and set up? Reveals nothing about its coins. */
+/** `status`: is the wallet set up? Reveals nothing about its coins. */
 export const StatusRequest = v.strictObject({
   ...ns,
   kind: v.literal('request'),
@@ -62,9 +62,8 @@ export const ProveRequest = v.strictObject({
 /**
  * `check`: where does a payment for this offer's resource stand in this wallet — paid (with a
  * proof for the offer's challenge), pending, or none? Never pays. A reloaded page or a second tab
- * asks this instead of offering to pay again (SPEC §12). Answered only to a site that has a
- * purchase, a payment under way or an allowance in the wallet; any other gets `none`, the same
- * as a wallet that never heard of it (and a page must treat no answer at all the same way).
+ * asks this instead of offering to pay again (SPEC §12). Like every method, answered only to a
+ * site the shopper let in; a page treats no answer as `none`.
  */
 export const CheckRequest = v.strictObject({
   ...ns,
@@ -79,15 +78,8 @@ export const BridgeRequest = v.variant('method', [
   ProveRequest,
   CheckRequest,
 ]);
-export const PageMessage = v.union([RequestWallet, BridgeRequest]);
 
 // ---- wallet → page ---------------------------------------------------------------------------
-
-export const AnnounceWallet = v.strictObject({
-  ...ns,
-  kind: v.literal('announce-wallet'),
-  info: WalletInfo,
-});
 
 export const StatusResult = v.strictObject({
   /** The shopper has connected a bank account and trusts at least one insurer. */
@@ -137,14 +129,10 @@ export const BridgeResponse = v.union([
   v.strictObject({ ...ns, kind: v.literal('response'), id: RequestId, result: v.unknown() }),
   v.strictObject({ ...ns, kind: v.literal('response'), id: RequestId, error: BridgeError }),
 ]);
-export const WalletMessage = v.union([AnnounceWallet, BridgeResponse]);
+export const WalletMessage = BridgeResponse;
 
-export type WalletInfo = v.InferOutput<typeof WalletInfo>;
-export type RequestWallet = v.InferOutput<typeof RequestWallet>;
 export type BridgeRequest = v.InferOutput<typeof BridgeRequest>;
 export type BridgeMethod = BridgeRequest['method'];
-export type PageMessage = v.InferOutput<typeof PageMessage>;
-export type AnnounceWallet = v.InferOutput<typeof AnnounceWallet>;
 export type StatusResult = v.InferOutput<typeof StatusResult>;
 export type AccessResult = v.InferOutput<typeof AccessResult>;
 export type BridgeError = v.InferOutput<typeof BridgeError>;

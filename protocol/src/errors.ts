@@ -102,7 +102,7 @@ export const ERROR_CODES = {
     rpc: 4100,
     text: 'The offer asks to pay a site other than the page.',
   },
-  'no-wallet': { status: 400, rpc: 4900, text: 'No NetCash wallet is installed.' },
+  'no-wallet': { status: 400, rpc: 4900, text: 'No NetCash wallet answered.' },
   'wallet-not-ready': { status: 400, rpc: 4900, text: 'The wallet is not set up yet.' },
   busy: { status: 409, rpc: 5060, text: 'Another operation is in progress.' },
   pending: {

@@ -6,7 +6,10 @@ vi.mock('webextension-polyfill', () => ({
   },
 }));
 const bridgeCalls: { method: string; origin: string }[] = [];
+/** Sites the shopper let in (paid or gave a budget). */
+const letIn = new Set(['https://shop.example']);
 vi.mock('./bridge-handler.ts', () => ({
+  siteLetIn: async (origin: string) => letIn.has(origin),
   handleBridge: async (request: { method: string }, origin: string) => {
     bridgeCalls.push({ method: request.method, origin });
     return { ready: true };
@@ -39,7 +42,9 @@ const status = {
   channel: 'netcash/bridge',
   request: { ns: 'netcash', v: 1, kind: 'request', id: 'r1', method: 'status' },
   instance: 'doc1',
+  activated: false,
 };
+const stranger = { ...page, url: 'https://news.example/a', origin: 'https://news.example' };
 const buy = { channel: 'netcash/command', name: 'buy', input: { amount: 100 } };
 
 describe('the service worker router', () => {
@@ -75,6 +80,24 @@ describe('the service worker router', () => {
     expect(await route(spoofed, page)).toMatchObject({ ok: false, error: { code: 'malformed' } });
     const inside = { ...status, request: { ...status.request, origin: 'https://bank.example' } };
     expect(await route(inside, page)).toMatchObject({ ok: false, error: { code: 'malformed' } });
+  });
+
+  it('answers a site the shopper did not let in nothing at all: no value, no error', async () => {
+    const calls = bridgeCalls.length;
+    const { request: _, ...envelope } = status;
+    const junk = { ...envelope, invalid: { method: 'buy', message: 'not a bridge method' } };
+    for (const message of [status, junk, buy, { ...status, origin: 'https://shop.example' }]) {
+      expect(await route(message, stranger)).toEqual({ silent: true });
+    }
+    expect(bridgeCalls.length).toBe(calls);
+    // Let in (a payment, a budget): the same requests get their answers and errors.
+    letIn.add(stranger.origin);
+    expect(await route(status, stranger)).toEqual({ ok: true, value: { ready: true } });
+    expect(await route(junk, stranger)).toMatchObject({
+      ok: false,
+      error: { code: 'unsupported-op' },
+    });
+    letIn.delete(stranger.origin);
   });
 
   it('runs commands from extension pages after decoding their input', async () => {

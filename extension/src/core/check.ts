@@ -4,18 +4,18 @@
  * waiting line (pending), or the Pay button (none, with a note when the last payment for it ended
  * without a receipt). Never pays.
  *
- * Privacy (issue #15): a site with no purchase, payment under way or allowance in this wallet
- * gets `none` without a look at anything else, the answer a wallet that never heard of it gives.
+ * Asked only by a site the wallet lets in (Wallet.letsIn; any other gets no answer at all from
+ * the bridge, docs/PRIVACY.md "Page scripts").
  */
 import { NetCashError, type Offer, type PaymentStatus, verify } from '@netcash/protocol';
 import type { Core } from './context.ts';
-import { endedPayment, intentOf, knowsOrigin } from './intent.ts';
+import { endedPayment, intentOf } from './intent.ts';
 import { pendingStatus } from './pending.ts';
 import { accessFor } from './proof.ts';
 import { isDue } from './schedule.ts';
 
 /** How far back a payment that ended without a receipt is still mentioned (seconds). */
-const ENDED_NOTE_WINDOW = 3_600;
+export const ENDED_NOTE_WINDOW = 3_600;
 
 /**
  * `starting`: a payment for this intent was accepted and is being started in memory (not yet
@@ -30,7 +30,6 @@ export async function checkIntent(
   redrive: (opId: string) => void,
 ): Promise<PaymentStatus> {
   const since = core.now() - ENDED_NOTE_WINDOW;
-  if (!starting && !(await knowsOrigin(core, origin, since))) return { state: 'none' };
   // Signed by its payee; an expired offer is still a fine question (a page left open while the
   // payment waited): the element fetches a fresh one to read the article.
   if (!verify(core.p, offer.body.payeeSignKey, offer)) {

@@ -67,9 +67,8 @@ export async function endedPayment(
 
 /**
  * Whether `origin` has anything to do with this wallet: a purchase, an allowance, a payment under
- * way or one that ended since `since`. Only such a site learns where a payment stands (`check`);
- * to any other the wallet answers as if it had never heard of it (issue #15 may make that answer
- * silence, like no wallet at all).
+ * way or one that ended since `since`. Only such a site hears from the wallet at all (Wallet
+ * letsIn, docs/PRIVACY.md "Page scripts"); any other gets no answer, like no wallet at all.
  */
 export async function knowsOrigin(core: Core, origin: string, since: number): Promise<boolean> {
   const tx = core.db.transaction(['receipts', 'allowances', 'ops'], 'readonly');

@@ -23,14 +23,14 @@ import { type Balance, balances } from './balance.ts';
 import { connectBank, primaryAccount, statement } from './bank.ts';
 import type { BudgetPeriod } from './budget.ts';
 import { startChange } from './cashout.ts';
-import { checkIntent } from './check.ts';
+import { checkIntent, ENDED_NOTE_WINDOW } from './check.ts';
 import { type SchemeHolding, schemeMix, spendableOf } from './coins.ts';
 import { type Core, DEFAULT_NET, type NetPolicy } from './context.ts';
 import { type Crowd, crowds, readCrowds } from './crowds.ts';
 import { openWalletDb } from './db/open.ts';
 import type { AccountRow, AllowanceRow, HistoryRow, ReceiptRow } from './db/schema.ts';
 import type { Faults } from './faults.ts';
-import { type Intent, intentKey, intentOf } from './intent.ts';
+import { type Intent, intentKey, intentOf, knowsOrigin } from './intent.ts';
 import {
   type BuyOptions,
   driveWatched,
@@ -348,9 +348,19 @@ export class Wallet {
   }
 
   /**
+   * Whether the site at `origin` may hear from the wallet at all (docs/PRIVACY.md "Page
+   * scripts"): the shopper paid it — a receipt, a payment being started, under way, or ended
+   * within the hour — or gave it a budget. The bridge answers any other site nothing.
+   */
+  async letsIn(origin: string): Promise<boolean> {
+    for (const key of this.paying.keys()) if (key.startsWith(`${origin} `)) return true;
+    return knowsOrigin(this.core, origin, this.core.now() - ENDED_NOTE_WINDOW);
+  }
+
+  /**
    * Where a payment for `offer` from `origin` stands (the bridge's `check`, asked by a page on
    * load or reload): paid (with a proof for this offer's challenge), pending, or none. Never
-   * pays. A site with no purchase, payment or allowance here learns nothing: `none`.
+   * pays. Asked only for a site the wallet lets in (`letsIn`).
    */
   check(offer: Offer, origin: string): Promise<PaymentStatus> {
     return checkIntent(

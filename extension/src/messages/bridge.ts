@@ -10,12 +10,28 @@ import * as v from 'valibot';
 
 export const BRIDGE_CHANNEL = 'netcash/bridge';
 
-export const BridgeEnvelope = v.strictObject({
+const envelope = {
   channel: v.literal(BRIDGE_CHANNEL),
-  request: BridgeRequest,
   /** The asking document's random id (content/bridge.ts): a reload makes a new one. */
   instance: Token,
-});
+  /** A `pay` sent while the page had the user's click (transient activation). */
+  activated: v.boolean(),
+};
+
+export const BridgeEnvelope = v.union([
+  v.strictObject({ ...envelope, request: BridgeRequest }),
+  /**
+   * What the content script could not decode, forwarded so that the worker decides between an
+   * error (a site the shopper let in) and silence (any other).
+   */
+  v.strictObject({
+    ...envelope,
+    invalid: v.strictObject({
+      method: v.pipe(v.string(), v.maxLength(64)),
+      message: v.pipe(v.string(), v.maxLength(500)),
+    }),
+  }),
+]);
 
 /** Worker → content script: "which document are you?" (answered with the instance id). */
 export const InstanceQuery = v.strictObject({ channel: v.literal('netcash/instance') });

@@ -8,7 +8,11 @@ import * as v from 'valibot';
 
 export type Reply<T> =
   | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly error: BridgeError };
+  | { readonly ok: false; readonly error: BridgeError }
+  /** Nothing goes back to the page (a site the shopper did not let in, docs/PRIVACY.md). */
+  | typeof SILENT;
+
+export const SILENT: { readonly silent: true } = Object.freeze({ silent: true });
 
 export const ReplyShape = v.union([
   v.strictObject({ ok: v.literal(true), value: v.unknown() }),
@@ -21,6 +25,9 @@ export const ReplyShape = v.union([
     }),
   }),
 ]);
+
+/** What the content script gets for a page's request: an answer, or silence. */
+export const BridgeReplyShape = v.union([v.strictObject({ silent: v.literal(true) }), ReplyShape]);
 
 export function bridgeError(code: ErrorCode, message?: string): BridgeError {
   const text = message ?? ERROR_CODES[code].text;

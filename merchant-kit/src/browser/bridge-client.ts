@@ -1,9 +1,11 @@
 /**
- * The page's end of the page ↔ wallet bridge (protocol/src/bridge.ts, SPEC §8). Discovery in the
- * EIP-6963 style: post `request-wallet`, collect `announce-wallet`s; then `request`s with ids,
- * matched to `response`s. Only messages from this very window (`event.source === window`), from
- * this origin, in the `netcash` namespace and decoding as a wallet message are looked at: another
- * frame, a stray script's junk or our own outgoing requests are ignored.
+ * The page's end of the page ↔ wallet bridge (protocol/src/bridge.ts, SPEC §8): `request`s with
+ * ids, matched to `response`s. There is no discovery: a wallet answers only a site its owner let
+ * in (docs/PRIVACY.md), so silence is an answer too — `check` reads it as `none` after a timeout,
+ * `pay` waits (the shopper may be reading the wallet's window). Only messages from this very
+ * window (`event.source === window`), from this origin, in the `netcash` namespace and decoding
+ * as a wallet message are looked at: another frame, a stray script's junk or our own outgoing
+ * requests are ignored.
  *
  * The page only ever asks. What comes back from `pay`/`prove` is an access proof for one resource
  * and one challenge — never coins, never K_ses.
@@ -20,7 +22,6 @@ import {
   PaymentStatus,
   type Schema,
   StatusResult,
-  type WalletInfo,
   WalletMessage,
 } from '@netcash/protocol';
 
@@ -39,8 +40,6 @@ interface Waiting {
 
 export class WalletBridge {
   private readonly waiting = new Map<string, Waiting>();
-  private readonly announced: WalletInfo[] = [];
-  private readonly listeners = new Set<(info: WalletInfo) => void>();
   private seq = 0;
   private readonly onMessage = (event: MessageEvent) => this.receive(event);
 
@@ -48,40 +47,16 @@ export class WalletBridge {
     win.addEventListener('message', this.onMessage);
   }
 
-  /** The wallets that announced themselves so far (first one is used). */
-  get wallets(): readonly WalletInfo[] {
-    return this.announced;
+  /** Whether the wallet is set up; a wallet that does not know this site never answers. */
+  status(timeoutMs?: number): Promise<BridgeResults['status']> {
+    return this.request('status', undefined, timeoutMs);
   }
 
-  /** Called for every wallet that announces itself, now or later (a late content script). */
-  onAnnounce(listener: (info: WalletInfo) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  /** Asks installed wallets to announce themselves; resolves with the first, or null. */
-  discover(timeoutMs = 1500): Promise<WalletInfo | null> {
-    const first = this.announced[0];
-    if (first !== undefined) return Promise.resolve(first);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        off();
-        resolve(null);
-      }, timeoutMs);
-      const off = this.onAnnounce((info) => {
-        clearTimeout(timer);
-        off();
-        resolve(info);
-      });
-      this.post({ ns: BRIDGE_NAMESPACE, v: BRIDGE_VERSION, kind: 'request-wallet' });
-    });
-  }
-
-  status(): Promise<BridgeResults['status']> {
-    return this.request('status', undefined);
-  }
-
-  /** Pay `offer` (the wallet asks the shopper or applies their allowance), or prove a purchase. */
+  /**
+   * Pay `offer` (the wallet asks the shopper or applies their allowance), or prove a purchase.
+   * No timeout: the shopper may take her time in the wallet's window, and from a site she has
+   * not let in, the answer comes only if she approves.
+   */
   pay(offer: Offer): Promise<BridgeResults['pay']> {
     return this.request('pay', { offer });
   }
@@ -93,7 +68,7 @@ export class WalletBridge {
 
   /**
    * Where a payment for `offer` stands in the wallet (paid, pending, none); never pays. A wallet
-   * may stay silent to a site it does not know: no answer within `timeoutMs` is `none`.
+   * stays silent to a site it does not know: no answer within `timeoutMs` is `none`.
    */
   async check(offer: Offer, timeoutMs = 3_000): Promise<BridgeResults['check']> {
     const none: BridgeResults['check'] = { state: 'none' };
@@ -153,13 +128,6 @@ export class WalletBridge {
     const decoded = decode(WalletMessage, data);
     if (!decoded.ok) return;
     const message = decoded.value;
-    if (message.kind === 'announce-wallet') {
-      if (!this.announced.some((w) => w.rdns === message.info.rdns)) {
-        this.announced.push(message.info);
-        for (const listener of [...this.listeners]) listener(message.info);
-      }
-      return;
-    }
     const waiting = this.waiting.get(message.id);
     if (waiting === undefined) return;
     this.waiting.delete(message.id);

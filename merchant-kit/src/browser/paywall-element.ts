@@ -1,19 +1,25 @@
 /**
  * `<netcash-paywall resource="/articles/x">teaser…</netcash-paywall>` — the one tag a publisher
- * pastes (SPEC §5, §8). It fetches the resource; on 402 it reads the offer, finds the wallet over
- * the bridge, proves an earlier purchase silently if there is one, otherwise shows the price and a
- * Pay button; on click the wallet pays (asking the shopper, or within their allowance) and returns
- * an access proof; the element re-fetches with `Authorization: NetCash …` and shows the content in
- * place of the teaser. It never sees coins or K_ses.
+ * pastes (SPEC §5, §8). It fetches the resource; on 402 it reads the offer, asks the wallet over
+ * the bridge where a purchase of it stands (proving an earlier one without a click), otherwise
+ * shows the price and a Pay button; on click the wallet pays (asking the shopper, or within their
+ * allowance) and returns an access proof; the element re-fetches with `Authorization: NetCash …`
+ * and shows the content in place of the teaser. It never sees coins or K_ses.
+ *
+ * It cannot tell whether a wallet is installed, by design (docs/PRIVACY.md "Page scripts"): a
+ * wallet answers only a site its owner paid or gave a budget. So the element always offers Pay;
+ * when nothing answers a click for a few seconds it says so — maybe no wallet, maybe the wallet's
+ * window is asking — links to the wallet, and lets the reader click again, while a late answer
+ * (she approved after reading) still opens the article.
  *
  * Attributes: `resource` (required), `install-url` (where to get the wallet; default
  * `/netcash/install`, which the payee handler serves), `autopay` (ask the wallet at once instead
  * of waiting for a click), `page` (the element is the whole page, as in the handler's own 402
  * page: the paid resource replaces the document instead of the teaser). Events, bubbling
- * `CustomEvent`s: `netcash:ready` {offer, wallet}, `netcash:paid` {tid, amount, currency, repeat,
- * receipt}, `netcash:error` {code, message}, `netcash:pending` {resource, message} (a payment is
- * sent and not answered yet: the element waits for it and shows the article when it completes;
- * it is never paid twice).
+ * `CustomEvent`s: `netcash:ready` {resource, sid, amount, currency, description},
+ * `netcash:paid` {tid, amount, currency, repeat, receipt}, `netcash:error` {code, message},
+ * `netcash:pending` {resource, message} (a payment is sent and not answered yet: the element
+ * waits for it and shows the article when it completes; it is never paid twice).
  *
  * On load (and reload, and in a second tab) the element asks the wallet where a payment for this
  * resource stands (`check`, SPEC §12) and shows that: the article, "pending", or the Pay button.
@@ -29,7 +35,6 @@ import {
   PaymentRequired,
   type PaymentStatus,
   type RetryPolicy,
-  type WalletInfo,
 } from '@netcash/protocol';
 import { formatPrice } from '../price.ts';
 import { WalletBridge } from './bridge-client.ts';
@@ -45,8 +50,6 @@ export interface ReadyDetail {
   readonly amount: number;
   readonly currency: string;
   readonly description: string;
-  /** The wallet found, or null when none answered. */
-  readonly wallet: WalletInfo | null;
 }
 /** What `netcash:paid` carries: the resource is shown. */
 export interface PaidDetail {
@@ -70,7 +73,8 @@ export interface ErrorDetail {
 
 /** Words a reader understands, by error code. */
 const MESSAGES: Record<string, string> = {
-  'no-wallet': 'To read this article, install the NetCash wallet.',
+  'no-wallet':
+    'No NetCash wallet answered. If your wallet is asking you in its window, answer it there — nothing is paid without you. No wallet yet?',
   'wallet-not-ready': 'Open your NetCash wallet and finish setting it up, then try again.',
   'user-rejected': 'Payment declined. Nothing was paid.',
   'insufficient-funds': 'Your wallet does not hold enough coins for this. Add funds and try again.',
@@ -81,6 +85,9 @@ const MESSAGES: Record<string, string> = {
     'A payment server could not be reached. Nothing was paid; try again later.',
   timeout: 'A payment server took too long to answer. Nothing was paid; try again later.',
 };
+
+/** How long a Pay click waits for an answer before the element says nothing answered. */
+export const QUIET_MS = 4_000;
 
 /**
  * How often a pending payment is asked about while the reader waits (plus 0.3 s): the wallet
@@ -98,8 +105,8 @@ const bridge = () => {
 
 export class NetCashPaywall extends HTMLElement {
   private offer: Offer | null = null;
-  private wallet: WalletInfo | null = null;
   private busy = false;
+  private opened = false;
   private watching = false;
   private box: HTMLElement | null = null;
   private started = false;
@@ -123,29 +130,21 @@ export class NetCashPaywall extends HTMLElement {
       return;
     }
     this.offer = first.offer;
-    this.wallet = await bridge().discover();
-    if (this.wallet === null) {
-      this.renderNoWallet();
-      this.emitReady();
-      this.fail(new NetCashError('no-wallet'));
-      const off = bridge().onAnnounce(() => {
-        // A wallet that loads late (content scripts run at document idle): offer to pay now.
-        off();
-        void this.start();
-      });
-      return;
-    }
-    // Where this purchase stands in the wallet (SPEC §12): bought before → read it without a
-    // click and without paying again; being paid (a reload, a second tab) → wait for it.
-    const status = await this.lookup(first.offer);
-    if (status.state === 'paid' && (await this.unlock(status.access))) return;
+    this.renderPay();
     this.emitReady();
-    if (status.state === 'pending') {
-      await this.watch(status.message);
+    if (this.hasAttribute('autopay')) {
+      await this.pay();
       return;
     }
-    this.renderPay(status.state === 'none' ? status.note : undefined);
-    if (this.hasAttribute('autopay')) await this.pay();
+    // Where this purchase stands in the wallet (SPEC §12), asked while Pay is already shown: a
+    // wallet that does not know this site never answers, so the answer can't be waited for.
+    // Bought before → read it without a click and without paying again; being paid (a reload,
+    // a second tab) → wait for it.
+    const status = await this.lookup(first.offer);
+    if (this.busy || this.opened) return; // the reader clicked meanwhile: pay() takes it from here
+    if (status.state === 'paid') await this.unlock(status.access);
+    else if (status.state === 'pending') await this.watch(status.message);
+    else if (status.note !== undefined) this.renderPay(status.note);
   }
 
   /** `check`, or — with a wallet that does not know it — `prove`. */
@@ -208,10 +207,18 @@ export class NetCashPaywall extends HTMLElement {
     if (this.busy || this.offer === null) return;
     this.busy = true;
     this.renderPay('Waiting for your wallet…');
+    // Silence may be no wallet, or the wallet's window waiting for the reader: after a while say
+    // both and let her click again; this request's answer, if one comes, still counts.
+    const quiet = setTimeout(() => {
+      this.busy = false;
+      this.renderQuiet();
+      this.fail(new NetCashError('no-wallet', 'no wallet answered yet'));
+    }, QUIET_MS);
     let access: AccessResult;
     try {
       access = await bridge().pay(this.offer);
     } catch (error) {
+      clearTimeout(quiet);
       this.busy = false;
       if (error instanceof NetCashError && error.code === 'pending') {
         // Sent and not answered yet: it completes by itself; no "try again" about it.
@@ -223,6 +230,9 @@ export class NetCashPaywall extends HTMLElement {
       this.renderPay(undefined, messageOf(error));
       return;
     }
+    clearTimeout(quiet);
+    if (this.opened) return;
+    this.busy = true;
     try {
       // Paid: a failure now is the site's; its message stays (a reload proves the purchase).
       await this.unlock(access);
@@ -286,6 +296,7 @@ export class NetCashPaywall extends HTMLElement {
       this.renderMessage(MESSAGES[code] ?? `The article could not be loaded (${response.status}).`);
       return false;
     }
+    this.opened = true;
     const type = response.headers.get('content-type') ?? '';
     if (this.hasAttribute('page')) {
       // The whole page was the paywall (a navigation to a paid URL): the resource replaces it.
@@ -330,7 +341,6 @@ export class NetCashPaywall extends HTMLElement {
       amount: offer.body.amount,
       currency: offer.body.currency,
       description: offer.body.description,
-      wallet: this.wallet,
     };
     this.emit('netcash:ready', detail);
   }
@@ -393,20 +403,21 @@ export class NetCashPaywall extends HTMLElement {
     box.replaceChildren(price, button, note);
   }
 
-  private renderNoWallet(): void {
+  /** Pay again, with what silence may mean and where to get the wallet. */
+  private renderQuiet(): void {
+    this.renderPay();
     const box = this.ensureBox();
+    box.querySelector('.netcash-status')?.remove();
     const text = document.createElement('p');
     text.className = 'netcash-message netcash-no-wallet';
-    text.textContent = `${MESSAGES['no-wallet']} ${
-      this.offer === null
-        ? ''
-        : `This article costs ${formatPrice(this.offer.body.amount, this.offer.body.currency)}.`
-    }`;
+    text.setAttribute('role', 'status');
+    text.textContent = `${MESSAGES['no-wallet']} `;
     const link = document.createElement('a');
     link.className = 'netcash-install';
     link.href = this.getAttribute('install-url') ?? DEFAULT_INSTALL_URL;
     link.textContent = 'Get the NetCash wallet';
-    box.replaceChildren(text, link);
+    text.append(link);
+    box.append(text);
   }
 
   private renderMessage(message: string): void {
