@@ -9,7 +9,7 @@
  * else (a repeat is `duplicate` there and answered from the store). Only if it is refused before
  * the commit (its coins expired since, say) is the id looked up, so a repeat still gets its
  * stored reply. Every other operation looks first: a buy deposits a check, a convert or foreign
- * exchange calls another server, before their commit.
+ * exchange calls another server, before their commit — and looks again when refused.
  */
 import {
   type CsRequest,
@@ -112,7 +112,8 @@ export async function handleRequest(
     return settler({ ...commit, ...changes }, !lookFirst);
   };
 
-  if (lookFirst) return run(ctx, request, finish);
+  // Refused: a copy of this very request may have committed meanwhile (on another worker, after
+  // the look above — its check then reads as deposited), so a repeat still gets its stored reply.
   try {
     return await run(ctx, request, finish);
   } catch (error) {

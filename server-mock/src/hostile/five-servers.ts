@@ -39,9 +39,14 @@ function tableDigests(path: string): Record<string, string> {
       .all() as { name: string }[];
     const out: Record<string, string> = {};
     for (const { name } of tables) {
-      const rows = db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all();
+      // In a canonical order: random-keyed tables are WITHOUT ROWID (docs/PRIVACY.md "Storage").
+      const rows = db
+        .prepare(`SELECT * FROM "${name}"`)
+        .all()
+        .map((row) => JSON.stringify(row))
+        .sort();
       out[name] =
-        `${rows.length} rows, ${createHash('sha256').update(JSON.stringify(rows)).digest('hex').slice(0, 16)}`;
+        `${rows.length} rows, ${createHash('sha256').update(rows.join('\n')).digest('hex').slice(0, 16)}`;
     }
     return out;
   } finally {
