@@ -9,6 +9,7 @@ import { Message2, postJson } from '@netcash/protocol';
 import { nodeProvider as p } from '@netcash/protocol/node';
 import { codeOf, type Federation, startFederation, TestClient } from '@netcash/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordingLogger } from '../testing/log.ts';
 import { startMerchant } from '../testing/merchant.ts';
 import { fetchOffer, paymentMessage } from '../testing/payor.ts';
 import { Redriver, type SetTimer } from './redrive.ts';
@@ -224,6 +225,46 @@ describe('a merchant finishes what a fault left open, by itself', () => {
       expect(codeOf(await postJson(next.body.payUrl, second.message, Message2))).toBe('ok');
       await expect.poll(() => merchant.paywall.held(), { timeout: 5_000 }).toBe(12);
       expect(await merchant.paywall.store.pendingPayments()).toEqual([]);
+    } finally {
+      await merchant.close();
+    }
+  });
+
+  it("a payment the shopper's wallet took back while the CS was away is no alarm for the publisher", async () => {
+    const cut = cutter();
+    const cs2 = new URL(fed.cs[1]!.url).origin;
+    const log = recordingLogger();
+    const merchant = await startMerchant(fed, {
+      fetch: cut.fetch,
+      retry: ONCE,
+      redrive: SHORT,
+      log: log.logger,
+    });
+    try {
+      const offer = await fetchOffer(p, merchant.resource('/articles/a'));
+      const coins = await shopper.buy(fed.cs[1]!.url, [5]);
+      const { request, message } = await paymentMessage(p, offer, coins);
+      cut.down.add(cs2);
+      expect(codeOf(await postJson(offer.body.payUrl, message, Message2))).toBe(
+        'upstream-unavailable',
+      );
+      // The wallet waited past its patience and took its coins back at their CS (a reclaim).
+      const back = await shopper.exchange(fed.cs[1]!.url, coins, [5]);
+      cut.down.clear();
+      await expect
+        .poll(async () => (await merchant.paywall.store.pendingPayments()).length, {
+          timeout: 5_000,
+        })
+        .toBe(0);
+      // Nothing sold, nothing kept; the shopper has the value; the log says it calmly.
+      expect(await merchant.paywall.held()).toBe(0);
+      expect(await merchant.paywall.store.completedPayment(request.requestId)).toBeUndefined();
+      expect(back.reduce((s, c) => s + c.body.value, 0)).toBe(5);
+      const refused = log.entries.find((e) => e.msg.startsWith('payment refused'));
+      expect(refused?.level).toBe('info');
+      expect(refused?.msg).toContain('took its coins back');
+      expect(log.entries.filter((e) => e.level === 'warn' || e.level === 'error')).toEqual([]);
+      expect((await fed.audit([await merchant.paywall.holdings()])).problems).toEqual([]);
     } finally {
       await merchant.close();
     }

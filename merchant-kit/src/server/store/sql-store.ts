@@ -327,7 +327,7 @@ export class SqlMerchantStore implements MerchantStore {
   }
 
   forgetWriteOffs(before: number): Promise<number> {
-    return this.db.run('DELETE FROM writeoffs WHERE date < $1', [before]);
+    return this.db.transaction((tx) => tx.run('DELETE FROM writeoffs WHERE date < $1', [before]));
   }
 
   prune(before: number): Promise<number> {
