@@ -3,8 +3,9 @@
  * cs1's certificate while the shopper holds 5.00 NCD under it. The popup then shows the 5.00 as
  * being recovered (the wallet set the coins apart and journaled their recoup at cs1, and the
  * worker was stopped right there), and after the worker's next start the recovered balance.
- * The federation is this test's own: revoking a certificate of the shared one would change what
- * the other specs see.
+ * And when the insurer withdraws a currency server altogether, the popup says until when its
+ * coins are good. Each test has its own federation: revoking or withdrawing in the shared one
+ * would change what the other specs see.
  */
 import { startFederation } from '@netcash/server';
 import { expect, test } from './fixtures.ts';
@@ -62,6 +63,35 @@ test('after a revocation the popup shows the value being recovered, then the rec
     const report = await fed.audit();
     expect(report.cs.find((b) => b.csName === 'cs1')?.recouped).toBe(500);
     expect(report.problems).toEqual([]);
+  } finally {
+    await fed.stop();
+  }
+});
+
+test('the popup tells the shopper when the insurer withdraws a currency server', async ({
+  wallet,
+}) => {
+  const fed = await startFederation();
+  try {
+    await wallet.command('trustInsurer', { key: fed.insurer.signKey, url: fed.insurer.url });
+    await wallet.command('connectBank', { url: fed.bank.url, holder: 'E2E shopper' });
+    await wallet.command('buy', { amount: 300, cs: 'cs2' });
+    const before = await wallet.popup();
+    await expect(before.getByTestId('balance')).toHaveText('3.00 NCD');
+    await expect(before.getByTestId('ending-cs2')).toHaveCount(0);
+
+    // The insurer's operator ends cs2's insurance 40 days on; cs2 takes the certificate saying so.
+    const insurer = fed.servers.insurer.insurer;
+    const registration = (await insurer.registrations()).find((r) => r.csName === 'cs2')!;
+    await insurer.register({ ...registration, ends: Math.floor(Date.now() / 1000) + 40 * 86_400 });
+    await fed.cs[1]!.rotateKeys();
+
+    await wallet.command('refreshTrust', {});
+    const after = await wallet.popup();
+    await expect(after.getByTestId('ending-cs2')).toContainText('The insurance of cs2 ends on');
+    await expect(after.getByTestId('ending-cs2')).toContainText('cash out its coins');
+    await expect(after.getByTestId('ending-cs1')).toHaveCount(0);
+    await expect(after.getByTestId('balance')).toHaveText('3.00 NCD');
   } finally {
     await fed.stop();
   }

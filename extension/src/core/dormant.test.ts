@@ -90,4 +90,49 @@ describe('a wallet closed for 40 days', () => {
     expect(t.wallet.ending()).toEqual([]);
     t.wallet.close();
   });
+  it('is told when the insurer withdraws a currency server, and takes its money out before the end', async () => {
+    clock += DAY;
+    const t = await readyWallet(fed, {}, { now });
+    const bank = (await t.wallet.bankStatement()).balance;
+    await t.wallet.buy(300, 'cs2');
+    // The insurer's operator ends cs2's insurance 40 days on (`netcash insurer register … --ends`),
+    // and cs2's operator takes a certificate carrying it at once (`netcash cs rotate`).
+    const insurer = fed.servers.insurer.insurer;
+    const registration = (await insurer.registrations()).find((r) => r.csName === 'cs2')!;
+    const ends = clock + 40 * DAY;
+    await insurer.register({ ...registration, ends });
+    const cs2 = fed.cs[1]!;
+    await cs2.rotateKeys();
+    expect(cs2.certificate().body).toMatchObject({ ends, expires: ends });
+    await t.wallet.refreshTrust();
+    expect(t.wallet.ending()).toEqual([{ csName: 'cs2', ends }]);
+    // Its maintenance asks for no certificate past the end (it keeps the one it has), and
+    // replaces denomination keys whose coins would outlive it.
+    clock += 30 * DAY;
+    const held = cs2.certificate().body.certId;
+    await cs2.maintain();
+    expect(cs2.certificate().body.certId).toBe(held);
+    await t.wallet.refreshTrust();
+    // Coins bought now end with the insurance, in both schemes; none outlives it (the end was
+    // announced a coin lifetime ahead).
+    await t.wallet.buy(1000, 'cs2');
+    const coins = await t.wallet.coinsOf('cs2');
+    expect(coins.filter((c) => c.expires > ends)).toEqual([]);
+    const last = coins.filter((c) => c.expires === ends).map((c) => c.coin.body.scheme);
+    expect(new Set(last)).toEqual(new Set(['nc1', 'blind-rsa']));
+
+    // The shopper cashes out before the end: every cent back in the bank, the books balanced.
+    expect((await t.wallet.cashout('cs2'))?.status).toBe('done');
+    expect(await spendable(t.wallet)).toBe(0);
+    expect((await t.wallet.bankStatement()).balance).toBe(bank);
+    expect((await fed.audit()).problems).toEqual([]);
+
+    // At the end cs2 obtains nothing more; the wallet no longer offers it, nor warns about it.
+    clock = ends;
+    await expect(cs2.maintain()).rejects.toMatchObject({ code: 'expired' });
+    await t.wallet.refreshTrust();
+    expect(t.wallet.servers().map((s) => s.csName)).not.toContain('cs2');
+    expect(t.wallet.ending()).toEqual([]);
+    t.wallet.close();
+  });
 });

@@ -196,24 +196,29 @@ function serverOf(cert: CertificateBody): CurrencyServer {
   };
 }
 
-/** Every currency server with a valid certificate from a trusted insurer, by name. */
+/**
+ * Every currency server with a valid certificate from a trusted insurer, by name — except one
+ * whose insurance ended: its latest certificate carries an `ends` now past (PROTOCOL §4.7), even
+ * if an older certificate is still valid.
+ */
 export function currencyServers(core: Core): CurrencyServer[] {
   const now = core.now();
   const out: CurrencyServer[] = [];
   for (const name of core.csNames) {
-    const newest = core.trust
-      .certificatesOf(name)
-      .find((c) => core.trust.validCertificate(c.certId, now).ok);
+    const certs = core.trust.certificatesOf(name).filter((c) => !core.trust.isRevoked(c));
+    const ends = certs[0]?.ends;
+    if (ends !== undefined && now >= ends) continue;
+    const newest = certs.find((c) => core.trust.validCertificate(c.certId, now).ok);
     if (newest !== undefined) out.push(serverOf(newest));
   }
   return out;
 }
 
 /**
- * Currency servers whose insurance ends soon (docs/PROTOCOL.md §4.7, a CS withdrawn): the newest
- * valid certificate expires within `within` seconds and none follows it. A CS in good standing
- * renews a month ahead, so this is the insurer ending it — the shopper is told to cash out or
- * move the coins before `ends`.
+ * Currency servers whose insurance ends (docs/PROTOCOL.md §4.7, a CS withdrawn): the insurer
+ * announced the end in the newest valid certificate (`ends`), or that certificate expires within
+ * `within` seconds and none follows it (a CS in good standing renews a month ahead). The shopper
+ * is told to cash out, spend or move the coins before `ends`.
  */
 export function endingServers(
   core: Core,
@@ -222,9 +227,9 @@ export function endingServers(
   const now = core.now();
   return currencyServers(core).flatMap((s) => {
     const cert = core.trust.certificate(s.target.certId);
-    return cert !== undefined && cert.expires - now < within
-      ? [{ csName: s.csName, ends: cert.expires }]
-      : [];
+    if (cert === undefined) return [];
+    if (cert.ends !== undefined) return [{ csName: s.csName, ends: cert.ends }];
+    return cert.expires - now < within ? [{ csName: s.csName, ends: cert.expires }] : [];
   });
 }
 

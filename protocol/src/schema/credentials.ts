@@ -92,7 +92,9 @@ export const DenominationKeyRequest = signed(DenominationKeyRequestBody);
  * The insurer's operator registers a currency server (admin): its name, the enrollment key it
  * signs requests with, the bank account backing its coins, the currency, and the mint limit.
  * Registering a name again replaces its registration (a new key, account or limit); the next
- * certificate carries the change.
+ * certificate carries the change. `ends`: the insurer ends this CS's insurance then (docs/PROTOCOL.md
+ * §4.7, a currency server withdrawn) — no certificate or denomination key reaches past it, none
+ * is issued after it.
  */
 export const Registration = v.strictObject({
   csName: Name,
@@ -101,6 +103,7 @@ export const Registration = v.strictObject({
   account: Token,
   currency: Currency,
   mintLimit: Amount,
+  ends: v.optional(Time),
 });
 export const RegistrationList = v.strictObject({
   registrations: v.pipe(v.array(Registration), v.maxLength(10_000)),

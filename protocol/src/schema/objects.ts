@@ -64,6 +64,12 @@ export const CertificateBody = v.strictObject({
    * its serial outstanding. A wallet closed past its coins' expiry loses nothing.
    */
   redeemFor: Duration,
+  /**
+   * The insurer ends this CS's insurance then (docs/PROTOCOL.md §4.7, a currency server
+   * withdrawn): `expires ≤ ends`, and no certificate of the CS reaches past it. Wallets warn
+   * their holders ahead of it.
+   */
+  ends: v.optional(Time),
 });
 export const Certificate = signed(CertificateBody);
 

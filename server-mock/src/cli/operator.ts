@@ -5,6 +5,7 @@
  *
  *   netcash insurer register --name cs3 --enrollment-key KEY --bank bank --account ACCT \
  *     --mint-limit 100000000          the CS may now obtain certificates under that name only
+ *     [--ends 2027-06-30]             …until then: its insurance ends (a CS withdrawn)
  *   netcash insurer revoke --cert CERT_ID --reason "key lost"
  */
 import { UsageError } from './args.ts';
@@ -35,6 +36,19 @@ function required(value: string | undefined, flag: string): string {
   return value;
 }
 
+/** `--ends`: an ISO 8601 date or time, in seconds since the epoch. */
+function endOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Date.parse(value);
+  if (!Number.isFinite(ms)) {
+    throw new UsageError(`--ends must be an ISO date or time, like 2027-06-30 (got ${value})`);
+  }
+  return Math.floor(ms / 1000);
+}
+
+const endsText = (ends: number | undefined) =>
+  ends === undefined ? '' : `; insurance ends ${new Date(ends * 1000).toISOString()}`;
+
 export const registerCommand: Command = {
   usage:
     'netcash insurer register --name CS --enrollment-key KEY --bank BANK --account ACCOUNT --mint-limit CENTS [options]',
@@ -52,11 +66,16 @@ export const registerCommand: Command = {
     { name: 'account', help: "the CS's account at that bank" },
     { name: 'currency', help: 'currency', fallback: 'NCD' },
     { name: 'mint-limit', help: 'most value the CS may have outstanding, in cents' },
+    {
+      name: 'ends',
+      help: "when the CS's insurance ends, an ISO date or time (withdrawing it, PROTOCOL §4.7)",
+    },
   ],
   async run(args) {
     const { endpoint, PATHS, postJson, Registration } = await import('@netcash/protocol');
     const limit = args.int('mint-limit');
     if (limit === undefined) throw new UsageError('--mint-limit is required');
+    const ends = endOf(args.get('ends'));
     const registration = {
       csName: required(args.get('name'), 'name'),
       enrollmentKey: required(args.get('enrollment-key'), 'enrollment-key'),
@@ -64,6 +83,7 @@ export const registerCommand: Command = {
       account: required(args.get('account'), 'account'),
       currency: required(args.get('currency'), 'currency'),
       mintLimit: limit,
+      ...(ends === undefined ? {} : { ends }),
     };
     const token = tokenOf(args, 'admin-token', args.get('insurer-name')!, 'admin-token');
     const done = await postJson(
@@ -75,7 +95,7 @@ export const registerCommand: Command = {
     if (!done.ok) throw done.error;
     console.log(
       `registered ${done.value.csName}: account ${done.value.account} at ${done.value.bank}, ` +
-        `mint limit ${done.value.mintLimit} ${done.value.currency}`,
+        `mint limit ${done.value.mintLimit} ${done.value.currency}${endsText(done.value.ends)}`,
     );
     return 0;
   },
@@ -96,7 +116,7 @@ export const registrationsCommand: Command = {
     if (!list.ok) throw list.error;
     for (const r of list.value.registrations) {
       console.log(
-        `${r.csName}  account ${r.account} at ${r.bank}  mint limit ${r.mintLimit} ${r.currency}  key ${r.enrollmentKey}`,
+        `${r.csName}  account ${r.account} at ${r.bank}  mint limit ${r.mintLimit} ${r.currency}  key ${r.enrollmentKey}${endsText(r.ends)}`,
       );
     }
     return 0;

@@ -140,7 +140,9 @@ export class BlindKeyRing {
    * Makes sure every value of the policy has a certified, unrevoked key with more than `renewal`
    * seconds of withdrawals left: new keys are generated (in parallel), saved, then certified by the
    * insurer on requests signed with this CS's enrollment key. A revoked key is replaced at once
-   * (docs/PROTOCOL.md §4.7) and its private key deleted.
+   * (docs/PROTOCOL.md §4.7) and its private key deleted. `ends`: the end of the CS's insurance,
+   * if the insurer set one — a key whose coins outlive it is replaced, one whose withdrawals reach
+   * it is as fresh as any can be.
    */
   async ensure(
     policy: BlindKeyPolicy,
@@ -148,6 +150,7 @@ export class BlindKeyRing {
     insurer: InsurerLink,
     now: number,
     revoked: (key: DenominationKeyBody) => boolean,
+    ends?: number,
   ): Promise<DenominationKeyT[]> {
     this.reload();
     for (const e of this.entries) {
@@ -163,7 +166,10 @@ export class BlindKeyRing {
           (e) =>
             e.stored.value === value &&
             e.signer !== null &&
-            (e.key === null || e.key.body.withdrawUntil - now > policy.renewal),
+            (e.key === null ||
+              ((e.key.body.withdrawUntil - now > policy.renewal ||
+                (ends !== undefined && e.key.body.withdrawUntil >= ends)) &&
+                (ends === undefined || e.key.body.depositUntil <= ends))),
         ),
     );
     const keygen = policy.keygen ?? (() => generateBlindSigningKeyAsync());

@@ -129,7 +129,9 @@ function fits(cert: CertificateBody, wish: CertificateWish, entry: KeyEntry, now
     cert.denominations.join(' ') === wish.denominations.join(' ') &&
     cert.bank === wish.bank &&
     cert.account === wish.account &&
-    cert.expires - now > wish.renewal
+    // Renewed a while before it expires — unless the insurance ends then (PROTOCOL §4.7): no
+    // certificate reaches past that, so asking again would only get the same end.
+    (cert.expires - now > wish.renewal || (cert.ends !== undefined && cert.expires >= cert.ends))
   );
 }
 

@@ -286,8 +286,13 @@ async function bootstrapCs(
   /** New denomination keys when due; every valid one in the trust store. */
   const ensureBlindKeys = async () => {
     if (blind === null || blindPolicy === null) return;
-    const made = await blind.ensure(blindPolicy, config.name, insurer, now(), (key) =>
-      trust.store.isRevoked(key),
+    const made = await blind.ensure(
+      blindPolicy,
+      config.name,
+      insurer,
+      now(),
+      (key) => trust.store.isRevoked(key),
+      current.body.ends,
     );
     for (const key of blind.published(now())) trust.store.addDenominationKey(key);
     if (made.length > 0) log.info('denomination keys certified', { count: made.length });
@@ -334,6 +339,8 @@ async function bootstrapCs(
   const rotateKeys = async () => {
     keys.rotate();
     current = await ensureCertificate(keys, trust, wish, insurer, now);
+    // The new certificate may bring an end of insurance the denomination keys must keep to.
+    await ensureBlindKeys();
     await hooks.keysChanged(current.body);
     log.info('keys rotated', { certId: current.body.certId });
     return current;

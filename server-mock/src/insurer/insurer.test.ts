@@ -225,4 +225,50 @@ describe('insurer', () => {
       key.value.body.keyId,
     );
   });
+  it("ends a currency server's insurance: nothing it obtains reaches past the end, nothing after", async () => {
+    const ends = clock + 10 * 86_400;
+    const withdrawn = await register(fed.insurer.adminToken, { ends });
+    expect(withdrawn.ok && withdrawn.value.ends).toBe(ends);
+    const short = await certify(3_600);
+    expect(short.ok && short.value.body).toMatchObject({ expires: clock + 3_600, ends });
+    const long = await certify(30 * 86_400);
+    expect(long.ok && long.value.body).toMatchObject({ expires: ends, ends });
+    expect(long.ok && verify(p, fed.insurer.signKey, long.value)).toBe(true);
+    // Blind-rsa keys stop at the end too: no withdrawal or deposit past it.
+    const signer = await fixtureKeygen(46, 1)();
+    const key = await postJson(
+      url(PATHS.insurer.enrollDenominationKey),
+      sign(p, enrollment.secretKey, {
+        type: 'denomination-key-request',
+        insurer: fed.insurer.signKey,
+        csName: 'cs9',
+        value: 5,
+        publicKey: toB64u(signer.spki),
+        withdrawFor: 7 * 86_400,
+        depositFor: 37 * 86_400,
+        nonce: randomId(p),
+        date: clock,
+      }),
+      DenominationKey,
+    );
+    expect(key.ok && key.value.body).toMatchObject({
+      withdrawUntil: clock + 7 * 86_400,
+      depositUntil: ends,
+      redeemUntil: ends + 365 * 86_400,
+    });
+    const listed = await getJson(url(PATHS.insurer.adminRegistrations), RegistrationList, {
+      headers: { authorization: `Bearer ${fed.insurer.adminToken}` },
+    });
+    expect(listed.ok && listed.value.registrations.find((r) => r.csName === 'cs9')?.ends).toBe(
+      ends,
+    );
+    // Past the end the CS obtains nothing more.
+    clock = ends;
+    expect(codeOf(await certify(3_600))).toBe('expired');
+    // Registering it again without an end lifts it.
+    expect((await register(fed.insurer.adminToken)).ok).toBe(true);
+    const renewed = await certify(3_600);
+    expect(renewed.ok && renewed.value.body.ends).toBeUndefined();
+    expect(renewed.ok && renewed.value.body.expires).toBe(clock + 3_600);
+  });
 });

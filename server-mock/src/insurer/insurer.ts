@@ -124,6 +124,21 @@ export async function createInsurer(options: {
     return registration;
   };
 
+  /**
+   * The latest time a certificate or key issued now may reach: the registration's `ends`, if the
+   * operator set one (a CS withdrawn, docs/PROTOCOL.md §4.7). Past it nothing more is issued.
+   */
+  const insuredUntil = (registration: Registration, issued: number): number => {
+    const ends = registration.ends ?? Number.POSITIVE_INFINITY;
+    if (issued >= ends) {
+      throw new NetCashError(
+        'expired',
+        `the insurance of ${registration.csName} ended at ${new Date(ends * 1000).toISOString()}`,
+      );
+    }
+    return ends;
+  };
+
   return {
     name,
     signKey: keys.public,
@@ -154,6 +169,7 @@ export async function createInsurer(options: {
       }
       const registration = await enrolled(request);
       const issued = now();
+      const ends = insuredUntil(registration, issued);
       const body: CertificateBody = {
         type: 'certificate',
         certId: `${r.csName}.${toB64u(p.randomBytes(9))}`,
@@ -168,8 +184,9 @@ export async function createInsurer(options: {
         account: registration.account,
         insurer: keys.public,
         issued,
-        expires: issued + r.lifetime,
+        expires: Math.min(issued + r.lifetime, ends),
         redeemFor: redemptionWindow,
+        ...(registration.ends === undefined ? {} : { ends: registration.ends }),
       };
       const cert = sign(p, keys.secretKey, body);
       await store.addCertificate(cert);
@@ -198,6 +215,7 @@ export async function createInsurer(options: {
         return held;
       }
       const issued = now();
+      const ends = insuredUntil(registration, issued);
       const insured = (await store.certificates(issued, request.csName)).find(
         (c) => c.body.currency === currency && c.body.denominations.includes(request.value),
       );
@@ -216,9 +234,9 @@ export async function createInsurer(options: {
         publicKey: request.publicKey,
         insurer: keys.public,
         issued,
-        withdrawUntil: issued + request.withdrawFor,
-        depositUntil: issued + request.depositFor,
-        redeemUntil: issued + request.depositFor + redemptionWindow,
+        withdrawUntil: Math.min(issued + request.withdrawFor, ends),
+        depositUntil: Math.min(issued + request.depositFor, ends),
+        redeemUntil: Math.min(issued + request.depositFor, ends) + redemptionWindow,
       };
       const key = sign(p, keys.secretKey, body);
       if (!(await store.addDenominationKey(key))) {

@@ -30,6 +30,10 @@ CREATE TABLE IF NOT EXISTS registrations (
   mint_limit BIGINT NOT NULL,
   registered BIGINT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS insurance_ends (
+  cs_name TEXT PRIMARY KEY,
+  ends BIGINT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS enrollment_nonces (
   cs_name TEXT NOT NULL,
   nonce TEXT NOT NULL,
@@ -119,9 +123,10 @@ export async function createInsurerStore(db: SqlDb): Promise<InsurerStore> {
     account: str(r, 'account'),
     currency: str(r, 'currency'),
     mintLimit: num(r, 'mint_limit'),
+    ...(r['ends'] === null || r['ends'] === undefined ? {} : { ends: num(r, 'ends') }),
   });
   const REGISTRATION =
-    'SELECT cs_name, enrollment_key, bank, account, currency, mint_limit FROM registrations';
+    'SELECT r.cs_name, enrollment_key, bank, account, currency, mint_limit, e.ends FROM registrations r LEFT JOIN insurance_ends e ON e.cs_name = r.cs_name';
 
   return {
     register(r, date) {
@@ -138,15 +143,24 @@ export async function createInsurerStore(db: SqlDb): Promise<InsurerStore> {
              currency = $5, mint_limit = $6, registered = $7`,
           [r.csName, r.enrollmentKey, r.bank, r.account, r.currency, r.mintLimit, date],
         );
+        // The end of the insurance is part of the registration: registering again without one
+        // lifts it.
+        await tx.run('DELETE FROM insurance_ends WHERE cs_name = $1', [r.csName]);
+        if (r.ends !== undefined) {
+          await tx.run('INSERT INTO insurance_ends (cs_name, ends) VALUES ($1, $2)', [
+            r.csName,
+            r.ends,
+          ]);
+        }
         return true;
       });
     },
     async registration(csName) {
-      const rows = await db.query(`${REGISTRATION} WHERE cs_name = $1`, [csName]);
+      const rows = await db.query(`${REGISTRATION} WHERE r.cs_name = $1`, [csName]);
       return rows[0] === undefined ? null : registrationOf(rows[0]);
     },
     async registrations() {
-      const rows = await db.query(`${REGISTRATION} ORDER BY cs_name`);
+      const rows = await db.query(`${REGISTRATION} ORDER BY r.cs_name`);
       return rows.map(registrationOf);
     },
     useNonce(csName, nonce, date, forgetBefore) {
