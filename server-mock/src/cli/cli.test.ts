@@ -220,12 +220,8 @@ describe('netcash CLI', () => {
     const first = (await alice.info(cs.url)).certificates[0]!.body;
     expect(first.redeemFor).toBe(30 * 86_400);
     expect(Math.abs(coin!.body.expires - first.issued - 7_200)).toBeLessThanOrEqual(5);
-    // The CS operator rotates now; the insurer's operator revokes the first certificate.
-    const rotated = await cli(['cs', 'rotate', '--data', data, '--url', cs.url]);
-    expect([rotated.code, rotated.stdout]).toEqual([
-      0,
-      expect.stringContaining(`was ${first.certId}`),
-    ]);
+    // The insurer's operator revokes the first certificate; the CS operator rotates at once
+    // (`cs rotate` reads the revocation list before certifying new keys).
     const revoked = await cli([
       'insurer',
       'revoke',
@@ -239,8 +235,13 @@ describe('netcash CLI', () => {
       'key compromised',
     ]);
     expect(revoked.code).toBe(0);
-    // The holder's coin comes back under the new certificate (a recoup once the CS has read the
-    // new revocation list, PROTOCOL §4.7; recoup.test.ts has those rules).
+    const rotated = await cli(['cs', 'rotate', '--data', data, '--url', cs.url]);
+    expect([rotated.code, rotated.stdout]).toEqual([
+      0,
+      expect.stringContaining(`was ${first.certId}`),
+    ]);
+    // The holder's coin comes back under the new certificate: a recoup (PROTOCOL §4.7;
+    // recoup.test.ts has its rules), which the audit books.
     const [back] = await alice.exchange(cs.url, [coin!], [50]);
     expect(back!.body.certId).not.toBe(first.certId);
     const audit = await cli([
@@ -253,9 +254,17 @@ describe('netcash CLI', () => {
       bank.url,
     ]);
     expect(audit.stdout).toContain('cs1: outstanding 1 coins worth 50 (mint limit 5000 set by');
-    expect(audit.stdout).toContain('over time: 0 expired unredeemed');
+    expect(audit.stdout).toContain(
+      'over time: 0 expired unredeemed, 0 redeemed late, 50 recouped, 0 still owed under revoked keys (0 coins)',
+    );
     expect(audit.stdout).toContain('backing: balance 50 = 50 outstanding + 0 uncleared checks');
     expect(audit.code).toBe(0);
+    // Withdrawing the CS (PROTOCOL §4.7): the same registration with an end date.
+    const ending = await cli(['insurer', 'register', ...registerArgs, '--ends', '2099-06-30']);
+    expect([ending.code, ending.stdout]).toEqual([
+      0,
+      expect.stringContaining('insurance ends 2099-06-30T00:00:00.000Z'),
+    ]);
     // The CS's folder holds its own secrets only: no other party's token.
     const secrets = ['insurer/admin-token', 'bank/audit-token'].map((f) =>
       readFileSync(join(data, f), 'utf8').trim(),
