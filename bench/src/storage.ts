@@ -12,7 +12,10 @@
  *      PROTOCOL §4.4, so all of this run's are still there), and on a copy pruned by the store's
  *      own `prune` as maintenance does once the records are past retention (then VACUUMed);
  *   4. beside it, a spent-serial list in the same engine: every serial spent, with its expiry
- *      (it must be kept until the coin would have expired), indexed like the outstanding list.
+ *      (it must be kept until the coin would have expired), indexed like the outstanding list;
+ *   5. dormant coins (PROTOCOL §4.7): the last point's database pruned as maintenance would 40
+ *      days on — every coin past its expiry, inside its redemption window, still outstanding at
+ *      the cost of a live one — and once the window and the grace are over (none left).
  *
  * Options: --coins N, --quick (C = 128). Prints figures; never fails on a size.
  */
@@ -69,16 +72,24 @@ function measure(path: string): DbSize {
   }
 }
 
-/** A copy of the CS database with the records past retention pruned by the store itself. */
-async function prunedCopy(path: string, scratch: string): Promise<DbSize> {
+const DAY = 86_400;
+/** Coin lifetime, redemption window, pruning grace and request retention: the defaults. */
+const LIFETIME = 30 * DAY;
+const WINDOW = 365 * DAY;
+const GRACE = 7 * DAY;
+
+/**
+ * A copy of the CS database pruned by the store itself as maintenance would `daysOn` days from
+ * now (grace and retention 7 days). Default 7: no coin has expired (30-day lifetime), every
+ * idempotency record of this run is past its retention.
+ */
+async function prunedCopy(path: string, scratch: string, daysOn = 7): Promise<DbSize> {
   const copy = join(scratch, 'pruned.db');
   rmSync(copy, { force: true });
   copyFileSync(path, copy);
   const store = await createCsStore(openSqlite(copy));
-  const now = Math.floor(Date.now() / 1000);
-  // As maintenance would once 7 days passed: no coin has expired (30-day lifetime), every
-  // idempotency record of this run is past its retention.
-  await store.prune(now - 7 * 86_400, now + 1);
+  const at = Math.floor(Date.now() / 1000) + daysOn * DAY;
+  await store.prune(at - GRACE, at - GRACE + 1);
   await store.close();
   const db = new Database(copy);
   db.exec('VACUUM');
@@ -129,6 +140,7 @@ async function main(): Promise<void> {
   const spentList = new SpentList(join(root, 'spent.db'));
   const csDb = join(base.dataDir, 'cs1', 'cs.db');
   const points: Point[] = [];
+  let dormant: Dormant | null = null;
   try {
     const client = await TestClient.open(base.bank.url, { holder: 'bench' });
     const pool = new CoinPool(client, cs.url, await client.target(cs.url));
@@ -175,6 +187,16 @@ async function main(): Promise<void> {
     console.log(
       `  (${num(exchanges)} exchanges in ${num((performance.now() - started) / 1000, 1)} s)\n`,
     );
+    // The same coins left dormant: maintenance 40 days on (all past expiry, inside their
+    // redemption window) and past the window plus the grace.
+    const windowEnds = (LIFETIME + WINDOW + GRACE) / DAY + 1;
+    dormant = {
+      outstanding: points.at(-1)?.outstanding ?? 0,
+      live: points.at(-1)?.pruned ?? measure(csDb),
+      at40: await prunedCopy(csDb, root, 40),
+      pastWindow: await prunedCopy(csDb, root, windowEnds),
+      windowEnds,
+    };
   } finally {
     spentList.close();
     await gen.close();
@@ -183,6 +205,43 @@ async function main(): Promise<void> {
     rmSync(root, { recursive: true, force: true });
   }
   print(points);
+  if (dormant !== null) printDormant(dormant);
+}
+
+interface Dormant {
+  readonly outstanding: number;
+  /** The last point, records past retention pruned: every coin still valid. */
+  readonly live: DbSize;
+  readonly at40: DbSize;
+  readonly pastWindow: DbSize;
+  readonly windowEnds: number;
+}
+
+/** Dormant coins (SPEC §4 "Bounded state", PROTOCOL §4.7): kept, not multiplied, until their window closes. */
+function printDormant(d: Dormant): void {
+  const rows = (s: DbSize) => num(s.rows['outstanding'] ?? 0);
+  const perCoin = (s: DbSize) => s.inUse / d.outstanding;
+  // Once the window closed no coin is left: what remains is the empty tables' pages.
+  const shown = (s: DbSize) => ((s.rows['outstanding'] ?? 0) === 0 ? '—' : num(perCoin(s)));
+  console.log(
+    `\ndormant coins: the ${num(d.outstanding)} coins of the last point left untouched, pruned as maintenance would`,
+  );
+  table(
+    ['when', 'outstanding rows', 'bytes', 'B/coin'],
+    [
+      ['now (all valid)', rows(d.live), num(d.live.inUse), shown(d.live)],
+      ['40 days on (expired, in window)', rows(d.at40), num(d.at40.inUse), shown(d.at40)],
+      [
+        `${num(d.windowEnds)} days on (window + grace over)`,
+        rows(d.pastWindow),
+        num(d.pastWindow.inUse),
+        shown(d.pastWindow),
+      ],
+    ],
+  );
+  console.log(
+    `ratio 40 days on ÷ now of bytes per coin (dormant coins cost what live ones do; target ≤ 1.05): ${num(perCoin(d.at40) / perCoin(d.live), 2)}`,
+  );
 }
 
 function print(points: readonly Point[]): void {
