@@ -25,7 +25,7 @@ import type { CashoutOp, ExchangeOp } from './journal/types.ts';
 import { sendWithFaults } from './net.ts';
 import { MAX_COINS } from './policy.ts';
 import { redeemable } from './redeem.ts';
-import { currencyServer } from './trust.ts';
+import { currencyServer, endedServer } from './trust.ts';
 
 /**
  * Journals a cash-out of what `cs` still owes: exactly `amount` when given (null when no subset
@@ -39,7 +39,8 @@ export async function startCashout(
   amount?: number,
 ): Promise<CashoutOp | null> {
   const account = await primaryAccount(core);
-  const server = currencyServer(core, cs);
+  // A CS whose insurance ended still cashes out what it owes (PROTOCOL §4.7).
+  const server = endedServer(core, cs) ?? currencyServer(core, cs);
   if (server.bank !== account.bank) {
     throw new NetCashError('wrong-payee', `${cs} pays out at another bank than yours.`);
   }

@@ -90,7 +90,7 @@ describe('a wallet closed for 40 days', () => {
     expect(t.wallet.ending()).toEqual([]);
     t.wallet.close();
   });
-  it('is told when the insurer withdraws a currency server, and takes its money out before the end', async () => {
+  it('is told when the insurer withdraws a currency server; its coins are cashed out, before the end or after', async () => {
     clock += DAY;
     const t = await readyWallet(fed, {}, { now });
     const bank = (await t.wallet.bankStatement()).balance;
@@ -113,6 +113,11 @@ describe('a wallet closed for 40 days', () => {
     await cs2.maintain();
     expect(cs2.certificate().body.certId).toBe(held);
     await t.wallet.refreshTrust();
+    // A second shopper buys too, then closes the browser until after the end.
+    const away = await readyWallet(fed, {}, { now });
+    const awayBank = (await away.wallet.bankStatement()).balance;
+    await away.wallet.buy(400, 'cs2');
+    away.wallet.close();
     // Coins bought now end with the insurance, in both schemes; none outlives it (the end was
     // announced a coin lifetime ahead).
     await t.wallet.buy(1000, 'cs2');
@@ -134,5 +139,20 @@ describe('a wallet closed for 40 days', () => {
     expect(t.wallet.servers().map((s) => s.csName)).not.toContain('cs2');
     expect(t.wallet.ending()).toEqual([]);
     t.wallet.close();
+
+    // The shopper who was away: the coins are still owed (inside their redemption window) but
+    // neither pay nor renew at cs2 any more — recovering, then cashed out to the bank.
+    clock += DAY;
+    const back = await reopen(away, {}, { now });
+    await back.refreshTrust();
+    const [before] = await back.balances();
+    expect(before).toMatchObject({ spendable: 0, recovering: 400, reserved: 0 });
+    const ops = await back.refresh();
+    expect(ops.map((o) => [o.kind, o.status])).toContainEqual(['cashout', 'done']);
+    expect(await back.balances()).toEqual([]); // nothing left held
+    expect((await back.bankStatement()).balance).toBe(awayBank);
+    expect((await back.history(1))[0]).toMatchObject({ kind: 'cashout', amount: -400, cs: 'cs2' });
+    expect((await fed.audit()).problems).toEqual([]);
+    back.close();
   });
 });

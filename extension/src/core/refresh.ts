@@ -6,7 +6,7 @@
  */
 import { NetCashError } from '@netcash/protocol';
 import { startBuy } from './buy.ts';
-import { startCashout } from './cashout.ts';
+import { driveCashout, startCashout } from './cashout.ts';
 import type { Core } from './context.ts';
 import { driveExchange, startExchange } from './exchange.ts';
 import { driveWatched } from './interactive.ts';
@@ -14,7 +14,7 @@ import { pendingOps } from './journal/journal.ts';
 import type { BuyOp, CashoutOp, Op } from './journal/types.ts';
 import { refreshPlan, type SpreadPolicy } from './policy.ts';
 import { recoverCoins, sweepRevoked } from './redeem.ts';
-import { currencyServers, refreshTrust } from './trust.ts';
+import { currencyServers, endedServer, refreshTrust } from './trust.ts';
 
 /** Reads the insurer's lists again and sets coins under newly revoked keys apart. */
 async function relearn(core: Core): Promise<void> {
@@ -29,6 +29,7 @@ async function relearn(core: Core): Promise<void> {
  */
 export async function refreshCoins(core: Core, policy: SpreadPolicy, cs?: string): Promise<Op[]> {
   const out: Op[] = await recoverCoins(core, policy, cs);
+  out.push(...(await cashOutEnded(core, cs)));
   const busy = new Set(
     (await pendingOps(core)).flatMap((op) =>
       op.kind === 'exchange' && op.purpose === 'refresh' ? [op.cs] : [],
@@ -41,6 +42,32 @@ export async function refreshCoins(core: Core, policy: SpreadPolicy, cs?: string
       refreshPlan(coins, server.denominations, policy, now),
     );
     if (op !== null) out.push(await driveExchange(core, op));
+  }
+  return out;
+}
+
+/**
+ * Coins of currency servers whose insurance ended (PROTOCOL §4.7, a CS withdrawn) can be neither
+ * paid nor renewed: they are cashed out to the shopper's bank account while their issuer still
+ * owes them — when it is at that CS's bank (else they wait, shown as recovering).
+ */
+async function cashOutEnded(core: Core, cs?: string): Promise<CashoutOp[]> {
+  const out: CashoutOp[] = [];
+  const waits = (error: unknown) =>
+    error instanceof NetCashError &&
+    (error.code === 'wrong-payee' || error.code === 'wallet-not-ready');
+  for (const name of core.csNames) {
+    if ((cs !== undefined && name !== cs) || endedServer(core, name) === undefined) continue;
+    for (;;) {
+      const op = await startCashout(core, name).catch((error: unknown) => {
+        if (waits(error)) return null;
+        throw error;
+      });
+      if (op === null) break;
+      const driven = await driveCashout(core, op);
+      out.push(driven);
+      if (driven.status !== 'done') break;
+    }
   }
   return out;
 }

@@ -205,13 +205,23 @@ export function currencyServers(core: Core): CurrencyServer[] {
   const now = core.now();
   const out: CurrencyServer[] = [];
   for (const name of core.csNames) {
-    const certs = core.trust.certificatesOf(name).filter((c) => !core.trust.isRevoked(c));
-    const ends = certs[0]?.ends;
-    if (ends !== undefined && now >= ends) continue;
-    const newest = certs.find((c) => core.trust.validCertificate(c.certId, now).ok);
+    if (endedServer(core, name) !== undefined) continue;
+    const newest = core.trust
+      .certificatesOf(name)
+      .find((c) => core.trust.validCertificate(c.certId, now).ok);
     if (newest !== undefined) out.push(serverOf(newest));
   }
   return out;
+}
+
+/**
+ * The currency server `csName` if its insurance ended — its latest certificate carries an `ends`
+ * now past (PROTOCOL §4.7, a CS withdrawn) — addressed through that certificate: it mints nothing
+ * more, but still cashes out the coins it owes through their redemption window.
+ */
+export function endedServer(core: Core, csName: string): CurrencyServer | undefined {
+  const [latest] = core.trust.certificatesOf(csName).filter((c) => !core.trust.isRevoked(c));
+  return latest?.ends !== undefined && core.now() >= latest.ends ? serverOf(latest) : undefined;
 }
 
 /**

@@ -184,6 +184,14 @@ export interface PlannedOutputs {
 
 export function planOutputs(ctx: CsContext, want: Outputs): PlannedOutputs {
   checkValues(ctx, want.values);
+  if (want.values.length > 0 && ctx.currentCertificate().expires <= ctx.now()) {
+    // Its insurance ended (PROTOCOL §4.7, a CS withdrawn) or lapsed: nc1 coins now would be
+    // born expired. It still takes its coins back by cash-out.
+    throw new NetCashError(
+      'expired',
+      `${ctx.name} holds no valid certificate of insurance: it mints no coins; cash out instead`,
+    );
+  }
   const jobs = planBlinded(ctx, want.blinded ?? []);
   const sum = total(want.values) + total(jobs.map((j) => j.key.value));
   return {
