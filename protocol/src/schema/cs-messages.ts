@@ -101,23 +101,38 @@ export const ConvertRequest = v.strictObject({
   instruments: Coins,
   want: v.strictObject({ cs: Name, bank: Name, payee: Token }),
 });
-/** Coins → a triplet <C_B, C_A, C_X> (SPEC §6, paper figure 6, step 1). */
+/** Most triplets one request makes (each is two coins, C_B and C_A). */
+export const MAX_TRIPLETS = 32;
+
+/**
+ * Coins → triplets <C_B, C_A> and change C_X (SPEC §6, paper figure 6 step 1). One pair per
+ * value of `amounts` (the paper's footnote 3: "A could specify several amounts, and obtain a
+ * number of triplets each having a particular value"), every value one of the CS's coin values,
+ * so that a triplet's value says no more about the payment than an ordinary coin's.
+ */
 export const TripletRequest = v.strictObject({
   ...base,
   op: v.literal('triplet'),
   instruments: Coins,
-  want: v.strictObject({
-    /** K_B: the payee's signing key; only it can spend C_B. */
-    payee: PublicKey,
-    /** A one-time key of the payor; only it can claim C_A. */
-    owner: PublicKey,
-    /** C_B valid until dateB; C_A claimable in [dateB, dateA). */
-    dateB: Time,
-    dateA: Time,
-    amount: PositiveAmount,
-    /** Values of the change coins C_X (may be empty when the coins sum to `amount`). */
-    change: v.pipe(v.array(PositiveAmount), v.maxLength(64)),
-  }),
+  want: v.pipe(
+    v.strictObject({
+      /** K_B: the payee's signing key; only it can spend C_B. */
+      payee: PublicKey,
+      /** A one-time key of the payor; only it can claim C_A. */
+      owner: PublicKey,
+      /** C_B valid until dateB; C_A claimable in [dateB, dateA). */
+      dateB: Time,
+      dateA: Time,
+      /** The value of each triplet: one <C_B, C_A> pair per entry. */
+      amounts: v.pipe(v.array(PositiveAmount), v.minLength(1), v.maxLength(MAX_TRIPLETS)),
+      /** Values of the change coins C_X (may be empty when the coins sum to the amounts). */
+      change: v.pipe(v.array(PositiveAmount), v.maxLength(MAX_INSTRUMENTS)),
+    }),
+    v.check(
+      (w) => 2 * w.amounts.length + w.change.length <= MAX_INSTRUMENTS,
+      'at most 64 coins out (two per triplet, and the change)',
+    ),
+  ),
 });
 /** C_A (with its owner's spend) → a CS receipt if C_B was spent, else fresh coins. */
 export const ClaimRequest = v.strictObject({
@@ -153,7 +168,17 @@ export const CsResult = v.variant('op', [
   }),
   v.strictObject({ ...replyBase, op: v.literal('cashout'), check: Check }),
   v.strictObject({ ...replyBase, op: v.literal('convert'), check: Check }),
-  v.strictObject({ ...replyBase, op: v.literal('triplet'), b: Coin, a: Coin, change: CoinList }),
+  v.strictObject({
+    ...replyBase,
+    op: v.literal('triplet'),
+    /** One pair per `want.amounts` entry, in its order. */
+    triplets: v.pipe(
+      v.array(v.strictObject({ b: Coin, a: Coin })),
+      v.minLength(1),
+      v.maxLength(MAX_TRIPLETS),
+    ),
+    change: CoinList,
+  }),
   v.strictObject({
     ...replyBase,
     op: v.literal('claim'),

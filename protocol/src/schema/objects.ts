@@ -238,6 +238,19 @@ export const CsReceiptBody = v.strictObject({
 });
 export const CsReceipt = signed(CsReceiptBody);
 
+/**
+ * The triplet coins a payee takes (paper figure 6, §5.4): C_B locked to `key`, whose first window
+ * still runs at least `lead` seconds when it is paid (the payee's time to redeem it at its issuer
+ * before the window closes) and ends at most `longest` seconds after (how long the payee keeps
+ * track of the C_B it took, against the same coin paid twice).
+ */
+export const TripletTerms = v.strictObject({
+  /** K_B: the payee's Ed25519 key C_B must be locked to (prepaid triplets are made for it). */
+  key: PublicKey,
+  lead: Duration,
+  longest: Duration,
+});
+
 /** What the merchant sells and how to pay, signed by `payeeSignKey`. */
 export const OfferBody = v.strictObject({
   type: v.literal('offer'),
@@ -260,6 +273,8 @@ export const OfferBody = v.strictObject({
   expires: Time,
   /** Fresh per 402; the access proof is bound to it. */
   challenge: Token,
+  /** Present when the payee takes triplet coins C_B (SPEC §6): protected and offline payment. */
+  triplets: v.optional(TripletTerms),
 });
 export const Offer = signed(OfferBody);
 
@@ -310,6 +325,7 @@ export type PaymentReceiptBody = v.InferOutput<typeof PaymentReceiptBody>;
 export type PaymentReceipt = v.InferOutput<typeof PaymentReceipt>;
 export type CsReceiptBody = v.InferOutput<typeof CsReceiptBody>;
 export type CsReceipt = v.InferOutput<typeof CsReceipt>;
+export type TripletTerms = v.InferOutput<typeof TripletTerms>;
 export type OfferBody = v.InferOutput<typeof OfferBody>;
 export type Offer = v.InferOutput<typeof Offer>;
 export type PayeeKeysBody = v.InferOutput<typeof PayeeKeysBody>;

@@ -158,13 +158,14 @@ describe('withdrawal and spending', () => {
         owner: key(),
         dateB: clock + 600,
         dateA: clock + 1200,
-        amount: 10,
+        amounts: [10],
         change: [10],
       },
     });
     expect(codeOf(result)).toBe('ok');
     if (!result.ok) return;
-    expect([result.value.b.body.scheme, result.value.a.body.scheme]).toEqual(['nc1', 'nc1']);
+    const [t] = result.value.triplets;
+    expect([t!.b.body.scheme, t!.a.body.scheme]).toEqual(['nc1', 'nc1']);
     expect((await cs1().store.snapshot()).spent).toContain(coin!.body.serial);
     await audited();
   });

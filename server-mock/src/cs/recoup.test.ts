@@ -127,14 +127,14 @@ describe('nc1 coins under a revoked certificate', () => {
         owner: toB64u(p.ed25519.keygen().publicKey),
         dateB: clock + 600,
         dateA: clock + 1200,
-        amount: 10,
+        amounts: [10],
         change: [],
       },
     });
     if (!triplet.ok) throw triplet.error;
     await revoke(cs1().certificate().body.certId);
     await cs1().maintain();
-    const locked = triplet.value.b;
+    const locked = triplet.value.triplets[0]!.b;
     const refused = await alice.send(cs1().url, alice.exchangeRequest([locked], [10]));
     expect(codeOf(refused)).toBe('revoked');
     await audited();

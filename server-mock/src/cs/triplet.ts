@@ -1,9 +1,10 @@
 /**
  * Protection from fraud (paper figure 6, §5.3) and offline payment (§5.4).
  *
- * `triplet`: coins in → <C_B, C_A, C_X>. C_B (value `amount`) can be spent only by the holder of
- * K_B (`payee`) until `dateB`; C_A (same value) only by the payor's one-time key (`owner`) in
- * [dateB, dateA); C_X is change. The two locked coins share a `tripletId` and are one liability:
+ * `triplet`: coins in → one <C_B, C_A> per value of `amounts` (each a coin value of this CS), and
+ * change C_X. C_B can be spent only by the holder of K_B (`payee`) until `dateB`; C_A (same value)
+ * only by the payor's one-time key (`owner`) in [dateB, dateA). The two locked coins of a triplet
+ * share a `tripletId` and are one liability:
  * C_B's outstanding row carries the value, C_A's row zero, and consuming either deletes both,
  * so exactly one of them can ever be redeemed.
  *
@@ -26,7 +27,7 @@ import type { OpRun, Reply } from './requests.ts';
 
 export async function triplet(run: OpRun<TripletRequest>): Promise<Reply> {
   const { ctx, request } = run;
-  const { payee, owner, dateB, dateA, amount, change } = request.want;
+  const { payee, owner, dateB, dateA, amounts, change } = request.want;
   const coins = await verifyPresented(ctx, request.instruments, true);
   for (const instrument of request.instruments) checkLock(ctx, instrument, request.requestId);
   const now = ctx.now();
@@ -37,35 +38,39 @@ export async function triplet(run: OpRun<TripletRequest>): Promise<Reply> {
   if (dateA > now + ctx.limits.coinLifetime || dateA > cert.expires) {
     throw new NetCashError('limit-exceeded', 'dateA is beyond the coin lifetime');
   }
+  // A triplet's value is one of the coin values, so it singles out no payment (PROTOCOL §4.3).
+  checkValues(ctx, amounts);
   checkValues(ctx, change);
   const paid = totalValue(coins);
-  if (amount > paid || total(change) !== paid - amount) {
+  if (total(amounts) > paid || total(change) !== paid - total(amounts)) {
     throw new NetCashError('wrong-amount', `the coins are worth ${paid}`);
   }
-  const tripletId = randomId(ctx.p);
-  const b = mint(ctx, [amount], {
-    expires: dateB,
-    lock: { owner: payee, notBefore: now, notAfter: dateB, tripletId, role: 'B' },
-    pruneAfter: dateA,
-  });
-  const a = mint(ctx, [amount], {
-    expires: dateA,
-    lock: { owner, notBefore: dateB, notAfter: dateA, tripletId, role: 'A' },
-    bookValue: 0,
-    pruneAfter: dateA,
+  const pairs = amounts.map((amount) => {
+    const tripletId = randomId(ctx.p);
+    const b = mint(ctx, [amount], {
+      expires: dateB,
+      lock: { owner: payee, notBefore: now, notAfter: dateB, tripletId, role: 'B' },
+      pruneAfter: dateA,
+    });
+    const a = mint(ctx, [amount], {
+      expires: dateA,
+      lock: { owner, notBefore: dateB, notAfter: dateA, tripletId, role: 'A' },
+      bookValue: 0,
+      pruneAfter: dateA,
+    });
+    return { b, a };
   });
   const x = mint(ctx, change);
   return run.finish(
     {
       requestId: request.requestId,
       op: 'triplet',
-      b: b.coins[0]!,
-      a: a.coins[0]!,
+      triplets: pairs.map(({ b, a }) => ({ b: b.coins[0]!, a: a.coins[0]! })),
       change: x.coins,
     },
     {
       ...consumed(ctx, coins),
-      mint: [...b.rows, ...a.rows, ...x.rows],
+      mint: [...pairs.flatMap(({ b, a }) => [...b.rows, ...a.rows]), ...x.rows],
       tripletSpends: tripletSpends(coins),
     },
   );

@@ -37,7 +37,8 @@ export function spawnNetcash(
 /**
  * Any server process (`command args…`) that prints `listening on URL` (or matches `ready`, whose
  * first group is the URL) once it serves: e.g. the demo publisher run on its own for the fault
- * suite. Rejects with what it printed if it exits or takes longer than `timeoutMs`.
+ * suite, or a currency server with a clock of its own (cs-at-main.ts). Rejects with what it
+ * printed if it exits or takes longer than `timeoutMs`.
  */
 export function spawnReady(
   command: string,
