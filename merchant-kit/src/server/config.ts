@@ -63,6 +63,14 @@ export interface PaywallOptions {
    */
   readonly writeOffRetention?: number;
   /**
+   * Triplet coins (SPEC §6, paper figure 6): the offer publishes the payee's key and these
+   * windows, and a payment made of coins locked to that key is taken offline — checked here,
+   * answered at once, redeemed at their CS in the background before their window closes (default
+   * on, `lead` 60 s, `longest` 7 days; `false`: not published, locked coins are exchanged before
+   * the answer like any coin).
+   */
+  readonly triplets?: Partial<TripletWindows> | false;
+  /**
    * How a payment's exchange at the CS is sent again, with the same request id, while its failure
    * is transient and the shopper waits (default the protocol's `OUTBOUND`: a few quick tries).
    */
@@ -79,6 +87,37 @@ export interface PaywallOptions {
    * stderr like the federation's servers (`createLogger('merchant')`, `NETCASH_LOG` level).
    */
   readonly log?: Logger;
+}
+
+/** The windows a payee takes C_B coins in (the offer's `triplets`, PROTOCOL §3.9). */
+export interface TripletWindows {
+  /**
+   * Seconds C_B's first window must still run when it is paid: the payee's time to redeem it at
+   * its issuer (through its own CS, retrying) before the window closes.
+   */
+  readonly lead: number;
+  /**
+   * The furthest ahead (seconds) a C_B's window may end: the payee remembers each C_B it took
+   * until then, against the same coin paid twice, so this bounds what it keeps.
+   */
+  readonly longest: number;
+}
+
+export const DEFAULT_TRIPLET_WINDOWS: TripletWindows = { lead: 60, longest: 7 * 86_400 };
+
+/** The windows the payee takes C_B in, or null when it takes no triplet coins offline. */
+export function tripletWindows(option: PaywallOptions['triplets']): TripletWindows | null {
+  if (option === false) return null;
+  const windows = { ...DEFAULT_TRIPLET_WINDOWS, ...option };
+  for (const [name, value] of Object.entries(windows)) {
+    if (!Number.isSafeInteger(value) || value < 0) {
+      throw new TypeError(`triplets.${name} must be a whole number of seconds`);
+    }
+  }
+  if (windows.longest <= windows.lead) {
+    throw new TypeError('triplets.longest must be longer than triplets.lead');
+  }
+  return windows;
 }
 
 export const DEFAULT_PAY_PATH = '/netcash/pay';

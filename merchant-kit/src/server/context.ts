@@ -2,6 +2,7 @@
 import type { CryptoProvider, FetchFn, RetryPolicy } from '@netcash/protocol';
 import type { Logger } from '@netcash/server-kit';
 import type { Lookup, Resource } from './catalogue.ts';
+import type { TripletWindows } from './config.ts';
 import type { CsLink } from './cs-link.ts';
 import type { MerchantKeys } from './keys.ts';
 import type { MerchantStore } from './store/types.ts';
@@ -17,6 +18,8 @@ export interface MerchantContext {
   readonly anonymous: boolean;
   readonly offerLifetime: number;
   readonly acceptCs: readonly string[] | undefined;
+  /** The windows C_B coins are taken offline in (published in offers); null: not at all. */
+  readonly triplets: TripletWindows | null;
   readonly fetch: FetchFn | undefined;
   /** How a request to the CS is sent again while its failure is transient (same request id). */
   readonly retry: RetryPolicy;

@@ -65,6 +65,17 @@ export class CsLink {
     return loaded;
   }
 
+  /**
+   * The merchant's CS as last seen, without waiting on it: for a payment taken offline, which
+   * must not hang on a currency server that does not answer (a stale view is reloaded in the
+   * background). Loads it only if it was never seen.
+   */
+  async ownCsNow(): Promise<Result<OwnCs>> {
+    if (this.own === null) return this.ownCs();
+    if (Date.now() - this.own.at >= INFO_TTL_MS) void this.ownCs().catch(() => undefined);
+    return ok(this.own.value);
+  }
+
   /** Like ownCs, throwing the refusal: for code paths that answer with it. */
   async requireOwnCs(): Promise<OwnCs> {
     const own = await this.ownCs();

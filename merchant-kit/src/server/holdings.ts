@@ -1,7 +1,8 @@
 /**
  * What this merchant holds, for the federation audit (`netcash audit`, PROTOCOL §4.6): its coins
  * by issuing CS — held, or reserved by a cash-out the CS has not answered yet (they are still
- * outstanding there) — and the cash-out checks it received and has not deposited yet (still
+ * outstanding there), and triplet coins C_B taken offline that wait to be redeemed — and the
+ * cash-out checks it received and has not deposited yet (still
  * owed by the CS's account). With these the audit can tell how much of a CS's outstanding value
  * sits with merchants, and that every check a merchant waits on is one the CS wrote.
  */
@@ -14,6 +15,8 @@ export async function holdingsOf(store: MerchantStore, name: string): Promise<Me
     coins[cs] = (coins[cs] ?? 0) + value;
   };
   for (const held of await store.heldCoins()) add(held.coin.body.cs, held.value);
+  // C_B coins taken offline and not redeemed yet: still outstanding at their issuer.
+  for (const r of await store.pendingRedemptions()) add(r.exchange.issuer, r.value);
   const checks: MerchantHoldings['checks'][number][] = [];
   for (const cashout of await store.cashouts(['pending', 'checked'])) {
     if (cashout.state === 'pending') {

@@ -1,7 +1,8 @@
 /**
  * Offers (PROTOCOL §3.9): what the 402 carries and the wallet shows and pays — the resource's
- * absolute URL, S_id, price, the payee's keys, where to pay, which coins are taken, and a fresh
- * stateless challenge that the access proof will be bound to. Signed with the payee's key.
+ * absolute URL, S_id, price, the payee's keys, where to pay, which coins are taken, a fresh
+ * stateless challenge that the access proof will be bound to, and the terms on which it takes
+ * triplet coins C_B (SPEC §6: its key and windows). Signed with the payee's key.
  */
 import { type Offer, sign } from '@netcash/protocol';
 import { issueChallenge } from './challenge.ts';
@@ -33,6 +34,8 @@ export function makeOffer(
         : { insurers: [...ctx.link.trust.insurerKeys], cs: [...ctx.acceptCs] },
     expires,
     challenge: issueChallenge(ctx.p, ctx.keys.macKey, resourceUrl, expires),
+    // C_B is locked to the offer's own key: prepaid triplets, made before any 1a, can name it.
+    ...(ctx.triplets === null ? {} : { triplets: { key: ctx.keys.signKey, ...ctx.triplets } }),
   });
 }
 

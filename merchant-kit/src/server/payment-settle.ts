@@ -115,7 +115,8 @@ async function stored(ctx: MerchantContext, pending: PendingPayment): Promise<Re
     : ok(done.reply);
 }
 
-function held(coin: Coin): HeldCoin {
+/** A fresh coin from the merchant's CS, as the purse holds it. */
+export function held(coin: Coin): HeldCoin {
   const { body } = coin;
   return {
     serial: body.serial,

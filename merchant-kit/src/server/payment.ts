@@ -10,6 +10,10 @@
  *             converts coins of another CS at their issuer), store K_ses under T_id, answer with
  *             the signed receipt sealed with SK_AN1
  *
+ * A payment made only of triplet coins C_B locked to this payee (SPEC §6) is taken offline
+ * instead (payment-locked.ts): checked, answered at once, and its coins redeemed at their issuer
+ * in the background before their window closes (redemption.ts).
+ *
  * Crash safety, the wallet's way: the 1c and the exact CS requests it causes (request ids, reply
  * keys, the signed receipt) are journaled before any of them leaves. A retry of the 1c, the
  * re-drive (redrive.ts) or a restart sends the same requests again; the CS answers a repeat with its
@@ -53,6 +57,7 @@ import {
 import type { MerchantContext } from './context.ts';
 import type { OwnCs } from './cs-link.ts';
 import { freshPayeeKeys, type PayeeKeyPair } from './keys.ts';
+import { allLocked, checkLocks, takeOffline } from './payment-locked.ts';
 import { settlePayment } from './payment-settle.ts';
 import type { JournalExchange, PendingPayment } from './store/types.ts';
 
@@ -128,6 +133,8 @@ export class PaymentDesk {
   constructor(
     private readonly ctx: MerchantContext,
     private readonly onPaid: () => void,
+    /** A payment of C_B coins was taken offline: redeem them (redemption.ts). */
+    private readonly onTaken: () => void = () => undefined,
   ) {}
 
   /** 1c → 2. */
@@ -169,10 +176,16 @@ export class PaymentDesk {
     }
     const planned = await this.plan(request, requestDigest, recipient);
     if (!planned.ok) return planned;
-    const begun = await ctx.store.beginPayment(planned.value);
+    const { pending, offline } = planned.value;
+    if (offline) {
+      const taken = await takeOffline(ctx, pending, request.coins);
+      if (taken.ok) this.onTaken();
+      return taken;
+    }
+    const begun = await ctx.store.beginPayment(pending);
     switch (begun.kind) {
       case 'journaled':
-        return this.drive(planned.value);
+        return this.drive(pending);
       case 'pending':
         if (begun.payment.digest !== requestDigest) return fail('request-id-reused');
         return this.drive(begun.payment);
@@ -187,7 +200,7 @@ export class PaymentDesk {
     request: PaymentRequest,
     requestDigest: string,
     recipient: Recipient,
-  ): Promise<Result<PendingPayment>> {
+  ): Promise<Result<{ pending: PendingPayment; offline: boolean }>> {
     const { ctx } = this;
     const now = ctx.now();
     // The receipt is dated `now`, before the session keys expire: so the keys, kept until
@@ -199,7 +212,8 @@ export class PaymentDesk {
     if (resource === undefined || (recipient.sid !== undefined && recipient.sid !== request.sid)) {
       return fail('unknown-offer', `${request.sid} is not on sale here`);
     }
-    const own = await ctx.link.ownCs();
+    // Coins all locked to this payee are taken offline: don't wait on a CS to plan them.
+    const own = await (allLocked(request.coins) ? ctx.link.ownCsNow() : ctx.link.ownCs());
     if (!own.ok) return own;
     // What the wallet sent along and was refused (an untrusted insurer's signature, a bad one):
     // a coin naming it is refused for that reason, not as merely unknown.
@@ -231,16 +245,9 @@ export class PaymentDesk {
     if (total !== resource.price) {
       return fail('wrong-amount', `paid ${total}, the price is ${resource.price}`);
     }
-    for (const coin of request.coins) {
-      // Only nc1 coins carry locks (triplets, SPEC §6); blind-rsa coins are bearer coins.
-      const lock = isNc1(coin) ? coin.body.lock : undefined;
-      if (lock === undefined) continue;
-      if (lock.owner !== recipient.keys.signKey)
-        return fail('locked', 'coin locked to another payee');
-      if (now < lock.notBefore) return fail('not-yet-valid', 'locked coin not valid yet');
-      if (now >= lock.notAfter) return fail('expired', 'locked coin window has passed');
-    }
-    const exchanges = this.exchanges(request.coins, own.value, recipient.keys.signSecret);
+    const locks = checkLocks(ctx, request.coins, recipient.keys, now);
+    if (!locks.ok) return locks;
+    const exchanges = this.exchanges(request.coins, own.value, recipient.keys);
     if (!exchanges.ok) return exchanges;
     const receipt: PaymentReceipt = sign(ctx.p, recipient.keys.signSecret, {
       type: 'payment-receipt',
@@ -252,13 +259,16 @@ export class PaymentDesk {
       payeeKey: recipient.keys.signKey,
     });
     return ok({
-      requestId: request.requestId,
-      digest: requestDigest,
-      receipt,
-      sessionKey: request.sessionKey,
-      replyKey: request.replyKey,
-      exchanges: exchanges.value,
-      created: now,
+      pending: {
+        requestId: request.requestId,
+        digest: requestDigest,
+        receipt,
+        sessionKey: request.sessionKey,
+        replyKey: request.replyKey,
+        exchanges: exchanges.value,
+        created: now,
+      },
+      offline: locks.value.offline,
     });
   }
 
@@ -269,7 +279,7 @@ export class PaymentDesk {
   private exchanges(
     coins: readonly AnyCoin[],
     own: OwnCs,
-    signSecret: Uint8Array,
+    recipient: PayeeKeyPair,
   ): Result<JournalExchange[]> {
     const { p } = this.ctx;
     const byIssuer = new Map<string, AnyCoin[]>();
@@ -290,7 +300,8 @@ export class PaymentDesk {
           : {
               kind: 'coin',
               coin,
-              spend: sign(p, signSecret, {
+              // Signed by the key the coin is locked to: the 1b session's or the offer's.
+              spend: sign(p, this.secretFor(coin.body.lock.owner, recipient), {
                 type: 'coin-spend',
                 serial: coin.body.serial,
                 requestId: spendId,
@@ -310,6 +321,10 @@ export class PaymentDesk {
       });
     }
     return ok(out);
+  }
+
+  private secretFor(owner: string, recipient: PayeeKeyPair): Uint8Array {
+    return owner === recipient.signKey ? recipient.signSecret : this.ctx.keys.signSecret;
   }
 
   /**

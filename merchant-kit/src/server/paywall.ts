@@ -46,6 +46,7 @@ import {
   DEFAULT_WRITE_OFF_RETENTION,
   MAX_PAYMENT_BODY,
   type PaywallOptions,
+  tripletWindows,
 } from './config.ts';
 import type { MerchantContext } from './context.ts';
 import { PAYEE_CORS, PAYEE_CORS_HEADERS } from './cors.ts';
@@ -55,6 +56,7 @@ import { holdingsOf } from './holdings.ts';
 import { loadMerchantKeys } from './keys.ts';
 import { htmlResponse, INSTALL_PATH, installPage } from './pages.ts';
 import { answerKeyRequest, PaymentDesk } from './payment.ts';
+import { Redeemer } from './redemption.ts';
 import { Redriver } from './redrive.ts';
 import { paywallScript } from './script.ts';
 import { openMerchantStore } from './store/sql-store.ts';
@@ -123,6 +125,7 @@ export async function createPaywall(options: PaywallOptions): Promise<Paywall> {
     anonymous: options.anonymous ?? false,
     offerLifetime: options.offerLifetime ?? DEFAULT_OFFER_LIFETIME,
     acceptCs: options.acceptCs,
+    triplets: tripletWindows(options.triplets),
     fetch: options.fetch,
     retry: options.retry ?? OUTBOUND,
     now,
@@ -133,23 +136,31 @@ export async function createPaywall(options: PaywallOptions): Promise<Paywall> {
   const scriptPath = DEFAULT_SCRIPT_PATH;
   const cashier = new Cashier(ctx, options.bank, options.cashoutAbove);
   const failed = (what: string) => (e: unknown) => ctx.log.error(what, { error: String(e) });
-  const desk = new PaymentDesk(ctx, () => {
-    // The CS answered: what waits for it goes now, not at the end of its backoff.
-    redriver.answered();
-    cashier
-      .maybeCashout()
-      .then((s) => s !== null && s.pending > 0 && redriver.kick())
-      .catch(failed('automatic cash-out failed'));
-  });
+  const redeemer = new Redeemer(ctx);
+  const desk = new PaymentDesk(
+    ctx,
+    () => {
+      // The CS answered: what waits for it goes now, not at the end of its backoff.
+      redriver.answered();
+      cashier
+        .maybeCashout()
+        .then((s) => s !== null && s.pending > 0 && redriver.kick())
+        .catch(failed('automatic cash-out failed'));
+    },
+    // C_B taken offline: redeemed at once (and by the re-drive until it is).
+    () => redeemer.redeemSoon(),
+  );
   const redriver = new Redriver(
     async () => {
       await desk.redrive();
+      await redeemer.redrive();
       await cashier.redrive();
-      const [payments, cashouts] = await Promise.all([
+      const [payments, cashouts, redemptions] = await Promise.all([
         store.pendingPayments(),
         store.cashouts(['pending', 'checked']),
+        store.pendingRedemptions(),
       ]);
-      return payments.length > 0 || cashouts.length > 0;
+      return payments.length > 0 || cashouts.length > 0 || redemptions.length > 0;
     },
     { policy: options.redrive ?? BACKGROUND, onError: failed('re-drive failed') },
   );
@@ -283,6 +294,8 @@ export async function createPaywall(options: PaywallOptions): Promise<Paywall> {
       clearInterval(tidyTimer);
       await redriver.close();
       await tidying?.catch(() => undefined);
+      // Triplet coins being redeemed finish first: a redemption sent is answered and stored.
+      await redeemer.idle();
       if (ownsStore) await store.close();
     },
   };

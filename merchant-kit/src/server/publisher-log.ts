@@ -8,7 +8,7 @@
 import type { NetCashError, PaymentRefund } from '@netcash/protocol';
 import type { Logger } from '@netcash/server-kit';
 import type { CashoutSummary } from './cashout.ts';
-import type { Cashout, PendingPayment, WriteOff } from './store/types.ts';
+import type { Cashout, PendingPayment, Redemption, WriteOff } from './store/types.ts';
 
 /** Minor units as money: `0.25 NCD`. */
 export function money(amount: number, currency: string | null): string {
@@ -127,5 +127,39 @@ export function paymentRefunded(log: Logger, p: PendingPayment, refund: PaymentR
   log.info(
     `payment of ${price(p)} for ${p.receipt.body.sid} returned to the shopper: part of it was refused (${refund.code}), so the ${money(back, p.receipt.body.currency)} already exchanged went back as fresh coins; no receipt was issued`,
     { requestId: p.requestId, sid: p.receipt.body.sid, code: refund.code, returned: back },
+  );
+}
+
+const when = (seconds: number) => new Date(seconds * 1000).toISOString();
+
+export function redeemed(log: Logger, r: Redemption): void {
+  log.info(
+    `triplet coins redeemed: the ${money(r.value, r.currency)} a sale took offline is now in your purse`,
+    { payment: r.paymentId, requestId: r.exchange.request.requestId, value: r.value },
+  );
+}
+
+export function redemptionWaiting(
+  log: Logger,
+  r: Redemption,
+  error: NetCashError,
+  now: number,
+): void {
+  // Within the last hour of the window a person may want to look at the currency server.
+  log[r.notAfter - 3600 < now ? 'warn' : 'info'](
+    `triplet coins of ${money(r.value, r.currency)} taken offline not redeemed yet: ${r.exchange.issuer} did not answer (${error.code}); the paywall asks again, and must be answered before ${when(r.notAfter)} or the shopper's wallet takes them back`,
+    { payment: r.paymentId, requestId: r.exchange.request.requestId, notAfter: r.notAfter },
+  );
+}
+
+export function redemptionFailed(log: Logger, r: Redemption, error: NetCashError): void {
+  log.warn(
+    `triplet coins of ${money(r.value, r.currency)} taken offline lost: their currency server refused to redeem them (${reasonWords(error.code)}: ${error.message}); the article was already sold`,
+    {
+      payment: r.paymentId,
+      requestId: r.exchange.request.requestId,
+      code: error.code,
+      value: r.value,
+    },
   );
 }

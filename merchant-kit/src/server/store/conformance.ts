@@ -6,9 +6,9 @@ import type { Check, Coin, DepositReply, Message2, PaymentReceipt } from '@netca
 import { describe, expect, it } from 'vitest';
 import type { Cashout, HeldCoin, MerchantStore, PendingPayment, StoredReceipt } from './types.ts';
 
-const id = (n: number) => `${'A'.repeat(20)}${String(n).padStart(2, '0')}`; // 22 chars, b64u-ish
+export const id = (n: number) => `${'A'.repeat(20)}${String(n).padStart(2, '0')}`; // 22 chars, b64u-ish
 
-function coin(serial: string, value: number): HeldCoin {
+export function coin(serial: string, value: number): HeldCoin {
   const c: Coin = {
     body: {
       type: 'coin',
@@ -26,7 +26,7 @@ function coin(serial: string, value: number): HeldCoin {
   return { serial, value, currency: 'NCD', expires: 2_000_000_000, coin: c };
 }
 
-function pending(n: number): PendingPayment {
+export function pending(n: number): PendingPayment {
   const receipt: PaymentReceipt = {
     body: {
       type: 'payment-receipt',
@@ -62,7 +62,7 @@ function pending(n: number): PendingPayment {
   };
 }
 
-function receiptOf(p: PendingPayment): StoredReceipt {
+export function receiptOf(p: PendingPayment): StoredReceipt {
   const { body } = p.receipt;
   return {
     tid: body.tid,
@@ -75,7 +75,7 @@ function receiptOf(p: PendingPayment): StoredReceipt {
   };
 }
 
-const reply = (p: PendingPayment): Message2 => ({
+export const reply = (p: PendingPayment): Message2 => ({
   msg: '2',
   requestId: p.requestId,
   nonce: 'n',

@@ -15,6 +15,16 @@ import {
 } from './rows.ts';
 import type { Cashout, CashoutPart, CashoutState, HeldCoin, WriteOff } from './types.ts';
 
+/** Inside `tx`: `coins` join the purse (held, in no cash-out); a serial held already stays. */
+export async function insertCoins(tx: SqlTx, coins: readonly HeldCoin[]): Promise<void> {
+  for (const c of coins) {
+    await tx.run(
+      'INSERT INTO coins (serial, value, currency, expires, coin, cashout_id) VALUES ($1, $2, $3, $4, $5, NULL) ON CONFLICT (serial) DO NOTHING',
+      [c.serial, c.value, c.currency, c.expires, JSON.stringify(c.coin)],
+    );
+  }
+}
+
 /** A coin a cash-out wanted is not where it should be: the whole transaction rolls back. */
 class CoinGone extends Error {}
 

@@ -11,7 +11,6 @@ import {
   int,
   openDb,
   type SqlDb,
-  type SqlTx,
   type StoreOption,
   storeAt,
 } from '@netcash/server-kit';
@@ -25,6 +24,8 @@ import {
   type SessionRow,
 } from './rows.ts';
 import * as cashouts from './sql-cashouts.ts';
+import { insertCoins } from './sql-cashouts.ts';
+import * as locked from './sql-redemptions.ts';
 import type {
   BeginPayment,
   Cashout,
@@ -32,11 +33,14 @@ import type {
   CashoutState,
   CompletedPayment,
   HeldCoin,
+  LockedPayment,
   MerchantStore,
   PendingPayment,
+  Redemption,
   SalesRow,
   SessionKeys,
   StoredReceipt,
+  TakeLocked,
   WriteOff,
 } from './types.ts';
 
@@ -68,20 +72,12 @@ CREATE TABLE IF NOT EXISTS spent_challenges (challenge TEXT PRIMARY KEY, expires
 CREATE INDEX IF NOT EXISTS spent_challenges_expires ON spent_challenges (expires);
 CREATE TABLE IF NOT EXISTS writeoffs (
   serial TEXT PRIMARY KEY, value BIGINT NOT NULL, currency TEXT NOT NULL, reason TEXT NOT NULL,
-  message TEXT NOT NULL, cashout_id TEXT NOT NULL, date BIGINT NOT NULL, coin TEXT NOT NULL)
+  message TEXT NOT NULL, cashout_id TEXT NOT NULL, date BIGINT NOT NULL, coin TEXT NOT NULL);
+${locked.REDEMPTION_SCHEMA}
 `;
 
 /** Columns added after the first release: (table, column, type), added to older files. */
 const ADDED_COLUMNS = [['cashouts', 'parent', 'TEXT']] as const;
-
-async function insertCoins(tx: SqlTx, coins: readonly HeldCoin[]): Promise<void> {
-  for (const c of coins) {
-    await tx.run(
-      'INSERT INTO coins (serial, value, currency, expires, coin, cashout_id) VALUES ($1, $2, $3, $4, $5, NULL) ON CONFLICT (serial) DO NOTHING',
-      [c.serial, c.value, c.currency, c.expires, JSON.stringify(c.coin)],
-    );
-  }
-}
 
 export class SqlMerchantStore implements MerchantStore {
   constructor(private readonly db: SqlDb) {}
@@ -330,6 +326,26 @@ export class SqlMerchantStore implements MerchantStore {
     return this.db.transaction((tx) => tx.run('DELETE FROM writeoffs WHERE date < $1', [before]));
   }
 
+  takeLocked(payment: LockedPayment): Promise<TakeLocked> {
+    return locked.takeLocked(this.db, payment);
+  }
+
+  pendingRedemptions(): Promise<Redemption[]> {
+    return locked.redemptions(this.db, 'pending');
+  }
+
+  redemptions(state?: Redemption['state']): Promise<Redemption[]> {
+    return locked.redemptions(this.db, state);
+  }
+
+  redeemed(requestId: string, coins: readonly HeldCoin[]): Promise<void> {
+    return locked.redeemed(this.db, requestId, coins);
+  }
+
+  redemptionFailed(requestId: string, error: string): Promise<void> {
+    return locked.redemptionFailed(this.db, requestId, error);
+  }
+
   prune(before: number): Promise<number> {
     return this.db.transaction(async (tx) => {
       const replies = await tx.run('DELETE FROM payments WHERE date < $1', [before]);
@@ -340,7 +356,8 @@ export class SqlMerchantStore implements MerchantStore {
            AND NOT EXISTS (SELECT 1 FROM payment_journal WHERE created < session_keys.expires)`,
         [before],
       );
-      return replies + sessions;
+      const taken = await tx.run('DELETE FROM locked_taken WHERE not_after < $1', [before]);
+      return replies + sessions + taken;
     });
   }
 }

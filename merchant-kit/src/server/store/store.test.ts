@@ -10,6 +10,7 @@ import {
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { merchantStoreConformance } from './conformance.ts';
+import { lockedStoreConformance } from './conformance-locked.ts';
 import { openMerchantStore } from './sql-store.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'netcash-merchant-store-'));
@@ -17,6 +18,7 @@ let files = 0;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 merchantStoreConformance('sqlite', () => openMerchantStore(join(dir, `m${++files}.sqlite`)));
+lockedStoreConformance('sqlite', () => openMerchantStore(join(dir, `m${++files}.sqlite`)));
 
 it('adds the columns of a newer release to a store file made by an older one', async () => {
   const path = join(dir, 'old.sqlite');
@@ -47,6 +49,9 @@ describe.skipIf(!postgresAvailable())('postgres', () => {
     await cluster?.stop();
   });
   merchantStoreConformance('postgres', async () =>
+    openMerchantStore(await cluster.createDatabase(`merchant_${++databases}`)),
+  );
+  lockedStoreConformance('postgres', async () =>
     openMerchantStore(await cluster.createDatabase(`merchant_${++databases}`)),
   );
 });

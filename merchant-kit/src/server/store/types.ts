@@ -11,7 +11,10 @@
  *   (T_id → S_id, K_ses: what the access proof is checked against);
  * - the coins it holds (fresh coins from its own CS) and cash-outs of them to its bank account;
  * - write-offs: coins its CS refused for themselves (spent, expired, revoked …) during a
- *   cash-out, each proved by a cash-out of that coin alone (cashout-probe.ts).
+ *   cash-out, each proved by a cash-out of that coin alone (cashout-probe.ts);
+ * - triplet coins C_B taken offline (SPEC §6): the exchanges that redeem them, journaled with
+ *   the payment, and every C_B serial taken until its window closes (the same coin paid twice
+ *   is refused without asking a CS).
  */
 import type {
   CashoutRequest,
@@ -147,6 +150,42 @@ export interface SalesRow {
   readonly amount: number;
 }
 
+/**
+ * C_B coins taken offline (paper §5.4): the exchange that redeems them at their issuer (through
+ * the merchant's own CS), journaled with the payment, driven until answered before `notAfter`.
+ * pending → (redeemed: the row goes, its fresh coins are held) | failed (kept for an operator).
+ */
+export interface Redemption {
+  /** The payment (1c request id) that took the coins. */
+  readonly paymentId: string;
+  readonly exchange: JournalExchange;
+  readonly value: number;
+  readonly currency: string;
+  /** When the coins' first window closes: after it they can't be redeemed by anyone. */
+  readonly notAfter: number;
+  readonly state: 'pending' | 'failed';
+  /** The refusal that failed it (`code: message`). */
+  readonly error: string | null;
+  readonly created: number;
+}
+
+/** What a payment made of C_B coins takes: the answer, the receipt, what redeems the coins. */
+export interface LockedPayment {
+  readonly requestId: string;
+  readonly digest: string;
+  readonly receipt: StoredReceipt;
+  readonly reply: Message2;
+  readonly redemptions: readonly Redemption[];
+  /** Each C_B's serial and the end of its window: remembered until then. */
+  readonly coins: readonly { readonly serial: string; readonly notAfter: number }[];
+}
+
+/** Outcome of taking C_B coins: taken, paid before under this request id, or a coin taken before. */
+export type TakeLocked =
+  | { readonly kind: 'taken' }
+  | { readonly kind: 'completed'; readonly payment: CompletedPayment }
+  | { readonly kind: 'double-spent'; readonly serials: readonly string[] };
+
 /** Outcome of journaling a 1c: a fresh entry, or what an earlier one under this id left. */
 export type BeginPayment =
   | { readonly kind: 'journaled' }
@@ -237,9 +276,29 @@ export interface MerchantStore {
   cashoutFailed(id: string, error: string): Promise<void>;
 
   /**
+   * A payment of C_B coins taken offline, in one transaction: every C_B serial recorded (one
+   * taken before refuses the whole payment: `double-spent`, nothing stored), the receipt and
+   * message 2 stored, the redemptions journaled. A request id already answered returns that.
+   */
+  takeLocked(payment: LockedPayment): Promise<TakeLocked>;
+  /** Redemptions still to be answered, the soonest window to close first. */
+  pendingRedemptions(): Promise<Redemption[]>;
+  /** Every redemption in `state` (default both). */
+  redemptions(state?: Redemption['state']): Promise<Redemption[]>;
+  /**
+   * The CS redeemed them: in one transaction the fresh coins are held and the journal entry goes.
+   * A second call changes nothing.
+   */
+  redeemed(requestId: string, coins: readonly HeldCoin[]): Promise<void>;
+  /** Refused for good: kept, with why, for an operator (the value is the merchant's loss). */
+  redemptionFailed(requestId: string, error: string): Promise<void>;
+
+  /**
    * Deletes completed-payment replies dated before `before`, and session keys that expired before
    * it unless a journaled payment may still need them to open its retry. A payment is dated
-   * before its session keys expire, so the keys outlive every reply made with them.
+   * before its session keys expire, so the keys outlive every reply made with them. C_B serials
+   * whose window closed before `before` are forgotten too: a coin past its window is refused
+   * for that already.
    */
   prune(before: number): Promise<number>;
 }
