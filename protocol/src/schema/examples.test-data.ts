@@ -176,7 +176,7 @@ export const EXAMPLES: Record<string, unknown> = {
       owner: key('o'),
       dateB: 1_790_000_100,
       dateA: 1_790_000_200,
-      amount: 3,
+      amounts: [3],
       change: [2],
     },
   },
