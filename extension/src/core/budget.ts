@@ -5,7 +5,9 @@
  * once, into the current day). Months are calendar months in UTC from the day the budget began.
  * A row without a period is an older cumulative allowance and never renews.
  */
+import { NetCashError } from '@netcash/protocol';
 import type { AllowanceRow } from './db/schema.ts';
+import type { Tx } from './journal/journal.ts';
 
 export type BudgetPeriod = 'day' | 'week' | 'month';
 export const BUDGET_PERIODS: readonly BudgetPeriod[] = ['day', 'week', 'month'];
@@ -71,4 +73,25 @@ export function budgetRow(
       ? {}
       : { period, periodStart: keep ? (current.periodStart ?? now) : now }),
   };
+}
+
+/**
+ * Inside the payment's journaling transaction: takes `amount` from the site's allowance, or
+ * aborts the transaction and throws `unauthorized` when it does not cover it.
+ */
+export async function chargeAllowance(
+  tx: Tx,
+  origin: string,
+  currency: string,
+  amount: number,
+  now: number,
+): Promise<void> {
+  const stored = await tx.objectStore('allowances').get([origin, currency]);
+  const row = stored === undefined ? undefined : renewed(stored, now);
+  if (row === undefined || row.limit - row.spent < amount) {
+    tx.abort();
+    await tx.done.catch(() => undefined);
+    throw new NetCashError('unauthorized', 'The allowance for this site is used up.');
+  }
+  await tx.objectStore('allowances').put({ ...row, spent: row.spent + amount, updated: now });
 }

@@ -36,6 +36,13 @@ export interface NetPolicy {
   readonly reclaimAfter: number;
   /** Seconds pending after which the wallet warns that a server may forget the request. */
   readonly warnAfter: number;
+  /**
+   * A protected payment (SPEC §6): seconds C_B stays valid beyond the payee's `lead` — the time
+   * the payee has to answer before the wallet may claim the value back with C_A.
+   */
+  readonly protectWindow: number;
+  /** A prepayment: seconds its C_B stay ready for payments (at most the payee's `longest`). */
+  readonly prepayHold: number;
 }
 
 export const DEFAULT_NET: NetPolicy = {
@@ -44,6 +51,8 @@ export const DEFAULT_NET: NetPolicy = {
   retry: { baseMs: 2_000, maxMs: 5 * 60_000 },
   reclaimAfter: 3_600,
   warnAfter: 86_400,
+  protectWindow: 600,
+  prepayHold: 86_400,
 };
 
 export interface Core {

@@ -18,5 +18,8 @@ export type { Quote } from './pay.ts';
 export type { PendingStatus } from './pending.ts';
 export { coverage, DEFAULT_POLICY, refreshPlan, type SpreadPolicy, spread } from './policy.ts';
 export type { RecoverReport } from './recover.ts';
+export type { Prepayment } from './triplets/api.ts';
+export type { PaymentProtection } from './triplets/policy.ts';
+export { readyValue } from './triplets/prepay.ts';
 export type { CurrencyServer } from './trust.ts';
 export { type PayOptions, Wallet, type WalletOptions, type WalletSettings } from './wallet.ts';

@@ -19,6 +19,10 @@
  *
  * Coins are released only in `reclaim` success or by a probe; deleted only on a receipt or a
  * dispute.
+ *
+ * A payment with triplet coins (`protection`, SPEC §6) has no reclaim and no confirm: `triplet`
+ * makes its C_B first, `pay` asks for the receipt until C_B's window closes, and `claim` settles
+ * it with C_A after (triplets/protected.ts).
  */
 import {
   isTransient,
@@ -43,6 +47,7 @@ import type { PayOp } from './journal/types.ts';
 import { sendWithFaults } from './net.ts';
 import { planOutputs, receiveOutputs, rowsOf } from './outputs.ts';
 import { checkRefund, refundAllowance, settleRefund } from './pay-refund.ts';
+import { driveClaim, driveTriplet, toClaim } from './triplets/protected.ts';
 
 /**
  * Sends 1c and checks message 2 — a receipt, or a refund (pay-refund.ts); a NetCashError on any
@@ -112,6 +117,7 @@ async function finishPaid(core: Core, op: PayOp, receipt: PaymentReceipt): Promi
       description: offer.description,
       tid: receipt.body.tid,
       opId: op.id,
+      ...(op.protection?.kind === 'prepaid' ? { prepaid: true } : {}),
     });
   }
   await tx.done;
@@ -291,12 +297,26 @@ function patienceSpent(core: Core, op: PayOp): boolean {
 export async function drivePay(core: Core, start: PayOp): Promise<PayOp> {
   let op = start;
   for (let step = 0; step < 8 && op.status === 'pending'; step++) {
+    if (op.phase === 'triplet') {
+      op = await driveTriplet(core, op);
+      if (op.phase === 'triplet') return op;
+      continue;
+    }
+    if (op.phase === 'claim') return driveClaim(core, op);
     if (op.phase === 'pay' || op.phase === 'confirm') {
       let result: PaymentResult;
       try {
         result = await sendPayment(core, op, op.phase);
       } catch (thrown) {
         const error = asError(thrown);
+        if (op.protection !== undefined) {
+          // C_B can't be reclaimed: ask again while its window runs, then claim with C_A.
+          if (isTransient(error) && core.now() < op.protection.dateB) {
+            return noteAttempt(core, op, error);
+          }
+          op = await toClaim(core, { ...op, attempts: op.attempts + 1 }, error);
+          continue;
+        }
         if (op.phase === 'pay') {
           if (isTransient(error) && !patienceSpent(core, op)) return noteAttempt(core, op, error);
           op = await toReclaim(core, { ...op, attempts: op.attempts + 1 }, error);

@@ -23,7 +23,18 @@ import type { SpreadPolicy } from './policy.ts';
 import { accessFor } from './proof.ts';
 import { recoverCoins } from './redeem.ts';
 import type { SchemeChoice } from './schemes.ts';
+import { protects } from './triplets/policy.ts';
+import { choosePrepaid, startPrepaid } from './triplets/prepay.ts';
+import { startProtected } from './triplets/protected.ts';
 import { refreshTrust } from './trust.ts';
+
+/** The shopper's settings a payment reads. */
+export interface PaySettings {
+  readonly policy: SpreadPolicy;
+  readonly sessionKeys: boolean;
+  /** Payments of at least this much are protected by a triplet (triplets/policy.ts). */
+  readonly protectFrom: number;
+}
 
 export interface PayOptions {
   /** The shopper approved this payment in the approval window. */
@@ -72,7 +83,7 @@ export async function payIntent(
   offer: Offer,
   origin: string,
   options: PayOptions,
-  settings: { policy: SpreadPolicy; sessionKeys: boolean },
+  settings: PaySettings,
 ): Promise<AccessResult> {
   try {
     return await payOnce(core, offer, origin, options, settings);
@@ -85,12 +96,43 @@ export async function payIntent(
   }
 }
 
+/**
+ * A payment with triplet coins (SPEC §6), when the site takes them: from a prepayment for its key
+ * (no currency server contacted), or protected by a triplet made for it when the shopper's
+ * setting says so. Null: pay the ordinary way.
+ */
+async function payWithTriplets(
+  core: Core,
+  offer: Offer,
+  origin: string,
+  allowance: boolean,
+  settings: PaySettings,
+): Promise<AccessResult | null> {
+  const terms = offer.body.triplets;
+  if (terms === undefined) return null;
+  const ops = await core.db.getAllFromIndex('ops', 'byStatus', 'pending');
+  const prepaid = choosePrepaid(ops, offer, core.now()) !== null;
+  if (!prepaid && !protects(offer, settings.protectFrom)) return null;
+  const keys = settings.sessionKeys ? await payeeKeys(core, offer) : undefined;
+  const start = { offer, origin, allowance, ...(keys === undefined ? {} : { keys }) };
+  if (prepaid) {
+    const op = await startPrepaid(core, start);
+    if (op !== null) return settlePayment(core, op, offer);
+  }
+  if (!protects(offer, settings.protectFrom)) return null;
+  for (const server of acceptedServers(core, offer)) {
+    const op = await startProtected(core, { ...start, server }, terms);
+    if (op !== null) return settlePayment(core, op, offer);
+  }
+  return null;
+}
+
 async function payOnce(
   core: Core,
   offer: Offer,
   origin: string,
   options: PayOptions,
-  settings: { policy: SpreadPolicy; sessionKeys: boolean },
+  settings: PaySettings,
 ): Promise<AccessResult> {
   const checked = checkOffer(core, offer, origin);
   const joined = await joinIntent(core, offer, origin);
@@ -102,6 +144,8 @@ async function payOnce(
   if (!allowance && options.approved !== true) {
     throw new NetCashError('user-rejected', 'The payment was not approved.');
   }
+  const paid = await payWithTriplets(core, offer, origin, allowance, settings);
+  if (paid !== null) return paid;
   let chosen = await findPlan(core, offer, settings.policy);
   if (chosen.plan.kind === 'change') {
     const change = chosen.plan;

@@ -27,7 +27,7 @@ import {
   verify,
 } from '@netcash/protocol';
 import { balances } from './balance.ts';
-import { budgetLeft, renewed } from './budget.ts';
+import { budgetLeft, chargeAllowance } from './budget.ts';
 import { type Core, http } from './context.ts';
 import type { CoinRow } from './db/schema.ts';
 import { reserve } from './exchange.ts';
@@ -35,6 +35,7 @@ import type { PayOp } from './journal/types.ts';
 import { checkOffer } from './offer.ts';
 import { type Counted, forAmount, placeholders, take, valueCounts } from './purse.ts';
 import { countsOf, kindsOf, type SchemeChoice, schemeOrder, takeOf } from './schemes.ts';
+import { type PaymentProtection, protectionFor } from './triplets/policy.ts';
 import { type CurrencyServer, currencyServers } from './trust.ts';
 
 /** What the approval window shows, and whether the site's allowance covers it. */
@@ -52,6 +53,8 @@ export interface Quote {
   /** What the site may still take without a prompt. */
   readonly allowanceLeft: number;
   readonly withinAllowance: boolean;
+  /** Paid with triplet coins (SPEC §6): protected by a triplet, or from a prepayment. */
+  readonly protection?: PaymentProtection;
 }
 
 /** Currency servers whose coins this offer accepts, in the offer's currency. */
@@ -159,8 +162,14 @@ export async function withinAllowance(core: Core, offer: Offer, origin: string):
   return body.amount <= (await allowanceLeft(core, origin, body.currency));
 }
 
-export async function quote(core: Core, offer: Offer, origin: string): Promise<Quote> {
+export async function quote(
+  core: Core,
+  offer: Offer,
+  origin: string,
+  protectFrom: number,
+): Promise<Quote> {
   const { body, foreignOrigins } = checkOffer(core, offer, origin);
+  const protection = await protectionFor(core, offer, protectFrom);
   const balance = (await balances(core)).find((b) => b.currency === body.currency)?.spendable ?? 0;
   const left = await allowanceLeft(core, origin, body.currency);
   return {
@@ -170,10 +179,12 @@ export async function quote(core: Core, offer: Offer, origin: string): Promise<Q
     amount: body.amount,
     currency: body.currency,
     balance,
-    balanceAfter: balance - body.amount,
+    // A prepaid payment takes nothing more from the purse.
+    balanceAfter: protection === 'prepaid' ? balance : balance - body.amount,
     foreignOrigins,
     allowanceLeft: left,
     withinAllowance: foreignOrigins.length === 0 && body.amount <= left,
+    ...(protection === undefined ? {} : { protection }),
   };
 }
 
@@ -234,18 +245,7 @@ export async function startPay(core: Core, start: StartPay): Promise<PayOp> {
     await tx.done.catch(() => undefined);
     throw new NetCashError('insufficient-funds', 'Your wallet does not hold exact coins for this.');
   }
-  if (start.allowance) {
-    const stored = await tx.objectStore('allowances').get([origin, body.currency]);
-    const row = stored === undefined ? undefined : renewed(stored, now);
-    if (row === undefined || row.limit - row.spent < body.amount) {
-      tx.abort();
-      await tx.done.catch(() => undefined);
-      throw new NetCashError('unauthorized', 'The allowance for this site is used up.');
-    }
-    await tx
-      .objectStore('allowances')
-      .put({ ...row, spent: row.spent + body.amount, updated: now });
-  }
+  if (start.allowance) await chargeAllowance(tx, origin, body.currency, body.amount, now);
   // What vouches for the coins, sent along (figure 4, footnote 2): certificates of nc1 coins,
   // denomination keys of blind-rsa coins (SPEC §7).
   const { certificates, denominationKeys } = credentialsOf(

@@ -33,7 +33,9 @@ export interface PendingStatus {
 export function waitingFor(op: Op): string {
   switch (op.kind) {
     case 'pay':
-      return op.phase === 'reclaim' ? op.cs : new URL(op.offer.body.payUrl).host;
+      return op.phase === 'pay' || op.phase === 'confirm'
+        ? new URL(op.offer.body.payUrl).host
+        : op.cs;
     case 'cashout':
       return op.phase === 'deposit' ? 'your bank' : op.cs;
     default:
@@ -45,15 +47,27 @@ function dateOf(seconds: number): string {
   return new Date(seconds * 1000).toISOString().replace('T', ' ').slice(0, 16);
 }
 
+function messageOf(op: Op, who: string): string {
+  if (op.kind === 'pay' && op.phase === 'reclaim') {
+    return `Pending — ${new URL(op.offer.body.payUrl).host} did not answer, so the wallet is taking the coins back from ${op.cs}; it finishes when ${op.cs} answers. You will not be charged twice.`;
+  }
+  if (op.kind === 'pay' && op.phase === 'claim' && op.protection !== undefined) {
+    return `Pending — ${new URL(op.offer.body.payUrl).host} sent no receipt. From ${dateOf(op.protection.dateB)} the wallet claims the payment back from ${op.cs}: your coins come back, or ${op.cs}'s receipt proves the seller took them. You will not be charged twice.`;
+  }
+  if (op.kind === 'prepay' && op.phase === 'ready') {
+    return `Kept ready for ${op.description} until ${dateOf(op.triplets.dateB)}; what is not used by then comes back by itself.`;
+  }
+  return `Pending — it will finish when ${who} answers. You will not be charged twice.`;
+}
+
 export function pendingStatus(core: Core, op: Op): PendingStatus {
   const who = waitingFor(op);
   const forgetAt = op.created + REQUEST_RETENTION;
   const reclaimAt =
-    op.kind === 'pay' && op.phase === 'pay' ? op.created + core.net.reclaimAfter : undefined;
-  const message =
-    op.kind === 'pay' && op.phase === 'reclaim'
-      ? `Pending — ${new URL(op.offer.body.payUrl).host} did not answer, so the wallet is taking the coins back from ${op.cs}; it finishes when ${op.cs} answers. You will not be charged twice.`
-      : `Pending — it will finish when ${who} answers. You will not be charged twice.`;
+    op.kind === 'pay' && op.phase === 'pay'
+      ? (op.protection?.dateB ?? op.created + core.net.reclaimAfter)
+      : undefined;
+  const message = messageOf(op, who);
   const late = core.now() - op.created >= core.net.warnAfter;
   return {
     waitingFor: who,

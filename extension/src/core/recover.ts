@@ -14,6 +14,7 @@ import { SimulatedCrash } from './faults.ts';
 import { pendingOps } from './journal/journal.ts';
 import type { Op } from './journal/types.ts';
 import { drivePay } from './pay-drive.ts';
+import { drivePrepay } from './triplets/prepay.ts';
 
 export interface RecoverReport {
   readonly done: number;
@@ -34,6 +35,8 @@ export async function drive(core: Core, op: Op): Promise<Op> {
       return drivePay(core, op);
     case 'cashout':
       return driveCashout(core, op);
+    case 'prepay':
+      return drivePrepay(core, op);
   }
 }
 

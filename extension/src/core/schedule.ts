@@ -35,6 +35,8 @@ export function earliest(ops: readonly Op[]): number | null {
 /** Whether pending `op` waits for the server at `origin` (it goes as soon as that one answers). */
 export function waitsOn(op: Op, origin: string): boolean {
   const at = (url: string) => new URL(url).origin === origin;
-  if (op.kind === 'pay' && op.phase !== 'reclaim') return at(op.offer.body.payUrl);
+  if (op.kind === 'pay' && (op.phase === 'pay' || op.phase === 'confirm')) {
+    return at(op.offer.body.payUrl);
+  }
   return op.target.addresses.some(at);
 }

@@ -1,10 +1,12 @@
 /**
  * The shopper's settings, small named rows in the `settings` store: the spread of denominations
  * to keep, one-time payee keys (1a/1b), blind-rsa coins, and changes to the network policy (how
- * long the wallet waits for servers; tests shorten it).
+ * long the wallet waits for servers; tests shorten it), and from which price a payment is protected
+ * by a triplet (SPEC §6).
  */
 import type { Core, NetPolicy } from './context.ts';
 import { DEFAULT_POLICY, type SpreadPolicy } from './policy.ts';
+import { PROTECT_FROM, protectFromSetting } from './triplets/policy.ts';
 
 export interface WalletSettings {
   readonly policy: SpreadPolicy;
@@ -17,6 +19,8 @@ export interface WalletSettings {
   readonly blindCoins: boolean;
   /** Changes to the network policy (tests shorten timeouts and backoff with it). */
   readonly network: Partial<NetPolicy>;
+  /** Payments of at least this much (minor units) are protected by a triplet (SPEC §6). */
+  readonly protectFrom: number;
 }
 
 export const DEFAULT_SETTINGS: WalletSettings = {
@@ -24,6 +28,7 @@ export const DEFAULT_SETTINGS: WalletSettings = {
   sessionKeys: false,
   blindCoins: true,
   network: {},
+  protectFrom: PROTECT_FROM,
 };
 
 export async function readSettings(core: Core): Promise<WalletSettings> {
@@ -36,6 +41,7 @@ export async function readSettings(core: Core): Promise<WalletSettings> {
     sessionKeys: get('sessionKeys') === true,
     blindCoins: get('blindCoins') !== false,
     network: network ?? DEFAULT_SETTINGS.network,
+    protectFrom: protectFromSetting(get('protectFrom')),
   };
 }
 

@@ -53,6 +53,7 @@ import { sweepRevoked } from './redeem.ts';
 import { Redrive } from './redrive.ts';
 import { buyCoins, refreshCoins, startCashoutNow } from './refresh.ts';
 import { readSettings, type WalletSettings, writeSettings } from './settings.ts';
+import { Prepayments } from './triplets/api.ts';
 import {
   type CurrencyServer,
   currencyServers,
@@ -307,8 +308,13 @@ export class Wallet {
   // ---- paying ----------------------------------------------------------------------------------
 
   /** What the approval window shows for `offer` from the page at `origin`. */
-  quote(offer: Offer, origin: string): Promise<Quote> {
-    return quote(this.core, offer, origin);
+  async quote(offer: Offer, origin: string): Promise<Quote> {
+    return quote(this.core, offer, origin, (await this.settings()).protectFrom);
+  }
+
+  /** Prepaying sites (SPEC §6): value kept ready as triplets, paid with offline. */
+  get prepayments(): Prepayments {
+    return new Prepayments(this.core, (work) => this.exclusive(work));
   }
 
   /** The quote's `withinAllowance` alone (no balance read): may this pay without a prompt? */

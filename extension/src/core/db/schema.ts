@@ -23,6 +23,7 @@ import type {
   AnyCoin,
   Certificate,
   CoinSchemeName,
+  CsReceipt,
   DenominationKey,
   ErrorBody,
   Offer,
@@ -165,8 +166,20 @@ export interface SettingRow {
   readonly value: unknown;
 }
 
-/** `recovered`: coins that could not pay (expired while closed, key revoked) exchanged anew. */
-export type HistoryKind = 'buy' | 'pay' | 'refund' | 'exchange' | 'cashout' | 'lost' | 'recovered';
+/**
+ * `recovered`: coins that could not pay (expired while closed, key revoked) exchanged anew.
+ * `prepay`: value kept ready for one site as triplets (SPEC §6); payments from it are `pay` rows
+ * marked `prepaid` (they move nothing more out of the purse), unused value comes back as `refund`.
+ */
+export type HistoryKind =
+  | 'buy'
+  | 'pay'
+  | 'refund'
+  | 'exchange'
+  | 'cashout'
+  | 'lost'
+  | 'recovered'
+  | 'prepay';
 
 export interface HistoryRow {
   /** Auto-incremented. */
@@ -182,6 +195,10 @@ export interface HistoryRow {
   readonly tid?: string;
   readonly opId: string;
   readonly error?: ErrorBody;
+  /** A payment made from a prepayment: its value left the purse with the `prepay` row. */
+  readonly prepaid?: boolean;
+  /** A payment the payee never answered, proven by its currency server (figure 6). */
+  readonly csReceipt?: CsReceipt;
 }
 
 export interface WalletSchema extends DBSchema {

@@ -11,17 +11,26 @@
  *   exchange  coins → fresh coins at their CS        (pending → done | failed | rolled-back)
  *   pay       1c → 2; else reclaim by exchange; else confirm with the payee
  *   cashout   coins → check from the CS → deposit at the shopper's bank
+ *   prepay    coins → triplets for one payee, kept ready; unused ones claimed back (SPEC §6)
+ *
+ * A payment protected by a triplet (SPEC §6, paper figure 6) is a `pay` op with `protection`:
+ * `triplet` first (the CS makes <C_B, C_A, C_X>), then `pay` with C_B, and `claim` with C_A when
+ * no receipt came by the end of C_B's window.
  */
 import type {
   BlindSecret,
   BuyRequest,
   CashoutRequest,
   Check,
+  ClaimRequest,
+  Coin,
+  CsReceipt,
   Endorsement,
   ErrorBody,
   ExchangeRequest,
   Offer,
   PaymentRequest,
+  TripletRequest,
 } from '@netcash/protocol';
 
 export type OpStatus = 'pending' | 'done' | 'failed' | 'rolled-back';
@@ -90,7 +99,54 @@ export interface ExchangeOp extends OpBase {
  * they were not spent and we hold fresh ones instead.
  * `confirm`: the CS says the coins were spent, so the payee has them: ask it again for message 2.
  */
-export type PayPhase = 'pay' | 'reclaim' | 'confirm';
+export type PayPhase = 'pay' | 'reclaim' | 'confirm' | 'triplet' | 'claim';
+
+/** One triplet the wallet holds (SPEC §6): C_B to pay with, C_A to claim with. */
+export interface HeldTriplet {
+  readonly b: Coin;
+  readonly a: Coin;
+}
+
+/**
+ * A claim of C_A (figure 6, step 3), journaled before it is sent; `outcome` once answered: the
+ * CS's receipt (C_B was spent by the payee) or fresh coins' value (it was not).
+ */
+export interface ClaimEntry {
+  readonly request: ClaimRequest;
+  readonly outcome?:
+    | { readonly receipt: CsReceipt }
+    | { readonly returned: number }
+    /** Refused for good (claimed after dateA): the value is lost. */
+    | { readonly lost: ErrorBody };
+}
+
+/**
+ * The triplet side of an op: the one-time key that owns C_A, the windows, the triplets and their
+ * claims. C_B and C_A are not coin rows (nobody else can spend them; they are never spendable):
+ * they live here, in the op that owns them.
+ */
+export interface Triplets {
+  /** The secret seed (b64u) of the one-time Ed25519 key C_A is locked to. */
+  readonly ownerSecret: string;
+  /** K_B: the payee key C_B is locked to. */
+  readonly payee: string;
+  /** C_B spendable by the payee until dateB; C_A claimable by us in [dateB, dateA). */
+  readonly dateB: number;
+  readonly dateA: number;
+  /** Journaled while the CS makes the triplets (phase `triplet`). */
+  readonly request?: TripletRequest;
+  /** The triplets, once made. */
+  readonly held?: readonly HeldTriplet[];
+  /** Claims of C_A (phase `claim`), one per triplet claimed. */
+  readonly claims?: readonly ClaimEntry[];
+}
+
+/** How a payment was made: a triplet made for it, or C_B kept ready by a prepayment. */
+export interface Protection extends Triplets {
+  readonly kind: 'protected' | 'prepaid';
+  /** A prepaid payment: the prepay op its triplets came from. */
+  readonly prepay?: string;
+}
 
 export interface PayOp extends OpBase {
   readonly kind: 'pay';
@@ -113,6 +169,8 @@ export interface PayOp extends OpBase {
   readonly allowance: boolean;
   /** Times the payee was asked again in `confirm` (journal evidence). */
   readonly confirmations: number;
+  /** A payment made with triplet coins C_B (SPEC §6): no reclaim, a claim of C_A instead. */
+  readonly protection?: Protection;
 }
 
 export type CashoutPhase = 'cashout' | 'deposit';
@@ -129,5 +187,28 @@ export interface CashoutOp extends OpBase {
   readonly endorsement?: Endorsement;
 }
 
-export type Op = BuyOp | ExchangeOp | PayOp | CashoutOp;
+/**
+ * `triplet`: the CS makes triplets for a payee; `ready`: C_B kept for payments to it (taken out
+ * by each payment with its C_A, in one transaction); `claim`: the window has passed, the unused
+ * C_A are claimed back.
+ */
+export type PrepayPhase = 'triplet' | 'ready' | 'claim';
+
+export interface PrepayOp extends OpBase {
+  readonly kind: 'prepay';
+  readonly phase: PrepayPhase;
+  /** The site it was prepaid for (top-frame origin) and what it showed then. */
+  readonly origin: string;
+  readonly description: string;
+  /** Value prepaid. */
+  readonly amount: number;
+  readonly target: CsTargetRow;
+  readonly triplets: Triplets;
+  /** The payee's terms when it was prepaid: seconds it needs left in C_B's window. */
+  readonly lead: number;
+  /** Triplets taken out by payments (indexes into `triplets.held`), with the paying op. */
+  readonly used: readonly { readonly index: number; readonly opId: string }[];
+}
+
+export type Op = BuyOp | ExchangeOp | PayOp | CashoutOp | PrepayOp;
 export type OpKind = Op['kind'];

@@ -17,6 +17,7 @@ import {
   listen,
   openMerchantStore,
   type Paywall,
+  type PaywallOptions,
   silentLogger,
 } from '@netcash/merchant-kit';
 import { decodeJson, type FetchFn, type Offer, PaymentRequired } from '@netcash/protocol';
@@ -107,7 +108,16 @@ export async function startShop(
   fed: Federation,
   csUrl: string,
   now?: () => number,
-  options: { store?: Exclude<Parameters<typeof openMerchantStore>[0], string> } = {},
+  /**
+   * The payee's store (default a SQLite file of its own), its own `fetch` (to cut it off from
+   * currency servers) and triplet windows — off unless given, so the wallet pays the ordinary
+   * way (a price above its `protectFrom` would otherwise be protected by a triplet:
+   * triplets/triplets.test.ts).
+   */
+  options: { store?: Exclude<Parameters<typeof openMerchantStore>[0], string> } & Pick<
+    PaywallOptions,
+    'fetch' | 'triplets'
+  > = {},
 ): Promise<TestShop> {
   const dir = mkdtempSync(join(tmpdir(), 'netcash-shop-'));
   const store =
@@ -126,6 +136,8 @@ export async function startShop(
     redrive: false,
     log: silentLogger(),
     ...(now === undefined ? {} : { now }),
+    triplets: options.triplets ?? false,
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
   });
   const server: Listening = await listen(
     paywall.wrap(() => new Response('the full article', { status: 200 })),

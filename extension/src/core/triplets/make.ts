@@ -1,0 +1,184 @@
+/**
+ * Obtaining triplets (SPEC §6, paper figure 6 step 1): coins in, and for each value asked a pair
+ * <C_B, C_A> — C_B locked to the payee's key K_B until `dateB`, C_A locked to a one-time key of
+ * ours for [dateB, dateA) — plus change C_X. The request is journaled (with the one-time key's
+ * secret) before it is sent; the reply is checked offline before anything is stored: each C_B
+ * and C_A signed under a trusted certificate of the CS, for the value asked, locked as asked,
+ * the two of a pair under one `tripletId`.
+ *
+ *   windows       dateB = now + the payee's lead + our margin (at most the payee's longest);
+ *                 dateA = dateB + the claim window
+ *   values        a protected payment: the price in the fewest coin values; a prepayment: a
+ *                 spread that pays any price up to the sum exactly (so later payments need no CS)
+ *
+ * Triplet values are coin values of the CS (PROTOCOL §4.3): a triplet says no more about who
+ * pays whom than an ordinary coin of that value.
+ */
+import {
+  type Coin,
+  type CsResultOf,
+  decompose,
+  fromB64u,
+  NetCashError,
+  type TripletRequest,
+  type TripletTerms,
+  toB64u,
+  verifyCoin,
+} from '@netcash/protocol';
+import { checkMinted, instrumentFor } from '../coins.ts';
+import type { Core } from '../context.ts';
+import type { CoinRow } from '../db/schema.ts';
+import type { HeldTriplet, Triplets } from '../journal/types.ts';
+import type { CurrencyServer } from '../trust.ts';
+
+/** Seconds a claim window stays open after C_B's (dateA − dateB). */
+export const CLAIM_WINDOW = 3 * 86_400;
+
+/** The one-time key C_A is locked to: only this wallet can claim it. */
+export function ownerKey(core: Core, secret?: string): { secret: string; publicKey: string } {
+  const seed = secret === undefined ? undefined : fromB64u(secret);
+  if (seed === null) throw new NetCashError('internal', 'a journaled key is not base64url');
+  const pair = core.p.ed25519.keygen(seed);
+  return { secret: toB64u(pair.secretKey), publicKey: toB64u(pair.publicKey) };
+}
+
+/**
+ * The windows of a triplet for a payee with `terms`, C_B valid for `hold` seconds (its lead plus
+ * our margin for a protected payment; longer for a prepayment); null when the payee's terms leave
+ * no room (its longest is not beyond its lead) or the CS's certificate ends too soon.
+ */
+export function tripletWindows(
+  core: Core,
+  terms: TripletTerms,
+  hold: number,
+  certificateExpires: number,
+): { dateB: number; dateA: number } | null {
+  const now = core.now();
+  const span = Math.min(Math.max(hold, terms.lead + 1), terms.longest);
+  if (span <= terms.lead) return null;
+  const dateB = now + span;
+  const dateA = Math.min(dateB + CLAIM_WINDOW, certificateExpires);
+  return dateA > dateB ? { dateB, dateA } : null;
+}
+
+/**
+ * A spread of coin values summing to `amount` from which every smaller whole amount can be made:
+ * each value is the largest coin value at most half of what is left (then the rest exactly).
+ */
+export function spreadValues(amount: number, denominations: readonly number[]): number[] | null {
+  const denoms = [...new Set(denominations)].sort((a, b) => b - a);
+  const out: number[] = [];
+  let left = amount;
+  while (left > 0) {
+    const half = denoms.find((d) => d <= left / 2);
+    if (half === undefined) {
+      const rest = decompose(left, denoms);
+      if (rest === null) return null;
+      out.push(...rest);
+      break;
+    }
+    out.push(half);
+    left -= half;
+  }
+  return out.sort((a, b) => b - a);
+}
+
+/** The triplet request for `coins` (reserved by the caller), journaled before it is sent. */
+export function tripletRequest(
+  core: Core,
+  server: CurrencyServer,
+  coins: readonly CoinRow[],
+  amounts: readonly number[],
+  payee: string,
+  windows: { dateB: number; dateA: number },
+  requestId: string,
+  replyKey: string,
+): { request: TripletRequest; triplets: Triplets } {
+  const paid = coins.reduce((s, c) => s + c.value, 0);
+  const asked = amounts.reduce((s, v) => s + v, 0);
+  const change = decompose(paid - asked, server.denominations);
+  if (change === null || paid < asked) {
+    throw new NetCashError('wrong-amount', 'No change can be made for these coins.');
+  }
+  const owner = ownerKey(core);
+  const request: TripletRequest = {
+    requestId,
+    op: 'triplet',
+    instruments: coins.map((c) => instrumentFor(core, c)),
+    want: { payee, owner: owner.publicKey, ...windows, amounts: [...amounts], change },
+    replyKey,
+  };
+  return { request, triplets: { ownerSecret: owner.secret, payee, ...windows, request } };
+}
+
+/** Checks one locked coin of a triplet reply: trusted signature, value, lock as asked. */
+function checkLocked(
+  core: Core,
+  coin: Coin,
+  expect: {
+    value: number;
+    role: 'A' | 'B';
+    owner: string;
+    notBefore?: number;
+    notAfter: number;
+  },
+  cs: string,
+  currency: string,
+): string {
+  const verified = verifyCoin(core.p, core.trust, coin, { now: core.now(), cs, currency });
+  const lock = coin.body.lock;
+  const fits =
+    verified.ok &&
+    coin.body.value === expect.value &&
+    lock?.role === expect.role &&
+    lock.owner === expect.owner &&
+    lock.notAfter === expect.notAfter &&
+    (expect.notBefore === undefined || lock.notBefore === expect.notBefore);
+  if (!fits || lock === undefined) {
+    throw new NetCashError(
+      verified.ok ? 'wrong-amount' : verified.error.code,
+      `The currency server ${cs} sent a triplet that does not check out.`,
+    );
+  }
+  return lock.tripletId;
+}
+
+/** The triplets and change of a `triplet` reply, checked against what was asked (throws if not). */
+export async function receiveTriplets(
+  core: Core,
+  result: CsResultOf<'triplet'>,
+  request: TripletRequest,
+  cs: string,
+  currency: string,
+): Promise<{ held: HeldTriplet[]; change: Coin[] }> {
+  const { want } = request;
+  if (result.triplets.length !== want.amounts.length) {
+    throw new NetCashError('wrong-amount', `The currency server ${cs} sent too few triplets.`);
+  }
+  const held = result.triplets.map((t, i) => {
+    const value = want.amounts[i]!;
+    const idB = checkLocked(
+      core,
+      t.b,
+      { value, role: 'B', owner: want.payee, notAfter: want.dateB },
+      cs,
+      currency,
+    );
+    const idA = checkLocked(
+      core,
+      t.a,
+      { value, role: 'A', owner: want.owner, notBefore: want.dateB, notAfter: want.dateA },
+      cs,
+      currency,
+    );
+    if (idA !== idB) {
+      throw new NetCashError(
+        'malformed',
+        `The currency server ${cs} paired coins of two triplets.`,
+      );
+    }
+    return { b: t.b, a: t.a };
+  });
+  await checkMinted(core, result.change, want.change, cs, currency);
+  return { held, change: result.change };
+}

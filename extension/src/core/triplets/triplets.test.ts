@@ -1,0 +1,227 @@
+/**
+ * Protected and prepaid payments (SPEC §6, paper figure 6 and §5.3–5.4), the wallet core against
+ * the real federation and a real payee, on one injectable clock (time travel across the windows):
+ *
+ *   protected   a triplet is made for the payment and C_B paid: the article is unlocked, the
+ *               payee redeems C_B
+ *   no receipt  the payee took C_B and its answer was lost, then it went away: after dateB the
+ *               wallet claims C_A by itself and keeps the CS's receipt, proof of the payment
+ *   never paid  the payee never got the 1c: after dateB the claim brings the value back
+ *   offline     a site prepaid in advance is paid with every currency server out of reach (for
+ *               the wallet and the payee); the payee redeems later; a copy of the same C_B paid
+ *               again is refused as double-spent
+ *   unused      what a prepayment did not pay comes back by claim after its window
+ *
+ * After each, the federation audit (with what the payee holds) balances.
+ */
+import { type Offer, randomId, randomKey, sealPayment } from '@netcash/protocol';
+import { nobleProvider } from '@netcash/protocol/noble';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { crashOnce } from '../faults.ts';
+import type { PayOp, PrepayOp } from '../journal/types.ts';
+import {
+  cuttableFetch,
+  type Federation,
+  readyWallet,
+  reopen,
+  spendable,
+  startFederation,
+  startShop,
+  type TestShop,
+  type TestWallet,
+} from '../testing/harness.ts';
+
+let clock = 1_800_000_000;
+const now = () => clock;
+let fed: Federation;
+let shop: TestShop;
+/** What the shop's own fetch reaches: cut to make every currency server unreachable for it. */
+const shopNet = cuttableFetch();
+
+beforeAll(async () => {
+  fed = await startFederation({ now });
+  shop = await startShop(fed, fed.cs[1]!.url, now, { fetch: shopNet.fetch, triplets: {} });
+});
+afterAll(async () => {
+  await shop?.close();
+  await fed?.stop();
+});
+
+const csOrigins = () => fed.cs.map((cs) => new URL(cs.url).origin);
+
+async function protectedWallet(extra: Parameters<typeof readyWallet>[2] = {}): Promise<TestWallet> {
+  const t = await readyWallet(fed, {}, { now, ...extra });
+  await t.wallet.setSettings({ protectFrom: 0 });
+  await t.wallet.buy(1000, 'cs1');
+  return t;
+}
+
+async function expectBalanced(): Promise<void> {
+  await shop.paywall.recover();
+  const report = await fed.audit([await shop.paywall.holdings()]);
+  expect(report.problems).toEqual([]);
+  expect(report.ok).toBe(true);
+}
+
+/** The wallet's payment of `offer` (the clock stands still: `created` does not order them). */
+async function payOp(t: TestWallet, offer: Offer): Promise<PayOp> {
+  const ops = await t.wallet.core.db.getAll('ops');
+  return ops.find((o): o is PayOp => o.kind === 'pay' && o.offer.body.sid === offer.body.sid)!;
+}
+
+describe('protected payments (triplets)', () => {
+  it('pays with C_B of a triplet made for the payment, and the payee redeems it', async () => {
+    const t = await protectedWallet();
+    const offer = await shop.offer('dear');
+    expect(offer.body.triplets?.key).toBe(shop.paywall.payeeKey);
+    expect((await t.wallet.quote(offer, shop.url)).protection).toBe('protected');
+    const access = await t.wallet.pay(offer, shop.url, { approved: true });
+    expect(await shop.access(offer.body.resource, access.authorization)).toBe(200);
+    const op = await payOp(t, offer);
+    expect(op.status).toBe('done');
+    expect(op.protection?.kind).toBe('protected');
+    expect(
+      op.payment.coins.every((c) => c.body.scheme === 'nc1' && c.body.lock?.role === 'B'),
+    ).toBe(true);
+    expect(await spendable(t.wallet)).toBe(1000 - 130);
+    await expectBalanced();
+    expect(await shop.paywall.store.pendingRedemptions()).toEqual([]);
+    t.wallet.close();
+  });
+
+  it('loses nothing when the wallet dies after the CS made the triplet: the same request finishes it', async () => {
+    const t = await protectedWallet();
+    const offer = await shop.offer('dear');
+    const crash = crashOnce('afterReply', { kind: 'pay', step: 'triplet' });
+    await reopen(t, crash, { now });
+    await expect(t.wallet.pay(offer, shop.url, { approved: true })).rejects.toThrow(/simulated/);
+    expect((await payOp(t, offer)).phase).toBe('triplet');
+    await reopen(t, {}, { now });
+    await t.wallet.recover();
+    const op = await payOp(t, offer);
+    expect(op.status).toBe('done');
+    expect(await spendable(t.wallet)).toBe(1000 - 130);
+    await expectBalanced();
+    t.wallet.close();
+  });
+
+  it('claims C_A after the window when the payee took C_B but no receipt arrived, and keeps the CS receipt', async () => {
+    const t = await protectedWallet();
+    const offer = await shop.offer('odd');
+    // The payee answers, the answer is lost (the worker dies), and the payee goes away.
+    const crash = crashOnce('afterSend', { kind: 'pay', step: 'pay' });
+    await reopen(t, crash, { now });
+    await expect(t.wallet.pay(offer, shop.url, { approved: true })).rejects.toThrow();
+    expect(crash.fired()).toBe(true);
+    await shop.paywall.recover(); // the payee redeemed C_B at its CS
+    shop.setDown(true);
+    try {
+      await reopen(t, {}, { now });
+      await t.wallet.recover();
+      let op = await payOp(t, offer);
+      expect(op.status).toBe('pending');
+      const dateB = op.protection!.dateB;
+      clock = dateB - 1; // one second before: nothing to claim yet
+      await t.wallet.recover();
+      expect((await payOp(t, offer)).protection?.claims).toBeUndefined();
+      clock = dateB + 1;
+      await t.wallet.recover();
+      op = await payOp(t, offer);
+      expect(op.status).toBe('done');
+      const history = await t.wallet.core.db.getAll('history');
+      const proven = history.find((h) => h.opId === op.id && h.csReceipt !== undefined);
+      expect(proven?.csReceipt?.body.owner).toBe(shop.paywall.payeeKey);
+      expect(proven?.amount).toBe(-333);
+      expect(await spendable(t.wallet)).toBe(1000 - 333);
+      await expectBalanced();
+    } finally {
+      shop.setDown(false);
+      t.wallet.close();
+    }
+  });
+
+  it('gets the value back by claim when the payee never received the payment', async () => {
+    const t = await protectedWallet();
+    const offer = await shop.offer('dear');
+    shop.setDown(true);
+    try {
+      await expect(t.wallet.pay(offer, shop.url, { approved: true })).rejects.toMatchObject({
+        code: 'pending',
+      });
+      const op = await payOp(t, offer);
+      expect(op.phase).toBe('pay');
+      expect(await spendable(t.wallet)).toBe(1000 - 130);
+      clock = op.protection!.dateB + 1;
+      await t.wallet.recover();
+      const settled = await payOp(t, offer);
+      expect(settled.status).toBe('rolled-back');
+      expect(settled.protection?.claims?.[0]?.outcome).toEqual({ returned: 100 });
+      expect(await spendable(t.wallet)).toBe(1000);
+      await expectBalanced();
+    } finally {
+      shop.setDown(false);
+      t.wallet.close();
+    }
+  });
+});
+
+describe('offline prepayment (triplets kept ready)', () => {
+  it('pays a prepaid site with every currency server out of reach; a copy of its C_B is refused', async () => {
+    const net = cuttableFetch();
+    const t = await readyWallet(fed, {}, { now, fetch: net.fetch });
+    await t.wallet.buy(1000, 'cs1');
+    const first = await shop.offer('cheap');
+    await t.wallet.pay(first, shop.url, { approved: true });
+    const made = await t.wallet.prepayments.prepay(shop.url, 50);
+    expect(made.status).toBe('done');
+    expect(await spendable(t.wallet)).toBe(1000 - 7 - 50);
+    const [ready] = await t.wallet.prepayments.list();
+    expect(ready).toMatchObject({ origin: shop.url, amount: 50, left: 50, phase: 'ready' });
+
+    for (const origin of csOrigins()) net.down.add(origin);
+    for (const origin of csOrigins()) shopNet.down.add(origin);
+    try {
+      const offer = await shop.offer('other');
+      const q = await t.wallet.quote(offer, shop.url);
+      expect(q.protection).toBe('prepaid');
+      const access = await t.wallet.pay(offer, shop.url, { approved: true });
+      expect(await shop.access(offer.body.resource, access.authorization)).toBe(200);
+      const op = await payOp(t, offer);
+      expect(op.protection?.kind).toBe('prepaid');
+      expect((await t.wallet.prepayments.list())[0]?.left).toBe(25);
+      // A copy of this wallet pays the same C_B again: the payee remembers them.
+      const again = await fetch(offer.body.payUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(
+          sealPayment(nobleProvider, offer.body.payeeEncKey, {
+            ...op.payment,
+            requestId: randomId(nobleProvider),
+            replyKey: randomKey(nobleProvider),
+            sessionKey: randomKey(nobleProvider),
+          }),
+        ),
+      });
+      expect(again.status).toBe(409);
+      expect(await again.json()).toMatchObject({ error: { code: 'double-spent' } });
+    } finally {
+      net.down.clear();
+      shopNet.down.clear();
+    }
+    await expectBalanced();
+    expect(await shop.paywall.store.pendingRedemptions()).toEqual([]);
+
+    // Unused: after the window the rest comes back by claim.
+    const prepay = (await t.wallet.core.db.getAll('ops')).find(
+      (o): o is PrepayOp => o.kind === 'prepay',
+    )!;
+    clock = prepay.triplets.dateB + 1;
+    await t.wallet.recover();
+    const settled = (await t.wallet.core.db.get('ops', prepay.id)) as PrepayOp;
+    expect(settled.status).toBe('done');
+    expect(await spendable(t.wallet)).toBe(1000 - 7 - 25);
+    expect(await t.wallet.prepayments.list()).toEqual([]);
+    await expectBalanced();
+    t.wallet.close();
+  });
+});
