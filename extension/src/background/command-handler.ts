@@ -55,12 +55,13 @@ export const handlers: Handlers = {
     const row = await (await wallet()).setAllowance(normalized, currency, limit, period);
     return limit <= 0 ? null : allowanceView(row);
   },
-  async setSettings({ sessionKeys, coverUpTo, blindCoins }) {
+  async setSettings({ sessionKeys, coverUpTo, blindCoins, protectFrom }) {
     const w = await wallet();
     const now = await w.settings();
     const next = await w.setSettings({
       sessionKeys: sessionKeys ?? now.sessionKeys,
       blindCoins: blindCoins ?? now.blindCoins,
+      protectFrom: protectFrom ?? now.protectFrom,
       policy: {
         ...now.policy,
         coverUpTo: coverUpTo ?? now.policy.coverUpTo ?? DEFAULT_POLICY.coverUpTo,
@@ -70,7 +71,11 @@ export const handlers: Handlers = {
       sessionKeys: next.sessionKeys,
       coverUpTo: next.policy.coverUpTo,
       blindCoins: next.blindCoins,
+      protectFrom: next.protectFrom,
     };
+  },
+  async prepay({ origin, amount }) {
+    return outcomeView(await (await wallet()).prepayments.prepay(new URL(origin).origin, amount));
   },
   async schemes() {
     return (await wallet()).schemeMix();
@@ -161,7 +166,14 @@ export const handlers: Handlers = {
         status: op.status,
         attempts: op.attempts,
         ...(op.kind === 'pay' ? { allowance: op.allowance, claims: op.confirmations } : {}),
+        ...(op.kind === 'pay' && op.protection !== undefined
+          ? { protection: op.protection.kind }
+          : {}),
       };
+    }
+    if (row.csReceipt !== undefined) {
+      const { cs, tripletId, serial, owner, value, currency, date } = row.csReceipt.body;
+      detail.csReceipt = { cs, tripletId, serial, owner, value, currency, date };
     }
     return detail;
   },

@@ -6,7 +6,7 @@
  */
 
 import { formatAmount as money } from '@netcash/protocol';
-import type { Op, PendingStatus } from '../core/index.ts';
+import { type Op, type PayOp, type PendingStatus, readyValue } from '../core/index.ts';
 import type { PendingView } from '../messages/views.ts';
 
 function described(op: Op): { what: string; where: string; next: string } {
@@ -38,6 +38,7 @@ function described(op: Op): { what: string; where: string; next: string } {
       const site = new URL(op.origin).host;
       const what = `Paying ${money(op.amount, op.currency)} to ${site}`;
       const where = `${op.origin} · ${op.cs}`;
+      if (op.protection !== undefined) return protectedView(op, what, where, site);
       if (op.phase === 'reclaim') {
         return {
           what,
@@ -58,6 +59,26 @@ function described(op: Op): { what: string; where: string; next: string } {
         next: `Waiting for ${site}'s receipt; the wallet asks again until it answers. If it never does, the wallet takes the coins back from ${op.cs}.`,
       };
     }
+    case 'prepay': {
+      const site = new URL(op.origin).host;
+      const left = money(readyValue(op), op.currency);
+      const until = new Date(op.triplets.dateB * 1000).toLocaleString('en-GB');
+      if (op.phase === 'triplet') {
+        return {
+          what: `Prepaying ${money(op.amount, op.currency)} for ${site}`,
+          where: op.cs,
+          next: `The wallet asks ${op.cs} again for the triplets until it answers.`,
+        };
+      }
+      return {
+        what: `${left} kept ready for ${site}`,
+        where: `${op.origin} · ${op.cs}`,
+        next:
+          op.phase === 'ready'
+            ? `Payments to ${site} use it without contacting ${op.cs}, until ${until}. What is left then comes back by itself.`
+            : `Claiming the unused ${left} back from ${op.cs}.`,
+      };
+    }
     case 'cashout':
       return {
         what: `Cashing out ${money(op.amount, op.currency)} from ${op.cs}`,
@@ -68,6 +89,34 @@ function described(op: Op): { what: string; where: string; next: string } {
             : `The wallet asks ${op.cs} again for the check to your bank account.`,
       };
   }
+}
+
+/** A payment with triplet coins (SPEC §6): protected, or from a prepayment. */
+function protectedView(
+  op: PayOp,
+  what: string,
+  where: string,
+  site: string,
+): { what: string; where: string; next: string } {
+  const protection = op.protection!;
+  const until = new Date(protection.dateB * 1000).toLocaleString('en-GB');
+  const label = protection.kind === 'prepaid' ? 'from the prepayment' : 'protected';
+  const title = `${what} (${label})`;
+  if (op.phase === 'triplet') {
+    return { what: title, where, next: `Getting the protected coins from ${op.cs}.` };
+  }
+  if (op.phase === 'claim') {
+    return {
+      what: title,
+      where,
+      next: `${site} sent no receipt. From ${until} the wallet claims the payment back from ${op.cs}: the coins come back, or ${op.cs}'s receipt proves ${site} took them.`,
+    };
+  }
+  return {
+    what: title,
+    where,
+    next: `Waiting for ${site}'s receipt until ${until}; after that the wallet claims the payment back from ${op.cs} by itself.`,
+  };
 }
 
 /** The shopper's view of one pending journal entry. */

@@ -22,18 +22,29 @@ export function allowanceView(row: AllowanceRow): AllowanceView {
 }
 
 export async function walletState(w: Wallet): Promise<WalletState> {
-  const [status, accounts, insurers, balances, history, receipts, allowances, pending, settings] =
-    await Promise.all([
-      w.status(),
-      w.accounts(),
-      w.insurers(),
-      w.balances(),
-      w.history(20),
-      w.receipts(20),
-      w.allowances(),
-      w.pendingOps(),
-      w.settings(),
-    ]);
+  const [
+    status,
+    accounts,
+    insurers,
+    balances,
+    history,
+    receipts,
+    allowances,
+    pending,
+    settings,
+    prepaid,
+  ] = await Promise.all([
+    w.status(),
+    w.accounts(),
+    w.insurers(),
+    w.balances(),
+    w.history(20),
+    w.receipts(20),
+    w.allowances(),
+    w.pendingOps(),
+    w.settings(),
+    w.prepayments.list(),
+  ]);
   const primary = accounts.length === 0 ? undefined : (await w.primaryAccount()).account;
   return {
     ready: status.ready,
@@ -71,7 +82,9 @@ export async function walletState(w: Wallet): Promise<WalletState> {
       sessionKeys: settings.sessionKeys,
       coverUpTo: settings.policy.coverUpTo,
       blindCoins: settings.blindCoins,
+      protectFrom: settings.protectFrom,
     },
+    prepaid,
   };
 }
 

@@ -76,7 +76,11 @@ export const COMMANDS = {
     coverUpTo: v.optional(Amount),
     /** Withdraw blind-rsa (unlinkable) coins where offered (SPEC §7). */
     blindCoins: v.optional(v.boolean()),
+    /** Protect payments of at least this much with a triplet (SPEC §6). */
+    protectFrom: v.optional(Amount),
   }),
+  /** Keep `amount` ready for `origin` (a site paid before): triplets, paid with offline (SPEC §6). */
+  prepay: v.strictObject({ origin: HttpUrl, amount: PositiveAmount }),
   /** How the spendable coins split between coin schemes (settings details, read on demand). */
   schemes: v.strictObject({}),
   /** The anonymity sets of the blind-rsa coins held: coins issued per key (settings details). */
@@ -104,6 +108,8 @@ export const COMMANDS = {
     retryMaxMs: v.optional(Millis),
     reclaimAfter: v.optional(Amount),
     warnAfter: v.optional(Amount),
+    protectWindow: v.optional(Amount),
+    prepayHold: v.optional(Amount),
   }),
   /** A page of history, newest first, older than `before` (a history `seq`). */
   history: v.strictObject({
@@ -133,7 +139,13 @@ export interface CommandOutputs {
   refresh: { exchanges: number };
   cashout: OutcomeView;
   setAllowance: AllowanceView | null;
-  setSettings: { sessionKeys: boolean; coverUpTo: number; blindCoins: boolean };
+  setSettings: {
+    sessionKeys: boolean;
+    coverUpTo: number;
+    blindCoins: boolean;
+    protectFrom: number;
+  };
+  prepay: OutcomeView;
   schemes: readonly SchemeHolding[];
   crowds: readonly Crowd[];
   approval: ApprovalPrompt | null;

@@ -2,7 +2,14 @@
  * What the service worker shows extension pages: plain data, no secrets (no account keys, no
  * K_ses, no coins), so the UI can render it and nothing more.
  */
-import type { Balance, BudgetPeriod, HistoryRow, OpKind, Quote } from '../core/index.ts';
+import type {
+  Balance,
+  BudgetPeriod,
+  HistoryRow,
+  OpKind,
+  Prepayment,
+  Quote,
+} from '../core/index.ts';
 
 export interface WalletState {
   readonly ready: boolean;
@@ -39,7 +46,15 @@ export interface WalletState {
   readonly pending: number;
   /** Currency servers whose insurance ends soon: cash out or move their coins (PROTOCOL §4.7). */
   readonly ending: readonly { csName: string; ends: number }[];
-  readonly settings: { sessionKeys: boolean; coverUpTo: number; blindCoins: boolean };
+  readonly settings: {
+    sessionKeys: boolean;
+    coverUpTo: number;
+    blindCoins: boolean;
+    /** Payments of at least this much are protected by a triplet (SPEC §6). */
+    protectFrom: number;
+  };
+  /** Value kept ready for sites as triplets (offline prepayment, SPEC §6). */
+  readonly prepaid: readonly Prepayment[];
 }
 
 /** A site's budget as it stands now (renewed when its period ended). */
@@ -87,6 +102,20 @@ export interface HistoryDetail {
     /** The payee key that signed the receipt. */
     readonly signedBy: string;
   };
+  /**
+   * The currency server's receipt (paper figure 6): the seller never answered, and the CS proves
+   * it took the payment.
+   */
+  readonly csReceipt?: {
+    readonly cs: string;
+    readonly tripletId: string;
+    readonly serial: string;
+    /** The seller's key that spent the coin. */
+    readonly owner: string;
+    readonly value: number;
+    readonly currency: string;
+    readonly date: number;
+  };
   /** From the journal entry, while it is kept. */
   readonly op?: {
     readonly status: string;
@@ -95,6 +124,8 @@ export interface HistoryDetail {
     readonly allowance?: boolean;
     /** Times the wallet asked the seller again for the receipt after its coins were spent. */
     readonly claims?: number;
+    /** Paid with triplet coins: protected, or from a prepayment. */
+    readonly protection?: 'protected' | 'prepaid';
   };
 }
 

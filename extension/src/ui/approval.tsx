@@ -74,6 +74,13 @@ function Approval() {
           </>
         )}
       </dl>
+      {q.protection === undefined ? null : (
+        <p class="note" data-testid="approval-protection">
+          {q.protection === 'prepaid'
+            ? `Paid from what you kept ready for ${new URL(q.origin).host}: no currency server is needed.`
+            : `Protected payment: if ${new URL(q.origin).host} sends no receipt, the wallet claims the value back from the currency server by itself, or gets its receipt proving the site took it.`}
+        </p>
+      )}
       <p class="why" data-testid="approval-reason">
         <span class="why-label">Why am I asked? </span>
         {view.reason}

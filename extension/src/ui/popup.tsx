@@ -15,6 +15,7 @@ import { Budgets } from './popup/budgets.tsx';
 import { Cashout } from './popup/cashout.tsx';
 import { History, HistoryEntry } from './popup/history.tsx';
 import { Pending } from './popup/pending.tsx';
+import { Prepaid } from './popup/prepaid.tsx';
 import { Settings } from './popup/settings.tsx';
 import { Trusted } from './popup/trusted.tsx';
 import { BuyCoins, Setup } from './setup.tsx';
@@ -149,6 +150,7 @@ function Popup() {
       {state.ready ? (
         <>
           <Pending count={state.pending} onChange={reload} />
+          <Prepaid state={state} onChange={reload} />
           <Section title="History">
             <History version={state} onOpen={(seq) => setView({ entry: seq })} />
           </Section>

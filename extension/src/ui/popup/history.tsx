@@ -18,6 +18,7 @@ const KIND_WORDS: Record<string, string> = {
   cashout: 'Cashed out',
   lost: 'Lost',
   recovered: 'Recovered',
+  prepay: 'Kept ready',
 };
 
 function title(h: HistoryRow): string {
@@ -58,6 +59,12 @@ export function History(props: { version: unknown; onOpen: (seq: number) => void
                 <span class="row-title">{title(h)}</span>
                 <span class="muted">
                   {h.kind === 'pay' && h.origin !== undefined ? `${new URL(h.origin).host} · ` : ''}
+                  {h.prepaid === true ? 'prepaid · ' : ''}
+                  {h.csReceipt === undefined ? (
+                    ''
+                  ) : (
+                    <span data-testid="cs-receipt-mark">{h.csReceipt.body.cs} receipt · </span>
+                  )}
                   {shortWhen(h.date)}
                 </span>
               </span>
@@ -93,7 +100,7 @@ export function HistoryEntry(props: { seq: number }) {
   }, [props.seq]);
   if (detail === undefined) return <p class="muted">Loading…</p>;
   if (detail === null) return <p class="muted">This entry is gone.</p>;
-  const { row, receipt, op } = detail;
+  const { row, receipt, op, csReceipt } = detail;
   return (
     <div data-testid="history-detail">
       <p class="detail-amount">{money(row.amount, row.currency)}</p>
@@ -132,12 +139,27 @@ export function HistoryEntry(props: { seq: number }) {
               {op.allowance ? "within the site's budget" : 'by you, in the approval window'}
             </dd>
             <dt>Protection</dt>
-            <dd>
-              Coins return to you if the seller never sends a receipt
+            <dd data-testid="detail-protection">
+              {op.protection === undefined
+                ? 'Coins return to you if the seller never sends a receipt'
+                : op.protection === 'prepaid'
+                  ? 'Paid from what you kept ready for this site; unused value comes back by itself'
+                  : 'Protected: had the seller not answered, the currency server would have given the value back or a receipt proving the seller took it'}
               {op.claims !== undefined && op.claims > 0
                 ? `; the receipt was claimed again ${op.claims} times`
                 : ''}
               .
+            </dd>
+          </>
+        )}
+        {csReceipt === undefined ? null : (
+          <>
+            <dt>Proof of payment</dt>
+            <dd data-testid="detail-cs-receipt">
+              The seller sent no receipt. {csReceipt.cs} signed that the seller's key{' '}
+              <span class="break muted">{csReceipt.owner.slice(0, 16)}…</span> took{' '}
+              {money(csReceipt.value, csReceipt.currency)} on {when(csReceipt.date)} (coin{' '}
+              <span class="break muted">{csReceipt.serial}</span>).
             </dd>
           </>
         )}
