@@ -67,6 +67,8 @@ export interface DemoPublisherOptions {
   readonly adminToken?: string;
   /** The publisher's log (see PaywallOptions `log`). */
   readonly log?: PaywallOptions['log'];
+  /** The windows it takes triplet coins in (see PaywallOptions `triplets`; default on). */
+  readonly triplets?: PaywallOptions['triplets'];
 }
 
 export interface DemoArticle {
@@ -127,7 +129,7 @@ export async function startDemoPublisher(options: DemoPublisherOptions): Promise
 
   // ---- merchant-kit integration, server side: 8 lines (+ the import above, + 2 in site.ts) ----
   const paywall = await createPaywall({
-    ...o, // cs, insurers, insurer, cashoutAbove, publicUrl, adminToken, fetch, now, log
+    ...o, // cs, insurers, insurer, cashoutAbove, publicUrl, adminToken, fetch, now, log, triplets
     bank: { url: o.bank },
     store: o.database ?? join(dataDir, 'publisher.sqlite'),
     resources: articles.map((a) => ({ path: fullPath(a), price: a.price, description: a.title })),
