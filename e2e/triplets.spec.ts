@@ -99,6 +99,13 @@ async function startPublisher(
   return publisher;
 }
 
+/** 5.00 NCD of coins; every payment protected; C_B's window 3 s past the merchant's lead. */
+async function protectEverything(wallet: WalletHelpers): Promise<void> {
+  await wallet.setup({ buy: 500 });
+  await wallet.command('setSettings', { protectFrom: 0 });
+  await wallet.command('setNetwork', { protectWindow: 3, retryBaseMs: 300, retryMaxMs: 1_000 });
+}
+
 /** Clicks Pay on an open article page and answers the approval window; its protection line. */
 async function payOn(page: Page, context: Parameters<typeof nextApproval>[0]): Promise<string> {
   const approval = nextApproval(context);
@@ -161,9 +168,7 @@ test('the merchant stopped after taking C_B: the wallet claims after the window 
   cs1,
 }) => {
   const shop = await startPublisher(federation, cs1);
-  await wallet.setup({ buy: 500 });
-  await wallet.command('setSettings', { protectFrom: 0 });
-  await wallet.command('setNetwork', { protectWindow: 3, retryBaseMs: 300, retryMaxMs: 1_000 });
+  await protectEverything(wallet);
   const article = shop.articles[1]!;
   const page = await openArticle(context, article.url);
   // The merchant answers the payment; the wallet dies before it reads the answer.
@@ -208,9 +213,7 @@ test('the merchant never received the payment: the claim of C_A brings the value
   cs1,
 }) => {
   const shop = await startPublisher(federation, cs1);
-  await wallet.setup({ buy: 500 });
-  await wallet.command('setSettings', { protectFrom: 0 });
-  await wallet.command('setNetwork', { protectWindow: 3, retryBaseMs: 300, retryMaxMs: 1_000 });
+  await protectEverything(wallet);
   const article = shop.articles[2]!;
   const page = await openArticle(context, article.url);
   await expect(page.locator('netcash-paywall .netcash-pay')).toBeVisible();

@@ -227,6 +227,50 @@ export interface StartPay {
 }
 
 /**
+ * A new pay op for `start` paying with `coins` (the full 1c plaintext: request id, SK_AN1, K_ses,
+ * and what vouches for the coins — certificates of nc1 coins, denomination keys of blind-rsa
+ * coins, figure 4 footnote 2, SPEC §7); the caller writes it in its journaling transaction.
+ */
+export function payOpOf(
+  core: Core,
+  start: Omit<StartPay, 'server' | 'scheme'>,
+  parts: Pick<PayOp, 'id' | 'phase' | 'reserved' | 'cs' | 'target' | 'protection'> & {
+    readonly coins: PayOp['payment']['coins'];
+  },
+): PayOp {
+  const { offer } = start;
+  const { body } = offer;
+  const now = core.now();
+  const { coins, ...rest } = parts;
+  const { certificates, denominationKeys } = credentialsOf(core.trust, coins);
+  return {
+    kind: 'pay',
+    ...rest,
+    status: 'pending',
+    created: now,
+    updated: now,
+    attempts: 0,
+    currency: body.currency,
+    origin: start.origin,
+    offer,
+    to: start.keys?.to ?? body.payeeEncKey,
+    receiptKey: start.keys?.receiptKey ?? body.payeeSignKey,
+    amount: body.amount,
+    allowance: start.allowance,
+    confirmations: 0,
+    payment: {
+      requestId: parts.id,
+      sid: body.sid,
+      coins,
+      certificates: certificates.slice(0, 8),
+      ...(denominationKeys.length === 0 ? {} : { denominationKeys: denominationKeys.slice(0, 32) }),
+      replyKey: randomKey(core.p),
+      sessionKey: randomKey(core.p),
+    },
+  };
+}
+
+/**
  * Journals the payment: in ONE transaction, picks exact coins of `server`, reserves them, charges
  * the allowance if asked, and writes the op with the full 1c plaintext (request id, SK_AN1,
  * K_ses). Only then may 1c be sent.
@@ -246,41 +290,14 @@ export async function startPay(core: Core, start: StartPay): Promise<PayOp> {
     throw new NetCashError('insufficient-funds', 'Your wallet does not hold exact coins for this.');
   }
   if (start.allowance) await chargeAllowance(tx, origin, body.currency, body.amount, now);
-  // What vouches for the coins, sent along (figure 4, footnote 2): certificates of nc1 coins,
-  // denomination keys of blind-rsa coins (SPEC §7).
-  const { certificates, denominationKeys } = credentialsOf(
-    core.trust,
-    coins.map((c) => c.coin),
-  );
-  const op: PayOp = {
-    kind: 'pay',
+  const op = payOpOf(core, start, {
     id,
-    status: 'pending',
     phase: 'pay',
-    created: now,
-    updated: now,
-    attempts: 0,
     reserved: coins.map((c) => c.id),
     cs: server.csName,
-    currency: body.currency,
-    origin,
-    offer,
-    to: start.keys?.to ?? body.payeeEncKey,
-    receiptKey: start.keys?.receiptKey ?? body.payeeSignKey,
-    amount: body.amount,
     target: server.target,
-    allowance: start.allowance,
-    confirmations: 0,
-    payment: {
-      requestId: id,
-      sid: body.sid,
-      coins: coins.map((c) => c.coin),
-      certificates: certificates.slice(0, 8),
-      ...(denominationKeys.length === 0 ? {} : { denominationKeys: denominationKeys.slice(0, 32) }),
-      replyKey: randomKey(core.p),
-      sessionKey: randomKey(core.p),
-    },
-  };
+    coins: coins.map((c) => c.coin),
+  });
   await reserve(tx, coins, id);
   await tx.objectStore('ops').put(op);
   await tx.done;

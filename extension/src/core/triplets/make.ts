@@ -17,6 +17,7 @@
 import {
   type Coin,
   type CsResultOf,
+  callCs,
   decompose,
   fromB64u,
   NetCashError,
@@ -28,7 +29,8 @@ import {
 import { checkMinted, instrumentFor } from '../coins.ts';
 import type { Core } from '../context.ts';
 import type { CoinRow } from '../db/schema.ts';
-import type { HeldTriplet, Triplets } from '../journal/types.ts';
+import type { CsTargetRow, HeldTriplet, Op, Triplets } from '../journal/types.ts';
+import { sendWithFaults } from '../net.ts';
 import type { CurrencyServer } from '../trust.ts';
 
 /** Seconds a claim window stays open after C_B's (dateA − dateB). */
@@ -181,4 +183,25 @@ export async function receiveTriplets(
   });
   await checkMinted(core, result.change, want.change, cs, currency);
   return { held, change: result.change };
+}
+
+/**
+ * Sends (or re-sends) a journaled triplet request of `op` and checks the reply: the triplets and
+ * change, or the CS's refusal (transient or for good: the caller decides).
+ */
+export async function sendTriplet(
+  core: Core,
+  op: { readonly kind: 'pay' | 'prepay'; readonly id: string } & Pick<Op, 'cs' | 'currency'> & {
+      readonly target: CsTargetRow;
+    },
+  request: TripletRequest,
+): Promise<{ made: { held: HeldTriplet[]; change: Coin[] } } | { error: NetCashError }> {
+  const ctx = { kind: op.kind, opId: op.id, step: 'triplet' } as const;
+  const reply = await sendWithFaults(core, ctx, (fetchFn) =>
+    callCs(core.p, op.target, request, { fetch: fetchFn, timeoutMs: core.net.timeoutMs }),
+  );
+  if (!reply.ok) return { error: reply.error };
+  const made = await receiveTriplets(core, reply.value, request, op.cs, op.currency);
+  await core.faults.afterReply?.(ctx);
+  return { made };
 }

@@ -11,8 +11,6 @@
  *   claim    dateB has passed: the unused C_A are claimed back (claim.ts)
  */
 import {
-  callCs,
-  credentialsOf,
   isTransient,
   NetCashError,
   type Offer,
@@ -26,13 +24,12 @@ import type { Core } from '../context.ts';
 import { payable, releaseOrProbe, reserve } from '../exchange.ts';
 import { addCoins, addHistory, deleteCoins, noteAttempt } from '../journal/journal.ts';
 import type { HeldTriplet, Op, PayOp, PrepayOp } from '../journal/types.ts';
-import { sendWithFaults } from '../net.ts';
 import { rowsOf } from '../outputs.ts';
-import type { StartPay } from '../pay.ts';
+import { payOpOf, type StartPay } from '../pay.ts';
 import { oneScheme } from '../schemes.ts';
 import type { CurrencyServer } from '../trust.ts';
 import { claimEntries, sendClaims } from './claim.ts';
-import { receiveTriplets, spreadValues, tripletRequest, tripletWindows } from './make.ts';
+import { sendTriplet, spreadValues, tripletRequest, tripletWindows } from './make.ts';
 
 /** Seconds a prepaid C_B must still have beyond the payee's lead to be paid with (the 1c's way). */
 export const SEND_MARGIN = 5;
@@ -132,16 +129,12 @@ export async function drivePrepay(core: Core, op: PrepayOp): Promise<PrepayOp> {
 async function driveTriplets(core: Core, op: PrepayOp): Promise<PrepayOp> {
   const request = op.triplets.request;
   if (request === undefined) return op;
-  const ctx = { kind: 'prepay', opId: op.id, step: 'triplet' } as const;
-  const reply = await sendWithFaults(core, ctx, (fetchFn) =>
-    callCs(core.p, op.target, request, { fetch: fetchFn, timeoutMs: core.net.timeoutMs }),
-  );
-  if (!reply.ok) {
-    if (isTransient(reply.error)) return noteAttempt(core, op, reply.error);
-    return refused(core, op, reply.error);
+  const sent = await sendTriplet(core, op, request);
+  if ('error' in sent) {
+    if (isTransient(sent.error)) return noteAttempt(core, op, sent.error);
+    return refused(core, op, sent.error);
   }
-  const made = await receiveTriplets(core, reply.value, request, op.cs, op.currency);
-  await core.faults.afterReply?.(ctx);
+  const made = sent.made;
   const now = core.now();
   const next: PrepayOp = {
     ...op,
@@ -318,40 +311,14 @@ function prepaidPay(
   prepay: PrepayOp,
   triplets: readonly HeldTriplet[],
 ): PayOp {
-  const { offer, origin } = start;
-  const { body } = offer;
-  const now = core.now();
-  const id = randomId(core.p);
-  const cB = triplets.map((t) => t.b);
-  const { certificates } = credentialsOf(core.trust, cB);
   const { request: _made, claims: _none, ...keys } = prepay.triplets;
-  return {
-    kind: 'pay',
-    id,
-    status: 'pending',
+  return payOpOf(core, start, {
+    id: randomId(core.p),
     phase: 'pay',
-    created: now,
-    updated: now,
-    attempts: 0,
     reserved: [],
     cs: prepay.cs,
-    currency: body.currency,
-    origin,
-    offer,
-    to: start.keys?.to ?? body.payeeEncKey,
-    receiptKey: start.keys?.receiptKey ?? body.payeeSignKey,
-    amount: body.amount,
     target: prepay.target,
-    allowance: start.allowance,
-    confirmations: 0,
-    payment: {
-      requestId: id,
-      sid: body.sid,
-      coins: cB,
-      certificates: certificates.slice(0, 8),
-      replyKey: randomKey(core.p),
-      sessionKey: randomKey(core.p),
-    },
+    coins: triplets.map((t) => t.b),
     protection: { kind: 'prepaid', prepay: prepay.id, ...keys, held: triplets },
-  };
+  });
 }

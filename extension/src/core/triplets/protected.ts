@@ -14,7 +14,6 @@
  * (prepay.ts) is the same op without the `triplet` phase.
  */
 import {
-  callCs,
   credentialsOf,
   decompose,
   isTransient,
@@ -29,13 +28,12 @@ import type { Core } from '../context.ts';
 import { payable, releaseOrProbe, reserve } from '../exchange.ts';
 import { addCoins, addHistory, deleteCoins, noteAttempt } from '../journal/journal.ts';
 import type { PayOp } from '../journal/types.ts';
-import { sendWithFaults } from '../net.ts';
 import { rowsOf } from '../outputs.ts';
-import type { StartPay } from '../pay.ts';
+import { payOpOf, type StartPay } from '../pay.ts';
 import { refundAllowance } from '../pay-refund.ts';
 import { oneScheme } from '../schemes.ts';
 import { claimEntries, sendClaims } from './claim.ts';
-import { receiveTriplets, tripletRequest, tripletWindows } from './make.ts';
+import { sendTriplet, tripletRequest, tripletWindows } from './make.ts';
 
 /**
  * Journals a protected payment: in ONE transaction, coins of `server` covering the price (any
@@ -90,36 +88,16 @@ export async function startProtected(
     randomId(core.p),
     randomKey(core.p),
   );
-  const op: PayOp = {
-    kind: 'pay',
+  // The coins of 1c are the C_B the triplet brings (phase `pay`); the rest is fixed now.
+  const op = payOpOf(core, start, {
     id,
-    status: 'pending',
     phase: 'triplet',
-    created: now,
-    updated: now,
-    attempts: 0,
     reserved: coins.map((c) => c.id),
     cs: server.csName,
-    currency: body.currency,
-    origin,
-    offer,
-    to: start.keys?.to ?? body.payeeEncKey,
-    receiptKey: start.keys?.receiptKey ?? body.payeeSignKey,
-    amount: body.amount,
     target: server.target,
-    allowance: start.allowance,
-    confirmations: 0,
-    // The coins of 1c are the C_B the triplet brings; the rest is fixed now.
-    payment: {
-      requestId: id,
-      sid: body.sid,
-      coins: [],
-      certificates: [],
-      replyKey: randomKey(core.p),
-      sessionKey: randomKey(core.p),
-    },
+    coins: [],
     protection: { kind: 'protected', ...made.triplets },
-  };
+  });
   await reserve(tx, coins, id);
   await tx.objectStore('ops').put(op);
   await tx.done;
@@ -132,16 +110,12 @@ export async function driveTriplet(core: Core, op: PayOp): Promise<PayOp> {
   const protection = op.protection;
   const request = protection?.request;
   if (protection === undefined || request === undefined) return op;
-  const ctx = { kind: 'pay', opId: op.id, step: 'triplet' } as const;
-  const reply = await sendWithFaults(core, ctx, (fetchFn) =>
-    callCs(core.p, op.target, request, { fetch: fetchFn, timeoutMs: core.net.timeoutMs }),
-  );
-  if (!reply.ok) {
-    if (isTransient(reply.error)) return noteAttempt(core, op, reply.error);
-    return refused(core, op, reply.error);
+  const sent = await sendTriplet(core, op, request);
+  if ('error' in sent) {
+    if (isTransient(sent.error)) return noteAttempt(core, op, sent.error);
+    return refused(core, op, sent.error);
   }
-  const made = await receiveTriplets(core, reply.value, request, op.cs, op.currency);
-  await core.faults.afterReply?.(ctx);
+  const made = sent.made;
   const cB = made.held.map((t) => t.b);
   const { certificates } = credentialsOf(core.trust, cB);
   const next: PayOp = {
