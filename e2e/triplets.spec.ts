@@ -27,7 +27,7 @@ import {
 import { nodeProvider } from '@netcash/protocol/node';
 import { type NetcashChild, spawnNetcash, startFederation } from '@netcash/server';
 import type { Page } from '@playwright/test';
-import { test as base, expect } from './fixtures.ts';
+import { test as base, expect, type WalletHelpers } from './fixtures.ts';
 import {
   approve,
   expectUnlocked,
@@ -153,10 +153,10 @@ test('a protected payment with triplet coins opens the article, and the books ba
   expect(await payOn(page, context)).toContain('Protected payment');
   await expectUnlocked(page, text(article.slug));
   expect(spendable(await wallet.state())).toBe(500 - article.price);
-  const history = await wallet.command('history', {});
-  const paid = history.rows.find((r) => r.kind === 'pay')!;
-  const detail = await wallet.command('historyEntry', { seq: paid.seq! });
-  expect(detail?.op?.protection).toBe('protected');
+  // The popup's history says how it was paid.
+  const popup = await wallet.popup();
+  await popup.getByTestId('history-entry').filter({ hasText: article.title }).click();
+  await expect(popup.getByTestId('detail-protection')).toContainText('Protected');
   await redeemed(shop);
   await expectBalanced(federation, [await shop.paywall.holdings()]);
 });
@@ -219,7 +219,12 @@ test('the merchant never received the payment: the claim of C_A brings the value
   await expect(page.locator('netcash-paywall .netcash-pay')).toBeVisible();
   await shop.close(); // gone before the payment reaches it
   publisher = undefined;
+  await wallet.command('setNetwork', { protectWindow: 6 });
   await payOn(page, context);
+  // The popup shows the protected payment waiting, and what happens if the seller stays silent.
+  const popup = await wallet.popup();
+  await expect(popup.getByTestId('pending-what')).toContainText('(protected)');
+  await expect(popup.getByTestId('pending-next')).toContainText('claims the payment back');
   await expect.poll(async () => spendable(await wallet.state()), { timeout: 30_000 }).toBe(500);
   const history = await wallet.command('history', {});
   expect(history.rows.find((r) => r.kind === 'refund')?.description).toContain('claimed back');
