@@ -9,8 +9,11 @@
  *           its handler (`compose`, `composeDirect`): body limit, per-client rate limit (429
  *           `rate-limited`), request log; size-limited streaming body readers; JSON refusals with
  *           registered codes; one CORS mechanism (each server declares its policy); a router
- *   sql/    one SQL layer over SQLite (better-sqlite3) and PostgreSQL (pg): transactions retried
- *           on deadlocks, a migration lock, a pool that survives dropped idle connections
+ *   sql/    one SQL layer over SQLite (better-sqlite3) and PostgreSQL (pg) and the engines that
+ *           speak its protocol: one retry policy for transactions (conflicts; unknown commit
+ *           outcomes for idempotent ones), migrations as a step of their own (`schema_version`,
+ *           a lease instead of advisory locks, engine-specific DDL), a pool that survives dropped
+ *           idle connections
  *   log.ts  structured JSON logs on stderr
  */
 export { readBytes, readJson, readText, textOf } from './http/body.ts';
@@ -50,17 +53,36 @@ export { type RouteHandler, Router } from './http/router.ts';
 export { DEFAULT_TIMEOUTS, type ServerTimeouts } from './http/timeouts.ts';
 export { readTlsFiles } from './http/tls.ts';
 export { createLogger, type Level, type Logger, silentLogger } from './log.ts';
-export { hasColumn } from './sql/columns.ts';
-export { openDb, type StoreOption, storeAt } from './sql/open.ts';
-export { openPostgres } from './sql/postgres.ts';
+export { connectionLost, sqlState, UnknownOutcome } from './sql/classify.ts';
+export { addColumn, dropColumn, dropIndex, sequentialIndex } from './sql/ddl.ts';
+export type { AttemptOptions, SqlEngine } from './sql/engine.ts';
+export { flavorOfVersion } from './sql/flavor.ts';
 export {
+  awaitSchema,
+  type Migrated,
+  type Migration,
+  migrate,
+  readySchema,
+  type Schema,
+  SchemaError,
+  type SchemaStart,
+  schemaVersion,
+} from './sql/migrate.ts';
+export { openDb, openPostgres, openSqlite, type StoreOption, storeAt } from './sql/open.ts';
+export { type PostgresOptions, postgresEngine } from './sql/postgres.ts';
+export { type RetryEnv, retrying } from './sql/retrying.ts';
+export {
+  type AutocommitOptions,
+  type Flavor,
   inList,
   int,
+  lastAnswer,
   num,
   type SqlDb,
   type SqlRow,
   type SqlTx,
   type SqlValue,
   str,
+  type TxOptions,
 } from './sql/sql.ts';
-export { DEFAULT_SCRUB_MS, openSqlite, type SqliteOptions } from './sql/sqlite.ts';
+export { DEFAULT_SCRUB_MS, type SqliteOptions, sqliteEngine } from './sql/sqlite.ts';

@@ -96,7 +96,8 @@ export async function spawnCs(base: Base, options: CsOptions): Promise<CsProcess
     '--rate-limit',
     '0',
   ];
-  if (options.postgres !== undefined) args.push('--postgres', options.postgres);
+  // Processes over one fresh database: each may run the migration; one does, the others wait.
+  if (options.postgres !== undefined) args.push('--postgres', options.postgres, '--migrate');
   if (options.publicUrl !== undefined) args.push('--public-url', options.publicUrl);
   if (options.workers !== undefined) args.push('--workers', String(options.workers));
   if (options.profileDir === undefined) {

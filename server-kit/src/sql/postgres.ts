@@ -1,20 +1,22 @@
 /**
- * PostgreSQL engine (`pg`): several stateless server processes over one database (SPEC §9).
+ * PostgreSQL engine (`pg`): several stateless server processes over one database (SPEC §9), and
+ * the engines that speak its protocol (CockroachDB, YugabyteDB; docs/SCALING.md).
  *
- * Transactions run at READ COMMITTED, which is enough for our statements to be linearizable:
- * each double-spend check is one conditional `DELETE … RETURNING` that waits on a concurrent
- * writer's row lock and then re-reads the row; counters are updated in place with their guard in
- * the WHERE clause; uniqueness (request ids, check digests, cleared checks) is an index.
- * Deadlocks and serialization failures roll back and retry the whole function.
+ * Transactions run at the connection's default isolation — READ COMMITTED on PostgreSQL unless
+ * `isolation` says otherwise (the stores are written to stay correct at every level: each
+ * double-spend check is one conditional `DELETE … RETURNING` that waits on a concurrent writer's
+ * row lock and re-reads the row, or aborts with `40001` and is run again). One attempt at a time:
+ * retrying.ts decides about running it again. A COMMIT whose connection breaks is reported as
+ * `40003` (its outcome is unknown); a connection that broke before is destroyed, never reused.
  */
 import pg from 'pg';
 import type { Logger } from '../log.ts';
-import type { SqlDb, SqlTx, SqlValue } from './sql.ts';
+import { connectionLost, UnknownOutcome } from './classify.ts';
+import type { SqlEngine } from './engine.ts';
+import type { SqlTx } from './sql.ts';
 
 const INT8 = 20;
 const NUMERIC = 1700;
-const RETRYABLE = new Set(['40001', '40P01']);
-const MAX_ATTEMPTS = 8;
 
 function toNumber(text: string): number {
   const n = Number(text);
@@ -29,9 +31,10 @@ const types = {
   },
 } as pg.CustomTypesConfig;
 
-function wrap(client: pg.ClientBase | pg.Pool): SqlTx {
+function wrap(client: pg.ClientBase | pg.Pool, mayHaveCommitted = false): SqlTx {
   return {
-    async query<R extends object>(sql: string, params: readonly SqlValue[] = []) {
+    mayHaveCommitted,
+    async query<R extends object>(sql: string, params: readonly unknown[] = []) {
       const result = await client.query(sql, [...params]);
       return result.rows as R[];
     },
@@ -42,17 +45,25 @@ function wrap(client: pg.ClientBase | pg.Pool): SqlTx {
   };
 }
 
-function code(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error
-    ? String((error as { code: unknown }).code)
-    : undefined;
+export interface PostgresOptions {
+  readonly maxConnections?: number;
+  readonly log?: Logger;
+  /**
+   * Every transaction's default isolation (`default_transaction_isolation`, set when each
+   * connection opens). Absent: the server's own default.
+   */
+  readonly isolation?: SqlEngine['defaultIsolation'];
 }
 
-export function openPostgres(
-  url: string,
-  options: { maxConnections?: number; log?: Logger } = {},
-): SqlDb {
-  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10, types });
+export function postgresEngine(url: string, options: PostgresOptions = {}): SqlEngine {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.maxConnections ?? 10,
+    types,
+    ...(options.isolation === undefined
+      ? {}
+      : { options: `-c default_transaction_isolation=${options.isolation.replace(' ', '\\ ')}` }),
+  });
   // An idle client losing its connection must not crash the process: the pool drops it and
   // connects afresh for the next statement.
   pool.on('error', (error) => {
@@ -60,41 +71,50 @@ export function openPostgres(
   });
   const direct = wrap(pool);
 
-  async function transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
+  return {
+    engine: 'postgres',
+    defaultIsolation: options.isolation ?? 'read committed',
+    async version() {
+      const rows = await direct.query<{ v: string }>('SELECT version() AS v');
+      return rows[0]?.v ?? '';
+    },
+    query: direct.query,
+    run: direct.run,
+    async attempt(fn, attempt) {
       const client = await pool.connect();
       let broken = false;
+      // A connection that dies while checked out (its backend terminated, the network gone)
+      // also emits 'error': unheard, it would crash the process. The failing query says it.
+      const lost = () => {
+        broken = true;
+      };
+      client.on('error', lost);
       try {
-        await client.query('BEGIN');
-        const result = await fn(wrap(client));
-        await client.query('COMMIT');
+        await client.query(attempt.modes === undefined ? 'BEGIN' : `BEGIN ${attempt.modes}`);
+        const result = await fn(wrap(client, attempt.mayHaveCommitted));
+        try {
+          await client.query('COMMIT');
+        } catch (error) {
+          if (!connectionLost(error)) throw error;
+          broken = true;
+          throw new UnknownOutcome(error);
+        }
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => {
-          broken = true;
-        });
-        if (!RETRYABLE.has(code(error) ?? '') || attempt >= MAX_ATTEMPTS) throw error;
-        await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
+        if (!broken) {
+          await client.query('ROLLBACK').catch(() => {
+            broken = true;
+          });
+        }
+        throw error;
       } finally {
+        client.off('error', lost);
         // A connection whose ROLLBACK failed is in an unknown state: destroy it.
         client.release(broken);
       }
-    }
-  }
-
-  return {
-    engine: 'postgres',
-    query: direct.query,
-    run: direct.run,
-    transaction,
-    async migrate(ddl) {
-      // Two processes starting at once must not race on CREATE TABLE IF NOT EXISTS.
-      await transaction(async (tx) => {
-        await tx.run('SELECT pg_advisory_xact_lock(7400)');
-        for (const statement of ddl.split(';')) {
-          if (statement.trim() !== '') await tx.run(statement);
-        }
-      });
+    },
+    async ddl(statement) {
+      await pool.query(statement);
     },
     close: () => pool.end(),
   };

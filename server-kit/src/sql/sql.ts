@@ -1,21 +1,28 @@
 /**
  * The one SQL surface every NetCash store is written against — the insurer's, the bank's, the
  * currency server's and the merchant's — so that each has a single store implementation with two
- * engines under it: SQLite (`better-sqlite3`, the embedded default) and PostgreSQL (`pg`, for
- * several processes over one database, SPEC §9).
+ * engines under it: SQLite (`better-sqlite3`, the embedded default) and PostgreSQL (`pg`), the
+ * latter also for the distributed engines that speak its protocol (CockroachDB, YugabyteDB;
+ * docs/SCALING.md).
  *
- * Statements use PostgreSQL's `$1, $2, …` placeholders and the portable subset of SQL both
- * engines share (`INSERT … ON CONFLICT DO NOTHING`, `DELETE … RETURNING`, `CAST(… AS BIGINT)`);
- * the SQLite adapter rewrites placeholders. Values are strings, safe integers or null: bytes
- * travel as base64url text and amounts as integers of minor units, never floats.
+ * Statements use PostgreSQL's `$1, $2, …` placeholders and the portable subset of SQL the engines
+ * share (`INSERT … ON CONFLICT DO NOTHING`, `DELETE … RETURNING`, `CAST(… AS BIGINT)`); the
+ * SQLite adapter rewrites placeholders. Values are strings, safe integers or null: bytes travel as
+ * base64url text and amounts as integers of minor units, never floats.
  *
- * A transaction is an async function; it either commits as a whole or rolls back on a throw.
- * Engines retry it from the start on serialization failures and deadlocks, so the function must
- * not do network I/O or have other side effects outside the database.
+ * A transaction is an async function; it either commits as a whole or rolls back on a throw. The
+ * layer runs it again from the start on serialization failures and deadlocks (retrying.ts), so the
+ * function must not do network I/O or have other side effects outside the database. After a
+ * commit whose outcome is unknown (`40003`, a connection lost during COMMIT) it runs it again only
+ * if the caller marked it idempotent — and then tells it so (`mayHaveCommitted`), so that it can
+ * find its own writes instead of reporting them as someone else's.
  */
 
 export type SqlValue = string | number | null;
 export type SqlRow = Record<string, SqlValue>;
+
+/** Which database answers: decides engine-specific DDL (migrate.ts) and transaction modes. */
+export type Flavor = 'sqlite' | 'postgres' | 'cockroachdb' | 'yugabytedb' | 'citus';
 
 /** Statements inside one transaction (or one autocommit statement outside). */
 export interface SqlTx {
@@ -23,14 +30,53 @@ export interface SqlTx {
   query<R extends object = SqlRow>(sql: string, params?: readonly SqlValue[]): Promise<R[]>;
   /** Runs a statement; the number of rows it changed. */
   run(sql: string, params?: readonly SqlValue[]): Promise<number>;
+  /**
+   * An earlier attempt of this transaction ended with its commit's outcome unknown: its writes
+   * may already be there. Only ever true for transactions marked `idempotent`.
+   */
+  readonly mayHaveCommitted?: boolean;
 }
 
-export interface SqlDb extends SqlTx {
+export interface TxOptions {
+  /**
+   * Running it again after a commit whose outcome is unknown is safe: it claims something unique
+   * first (a request id, a claim token) and, finding it taken by its own earlier attempt, does
+   * nothing twice. Only such transactions are retried on `40003`.
+   */
+  readonly idempotent?: boolean;
+  /**
+   * `snapshot`: at least snapshot isolation for this transaction (one snapshot for all its
+   * reads; a concurrent update of a row it writes aborts it with `40001`, and it is retried).
+   * Absent: the connection's default (READ COMMITTED on PostgreSQL unless configured).
+   */
+  readonly isolation?: 'snapshot';
+  readonly readOnly?: boolean;
+  /** What the transaction is (`exchange`, …): recorded with its statements by tests' capture. */
+  readonly label?: string;
+}
+
+export interface AutocommitOptions {
+  /** As TxOptions.idempotent, for a single statement outside a transaction. */
+  readonly idempotent?: boolean;
+}
+
+export interface SqlDb {
   readonly engine: 'sqlite' | 'postgres';
+  /** The engine answering (`SELECT version()` once, cached). */
+  flavor(): Promise<Flavor>;
+  /** One statement in its own transaction; retried on conflicts (reads: also on `40003`). */
+  query<R extends object = SqlRow>(sql: string, params?: readonly SqlValue[]): Promise<R[]>;
+  run(sql: string, params?: readonly SqlValue[], options?: AutocommitOptions): Promise<number>;
   /** Runs `fn` in one transaction: all its writes commit together or not at all. */
-  transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T>;
-  /** Runs schema statements (DDL) separated by `;`, idempotently. */
-  migrate(ddl: string): Promise<void>;
+  transaction<T>(fn: (tx: SqlTx) => Promise<T>, options?: TxOptions): Promise<T>;
+  /**
+   * Reads at one consistent snapshot where the engine has one (`consistent: true`): an audit
+   * sees the books as of one instant. Where it has none (Citus across shards) the reads still
+   * run in one transaction, and `consistent` says they may not be of one instant.
+   */
+  snapshot<T>(fn: (tx: SqlTx) => Promise<T>): Promise<{ value: T; consistent: boolean }>;
+  /** One schema statement, alone in its transaction (migrate.ts runs migrations with it). */
+  ddl(statement: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -57,4 +103,19 @@ export function str(row: SqlRow | undefined, column: string): string {
   const value = row?.[column];
   if (typeof value !== 'string') throw new Error(`column ${column} is not text`);
   return value;
+}
+
+/**
+ * The answer of an idempotent transaction that may find its work already done. Create one per
+ * call, outside the transaction function, and pass every attempt's answer through it: run again
+ * after an unknown commit outcome and finding `nothingLeft`, the earlier attempt is the one that
+ * committed, and its answer (`true`, what it pruned, the rows it wrote) is the call's answer.
+ */
+export function lastAnswer<T>(): (tx: SqlTx, answer: T, nothingLeft: boolean) => T {
+  let last: { value: T } | undefined;
+  return (tx, answer, nothingLeft) => {
+    if (tx.mayHaveCommitted === true && nothingLeft && last !== undefined) return last.value;
+    last = { value: answer };
+    return answer;
+  };
 }

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openSqlite } from './sqlite.ts';
+import { openSqlite } from './open.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'netcash-sqlite-privacy-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -34,7 +34,7 @@ const SCHEMA = 'CREATE TABLE outstanding (serial TEXT PRIMARY KEY, value BIGINT 
 async function withStore(name: string, count: number, spent: number, scrubMs = 0) {
   const path = join(dir, `${name}.db`);
   const db = openSqlite(path, { scrubMs });
-  await db.migrate(SCHEMA);
+  await db.ddl(SCHEMA);
   await db.transaction(async (tx) => {
     for (let i = 0; i < count; i++) {
       await tx.run('INSERT INTO outstanding (serial, value) VALUES ($1, $2)', [serial(i), i]);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openSqlite } from './sqlite.ts';
+import { openSqlite } from './open.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'netcash-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -16,7 +16,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function fresh(name: string) {
   const path = join(dir, `${name}.db`);
   const db = openSqlite(path);
-  await db.migrate('CREATE TABLE t (k TEXT PRIMARY KEY)');
+  await db.ddl('CREATE TABLE t (k TEXT PRIMARY KEY)');
   const other = new Database(path, { readonly: true });
   const keys = () =>
     (other.prepare('SELECT k FROM t ORDER BY k').all() as { k: string }[]).map((r) => r.k);

@@ -25,7 +25,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Mutex } from '@netcash/protocol';
 import Database from 'better-sqlite3';
-import type { SqlDb, SqlTx, SqlValue } from './sql.ts';
+import type { SqlEngine } from './engine.ts';
+import type { SqlTx, SqlValue } from './sql.ts';
 
 /**
  * Rewrites `$n` placeholders to `?`; `order[i]` is the index in the caller's parameters of the
@@ -54,7 +55,8 @@ export interface SqliteOptions {
   readonly secureDelete?: boolean;
 }
 
-export function openSqlite(path: string, options: SqliteOptions = {}): SqlDb {
+/** The engine alone (tests wrap it); `openSqlite` (open.ts) is the database to use. */
+export function sqliteEngine(path: string, options: SqliteOptions = {}): SqlEngine {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
@@ -137,6 +139,7 @@ export function openSqlite(path: string, options: SqliteOptions = {}): SqlDb {
 
   interface Pending {
     fn: (t: SqlTx) => Promise<unknown>;
+    mayHaveCommitted: boolean;
     resolve: (value: unknown) => void;
     reject: (error: unknown) => void;
   }
@@ -154,7 +157,9 @@ export function openSqlite(path: string, options: SqliteOptions = {}): SqlDb {
       for (const item of group) {
         control.savepoint.run();
         try {
-          const value = await item.fn(tx);
+          const value = await item.fn(
+            item.mayHaveCommitted ? { ...tx, mayHaveCommitted: true } : tx,
+          );
           control.release.run();
           outcomes.push(() => item.resolve(value));
         } catch (error) {
@@ -188,17 +193,26 @@ export function openSqlite(path: string, options: SqliteOptions = {}): SqlDb {
 
   return {
     engine: 'sqlite',
+    // One connection, transactions in a queue: SERIALIZABLE in effect.
+    defaultIsolation: 'serializable',
+    version: async () =>
+      `SQLite ${String(db.prepare('SELECT sqlite_version() AS v').pluck().get())}`,
     query: (sql, params) => exclusive(async () => touched(await tx.query(sql, params))),
     run: (sql, params) => exclusive(async () => touched(await tx.run(sql, params))),
-    transaction<T>(fn: (t: SqlTx) => Promise<T>): Promise<T> {
+    attempt<T>(fn: (t: SqlTx) => Promise<T>, options: { mayHaveCommitted: boolean }): Promise<T> {
       return new Promise<T>((resolve, reject) => {
-        pending.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+        pending.push({
+          fn,
+          mayHaveCommitted: options.mayHaveCommitted,
+          resolve: resolve as (value: unknown) => void,
+          reject,
+        });
         schedule();
       });
     },
-    migrate: (ddl) =>
+    ddl: (statement) =>
       exclusive(async () => {
-        db.exec(ddl);
+        db.exec(statement);
         dirty = true;
       }),
     close: () =>

@@ -5,7 +5,6 @@
  * currency servers included, acts on its own account with its own key.
  */
 
-import { join } from 'node:path';
 import {
   AccountOpening,
   AccountRequest,
@@ -20,27 +19,24 @@ import {
   createLogger,
   json,
   type Logger,
-  openDb,
   type Piece,
   Router,
   rateLimit,
   readJson,
-  type StoreOption,
 } from '@netcash/server-kit';
 import { type Clock, DEFAULTS, systemNow } from '../config.ts';
 import { bearerToken } from '../datadir.ts';
+import { openStore, type StoreConfig } from '../db/store-config.ts';
 import { requireToken } from '../http/admin.ts';
 import { FEDERATION_CORS } from '../http/cors.ts';
 import { type Serving, serve } from '../http/serve.ts';
 import { type Bank, createBank } from './bank.ts';
 import { createBankStore } from './store.ts';
 
-export interface BankConfig extends Serving {
+export interface BankConfig extends Serving, StoreConfig {
   readonly dataDir: string;
   readonly name?: string;
   readonly currency?: string;
-  /** Defaults to SQLite in `dataDir/bank.db`. */
-  readonly store?: StoreOption;
   readonly now?: Clock;
   readonly log?: Logger;
   /**
@@ -127,11 +123,8 @@ export async function startBank(config: BankConfig): Promise<RunningBank> {
   const name = config.name ?? DEFAULTS.bankName;
   const log = (config.log ?? createLogger(name)).child(name);
   const token = bearerToken(config.dataDir, 'audit-token');
-  const db = openDb(
-    config.store ?? { engine: 'sqlite', path: join(config.dataDir, 'bank.db') },
-    log,
-  );
-  const store = await createBankStore(db);
+  const { db, start } = openStore(config, config.dataDir, 'bank.db', log);
+  const store = await createBankStore(db, start, log);
   const bank = await createBank({
     p,
     name,

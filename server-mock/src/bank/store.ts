@@ -7,47 +7,64 @@
  * (`balance >= amount`), so concurrent deposits can't overdraw it; a check clears at most once
  * because `(drawer, checkNo)` is the primary key of `cleared`.
  */
-import type { SqlDb, SqlTx } from '@netcash/server-kit';
-import { num, str } from '@netcash/server-kit';
+import { randomUUID } from 'node:crypto';
+import type { Logger, Schema, SchemaStart, SqlDb, SqlTx } from '@netcash/server-kit';
+import { addColumn, lastAnswer, num, readySchema, str } from '@netcash/server-kit';
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS accounts (
-  account TEXT PRIMARY KEY,
-  sign_key TEXT NOT NULL,
-  holder TEXT NOT NULL,
-  kind TEXT NOT NULL,
-  balance BIGINT NOT NULL,
-  created BIGINT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS ledger (
-  entry_id TEXT PRIMARY KEY,
-  movement TEXT NOT NULL,
-  date BIGINT NOT NULL,
-  account TEXT NOT NULL,
-  amount BIGINT NOT NULL,
-  counterparty TEXT NOT NULL,
-  check_no TEXT,
-  memo TEXT NOT NULL
-);
-CREATE UNIQUE INDEX IF NOT EXISTS accounts_key ON accounts (sign_key);
-CREATE INDEX IF NOT EXISTS ledger_account ON ledger (account, date);
-CREATE TABLE IF NOT EXISTS cleared (
-  drawer TEXT NOT NULL,
-  check_no TEXT NOT NULL,
-  digest TEXT NOT NULL,
-  account TEXT NOT NULL,
-  amount BIGINT NOT NULL,
-  reply TEXT NOT NULL,
-  date BIGINT NOT NULL,
-  PRIMARY KEY (drawer, check_no)
-);
-CREATE INDEX IF NOT EXISTS cleared_account ON cleared (account);
-CREATE TABLE IF NOT EXISTS nonces (
-  account TEXT NOT NULL,
-  nonce TEXT NOT NULL,
-  date BIGINT NOT NULL,
-  PRIMARY KEY (account, nonce)
-)`;
+/** The bank store's migrations (server-kit migrate.ts). */
+export const BANK_SCHEMA: Schema = {
+  component: 'bank',
+  migrations: [
+    {
+      name: 'accounts, ledger, cleared checks, nonces',
+      statements: () => [
+        `CREATE TABLE IF NOT EXISTS accounts (
+          account TEXT PRIMARY KEY,
+          sign_key TEXT NOT NULL,
+          holder TEXT NOT NULL,
+          kind TEXT NOT NULL,
+          balance BIGINT NOT NULL,
+          created BIGINT NOT NULL
+        )`,
+        `CREATE TABLE IF NOT EXISTS ledger (
+          entry_id TEXT PRIMARY KEY,
+          movement TEXT NOT NULL,
+          date BIGINT NOT NULL,
+          account TEXT NOT NULL,
+          amount BIGINT NOT NULL,
+          counterparty TEXT NOT NULL,
+          check_no TEXT,
+          memo TEXT NOT NULL
+        )`,
+        'CREATE UNIQUE INDEX IF NOT EXISTS accounts_key ON accounts (sign_key)',
+        'CREATE INDEX IF NOT EXISTS ledger_account ON ledger (account, date)',
+        `CREATE TABLE IF NOT EXISTS cleared (
+          drawer TEXT NOT NULL,
+          check_no TEXT NOT NULL,
+          digest TEXT NOT NULL,
+          account TEXT NOT NULL,
+          amount BIGINT NOT NULL,
+          reply TEXT NOT NULL,
+          date BIGINT NOT NULL,
+          PRIMARY KEY (drawer, check_no)
+        )`,
+        'CREATE INDEX IF NOT EXISTS cleared_account ON cleared (account)',
+        `CREATE TABLE IF NOT EXISTS nonces (
+          account TEXT NOT NULL,
+          nonce TEXT NOT NULL,
+          date BIGINT NOT NULL,
+          PRIMARY KEY (account, nonce)
+        )`,
+      ],
+    },
+    {
+      // A nonce's use is recorded with a token of the call that used it: the same call run
+      // again after an unknown commit outcome finds its own token, not a replay.
+      name: 'nonces remember who used them',
+      statements: (flavor) => [addColumn(flavor, 'nonces', 'claim', 'TEXT')],
+    },
+  ],
+};
 
 export type AccountKind = 'customer' | 'server' | 'system';
 
@@ -156,8 +173,15 @@ class Refused extends Error {
   }
 }
 
-export async function createBankStore(db: SqlDb): Promise<BankStore> {
-  await db.migrate(SCHEMA);
+/** Every transaction here finds its own writes when run again after an unknown commit outcome. */
+const IDEMPOTENT = { idempotent: true } as const;
+
+export async function createBankStore(
+  db: SqlDb,
+  start: SchemaStart = 'migrate',
+  log?: Logger,
+): Promise<BankStore> {
+  await readySchema(db, BANK_SCHEMA, start, log);
   const kindOf = async (tx: SqlTx, account: string): Promise<AccountKind | null> => {
     const rows = await tx.query('SELECT kind FROM accounts WHERE account = $1', [account]);
     return rows.length === 0 ? null : (str(rows[0], 'kind') as AccountKind);
@@ -182,20 +206,22 @@ export async function createBankStore(db: SqlDb): Promise<BankStore> {
 
   return {
     async openAccount(a, created, opening) {
+      const answer = lastAnswer<boolean>();
       return db.transaction(async (tx) => {
         const inserted = await tx.query(
           'INSERT INTO accounts (account, sign_key, holder, kind, balance, created) VALUES ($1, $2, $3, $4, 0, $5) ON CONFLICT DO NOTHING RETURNING account',
           [a.account, a.signKey, a.holder, a.kind, created],
         );
-        if (inserted.length === 0) return false;
+        // Taken (or, run again after an unknown outcome, opened by the earlier attempt).
+        if (inserted.length === 0) return answer(tx, false, true);
         if (opening !== undefined) {
           const kind = await kindOf(tx, opening.from);
           if (kind === null || !(await move(tx, opening, kind))) {
             throw new Error(`opening credit from ${opening.from} failed`);
           }
         }
-        return true;
-      });
+        return answer(tx, true, false);
+      }, IDEMPOTENT);
     },
     async account(account) {
       const rows = await db.query(
@@ -229,6 +255,12 @@ export async function createBankStore(db: SqlDb): Promise<BankStore> {
           if (inserted.length === 0) {
             const held = await readCleared(tx, check.drawer, check.checkNo);
             if (held === null) throw new Error('cleared check vanished');
+            // Run again after an unknown outcome: the same check with this reply is ours.
+            const ours =
+              tx.mayHaveCommitted === true &&
+              held.digest === check.digest &&
+              held.reply === check.reply;
+            if (ours) return { ok: true } as const;
             throw new Refused({ ok: false, reason: 'already-cleared', held });
           }
           const kind = await kindOf(tx, movement.from);
@@ -236,7 +268,7 @@ export async function createBankStore(db: SqlDb): Promise<BankStore> {
             throw new Refused({ ok: false, reason: 'insufficient-funds' });
           }
           return { ok: true } as const;
-        });
+        }, IDEMPOTENT);
       } catch (error) {
         if (error instanceof Refused) return error.outcome;
         throw error;
@@ -261,21 +293,29 @@ export async function createBankStore(db: SqlDb): Promise<BankStore> {
       });
     },
     async useNonce(account, nonce, date, forgetBefore) {
+      const claim = randomUUID();
       return db.transaction(async (tx) => {
-        await tx.run('DELETE FROM nonces WHERE date < $1', [forgetBefore]);
+        // Only this account's old nonces: a range of its own key, never a scan of every account's
+        // rows by every request (all of them would contend on the same old rows).
+        await tx.run('DELETE FROM nonces WHERE account = $1 AND date < $2', [
+          account,
+          forgetBefore,
+        ]);
         const inserted = await tx.query(
-          'INSERT INTO nonces (account, nonce, date) VALUES ($1, $2, $3) ON CONFLICT (account, nonce) DO NOTHING RETURNING nonce',
-          [account, nonce, date],
+          'INSERT INTO nonces (account, nonce, date, claim) VALUES ($1, $2, $3, $4) ON CONFLICT (account, nonce) DO NOTHING RETURNING nonce',
+          [account, nonce, date, claim],
         );
-        return inserted.length === 1;
-      });
+        if (inserted.length === 1) return true;
+        const [held] = await tx.query(
+          'SELECT claim FROM nonces WHERE account = $1 AND nonce = $2',
+          [account, nonce],
+        );
+        return held?.['claim'] === claim;
+      }, IDEMPOTENT);
     },
     async audit() {
-      return db.transaction(async (tx) => {
-        // One consistent snapshot for every figure (PostgreSQL defaults to per-statement).
-        if (db.engine === 'postgres') {
-          await tx.run('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-        }
+      // One consistent snapshot for every figure, where the engine has one.
+      const { value } = await db.snapshot(async (tx) => {
         const sum = await tx.query(
           'SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) AS s FROM ledger',
         );
@@ -304,6 +344,7 @@ export async function createBankStore(db: SqlDb): Promise<BankStore> {
           })),
         };
       });
+      return value;
     },
     close: () => db.close(),
   };

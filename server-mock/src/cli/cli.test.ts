@@ -81,6 +81,7 @@ describe('netcash CLI', () => {
       'bank',
       'cs',
       'audit',
+      'migrate',
       'insurer register',
       'insurer registrations',
       'insurer revoke',
@@ -111,6 +112,19 @@ describe('netcash CLI', () => {
       expect(upHelp).toContain(flag);
     }
     expect((await cli(['up', '--coin-lifetime', 'soon'])).code).toBe(2);
+  });
+
+  it('migrates the stores of `up` as a step of its own, once', async () => {
+    const data = tempDir();
+    const first = await cli(['migrate', '--data', data]);
+    expect(first.code).toBe(0);
+    const lines = first.stdout.trim().split('\n');
+    expect(lines.map((l) => l.split(' at ')[0])).toEqual(['insurer', 'bank', 'cs', 'cs']);
+    for (const line of lines) expect(line).toMatch(/schema version 0 → [1-9]/);
+    const again = await cli(['migrate', '--server', 'cs', '--name', 'cs2', '--data', data]);
+    expect(again.stdout).toMatch(/cs2\/cs\.db: schema version \d+, up to date/);
+    expect((await cli(['migrate', '--server', 'wallet'])).code).toBe(2);
+    expect((await cli(['migrate', '--postgres', 'postgres://x/y'])).code).toBe(2);
   });
 
   it('runs `up`, keeps its state across a restart, and audits the books', async () => {

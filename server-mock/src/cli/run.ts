@@ -1,6 +1,7 @@
 /** `runCli(argv)`: the `netcash` command without touching the process (main.ts runs it). */
 import { helpText, parse, UsageError } from './args.ts';
 import { auditCommand } from './audit.ts';
+import { migrateCommand } from './migrate.ts';
 import { registerCommand, registrationsCommand, revokeCommand } from './operator.ts';
 import { csRotateCommand } from './rotate.ts';
 import { bankCommand, type Command, csCommand, insurerCommand } from './serve.ts';
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, Command> = {
   bank: bankCommand,
   cs: { ...csCommand, subcommands: { rotate: csRotateCommand } },
   audit: auditCommand,
+  migrate: migrateCommand,
 };
 
 const USAGE = `Usage: netcash <command> [options]
@@ -31,6 +33,7 @@ Commands:
   bank      run the bank
   cs        run a currency server (\`netcash cs rotate\`: new keys and certificate now)
   audit     check the books of the federation (exit 1 on any difference)
+  migrate   bring a server's database schema up to date (before servers over PostgreSQL start)
 
 Run \`netcash <command> --help\` for its options.
 `;

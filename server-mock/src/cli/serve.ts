@@ -2,7 +2,8 @@
  * `netcash insurer`, `netcash bank`, `netcash cs`: one server each, in the foreground, until
  * SIGINT or SIGTERM. State lives under `--data` (one folder per server: `DATA/<insurer name>`,
  * `DATA/<bank name>`, `DATA/<cs name>`); `--postgres URL` puts the server's tables in PostgreSQL
- * instead of SQLite (one database per server). Each server holds its own credentials only
+ * instead of SQLite (one database per server), whose schema `netcash migrate` makes (or
+ * `--migrate`); the server checks it at start and waits for it. Each server holds its own credentials only
  * (SPEC §11): a CS opens its bank account with its own key and obtains its certificates with its
  * enrollment key, once the insurer's operator has registered it (`netcash insurer register`,
  * operator.ts; docs/OPERATIONS.md).
@@ -10,9 +11,9 @@
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import type { StoreOption } from '@netcash/server-kit';
 import { DEFAULTS } from '../config.ts';
 import { readTextFile } from '../datadir.ts';
+import type { StoreConfig } from '../db/store-config.ts';
 import { type Flag, type Parsed, UsageError } from './args.ts';
 import { SERVING, servingOf } from './serving.ts';
 import { CS_TIME_FLAGS, csTime, duration, REDEMPTION_WINDOW } from './time-flags.ts';
@@ -23,11 +24,29 @@ export const COMMON: Flag[] = [
   { name: 'data', help: 'data folder', env: 'NETCASH_DATA', fallback: '.netcash' },
   { name: 'host', help: 'address to listen on', env: 'NETCASH_HOST', fallback: '127.0.0.1' },
 ];
-const POSTGRES: Flag = {
-  name: 'postgres',
-  help: 'PostgreSQL URL (instead of SQLite in the data folder)',
-  env: 'NETCASH_POSTGRES',
-};
+/** Where a server keeps its books, and how it gets their schema ready (docs/SCALING.md). */
+const STORE_FLAGS: Flag[] = [
+  {
+    name: 'postgres',
+    help: 'PostgreSQL URL (instead of SQLite in the data folder); also CockroachDB, YugabyteDB',
+    env: 'NETCASH_POSTGRES',
+  },
+  {
+    name: 'migrate',
+    help: 'with --postgres: run `netcash migrate` at start (one of several processes migrates)',
+    boolean: true,
+  },
+  {
+    name: 'isolation',
+    help: 'with --postgres: default isolation, read-committed | repeatable-read | serializable',
+    env: 'NETCASH_ISOLATION',
+  },
+  {
+    name: 'schema-wait',
+    help: 'with --postgres: how long to wait at start for `netcash migrate` (e.g. 30s)',
+    env: 'NETCASH_SCHEMA_WAIT',
+  },
+];
 
 export interface Command {
   readonly usage: string;
@@ -54,9 +73,23 @@ export function untilSignal(close: () => Promise<void>): Promise<number> {
   });
 }
 
-export function storeOf(args: Parsed): StoreOption | undefined {
+const ISOLATIONS = ['read committed', 'repeatable read', 'serializable'] as const;
+
+export function storeOf(args: Parsed): StoreConfig {
   const url = args.get('postgres');
-  return url === undefined ? undefined : { engine: 'postgres', url };
+  const wait = duration(args, 'schema-wait');
+  const level = args.get('isolation')?.replace('-', ' ');
+  const isolation = ISOLATIONS.find((i) => i === level);
+  if (level !== undefined && isolation === undefined) {
+    throw new UsageError('--isolation is read-committed, repeatable-read or serializable');
+  }
+  return {
+    ...(url === undefined
+      ? {}
+      : { store: { engine: 'postgres', url, ...(isolation === undefined ? {} : { isolation }) } }),
+    ...(args.flag('migrate') ? { migrate: true } : {}),
+    ...(wait === undefined ? {} : { schemaWaitMs: wait * 1000 }),
+  };
 }
 
 export function port(args: Parsed, fallback: number): number {
@@ -91,7 +124,7 @@ export const insurerCommand: Command = {
   flags: [
     ...COMMON,
     ...SERVING,
-    POSTGRES,
+    ...STORE_FLAGS,
     { name: 'port', help: 'port', env: 'NETCASH_INSURER_PORT', fallback: '7400' },
     { name: 'name', help: 'insurer name', fallback: DEFAULTS.insurerName },
     REDEMPTION_WINDOW,
@@ -102,7 +135,7 @@ export const insurerCommand: Command = {
     const insurer = await startInsurer({
       dataDir: join(args.get('data')!, args.get('name')!),
       name: args.get('name'),
-      store: storeOf(args),
+      ...storeOf(args),
       host: args.get('host'),
       port: port(args, DEFAULT_PORTS.insurer),
       ...servingOf(args),
@@ -123,7 +156,7 @@ export const bankCommand: Command = {
   flags: [
     ...COMMON,
     ...SERVING,
-    POSTGRES,
+    ...STORE_FLAGS,
     { name: 'port', help: 'port', env: 'NETCASH_BANK_PORT', fallback: '7401' },
     { name: 'name', help: 'bank name', fallback: DEFAULTS.bankName },
     {
@@ -150,7 +183,7 @@ export const bankCommand: Command = {
     const bank = await startBank({
       dataDir: join(args.get('data')!, args.get('name')!),
       name: args.get('name'),
-      store: storeOf(args),
+      ...storeOf(args),
       host: args.get('host'),
       port: port(args, DEFAULT_PORTS.bank),
       ...servingOf(args),
@@ -174,7 +207,7 @@ export const csCommand: Command = {
   flags: [
     ...COMMON,
     ...SERVING,
-    POSTGRES,
+    ...STORE_FLAGS,
     { name: 'name', help: 'currency server name', env: 'NETCASH_CS_NAME', fallback: 'cs1' },
     { name: 'port', help: 'port (default 7402)', env: 'NETCASH_CS_PORT' },
     {
@@ -222,7 +255,7 @@ export const csCommand: Command = {
       insurerUrl: args.get('insurer')!,
       insurerKey: args.get('insurer-key'),
       bankUrl: args.get('bank')!,
-      store: storeOf(args),
+      ...storeOf(args),
       host: args.get('host'),
       port: port(args, name === 'cs2' ? DEFAULT_PORTS.cs2 : DEFAULT_PORTS.cs1),
       ...servingOf(args),

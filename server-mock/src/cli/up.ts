@@ -93,6 +93,9 @@ export const upCommand: Command = {
       for (const s of [...started].reverse()) await s.close().catch(() => {});
     };
     try {
+      // The schema first, as a step of its own (`netcash migrate`), then the servers.
+      const { migrateUp } = await import('./migrate.ts');
+      await migrateUp(data, log);
       const time = csTime(args);
       const insurer = await startInsurer({
         dataDir: join(data, 'insurer'),

@@ -7,7 +7,6 @@
  * own credentials only (SPEC §11): its account key at the bank, its enrollment key at the insurer.
  */
 
-import { join } from 'node:path';
 import {
   type Certificate,
   type CertificateBody,
@@ -23,14 +22,13 @@ import {
   createLogger,
   json,
   type Logger,
-  openDb,
   type RouteHandler,
   Router,
   refusal,
-  type StoreOption,
 } from '@netcash/server-kit';
 import { type Clock, DEFAULTS, systemNow } from '../config.ts';
 import { bearerToken, ensureDir } from '../datadir.ts';
+import { openStore, type StoreConfig } from '../db/store-config.ts';
 import { requireToken } from '../http/admin.ts';
 import { FEDERATION_CORS } from '../http/cors.ts';
 import { type Serving, serve } from '../http/serve.ts';
@@ -52,7 +50,7 @@ import { CsTrust } from './trust.ts';
 import type { WorkerInit } from './workers/messages.ts';
 import { WorkerPool } from './workers/pool.ts';
 
-export interface CsConfig extends Serving {
+export interface CsConfig extends Serving, StoreConfig {
   /** This CS's folder (keys, audit token, SQLite file). */
   readonly dataDir: string;
   /** The CS's name (`cs1`); certificates and coins carry it. */
@@ -67,8 +65,6 @@ export interface CsConfig extends Serving {
    */
   readonly enroll?: Enroll;
   readonly bankUrl: string;
-  /** Defaults to SQLite in `dataDir/cs.db`. */
-  readonly store?: StoreOption;
   /** The address certified and put in coins; defaults to the listening URL. */
   readonly publicUrl?: string;
   readonly now?: Clock;
@@ -267,9 +263,8 @@ async function bootstrapCs(
     ),
   };
   let current = await ensureCertificate(keys, trust, wish, insurer, now);
-  const store = await createCsStore(
-    openDb(config.store ?? { engine: 'sqlite', path: join(dir, 'cs.db') }, log),
-  );
+  const opened = openStore(config, dir, 'cs.db', log);
+  const store = await createCsStore(opened.db, opened.start, log);
   const blindPolicy: BlindKeyPolicy | null =
     config.blindRsa === undefined
       ? null

@@ -117,7 +117,17 @@ export async function apply(tx: SqlTx, c: Commit): Promise<void> {
     'INSERT INTO requests (request_id, request_hash, reply, created) VALUES ($1, $2, $3, $4) ON CONFLICT (request_id) DO NOTHING RETURNING request_id',
     [c.requestId, c.requestHash, c.reply, c.date],
   );
-  if (claimed.length === 0) throw new Rollback({ ok: false, reason: 'duplicate' });
+  if (claimed.length === 0) {
+    // After a commit whose outcome was unknown, the request id held with this very reply (sealed
+    // afresh for each request, so no other request has it) is this commit, done already.
+    if (tx.mayHaveCommitted === true) {
+      const [held] = await tx.query('SELECT reply FROM requests WHERE request_id = $1', [
+        c.requestId,
+      ]);
+      if (held !== undefined && str(held, 'reply') === c.reply) return;
+    }
+    throw new Rollback({ ok: false, reason: 'duplicate' });
+  }
 
   const consume = c.consume ?? [];
   if (consume.length > 0) {

@@ -5,7 +5,6 @@
  * `startInsurer` opens the store, loads or creates the signing key and listens.
  */
 
-import { join } from 'node:path';
 import {
   CertificateRequest,
   type CryptoProvider,
@@ -15,17 +14,10 @@ import {
   RevokeRequest,
 } from '@netcash/protocol';
 import { nodeProvider } from '@netcash/protocol/node';
-import {
-  createLogger,
-  json,
-  type Logger,
-  openDb,
-  Router,
-  readJson,
-  type StoreOption,
-} from '@netcash/server-kit';
+import { createLogger, json, type Logger, Router, readJson } from '@netcash/server-kit';
 import { type Clock, DEFAULTS, systemNow } from '../config.ts';
 import { bearerToken, jsonFile } from '../datadir.ts';
+import { openStore, type StoreConfig } from '../db/store-config.ts';
 import { requireToken } from '../http/admin.ts';
 import { FEDERATION_CORS } from '../http/cors.ts';
 import { type Serving, serve } from '../http/serve.ts';
@@ -33,12 +25,10 @@ import { ed25519Pair, secretText } from '../keys.ts';
 import { createInsurer, type Insurer } from './insurer.ts';
 import { createInsurerStore } from './store.ts';
 
-export interface InsurerConfig extends Serving {
+export interface InsurerConfig extends Serving, StoreConfig {
   /** This server's folder (keys, admin token, SQLite file). */
   readonly dataDir: string;
   readonly name?: string;
-  /** Defaults to SQLite in `dataDir/insurer.db`. */
-  readonly store?: StoreOption;
   readonly now?: Clock;
   readonly log?: Logger;
   readonly maxBodyBytes?: number;
@@ -160,11 +150,8 @@ export async function startInsurer(config: InsurerConfig): Promise<RunningInsure
   }));
   const keys = ed25519Pair(p, stored.signSecret);
   const token = bearerToken(config.dataDir, 'admin-token');
-  const db = openDb(
-    config.store ?? { engine: 'sqlite', path: join(config.dataDir, 'insurer.db') },
-    log,
-  );
-  const store = await createInsurerStore(db);
+  const { db, start } = openStore(config, config.dataDir, 'insurer.db', log);
+  const store = await createInsurerStore(db, start, log);
   const insurer = await createInsurer({
     p,
     name,

@@ -6,6 +6,8 @@
  * One implementation over `SqlDb`, run on SQLite or PostgreSQL. Signed objects are stored as their
  * JSON and decoded on the way out.
  */
+
+import { randomUUID } from 'node:crypto';
 import {
   Certificate,
   type Certificate as CertificateT,
@@ -17,54 +19,75 @@ import {
   type RevocationList as RevocationListT,
   unwrap,
 } from '@netcash/protocol';
-import type { SqlDb } from '@netcash/server-kit';
-import { num, str } from '@netcash/server-kit';
+import type { Logger, Schema, SchemaStart, SqlDb } from '@netcash/server-kit';
+import { addColumn, lastAnswer, num, readySchema, str } from '@netcash/server-kit';
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS registrations (
-  cs_name TEXT PRIMARY KEY,
-  enrollment_key TEXT NOT NULL UNIQUE,
-  bank TEXT NOT NULL,
-  account TEXT NOT NULL,
-  currency TEXT NOT NULL,
-  mint_limit BIGINT NOT NULL,
-  registered BIGINT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS insurance_ends (
-  cs_name TEXT PRIMARY KEY,
-  ends BIGINT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS enrollment_nonces (
-  cs_name TEXT NOT NULL,
-  nonce TEXT NOT NULL,
-  date BIGINT NOT NULL,
-  PRIMARY KEY (cs_name, nonce)
-);
-CREATE TABLE IF NOT EXISTS certificates (
-  cert_id TEXT PRIMARY KEY,
-  cs_name TEXT NOT NULL,
-  issued BIGINT NOT NULL,
-  expires BIGINT NOT NULL,
-  signed TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS certificates_cs ON certificates (cs_name, issued);
-CREATE TABLE IF NOT EXISTS denomination_keys (
-  key_id TEXT PRIMARY KEY,
-  cs_name TEXT NOT NULL,
-  issued BIGINT NOT NULL,
-  deposit_until BIGINT NOT NULL,
-  signed TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS denomination_keys_cs ON denomination_keys (cs_name, issued);
-CREATE TABLE IF NOT EXISTS revocations (
-  cert_id TEXT PRIMARY KEY,
-  date BIGINT NOT NULL,
-  reason TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS revocation_lists (
-  seq BIGINT PRIMARY KEY,
-  signed TEXT NOT NULL
-)`;
+/** The insurer store's migrations (server-kit migrate.ts). */
+export const INSURER_SCHEMA: Schema = {
+  component: 'insurer',
+  migrations: [
+    {
+      name: 'registrations, certificates, denomination keys, revocations',
+      statements: () => [
+        `CREATE TABLE IF NOT EXISTS registrations (
+          cs_name TEXT PRIMARY KEY,
+          enrollment_key TEXT NOT NULL UNIQUE,
+          bank TEXT NOT NULL,
+          account TEXT NOT NULL,
+          currency TEXT NOT NULL,
+          mint_limit BIGINT NOT NULL,
+          registered BIGINT NOT NULL
+        )`,
+        `CREATE TABLE IF NOT EXISTS enrollment_nonces (
+          cs_name TEXT NOT NULL,
+          nonce TEXT NOT NULL,
+          date BIGINT NOT NULL,
+          PRIMARY KEY (cs_name, nonce)
+        )`,
+        `CREATE TABLE IF NOT EXISTS certificates (
+          cert_id TEXT PRIMARY KEY,
+          cs_name TEXT NOT NULL,
+          issued BIGINT NOT NULL,
+          expires BIGINT NOT NULL,
+          signed TEXT NOT NULL
+        )`,
+        'CREATE INDEX IF NOT EXISTS certificates_cs ON certificates (cs_name, issued)',
+        `CREATE TABLE IF NOT EXISTS denomination_keys (
+          key_id TEXT PRIMARY KEY,
+          cs_name TEXT NOT NULL,
+          issued BIGINT NOT NULL,
+          deposit_until BIGINT NOT NULL,
+          signed TEXT NOT NULL
+        )`,
+        'CREATE INDEX IF NOT EXISTS denomination_keys_cs ON denomination_keys (cs_name, issued)',
+        `CREATE TABLE IF NOT EXISTS revocations (
+          cert_id TEXT PRIMARY KEY,
+          date BIGINT NOT NULL,
+          reason TEXT NOT NULL
+        )`,
+        `CREATE TABLE IF NOT EXISTS revocation_lists (
+          seq BIGINT PRIMARY KEY,
+          signed TEXT NOT NULL
+        )`,
+      ],
+    },
+    {
+      // As the bank's: a nonce remembers the call that used it (run again, it is not a replay).
+      name: 'enrollment nonces remember who used them',
+      statements: (flavor) => [addColumn(flavor, 'enrollment_nonces', 'claim', 'TEXT')],
+    },
+    {
+      // A CS whose insurance ends (SPEC §4): part of its registration.
+      name: 'the end of a registration',
+      statements: () => [
+        `CREATE TABLE IF NOT EXISTS insurance_ends (
+          cs_name TEXT PRIMARY KEY,
+          ends BIGINT NOT NULL
+        )`,
+      ],
+    },
+  ],
+};
 
 export interface Revocation {
   readonly certId: string;
@@ -110,8 +133,15 @@ export interface InsurerStore {
   close(): Promise<void>;
 }
 
-export async function createInsurerStore(db: SqlDb): Promise<InsurerStore> {
-  await db.migrate(SCHEMA);
+/** Every transaction here finds its own writes when run again after an unknown commit outcome. */
+const IDEMPOTENT = { idempotent: true } as const;
+
+export async function createInsurerStore(
+  db: SqlDb,
+  start: SchemaStart = 'migrate',
+  log?: Logger,
+): Promise<InsurerStore> {
+  await readySchema(db, INSURER_SCHEMA, start, log);
   const decodeCert = (text: string) => unwrap(decodeJson(Certificate, text, Infinity));
   const decodeList = (text: string) => unwrap(decodeJson(RevocationList, text, Infinity));
   const decodeKey = (text: string) => unwrap(decodeJson(DenominationKey, text, Infinity));
@@ -153,7 +183,7 @@ export async function createInsurerStore(db: SqlDb): Promise<InsurerStore> {
           ]);
         }
         return true;
-      });
+      }, IDEMPOTENT);
     },
     async registration(csName) {
       const rows = await db.query(`${REGISTRATION} WHERE r.cs_name = $1`, [csName]);
@@ -164,21 +194,40 @@ export async function createInsurerStore(db: SqlDb): Promise<InsurerStore> {
       return rows.map(registrationOf);
     },
     useNonce(csName, nonce, date, forgetBefore) {
+      const claim = randomUUID();
       return db.transaction(async (tx) => {
-        await tx.run('DELETE FROM enrollment_nonces WHERE date < $1', [forgetBefore]);
+        // This CS's old nonces only (a range of its own key), not every CS's on every request.
+        await tx.run('DELETE FROM enrollment_nonces WHERE cs_name = $1 AND date < $2', [
+          csName,
+          forgetBefore,
+        ]);
         const inserted = await tx.query(
-          'INSERT INTO enrollment_nonces (cs_name, nonce, date) VALUES ($1, $2, $3) ON CONFLICT (cs_name, nonce) DO NOTHING RETURNING nonce',
-          [csName, nonce, date],
+          'INSERT INTO enrollment_nonces (cs_name, nonce, date, claim) VALUES ($1, $2, $3, $4) ON CONFLICT (cs_name, nonce) DO NOTHING RETURNING nonce',
+          [csName, nonce, date, claim],
         );
-        return inserted.length === 1;
-      });
+        if (inserted.length === 1) return true;
+        const [held] = await tx.query(
+          'SELECT claim FROM enrollment_nonces WHERE cs_name = $1 AND nonce = $2',
+          [csName, nonce],
+        );
+        return held?.['claim'] === claim;
+      }, IDEMPOTENT);
     },
     async addCertificate(cert) {
       const { body } = cert;
-      await db.run(
-        'INSERT INTO certificates (cert_id, cs_name, issued, expires, signed) VALUES ($1, $2, $3, $4, $5)',
-        [body.certId, body.csName, body.issued, body.expires, JSON.stringify(cert)],
-      );
+      const signed = JSON.stringify(cert);
+      await db.transaction(async (tx) => {
+        const inserted = await tx.run(
+          'INSERT INTO certificates (cert_id, cs_name, issued, expires, signed) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (cert_id) DO NOTHING',
+          [body.certId, body.csName, body.issued, body.expires, signed],
+        );
+        if (inserted === 1) return;
+        // The same certificate again (this call run again after an unknown outcome) is done.
+        const [held] = await tx.query('SELECT signed FROM certificates WHERE cert_id = $1', [
+          body.certId,
+        ]);
+        if (held?.['signed'] !== signed) throw new Error(`certificate ${body.certId} exists`);
+      }, IDEMPOTENT);
     },
     async certificate(certId) {
       const rows = await db.query('SELECT signed FROM certificates WHERE cert_id = $1', [certId]);
@@ -199,11 +248,14 @@ export async function createInsurerStore(db: SqlDb): Promise<InsurerStore> {
     },
     async addDenominationKey(key) {
       const { body } = key;
-      const rows = await db.query(
-        'INSERT INTO denomination_keys (key_id, cs_name, issued, deposit_until, signed) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key_id) DO NOTHING RETURNING key_id',
-        [body.keyId, body.cs, body.issued, body.depositUntil, JSON.stringify(key)],
-      );
-      return rows.length === 1;
+      const answer = lastAnswer<boolean>();
+      return db.transaction(async (tx) => {
+        const rows = await tx.query(
+          'INSERT INTO denomination_keys (key_id, cs_name, issued, deposit_until, signed) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key_id) DO NOTHING RETURNING key_id',
+          [body.keyId, body.cs, body.issued, body.depositUntil, JSON.stringify(key)],
+        );
+        return answer(tx, rows.length === 1, rows.length === 0);
+      }, IDEMPOTENT);
     },
     async denominationKey(keyId) {
       const rows = await db.query('SELECT signed FROM denomination_keys WHERE key_id = $1', [
@@ -220,6 +272,18 @@ export async function createInsurerStore(db: SqlDb): Promise<InsurerStore> {
     },
     revoke(revocation, sign) {
       return db.transaction(async (tx) => {
+        if (tx.mayHaveCommitted === true) {
+          // Run again after an unknown outcome: if this revocation is on the newest list, that
+          // list is the one this call made (or a later one that still has it).
+          const [newest] = await tx.query(
+            'SELECT signed FROM revocation_lists ORDER BY seq DESC LIMIT 1',
+          );
+          const list = newest === undefined ? null : decodeList(str(newest, 'signed'));
+          const listed = list?.body.revoked.some(
+            (r) => r.certId === revocation.certId && r.date === revocation.date,
+          );
+          if (list !== null && listed === true) return list;
+        }
         await tx.run(
           'INSERT INTO revocations (cert_id, date, reason) VALUES ($1, $2, $3) ON CONFLICT (cert_id) DO NOTHING',
           [revocation.certId, revocation.date, revocation.reason],
@@ -240,7 +304,7 @@ export async function createInsurerStore(db: SqlDb): Promise<InsurerStore> {
           JSON.stringify(list),
         ]);
         return list;
-      });
+      }, IDEMPOTENT);
     },
     async revocationList() {
       const rows = await db.query('SELECT signed FROM revocation_lists ORDER BY seq DESC LIMIT 1');
@@ -254,7 +318,7 @@ export async function createInsurerStore(db: SqlDb): Promise<InsurerStore> {
           'INSERT INTO revocation_lists (seq, signed) VALUES (0, $1) ON CONFLICT (seq) DO NOTHING',
           [JSON.stringify(sign(0, []))],
         );
-      });
+      }, IDEMPOTENT);
     },
     close: () => db.close(),
   };

@@ -25,7 +25,6 @@ import {
   type Logger,
   type RateLimitOptions,
   type ServerTimeouts,
-  type StoreOption,
   silentLogger,
 } from '@netcash/server-kit';
 import { type AuditReport, auditFederation } from '../audit/audit.ts';
@@ -35,6 +34,7 @@ import type { BlindKeyPolicy } from '../cs/blind-keys.ts';
 import { csApplication } from '../cs/bootstrap.ts';
 import type { Application } from '../cs/enrollment.ts';
 import { type RunningCs, startCurrencyServer } from '../cs/server.ts';
+import type { StoreConfig } from '../db/store-config.ts';
 import { type RunningInsurer, startInsurer } from '../insurer/server.ts';
 import { fixtureKeyCount, fixtureKeygen } from './rsa-fixtures.ts';
 
@@ -183,16 +183,17 @@ export async function startFederation(options: FederationOptions = {}): Promise<
   /** Each server's database file, as the servers name it by default. */
   const sqliteFile = (server: string) =>
     join(dataDir, server, server === 'insurer' || server === 'bank' ? `${server}.db` : 'cs.db');
-  const storeFor = async (server: string): Promise<StoreOption | undefined> => {
+  // A fresh database per server, migrated by the server as it starts (as `--migrate` does).
+  const storeFor = async (server: string): Promise<StoreConfig> => {
     if (options.store !== 'postgres') {
       return options.scrubMs === undefined
-        ? undefined
-        : { engine: 'sqlite', path: sqliteFile(server), scrubMs: options.scrubMs };
+        ? {}
+        : { store: { engine: 'sqlite', path: sqliteFile(server), scrubMs: options.scrubMs } };
     }
     if (options.postgresUrl === undefined) throw new Error('store postgres needs postgresUrl');
     const url = await databaseFor(options.postgresUrl, `${prefix}_${server}`);
     databases[server] = url;
-    return { engine: 'postgres', url };
+    return { store: { engine: 'postgres', url }, migrate: true };
   };
   const serving = {
     rateLimit: options.rateLimit ?? false,
@@ -204,7 +205,7 @@ export async function startFederation(options: FederationOptions = {}): Promise<
   try {
     const insurer = await startInsurer({
       dataDir: join(dataDir, 'insurer'),
-      store: await storeFor('insurer'),
+      ...(await storeFor('insurer')),
       now: options.now,
       log,
       ...serving,
@@ -213,7 +214,7 @@ export async function startFederation(options: FederationOptions = {}): Promise<
     started.push(insurer);
     const bank = await startBank({
       dataDir: join(dataDir, 'bank'),
-      store: await storeFor('bank'),
+      ...(await storeFor('bank')),
       now: options.now,
       log,
       ...serving,
@@ -244,7 +245,7 @@ export async function startFederation(options: FederationOptions = {}): Promise<
           await enroll(application);
         },
         bankUrl: bank.url,
-        store: await storeFor(name),
+        ...(await storeFor(name)),
         now: options.now,
         log,
         ...serving,

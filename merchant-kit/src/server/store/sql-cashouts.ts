@@ -4,7 +4,7 @@
  * coins over, or writes its one coin off), and the write-offs. Each change is one transaction.
  */
 import type { Check, DepositReply } from '@netcash/protocol';
-import { inList, int, type SqlDb, type SqlTx } from '@netcash/server-kit';
+import { inList, int, lastAnswer, type SqlDb, type SqlTx } from '@netcash/server-kit';
 import {
   type CashoutRow,
   type CoinRow,
@@ -14,6 +14,15 @@ import {
   writeOffOf,
 } from './rows.ts';
 import type { Cashout, CashoutPart, CashoutState, HeldCoin, WriteOff } from './types.ts';
+
+/** Every transaction here finds its own writes when run again after an unknown commit outcome. */
+const IDEMPOTENT = { idempotent: true } as const;
+
+/** True when cash-out `id` is journaled: the run again of the attempt that journaled it. */
+async function journaled(tx: SqlTx, id: string): Promise<boolean> {
+  if (tx.mayHaveCommitted !== true) return false;
+  return (await tx.query('SELECT id FROM cashouts WHERE id = $1', [id])).length === 1;
+}
 
 /** Inside `tx`: `coins` join the purse (held, in no cash-out); a serial held already stays. */
 export async function insertCoins(tx: SqlTx, coins: readonly HeldCoin[]): Promise<void> {
@@ -89,9 +98,11 @@ export async function heldValue(db: SqlDb): Promise<number> {
 export function beginCashout(db: SqlDb, c: Cashout, serials: readonly string[]): Promise<boolean> {
   return unlessCoinGone(
     db.transaction(async (tx) => {
+      // The cash-out's id is new for each one: found, it is this call's own.
+      if (await journaled(tx, c.id)) return true;
       await reserveFor(tx, c, serials, null);
       return true;
-    }),
+    }, IDEMPOTENT),
     false,
   );
 }
@@ -115,7 +126,7 @@ export async function cashoutChecked(db: SqlDb, id: string, check: Check): Promi
     );
     // The coins are spent at the CS: they are gone from the merchant's purse.
     if (n === 1) await tx.run('DELETE FROM coins WHERE cashout_id = $1', [id]);
-  });
+  }, IDEMPOTENT);
 }
 
 export async function cashoutDeposited(
@@ -127,6 +138,7 @@ export async function cashoutDeposited(
   await db.run(
     "UPDATE cashouts SET state = 'deposited', deposit = $1, completed = $2 WHERE id = $3 AND state = 'checked'",
     [JSON.stringify(deposit), at, id],
+    IDEMPOTENT,
   );
 }
 
@@ -137,13 +149,14 @@ export function cashoutRefused(db: SqlDb, id: string, error: string): Promise<vo
       [error, id],
     );
     if (n === 1) await tx.run('UPDATE coins SET cashout_id = NULL WHERE cashout_id = $1', [id]);
-  });
+  }, IDEMPOTENT);
 }
 
 export async function cashoutFailed(db: SqlDb, id: string, error: string): Promise<void> {
   await db.run(
     "UPDATE cashouts SET state = 'failed', error = $1 WHERE id = $2 AND state = 'checked'",
     [error, id],
+    IDEMPOTENT,
   );
 }
 
@@ -153,19 +166,21 @@ export function splitCashout(
   refusal: { reason: string; date: number },
   parts: readonly CashoutPart[],
 ): Promise<boolean> {
+  const answer = lastAnswer<boolean>();
   return unlessCoinGone(
     db.transaction(async (tx) => {
       const n = await tx.run(
         "UPDATE cashouts SET state = 'split', error = $1, completed = $2 WHERE id = $3 AND state = 'pending'",
         [refusal.reason, refusal.date, id],
       );
-      if (n !== 1) return false;
+      // Not pending (any more): after an unknown outcome, the earlier attempt's answer.
+      if (n !== 1) return answer(tx, false, true);
       for (const part of parts) await reserveFor(tx, part.cashout, part.serials, id);
       // Every coin of the refused batch goes on in exactly one part.
       const left = await tx.query('SELECT serial FROM coins WHERE cashout_id = $1', [id]);
       if (left.length > 0) throw new CoinGone();
-      return true;
-    }),
+      return answer(tx, true, false);
+    }, IDEMPOTENT),
     false,
   );
 }
@@ -175,12 +190,14 @@ export function writeOffCashout(
   id: string,
   refusal: { reason: string; message: string; date: number },
 ): Promise<WriteOff[]> {
+  const answer = lastAnswer<WriteOff[]>();
   return db.transaction(async (tx) => {
     const n = await tx.run(
       "UPDATE cashouts SET state = 'written-off', error = $1, completed = $2 WHERE id = $3 AND state = 'pending'",
       [refusal.reason, refusal.date, id],
     );
-    if (n !== 1) return [];
+    // Not pending (any more): after an unknown outcome, the earlier attempt's write-offs.
+    if (n !== 1) return answer(tx, [], true);
     const rows = await tx.query<CoinRow>(
       'SELECT * FROM coins WHERE cashout_id = $1 ORDER BY serial',
       [id],
@@ -203,8 +220,8 @@ export function writeOffCashout(
       );
     }
     await tx.run('DELETE FROM coins WHERE cashout_id = $1', [id]);
-    return out;
-  });
+    return answer(tx, out, false);
+  }, IDEMPOTENT);
 }
 
 export async function writeOffs(db: SqlDb, since?: number): Promise<WriteOff[]> {

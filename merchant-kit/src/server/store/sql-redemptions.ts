@@ -5,20 +5,28 @@
  * currency server — the paper's "B should keep track of C_B until it expires") and the exchanges
  * that redeem the coins are journaled in `redemptions`, driven until their CS answers.
  */
-import { inList, int, type SqlDb } from '@netcash/server-kit';
+import { inList, int, type Migration, type SqlDb, sequentialIndex } from '@netcash/server-kit';
 import { type PaymentRow, parse, paymentOf } from './rows.ts';
 import { insertCoins } from './sql-cashouts.ts';
 import type { HeldCoin, JournalExchange, LockedPayment, Redemption, TakeLocked } from './types.ts';
 
-export const REDEMPTION_SCHEMA = `
-CREATE TABLE IF NOT EXISTS locked_taken (
-  serial TEXT PRIMARY KEY, not_after BIGINT NOT NULL, payment_id TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS locked_taken_not_after ON locked_taken (not_after);
-CREATE TABLE IF NOT EXISTS redemptions (
-  request_id TEXT PRIMARY KEY, payment_id TEXT NOT NULL, exchange TEXT NOT NULL,
-  value BIGINT NOT NULL, currency TEXT NOT NULL, not_after BIGINT NOT NULL, state TEXT NOT NULL,
-  error TEXT, created BIGINT NOT NULL);
-CREATE INDEX IF NOT EXISTS redemptions_state ON redemptions (state, not_after)`;
+/** The merchant store's migration for C_B coins taken offline (sql-store.ts MERCHANT_SCHEMA). */
+export const REDEMPTION_MIGRATION: Migration = {
+  name: 'C_B coins taken offline, and their redemptions',
+  statements: (flavor) => [
+    `CREATE TABLE IF NOT EXISTS locked_taken (
+      serial TEXT PRIMARY KEY, not_after BIGINT NOT NULL, payment_id TEXT NOT NULL)`,
+    sequentialIndex(flavor, 'locked_taken_not_after', 'locked_taken', 'not_after'),
+    `CREATE TABLE IF NOT EXISTS redemptions (
+      request_id TEXT PRIMARY KEY, payment_id TEXT NOT NULL, exchange TEXT NOT NULL,
+      value BIGINT NOT NULL, currency TEXT NOT NULL, not_after BIGINT NOT NULL,
+      state TEXT NOT NULL, error TEXT, created BIGINT NOT NULL)`,
+    'CREATE INDEX IF NOT EXISTS redemptions_state ON redemptions (state, not_after)',
+  ],
+};
+
+/** Every transaction here finds its own writes when run again after an unknown commit outcome. */
+const IDEMPOTENT = { idempotent: true } as const;
 
 interface RedemptionRow {
   payment_id: string;
@@ -57,7 +65,11 @@ export function takeLocked(db: SqlDb, p: LockedPayment): Promise<TakeLocked> {
       const [done] = await tx.query<PaymentRow>('SELECT * FROM payments WHERE request_id = $1', [
         p.requestId,
       ]);
-      if (done !== undefined) return { kind: 'completed', payment: paymentOf(done) };
+      if (done !== undefined) {
+        // Run again after an unknown commit outcome, the payment found is this one: taken.
+        if (tx.mayHaveCommitted === true && done.digest === p.digest) return { kind: 'taken' };
+        return { kind: 'completed', payment: paymentOf(done) };
+      }
       const serials = p.coins.map((c) => c.serial);
       const before = await tx.query<{ serial: string }>(
         `SELECT serial FROM locked_taken WHERE serial IN ${inList(1, serials.length)}`,
@@ -97,7 +109,7 @@ export function takeLocked(db: SqlDb, p: LockedPayment): Promise<TakeLocked> {
         );
       }
       return { kind: 'taken' };
-    })
+    }, IDEMPOTENT)
     .catch((thrown: unknown) => {
       if (thrown instanceof TakenBefore) return { kind: 'double-spent', serials: thrown.serials };
       throw thrown;
@@ -121,14 +133,15 @@ export function redeemed(db: SqlDb, requestId: string, coins: readonly HeldCoin[
       "DELETE FROM redemptions WHERE request_id = $1 AND state = 'pending'",
       [requestId],
     );
-    if (gone !== 1) return; // finished by another driver
+    if (gone !== 1) return; // finished by another driver (or by this one, run again)
     await insertCoins(tx, coins);
-  });
+  }, IDEMPOTENT);
 }
 
 export async function redemptionFailed(db: SqlDb, requestId: string, error: string): Promise<void> {
   await db.run(
     "UPDATE redemptions SET state = 'failed', error = $2 WHERE request_id = $1 AND state = 'pending'",
     [requestId, error],
+    IDEMPOTENT,
   );
 }

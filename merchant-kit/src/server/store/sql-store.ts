@@ -4,14 +4,20 @@
  * objects are kept as their JSON text, next to the columns that are queried; amounts and times are
  * BIGINT (safe integers, SPEC §2).
  */
+
+import { randomUUID } from 'node:crypto';
 import type { Check, DepositReply, Message2, PaymentReceipt } from '@netcash/protocol';
 import {
+  addColumn,
   createLogger,
-  hasColumn,
   int,
+  lastAnswer,
+  migrate,
   openDb,
+  type Schema,
   type SqlDb,
   type StoreOption,
+  sequentialIndex,
   storeAt,
 } from '@netcash/server-kit';
 import {
@@ -44,51 +50,68 @@ import type {
   WriteOff,
 } from './types.ts';
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS session_keys (
-  enc_public TEXT PRIMARY KEY, enc_secret TEXT NOT NULL, sign_public TEXT NOT NULL,
-  sign_secret TEXT NOT NULL, sid TEXT NOT NULL, expires BIGINT NOT NULL);
-CREATE TABLE IF NOT EXISTS payment_journal (
-  request_id TEXT PRIMARY KEY, digest TEXT NOT NULL, receipt TEXT NOT NULL,
-  session_key TEXT NOT NULL, reply_key TEXT NOT NULL, exchanges TEXT NOT NULL,
-  created BIGINT NOT NULL);
-CREATE TABLE IF NOT EXISTS payments (
-  request_id TEXT PRIMARY KEY, digest TEXT NOT NULL, tid TEXT NOT NULL, reply TEXT NOT NULL,
-  date BIGINT NOT NULL);
-CREATE TABLE IF NOT EXISTS receipts (
-  tid TEXT PRIMARY KEY, sid TEXT NOT NULL, amount BIGINT NOT NULL, currency TEXT NOT NULL,
-  date BIGINT NOT NULL, session_key TEXT NOT NULL, receipt TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS coins (
-  serial TEXT PRIMARY KEY, value BIGINT NOT NULL, currency TEXT NOT NULL, expires BIGINT NOT NULL,
-  coin TEXT NOT NULL, cashout_id TEXT);
-CREATE INDEX IF NOT EXISTS coins_cashout ON coins (cashout_id);
-CREATE TABLE IF NOT EXISTS cashouts (
-  id TEXT PRIMARY KEY, amount BIGINT NOT NULL, currency TEXT NOT NULL, state TEXT NOT NULL,
-  target TEXT NOT NULL, request TEXT NOT NULL, check_json TEXT, deposit TEXT, error TEXT,
-  created BIGINT NOT NULL, completed BIGINT);
-CREATE INDEX IF NOT EXISTS cashouts_state ON cashouts (state);
-CREATE TABLE IF NOT EXISTS spent_challenges (challenge TEXT PRIMARY KEY, expires BIGINT NOT NULL);
-CREATE INDEX IF NOT EXISTS spent_challenges_expires ON spent_challenges (expires);
-CREATE TABLE IF NOT EXISTS writeoffs (
-  serial TEXT PRIMARY KEY, value BIGINT NOT NULL, currency TEXT NOT NULL, reason TEXT NOT NULL,
-  message TEXT NOT NULL, cashout_id TEXT NOT NULL, date BIGINT NOT NULL, coin TEXT NOT NULL);
-${locked.REDEMPTION_SCHEMA}
-`;
+/** The merchant store's migrations (server-kit migrate.ts), run by `migrate()`. */
+export const MERCHANT_SCHEMA: Schema = {
+  component: 'merchant',
+  migrations: [
+    {
+      name: 'keys, payments, receipts, coins, cash-outs, challenges, write-offs',
+      statements: (flavor) => [
+        'CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)',
+        `CREATE TABLE IF NOT EXISTS session_keys (
+          enc_public TEXT PRIMARY KEY, enc_secret TEXT NOT NULL, sign_public TEXT NOT NULL,
+          sign_secret TEXT NOT NULL, sid TEXT NOT NULL, expires BIGINT NOT NULL)`,
+        `CREATE TABLE IF NOT EXISTS payment_journal (
+          request_id TEXT PRIMARY KEY, digest TEXT NOT NULL, receipt TEXT NOT NULL,
+          session_key TEXT NOT NULL, reply_key TEXT NOT NULL, exchanges TEXT NOT NULL,
+          created BIGINT NOT NULL)`,
+        `CREATE TABLE IF NOT EXISTS payments (
+          request_id TEXT PRIMARY KEY, digest TEXT NOT NULL, tid TEXT NOT NULL, reply TEXT NOT NULL,
+          date BIGINT NOT NULL)`,
+        `CREATE TABLE IF NOT EXISTS receipts (
+          tid TEXT PRIMARY KEY, sid TEXT NOT NULL, amount BIGINT NOT NULL, currency TEXT NOT NULL,
+          date BIGINT NOT NULL, session_key TEXT NOT NULL, receipt TEXT NOT NULL)`,
+        `CREATE TABLE IF NOT EXISTS coins (
+          serial TEXT PRIMARY KEY, value BIGINT NOT NULL, currency TEXT NOT NULL,
+          expires BIGINT NOT NULL, coin TEXT NOT NULL, cashout_id TEXT)`,
+        'CREATE INDEX IF NOT EXISTS coins_cashout ON coins (cashout_id)',
+        `CREATE TABLE IF NOT EXISTS cashouts (
+          id TEXT PRIMARY KEY, amount BIGINT NOT NULL, currency TEXT NOT NULL, state TEXT NOT NULL,
+          target TEXT NOT NULL, request TEXT NOT NULL, check_json TEXT, deposit TEXT, error TEXT,
+          created BIGINT NOT NULL, completed BIGINT)`,
+        // Added after the first release (split cash-outs): also to files made before it.
+        addColumn(flavor, 'cashouts', 'parent', 'TEXT'),
+        'CREATE INDEX IF NOT EXISTS cashouts_state ON cashouts (state)',
+        `CREATE TABLE IF NOT EXISTS spent_challenges (
+          challenge TEXT PRIMARY KEY, expires BIGINT NOT NULL)`,
+        sequentialIndex(flavor, 'spent_challenges_expires', 'spent_challenges', 'expires'),
+        `CREATE TABLE IF NOT EXISTS writeoffs (
+          serial TEXT PRIMARY KEY, value BIGINT NOT NULL, currency TEXT NOT NULL,
+          reason TEXT NOT NULL, message TEXT NOT NULL, cashout_id TEXT NOT NULL,
+          date BIGINT NOT NULL, coin TEXT NOT NULL)`,
+      ],
+    },
+    {
+      // A journal entry and a spent challenge remember the call that wrote them: the same call
+      // run again after an unknown commit outcome finds its own row, not someone else's.
+      name: 'journal entries and spent challenges remember who wrote them',
+      statements: (flavor) => [
+        addColumn(flavor, 'payment_journal', 'claim', 'TEXT'),
+        addColumn(flavor, 'spent_challenges', 'claim', 'TEXT'),
+      ],
+    },
+    locked.REDEMPTION_MIGRATION,
+  ],
+};
 
-/** Columns added after the first release: (table, column, type), added to older files. */
-const ADDED_COLUMNS = [['cashouts', 'parent', 'TEXT']] as const;
+/** Every transaction here finds its own writes when run again after an unknown commit outcome. */
+const IDEMPOTENT = { idempotent: true } as const;
 
 export class SqlMerchantStore implements MerchantStore {
   constructor(private readonly db: SqlDb) {}
 
   async migrate(): Promise<void> {
-    await this.db.migrate(SCHEMA);
-    for (const [table, column, type] of ADDED_COLUMNS) {
-      if (!(await hasColumn(this.db, table, column))) {
-        await this.db.migrate(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
-      }
-    }
+    await migrate(this.db, MERCHANT_SCHEMA);
   }
 
   close(): Promise<void> {
@@ -106,14 +129,16 @@ export class SqlMerchantStore implements MerchantStore {
     await this.db.run(
       'INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING',
       [key, value],
+      IDEMPOTENT,
     );
     return (await this.getMeta(key)) ?? value;
   }
 
   async putSessionKeys(k: SessionKeys): Promise<void> {
     await this.db.run(
-      'INSERT INTO session_keys (enc_public, enc_secret, sign_public, sign_secret, sid, expires) VALUES ($1, $2, $3, $4, $5, $6)',
+      'INSERT INTO session_keys (enc_public, enc_secret, sign_public, sign_secret, sid, expires) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (enc_public) DO NOTHING',
       [k.encPublic, k.encSecret, k.signPublic, k.signSecret, k.sid, k.expires],
+      IDEMPOTENT,
     );
   }
 
@@ -134,6 +159,7 @@ export class SqlMerchantStore implements MerchantStore {
   }
 
   beginPayment(p: PendingPayment): Promise<BeginPayment> {
+    const claim = randomUUID();
     return this.db.transaction(async (tx) => {
       const [done] = await tx.query<PaymentRow>('SELECT * FROM payments WHERE request_id = $1', [
         p.requestId,
@@ -141,8 +167,8 @@ export class SqlMerchantStore implements MerchantStore {
       if (done !== undefined) return { kind: 'completed', payment: paymentOf(done) };
       const inserted = await tx.run(
         `INSERT INTO payment_journal (request_id, digest, receipt, session_key, reply_key,
-           exchanges, created)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (request_id) DO NOTHING`,
+           exchanges, created, claim)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (request_id) DO NOTHING`,
         [
           p.requestId,
           p.digest,
@@ -151,15 +177,18 @@ export class SqlMerchantStore implements MerchantStore {
           p.replyKey,
           JSON.stringify(p.exchanges),
           p.created,
+          claim,
         ],
       );
       if (inserted === 1) return { kind: 'journaled' };
-      const [held] = await tx.query<JournalRow>(
+      const [held] = await tx.query<JournalRow & { claim: string | null }>(
         'SELECT * FROM payment_journal WHERE request_id = $1',
         [p.requestId],
       );
+      // This call's own entry, written by an attempt whose commit's outcome was unknown.
+      if (held!.claim === claim) return { kind: 'journaled' };
       return { kind: 'pending', payment: journalOf(held!) };
-    });
+    }, IDEMPOTENT);
   }
 
   async pendingPayments(): Promise<PendingPayment[]> {
@@ -203,11 +232,11 @@ export class SqlMerchantStore implements MerchantStore {
       );
       await insertCoins(tx, done.coins);
       await tx.run('DELETE FROM payment_journal WHERE request_id = $1', [requestId]);
-    });
+    }, IDEMPOTENT);
   }
 
   async abandonPayment(requestId: string): Promise<void> {
-    await this.db.run('DELETE FROM payment_journal WHERE request_id = $1', [requestId]);
+    await this.db.run('DELETE FROM payment_journal WHERE request_id = $1', [requestId], IDEMPOTENT);
   }
 
   refundPayment(requestId: string, done: { reply: Message2; date: number }): Promise<void> {
@@ -223,7 +252,7 @@ export class SqlMerchantStore implements MerchantStore {
         [requestId, journal.digest, '', JSON.stringify(done.reply), done.date],
       );
       await tx.run('DELETE FROM payment_journal WHERE request_id = $1', [requestId]);
-    });
+    }, IDEMPOTENT);
   }
 
   async sales(): Promise<SalesRow[]> {
@@ -261,14 +290,23 @@ export class SqlMerchantStore implements MerchantStore {
   }
 
   spendChallenge(challenge: string, expires: number, now: number): Promise<boolean> {
+    const claim = randomUUID();
     return this.db.transaction(async (tx) => {
-      await tx.run('DELETE FROM spent_challenges WHERE expires < $1', [now]);
+      // One row by its key: a challenge remembered past its expiry counts as forgotten (prune
+      // deletes those in batches) — no range delete on every spend for all spends to contend on.
       const spent = await tx.query(
-        'INSERT INTO spent_challenges (challenge, expires) VALUES ($1, $2) ON CONFLICT (challenge) DO NOTHING RETURNING challenge',
-        [challenge, expires],
+        `INSERT INTO spent_challenges (challenge, expires, claim) VALUES ($1, $2, $3)
+         ON CONFLICT (challenge) DO UPDATE SET expires = excluded.expires, claim = excluded.claim
+         WHERE spent_challenges.expires < $4 RETURNING challenge`,
+        [challenge, expires, claim, now],
       );
-      return spent.length === 1;
-    });
+      if (spent.length === 1) return true;
+      const [held] = await tx.query<{ claim: string | null }>(
+        'SELECT claim FROM spent_challenges WHERE challenge = $1',
+        [challenge],
+      );
+      return held?.claim === claim;
+    }, IDEMPOTENT);
   }
 
   heldCoins(): Promise<HeldCoin[]> {
@@ -347,7 +385,11 @@ export class SqlMerchantStore implements MerchantStore {
   }
 
   prune(before: number): Promise<number> {
+    // Run again after an unknown outcome and finding nothing left, the attempt that committed
+    // pruned it: its count is the answer.
+    const answer = lastAnswer<number>();
     return this.db.transaction(async (tx) => {
+      await tx.run('DELETE FROM spent_challenges WHERE expires < $1', [before]);
       const replies = await tx.run('DELETE FROM payments WHERE date < $1', [before]);
       // A journaled payment was made (created) before its session keys expired: keys expiring
       // after the oldest journal entry may still be needed to open a retry of it.
@@ -357,8 +399,9 @@ export class SqlMerchantStore implements MerchantStore {
         [before],
       );
       const taken = await tx.run('DELETE FROM locked_taken WHERE not_after < $1', [before]);
-      return replies + sessions + taken;
-    });
+      const count = replies + sessions + taken;
+      return answer(tx, count, count === 0);
+    }, IDEMPOTENT);
   }
 }
 

@@ -1,0 +1,75 @@
+/**
+ * The merchant store conformance suite (conformance.ts) at PostgreSQL's REPEATABLE READ and
+ * SERIALIZABLE (the defaults of the distributed engines, where conflicts abort with `40001`),
+ * and with faults injected under the SQL layer's retry policy — `40001` before a COMMIT, or a
+ * COMMIT reported `40003` — on SQLite and PostgreSQL: the same outcomes (docs/SCALING.md).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  openPostgres,
+  postgresEngine,
+  retrying,
+  type SqlDb,
+  sqliteEngine,
+} from '@netcash/server-kit';
+import {
+  type FaultCounts,
+  type PostgresCluster,
+  postgresAvailable,
+  seededRandom,
+  startPostgres,
+  withFaults,
+} from '@netcash/server-kit/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { merchantStoreConformance } from './conformance.ts';
+import { SqlMerchantStore } from './sql-store.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'netcash-merchant-faults-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+
+async function storeOn(db: SqlDb): Promise<SqlMerchantStore> {
+  const store = new SqlMerchantStore(db);
+  await store.migrate();
+  return store;
+}
+
+const seed = Number(process.env['NETCASH_FAULT_SEED'] ?? Math.floor(Math.random() * 2 ** 31));
+console.log(`fault schedule seed ${seed} (NETCASH_FAULT_SEED to replay)`);
+const random = seededRandom(seed);
+const injected: FaultCounts[] = [];
+const faulty = <E extends Parameters<typeof withFaults>[0]>(engine: E) => {
+  const wrapped = withFaults(engine, { rate: 0.25, random });
+  injected.push(wrapped.faults);
+  return retrying(wrapped);
+};
+
+merchantStoreConformance('sqlite with faults', () =>
+  storeOn(faulty(sqliteEngine(join(dir, `m${++n}.sqlite`)))),
+);
+
+describe.skipIf(!postgresAvailable())('postgres', () => {
+  let cluster: PostgresCluster;
+  beforeAll(async () => {
+    cluster = await startPostgres();
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+  for (const isolation of ['repeatable read', 'serializable'] as const) {
+    merchantStoreConformance(`postgres ${isolation}`, async () =>
+      storeOn(openPostgres(await cluster.createDatabase(`merchant_iso_${++n}`), { isolation })),
+    );
+  }
+  merchantStoreConformance('postgres with faults', async () =>
+    storeOn(faulty(postgresEngine(await cluster.createDatabase(`merchant_faults_${++n}`)))),
+  );
+});
+
+it('injected both kinds of fault', () => {
+  const total = (k: keyof FaultCounts) => injected.reduce((s, f) => s + f[k], 0);
+  expect(total('conflicts')).toBeGreaterThan(20);
+  expect(total('unknownOutcomes')).toBeGreaterThan(20);
+});

@@ -1,0 +1,58 @@
+/**
+ * The store conformance suite (conformance.ts) with faults injected between the engine and the
+ * SQL layer's retry policy (@netcash/server-kit/testing `withFaults`): at random a transaction is
+ * aborted with `40001` before its COMMIT, or committed and then reported `40003` (outcome
+ * unknown). The outcomes must stay the same: conflicts are retried, and every store operation is
+ * idempotent — it finds its own committed writes when run again (docs/SCALING.md).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { postgresEngine, retrying, sqliteEngine } from '@netcash/server-kit';
+import {
+  type FaultCounts,
+  type PostgresCluster,
+  postgresAvailable,
+  seededRandom,
+  startPostgres,
+  withFaults,
+} from '@netcash/server-kit/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runConformance } from './conformance.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'netcash-faults-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A seed per run, printed, so that a failing schedule can be replayed. */
+const seed = Number(process.env['NETCASH_FAULT_SEED'] ?? Math.floor(Math.random() * 2 ** 31));
+console.log(`fault schedule seed ${seed} (NETCASH_FAULT_SEED to replay)`);
+const random = seededRandom(seed);
+const injected: FaultCounts[] = [];
+const faulty = <E extends Parameters<typeof withFaults>[0]>(engine: E) => {
+  const wrapped = withFaults(engine, { rate: 0.25, random });
+  injected.push(wrapped.faults);
+  return retrying(wrapped);
+};
+
+runConformance('sqlite with faults', async (label) =>
+  faulty(sqliteEngine(join(dir, `${label}.db`))),
+);
+
+describe.skipIf(!postgresAvailable())('postgres with faults', () => {
+  let cluster: PostgresCluster;
+  beforeAll(async () => {
+    cluster = await startPostgres();
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+  runConformance('postgres with faults', async (label) =>
+    faulty(postgresEngine(await cluster.createDatabase(`faults_${label}`))),
+  );
+});
+
+it('injected both kinds of fault', () => {
+  const total = (k: keyof FaultCounts) => injected.reduce((s, f) => s + f[k], 0);
+  expect(total('conflicts')).toBeGreaterThan(20);
+  expect(total('unknownOutcomes')).toBeGreaterThan(20);
+});
