@@ -14,8 +14,10 @@ export interface Captured {
   readonly label?: string;
 }
 
+/** Transaction numbers, unique across every engine recorded into one list. */
+let next = 0;
+
 export function capturing(engine: SqlEngine, into: Captured[]): SqlEngine {
-  let next = 0;
   const record = (sql: string, tx: number, kind: Captured['kind'], label?: string) => {
     into.push({ sql, tx, kind, ...(label === undefined ? {} : { label }) });
   };

@@ -50,6 +50,13 @@ describe('portability lint', () => {
     ).toEqual(['or-columns']);
     expect(rules([alone('UPDATE t SET v = 1 WHERE a = $1 OR b = $2')])).toEqual(['or-columns']);
     expect(rules([alone('DELETE FROM t WHERE a = $1 OR a = $2')])).toEqual([]);
+    // A disjunction filtering the rows a key already names scans nothing; one beside it does.
+    expect(
+      rules([alone('UPDATE v SET h = $2 WHERE k = $1 AND (h IS NULL OR h = $2 OR until < $3)')]),
+    ).toEqual([]);
+    expect(
+      rules([alone('UPDATE v SET h = $2 WHERE k < $1 AND (h IS NULL OR until < $3)')]),
+    ).toEqual(['or-columns']);
     expect(rules([alone('SELECT * FROM t WHERE a = $1 OR b = $2')])).toEqual([]);
   });
 

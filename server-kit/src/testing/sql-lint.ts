@@ -6,7 +6,9 @@
  *   ddl-alone    a schema statement is alone in its transaction — never next to DML, nor to
  *                another schema statement (CockroachDB, YugabyteDB);
  *   or-columns   no `OR` across different columns in the WHERE of a DELETE or UPDATE (each
- *                disjunct would need its own index scan, across every shard);
+ *                disjunct would need its own index scan, across every shard) — unless a
+ *                conjunct without OR already names the rows by equality (`k = $1 AND (a OR b)`
+ *                filters the rows of one key: no scan);
  *   hot-row      inside an exchange, no write to a row named by a literal key (`WHERE id = 1`,
  *                an upsert of a constant key): every exchange would queue on that one row;
  *   primary-key  every table has a primary key (CockroachDB and YugabyteDB shard by it; a table
@@ -42,9 +44,31 @@ function comparedColumns(expression: string): Set<string> {
   return columns;
 }
 
+/** The expression split at its top-level ANDs (outside parentheses). */
+function conjuncts(expression: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < expression.length; i++) {
+    const c = expression[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (depth === 0 && /^\sAND\s/i.test(expression.slice(i, i + 5))) {
+      parts.push(expression.slice(start, i));
+      start = i + 5;
+    }
+  }
+  parts.push(expression.slice(start));
+  return parts.map((p) => p.trim());
+}
+
 function orAcrossColumns(sql: string): boolean {
   const where = whereOf(sql);
   if (where === null || !/\bOR\b/i.test(where)) return false;
+  const keyed = conjuncts(where).some(
+    (c) => !/\bOR\b/i.test(c) && /^[a-z_][a-z0-9_.]*\s*(=|\bIN\b)/i.test(c),
+  );
+  if (keyed) return false;
   const parts = where.split(/\bOR\b/i).map(comparedColumns);
   const all = new Set(parts.flatMap((p) => [...p]));
   // `a = $1 OR a = $2` is one column; `serial IN (…) OR lock IN (…)` is two.

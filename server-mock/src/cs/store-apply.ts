@@ -6,11 +6,14 @@
  * (a serial not returned was spent before), consume the withdrawal records of recouped blind-rsa
  * coins, count blind-rsa withdrawals (recording their blinded messages' hashes) and spends per
  * key, record deposits, mint, record the check, book the counters. Any failure throws `Rollback`.
+ *
+ * Counters are written on the request's stripe (store-schema.ts): no row is written by every
+ * request, so commits on a distributed engine don't queue, or abort each other, on one row.
  */
 import type { SqlTx } from '@netcash/server-kit';
 import { inList, num, str } from '@netcash/server-kit';
 import type { Commit, Consumed, RecoupRow, SpentRow, Withdrawal } from './store.ts';
-import { Rollback } from './store-schema.ts';
+import { Rollback, stripeOf } from './store-schema.ts';
 
 export async function releaseIn(tx: SqlTx, requestId: string): Promise<number> {
   const rows = await tx.query('DELETE FROM pending WHERE request_id = $1 RETURNING amount', [
@@ -18,23 +21,30 @@ export async function releaseIn(tx: SqlTx, requestId: string): Promise<number> {
   ]);
   const amount = rows.reduce((s, r) => s + num(r, 'amount'), 0);
   if (amount > 0) {
-    await tx.run('UPDATE books SET reserved = reserved - $1 WHERE id = 1', [amount]);
+    await tx.run('UPDATE quota SET reserved = reserved - $1 WHERE id = 1', [amount]);
   }
   return amount;
 }
 
-/** Adds to a blind-rsa key's counters, creating its row on first use. */
+/**
+ * Adds to a blind-rsa key's counters on `stripe`, recording the key's facts on first use (an
+ * insert that finds the row writes nothing to it).
+ */
 async function countBlind(
   tx: SqlTx,
   key: { keyId: string; value: number; depositUntil: number; redeemUntil: number },
-  withdrawn: number,
-  spent: number,
+  counts: { stripe: number; withdrawn: number; spent: number },
 ): Promise<void> {
   await tx.run(
-    `INSERT INTO blind_keys (key_id, value, deposit_until, redeem_until, withdrawn, spent) VALUES ($1, $2, $3, $4, $5, $6)
-     ON CONFLICT (key_id) DO UPDATE SET withdrawn = blind_keys.withdrawn + excluded.withdrawn,
-       spent = blind_keys.spent + excluded.spent`,
-    [key.keyId, key.value, key.depositUntil, key.redeemUntil, withdrawn, spent],
+    `INSERT INTO blind_keys (key_id, value, deposit_until, redeem_until, withdrawn, spent) VALUES ($1, $2, $3, $4, 0, 0)
+     ON CONFLICT (key_id) DO NOTHING`,
+    [key.keyId, key.value, key.depositUntil, key.redeemUntil],
+  );
+  await tx.run(
+    `INSERT INTO blind_counts (key_id, stripe, withdrawn, spent) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (key_id, stripe) DO UPDATE SET withdrawn = blind_counts.withdrawn + excluded.withdrawn,
+       spent = blind_counts.spent + excluded.spent`,
+    [key.keyId, counts.stripe, counts.withdrawn, counts.spent],
   );
 }
 
@@ -52,7 +62,9 @@ async function recordWithdrawals(tx: SqlTx, w: Withdrawal): Promise<void> {
  * Recoup of blind-rsa coins (§4.7): each proof's withdrawal record is consumed — one already gone
  * (recouped before, or never made here) refuses it all — and no key may end with more coins
  * spent than withdrawn under it (a thief of the key who also withdrew can't take more than the
- * key ever issued).
+ * key ever issued). The keys' rows are written (to themselves) first: recoups of one key take
+ * turns, or conflict and are retried, so each sees the others' spends in its sum. (A revoked key's
+ * coins are only taken by recoup, so no plain spend races them.)
  */
 async function recoupBlind(tx: SqlTx, recoup: readonly RecoupRow[]): Promise<void> {
   const gone = await tx.query(
@@ -65,8 +77,15 @@ async function recoupBlind(tx: SqlTx, recoup: readonly RecoupRow[]): Promise<voi
     throw new Rollback({ ok: false, reason: 'double-spent', serials: missing.map((r) => r.hash) });
   }
   const keys = [...new Set(recoup.map((r) => r.keyId))];
+  await tx.run(
+    `UPDATE blind_keys SET spent = spent WHERE key_id IN ${inList(1, keys.length)}`,
+    keys,
+  );
   const over = await tx.query(
-    `SELECT key_id FROM blind_keys WHERE key_id IN ${inList(1, keys.length)} AND spent > withdrawn`,
+    `SELECT k.key_id FROM blind_keys k LEFT JOIN blind_counts c ON c.key_id = k.key_id
+     WHERE k.key_id IN ${inList(1, keys.length)}
+     GROUP BY k.key_id, k.withdrawn, k.spent
+     HAVING k.spent + COALESCE(SUM(c.spent), 0) > k.withdrawn + COALESCE(SUM(c.withdrawn), 0)`,
     keys,
   );
   if (over.length > 0) {
@@ -89,7 +108,7 @@ async function countRedemption(tx: SqlTx, kind: 'late' | 'recouped', value: numb
 }
 
 /** Inserts blind-rsa serials into the spent list; any already there is a double spend. */
-async function spendBlind(tx: SqlTx, spend: readonly SpentRow[]): Promise<void> {
+async function spendBlind(tx: SqlTx, spend: readonly SpentRow[], stripe: number): Promise<void> {
   const rows = spend.map((_, i) => `($${3 * i + 1}, $${3 * i + 2}, $${3 * i + 3})`).join(', ');
   const inserted = await tx.query(
     `INSERT INTO spent (serial, key_id, expires) VALUES ${rows} ON CONFLICT (serial) DO NOTHING RETURNING serial`,
@@ -106,7 +125,11 @@ async function spendBlind(tx: SqlTx, spend: readonly SpentRow[]): Promise<void> 
     perKey.set(row.keyId, { row, count: (held?.count ?? 0) + 1 });
   }
   for (const { row, count } of perKey.values()) {
-    await countBlind(tx, { ...row, redeemUntil: row.expires }, 0, count);
+    await countBlind(
+      tx,
+      { ...row, redeemUntil: row.expires },
+      { stripe, withdrawn: 0, spent: count },
+    );
   }
 }
 
@@ -129,17 +152,23 @@ export async function apply(tx: SqlTx, c: Commit): Promise<void> {
     throw new Rollback({ ok: false, reason: 'duplicate' });
   }
 
+  const stripe = stripeOf(c.requestId);
   const consume = c.consume ?? [];
   if (consume.length > 0) {
     const serials = consume.map((x) => x.serial);
     const locks = [...new Set(consume.flatMap((x) => (x.lock === undefined ? [] : [x.lock])))];
-    const where =
+    // A triplet's coins go together: its members, recorded at mint, are deleted by key too.
+    const members =
       locks.length === 0
-        ? `serial IN ${inList(1, serials.length)}`
-        : `serial IN ${inList(1, serials.length)} OR lock IN ${inList(serials.length + 1, locks.length)}`;
+        ? []
+        : await tx.query(
+            `DELETE FROM triplet_members WHERE triplet_id IN ${inList(1, locks.length)} RETURNING serial`,
+            locks,
+          );
+    const targets = [...new Set([...serials, ...members.map((r) => str(r, 'serial'))])];
     const gone = await tx.query(
-      `DELETE FROM outstanding WHERE ${where} RETURNING serial, cert_id, value, expires, lock`,
-      [...serials, ...locks],
+      `DELETE FROM outstanding WHERE serial IN ${inList(1, targets.length)} RETURNING serial, cert_id, value, expires, lock`,
+      targets,
     );
     const deleted = new Map(gone.map((r) => [str(r, 'serial'), r]));
     // A recouped coin's row must say what its coin says: its revoked key vouches for nothing.
@@ -168,10 +197,10 @@ export async function apply(tx: SqlTx, c: Commit): Promise<void> {
     }
   }
 
-  if ((c.spend ?? []).length > 0) await spendBlind(tx, c.spend ?? []);
+  if ((c.spend ?? []).length > 0) await spendBlind(tx, c.spend ?? [], stripe);
   if ((c.recoup ?? []).length > 0) await recoupBlind(tx, c.recoup ?? []);
   for (const w of c.withdraw ?? []) {
-    await countBlind(tx, w, w.count, 0);
+    await countBlind(tx, w, { stripe, withdrawn: w.count, spent: 0 });
     await recordWithdrawals(tx, w);
   }
   await countRedemption(tx, 'late', c.late ?? 0);
@@ -194,6 +223,15 @@ export async function apply(tx: SqlTx, c: Commit): Promise<void> {
       `INSERT INTO outstanding (serial, cert_id, value, expires, lock) VALUES ${rows}`,
       mint.flatMap((row) => [row.serial, row.certId, row.value, row.expires, row.lock ?? null]),
     );
+    const locked = mint.flatMap((row) =>
+      row.lock === undefined ? [] : [{ ...row, lock: row.lock }],
+    );
+    if (locked.length > 0) {
+      await tx.run(
+        `INSERT INTO triplet_members (triplet_id, serial, expires) VALUES ${locked.map((_, i) => inList(3 * i + 1, 3)).join(', ')}`,
+        locked.flatMap((row) => [row.lock, row.serial, row.expires]),
+      );
+    }
   }
 
   if (c.check !== undefined) {
@@ -205,21 +243,22 @@ export async function apply(tx: SqlTx, c: Commit): Promise<void> {
 
   const minted = c.minted ?? 0;
   const redeemed = c.redeemed ?? 0;
-  if (minted > 0) {
-    await releaseIn(tx, c.requestId);
+  if (minted > 0) await releaseIn(tx, c.requestId);
+  if (minted > 0 || redeemed > 0) {
     const deposited = (c.deposits ?? []).reduce((s, d) => s + d.amount, 0);
-    // Backed (§4.4): outstanding after this mint ≤ deposits net of the checks written.
+    const written = redeemed > 0 ? (c.check?.amount ?? redeemed) : 0;
+    // Backed (§4.4), on this stripe: its outstanding after this commit ≤ its deposits net of
+    // its checks written. Every stripe backed, the books are.
+    const backed =
+      minted > 0
+        ? ' AND minted + $1 - redeemed - $3 - expired <= deposited + $2 - written - $4'
+        : '';
     const booked = await tx.run(
-      `UPDATE books SET minted = minted + $1, deposited = deposited + $2
-       WHERE id = 1 AND minted + $1 - redeemed - expired <= deposited + $2 - written`,
-      [minted, deposited],
+      `UPDATE books SET minted = minted + $1, deposited = deposited + $2,
+         redeemed = redeemed + $3, written = written + $4
+       WHERE id = $5${backed}`,
+      [minted, deposited, redeemed, written, stripe],
     );
     if (booked !== 1) throw new Rollback({ ok: false, reason: 'not-backed' });
-  }
-  if (redeemed > 0) {
-    await tx.run('UPDATE books SET redeemed = redeemed + $1, written = written + $2 WHERE id = 1', [
-      redeemed,
-      c.check?.amount ?? redeemed,
-    ]);
   }
 }

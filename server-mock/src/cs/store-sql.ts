@@ -4,16 +4,19 @@
  * operation commits through `apply` (store-apply.ts), one transaction.
  */
 import type { Logger, SchemaStart, SqlDb, SqlTx } from '@netcash/server-kit';
-import { lastAnswer, num, readySchema, str } from '@netcash/server-kit';
+import { inList, lastAnswer, num, readySchema, str } from '@netcash/server-kit';
 import type { CsBooksData, CsStore } from './store.ts';
 import { apply, releaseIn } from './store-apply.ts';
-import { CS_SCHEMA, Rollback } from './store-schema.ts';
+import { CS_SCHEMA, Rollback, STRIPES } from './store-schema.ts';
 
 /**
  * Every transaction of this store is idempotent: it claims a request id (or deletes by key)
  * first, so a run after an unknown commit outcome finds its own writes (store-apply.ts).
  */
 const IDEMPOTENT = { idempotent: true } as const;
+
+/** Rows one prune transaction deletes at most: no transaction grows with the backlog. */
+export const PRUNE_BATCH = 500;
 
 /**
  * The store over `db`, once its schema is ready: migrated here (`migrate`, the default: SQLite,
@@ -27,7 +30,17 @@ export async function createCsStore(
   await readySchema(db, CS_SCHEMA, start, log);
 
   const readBooks = async (tx: SqlTx): Promise<CsBooksData> => {
-    const b = (await tx.query('SELECT * FROM books WHERE id = 1'))[0];
+    // The stripes summed (store-schema.ts).
+    const b = (
+      await tx.query(
+        `SELECT CAST(COALESCE(SUM(minted), 0) AS BIGINT) AS minted,
+           CAST(COALESCE(SUM(redeemed), 0) AS BIGINT) AS redeemed,
+           CAST(COALESCE(SUM(expired), 0) AS BIGINT) AS expired,
+           CAST(COALESCE(SUM(deposited), 0) AS BIGINT) AS deposited,
+           CAST(COALESCE(SUM(written), 0) AS BIGINT) AS written
+         FROM books`,
+      )
+    )[0];
     const o = (
       await tx.query(
         'SELECT COUNT(*) AS n, CAST(COALESCE(SUM(value), 0) AS BIGINT) AS v FROM outstanding',
@@ -43,7 +56,12 @@ export async function createCsStore(
     );
     const keys = (
       await tx.query(
-        'SELECT key_id, value, deposit_until, redeem_until, withdrawn, spent FROM blind_keys ORDER BY deposit_until, key_id',
+        `SELECT k.key_id, k.value, k.deposit_until, k.redeem_until,
+           CAST(k.withdrawn + COALESCE(SUM(c.withdrawn), 0) AS BIGINT) AS withdrawn,
+           CAST(k.spent + COALESCE(SUM(c.spent), 0) AS BIGINT) AS spent
+         FROM blind_keys k LEFT JOIN blind_counts c ON c.key_id = k.key_id
+         GROUP BY k.key_id, k.value, k.deposit_until, k.redeem_until, k.withdrawn, k.spent
+         ORDER BY k.deposit_until, k.key_id`,
       )
     ).map((r) => ({
       keyId: str(r, 'key_id'),
@@ -89,6 +107,20 @@ export async function createCsStore(
       })),
     };
   };
+  /** Deletes the rows of `table` whose `column` is before `before`, PRUNE_BATCH at a time. */
+  const sweep = async (table: string, key: string, column: string, before: number) => {
+    for (;;) {
+      const deleted = await db.run(
+        `DELETE FROM ${table} WHERE ${key} IN
+           (SELECT ${key} FROM ${table} WHERE ${column} < $1 LIMIT $2)`,
+        [before, PRUNE_BATCH],
+        IDEMPOTENT,
+      );
+      if (deleted < PRUNE_BATCH) return;
+    }
+  };
+  /** Prunes book what expired on any stripe (they are rare; no request id to spread them by). */
+  const stripe = () => 1 + Math.floor(Math.random() * STRIPES);
   // The books are read at one snapshot (every figure of the same instant), where the engine has one.
   const snapshotTx = async <T>(fn: (tx: SqlTx) => Promise<T>) => (await db.snapshot(fn)).value;
 
@@ -112,12 +144,16 @@ export async function createCsStore(
             [requestId, amount, date],
           );
           if (inserted.length === 0) return true;
-          const booked = await tx.run(
-            `UPDATE books SET reserved = reserved + $1
-           WHERE id = 1 AND minted - redeemed - expired + reserved + $1 <= $2`,
-            [amount, mintLimit],
+          // The quota row first: reservations take turns on it, and a buy's commit (which gives
+          // its reservation back) waits for it, so the sum read next is the one to add to.
+          const [quota] = await tx.query(
+            'UPDATE quota SET reserved = reserved + $1 WHERE id = 1 RETURNING reserved',
+            [amount],
           );
-          if (booked === 1) return true;
+          const [out] = await tx.query(
+            'SELECT CAST(COALESCE(SUM(minted - redeemed - expired), 0) AS BIGINT) AS v FROM books',
+          );
+          if (num(out, 'v') + num(quota, 'reserved') <= mintLimit) return true;
           throw new Rollback({ ok: false, reason: 'not-backed' });
         }, IDEMPOTENT)
         .catch((error: unknown) => {
@@ -154,41 +190,82 @@ export async function createCsStore(
             date: num(r, 'date'),
           };
     },
-    prune(expiredBefore, requestsBefore) {
-      // Run again after an unknown outcome and finding nothing left to prune, the attempt that
-      // committed pruned it: that is the answer (the books are right either way).
-      const answer = lastAnswer<{ coins: number; value: number }>();
-      return db.transaction(async (tx) => {
-        const gone = await tx.query('DELETE FROM outstanding WHERE expires < $1 RETURNING value', [
-          expiredBefore,
-        ]);
-        // Blind-rsa keys whose coins expired: their unspent coins expire with them, their spent
-        // serials are no longer needed (a coin of the key is refused as expired).
-        const closed = await tx.query(
-          'DELETE FROM blind_keys WHERE redeem_until < $1 RETURNING value, withdrawn, spent',
-          [expiredBefore],
-        );
-        await tx.run('DELETE FROM spent WHERE expires < $1', [expiredBefore]);
-        await tx.run('DELETE FROM withdrawals WHERE expires < $1', [expiredBefore]);
-        let coins = gone.length;
-        let value = gone.reduce((s, r) => s + num(r, 'value'), 0);
-        for (const k of closed) {
-          const unspent = Math.max(0, num(k, 'withdrawn') - num(k, 'spent'));
-          coins += unspent;
-          value += unspent * num(k, 'value');
-        }
-        if (value > 0) {
-          await tx.run('UPDATE books SET expired = expired + $1 WHERE id = 1', [value]);
-        }
-        await tx.run('DELETE FROM requests WHERE created < $1', [requestsBefore]);
-        const stale = await tx.query('SELECT request_id FROM pending WHERE created < $1', [
-          requestsBefore,
-        ]);
-        for (const r of stale) await releaseIn(tx, str(r, 'request_id'));
-        await tx.run('DELETE FROM deposits WHERE expires < $1', [expiredBefore]);
-        await tx.run('DELETE FROM triplet_spends WHERE expires < $1', [expiredBefore]);
-        return answer(tx, { coins, value }, coins === 0);
-      }, IDEMPOTENT);
+    async prune(expiredBefore, requestsBefore) {
+      const pruned = { coins: 0, value: 0 };
+      const book = (tx: SqlTx, value: number) =>
+        value > 0
+          ? tx.run('UPDATE books SET expired = expired + $1 WHERE id = $2', [value, stripe()])
+          : Promise.resolve(0);
+      // Each batch books what it deleted in its own transaction. Run again after an unknown
+      // outcome and finding nothing left, the attempt that committed was this batch: its answer.
+      for (;;) {
+        const answer = lastAnswer<{ rows: number; value: number }>();
+        const batch = await db.transaction(async (tx) => {
+          const gone = await tx.query(
+            `DELETE FROM outstanding WHERE serial IN
+               (SELECT serial FROM outstanding WHERE expires < $1 LIMIT $2) RETURNING value`,
+            [expiredBefore, PRUNE_BATCH],
+          );
+          const value = gone.reduce((s, r) => s + num(r, 'value'), 0);
+          await book(tx, value);
+          return answer(tx, { rows: gone.length, value }, gone.length === 0);
+        }, IDEMPOTENT);
+        pruned.coins += batch.rows;
+        pruned.value += batch.value;
+        if (batch.rows < PRUNE_BATCH) break;
+      }
+      // Blind-rsa keys whose coins expired: their unspent coins expire with them, their spent
+      // serials are no longer needed (a coin of the key is refused as expired).
+      const keyBatch = Math.floor(PRUNE_BATCH / (STRIPES + 1));
+      for (;;) {
+        const answer = lastAnswer<{ keys: number; coins: number; value: number }>();
+        const batch = await db.transaction(async (tx) => {
+          const closed = await tx.query(
+            `DELETE FROM blind_keys WHERE key_id IN
+               (SELECT key_id FROM blind_keys WHERE redeem_until < $1 LIMIT $2)
+             RETURNING key_id, value, withdrawn, spent`,
+            [expiredBefore, keyBatch],
+          );
+          const ids = closed.map((k) => str(k, 'key_id'));
+          const counts =
+            ids.length === 0
+              ? []
+              : await tx.query(
+                  `DELETE FROM blind_counts WHERE key_id IN ${inList(1, ids.length)} RETURNING key_id, withdrawn, spent`,
+                  ids,
+                );
+          let coins = 0;
+          let value = 0;
+          for (const k of closed) {
+            const mine = counts.filter((c) => str(c, 'key_id') === str(k, 'key_id'));
+            const count = (column: string) =>
+              num(k, column) + mine.reduce((s, c) => s + num(c, column), 0);
+            const unspent = Math.max(0, count('withdrawn') - count('spent'));
+            coins += unspent;
+            value += unspent * num(k, 'value');
+          }
+          await book(tx, value);
+          return answer(tx, { keys: closed.length, coins, value }, closed.length === 0);
+        }, IDEMPOTENT);
+        pruned.coins += batch.coins;
+        pruned.value += batch.value;
+        if (batch.keys < keyBatch) break;
+      }
+      // Stale reservations given back, each in its own transaction.
+      const stale = await db.query('SELECT request_id FROM pending WHERE created < $1', [
+        requestsBefore,
+      ]);
+      for (const r of stale) {
+        await db.transaction((tx) => releaseIn(tx, str(r, 'request_id')), IDEMPOTENT);
+      }
+      // What is only kept until it expires goes in bounded deletes.
+      await sweep('spent', 'serial', 'expires', expiredBefore);
+      await sweep('withdrawals', 'hash', 'expires', expiredBefore);
+      await sweep('requests', 'request_id', 'created', requestsBefore);
+      await sweep('deposits', 'digest', 'expires', expiredBefore);
+      await sweep('triplet_spends', 'triplet_id', 'expires', expiredBefore);
+      await sweep('triplet_members', 'triplet_id', 'expires', expiredBefore);
+      return pruned;
     },
     books: () => snapshotTx(readBooks),
     async withdrawnPerKey() {

@@ -7,15 +7,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { postgresEngine, retrying, type SqlDb, sqliteEngine } from '@netcash/server-kit';
 import {
-  openPostgres,
-  postgresEngine,
-  retrying,
-  type SqlDb,
-  sqliteEngine,
-} from '@netcash/server-kit';
-import {
+  type Captured,
+  capturing,
   type FaultCounts,
+  lintSql,
   type PostgresCluster,
   postgresAvailable,
   seededRandom,
@@ -58,11 +55,24 @@ describe.skipIf(!postgresAvailable())('postgres', () => {
   afterAll(async () => {
     await cluster?.stop();
   });
+  const sent: Captured[] = [];
   for (const isolation of ['repeatable read', 'serializable'] as const) {
     merchantStoreConformance(`postgres ${isolation}`, async () =>
-      storeOn(openPostgres(await cluster.createDatabase(`merchant_iso_${++n}`), { isolation })),
+      storeOn(
+        retrying(
+          capturing(
+            postgresEngine(await cluster.createDatabase(`merchant_iso_${++n}`), { isolation }),
+            sent,
+          ),
+        ),
+      ),
     );
   }
+  it('sent only portable SQL (docs/SCALING.md §3)', () => {
+    expect(sent.length).toBeGreaterThan(100);
+    expect(sent.some((s) => s.kind === 'ddl')).toBe(true);
+    expect(lintSql(sent)).toEqual([]);
+  });
   merchantStoreConformance('postgres with faults', async () =>
     storeOn(faulty(postgresEngine(await cluster.createDatabase(`merchant_faults_${++n}`)))),
   );
