@@ -160,6 +160,12 @@ export const CsBooks = v.strictObject({
   account: Token,
   mintLimit: Amount,
   /**
+   * Present (false) when the engine read these books without one snapshot (Citus across shards,
+   * docs/SCALING.md): the figures may be of different instants, so a difference may be a
+   * transfer in flight.
+   */
+  atOneSnapshot: v.optional(v.literal(false)),
+  /**
    * Blind-rsa coins (SPEC §7), counted per denomination key since the CS never learns a serial
    * before it is spent: withdrawn − spent − expired are outstanding (included in `outstanding`).
    * Keys whose coins have expired are closed: their unspent coins booked as `expired`, their
@@ -209,6 +215,8 @@ export const BankBooks = v.strictObject({
   cleared: v.array(
     v.strictObject({ drawer: Token, checkNo: Token, payee: Token, amount: PositiveAmount }),
   ),
+  /** As CsBooks' `atOneSnapshot`. */
+  atOneSnapshot: v.optional(v.literal(false)),
 });
 
 // ---- Merchant --------------------------------------------------------------------------------

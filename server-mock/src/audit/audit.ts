@@ -27,7 +27,7 @@ import {
   TrustStore,
 } from '@netcash/protocol';
 import { nodeProvider } from '@netcash/protocol/node';
-import { auditBank, auditCs, auditMerchants } from './checks.ts';
+import { auditBank, auditCs, auditMerchants, snapshotNotes } from './checks.ts';
 
 /** A server whose books the auditor reads, with that server's audit token. */
 export interface AuditTarget {
@@ -49,6 +49,8 @@ export interface AuditTargets {
 export interface AuditReport {
   readonly ok: boolean;
   readonly problems: string[];
+  /** Said beside the differences: books read without one snapshot (checks.ts snapshotNotes). */
+  readonly notes: string[];
   readonly banks: BankBooks[];
   readonly cs: CsBooks[];
   /** Per CS the insurer certified: its newest valid certificate (mint limit, bank, account). */
@@ -202,6 +204,7 @@ export async function auditFederation(targets: AuditTargets): Promise<AuditRepor
   return {
     ok: problems.length === 0,
     problems,
+    notes: snapshotNotes(banks, csBooks),
     banks,
     cs: csBooks,
     insured: [...insured.values()].map((i) => i.newest),

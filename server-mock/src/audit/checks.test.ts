@@ -6,7 +6,7 @@
  */
 import type { BankBooks, CertificateBody, CsBooks } from '@netcash/protocol';
 import { describe, expect, it } from 'vitest';
-import { auditCs, auditMerchants } from './checks.ts';
+import { auditCs, auditMerchants, snapshotNotes } from './checks.ts';
 
 const cert: CertificateBody = {
   type: 'certificate',
@@ -141,6 +141,21 @@ describe('the audit of merchants', () => {
     };
     expect(auditMerchants(waits('c1'), [wrote], [cleared])).toEqual([
       'shop: holds check c1 of cs1 that already cleared',
+    ]);
+  });
+});
+
+describe('books read without one snapshot', () => {
+  it('says so for each bank and CS whose database had none, and only for them', () => {
+    expect(snapshotNotes([bank], [books])).toEqual([]);
+    expect(
+      snapshotNotes(
+        [{ ...bank, atOneSnapshot: false }],
+        [books, { ...books, csName: 'cs2', atOneSnapshot: false }],
+      ),
+    ).toEqual([
+      'bank bank: books not read at one snapshot (the database has none across shards); a difference there may be a transfer in flight — audit again',
+      'cs2: books not read at one snapshot (the database has none across shards); a difference there may be a transfer in flight — audit again',
     ]);
   });
 });

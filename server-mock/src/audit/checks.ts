@@ -173,3 +173,19 @@ export function backingOf(
     surplus: account.balance - b.outstanding.value - uncleared,
   };
 }
+
+/**
+ * Books read without one snapshot (an engine without one across shards, docs/SCALING.md): their
+ * figures may be of different instants, so a difference found in them may be a transfer in
+ * flight. Said beside the differences, not counted as one.
+ */
+export function snapshotNotes(banks: readonly BankBooks[], cs: readonly CsBooks[]): string[] {
+  const unsure = [
+    ...banks.filter((b) => b.atOneSnapshot === false).map((b) => `bank ${b.name}`),
+    ...cs.filter((c) => c.atOneSnapshot === false).map((c) => c.csName),
+  ];
+  return unsure.map(
+    (who) =>
+      `${who}: books not read at one snapshot (the database has none across shards); a difference there may be a transfer in flight — audit again`,
+  );
+}

@@ -237,6 +237,7 @@ export async function createBank(o: BankOptions): Promise<Bank> {
           ledgerBalance: a.ledgerBalance,
         })),
         cleared: b.cleared,
+        ...(b.atOneSnapshot ? {} : { atOneSnapshot: false as const }),
       };
     },
   };

@@ -132,6 +132,8 @@ export interface BankStore {
     /** `received`: the checks cleared into the account. */
     accounts: (Account & { ledgerBalance: number; received: number })[];
     cleared: { drawer: string; checkNo: string; payee: string; amount: number }[];
+    /** False when the engine has no one snapshot to read them at (docs/SCALING.md). */
+    atOneSnapshot: boolean;
   }>;
   close(): Promise<void>;
 }
@@ -315,7 +317,7 @@ export async function createBankStore(
     },
     async audit() {
       // One consistent snapshot for every figure, where the engine has one.
-      const { value } = await db.snapshot(async (tx) => {
+      const { value, consistent } = await db.snapshot(async (tx) => {
         const sum = await tx.query(
           'SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) AS s FROM ledger',
         );
@@ -344,7 +346,7 @@ export async function createBankStore(
           })),
         };
       });
-      return value;
+      return { ...value, atOneSnapshot: consistent };
     },
     close: () => db.close(),
   };

@@ -163,6 +163,7 @@ export const auditCommand: Command = {
     for (const bank of report.banks) {
       console.log(`${bank.name}: ${bank.accounts.length} accounts, ledger sum ${bank.ledgerSum}`);
     }
+    for (const note of report.notes) console.log(`note: ${note}`);
     if (report.ok) {
       console.log('audit: the books balance');
       return 0;

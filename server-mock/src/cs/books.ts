@@ -77,5 +77,6 @@ export async function csBooks(ctx: CsContext): Promise<CsBooks> {
     account: ctx.account,
     mintLimit: ctx.currentCertificate().mintLimit,
     blindRsa: b.blindRsa,
+    ...(b.atOneSnapshot === false ? { atOneSnapshot: false as const } : {}),
   };
 }

@@ -267,9 +267,17 @@ export async function createCsStore(
       await sweep('triplet_members', 'triplet_id', 'expires', expiredBefore);
       return pruned;
     },
-    books: () => snapshotTx(readBooks),
+    async books() {
+      const { value, consistent } = await db.snapshot(readBooks);
+      return consistent ? value : { ...value, atOneSnapshot: false };
+    },
     async withdrawnPerKey() {
-      const rows = await db.query('SELECT key_id, withdrawn FROM blind_keys ORDER BY key_id');
+      // What the key's row counted (before the stripes) and its stripes since.
+      const rows = await db.query(
+        `SELECT k.key_id, CAST(k.withdrawn + COALESCE(SUM(c.withdrawn), 0) AS BIGINT) AS withdrawn
+         FROM blind_keys k LEFT JOIN blind_counts c ON c.key_id = k.key_id
+         GROUP BY k.key_id, k.withdrawn ORDER BY k.key_id`,
+      );
       return rows.map((r) => ({ keyId: str(r, 'key_id'), count: num(r, 'withdrawn') }));
     },
     async outstanding(serial) {

@@ -149,6 +149,8 @@ export interface CsBooksData {
   readonly deposited: number;
   readonly written: number;
   readonly checksWritten: { checkNo: string; payee: string; amount: number; expires: number }[];
+  /** Present when the engine has no one snapshot to read the books at (docs/SCALING.md). */
+  readonly atOneSnapshot?: false;
 }
 
 export interface CsStore {
