@@ -361,7 +361,13 @@ export class SqlMerchantStore implements MerchantStore {
   }
 
   forgetWriteOffs(before: number): Promise<number> {
-    return this.db.transaction((tx) => tx.run('DELETE FROM writeoffs WHERE date < $1', [before]));
+    // Idempotent, like prune: run again after an unknown commit outcome and finding nothing
+    // left, the attempt that committed forgot them — its count is the answer.
+    const answer = lastAnswer<number>();
+    return this.db.transaction(async (tx) => {
+      const forgotten = await tx.run('DELETE FROM writeoffs WHERE date < $1', [before]);
+      return answer(tx, forgotten, forgotten === 0);
+    }, IDEMPOTENT);
   }
 
   takeLocked(payment: LockedPayment): Promise<TakeLocked> {
