@@ -73,6 +73,11 @@ export const ERROR_CODES = {
   'check-cleared': { status: 409, rpc: 5040, text: 'This check has already been cleared.' },
   'wrong-payee': { status: 400, rpc: 5041, text: 'The check is payable to someone else.' },
   'unknown-account': { status: 404, rpc: 5042, text: 'No such account.' },
+  'bad-statement': {
+    status: 502,
+    rpc: 5043,
+    text: 'The bank statement is not signed by your bank, or does not answer the request made.',
+  },
   unauthorized: { status: 401, rpc: 4100, text: 'Not authorized.' },
 
   // Payments and access (merchant)

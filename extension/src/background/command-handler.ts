@@ -187,7 +187,8 @@ export const handlers: Handlers = {
       holder: account.holder,
       balance: statement.balance,
       currency: statement.currency,
-      date: w.core.now(),
+      // The bank's clock when it signed the statement (verified in core bank.ts).
+      date: statement.date,
     };
   },
   async setPrimaryAccount({ account }) {

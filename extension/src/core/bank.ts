@@ -7,6 +7,7 @@
  */
 import {
   AccountStatement,
+  type AccountStatementBody,
   accountOpening,
   BankInfo,
   type Check,
@@ -24,6 +25,7 @@ import {
   sign,
   toB64u,
   unwrap,
+  verify,
   writeCheck as writeCheckWith,
 } from '@netcash/protocol';
 import { type Core, http } from './context.ts';
@@ -58,6 +60,7 @@ export async function connectBank(core: Core, url: string, holder: string): Prom
     signKey: toB64u(keys.publicKey),
     signSecret: toB64u(keys.secretKey),
     opened: core.now(),
+    bankKey: info.signKey,
   };
   // The first account connected becomes the primary one explicitly: `opened` has one-second
   // resolution, so "the earliest" would be a coin toss between two accounts of the same second.
@@ -133,16 +136,22 @@ export async function deposit(
   );
 }
 
-/** The account's balance and history, by a signed account-request. */
-export async function statement(core: Core, account: AccountRow): Promise<AccountStatement> {
+/**
+ * The account's balance and history, by a signed account-request; the bank's signed answer is
+ * checked under the key pinned when the account was opened (PROTOCOL §3.12) and must answer this
+ * very request (its nonce), else `bad-statement` — a balance a proxy or another server made up is
+ * never shown.
+ */
+export async function statement(core: Core, account: AccountRow): Promise<AccountStatementBody> {
+  const nonce = randomId(core.p);
   const request = sign(core.p, secretOf(account), {
     type: 'account-request',
     bank: account.bank,
     account: account.account,
-    nonce: randomId(core.p),
+    nonce,
     date: core.now(),
   });
-  return unwrap(
+  const signed = unwrap(
     await postJson(
       endpoint(account.url, PATHS.bank.statement),
       request,
@@ -150,4 +159,36 @@ export async function statement(core: Core, account: AccountRow): Promise<Accoun
       http(core),
     ),
   );
+  const key = account.bankKey ?? (await pinBankKey(core, account));
+  if (!verify(core.p, key, signed)) {
+    throw new NetCashError(
+      'bad-statement',
+      `This statement is not signed by ${account.bank}: its figures were changed on the way or ` +
+        'come from someone else, so the wallet does not show them.',
+    );
+  }
+  const body = signed.body;
+  if (
+    body.nonce !== nonce ||
+    body.bank !== account.bank ||
+    body.account !== account.account ||
+    body.currency !== account.currency
+  ) {
+    throw new NetCashError(
+      'bad-statement',
+      `${account.bank} signed a statement, but not the one asked for now (another account or an ` +
+        'old answer replayed), so the wallet does not show it.',
+    );
+  }
+  return body;
+}
+
+/**
+ * An account opened before banks signed statements has no pinned key: the bank's info gives it
+ * now, once, and it is kept — the same trust on first use as at opening.
+ */
+async function pinBankKey(core: Core, account: AccountRow): Promise<string> {
+  const info = unwrap(await getJson(endpoint(account.url, PATHS.bank.info), BankInfo, http(core)));
+  await core.db.put('accounts', { ...account, bankKey: info.signKey });
+  return info.signKey;
 }

@@ -13,7 +13,7 @@ import type {
   StatusResult,
 } from '@netcash/protocol';
 import {
-  type AccountStatement,
+  type AccountStatementBody,
   Mutex,
   NetCashError,
   platformSleep,
@@ -193,7 +193,7 @@ export class Wallet {
     await this.core.db.put('settings', { name: 'primaryAccount', value: account });
   }
 
-  async bankStatement(): Promise<AccountStatement> {
+  async bankStatement(): Promise<AccountStatementBody> {
     return statement(this.core, await primaryAccount(this.core));
   }
 

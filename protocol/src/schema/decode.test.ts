@@ -37,6 +37,7 @@ const SCHEMAS: Record<string, Schema<unknown>> = {
   PaymentRequest: payment.PaymentRequest,
   PaymentRefundResult: payment.PaymentResult,
   DepositRequest: service.DepositRequest,
+  AccountStatement: service.AccountStatement,
   AccountOpening: credentials.AccountOpening,
   CertificateRequest: credentials.CertificateRequest,
   Registration: credentials.Registration,

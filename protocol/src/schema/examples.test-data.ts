@@ -145,6 +145,27 @@ export const EXAMPLES: Record<string, unknown> = {
     },
     sig,
   },
+  AccountStatement: {
+    body: {
+      type: 'account-statement',
+      bank: 'bank',
+      account: 'acct-alice',
+      nonce: id('n'),
+      date: 1_790_000_001,
+      balance: 9_300,
+      currency: 'NCD',
+      history: [
+        {
+          entryId: 'e1',
+          date: 1_790_000_000,
+          amount: -700,
+          counterparty: 'acct-cs1',
+          memo: 'coins',
+        },
+      ],
+    },
+    sig,
+  },
   CsRequest: {
     requestId: id('r'),
     replyKey: key('r'),

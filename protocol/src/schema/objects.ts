@@ -28,6 +28,7 @@ import {
   Time,
   Token,
 } from './primitives.ts';
+import type { AccountStatementBody } from './service-messages.ts';
 
 /** Certificate of insurance (paper figure 1), signed by the insurer. */
 export const CertificateBody = v.strictObject({
@@ -348,6 +349,7 @@ export type SignedBody =
   | OfferBody
   | PayeeKeysBody
   | AccountRequestBody
+  | AccountStatementBody
   | AccountOpeningBody
   | CertificateRequestBody
   | DenominationKeyRequestBody;

@@ -17,9 +17,11 @@ import {
   Currency,
   Digest,
   HttpUrl,
+  Id128,
   Name,
   PositiveAmount,
   PublicKey,
+  signed,
   Text,
   Time,
   Token,
@@ -64,6 +66,8 @@ export const BankInfo = v.strictObject({
   name: Name,
   currency: Currency,
   demoAccounts: v.boolean(),
+  /** The key the bank signs statements with (§3.12); a wallet pins it when it opens its account. */
+  signKey: PublicKey,
 });
 export const OpenAccountReply = v.strictObject({
   bank: Name,
@@ -88,12 +92,22 @@ export const LedgerEntry = v.strictObject({
   checkNo: v.optional(Token),
   memo: Text(140),
 });
-export const AccountStatement = v.strictObject({
+/**
+ * The bank's answer to an `account-request`, signed with the bank's key (§3.12): the balance a
+ * wallet shows is the bank's word, not whatever a proxy in between made of it. `nonce` is the
+ * request's, so an old statement replayed to a new request does not pass for a current one.
+ */
+export const AccountStatementBody = v.strictObject({
+  type: v.literal('account-statement'),
+  bank: Name,
   account: Token,
+  nonce: Id128,
+  date: Time,
   balance: Amount,
   currency: Currency,
   history: v.pipe(v.array(LedgerEntry), v.maxLength(1000)),
 });
+export const AccountStatement = signed(AccountStatementBody);
 
 // ---- Currency server (public, unsealed) -----------------------------------------------------
 
@@ -249,6 +263,7 @@ export type OpenAccountReply = v.InferOutput<typeof OpenAccountReply>;
 export type DepositRequest = v.InferOutput<typeof DepositRequest>;
 export type DepositReply = v.InferOutput<typeof DepositReply>;
 export type LedgerEntry = v.InferOutput<typeof LedgerEntry>;
+export type AccountStatementBody = v.InferOutput<typeof AccountStatementBody>;
 export type AccountStatement = v.InferOutput<typeof AccountStatement>;
 export type CsInfo = v.InferOutput<typeof CsInfo>;
 export type CsBooks = v.InferOutput<typeof CsBooks>;

@@ -40,6 +40,7 @@ export function nc1Vectors(p: CryptoProvider) {
   const ephemeral = p.x25519.keygen(seed(7));
   const csAccount = p.ed25519.keygen(seed(8));
   const csEnrollment = p.ed25519.keygen(seed(12));
+  const bank = p.ed25519.keygen(seed(13));
   const replyKey = toB64u(seed(9));
   const sessionKey = toB64u(seed(10));
   const nonce = new Uint8Array(12).fill(11);
@@ -171,6 +172,33 @@ export function nc1Vectors(p: CryptoProvider) {
     nonce: id(0x61),
     date: 1_790_000_040,
   });
+  // The bank's signed answer to that request (PROTOCOL §3.12): same nonce, the bank's key.
+  add('accountStatement', bank, {
+    type: 'account-statement',
+    bank: 'bank',
+    account: 'acct-alice',
+    nonce: id(0x61),
+    date: 1_790_000_041,
+    balance: 9_300,
+    currency: 'NCD',
+    history: [
+      {
+        entryId: 'e1',
+        date: 1_790_000_000,
+        amount: 10_000,
+        counterparty: 'issuance',
+        memo: 'demo starting balance',
+      },
+      {
+        entryId: 'e2',
+        date: 1_790_000_020,
+        amount: -700,
+        counterparty: 'acct-cs1',
+        checkNo: 'c1',
+        memo: 'NetCash coins from cs1',
+      },
+    ],
+  });
   add('certificateRequest', csEnrollment, {
     type: 'certificate-request',
     insurer: toB64u(insurer.publicKey),
@@ -215,6 +243,7 @@ export function nc1Vectors(p: CryptoProvider) {
       ephemeral: keyVector(ephemeral),
       csAccount: keyVector(csAccount),
       csEnrollment: keyVector(csEnrollment),
+      bank: keyVector(bank),
       replyKey,
       sessionKey,
       nonce: toB64u(nonce),

@@ -25,6 +25,7 @@ import {
   sign,
   toB64u,
   unwrap,
+  verify,
 } from '@netcash/protocol';
 import { nodeProvider as p } from '@netcash/protocol/node';
 import { silentLogger } from '@netcash/server-kit';
@@ -142,6 +143,34 @@ describe('bank', () => {
     expect((await fed.audit()).problems).toEqual([]);
   });
 
+  it('signs its statements with the key its info publishes, bound to the request', async () => {
+    const info = unwrap(await getJson(endpoint(fed.bank.url, PATHS.bank.info), BankInfo));
+    const nonce = randomId(p);
+    const request = sign(p, alice.accountKey.secretKey, {
+      type: 'account-request',
+      bank: alice.bank,
+      account: alice.account,
+      nonce,
+      date: clock,
+    });
+    const signed = unwrap(
+      await postJson(endpoint(fed.bank.url, PATHS.bank.statement), request, AccountStatement),
+    );
+    expect(verify(p, info.signKey, signed)).toBe(true);
+    expect(signed.body).toMatchObject({
+      type: 'account-statement',
+      bank: alice.bank,
+      account: alice.account,
+      nonce,
+      date: clock,
+      balance: await alice.balance(),
+    });
+    // Another balance under the same signature does not verify.
+    expect(verify(p, info.signKey, { ...signed, body: { ...signed.body, balance: 99_999 } })).toBe(
+      false,
+    );
+  });
+
   it('answers signed statements once per nonce, within the clock window', async () => {
     const request = (fields: { date?: number; key?: Uint8Array } = {}) =>
       sign(p, fields.key ?? alice.accountKey.secretKey, {
@@ -154,8 +183,8 @@ describe('bank', () => {
     const url = endpoint(fed.bank.url, PATHS.bank.statement);
     const once = request();
     const first = await postJson(url, once, AccountStatement);
-    expect(first.ok && first.value.balance).toBe(100);
-    expect(first.ok && first.value.history.length).toBeGreaterThan(3);
+    expect(first.ok && first.value.body.balance).toBe(100);
+    expect(first.ok && first.value.body.history.length).toBeGreaterThan(3);
     expect(codeOf(await postJson(url, once, AccountStatement))).toBe('request-id-reused');
     expect(codeOf(await postJson(url, request({ date: clock - 301 }), AccountStatement))).toBe(
       'expired',

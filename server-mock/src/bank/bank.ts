@@ -21,11 +21,13 @@ import {
   isWeakEd25519Key,
   NetCashError,
   type OpenAccountReply,
+  sign,
   toB64u,
   verify,
 } from '@netcash/protocol';
 import type { Clock } from '../config.ts';
 import { requireFresh } from '../fresh.ts';
+import type { NamedKeyPair } from '../keys.ts';
 import type { Account, BankStore } from './store.ts';
 
 export interface Bank {
@@ -33,6 +35,8 @@ export interface Bank {
   readonly currency: string;
   /** True in demo mode: a customer opening gets the demo starting balance. */
   readonly demoAccounts: boolean;
+  /** The key statements are signed with (base64url Ed25519), published in `GET /v1/info`. */
+  readonly signKey: string;
   /**
    * Opens an account for the key that signed `opening`, or answers with the account that key
    * already holds (an opening whose reply was lost is simply repeated).
@@ -53,6 +57,8 @@ export interface BankOptions {
   readonly demoBalance: number;
   /** Seconds a signed request's date may be off the bank's clock. */
   readonly requestWindow: number;
+  /** The bank's statement signing key (its data folder's `keys.json`). */
+  readonly signKey: NamedKeyPair;
 }
 
 /** The system account demo openings are credited from; the only one allowed below zero. */
@@ -78,6 +84,7 @@ export async function createBank(o: BankOptions): Promise<Bank> {
 
   return {
     name: o.name,
+    signKey: o.signKey.public,
     currency: o.currency,
     demoAccounts: o.demoBalance > 0,
     async openAccount(opening) {
@@ -213,12 +220,18 @@ export async function createBank(o: BankOptions): Promise<Bank> {
         throw new NetCashError('request-id-reused', 'this account request was already used');
       }
       const current = await keyed(r.account);
-      return {
+      // Signed, and bound to this request by its nonce: the holder verifies it under the key it
+      // pinned when it opened the account (PROTOCOL §3.12).
+      return sign(p, o.signKey.secretKey, {
+        type: 'account-statement',
+        bank: o.name,
         account: r.account,
+        nonce: r.nonce,
+        date,
         balance: current.balance,
         currency: o.currency,
         history: await store.history(r.account, HISTORY_LIMIT),
-      };
+      });
     },
 
     async books() {

@@ -25,11 +25,12 @@ import {
   readJson,
 } from '@netcash/server-kit';
 import { type Clock, DEFAULTS, systemNow } from '../config.ts';
-import { bearerToken } from '../datadir.ts';
+import { bearerToken, jsonFile } from '../datadir.ts';
 import { openStore, type StoreConfig } from '../db/store-config.ts';
 import { requireToken } from '../http/admin.ts';
 import { FEDERATION_CORS } from '../http/cors.ts';
 import { type Serving, serve } from '../http/serve.ts';
+import { ed25519Pair, secretText } from '../keys.ts';
 import { type Bank, createBank } from './bank.ts';
 import { createBankStore } from './store.ts';
 
@@ -58,6 +59,8 @@ export interface RunningBank {
   readonly url: string;
   readonly name: string;
   readonly currency: string;
+  /** The key its statements are signed with. */
+  readonly signKey: string;
   /** The auditor's token: reads the books (`GET /v1/admin/audit`), nothing else. */
   readonly auditToken: string;
   readonly bank: Bank;
@@ -81,6 +84,7 @@ export function bankHandler(
     name: bank.name,
     currency: bank.currency,
     demoAccounts: bank.demoAccounts,
+    signKey: bank.signKey,
   });
   const router = new Router(log, FEDERATION_CORS)
     .on('GET', PATHS.health, () => json(200, { status: 'ok', name: bank.name }), { cors: true })
@@ -123,6 +127,10 @@ export async function startBank(config: BankConfig): Promise<RunningBank> {
   const name = config.name ?? DEFAULTS.bankName;
   const log = (config.log ?? createLogger(name)).child(name);
   const token = bearerToken(config.dataDir, 'audit-token');
+  // The statement signing key, made on first start and kept with the bank's other secrets.
+  const stored = jsonFile(config.dataDir, 'keys.json', () => ({
+    signSecret: secretText(p.ed25519.keygen()),
+  }));
   const { db, start } = openStore(config, config.dataDir, 'bank.db', log);
   const store = await createBankStore(db, start, log);
   const bank = await createBank({
@@ -133,6 +141,7 @@ export async function startBank(config: BankConfig): Promise<RunningBank> {
     now: config.now ?? systemNow,
     demoBalance: config.demoBalance ?? 0,
     requestWindow: DEFAULTS.requestWindow,
+    signKey: ed25519Pair(p, stored.signSecret),
   });
   const maxBodyBytes = config.maxBodyBytes ?? DEFAULTS.maxBodyBytes;
   const handler = bankHandler(bank, token, log, maxBodyBytes);
@@ -146,6 +155,7 @@ export async function startBank(config: BankConfig): Promise<RunningBank> {
     url: server.url,
     name,
     currency: bank.currency,
+    signKey: bank.signKey,
     auditToken: token,
     bank,
     handler,

@@ -9,7 +9,7 @@
  *   const blind = await alice.buyBlind(fed.cs[0].url, [5, 5]);   // blind-rsa coins (SPEC §7)
  */
 import {
-  type AccountStatement,
+  type AccountStatementBody,
   AccountStatement as AccountStatementSchema,
   type AnyCoin,
   accountOpening,
@@ -42,6 +42,7 @@ import {
   sign,
   TrustStore,
   unwrap,
+  verify,
   writeCheck,
 } from '@netcash/protocol';
 import { nodeProvider } from '@netcash/protocol/node';
@@ -58,6 +59,8 @@ export class TestClient {
     readonly account: string,
     readonly accountKey: { secretKey: Uint8Array; publicKey: Uint8Array },
     readonly now: () => number,
+    /** The bank's statement key, as its info gave it when the account was opened. */
+    readonly bankKey: string,
   ) {}
 
   /** Opens an account, signed by a fresh key (in demo mode with the bank's starting balance). */
@@ -78,7 +81,7 @@ export class TestClient {
     const opened = unwrap(
       await postJson(endpoint(bankUrl, PATHS.bank.accounts), opening, OpenAccountReply),
     );
-    return new TestClient(p, bankUrl, opened.bank, opened.account, key, now);
+    return new TestClient(p, bankUrl, opened.bank, opened.account, key, now, info.signKey);
   }
 
   /** The CS's public info (cached; `fresh` re-reads it, e.g. after a key rotation). */
@@ -271,18 +274,23 @@ export class TestClient {
     );
   }
 
-  /** Balance and history through a signed account request. */
-  async statement(): Promise<AccountStatement> {
+  /** Balance and history through a signed account request; the bank's signature checked. */
+  async statement(): Promise<AccountStatementBody> {
+    const nonce = randomId(this.p);
     const request = sign(this.p, this.accountKey.secretKey, {
       type: 'account-request',
       bank: this.bank,
       account: this.account,
-      nonce: randomId(this.p),
+      nonce,
       date: this.now(),
     });
-    return unwrap(
+    const signed = unwrap(
       await postJson(endpoint(this.bankUrl, PATHS.bank.statement), request, AccountStatementSchema),
     );
+    if (!verify(this.p, this.bankKey, signed) || signed.body.nonce !== nonce) {
+      throw new NetCashError('bad-statement', 'the statement is not signed by the bank');
+    }
+    return signed.body;
   }
 
   async balance(): Promise<number> {

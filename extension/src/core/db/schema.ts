@@ -93,6 +93,11 @@ export interface AccountRow {
   /** Its 32-byte secret seed (b64u). Extension-origin storage only. */
   readonly signSecret: string;
   readonly opened: number;
+  /**
+   * The bank's statement key (b64u), pinned from its info when the account was opened; statements
+   * signed by any other key are refused. Absent on accounts opened before banks signed them.
+   */
+  readonly bankKey?: string;
 }
 
 export interface InsurerRow {

@@ -1,8 +1,9 @@
 /**
  * Cash-out: coins back to the bank account, in three plain steps — the amount (from one currency
  * server, at most what it holds), a confirmation that says where the money goes, and the result
- * with the bank's new balance. The bank balance comes from the bank's own statement of the
- * account (a signed account-request), read when the view opens.
+ * with the bank's new balance. The bank balance comes from the bank's own signed statement of
+ * the account (a signed account-request; the bank's signature checked by the wallet core), read
+ * when the view opens; a statement that fails the check is not shown, its reason is.
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { BankView, WalletState } from '../../messages/views.ts';
@@ -25,6 +26,10 @@ export function BankBalance(props: { version: unknown }) {
     <p data-testid="bank-balance">
       Bank account {bank.account} at {bank.bank}:{' '}
       <strong data-testid="bank-balance-amount">{money(bank.balance, bank.currency)}</strong>
+      <br />
+      <span class="muted" data-testid="bank-signed">
+        Signed by {bank.bank} at {new Date(bank.date * 1000).toLocaleTimeString()}
+      </span>
     </p>
   );
 }
