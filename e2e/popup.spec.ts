@@ -2,7 +2,7 @@
  * The popup as a person uses it (issue 17): setup from what `netcash up` printed (the federation
  * here runs on ports the OS picked), amounts in one unit everywhere, one paged history with a
  * detail view, pending operations told in words with Retry now, cash-out of an amount with a
- * confirmation and the bank's balance.
+ * confirmation and the bank's signed balance, a currency server stopped and used again.
  */
 import { ARTICLES } from '@netcash/merchant-kit/demo';
 import { expect, test } from './fixtures.ts';
@@ -133,6 +133,8 @@ test('cash-out takes an amount, asks to confirm, and shows the result and the ba
     `3.33 NCD is in your bank account ${account.account}.`,
   );
   await expect(popup.getByTestId('bank-balance-amount')).toHaveText(ncd(bankBefore + 333));
+  // The balance shown is the bank's signed statement, checked by the wallet.
+  await expect(popup.getByTestId('bank-signed')).toContainText(`Signed by ${account.bank} at `);
   expect(spendable(await wallet.state())).toBe(1000 - 333);
   expect((await federation.audit()).ok).toBe(true);
 
@@ -150,4 +152,36 @@ test('cash-out takes an amount, asks to confirm, and shows the result and the ba
     'You hold no coins at cs1 to cash out.',
   );
   expect((await federation.audit()).ok).toBe(true);
+});
+
+test('a currency server can be stopped and used again; the popup says what happens to its coins', async ({
+  wallet,
+}) => {
+  await wallet.setup({ buy: 500, cs: 'cs1' });
+  const popup = await wallet.popup();
+  await popup.getByTestId('open-trusted').click();
+  await popup.getByRole('button', { name: 'Stop using currency server cs1' }).click();
+  await expect(popup.getByTestId('server-stopped')).toHaveText(
+    'Stopped: the wallet buys no coins from cs1 and takes no change from it. The 5.00 NCD you ' +
+      'hold there stay yours: they still pay sites that take them as they are, and you can cash ' +
+      'them out to your bank.',
+  );
+  expect((await wallet.state()).servers.map((s) => [s.csName, s.stopped])).toEqual([
+    ['cs1', true],
+    ['cs2', false],
+  ]);
+  await expect(wallet.command('buy', { amount: 100, cs: 'cs1' })).rejects.toThrow(
+    'You stopped using cs1',
+  );
+  // The coins held at cs1 still count; buying offers only cs2 (no choice of server left).
+  await popup.getByTestId('back').click();
+  await expect(popup.getByTestId('balance')).toHaveText('5.00 NCD');
+  await popup.getByTestId('open-add').click();
+  await expect(popup.getByTestId('buy')).toBeVisible();
+  await expect(popup.getByTestId('buy-cs')).toHaveCount(0);
+  await popup.getByTestId('back').click();
+  await popup.getByTestId('open-trusted').click();
+  await popup.getByRole('button', { name: 'Use currency server cs1 again' }).click();
+  await expect(popup.getByTestId('server-stopped')).toHaveCount(0);
+  expect((await wallet.command('buy', { amount: 100, cs: 'cs1' })).status).toBe('done');
 });

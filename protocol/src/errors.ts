@@ -115,6 +115,11 @@ export const ERROR_CODES = {
     rpc: 5061,
     text: 'Sent and not answered yet: it completes by itself and is never charged twice.',
   },
+  'cs-stopped': {
+    status: 409,
+    rpc: 5069,
+    text: 'You stopped using this currency server: the wallet takes no new coins from it.',
+  },
 
   // Infrastructure
   'upstream-unavailable': {

@@ -195,6 +195,10 @@ export const handlers: Handlers = {
     await (await wallet()).setPrimaryAccount(account);
     return { account };
   },
+  async useServer({ cs, use }) {
+    await (await wallet()).useServer(cs, use);
+    return { cs, use };
+  },
   async untrustInsurer({ key }) {
     await (await wallet()).untrustInsurer(key);
     return { key };

@@ -57,12 +57,13 @@ export async function walletState(w: Wallet): Promise<WalletState> {
       primary: account === primary,
     })),
     insurers: insurers.map(({ key, name, url, fetched }) => ({ key, name, url, fetched })),
-    servers: w.servers().map(({ csName, currency, denominations, bank, insurer }) => ({
+    servers: w.servers().map(({ csName, currency, denominations, bank, insurer, stopped }) => ({
       csName,
       currency,
       denominations,
       bank,
       insurer,
+      stopped,
     })),
     balances,
     history,

@@ -20,6 +20,7 @@ import type { BuyOp } from './journal/types.ts';
 import { sendWithFaults } from './net.ts';
 import { planOutputs, receiveOutputs, rowsOf } from './outputs.ts';
 import { DEFAULT_POLICY, MAX_COINS, type SpreadPolicy, spread } from './policy.ts';
+import { stoppedRefusal } from './stopped.ts';
 import { currencyServers } from './trust.ts';
 
 /** Why `amount` cannot be bought from `server` at once, in the shopper's words. */
@@ -48,7 +49,11 @@ export async function startBuy(
   const servers = currencyServers(core).filter(
     (s) => s.bank === account.bank && s.currency === account.currency,
   );
-  const server = csName === undefined ? servers[0] : servers.find((s) => s.csName === csName);
+  const server =
+    csName === undefined
+      ? servers.find((s) => !s.stopped)
+      : servers.find((s) => s.csName === csName);
+  if (server?.stopped === true) throw stoppedRefusal(server.csName);
   if (server === undefined) {
     throw new NetCashError(
       'unknown-cert',

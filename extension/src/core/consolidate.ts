@@ -33,9 +33,18 @@ export async function consolidate(
       .map(async (s) => ({ server: s, value: totalValue(await spendableOf(core, s.csName)) })),
   );
   const total = holdings.reduce((sum, h) => sum + h.value, 0);
+  // Coins are moved to a server the shopper still uses (the exchange mints coins there).
   const target = holdings
-    .filter((h) => accepted.some((a) => a.csName === h.server.csName))
+    .filter((h) => !h.server.stopped && accepted.some((a) => a.csName === h.server.csName))
     .sort((a, b) => b.value - a.value)[0];
+  const stopped = accepted.filter((a) => a.stopped).map((a) => a.csName);
+  if (target === undefined && stopped.length > 0 && total >= amount) {
+    throw new NetCashError(
+      'cs-stopped',
+      `This site takes coins of ${stopped.join(', ')} only, which you stopped using: paying would ` +
+        'need change from it. Use it again, or pay with coins that make the price exactly.',
+    );
+  }
   if (target === undefined || total < amount) {
     throw new NetCashError(
       'insufficient-funds',

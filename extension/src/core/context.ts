@@ -78,6 +78,8 @@ export interface Core {
    * setting; absent means on). Read when a request is built; journaled requests keep theirs.
    */
   blindCoins?: boolean;
+  /** Currency servers the shopper stopped using (stopped.ts); absent means none. */
+  stopped?: ReadonlySet<string>;
 }
 
 export function http(core: Core, fetchFn: FetchFn = core.fetch): HttpOptions {

@@ -141,7 +141,10 @@ export async function choosePlan(
     for (const server of acceptedServers(core, offer)) {
       const plan = await planAt(core, server, scheme, offer.body.currency, offer.body.amount);
       if (plan?.kind === 'exact') return { server, scheme, plan };
-      if (plan !== null && fallback === undefined) fallback = { server, scheme, plan };
+      // Change would be new coins of that server: not from one the shopper stopped using.
+      if (plan !== null && fallback === undefined && !server.stopped) {
+        fallback = { server, scheme, plan };
+      }
     }
     if (fallback !== undefined) return fallback;
   }

@@ -37,6 +37,8 @@ export async function refreshCoins(core: Core, policy: SpreadPolicy, cs?: string
   );
   for (const server of currencyServers(core)) {
     if ((cs !== undefined && server.csName !== cs) || busy.has(server.csName)) continue;
+    // No reshuffle at a server the shopper stopped using: its coins are kept as they are.
+    if (server.stopped) continue;
     const now = core.now();
     const op = await startExchange(core, server.csName, 'refresh', (coins) =>
       refreshPlan(coins, server.denominations, policy, now),

@@ -21,6 +21,7 @@ import {
 import { type Core, http } from './context.ts';
 import type { CertificateRow, DenominationKeyRow } from './db/schema.ts';
 import type { CsTargetRow } from './journal/types.ts';
+import { isStopped } from './stopped.ts';
 
 /** Rebuilds the in-memory trust store from IndexedDB. */
 export async function loadTrust(core: Core): Promise<TrustStore> {
@@ -182,10 +183,13 @@ export interface CurrencyServer {
   readonly insurer: string;
   /** Requests are sealed to the newest valid certificate. */
   readonly target: CsTargetRow;
+  /** The shopper stopped using it (stopped.ts): no new coins from it. */
+  readonly stopped: boolean;
 }
 
-function serverOf(cert: CertificateBody): CurrencyServer {
+function serverOf(core: Core, cert: CertificateBody): CurrencyServer {
   return {
+    stopped: isStopped(core, cert.csName),
     csName: cert.csName,
     currency: cert.currency,
     denominations: cert.denominations,
@@ -209,7 +213,7 @@ export function currencyServers(core: Core): CurrencyServer[] {
     const newest = core.trust
       .certificatesOf(name)
       .find((c) => core.trust.validCertificate(c.certId, now).ok);
-    if (newest !== undefined) out.push(serverOf(newest));
+    if (newest !== undefined) out.push(serverOf(core, newest));
   }
   return out;
 }
@@ -221,7 +225,9 @@ export function currencyServers(core: Core): CurrencyServer[] {
  */
 export function endedServer(core: Core, csName: string): CurrencyServer | undefined {
   const [latest] = core.trust.certificatesOf(csName).filter((c) => !core.trust.isRevoked(c));
-  return latest?.ends !== undefined && core.now() >= latest.ends ? serverOf(latest) : undefined;
+  return latest?.ends !== undefined && core.now() >= latest.ends
+    ? serverOf(core, latest)
+    : undefined;
 }
 
 /**

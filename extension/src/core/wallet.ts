@@ -53,6 +53,7 @@ import { sweepRevoked } from './redeem.ts';
 import { Redrive } from './redrive.ts';
 import { buyCoins, refreshCoins, startCashoutNow } from './refresh.ts';
 import { readSettings, type WalletSettings, writeSettings } from './settings.ts';
+import { loadStopped, useServer } from './stopped.ts';
 import { Prepayments } from './triplets/api.ts';
 import {
   type CurrencyServer,
@@ -124,6 +125,7 @@ export class Wallet {
       csNames: [],
     };
     await loadTrust(core);
+    await loadStopped(core);
     // Revocations read before a restart: their coins are set apart before anything pays.
     await sweepRevoked(core);
     wallet = new Wallet(core, options);
@@ -223,6 +225,11 @@ export class Wallet {
 
   servers(): CurrencyServer[] {
     return currencyServers(this.core);
+  }
+
+  /** Stops (`use` false) or resumes taking new coins from `csName` (stopped.ts). */
+  useServer(csName: string, use: boolean): Promise<void> {
+    return useServer(this.core, csName, use);
   }
 
   /** Currency servers whose insurance ends within two weeks, with no successor certificate. */

@@ -124,6 +124,8 @@ export const COMMANDS = {
   setPrimaryAccount: v.strictObject({ account: Token }),
   /** Stop trusting an insurer (refused while money depends on it). */
   untrustInsurer: v.strictObject({ key: PublicKey }),
+  /** Stop (`use: false`) or resume taking new coins from a currency server. */
+  useServer: v.strictObject({ cs: Name, use: v.boolean() }),
   /** Fetch every trusted insurer's lists now (new servers, keys, revocations). */
   refreshTrust: v.strictObject({}),
 } as const;
@@ -159,6 +161,7 @@ export interface CommandOutputs {
   bankStatement: BankView;
   setPrimaryAccount: { account: string };
   untrustInsurer: { key: string };
+  useServer: { cs: string; use: boolean };
   refreshTrust: { servers: number };
 }
 

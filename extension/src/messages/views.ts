@@ -29,6 +29,8 @@ export interface WalletState {
     denominations: readonly number[];
     bank: string;
     insurer: string;
+    /** The shopper stopped using it: no new coins from it (core/stopped.ts). */
+    stopped: boolean;
   }[];
   readonly balances: readonly Balance[];
   readonly history: readonly HistoryRow[];

@@ -133,7 +133,8 @@ export function BuyCoins(props: {
   onBought?: (text: string) => void;
 }) {
   const [amount, setAmount] = useState('10.00');
-  const servers = props.state.servers;
+  // A server the shopper stopped using sells nothing (core/stopped.ts): not offered here.
+  const servers = props.state.servers.filter((s) => !s.stopped);
   const account = props.state.accounts.find((a) => a.primary);
   const currency = account?.currency ?? 'NCD';
   const [cs, setCs] = useState('');

@@ -1,7 +1,7 @@
 /**
  * Who the wallet trusts, changeable after setup: insurers (the keys that vouch for currency
  * servers: add one, or stop trusting one the wallet holds no money under), the currency servers
- * they certify (checked for new ones on demand), and bank accounts (connect another, choose the
+ * they certify (checked for new ones on demand; stop using one, use it again), and bank accounts (connect another, choose the
  * one coins are bought from and cashed out to).
  */
 import { useState } from 'preact/hooks';
@@ -92,6 +92,28 @@ export function Trusted({ state, reload }: { state: WalletState; reload: () => P
                 {s.currency}, backed at {s.bank}, vouched for by {insurerName(s.insurer)}
               </span>
               <span class="muted">Your coins there: {money(held(s.csName), s.currency)}</span>
+              {s.stopped ? (
+                <span data-testid="server-stopped">
+                  Stopped: the wallet buys no coins from {s.csName} and takes no change from it. The{' '}
+                  {money(held(s.csName), s.currency)} you hold there stay yours: they still pay
+                  sites that take them as they are, and you can cash them out to your bank.
+                </span>
+              ) : null}
+              <ActionButton
+                label={s.stopped ? 'Use again' : 'Stop using'}
+                busyLabel="Saving…"
+                kind="secondary"
+                testId={`use-server-${s.csName}`}
+                ariaLabel={
+                  s.stopped
+                    ? `Use currency server ${s.csName} again`
+                    : `Stop using currency server ${s.csName}`
+                }
+                action={async () => {
+                  await command('useServer', { cs: s.csName, use: s.stopped });
+                  await reload();
+                }}
+              />
             </li>
           ))}
         </ul>
