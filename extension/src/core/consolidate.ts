@@ -98,7 +98,8 @@ export async function unifySchemes(
   const { currency } = offer.body;
   const held = await Promise.all(
     acceptedServers(core, offer)
-      .filter((s) => s.currency === currency)
+      // Renewing mints coins there: not at a server the shopper stopped using.
+      .filter((s) => s.currency === currency && !s.stopped)
       .map(async (s) => ({ server: s, value: totalValue(await spendableOf(core, s.csName)) })),
   );
   const target = held.sort((a, b) => b.value - a.value)[0];

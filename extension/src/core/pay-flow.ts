@@ -120,7 +120,8 @@ async function payWithTriplets(
     if (op !== null) return settlePayment(core, op, offer);
   }
   if (!protects(offer, settings.protectFrom)) return null;
-  for (const server of acceptedServers(core, offer)) {
+  // A triplet's change is minted at its server: none from one the shopper stopped using.
+  for (const server of acceptedServers(core, offer).filter((s) => !s.stopped)) {
     const op = await startProtected(core, { ...start, server }, terms);
     if (op !== null) return settlePayment(core, op, offer);
   }

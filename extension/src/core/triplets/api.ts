@@ -50,7 +50,8 @@ export class Prepayments {
     return this.exclusive(async () => {
       const core = this.core;
       const offer = await offerOf(core, origin);
-      for (const server of acceptedServers(core, offer)) {
+      // Triplets take change at their server: none from one the shopper stopped using.
+      for (const server of acceptedServers(core, offer).filter((s) => !s.stopped)) {
         const held = (await spendableOf(core, server.csName)).reduce((s, c) => s + c.value, 0);
         if (held < amount) continue;
         const op = await drivePrepay(
