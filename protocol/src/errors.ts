@@ -58,6 +58,11 @@ export const ERROR_CODES = {
     rpc: 5021,
     text: 'A public key is not usable: of small order, not canonical, or all zero.',
   },
+  'already-signed': {
+    status: 409,
+    rpc: 5022,
+    text: 'A blinded message was already signed in another request; blind a new one.',
+  },
 
   // Idempotency and limits
   'request-id-reused': {
@@ -119,6 +124,16 @@ export const ERROR_CODES = {
     status: 409,
     rpc: 5069,
     text: 'You stopped using this currency server: the wallet takes no new coins from it.',
+  },
+  'bad-phrase': {
+    status: 400,
+    rpc: 5070,
+    text: 'The recovery phrase is not valid: check the words and their order.',
+  },
+  'wallet-in-use': {
+    status: 409,
+    rpc: 5071,
+    text: 'This wallet already holds money or accounts: restore a phrase into a new wallet.',
   },
 
   // Infrastructure

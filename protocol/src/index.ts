@@ -12,6 +12,7 @@ export * from './client/http.ts';
 export * from './client/read-limited.ts';
 export * from './coins/blind-withdraw.ts';
 export * from './coins/redeem.ts';
+export * from './coins/restore.ts';
 export * from './coins/schemes/index.ts';
 export * from './coins/select.ts';
 export * from './coins/verify.ts';

@@ -65,6 +65,11 @@ export const Outputs = v.pipe(
     blinded: v.optional(
       v.pipe(v.array(BlindedOutput), v.minLength(1), v.maxLength(MAX_INSTRUMENTS)),
     ),
+    /**
+     * Restore tag (docs/PROTOCOL.md §4.8): the CS keeps it on the outstanding rows of the nc1
+     * outputs — never in the coins — and a `restore` with its secret finds them again.
+     */
+    tag: v.optional(Id128),
   }),
   v.check((w) => {
     const count = w.values.length + (w.blinded?.length ?? 0);
@@ -142,6 +147,34 @@ export const ClaimRequest = v.strictObject({
   want: v.strictObject({ values: Values }),
 });
 
+/**
+ * Restore (docs/PROTOCOL.md §4.8), read-only: the unlocked nc1 coins outstanding under the tags
+ * of `secrets` (tag = SHA-256(secret)[0..16], serials after `after`, ≤ 64 a page), and the blind
+ * signatures of `blinded` messages this CS signed. Takes no instrument, changes nothing.
+ */
+export const RestoreRequest = v.strictObject({
+  ...base,
+  op: v.literal('restore'),
+  instruments: v.strictTuple([]),
+  want: v.pipe(
+    v.strictObject({
+      secrets: v.optional(v.pipe(v.array(Key32), v.minLength(1), v.maxLength(MAX_INSTRUMENTS))),
+      after: v.optional(Id128),
+      blinded: v.optional(
+        v.pipe(v.array(BlindedOutput), v.minLength(1), v.maxLength(MAX_INSTRUMENTS)),
+      ),
+    }),
+    v.check((w) => w.secrets !== undefined || w.blinded !== undefined, 'secrets or blinded'),
+  ),
+});
+/** Status (§4.8), read-only: whether each of the CS's own coins is still outstanding. */
+export const CoinStatusRequest = v.strictObject({
+  ...base,
+  op: v.literal('status'),
+  instruments: Coins,
+  want: v.strictObject({}),
+});
+
 export const CsRequest = v.variant('op', [
   BuyRequest,
   ExchangeRequest,
@@ -149,6 +182,8 @@ export const CsRequest = v.variant('op', [
   ConvertRequest,
   TripletRequest,
   ClaimRequest,
+  RestoreRequest,
+  CoinStatusRequest,
 ]);
 
 const CoinList = v.pipe(v.array(Coin), v.maxLength(MAX_INSTRUMENTS));
@@ -187,6 +222,27 @@ export const CsResult = v.variant('op', [
     /** Proof of payment to K_B when C_B was spent. */
     receipt: v.optional(CsReceipt),
   }),
+  v.strictObject({
+    ...replyBase,
+    op: v.literal('restore'),
+    /** nc1 coins found under the tags, rebuilt byte for byte, in serial order. */
+    coins: CoinList,
+    /** More coins under these tags after the last one (ask again with `after`). */
+    more: v.boolean(),
+    /** For `want.blinded`, in its order: the blind signature, or null when not signed here. */
+    blindSigs: v.optional(
+      v.pipe(v.array(v.nullable(RsaBytes)), v.minLength(1), v.maxLength(MAX_INSTRUMENTS)),
+    ),
+  }),
+  v.strictObject({
+    ...replyBase,
+    op: v.literal('status'),
+    states: v.pipe(
+      v.array(v.picklist(['outstanding', 'spent'])),
+      v.minLength(1),
+      v.maxLength(MAX_INSTRUMENTS),
+    ),
+  }),
 ]);
 
 /** HTTP body of `POST /v1/requests`: the request sealed with HPKE to certificate `certId`'s encKey. */
@@ -212,6 +268,8 @@ export type CashoutRequest = v.InferOutput<typeof CashoutRequest>;
 export type ConvertRequest = v.InferOutput<typeof ConvertRequest>;
 export type TripletRequest = v.InferOutput<typeof TripletRequest>;
 export type ClaimRequest = v.InferOutput<typeof ClaimRequest>;
+export type RestoreRequest = v.InferOutput<typeof RestoreRequest>;
+export type CoinStatusRequest = v.InferOutput<typeof CoinStatusRequest>;
 export type CsRequest = v.InferOutput<typeof CsRequest>;
 export type CsOp = CsRequest['op'];
 export type CsResult = v.InferOutput<typeof CsResult>;

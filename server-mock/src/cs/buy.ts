@@ -9,7 +9,7 @@
  * check costs no signature.
  */
 import { type BuyRequest, digest, NetCashError } from '@netcash/protocol';
-import { type Minted, planOutputs } from './coins.ts';
+import { type Minted, planOutputs, refuseSignedBefore } from './coins.ts';
 import type { OpRun, Reply } from './requests.ts';
 
 export async function buy(run: OpRun<BuyRequest>): Promise<Reply> {
@@ -34,6 +34,7 @@ export async function buy(run: OpRun<BuyRequest>): Promise<Reply> {
   if (planned.total !== c.amount) {
     throw new NetCashError('wrong-amount', `the check is for ${c.amount}`);
   }
+  await refuseSignedBefore(ctx, request.want);
   const checkDigest = digest(ctx.p, check);
   if (await ctx.store.depositSeen(checkDigest)) {
     throw new NetCashError('check-cleared', 'this check was already deposited here');

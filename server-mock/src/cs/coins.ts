@@ -157,8 +157,10 @@ function signBlinded(
       depositUntil: key.depositUntil,
       redeemUntil: key.redeemUntil,
       count: (held?.count ?? 0) + 1,
-      // What recoup will point at (§4.7): the hash of what was signed, never the message.
+      // What recoup will point at (§4.7): the hash of what was signed, never the message; and
+      // the signature, which a restore answers with (§4.8) once the private key is deleted.
       hashes: [...(held?.hashes ?? []), withdrawalHash(ctx.p, msg)],
+      sigs: [...(held?.sigs ?? []), toB64u(sig)],
     });
   }
   return { sigs, withdraw: [...perKey.values()] };
@@ -198,7 +200,7 @@ export function planOutputs(ctx: CsContext, want: Outputs): PlannedOutputs {
     total: sum,
     make() {
       const blind = signBlinded(ctx, jobs);
-      const minted = mint(ctx, want.values);
+      const minted = mint(ctx, want.values, want.tag === undefined ? {} : { tag: want.tag });
       return {
         total: sum,
         coins: minted.coins,
@@ -212,6 +214,26 @@ export function planOutputs(ctx: CsContext, want: Outputs): PlannedOutputs {
   };
 }
 
+/**
+ * Refuses blinded messages this CS signed before, under another request (`already-signed`),
+ * before any money moves: signing one twice makes two coins with one serial, one coin paid
+ * twice (docs/PROTOCOL.md §4.8). The withdrawal records' unique hash is the backstop at commit.
+ */
+export async function refuseSignedBefore(ctx: CsContext, want: Outputs): Promise<void> {
+  const blinded = want.blinded ?? [];
+  if (blinded.length === 0) return;
+  const hashes = blinded.flatMap((b) => {
+    const msg = fromB64u(b.msg);
+    return msg === null ? [] : [withdrawalHash(ctx.p, msg)];
+  });
+  const again = new Set(hashes).size < hashes.length ? hashes : await ctx.store.withdrawn(hashes);
+  if (again.length > 0) {
+    throw new NetCashError('already-signed', 'a blinded message was signed before', {
+      hashes: again,
+    });
+  }
+}
+
 /** Checks `want` and makes its outputs: nc1 coins of `values`, blind signatures for `blinded`. */
 export function outputs(ctx: CsContext, want: Outputs): Minted {
   return planOutputs(ctx, want).make();
@@ -221,7 +243,14 @@ export function outputs(ctx: CsContext, want: Outputs): Minted {
 export function mint(
   ctx: CsContext,
   values: readonly number[],
-  options: { expires?: number; lock?: CoinLock; bookValue?: number; pruneAfter?: number } = {},
+  options: {
+    expires?: number;
+    lock?: CoinLock;
+    bookValue?: number;
+    pruneAfter?: number;
+    /** The requester's restore tag, kept on the rows (never with a lock, §4.8). */
+    tag?: string;
+  } = {},
 ): { coins: Coin[]; rows: OutstandingRow[] } {
   const cert = ctx.currentCertificate();
   const entry = ctx.keys.byCertId(cert.certId);
@@ -250,6 +279,7 @@ export function mint(
       // Outstanding through the redemption window (§4.7), not just until the coin expires.
       expires: options.pruneAfter ?? expires + cert.redeemFor,
       ...(options.lock === undefined ? {} : { lock: options.lock.tripletId }),
+      ...(options.tag === undefined || options.lock !== undefined ? {} : { tag: options.tag }),
     });
   }
   return { coins, rows };

@@ -12,7 +12,7 @@ import {
   NetCashError,
   totalValue,
 } from '@netcash/protocol';
-import { outputs } from './coins.ts';
+import { outputs, refuseSignedBefore } from './coins.ts';
 import { exchangeForeign } from './foreign.ts';
 import { takeOwnCoins } from './redeem.ts';
 import type { OpRun, Reply } from './requests.ts';
@@ -28,6 +28,7 @@ export function tripletSpends(coins: readonly AnyCoinBody[]) {
 
 export async function exchange(run: OpRun<ExchangeRequest>): Promise<Reply> {
   const { ctx, request } = run;
+  await refuseSignedBefore(ctx, request.want);
   const foreign = request.instruments.filter((i) => i.coin.body.cs !== ctx.name).length;
   if (foreign === request.instruments.length) return exchangeForeign(run);
   if (foreign > 0) {

@@ -25,6 +25,7 @@ import { buy } from './buy.ts';
 import { cashout, convert } from './cashout.ts';
 import type { CsContext } from './context.ts';
 import { exchange } from './exchange.ts';
+import { restore, status } from './restore.ts';
 import type { Changes, Commit, CsStore } from './store.ts';
 import { claim, triplet } from './triplet.ts';
 
@@ -74,6 +75,10 @@ export async function settle(store: CsStore, commit: Commit): Promise<string> {
       throw new NetCashError('check-cleared', 'this check was already deposited here');
     case 'not-backed':
       throw new NetCashError('limit-exceeded', 'outstanding value would exceed the backing');
+    case 'already-signed':
+      throw new NetCashError('already-signed', 'a blinded message was signed before', {
+        hashes: outcome.hashes,
+      });
   }
 }
 
@@ -98,6 +103,9 @@ export async function handleRequest(
     throw new NetCashError('unknown-cert', `${ctx.name} holds no certificate ${envelope.certId}`);
   }
   const request = unwrap(openCsRequest(ctx.p, entry.enc.secretKey, envelope));
+  // Read-only (§4.8): answered afresh, never stored.
+  if (request.op === 'restore') return restore(ctx, request);
+  if (request.op === 'status') return status(ctx, request);
   const hash = digest(ctx.p, request);
   const lookFirst =
     request.op !== 'exchange' || request.instruments.some((i) => i.coin.body.cs !== ctx.name);

@@ -48,14 +48,27 @@ async function countBlind(
   );
 }
 
-/** Records the hashes of the blinded messages signed (one statement for the request's ≤ 64). */
+/**
+ * Records the hashes of the blinded messages signed, with the signatures sent (a restore answers
+ * with them, docs/PROTOCOL.md §4.8), in one statement for the request's ≤ 64. A message signed
+ * before under another request refuses it all: two coins with one serial would be one coin paid
+ * twice (a wallet restored from a phrase while its original still withdraws repeats secrets).
+ */
 async function recordWithdrawals(tx: SqlTx, w: Withdrawal): Promise<void> {
   if (w.hashes.length === 0) return;
-  const rows = w.hashes.map((_, i) => inList(3 * i + 1, 3)).join(', ');
-  await tx.run(
-    `INSERT INTO withdrawals (hash, key_id, expires) VALUES ${rows} ON CONFLICT (hash) DO NOTHING`,
-    w.hashes.flatMap((hash) => [hash, w.keyId, w.redeemUntil]),
+  const rows = w.hashes.map((_, i) => inList(4 * i + 1, 4)).join(', ');
+  const inserted = await tx.query(
+    `INSERT INTO withdrawals (hash, key_id, expires, sig) VALUES ${rows} ON CONFLICT (hash) DO NOTHING RETURNING hash`,
+    w.hashes.flatMap((hash, i) => [hash, w.keyId, w.redeemUntil, w.sigs?.[i] ?? null]),
   );
+  if (inserted.length < w.hashes.length) {
+    const fresh = new Set(inserted.map((r) => str(r, 'hash')));
+    throw new Rollback({
+      ok: false,
+      reason: 'already-signed',
+      hashes: w.hashes.filter((h) => !fresh.has(h)),
+    });
+  }
 }
 
 /**
@@ -218,10 +231,17 @@ export async function apply(tx: SqlTx, c: Commit): Promise<void> {
   if (mint.length > 0) {
     // One statement for all of them (a request has at most 64 outputs): one per coin was
     // 8 × ~14 µs of an 8→8 exchange's ~200 µs of SQL.
-    const rows = mint.map((_, i) => inList(5 * i + 1, 5)).join(', ');
+    const rows = mint.map((_, i) => inList(6 * i + 1, 6)).join(', ');
     await tx.run(
-      `INSERT INTO outstanding (serial, cert_id, value, expires, lock) VALUES ${rows}`,
-      mint.flatMap((row) => [row.serial, row.certId, row.value, row.expires, row.lock ?? null]),
+      `INSERT INTO outstanding (serial, cert_id, value, expires, lock, tag) VALUES ${rows}`,
+      mint.flatMap((row) => [
+        row.serial,
+        row.certId,
+        row.value,
+        row.expires,
+        row.lock ?? null,
+        row.tag ?? null,
+      ]),
     );
     const locked = mint.flatMap((row) =>
       row.lock === undefined ? [] : [{ ...row, lock: row.lock }],

@@ -25,6 +25,7 @@
  *                   mostly-NULL index on `outstanding.lock`).
  */
 import {
+  addColumn,
   dropColumn,
   dropIndex,
   type Flavor,
@@ -172,6 +173,16 @@ export const CS_SCHEMA: Schema = {
           SELECT lock, serial, expires FROM outstanding WHERE lock IS NOT NULL
           ON CONFLICT (triplet_id, serial) DO NOTHING`,
         dropIndex(flavor, 'outstanding_lock', 'outstanding'),
+      ],
+    },
+    {
+      // docs/PROTOCOL.md §4.8: the restore tag of an nc1 output (partial index: rows without a
+      // tag cost nothing), and the blind signature of a withdrawal, kept for restore.
+      name: 'restore tags on outstanding serials, blind signatures of withdrawals',
+      statements: (flavor) => [
+        addColumn(flavor, 'outstanding', 'tag', 'TEXT'),
+        addColumn(flavor, 'withdrawals', 'sig', 'TEXT'),
+        'CREATE INDEX IF NOT EXISTS outstanding_tag ON outstanding (tag, serial) WHERE tag IS NOT NULL',
       ],
     },
   ],

@@ -7,6 +7,7 @@ import type { Logger, SchemaStart, SqlDb, SqlTx } from '@netcash/server-kit';
 import { inList, lastAnswer, num, readySchema, str } from '@netcash/server-kit';
 import type { CsBooksData, CsStore } from './store.ts';
 import { apply, releaseIn } from './store-apply.ts';
+import { restoreQueries } from './store-restore.ts';
 import { CS_SCHEMA, Rollback, STRIPES } from './store-schema.ts';
 
 /**
@@ -307,6 +308,7 @@ export async function createCsStore(
         const requests = num((await tx.query('SELECT COUNT(*) AS n FROM requests'))[0], 'n');
         return { serials, spent, requests, books: await readBooks(tx) };
       }),
+    ...restoreQueries(db),
     close: () => db.close(),
   };
 }

@@ -32,6 +32,8 @@ export interface OutstandingRow {
   readonly expires: number;
   /** The triplet id of a locked coin: consuming one coin of a triplet consumes both. */
   readonly lock?: string;
+  /** The requester's restore tag (docs/PROTOCOL.md §4.8); never on a locked coin. */
+  readonly tag?: string;
 }
 
 /** The coin being consumed; `lock` deletes its triplet sibling too. */
@@ -66,6 +68,8 @@ export interface Withdrawal {
   readonly count: number;
   /** SHA-256 of each blinded message signed (recoup proofs point at them, §4.7). */
   readonly hashes: readonly string[];
+  /** The blind signature sent for each, in the same order (restore answers with it, §4.8). */
+  readonly sigs?: readonly string[];
 }
 
 /** A recoup of a blind-rsa coin: the withdrawal record its proof points at, consumed. */
@@ -121,7 +125,9 @@ export type CommitOutcome =
   /** A check deposited here before (under another request). */
   | { readonly ok: false; readonly reason: 'check-cleared' }
   /** Outstanding value would exceed the deposits net of checks written. */
-  | { readonly ok: false; readonly reason: 'not-backed' };
+  | { readonly ok: false; readonly reason: 'not-backed' }
+  /** A blinded message signed before, under another request (§4.8). */
+  | { readonly ok: false; readonly reason: 'already-signed'; readonly hashes: string[] };
 
 /** The books of one blind-rsa denomination key not yet closed. */
 export interface BlindKeyBooks {
@@ -181,6 +187,24 @@ export interface CsStore {
    * published in the CS's info (docs/PRIVACY.md "Anonymity sets").
    */
   withdrawnPerKey(): Promise<{ keyId: string; count: number }[]>;
+  /**
+   * Restore (docs/PROTOCOL.md §4.8): unlocked outstanding rows under `tags`, serials after
+   * `after`, in serial order, at most `limit`.
+   */
+  tagged(
+    tags: readonly string[],
+    after: string | undefined,
+    limit: number,
+  ): Promise<OutstandingRow[]>;
+  /** Which of these blinded-message hashes have a withdrawal record (signed before). */
+  withdrawn(hashes: readonly string[]): Promise<string[]>;
+  /** The stored blind signatures of withdrawal records, by hash, for key `keyId`. */
+  withdrawalSigs(keyId: string, hashes: readonly string[]): Promise<Map<string, string>>;
+  /** Which of these serials are outstanding (nc1) or on the spent list (blind-rsa). */
+  standing(
+    nc1: readonly string[],
+    blind: readonly string[],
+  ): Promise<{ outstanding: Set<string>; spent: Set<string> }>;
   /** The row of one serial (tests, audits). */
   outstanding(serial: string): Promise<OutstandingRow | null>;
   /** Every outstanding and spent serial, sorted (tests: compare state before and after). */
