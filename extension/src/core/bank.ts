@@ -30,6 +30,7 @@ import {
 } from '@netcash/protocol';
 import { type Core, http } from './context.ts';
 import type { AccountRow } from './db/schema.ts';
+import { accountSeed } from './recovery/derive.ts';
 
 /** Checks the wallet writes are valid this long (PROTOCOL.md §10: 30 days). */
 export const CHECK_LIFETIME = 30 * 86_400;
@@ -41,7 +42,13 @@ export async function connectBank(core: Core, url: string, holder: string): Prom
   if (!info.demoAccounts) {
     throw new NetCashError('unsupported-op', `The bank ${info.name} does not open demo accounts.`);
   }
-  const keys = core.p.ed25519.keygen();
+  // The account key comes from the recovery phrase (docs/PROTOCOL.md §4.8): the index-th key at
+  // this bank. A restored wallet opens with the same key and the bank answers with its account.
+  const index = (await core.db.getAll('accounts')).filter((a) => a.bank === info.name).length;
+  const keys =
+    core.seed === undefined
+      ? core.p.ed25519.keygen()
+      : core.p.ed25519.keygen(accountSeed(core.seed, info.name, index));
   const opening = accountOpening(core.p, keys.secretKey, {
     bank: info.name,
     holder,

@@ -18,7 +18,7 @@ import type { Core } from './context.ts';
 import { addCoins, addHistory, noteAttempt } from './journal/journal.ts';
 import type { BuyOp } from './journal/types.ts';
 import { sendWithFaults } from './net.ts';
-import { planOutputs, receiveOutputs, rowsOf } from './outputs.ts';
+import { planOutputs, receiveOutputs, rowsOf, unusedCounters } from './outputs.ts';
 import { DEFAULT_POLICY, MAX_COINS, type SpreadPolicy, spread } from './policy.ts';
 import { stoppedRefusal } from './stopped.ts';
 import { currencyServers } from './trust.ts';
@@ -71,8 +71,10 @@ export async function startBuy(
   });
   const id = randomId(core.p);
   const now = core.now();
-  // Blind-rsa where the CS offers it: the blinding secrets are journaled with the request.
-  const outputs = planOutputs(core, server.csName, values);
+  // Blind-rsa where the CS offers it: the blinding secrets are journaled with the request, in
+  // the transaction that takes their derivation counters.
+  const tx = core.db.transaction(['ops', 'counters'], 'readwrite');
+  const outputs = await planOutputs(core, server.csName, values, tx);
   const op: BuyOp = {
     kind: 'buy',
     id,
@@ -94,8 +96,10 @@ export async function startBuy(
       replyKey: randomKey(core.p),
     },
     ...(outputs.blind === undefined ? {} : { blind: outputs.blind }),
+    ...(outputs.counters === undefined ? {} : { counters: outputs.counters }),
   };
-  await core.db.put('ops', op);
+  await tx.objectStore('ops').put(op);
+  await tx.done;
   await core.faults.afterJournal?.({ kind: 'buy', opId: id, step: 'buy' });
   return op;
 }
@@ -108,7 +112,8 @@ export async function driveBuy(core: Core, op: BuyOp): Promise<BuyOp> {
   );
   if (!reply.ok) {
     if (isTransient(reply.error)) return noteAttempt(core, op, reply.error);
-    // A refusal changes nothing at the CS (PROTOCOL.md §4.4): the check was not cashed.
+    // A refusal changes nothing at the CS (PROTOCOL.md §4.4): the check was not cashed, and
+    // nothing was signed, so the derivation counters can be used again.
     const failed: BuyOp = {
       ...op,
       status: 'failed',
@@ -116,7 +121,10 @@ export async function driveBuy(core: Core, op: BuyOp): Promise<BuyOp> {
       lastError: reply.error.toBody(),
       updated: core.now(),
     };
-    await core.db.put('ops', failed);
+    const tx = core.db.transaction(['ops', 'counters'], 'readwrite');
+    await unusedCounters(tx, op, reply.error);
+    await tx.objectStore('ops').put(failed);
+    await tx.done;
     return failed;
   }
   const planned = { want: op.request.want, ...(op.blind === undefined ? {} : { blind: op.blind }) };

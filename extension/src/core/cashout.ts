@@ -95,7 +95,10 @@ export async function driveCashout(core: Core, start: CashoutOp): Promise<Cashou
     );
     if (!reply.ok) {
       if (isTransient(reply.error)) return noteAttempt(core, op, reply.error);
-      const tx = core.db.transaction(['ops', 'coins', 'history', 'tallies'], 'readwrite');
+      const tx = core.db.transaction(
+        ['ops', 'coins', 'history', 'tallies', 'counters'],
+        'readwrite',
+      );
       const released = await releaseOrProbe(core, tx, op, reply.error);
       const next: CashoutOp = {
         ...op,

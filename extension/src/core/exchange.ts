@@ -33,7 +33,7 @@ import {
 } from './journal/journal.ts';
 import type { CsTargetRow, ExchangeOp, ExchangePurpose } from './journal/types.ts';
 import { sendWithFaults } from './net.ts';
-import { planOutputs, receiveOutputs, rowsOf } from './outputs.ts';
+import { planOutputs, receiveOutputs, rowsOf, unusedCounters } from './outputs.ts';
 import { oneScheme } from './schemes.ts';
 import { currencyServer } from './trust.ts';
 
@@ -42,17 +42,19 @@ export interface ExchangeChoice {
   readonly values: readonly number[];
 }
 
-function exchangeOp(
+/** An exchange op, its outputs planned inside `tx` (which includes `counters`). */
+async function exchangeOp(
   core: Core,
+  tx: Tx,
   purpose: ExchangePurpose,
   cs: string,
   currency: string,
   target: CsTargetRow,
   choice: ExchangeChoice,
-): ExchangeOp {
+): Promise<ExchangeOp> {
   const id = randomId(core.p);
   const now = core.now();
-  const outputs = planOutputs(core, cs, choice.values);
+  const outputs = await planOutputs(core, cs, choice.values, tx);
   return {
     kind: 'exchange',
     id,
@@ -73,6 +75,7 @@ function exchangeOp(
       replyKey: randomKey(core.p),
     },
     ...(outputs.blind === undefined ? {} : { blind: outputs.blind }),
+    ...(outputs.counters === undefined ? {} : { counters: outputs.counters }),
   };
 }
 
@@ -104,7 +107,7 @@ export async function startExchange(
 ): Promise<ExchangeOp | null> {
   const server = currencyServer(core, cs);
   const now = core.now();
-  const tx = core.db.transaction(['coins', 'ops', 'tallies'], 'readwrite');
+  const tx = core.db.transaction(['coins', 'ops', 'tallies', 'counters'], 'readwrite');
   const all = await tx.objectStore('coins').index('byCs').getAll(from);
   // One scheme per request while blind coins are on (docs/PRIVACY.md "Mixing").
   const choice = oneScheme(
@@ -114,7 +117,7 @@ export async function startExchange(
   );
   let op: ExchangeOp | null = null;
   if (choice !== null && choice.coins.length > 0) {
-    op = exchangeOp(core, purpose, cs, server.currency, server.target, choice);
+    op = await exchangeOp(core, tx, purpose, cs, server.currency, server.target, choice);
     await reserve(tx, choice.coins, op.id);
     await tx.objectStore('ops').put(op);
   }
@@ -153,7 +156,7 @@ export async function driveExchange(core: Core, op: ExchangeOp): Promise<Exchang
     await core.faults.afterReply?.(ctx);
     fresh = rowsOf(core, coins, planned);
   }
-  const tx = core.db.transaction(['ops', 'coins', 'history', 'tallies'], 'readwrite');
+  const tx = core.db.transaction(['ops', 'coins', 'history', 'tallies', 'counters'], 'readwrite');
   const current = await tx.objectStore('ops').get(op.id);
   let next: ExchangeOp = op;
   if (current?.status === 'pending') {
@@ -185,6 +188,8 @@ async function settleRefusal(
     lastError: error.toBody(),
     updated: core.now(),
   };
+  // Refused outright: nothing was signed (given back before any probe takes counters).
+  await unusedCounters(tx, op, error);
   const released = await releaseOrProbe(core, tx, op, error);
   return released ? { ...failed, status: 'rolled-back' } : failed;
 }
@@ -210,7 +215,7 @@ async function noteRecovered(core: Core, tx: Tx, op: ExchangeOp): Promise<void> 
 const COIN_GONE: ReadonlySet<string> = new Set(['double-spent', 'expired', 'revoked']);
 
 /**
- * Inside `tx`, after a CS refused a request spending `op`'s reserved coins: `double-spent`,
+ * Inside `tx` (which includes `counters`: probes take derivation counters), after a CS refused a request spending `op`'s reserved coins: `double-spent`,
  * `expired` or `revoked` on one coin writes it off; on several coins, each is probed alone (a
  * journaled single-coin exchange, the coin moving to the probe still reserved; a probe of coins
  * being recovered recovers too). Any other refusal changed nothing at the CS, so the coins are
@@ -261,7 +266,7 @@ export async function releaseOrProbe(
   }
   for (const row of rows) {
     const purpose = op.purpose === 'recoup' || op.purpose === 'renew' ? op.purpose : 'probe';
-    const probe = exchangeOp(core, purpose, op.cs, op.currency, op.target, {
+    const probe = await exchangeOp(core, tx, purpose, op.cs, op.currency, op.target, {
       coins: [row],
       values: [row.value],
     });

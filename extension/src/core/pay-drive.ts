@@ -127,10 +127,12 @@ async function finishPaid(core: Core, op: PayOp, receipt: PaymentReceipt): Promi
 /** Moves the op to `reclaim`, journaling the exchange request before it is sent. */
 export async function toReclaim(core: Core, op: PayOp, why: NetCashError): Promise<PayOp> {
   const requestId = randomId(core.p);
-  const outputs = planOutputs(
+  const tx = core.db.transaction(['ops', 'counters'], 'readwrite');
+  const outputs = await planOutputs(
     core,
     op.cs,
     op.payment.coins.map((c) => c.body.value),
+    tx,
   );
   // A blind-rsa coin whose key was revoked meanwhile goes with its recoup proof (§4.7).
   const rows = new Map(
@@ -155,7 +157,8 @@ export async function toReclaim(core: Core, op: PayOp, why: NetCashError): Promi
     },
     ...(outputs.blind === undefined ? {} : { reclaimBlind: outputs.blind }),
   };
-  await core.db.put('ops', next);
+  await tx.objectStore('ops').put(next);
+  await tx.done;
   return next;
 }
 
@@ -167,7 +170,10 @@ async function settleReclaim(
 ): Promise<PayOp> {
   const now = core.now();
   let next: PayOp;
-  const tx = core.db.transaction(['ops', 'coins', 'allowances', 'history', 'tallies'], 'readwrite');
+  const tx = core.db.transaction(
+    ['ops', 'coins', 'allowances', 'history', 'tallies', 'counters'],
+    'readwrite',
+  );
   const current = await tx.objectStore('ops').get(op.id);
   if ('fresh' in outcome) {
     next = { ...op, status: 'rolled-back', updated: now };
@@ -220,7 +226,7 @@ async function settleReclaim(
 async function failDisputed(core: Core, op: PayOp, why: NetCashError): Promise<PayOp> {
   const now = core.now();
   const failed: PayOp = { ...op, status: 'failed', lastError: why.toBody(), updated: now };
-  const tx = core.db.transaction(['ops', 'coins', 'history', 'tallies'], 'readwrite');
+  const tx = core.db.transaction(['ops', 'coins', 'history', 'tallies', 'counters'], 'readwrite');
   const current = await tx.objectStore('ops').get(op.id);
   let probing = false;
   if (current?.status === 'pending') {

@@ -71,7 +71,10 @@ export async function settleRefund(core: Core, op: PayOp, refund: PaymentRefund)
     lastError: new NetCashError('payment-refunded', refund.message).toBody(),
     updated: now,
   };
-  const tx = core.db.transaction(['ops', 'coins', 'allowances', 'history', 'tallies'], 'readwrite');
+  const tx = core.db.transaction(
+    ['ops', 'coins', 'allowances', 'history', 'tallies', 'counters'],
+    'readwrite',
+  );
   const current = await tx.objectStore('ops').get(op.id);
   if (current?.status === 'pending') {
     await deleteCoins(

@@ -49,6 +49,8 @@ import { type PendingStatus, pendingStatus } from './pending.ts';
 import { findReceipt, prove } from './proof.ts';
 import { allowances, historyPage, receipts, setAllowance } from './records.ts';
 import type { RecoverReport } from './recover.ts';
+import { Recovery } from './recovery/api.ts';
+import { ensureSeed } from './recovery/seed.ts';
 import { sweepRevoked } from './redeem.ts';
 import { Redrive } from './redrive.ts';
 import { buyCoins, refreshCoins, startCashoutNow } from './refresh.ts';
@@ -95,12 +97,19 @@ export class Wallet {
    */
   private readonly paying = new Map<string, Promise<AccessResult>>();
   private readonly redrive: Redrive;
+  /** The recovery phrase, restore and backup file (SPEC §13). */
+  readonly recovery: Recovery;
 
   private constructor(
     readonly core: Core,
     private readonly options: WalletOptions,
   ) {
     this.redrive = new Redrive(core, (work) => this.exclusive(work), options.onSchedule);
+    this.recovery = new Recovery(core, {
+      run: (work) => this.exclusive(work),
+      refresh: () => this.refresh(),
+      trustInsurer: (key, url) => this.trustInsurer(key, url),
+    });
   }
 
   static async open(options: WalletOptions): Promise<Wallet> {
@@ -128,6 +137,7 @@ export class Wallet {
     await loadStopped(core);
     // Revocations read before a restart: their coins are set apart before anything pays.
     await sweepRevoked(core);
+    core.seed = await ensureSeed(db, core.now());
     wallet = new Wallet(core, options);
     const settings = await wallet.settings();
     core.blindCoins = settings.blindCoins;

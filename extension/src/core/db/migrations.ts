@@ -105,6 +105,14 @@ export const MIGRATIONS: readonly Migration[] = [
       tx.objectStore('ops').createIndex('byStatusUpdated', ['status', 'updated']);
     },
   },
+  {
+    version: 7,
+    what: 'the recovery phrase and the blind-rsa derivation counters (SPEC §13, recovery/seed.ts)',
+    run(db) {
+      db.createObjectStore('recovery', { keyPath: 'name' });
+      db.createObjectStore('counters', { keyPath: 'keyId' });
+    },
+  },
 ];
 
 /** Runs the steps after `oldVersion` up to `newVersion`, in order. */

@@ -18,6 +18,8 @@
  *   allowances    per-site spending the shopper allowed without a prompt
  *   settings      small named values
  *   history       what the shopper sees: buys, payments, refunds, losses
+ *   recovery      the recovery phrase and its seed (recovery/seed.ts, SPEC §13)
+ *   counters      the next derivation counter per blind-rsa denomination key (recovery/seed.ts)
  */
 import type {
   AnyCoin,
@@ -32,10 +34,11 @@ import type {
 } from '@netcash/protocol';
 import type { DBSchema } from 'idb';
 import type { Op } from '../journal/types.ts';
+import type { CounterRow, RecoveryRow } from '../recovery/seed.ts';
 
 export const DB_NAME = 'netcash-wallet';
 /** The newest schema version; migrations.ts has one step per version. */
-export const DB_VERSION = 6;
+export const DB_VERSION = 7;
 
 /**
  * `recovering`: held, owed by its currency server, but not to be paid with — its certificate or
@@ -175,6 +178,7 @@ export interface SettingRow {
  * `recovered`: coins that could not pay (expired while closed, key revoked) exchanged anew.
  * `prepay`: value kept ready for one site as triplets (SPEC §6); payments from it are `pay` rows
  * marked `prepaid` (they move nothing more out of the purse), unused value comes back as `refund`.
+ * `restored`: coins found again from the recovery phrase (recovery/restore.ts).
  */
 export type HistoryKind =
   | 'buy'
@@ -184,7 +188,8 @@ export type HistoryKind =
   | 'cashout'
   | 'lost'
   | 'recovered'
-  | 'prepay';
+  | 'prepay'
+  | 'restored';
 
 export interface HistoryRow {
   /** Auto-incremented. */
@@ -243,4 +248,6 @@ export interface WalletSchema extends DBSchema {
   allowances: { key: [string, string]; value: AllowanceRow };
   settings: { key: string; value: SettingRow };
   history: { key: number; value: HistoryRow; indexes: { byOp: string } };
+  recovery: { key: string; value: RecoveryRow };
+  counters: { key: string; value: CounterRow };
 }

@@ -35,6 +35,13 @@ import type {
 
 export type OpStatus = 'pending' | 'done' | 'failed' | 'rolled-back';
 
+/** Derivation counters [from, to) of blind-rsa key `keyId` a request's outputs took (§4.8). */
+export interface CounterRange {
+  readonly keyId: string;
+  readonly from: number;
+  readonly to: number;
+}
+
 /** Where a CS request goes: the parts of the certificate it is sealed to. */
 export interface CsTargetRow {
   readonly certId: string;
@@ -67,6 +74,8 @@ export interface BuyOp extends OpBase {
   readonly request: BuyRequest;
   /** Secrets of `request.want.blinded` (blind-rsa coins), in its order. */
   readonly blind?: readonly BlindSecret[];
+  /** The derivation counters of those outputs. */
+  readonly counters?: readonly CounterRange[];
 }
 
 /**
@@ -91,6 +100,8 @@ export interface ExchangeOp extends OpBase {
   readonly request: ExchangeRequest;
   /** Secrets of `request.want.blinded` (blind-rsa coins), in its order. */
   readonly blind?: readonly BlindSecret[];
+  /** The derivation counters of those outputs. */
+  readonly counters?: readonly CounterRange[];
 }
 
 /**

@@ -1,0 +1,223 @@
+/**
+ * The encrypted backup file (SPEC §13, docs/PROTOCOL.md §4.8): what a recovery phrase cannot
+ * rebuild — receipts with their session keys (revisits keep working), bank accounts, trusted
+ * insurers, allowances and budgets, settings — sealed with ChaCha20-Poly1305 under a key that
+ * scrypt (memory-hard, RFC 7914; @noble/hashes) makes from the shopper's passphrase. It holds no
+ * coin (the phrase brings their value back) and not the phrase. Importing merges: what the
+ * wallet already holds stays as it is.
+ */
+import {
+  Amount,
+  type CryptoProvider,
+  Currency,
+  decode,
+  decodeJson,
+  fromB64u,
+  fromUtf8,
+  HttpUrl,
+  Key32,
+  Name,
+  NetCashError,
+  Nonce,
+  Offer,
+  PaymentReceipt,
+  PositiveAmount,
+  PublicKey,
+  Time,
+  Token,
+  toB64u,
+  utf8,
+} from '@netcash/protocol';
+import { scryptAsync } from '@noble/hashes/scrypt.js';
+import * as v from 'valibot';
+import type { Core } from '../context.ts';
+import type { InsurerRow } from '../db/schema.ts';
+
+/** scrypt's cost: 2^17 × 128 × 8 bytes = 128 MiB of memory (OWASP's minimum for scrypt). */
+export const BACKUP_SCRYPT = { N: 2 ** 17, r: 8, p: 1 } as const;
+const AAD = utf8('NetCash-v1 backup');
+
+const Scrypt = v.strictObject({
+  name: v.literal('scrypt'),
+  N: v.pipe(v.number(), v.safeInteger(), v.minValue(2 ** 10), v.maxValue(2 ** 20)),
+  r: v.pipe(v.number(), v.safeInteger(), v.minValue(1), v.maxValue(16)),
+  p: v.pipe(v.number(), v.safeInteger(), v.minValue(1), v.maxValue(4)),
+  salt: Key32,
+});
+
+export const BackupFile = v.strictObject({
+  format: v.literal('netcash-backup'),
+  version: v.literal(1),
+  created: Time,
+  kdf: Scrypt,
+  nonce: Nonce,
+  ct: v.pipe(v.string(), v.maxLength(64 * 1024 * 1024)),
+});
+export type BackupFile = v.InferOutput<typeof BackupFile>;
+
+const Short = v.pipe(v.string(), v.maxLength(2048));
+const Account = v.strictObject({
+  account: Token,
+  bank: Name,
+  url: HttpUrl,
+  currency: Currency,
+  holder: Short,
+  signKey: PublicKey,
+  signSecret: Key32,
+  opened: Time,
+});
+const Insurer = v.strictObject({
+  key: PublicKey,
+  name: Short,
+  url: HttpUrl,
+  added: Time,
+  fetched: Time,
+});
+const Receipt = v.strictObject({
+  tid: Token,
+  payeeKey: PublicKey,
+  offerKey: PublicKey,
+  sid: Token,
+  resource: HttpUrl,
+  origin: HttpUrl,
+  description: Short,
+  amount: Amount,
+  currency: Currency,
+  date: Time,
+  receipt: PaymentReceipt,
+  offer: Offer,
+  sessionKey: Key32,
+  opId: Short,
+});
+const Allowance = v.strictObject({
+  origin: HttpUrl,
+  currency: Currency,
+  limit: PositiveAmount,
+  spent: Amount,
+  updated: Time,
+  period: v.optional(v.picklist(['day', 'week', 'month'])),
+  periodStart: v.optional(Time),
+});
+const Setting = v.strictObject({ name: Token, value: v.unknown() });
+
+/** What the file holds, once opened. */
+export const BackupContent = v.strictObject({
+  insurers: v.array(Insurer),
+  accounts: v.array(Account),
+  receipts: v.array(Receipt),
+  allowances: v.array(Allowance),
+  settings: v.array(Setting),
+});
+export type BackupContent = v.InferOutput<typeof BackupContent>;
+
+async function keyOf(passphrase: string, kdf: v.InferOutput<typeof Scrypt>): Promise<Uint8Array> {
+  const salt = fromB64u(kdf.salt);
+  if (salt === null) throw new NetCashError('malformed', 'the backup salt is damaged');
+  return scryptAsync(utf8(passphrase), salt, { N: kdf.N, r: kdf.r, p: kdf.p, dkLen: 32 });
+}
+
+/** The backup of this wallet, sealed under `passphrase`. */
+export async function exportBackup(
+  core: Core,
+  passphrase: string,
+  cost: { N: number; r: number; p: number } = BACKUP_SCRYPT,
+): Promise<BackupFile> {
+  if (passphrase.length < 8) {
+    throw new NetCashError('malformed', 'Choose a passphrase of at least 8 characters.');
+  }
+  const tx = core.db.transaction(
+    ['insurers', 'accounts', 'receipts', 'allowances', 'settings'],
+    'readonly',
+  );
+  const content: BackupContent = {
+    insurers: await tx.objectStore('insurers').getAll(),
+    accounts: await tx.objectStore('accounts').getAll(),
+    receipts: await tx.objectStore('receipts').getAll(),
+    allowances: await tx.objectStore('allowances').getAll(),
+    settings: await tx.objectStore('settings').getAll(),
+  };
+  await tx.done;
+  const kdf = { name: 'scrypt' as const, ...cost, salt: toB64u(core.p.randomBytes(32)) };
+  const nonce = core.p.randomBytes(12);
+  const ct = core.p.chacha20poly1305.seal(
+    await keyOf(passphrase, kdf),
+    nonce,
+    utf8(JSON.stringify(content)),
+    AAD,
+  );
+  return {
+    format: 'netcash-backup',
+    version: 1,
+    created: core.now(),
+    kdf,
+    nonce: toB64u(nonce),
+    ct: toB64u(ct),
+  };
+}
+
+/** Opens a backup file's text with `passphrase` (`decrypt-failed` for a wrong one). */
+export async function openBackup(
+  p: CryptoProvider,
+  text: string,
+  passphrase: string,
+): Promise<BackupContent> {
+  const file = decodeJson(BackupFile, text);
+  if (!file.ok) {
+    throw new NetCashError('malformed', 'This is not a NetCash backup file, or it is damaged.');
+  }
+  const nonce = fromB64u(file.value.nonce);
+  const ct = fromB64u(file.value.ct);
+  if (nonce === null || ct === null) throw new NetCashError('malformed', 'The backup is damaged.');
+  const plain = p.chacha20poly1305.open(await keyOf(passphrase, file.value.kdf), nonce, ct, AAD);
+  if (plain === null) {
+    throw new NetCashError('decrypt-failed', 'The passphrase does not open this backup.');
+  }
+  const content = decode(BackupContent, JSON.parse(fromUtf8(plain)));
+  if (!content.ok) throw new NetCashError('malformed', 'The backup content is damaged.');
+  return content.value;
+}
+
+export interface ImportReport {
+  readonly receipts: number;
+  readonly accounts: number;
+  readonly allowances: number;
+  readonly insurers: InsurerRow[];
+}
+
+/** Merges `content` into the wallet (rows held stay); the insurers it did not trust yet. */
+export async function importBackup(core: Core, content: BackupContent): Promise<ImportReport> {
+  const tx = core.db.transaction(
+    ['insurers', 'accounts', 'receipts', 'allowances', 'settings'],
+    'readwrite',
+  );
+  let receipts = 0;
+  let accounts = 0;
+  let allowances = 0;
+  const newInsurers: InsurerRow[] = [];
+  for (const row of content.receipts) {
+    if ((await tx.objectStore('receipts').get(row.tid)) !== undefined) continue;
+    await tx.objectStore('receipts').put(row);
+    receipts++;
+  }
+  for (const row of content.accounts) {
+    if ((await tx.objectStore('accounts').get(row.account)) !== undefined) continue;
+    await tx.objectStore('accounts').put(row);
+    accounts++;
+  }
+  for (const row of content.allowances) {
+    if ((await tx.objectStore('allowances').get([row.origin, row.currency])) !== undefined)
+      continue;
+    await tx.objectStore('allowances').put(row);
+    allowances++;
+  }
+  for (const row of content.settings) {
+    if ((await tx.objectStore('settings').get(row.name)) === undefined) {
+      await tx.objectStore('settings').put(row);
+    }
+  }
+  for (const row of content.insurers) {
+    if ((await tx.objectStore('insurers').get(row.key)) === undefined) newInsurers.push(row);
+  }
+  await tx.done;
+  return { receipts, accounts, allowances, insurers: newInsurers };
+}

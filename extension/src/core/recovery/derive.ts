@@ -1,0 +1,71 @@
+/**
+ * Every secret a wallet needs to get its money back, derived from the BIP-39 seed of its
+ * recovery phrase (docs/PROTOCOL.md §4.8): HKDF-SHA256 (RFC 5869) with the salt
+ * "NetCash-v1 recovery" and one label per secret, so a restored wallet computes the same bytes.
+ *
+ *   accountSeed    the Ed25519 seed of the wallet's index-th account key at a bank
+ *   tagSecret      the secret behind the restore tag of the nc1 coins minted for it at a CS on a day
+ *   blindMaterial  serial ‖ PSS salt ‖ r bytes of the counter-th blind-rsa coin under a key
+ */
+import {
+  type BlindedOutput,
+  type BlindSecret,
+  blindCoinFrom,
+  blindMaterialLength,
+  type DenominationKeyBody,
+  NetCashError,
+  type RsaPublicKey,
+  utf8,
+} from '@netcash/protocol';
+import { hkdf } from '@noble/hashes/hkdf.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+
+const SALT = utf8('NetCash-v1 recovery');
+export const DAY_SECONDS = 86_400;
+
+function derive(seed: Uint8Array, label: string, length: number): Uint8Array {
+  return hkdf(sha256, seed, SALT, utf8(label), length);
+}
+
+export function accountSeed(seed: Uint8Array, bank: string, index: number): Uint8Array {
+  return derive(seed, `account\n${bank}\n${index}`, 32);
+}
+
+/** The day number of a time: restore tags change daily. */
+export function dayOf(seconds: number): number {
+  return Math.floor(seconds / DAY_SECONDS);
+}
+
+export function tagSecret(seed: Uint8Array, cs: string, day: number): Uint8Array {
+  return derive(seed, `nc1-tag\n${cs}\n${day}`, 32);
+}
+
+export function blindMaterial(
+  seed: Uint8Array,
+  keyId: string,
+  counter: number,
+  attempt: number,
+  length: number,
+): Uint8Array {
+  return derive(seed, `blind-rsa\n${keyId}\n${counter}\n${attempt}`, length);
+}
+
+/**
+ * The `counter`-th blind-rsa coin of `key` at `addr`: its blinded message and secrets, the same
+ * at every derivation. An r that can't blind (0, or sharing a factor with n: never in practice)
+ * moves to the next attempt.
+ */
+export function derivedBlindCoin(
+  seed: Uint8Array,
+  rsa: RsaPublicKey,
+  key: DenominationKeyBody,
+  addr: string,
+  counter: number,
+): { output: BlindedOutput; secret: BlindSecret } {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const material = blindMaterial(seed, key.keyId, counter, attempt, blindMaterialLength(rsa));
+    const made = blindCoinFrom(rsa, key, addr, material);
+    if (made !== null) return made;
+  }
+  throw new NetCashError('internal', 'no usable blinding factor in 8 attempts');
+}

@@ -1,0 +1,270 @@
+/**
+ * Restore from the recovery phrase (SPEC §13, docs/PROTOCOL.md §4.8): find every coin of this
+ * phrase still outstanding at every trusted currency server and put it back in the purse.
+ *
+ *   nc1        the tag secrets of every day since the CS's oldest known certificate, 64 to a
+ *              `restore` request, following pages; the CS rebuilds the unspent coins under them
+ *   blind-rsa  per denomination key, counter 0 first (all keys in few requests), then batches of
+ *              64 counters for each key that answered, until two batches bring nothing; the blind
+ *              signatures kept by the CS finish the coins, `status` tells the spent ones apart
+ *   purse      the outstanding coins not already held go in, with one history row per CS;
+ *              counters move past the highest found, so new coins never repeat a secret
+ *
+ * Safe to run again: a coin already held is left as it is, and only coins still outstanding are
+ * added. It moves no value, so it needs no journal entry.
+ */
+import {
+  type AnyCoin,
+  type BlindedOutput,
+  type BlindRsaCoin,
+  type BlindSecret,
+  type Coin,
+  type CsTarget,
+  callCs,
+  type DenominationKeyBody,
+  finishBlindCoins,
+  MAX_INSTRUMENTS,
+  randomId,
+  randomKey,
+  toB64u,
+  unwrap,
+  verifyCoin,
+} from '@netcash/protocol';
+import { coinId, coinRow } from '../coins.ts';
+import { type Core, http } from '../context.ts';
+import { addHistory, putCoins } from '../journal/journal.ts';
+import { type CurrencyServer, currencyServers } from '../trust.ts';
+import { dayOf, derivedBlindCoin, tagSecret } from './derive.ts';
+import { counterAtLeast } from './seed.ts';
+
+export type RestorePhase = 'nc1' | 'blind-rsa' | 'status' | 'done';
+
+export interface RestoreProgress {
+  readonly cs: string;
+  readonly phase: RestorePhase;
+  /** Currency servers looked at so far, of `servers`. */
+  readonly done: number;
+  readonly servers: number;
+  /** Outstanding coins found so far, and their value (all servers). */
+  readonly coins: number;
+  readonly value: number;
+}
+
+export interface RestoreReport {
+  /** Coins found outstanding and their value, per CS. */
+  readonly byCs: Readonly<Record<string, { coins: number; value: number }>>;
+  /** Of those, coins added to the purse (the rest were held already). */
+  readonly added: number;
+  /** Coins of this phrase the CSs had signed that are spent (blind-rsa). */
+  readonly spent: number;
+}
+
+const chunks = <T>(list: readonly T[], size = MAX_INSTRUMENTS): T[][] =>
+  Array.from({ length: Math.ceil(list.length / size) }, (_, i) =>
+    list.slice(i * size, (i + 1) * size),
+  );
+
+function restoreCall(core: Core, target: CsTarget, want: Parameters<typeof restoreRequest>[1]) {
+  return callCs(core.p, target, restoreRequest(core, want), http(core)).then(unwrap);
+}
+
+function restoreRequest(
+  core: Core,
+  want: { secrets?: string[]; after?: string; blinded?: BlindedOutput[] },
+) {
+  return {
+    requestId: randomId(core.p),
+    op: 'restore' as const,
+    instruments: [] as [],
+    want,
+    replyKey: randomKey(core.p),
+  };
+}
+
+/** The nc1 coins outstanding at `server` under this phrase's tags. */
+async function nc1Coins(core: Core, seed: Uint8Array, server: CurrencyServer): Promise<Coin[]> {
+  const certs = core.trust.certificatesOf(server.csName);
+  const first = Math.min(core.now(), ...certs.map((c) => c.issued));
+  const days: number[] = [];
+  for (let d = dayOf(first); d <= dayOf(core.now()) + 1; d++) days.push(d);
+  const coins: Coin[] = [];
+  for (const batch of chunks(days)) {
+    const secrets = batch.map((d) => toB64u(tagSecret(seed, server.csName, d)));
+    let after: string | undefined;
+    for (;;) {
+      const page = await restoreCall(
+        core,
+        server.target,
+        after === undefined ? { secrets } : { secrets, after },
+      );
+      coins.push(...page.coins);
+      after = page.coins.at(-1)?.body.serial;
+      if (!page.more || after === undefined) break;
+    }
+  }
+  return coins;
+}
+
+interface Probe {
+  readonly key: DenominationKeyBody;
+  readonly addr: string;
+  readonly counter: number;
+  readonly output: BlindedOutput;
+  readonly secret: BlindSecret;
+}
+
+/** Asks the CS for the blind signatures of `probes`; those it signed, with their signatures. */
+async function signed(
+  core: Core,
+  target: CsTarget,
+  probes: readonly Probe[],
+): Promise<{ probe: Probe; sig: string }[]> {
+  const out: { probe: Probe; sig: string }[] = [];
+  for (const batch of chunks(probes)) {
+    const page = await restoreCall(core, target, { blinded: batch.map((p) => p.output) });
+    batch.forEach((probe, i) => {
+      const sig = page.blindSigs?.[i];
+      if (typeof sig === 'string') out.push({ probe, sig });
+    });
+  }
+  return out;
+}
+
+/** The blind-rsa coins this phrase withdrew at `server`, finished (spent or not). */
+async function blindCoins(
+  core: Core,
+  seed: Uint8Array,
+  server: CurrencyServer,
+): Promise<BlindRsaCoin[]> {
+  const keys = core.trust.denominationKeysOf(server.csName);
+  if (keys.length === 0) return [];
+  // Wallets write the first address of the CS's newest certificate: every one it had.
+  const addrs = [...new Set(core.trust.certificatesOf(server.csName).map((c) => c.addresses[0]!))];
+  const probe = (key: DenominationKeyBody, addr: string, counter: number): Probe | null => {
+    const rsa = core.trust.rsaKey(key.keyId);
+    if (rsa === undefined) return null;
+    return { key, addr, counter, ...derivedBlindCoin(seed, rsa, key, addr, counter) };
+  };
+  const found = await signed(
+    core,
+    server.target,
+    keys.flatMap((key) => addrs.flatMap((addr) => probe(key, addr, 0) ?? [])),
+  );
+  // Each (key, address) that answered at 0: further batches until two in a row bring nothing
+  // (a request refused while a later one had taken counters leaves a gap of at most 64).
+  for (const first of [...found]) {
+    for (let from = 1, empty = 0; empty < 2; from += MAX_INSTRUMENTS) {
+      const batch = Array.from({ length: MAX_INSTRUMENTS }, (_, i) =>
+        probe(first.probe.key, first.probe.addr, from + i),
+      ).flatMap((p) => p ?? []);
+      const more = await signed(core, server.target, batch);
+      found.push(...more);
+      empty = more.length === 0 ? empty + 1 : 0;
+    }
+  }
+  const coins: BlindRsaCoin[] = [];
+  const highest = new Map<string, number>();
+  for (const { probe: p, sig } of found) {
+    highest.set(p.key.keyId, Math.max(highest.get(p.key.keyId) ?? 0, p.counter + 1));
+    const finished = finishBlindCoins(core.trust, [p.secret], [sig]);
+    if (finished.ok) coins.push(...finished.value);
+  }
+  for (const [keyId, next] of highest) await counterAtLeast(core.db, keyId, server.csName, next);
+  return coins;
+}
+
+/** Which of `coins` the CS says are still outstanding. */
+async function outstanding<C extends AnyCoin>(
+  core: Core,
+  target: CsTarget,
+  coins: readonly C[],
+): Promise<C[]> {
+  const out: C[] = [];
+  for (const batch of chunks(coins)) {
+    const reply = unwrap(
+      await callCs(
+        core.p,
+        target,
+        {
+          requestId: randomId(core.p),
+          op: 'status',
+          instruments: batch.map((coin) => ({ kind: 'coin' as const, coin })),
+          want: {},
+          replyKey: randomKey(core.p),
+        },
+        http(core),
+      ),
+    );
+    batch.forEach((coin, i) => {
+      if (reply.states[i] === 'outstanding') out.push(coin);
+    });
+  }
+  return out;
+}
+
+/** Puts the coins not held yet into the purse, with a history row; how many went in. */
+async function keep(
+  core: Core,
+  server: CurrencyServer,
+  coins: readonly AnyCoin[],
+): Promise<number> {
+  const tx = core.db.transaction(['coins', 'tallies', 'history'], 'readwrite');
+  const fresh = [];
+  for (const coin of coins) {
+    if ((await tx.objectStore('coins').get(coinId(coin.body))) === undefined) {
+      fresh.push(coinRow(core, coin));
+    }
+  }
+  await putCoins(tx, fresh);
+  const value = fresh.reduce((s, r) => s + r.value, 0);
+  if (value > 0) {
+    await addHistory(tx, {
+      date: core.now(),
+      kind: 'restored',
+      amount: value,
+      currency: server.currency,
+      cs: server.csName,
+      opId: `restore-${randomId(core.p)}`,
+      description: `Coins restored from the recovery phrase at ${server.csName}`,
+    });
+  }
+  await tx.done;
+  return fresh.length;
+}
+
+/** Restores every coin of the wallet's phrase outstanding at every trusted CS. */
+export async function restoreCoins(
+  core: Core,
+  onProgress: (progress: RestoreProgress) => void = () => {},
+): Promise<RestoreReport> {
+  const seed = core.seed;
+  if (seed === undefined) return { byCs: {}, added: 0, spent: 0 };
+  const servers = currencyServers(core);
+  const byCs: Record<string, { coins: number; value: number }> = {};
+  let total = { coins: 0, value: 0 };
+  let added = 0;
+  let spent = 0;
+  const tell = (cs: string, phase: RestorePhase, done: number) =>
+    onProgress({ cs, phase, done, servers: servers.length, ...total });
+  for (const [i, server] of servers.entries()) {
+    const now = core.now();
+    tell(server.csName, 'nc1', i);
+    // Only coins that verify now go in (a coin past its expiry pays no more).
+    const usable = <C extends AnyCoin>(coin: C) =>
+      verifyCoin(core.p, core.trust, coin, { now, cs: server.csName, currency: server.currency })
+        .ok;
+    const plain = (await nc1Coins(core, seed, server)).filter(usable);
+    tell(server.csName, 'blind-rsa', i);
+    const blind = (await blindCoins(core, seed, server)).filter(usable);
+    tell(server.csName, 'status', i);
+    const live = await outstanding(core, server.target, blind);
+    spent += blind.length - live.length;
+    const coins: AnyCoin[] = [...plain, ...live];
+    const value = coins.reduce((s, c) => s + c.body.value, 0);
+    byCs[server.csName] = { coins: coins.length, value };
+    total = { coins: total.coins + coins.length, value: total.value + value };
+    added += await keep(core, server, coins);
+  }
+  tell('', 'done', servers.length);
+  return { byCs, added, spent };
+}
