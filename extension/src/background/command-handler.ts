@@ -208,6 +208,33 @@ export const handlers: Handlers = {
     await w.refreshTrust();
     return { servers: w.servers().length };
   },
+  async recoveryPhrase() {
+    return (await wallet()).recovery.phrase();
+  },
+  async confirmPhrase({ answers }) {
+    await (await wallet()).recovery.confirm(answers);
+    return { confirmed: true };
+  },
+  async adoptPhrase({ phrase }) {
+    await (await wallet()).recovery.adopt(phrase);
+    return { adopted: true };
+  },
+  async restore() {
+    return (await wallet()).recovery.restore();
+  },
+  async restoreProgress() {
+    return (await wallet()).recovery.progress;
+  },
+  async exportBackup({ passphrase }) {
+    const w = await wallet();
+    const file = await w.recovery.exportBackup(passphrase);
+    const day = new Date(w.core.now() * 1000).toISOString().slice(0, 10);
+    return { file: JSON.stringify(file), name: `netcash-backup-${day}.json` };
+  },
+  async importBackup({ file, passphrase }) {
+    const report = await (await wallet()).recovery.importBackup(file, passphrase);
+    return { ...report, insurers: report.insurers.length };
+  },
 };
 
 /** A buy's or cash-out's outcome as extension pages see it. */

@@ -33,6 +33,7 @@ export async function walletState(w: Wallet): Promise<WalletState> {
     pending,
     settings,
     prepaid,
+    phrase,
   ] = await Promise.all([
     w.status(),
     w.accounts(),
@@ -44,6 +45,7 @@ export async function walletState(w: Wallet): Promise<WalletState> {
     w.pendingOps(),
     w.settings(),
     w.prepayments.list(),
+    w.recovery.phrase(),
   ]);
   const primary = accounts.length === 0 ? undefined : (await w.primaryAccount()).account;
   return {
@@ -86,6 +88,7 @@ export async function walletState(w: Wallet): Promise<WalletState> {
       protectFrom: settings.protectFrom,
     },
     prepaid,
+    phraseConfirmed: phrase.confirmed,
   };
 }
 

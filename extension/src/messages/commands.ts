@@ -19,6 +19,7 @@ import {
 import * as v from 'valibot';
 import { BUDGET_PERIODS } from '../core/budget.ts';
 import type { Crowd, NetPolicy, SchemeHolding } from '../core/index.ts';
+import type { RestoreProgress, RestoreReport } from '../core/recovery/restore.ts';
 import type {
   AllowanceView,
   ApprovalPrompt,
@@ -128,6 +129,36 @@ export const COMMANDS = {
   useServer: v.strictObject({ cs: Name, use: v.boolean() }),
   /** Fetch every trusted insurer's lists now (new servers, keys, revocations). */
   refreshTrust: v.strictObject({}),
+  /** The recovery phrase's words (extension pages only; SPEC §13). */
+  recoveryPhrase: v.strictObject({}),
+  /** The shopper typed back words of the phrase (1-based positions). */
+  confirmPhrase: v.strictObject({
+    answers: v.pipe(
+      v.array(
+        v.strictObject({
+          position: v.pipe(v.number(), v.safeInteger(), v.minValue(1), v.maxValue(24)),
+          word: v.pipe(v.string(), v.maxLength(32)),
+        }),
+      ),
+      v.minLength(1),
+      v.maxLength(24),
+    ),
+  }),
+  /** A new install takes over a lost wallet's phrase (refused once it holds anything). */
+  adoptPhrase: v.strictObject({ phrase: v.pipe(v.string(), v.maxLength(400)) }),
+  /** Find every coin of the phrase still outstanding at every trusted currency server. */
+  restore: v.strictObject({}),
+  /** Where the running (or last) restore stands. */
+  restoreProgress: v.strictObject({}),
+  /** The encrypted backup file (receipts and session keys, accounts, insurers, budgets, settings). */
+  exportBackup: v.strictObject({
+    passphrase: v.pipe(v.string(), v.minLength(8), v.maxLength(1024)),
+  }),
+  /** Opens a backup file with its passphrase and merges it into this wallet. */
+  importBackup: v.strictObject({
+    file: v.pipe(v.string(), v.maxLength(32 * 1024 * 1024)),
+    passphrase: v.pipe(v.string(), v.maxLength(1024)),
+  }),
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;
@@ -163,6 +194,13 @@ export interface CommandOutputs {
   untrustInsurer: { key: string };
   useServer: { cs: string; use: boolean };
   refreshTrust: { servers: number };
+  recoveryPhrase: { words: readonly string[]; confirmed: boolean };
+  confirmPhrase: { confirmed: true };
+  adoptPhrase: { adopted: true };
+  restore: RestoreReport;
+  restoreProgress: RestoreProgress | null;
+  exportBackup: { file: string; name: string };
+  importBackup: { receipts: number; accounts: number; allowances: number; insurers: number };
 }
 
 type RecoverCounts = { done: number; rolledBack: number; failed: number; pending: number };

@@ -57,6 +57,8 @@ export interface WalletState {
   };
   /** Value kept ready for sites as triplets (offline prepayment, SPEC §6). */
   readonly prepaid: readonly Prepayment[];
+  /** Whether the shopper confirmed writing down the recovery phrase (SPEC §13). */
+  readonly phraseConfirmed: boolean;
 }
 
 /** A site's budget as it stands now (renewed when its period ended). */

@@ -8,6 +8,7 @@ import type { WalletState } from '../../messages/views.ts';
 import { command } from '../api.ts';
 import { ActionButton, Field } from '../components.tsx';
 import { money, parseMoney } from '../format.ts';
+import { ExportBackup } from '../recovery.tsx';
 
 function CoinMix({ version }: { version: WalletState }) {
   const [mix, setMix] = useState<CommandOutputs['schemes'] | null>(null);
@@ -131,6 +132,39 @@ export function Settings({ state, reload }: { state: WalletState; reload: () => 
           await reload();
         }}
       />
+      <h2>Recovery</h2>
+      <ShowPhrase confirmed={state.phraseConfirmed} />
+      <ExportBackup />
+    </div>
+  );
+}
+
+/** The recovery phrase again, on request (it is what a new install restores from). */
+function ShowPhrase({ confirmed }: { confirmed: boolean }) {
+  const [words, setWords] = useState<readonly string[] | null>(null);
+  return (
+    <div class="phrase">
+      {confirmed ? null : (
+        <p class="warning" data-testid="phrase-unconfirmed">
+          You have not confirmed your recovery phrase yet: write it down, or a lost browser loses
+          your coins.
+        </p>
+      )}
+      {words === null ? (
+        <ActionButton
+          label="Show my recovery phrase"
+          busyLabel="Reading…"
+          kind="secondary"
+          testId="show-phrase"
+          action={async () => setWords((await command('recoveryPhrase', {})).words)}
+        />
+      ) : (
+        <ol class="phrase-words" data-testid="phrase-words">
+          {words.map((w, i) => (
+            <li key={`${i}-${w}`}>{w}</li>
+          ))}
+        </ol>
+      )}
     </div>
   );
 }
