@@ -5,7 +5,8 @@
  *
  *   1. a `netcash cs` process on SQLite sells C 1-cent coins (C = 1,024; --coins N, rounded up
  *      to whole buys of 64);
- *   2. rounds of C exchanges (1 coin in, 1 out) spend every coin in circulation once per round,
+ *   2. rounds of C exchanges (1 coin in, 1 out, each with a restore tag as wallets send,
+ *      docs/PROTOCOL.md §4.8) spend every coin in circulation once per round,
  *      so C stay outstanding while the exchanges add up: measured after 10×C and 100×C;
  *   3. at each point: the CS database after a WAL checkpoint — pages in use × page size, the file
  *      and WAL bytes, rows per table — as kept (idempotency records are retained 7 days,
@@ -143,7 +144,8 @@ async function main(): Promise<void> {
   let dormant: Dormant | null = null;
   try {
     const client = await TestClient.open(base.bank.url, { holder: 'bench' });
-    const pool = new CoinPool(client, cs.url, await client.target(cs.url));
+    // Outputs carry restore tags, as a wallet's do (PROTOCOL §4.8): kept on the outstanding rows.
+    const pool = new CoinPool(client, cs.url, await client.target(cs.url), true);
     await pool.buy(C);
     let exchanges = 0;
     const record = async (label: string) => {

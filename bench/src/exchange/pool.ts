@@ -54,6 +54,11 @@ export class CoinPool {
     private readonly client: TestClient,
     private readonly csUrl: string,
     private readonly target: CsTarget,
+    /**
+     * Ask for a restore tag on the outputs, as wallets do (docs/PROTOCOL.md §4.8): a fresh one
+     * per request — the most distinct tags the CS could be asked to keep.
+     */
+    private readonly tags = false,
   ) {}
 
   get size(): number {
@@ -94,7 +99,7 @@ export class CoinPool {
         requestId,
         op: 'exchange',
         instruments: coins.map((coin) => ({ kind: 'coin' as const, coin })),
-        want: { values },
+        want: this.tags ? { values, tag: randomId(p) } : { values },
         replyKey,
       });
       requests.push({ requestId, replyKey, coins });
