@@ -30,7 +30,7 @@ import {
 } from '@netcash/protocol';
 import { type Core, http } from './context.ts';
 import type { AccountRow } from './db/schema.ts';
-import { accountSeed } from './recovery/derive.ts';
+import { accountSeed } from './restore/derive.ts';
 
 /** Checks the wallet writes are valid this long (PROTOCOL.md §10: 30 days). */
 export const CHECK_LIFETIME = 30 * 86_400;

@@ -81,7 +81,7 @@ export interface Core {
   /** Currency servers the shopper stopped using (stopped.ts); absent means none. */
   stopped?: ReadonlySet<string>;
   /**
-   * The BIP-39 seed of the wallet's recovery phrase (recovery/seed.ts): output secrets and restore
+   * The BIP-39 seed of the wallet's recovery phrase (restore/seed.ts): output secrets and restore
    * tags are derived from it (docs/PROTOCOL.md §4.8). Absent only in a wallet opened without one.
    */
   seed?: Uint8Array;

@@ -34,8 +34,8 @@ import type { Core } from './context.ts';
 import type { CoinRow } from './db/schema.ts';
 import type { Tx } from './journal/journal.ts';
 import type { CounterRange } from './journal/types.ts';
-import { dayOf, derivedBlindCoin, tagSecret } from './recovery/derive.ts';
-import { returnCounters, takeCounters } from './recovery/seed.ts';
+import { dayOf, derivedBlindCoin, tagSecret } from './restore/derive.ts';
+import { returnCounters, takeCounters } from './restore/seed.ts';
 import { currencyServers } from './trust.ts';
 
 export interface PlannedOutputs {

@@ -19,7 +19,7 @@ import {
 import * as v from 'valibot';
 import { BUDGET_PERIODS } from '../core/budget.ts';
 import type { Crowd, NetPolicy, SchemeHolding } from '../core/index.ts';
-import type { RestoreProgress, RestoreReport } from '../core/recovery/restore.ts';
+import type { RestoreProgress, RestoreReport } from '../core/restore/restore.ts';
 import type {
   AllowanceView,
   ApprovalPrompt,

@@ -107,7 +107,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 7,
-    what: 'the recovery phrase and the blind-rsa derivation counters (SPEC §13, recovery/seed.ts)',
+    what: 'the recovery phrase and the blind-rsa derivation counters (SPEC §13, restore/seed.ts)',
     run(db) {
       db.createObjectStore('recovery', { keyPath: 'name' });
       db.createObjectStore('counters', { keyPath: 'keyId' });

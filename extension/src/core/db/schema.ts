@@ -18,8 +18,8 @@
  *   allowances    per-site spending the shopper allowed without a prompt
  *   settings      small named values
  *   history       what the shopper sees: buys, payments, refunds, losses
- *   recovery      the recovery phrase and its seed (recovery/seed.ts, SPEC §13)
- *   counters      the next derivation counter per blind-rsa denomination key (recovery/seed.ts)
+ *   recovery      the recovery phrase and its seed (restore/seed.ts, SPEC §13)
+ *   counters      the next derivation counter per blind-rsa denomination key (restore/seed.ts)
  */
 import type {
   AnyCoin,
@@ -34,7 +34,7 @@ import type {
 } from '@netcash/protocol';
 import type { DBSchema } from 'idb';
 import type { Op } from '../journal/types.ts';
-import type { CounterRow, RecoveryRow } from '../recovery/seed.ts';
+import type { CounterRow, RecoveryRow } from '../restore/seed.ts';
 
 export const DB_NAME = 'netcash-wallet';
 /** The newest schema version; migrations.ts has one step per version. */
@@ -178,7 +178,7 @@ export interface SettingRow {
  * `recovered`: coins that could not pay (expired while closed, key revoked) exchanged anew.
  * `prepay`: value kept ready for one site as triplets (SPEC §6); payments from it are `pay` rows
  * marked `prepaid` (they move nothing more out of the purse), unused value comes back as `refund`.
- * `restored`: coins found again from the recovery phrase (recovery/restore.ts).
+ * `restored`: coins found again from the recovery phrase (restore/restore.ts).
  */
 export type HistoryKind =
   | 'buy'
