@@ -127,18 +127,19 @@ async function finishPaid(core: Core, op: PayOp, receipt: PaymentReceipt): Promi
 /** Moves the op to `reclaim`, journaling the exchange request before it is sent. */
 export async function toReclaim(core: Core, op: PayOp, why: NetCashError): Promise<PayOp> {
   const requestId = randomId(core.p);
+  // A blind-rsa coin whose key was revoked meanwhile goes with its recoup proof (§4.7).
+  const rows = new Map(
+    (await Promise.all(op.reserved.map((id) => core.db.get('coins', id)))).flatMap((r) =>
+      r === undefined ? [] : [[r.coin.body.serial, r] as const],
+    ),
+  );
+  // The outputs take their derivation counters in the transaction that journals them.
   const tx = core.db.transaction(['ops', 'counters'], 'readwrite');
   const outputs = await planOutputs(
     core,
     op.cs,
     op.payment.coins.map((c) => c.body.value),
     tx,
-  );
-  // A blind-rsa coin whose key was revoked meanwhile goes with its recoup proof (§4.7).
-  const rows = new Map(
-    (await Promise.all(op.reserved.map((id) => core.db.get('coins', id)))).flatMap((r) =>
-      r === undefined ? [] : [[r.coin.body.serial, r] as const],
-    ),
   );
   const next: PayOp = {
     ...op,

@@ -130,12 +130,18 @@ async function signed(
   return out;
 }
 
+/** A restored coin, with r⁻¹ for a blind-rsa one (kept on its row: recoup needs it). */
+interface Found<C extends AnyCoin = AnyCoin> {
+  readonly coin: C;
+  readonly inv?: string;
+}
+
 /** The blind-rsa coins this phrase withdrew at `server`, finished (spent or not). */
 async function blindCoins(
   core: Core,
   seed: Uint8Array,
   server: CurrencyServer,
-): Promise<BlindRsaCoin[]> {
+): Promise<Found<BlindRsaCoin>[]> {
   const keys = core.trust.denominationKeysOf(server.csName);
   if (keys.length === 0) return [];
   // Wallets write the first address of the CS's newest certificate: every one it had.
@@ -162,24 +168,24 @@ async function blindCoins(
       empty = more.length === 0 ? empty + 1 : 0;
     }
   }
-  const coins: BlindRsaCoin[] = [];
+  const coins: Found<BlindRsaCoin>[] = [];
   const highest = new Map<string, number>();
   for (const { probe: p, sig } of found) {
     highest.set(p.key.keyId, Math.max(highest.get(p.key.keyId) ?? 0, p.counter + 1));
     const finished = finishBlindCoins(core.trust, [p.secret], [sig]);
-    if (finished.ok) coins.push(...finished.value);
+    if (finished.ok) coins.push(...finished.value.map((coin) => ({ coin, inv: p.secret.inv })));
   }
   for (const [keyId, next] of highest) await counterAtLeast(core.db, keyId, server.csName, next);
   return coins;
 }
 
 /** Which of `coins` the CS says are still outstanding. */
-async function outstanding<C extends AnyCoin>(
+async function outstanding<F extends Found>(
   core: Core,
   target: CsTarget,
-  coins: readonly C[],
-): Promise<C[]> {
-  const out: C[] = [];
+  coins: readonly F[],
+): Promise<F[]> {
+  const out: F[] = [];
   for (const batch of chunks(coins)) {
     const reply = unwrap(
       await callCs(
@@ -188,7 +194,7 @@ async function outstanding<C extends AnyCoin>(
         {
           requestId: randomId(core.p),
           op: 'status',
-          instruments: batch.map((coin) => ({ kind: 'coin' as const, coin })),
+          instruments: batch.map(({ coin }) => ({ kind: 'coin' as const, coin })),
           want: {},
           replyKey: randomKey(core.p),
         },
@@ -203,16 +209,12 @@ async function outstanding<C extends AnyCoin>(
 }
 
 /** Puts the coins not held yet into the purse, with a history row; how many went in. */
-async function keep(
-  core: Core,
-  server: CurrencyServer,
-  coins: readonly AnyCoin[],
-): Promise<number> {
+async function keep(core: Core, server: CurrencyServer, coins: readonly Found[]): Promise<number> {
   const tx = core.db.transaction(['coins', 'tallies', 'history'], 'readwrite');
   const fresh = [];
-  for (const coin of coins) {
+  for (const { coin, inv } of coins) {
     if ((await tx.objectStore('coins').get(coinId(coin.body))) === undefined) {
-      fresh.push(coinRow(core, coin));
+      fresh.push(coinRow(core, coin, undefined, inv));
     }
   }
   await putCoins(tx, fresh);
@@ -250,17 +252,17 @@ export async function restoreCoins(
     const now = core.now();
     tell(server.csName, 'nc1', i);
     // Only coins that verify now go in (a coin past its expiry pays no more).
-    const usable = <C extends AnyCoin>(coin: C) =>
+    const usable = ({ coin }: Found) =>
       verifyCoin(core.p, core.trust, coin, { now, cs: server.csName, currency: server.currency })
         .ok;
-    const plain = (await nc1Coins(core, seed, server)).filter(usable);
+    const plain = (await nc1Coins(core, seed, server)).map((coin) => ({ coin })).filter(usable);
     tell(server.csName, 'blind-rsa', i);
     const blind = (await blindCoins(core, seed, server)).filter(usable);
     tell(server.csName, 'status', i);
     const live = await outstanding(core, server.target, blind);
     spent += blind.length - live.length;
-    const coins: AnyCoin[] = [...plain, ...live];
-    const value = coins.reduce((s, c) => s + c.body.value, 0);
+    const coins: Found[] = [...plain, ...live];
+    const value = coins.reduce((s, c) => s + c.coin.body.value, 0);
     byCs[server.csName] = { coins: coins.length, value };
     total = { coins: total.coins + coins.length, value: total.value + value };
     added += await keep(core, server, coins);

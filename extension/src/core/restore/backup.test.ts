@@ -1,0 +1,69 @@
+/**
+ * The encrypted backup file (SPEC §13): a wallet that paid for an article saves one; another
+ * wallet imports it and proves the purchase (a revisit without paying), with the budget and the
+ * bank account back; a wrong passphrase or a damaged file is refused with its code and changes
+ * nothing; importing twice adds nothing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type Federation,
+  openWallet,
+  readyWallet,
+  startFederation,
+  startShop,
+  type TestShop,
+} from '../testing/harness.ts';
+
+/** Cheaper than the default (2^17) so the suite stays fast; the same scrypt. */
+const TEST_COST = { N: 2 ** 12, r: 8, p: 1 };
+
+let fed: Federation;
+let shop: TestShop;
+beforeAll(async () => {
+  fed = await startFederation();
+  shop = await startShop(fed, fed.cs[1]!.url);
+});
+afterAll(async () => {
+  await shop?.close();
+  await fed?.stop();
+});
+
+describe('the backup file', () => {
+  it('brings back purchases (revisits prove, no payment), budgets and accounts; refuses a wrong passphrase', async () => {
+    const { wallet: a } = await readyWallet(fed);
+    await a.buy(500);
+    const offer = await shop.offer('dear');
+    await a.pay(offer, shop.url, { approved: true });
+    await a.setAllowance(shop.url, 'NCD', 300, 'week');
+    const file = JSON.stringify(await a.recovery.exportBackup('correct horse', TEST_COST));
+    expect(file).not.toContain((await a.receipts())[0]!.sessionKey);
+    expect(file).not.toContain((await a.recovery.phrase()).words.join(' '));
+
+    const { wallet: b } = await openWallet();
+    await expect(b.recovery.importBackup(file, 'wrong horse')).rejects.toMatchObject({
+      code: 'decrypt-failed',
+    });
+    await expect(b.recovery.importBackup('{"format":"x"}', 'correct horse')).rejects.toMatchObject({
+      code: 'malformed',
+    });
+    expect(await b.receipts()).toEqual([]);
+
+    const report = await b.recovery.importBackup(file, 'correct horse');
+    expect(report).toMatchObject({ receipts: 1, accounts: 1, allowances: 1 });
+    expect(await b.accounts()).toEqual(await a.accounts());
+    expect((await b.allowances())[0]).toMatchObject({ origin: shop.url, limit: 300 });
+    // The insurer came along: the wallet trusts it and knows its servers.
+    expect(b.servers().map((s) => s.csName)).toEqual(['cs1', 'cs2']);
+    const again = await shop.offer('dear');
+    const access = await b.prove(again, shop.url);
+    expect(await shop.access(again.body.resource, access.authorization)).toBe(200);
+
+    expect(await b.recovery.importBackup(file, 'correct horse')).toMatchObject({
+      receipts: 0,
+      accounts: 0,
+      allowances: 0,
+    });
+    a.close();
+    b.close();
+  });
+});
