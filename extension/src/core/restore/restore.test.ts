@@ -151,6 +151,27 @@ describe.each(engines)('restore from the recovery phrase, currency servers on $n
     original.close();
     b.close();
   }, 120_000);
+
+  it('brings back coins that expired while the wallet was lost, inside their redemption window', async () => {
+    const t = await readyWallet(fed, {}, { now });
+    await t.wallet.buy(250, 'cs1');
+    const phrase2 = (await t.wallet.recovery.phrase()).words.join(' ');
+    t.wallet.close();
+    await deleteDatabase(t.dbName);
+    // 21 days later: the coins (20-day lifetime) expired; their issuer owes them 5 days more.
+    clock += 21 * DAY;
+    for (const cs of fed.cs) await cs.maintain();
+    const { wallet: b } = await openWallet(undefined, {}, { now });
+    await b.recovery.adopt(phrase2);
+    await b.trustInsurer(fed.insurer.signKey, fed.insurer.url);
+    await b.connectBank(fed.bank.url, 'Restored late');
+    await b.recovery.restore();
+    // Renewed at the issuer by the refresh that ends the restore: spendable again, whole.
+    expect(await spendable(b)).toBe(250);
+    expect((await b.history()).map((h) => h.kind)).toContain('recovered');
+    expect((await fed.audit([await shop.paywall.holdings()])).problems).toEqual([]);
+    b.close();
+  }, 120_000);
 });
 
 /** Cashes every coin of every CS out; coins another wallet spent first are written off. */

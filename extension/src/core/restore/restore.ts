@@ -7,7 +7,8 @@
  *   blind-rsa  per denomination key, counter 0 first (all keys in few requests), then batches of
  *              64 counters for each key that answered, until two batches bring nothing; the blind
  *              signatures kept by the CS finish the coins, `status` tells the spent ones apart
- *   purse      the outstanding coins not already held go in, with one history row per CS;
+ *   purse      the outstanding coins not already held go in — valid ones, and late or revoked
+ *              ones that the refresh after the restore renews or recoups — with one history row per CS;
  *              counters move past the highest found, so new coins never repeat a secret
  *
  * Safe to run again: a coin already held is left as it is, and only coins still outstanding are
@@ -28,7 +29,7 @@ import {
   randomKey,
   toB64u,
   unwrap,
-  verifyCoin,
+  verifyRedeemable,
 } from '@netcash/protocol';
 import { coinId, coinRow } from '../coins.ts';
 import { type Core, http } from '../context.ts';
@@ -251,10 +252,14 @@ export async function restoreCoins(
   for (const [i, server] of servers.entries()) {
     const now = core.now();
     tell(server.csName, 'nc1', i);
-    // Only coins that verify now go in (a coin past its expiry pays no more).
+    // Coins the CS still owes go in: valid ones, and late or revoked ones (PROTOCOL §4.7), which
+    // the refresh after the restore renews or recoups (recovery.ts).
     const usable = ({ coin }: Found) =>
-      verifyCoin(core.p, core.trust, coin, { now, cs: server.csName, currency: server.currency })
-        .ok;
+      verifyRedeemable(core.p, core.trust, coin, {
+        now,
+        cs: server.csName,
+        currency: server.currency,
+      }).ok;
     const plain = (await nc1Coins(core, seed, server)).map((coin) => ({ coin })).filter(usable);
     tell(server.csName, 'blind-rsa', i);
     const blind = (await blindCoins(core, seed, server)).filter(usable);
