@@ -35,7 +35,7 @@ import type { CsTargetRow, ExchangeOp, ExchangePurpose } from './journal/types.t
 import { sendWithFaults } from './net.ts';
 import { planOutputs, receiveOutputs, rowsOf, unusedCounters } from './outputs.ts';
 import { oneScheme } from './schemes.ts';
-import { currencyServer } from './trust.ts';
+import { currencyServer, currencyServers } from './trust.ts';
 
 export interface ExchangeChoice {
   readonly coins: readonly CoinRow[];
@@ -77,6 +77,30 @@ async function exchangeOp(
     ...(outputs.blind === undefined ? {} : { blind: outputs.blind }),
     ...(outputs.counters === undefined ? {} : { counters: outputs.counters }),
   };
+}
+
+/**
+ * Inside `tx` (with `coins`, `ops`, `tallies`, `counters`): journals an exchange of held `coins`
+ * for fresh ones of the same values at their CS — for coins the wallet did not mint itself (a
+ * payee's refund), so that what it holds comes from its recovery phrase (PROTOCOL §4.8). Driven
+ * by the next recover; null when the CS is no longer trusted.
+ */
+export async function journalExchange(
+  core: Core,
+  tx: Tx,
+  purpose: ExchangePurpose,
+  coins: readonly CoinRow[],
+): Promise<ExchangeOp | null> {
+  const cs = coins[0]?.cs;
+  const server = currencyServers(core).find((s) => s.csName === cs);
+  if (cs === undefined || server === undefined) return null;
+  const op = await exchangeOp(core, tx, purpose, cs, server.currency, server.target, {
+    coins,
+    values: coins.map((c) => c.value),
+  });
+  await reserve(tx, coins, op.id);
+  await tx.objectStore('ops').put(op);
+  return op;
 }
 
 /** Marks `coins` reserved by `opId` inside `tx`. */

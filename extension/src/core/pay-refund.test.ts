@@ -114,6 +114,14 @@ describe('a refunded payment', () => {
     const now = await wallet.coinsOf('cs2');
     expect(sum(now)).toBe(2);
     expect(now.map((c) => c.id)).not.toEqual(own.map((c) => c.id));
+    // The refund's coins were minted for the payee: exchanged for coins of this wallet's phrase.
+    const swapped = (await core.db.getAll('ops')).find(
+      (o) => o.kind === 'exchange' && o.purpose === 'refresh' && o.cs === 'cs2',
+    );
+    expect(swapped).toMatchObject({ status: 'done' });
+    expect(now.map((c) => c.coin.body.serial)).not.toContain(
+      swapped?.kind === 'exchange' ? swapped.request.instruments[0]?.coin.body.serial : '',
+    );
     expect(await wallet.coinsOf('cs1')).toEqual([]);
     expect(await spendable(wallet)).toBe(2);
     expect(await reserved(wallet)).toBe(0);

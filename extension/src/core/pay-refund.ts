@@ -6,7 +6,8 @@
  *   checkRefund   the fresh coins verify offline under trusted certificates (SPEC §3), are of
  *                 one CS and this currency, unlocked, and worth exactly the coins taken; else
  *                 the reply is treated like a bad receipt.
- *   settleRefund  in ONE transaction: the coins taken are deleted, the fresh coins stored, the
+ *   settleRefund  in ONE transaction: the coins taken are deleted, the fresh coins stored (and an
+ *                 exchange of them journaled, for coins derived from this wallet's phrase), the
  *                 refused coins handled like any refusal of this wallet's coins (exchange.ts
  *                 `releaseOrProbe`: spendable again, or probed / written off when spent or
  *                 expired), the allowance given back; the op is rolled back (nothing bought).
@@ -14,7 +15,7 @@
 import { NetCashError, type PaymentRefund, totalValue } from '@netcash/protocol';
 import { checkMinted, coinId, coinRow } from './coins.ts';
 import type { Core } from './context.ts';
-import { releaseOrProbe } from './exchange.ts';
+import { journalExchange, releaseOrProbe } from './exchange.ts';
 import { addCoins, deleteCoins, type Tx } from './journal/journal.ts';
 import type { PayOp } from './journal/types.ts';
 
@@ -81,10 +82,11 @@ export async function settleRefund(core: Core, op: PayOp, refund: PaymentRefund)
       tx,
       taken.map((c) => coinId(c.body)),
     );
-    await addCoins(
-      tx,
-      refund.coins.map((c) => coinRow(core, c)),
-    );
+    // The payee's CS minted these for the payee: exchanged at once for coins of this wallet's
+    // own phrase, so a restore would find them (PROTOCOL §4.8).
+    const back = refund.coins.map((c) => coinRow(core, c));
+    await addCoins(tx, back);
+    await journalExchange(core, tx, 'refresh', back);
     if (refused.length > 0) {
       const ids = refused.map((c) => coinId(c.body));
       await releaseOrProbe(core, tx, { ...op, reserved: ids }, new NetCashError(refund.code));
