@@ -112,7 +112,17 @@ const csPlaintext = fc.oneof(
   fc
     .record({
       requestId: fc.oneof(b64u(16, 16), fc.string()),
-      op: fc.constantFrom('buy', 'exchange', 'cashout', 'convert', 'triplet', 'claim', 'mint'),
+      op: fc.constantFrom(
+        'buy',
+        'exchange',
+        'cashout',
+        'convert',
+        'triplet',
+        'claim',
+        'restore',
+        'status',
+        'mint',
+      ),
       instruments: fc.array(
         fc.oneof(
           fc.record({ kind: fc.constant('check'), check: fc.object({ maxDepth: 2 }) }),
@@ -227,7 +237,7 @@ function forgedCheck(payee: fc.Arbitrary<string>, bank: string) {
     );
 }
 
-/** Plaintexts of CS requests made of forgeries: exchanges, buys, cash-outs, claims. */
+/** Plaintexts of CS requests made of forgeries: exchanges, buys, cash-outs, statuses. */
 function forgedCsPlaintext(t: Targets, cs: Targets['cs'][number]) {
   const coins = fc.array(forgedCoin(t), { minLength: 1, maxLength: 3 });
   const ids = fc.record({ requestId: b64u(16, 16), replyKey: b64u(32, 32) });
@@ -260,6 +270,12 @@ function forgedCsPlaintext(t: Targets, cs: Targets['cs'][number]) {
         want: { bank: cs.bank, payee: 'acct-x', memo: 'm' },
       }),
     ),
+    // The read-only status of forged coins (PROTOCOL §4.8): refused like any use of them.
+    fc
+      .record({ ids, coins })
+      .map(({ ids: i, coins: c }) =>
+        JSON.stringify({ ...i, op: 'status', instruments: coinIn(c), want: {} }),
+      ),
   );
 }
 
