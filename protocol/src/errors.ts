@@ -135,6 +135,16 @@ export const ERROR_CODES = {
     rpc: 5071,
     text: 'This wallet already holds money or accounts: restore a phrase into a new wallet.',
   },
+  'bad-backup': {
+    status: 400,
+    rpc: 5072,
+    text: 'This is not a NetCash backup file, or it is damaged.',
+  },
+  'wrong-passphrase': {
+    status: 400,
+    rpc: 5073,
+    text: 'The passphrase does not open this backup (or the file was changed).',
+  },
 
   // Infrastructure
   'upstream-unavailable': {

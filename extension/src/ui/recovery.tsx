@@ -182,7 +182,7 @@ export function RestoreCoins(props: { onDone: () => Promise<void> }) {
 }
 
 export function ImportBackup(props: { onDone: () => Promise<void> }) {
-  const [file, setFile] = useState<string | null>(null);
+  const [file, setFile] = useState<{ name: string; text: string } | null>(null);
   const [passphrase, setPassphrase] = useState('');
   const [result, setResult] = useState<string | null>(null);
   return (
@@ -195,9 +195,14 @@ export function ImportBackup(props: { onDone: () => Promise<void> }) {
           data-testid="backup-file"
           onChange={async (e) => {
             const chosen = e.currentTarget.files?.[0];
-            setFile(chosen === undefined ? null : await chosen.text());
+            setFile(chosen === undefined ? null : { name: chosen.name, text: await chosen.text() });
           }}
         />
+        {file === null ? null : (
+          <small class="muted" data-testid="backup-file-chosen">
+            {file.name}
+          </small>
+        )}
       </label>
       <label class="field">
         <span>Its passphrase</span>
@@ -215,7 +220,7 @@ export function ImportBackup(props: { onDone: () => Promise<void> }) {
         testId="import-backup"
         disabled={file === null || passphrase === ''}
         action={async () => {
-          const report = await command('importBackup', { file: file ?? '', passphrase });
+          const report = await command('importBackup', { file: file?.text ?? '', passphrase });
           setResult(
             `Imported ${report.receipts} purchases, ${report.accounts} bank accounts and ${report.allowances} budgets.`,
           );

@@ -1,7 +1,8 @@
 /**
  * The encrypted backup file (SPEC §13): a wallet that paid for an article saves one; another
  * wallet imports it and proves the purchase (a revisit without paying), with the budget and the
- * bank account back; a wrong passphrase or a damaged file is refused with its code and changes
+ * bank account back; a wrong passphrase or a damaged file (a changed byte, a cut file, a cost
+ * out of bounds, another version) is refused with its code and a message in words, and changes
  * nothing; importing twice adds nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,10 +42,10 @@ describe('the backup file', () => {
 
     const { wallet: b } = await openWallet();
     await expect(b.recovery.importBackup(file, 'wrong horse')).rejects.toMatchObject({
-      code: 'decrypt-failed',
+      code: 'wrong-passphrase',
     });
     await expect(b.recovery.importBackup('{"format":"x"}', 'correct horse')).rejects.toMatchObject({
-      code: 'malformed',
+      code: 'bad-backup',
     });
     expect(await b.receipts()).toEqual([]);
 
@@ -62,6 +63,48 @@ describe('the backup file', () => {
       receipts: 0,
       accounts: 0,
       allowances: 0,
+    });
+    a.close();
+    b.close();
+  });
+
+  it('refuses a damaged file in words: a changed byte, a cut file, a cost out of bounds, another version', async () => {
+    const { wallet: a } = await readyWallet(fed);
+    await a.setAllowance(shop.url, 'NCD', 100, 'day');
+    const file = await a.recovery.exportBackup('correct horse', TEST_COST);
+    const text = JSON.stringify(file);
+    const at = Math.floor(file.ct.length / 2);
+    const flipped = `${file.ct.slice(0, at)}${file.ct[at] === 'A' ? 'B' : 'A'}${file.ct.slice(at + 1)}`;
+    const damaged: [string, string, RegExp][] = [
+      [JSON.stringify({ ...file, ct: flipped }), 'wrong-passphrase', /passphrase does not open/],
+      [text.slice(0, text.length / 2), 'bad-backup', /not a NetCash backup file, or it is damaged/],
+      [
+        JSON.stringify({ ...file, kdf: { ...file.kdf, N: 2 ** 24 } }),
+        'bad-backup',
+        /not a NetCash backup file/,
+      ],
+      [
+        JSON.stringify({ ...file, kdf: { ...file.kdf, N: 3000 } }),
+        'bad-backup',
+        /not a NetCash backup file/,
+      ],
+      [JSON.stringify({ ...file, version: 2 }), 'bad-backup', /not a NetCash backup file/],
+    ];
+    const { wallet: b } = await openWallet();
+    for (const [broken, code, words] of damaged) {
+      await expect(b.recovery.importBackup(broken, 'correct horse')).rejects.toMatchObject({
+        code,
+        message: expect.stringMatching(words),
+      });
+    }
+    expect(await b.receipts()).toEqual([]);
+    expect(await b.accounts()).toEqual([]);
+    expect(await b.allowances()).toEqual([]);
+    expect(b.servers()).toEqual([]);
+    // The file itself was fine: it opens.
+    expect(await b.recovery.importBackup(text, 'correct horse')).toMatchObject({
+      accounts: 1,
+      allowances: 1,
     });
     a.close();
     b.close();

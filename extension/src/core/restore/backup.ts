@@ -37,10 +37,20 @@ import type { InsurerRow } from '../db/schema.ts';
 export const BACKUP_SCRYPT = { N: 2 ** 17, r: 8, p: 1 } as const;
 const AAD = utf8('NetCash-v1 backup');
 
+/**
+ * The cost a file may ask for: a power of two N, and at most 2^18 × 128 × 8 bytes = 256 MiB of
+ * memory, so a damaged or hostile file cannot make the service worker run out of it.
+ */
 const Scrypt = v.strictObject({
   name: v.literal('scrypt'),
-  N: v.pipe(v.number(), v.safeInteger(), v.minValue(2 ** 10), v.maxValue(2 ** 20)),
-  r: v.pipe(v.number(), v.safeInteger(), v.minValue(1), v.maxValue(16)),
+  N: v.pipe(
+    v.number(),
+    v.safeInteger(),
+    v.minValue(2 ** 10),
+    v.maxValue(2 ** 18),
+    v.check((n) => (n & (n - 1)) === 0, 'a power of two'),
+  ),
+  r: v.pipe(v.number(), v.safeInteger(), v.minValue(1), v.maxValue(8)),
   p: v.pipe(v.number(), v.safeInteger(), v.minValue(1), v.maxValue(4)),
   salt: Key32,
 });
@@ -112,7 +122,7 @@ export type BackupContent = v.InferOutput<typeof BackupContent>;
 
 async function keyOf(passphrase: string, kdf: v.InferOutput<typeof Scrypt>): Promise<Uint8Array> {
   const salt = fromB64u(kdf.salt);
-  if (salt === null) throw new NetCashError('malformed', 'the backup salt is damaged');
+  if (salt === null) throw new NetCashError('bad-backup', 'The backup file is damaged.');
   return scryptAsync(utf8(passphrase), salt, { N: kdf.N, r: kdf.r, p: kdf.p, dkLen: 32 });
 }
 
@@ -155,7 +165,10 @@ export async function exportBackup(
   };
 }
 
-/** Opens a backup file's text with `passphrase` (`decrypt-failed` for a wrong one). */
+/**
+ * Opens a backup file's text with `passphrase`: `wrong-passphrase` when it does not open (AEAD
+ * cannot tell a wrong passphrase from a changed byte), `bad-backup` for anything else amiss.
+ */
 export async function openBackup(
   p: CryptoProvider,
   text: string,
@@ -163,17 +176,22 @@ export async function openBackup(
 ): Promise<BackupContent> {
   const file = decodeJson(BackupFile, text);
   if (!file.ok) {
-    throw new NetCashError('malformed', 'This is not a NetCash backup file, or it is damaged.');
+    throw new NetCashError('bad-backup', 'This is not a NetCash backup file, or it is damaged.');
   }
   const nonce = fromB64u(file.value.nonce);
   const ct = fromB64u(file.value.ct);
-  if (nonce === null || ct === null) throw new NetCashError('malformed', 'The backup is damaged.');
+  if (nonce === null || ct === null) {
+    throw new NetCashError('bad-backup', 'The backup file is damaged.');
+  }
   const plain = p.chacha20poly1305.open(await keyOf(passphrase, file.value.kdf), nonce, ct, AAD);
   if (plain === null) {
-    throw new NetCashError('decrypt-failed', 'The passphrase does not open this backup.');
+    throw new NetCashError(
+      'wrong-passphrase',
+      'The passphrase does not open this backup (or the file was changed): check the passphrase.',
+    );
   }
   const content = decode(BackupContent, JSON.parse(fromUtf8(plain)));
-  if (!content.ok) throw new NetCashError('malformed', 'The backup content is damaged.');
+  if (!content.ok) throw new NetCashError('bad-backup', 'The backup content is damaged.');
   return content.value;
 }
 
