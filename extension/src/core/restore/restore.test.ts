@@ -100,6 +100,9 @@ describe.each(engines)('restore from the recovery phrase, currency servers on $n
     lost = await spendable(a);
     expect(lost).toBe(1500 + 800 + 300 - PRICES['odd']! - PRICES['cheap']! - PRICES['dear']!);
     expect(await a.pendingOps()).toEqual([]);
+    const lostByCs = await byCs(a);
+    expect(lostByCs['cs1']).toBeGreaterThan(0);
+    expect(lostByCs['cs2']).toBeGreaterThan(0);
 
     // Keep a copy of the original (for the next test), then lose this one's database.
     original = (await openWallet(`${t.dbName}-copy`, {}, { now })).wallet;
@@ -116,6 +119,9 @@ describe.each(engines)('restore from the recovery phrase, currency servers on $n
     const report = await b.recovery.restore();
     expect(report.spent).toBeGreaterThan(0);
     expect(await spendable(b)).toBe(lost);
+    // Found at every currency server, each its own part.
+    expect(await byCs(b)).toEqual(lostByCs);
+    expect(Object.keys(report.byCs).sort()).toEqual(['cs1', 'cs2']);
     expect(b.recovery.progress?.phase).toBe('done');
     // Blind-rsa coins keep r⁻¹ on their rows, as withdrawn ones do: a recoup needs it.
     const blindRows = (await b.core.db.getAll('coins')).filter(
@@ -173,6 +179,12 @@ describe.each(engines)('restore from the recovery phrase, currency servers on $n
     b.close();
   }, 120_000);
 });
+
+/** Spendable value per currency server. */
+async function byCs(w: Wallet): Promise<Record<string, number>> {
+  const ncd = (await w.balances()).find((b) => b.currency === 'NCD');
+  return Object.fromEntries(Object.entries(ncd?.byCs ?? {}).map(([cs, t]) => [cs, t.spendable]));
+}
 
 /** Cashes every coin of every CS out; coins another wallet spent first are written off. */
 async function cashOutAll(w: Wallet): Promise<void> {

@@ -1,0 +1,181 @@
+/**
+ * What a currency server learns from a restore (docs/PROTOCOL.md §4.8, "What the CS learns"),
+ * checked on the requests themselves: every request a restoring wallet sends is opened with the
+ * CS's own key, as the CS opens it. A restore and its status checks take no instrument but the
+ * wallet's blind-rsa coins, name no account, change nothing at the CS; each CS gets only its own
+ * tag secrets (they find nothing at another CS) and none for a day after tomorrow; the blinded
+ * messages it had signed are exactly the wallet's withdrawals there; and the tags never travel
+ * in a coin, so a payee given the coins has nothing to restore them with.
+ */
+import 'fake-indexeddb/auto';
+import {
+  type CsRequest,
+  CsRequestEnvelope,
+  decodeJson,
+  type FetchFn,
+  fromB64u,
+  openCsRequest,
+  restoreTag,
+  toB64u,
+  unwrap,
+  withdrawalHash,
+} from '@netcash/protocol';
+import { nobleProvider as p } from '@netcash/protocol/noble';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type Federation,
+  openWallet,
+  readyWallet,
+  startFederation,
+  startShop,
+  type TestShop,
+} from '../testing/harness.ts';
+import { dayOf, tagSecret } from './derive.ts';
+import { restoreCoins } from './restore.ts';
+
+const DAY = 86_400;
+const clock = 1_890_000_000;
+const now = () => clock;
+
+let fed: Federation;
+let shop: TestShop;
+beforeAll(async () => {
+  fed = await startFederation({
+    now,
+    blindRsa: { withdrawPeriod: 2 * DAY, denominations: [1, 2, 5, 10, 20, 50] },
+  });
+  shop = await startShop(fed, fed.cs[1]!.url, now);
+}, 60_000);
+afterAll(async () => {
+  await shop?.close();
+  await fed?.stop();
+});
+
+interface Seen {
+  readonly cs: string;
+  readonly body: string;
+  readonly request: CsRequest;
+}
+
+/** A fetch that opens every request to a CS with that CS's key: what the CS reads. */
+function recording(): { fetch: FetchFn; seen: Seen[] } {
+  const seen: Seen[] = [];
+  const fetchFn: FetchFn = async (input, init) => {
+    const cs = fed.cs.find((c) => input === `${c.url}/v1/requests`);
+    if (cs !== undefined && typeof init?.body === 'string') {
+      const envelope = unwrap(decodeJson(CsRequestEnvelope, init.body));
+      const key = cs.context.keys.byCertId(envelope.certId)!.enc.secretKey;
+      seen.push({ cs: cs.name, body: init.body, request: unwrap(openCsRequest(p, key, envelope)) });
+    }
+    return fetch(input, init);
+  };
+  return { fetch: fetchFn, seen };
+}
+
+const ofOp = <Op extends CsRequest['op']>(seen: readonly Seen[], cs: string, op: Op) =>
+  seen.flatMap((s) =>
+    s.cs === cs && s.request.op === op ? [s.request as Extract<CsRequest, { op: Op }>] : [],
+  );
+
+describe('what a currency server learns from a restore', () => {
+  it('only its own tag secrets and the blinded messages it signed; nothing changes, no account', async () => {
+    const before = recording();
+    const { wallet: a } = await readyWallet(fed, {}, { now, fetch: before.fetch });
+    await a.buy(900, 'cs1');
+    await a.buy(700, 'cs2');
+    // The coins as a payee would see them, before some are paid away.
+    const given = JSON.stringify([await a.coinsOf('cs1'), await a.coinsOf('cs2')]);
+    const offer = await shop.offer('odd');
+    await a.pay(offer, shop.url, { approved: true });
+    const phrase = (await a.recovery.phrase()).words.join(' ');
+    const account = (await a.primaryAccount()).account;
+    // What the lost wallet sent when it got coins: tags on nc1 outputs, blinded messages.
+    const minted = (cs: string) =>
+      [...ofOp(before.seen, cs, 'buy'), ...ofOp(before.seen, cs, 'exchange')].map((r) => r.want);
+    const tagsAt = (cs: string) => new Set(minted(cs).flatMap((w) => w.tag ?? []));
+    const withdrawnAt = (cs: string) =>
+      new Set(minted(cs).flatMap((w) => (w.blinded ?? []).map((b) => b.msg)));
+    for (const cs of ['cs1', 'cs2']) {
+      expect(tagsAt(cs).size).toBeGreaterThan(0);
+      expect(withdrawnAt(cs).size).toBeGreaterThan(0);
+    }
+
+    const after = recording();
+    const { wallet: b } = await openWallet(undefined, {}, { now, fetch: after.fetch });
+    await b.recovery.adopt(phrase);
+    await b.trustInsurer(fed.insurer.signKey, fed.insurer.url);
+    await b.connectBank(fed.bank.url, 'Restored');
+    after.seen.length = 0;
+    const books = await Promise.all(fed.cs.map((cs) => cs.store.snapshot()));
+    const report = await restoreCoins(b.core);
+    expect(report.byCs['cs1']!.coins).toBeGreaterThan(0);
+    expect(report.byCs['cs2']!.coins).toBeGreaterThan(0);
+    // Read-only: no serial, spent entry, stored request or book entry changed at any CS.
+    expect(await Promise.all(fed.cs.map((cs) => cs.store.snapshot()))).toEqual(books);
+
+    // Only restore and status, and no bank account in any of them.
+    expect(new Set(after.seen.map((s) => s.request.op))).toEqual(new Set(['restore', 'status']));
+    for (const s of after.seen) expect(JSON.stringify(s.request)).not.toContain(account);
+
+    const seed = b.core.seed!;
+    const secretsAt = (cs: string) =>
+      new Set(ofOp(after.seen, cs, 'restore').flatMap((r) => r.want.secrets ?? []));
+    for (const [cs, other] of [
+      ['cs1', 'cs2'],
+      ['cs2', 'cs1'],
+    ] as const) {
+      const secrets = secretsAt(cs);
+      // The secrets find every tag the wallet's coins got here, and none of the other CS's.
+      const tags = new Set([...secrets].map((s) => restoreTag(p, s)));
+      expect([...tagsAt(cs)].every((t) => tags.has(t))).toBe(true);
+      expect([...tagsAt(other)].some((t) => tags.has(t))).toBe(false);
+      // Today's secret went, nothing about later days: no secret past tomorrow's.
+      expect(secrets.has(toB64u(tagSecret(seed, cs, dayOf(clock))))).toBe(true);
+      expect(secrets.has(toB64u(tagSecret(seed, cs, dayOf(clock) + 2)))).toBe(false);
+      // Sealed: an observer of the wire sees none of them.
+      for (const s of after.seen.filter((x) => x.cs === cs)) {
+        expect([...secrets].some((secret) => s.body.includes(secret))).toBe(false);
+      }
+
+      // Blind-rsa: of the blinded messages asked about, the CS holds a signature for exactly
+      // those it signed for the wallet at withdrawal — the rest it never saw signed.
+      const asked = ofOp(after.seen, cs, 'restore').flatMap((r) => r.want.blinded ?? []);
+      const withdrawn = withdrawnAt(cs);
+      expect(new Set(asked.filter((b) => withdrawn.has(b.msg)).map((b) => b.msg)).size).toBe(
+        withdrawn.size,
+      );
+      const known = await signedHere(cs, asked);
+      expect(known).toEqual(withdrawn);
+
+      // status: only the wallet's rebuilt blind-rsa coins, no nc1 coin (their rows said enough).
+      const checked = ofOp(after.seen, cs, 'status').flatMap((r) => r.instruments);
+      expect(checked.length).toBe(withdrawn.size);
+      expect(checked.every((i) => i.coin.body.scheme === 'blind-rsa')).toBe(true);
+    }
+
+    // The tags stay with the CS: no coin carries one, so a payee given coins has none to send.
+    const coins = `${given}${JSON.stringify([await b.coinsOf('cs1'), await b.coinsOf('cs2')])}`;
+    for (const tag of [...tagsAt('cs1'), ...tagsAt('cs2')]) expect(coins).not.toContain(tag);
+    a.close();
+    b.close();
+  }, 120_000);
+});
+
+/** Which of `asked` the CS `cs` holds a withdrawal record (and its signature) for. */
+async function signedHere(
+  cs: string,
+  asked: readonly { keyId: string; msg: string }[],
+): Promise<Set<string>> {
+  const store = fed.cs.find((c) => c.name === cs)!.store;
+  const hashOf = (msg: string) => withdrawalHash(p, fromB64u(msg)!);
+  const out = new Set<string>();
+  for (const keyId of new Set(asked.map((b) => b.keyId))) {
+    const mine = asked.filter((b) => b.keyId === keyId);
+    const held = await store.withdrawalSigs(
+      keyId,
+      mine.map((b) => hashOf(b.msg)),
+    );
+    for (const b of mine) if (held.has(hashOf(b.msg))) out.add(b.msg);
+  }
+  return out;
+}
