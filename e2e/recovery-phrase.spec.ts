@@ -1,11 +1,12 @@
 /**
  * Recovery in Chromium (SPEC §13): the first-run page shows the recovery phrase and asks three of
- * its words back; the shopper sets up, buys, pays for an article and saves an encrypted backup
- * file; the browser profile is wiped; a fresh install restores from the phrase (the same bank
- * account, the same balance, then pays on) and the backup file brings the purchase back, so the
- * article opens again without paying.
+ * its words back (a wrong one is refused); the shopper sets up, buys at both currency servers,
+ * pays for an article and saves an encrypted backup file; the browser profile is wiped; a fresh
+ * install restores from the phrase (the same bank account, the same balance at each currency
+ * server, then pays on); a damaged file and a wrong passphrase are refused in words, and the
+ * backup file brings the purchase back, so the article opens again without paying.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ARTICLES } from '@netcash/merchant-kit/demo';
@@ -24,6 +25,12 @@ import {
   spendable,
   unpackedExtensionId,
 } from './payment-helpers.ts';
+
+/** Spendable value per currency server. */
+const spendableByCs = (state: WalletState): Record<string, number> =>
+  Object.fromEntries(
+    state.balances.flatMap((b) => Object.entries(b.byCs).map(([cs, t]) => [cs, t.spendable])),
+  );
 
 const text = (slug: string) => ARTICLES.find((a) => a.slug === slug)!.body[0]!;
 
@@ -66,24 +73,44 @@ test('recovery phrase: onboarding shows and confirms it; a wiped profile restore
   expect(words).toHaveLength(12);
   expect(await first.getByTestId('insurer-key').count()).toBe(0); // setup waits for the phrase
   await first.getByTestId('phrase-written').click();
-  for (const input of await first.locator('[data-testid^="confirm-word-"]').all()) {
-    const position = Number((await input.getAttribute('data-testid'))!.split('-').at(-1));
-    await input.fill(words[position - 1]!);
+  const inputs = await first.locator('[data-testid^="confirm-word-"]').all();
+  const positions = await Promise.all(
+    inputs.map(async (i) => Number((await i.getAttribute('data-testid'))!.split('-').at(-1))),
+  );
+  expect(positions).toHaveLength(3);
+  // A wrong word is refused in words and confirms nothing; the right ones confirm.
+  const wrong = words[positions[0]! - 1] === 'zoo' ? 'abandon' : 'zoo';
+  for (const [n, input] of inputs.entries()) {
+    await input.fill(n === 0 ? wrong : words[positions[n]! - 1]!);
   }
+  await first.getByTestId('confirm-phrase').click();
+  await expect(first.getByTestId('confirm-phrase-error')).toContainText(
+    `Word ${positions[0]} does not match your recovery phrase`,
+  );
+  expect((await wallet.state()).phraseConfirmed).toBe(false);
+  await inputs[0]!.fill(words[positions[0]! - 1]!);
   await first.getByTestId('confirm-phrase').click();
   await expect(first.getByTestId('phrase-step')).toHaveCount(0);
   expect((await wallet.state()).phraseConfirmed).toBe(true);
 
-  // 2. Setup, coins, an article paid for.
+  // 2. Setup, coins at both currency servers, an article paid for.
   await setUp(first, federation);
-  await first.getByTestId('buy-amount').fill('2.00');
-  await first.getByTestId('buy').click();
-  await expect(first.getByTestId('balance')).toHaveText(ncd(200));
+  for (const [cs, amount] of [
+    ['cs1', '2.00'],
+    ['cs2', '1.00'],
+  ] as const) {
+    await first.getByTestId('buy-cs').selectOption(cs);
+    await first.getByTestId('buy-amount').fill(amount);
+    await first.getByTestId('buy').click();
+    await expect(first.getByTestId('balance')).toHaveText(ncd(cs === 'cs1' ? 200 : 300));
+  }
   const article = publisher.articles.find((a) => a.slug === 'netcash-1993')!;
   await payFor(context, article.url, 'netcash-1993');
   const before: WalletState = await wallet.state();
   const balance = spendable(before);
-  expect(balance).toBe(200 - article.price);
+  expect(balance).toBe(300 - article.price);
+  const byCs = spendableByCs(before);
+  expect(Object.keys(byCs).sort()).toEqual(['cs1', 'cs2']);
   const account = before.accounts[0]!.account;
 
   // 3. An encrypted backup file, saved from the popup's settings.
@@ -109,13 +136,36 @@ test('recovery phrase: onboarding shows and confirms it; a wiped profile restore
     await setUp(page, federation);
     await page.getByTestId('restore-coins').click();
     await expect(page.getByTestId('restore-result')).toContainText('Found', { timeout: 60_000 });
+    await expect(page.getByTestId('restore-result')).toContainText('cs1:');
+    await expect(page.getByTestId('restore-result')).toContainText('cs2:');
     await expect(page.getByTestId('balance')).toHaveText(ncd(balance));
     const restored = await fresh.command<WalletState>('state', {});
     expect(restored.accounts[0]!.account).toBe(account);
     expect(spendable(restored)).toBe(balance);
+    expect(spendableByCs(restored)).toEqual(byCs);
 
-    // 5. The backup file brings the purchase back: the article opens without paying.
-    await page.getByTestId('backup-file').setInputFiles(file);
+    // 5. A damaged file and a wrong passphrase are refused in words; the right ones bring the
+    // purchase back: the article opens without paying.
+    const choose = async (name: string, content: string) => {
+      await page
+        .getByTestId('backup-file')
+        .setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(content) });
+      await expect(page.getByTestId('backup-file-chosen')).toHaveText(name);
+    };
+    const saved = readFileSync(file, 'utf8');
+    const attempts = [
+      ['damaged.json', saved.slice(0, 120), 'correct horse battery', 'not a NetCash backup file'],
+      ['backup.json', saved, 'wrong horse battery', 'The passphrase does not open this backup'],
+    ] as const;
+    for (const [name, content, passphrase, refusal] of attempts) {
+      await choose(name, content);
+      await page.getByTestId('backup-passphrase').fill(passphrase);
+      await page.getByTestId('import-backup').click();
+      await expect(page.getByTestId('import-backup-error')).toContainText(refusal, {
+        timeout: 60_000,
+      });
+    }
+    expect((await fresh.command<WalletState>('state', {})).accounts).toHaveLength(1);
     await page.getByTestId('backup-passphrase').fill('correct horse battery');
     await page.getByTestId('import-backup').click();
     await expect(page.getByTestId('import-result')).toContainText('Imported 1 purchases', {
