@@ -12,6 +12,7 @@ import {
   type ImportReport,
   importBackup,
   openBackup,
+  type ScryptCost,
 } from './backup.ts';
 import { normalizePhrase, seedOf } from './phrase.ts';
 import { type RestoreProgress, type RestoreReport, restoreCoins } from './restore.ts';
@@ -116,10 +117,7 @@ export class Recovery {
   }
 
   /** The backup file, sealed under `passphrase`. */
-  exportBackup(
-    passphrase: string,
-    cost?: { N: number; r: number; p: number },
-  ): Promise<BackupFile> {
+  exportBackup(passphrase: string, cost?: ScryptCost): Promise<BackupFile> {
     return exportBackup(this.core, passphrase, cost);
   }
 

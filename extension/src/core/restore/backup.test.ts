@@ -14,6 +14,7 @@ import {
   startShop,
   type TestShop,
 } from '../testing/harness.ts';
+import { sealBackup } from './backup.ts';
 
 /** Cheaper than the default (2^17) so the suite stays fast; the same scrypt. */
 const TEST_COST = { N: 2 ** 12, r: 8, p: 1 };
@@ -36,6 +37,9 @@ describe('the backup file', () => {
     const offer = await shop.offer('dear');
     await a.pay(offer, shop.url, { approved: true });
     await a.setAllowance(shop.url, 'NCD', 300, 'week');
+    await a.setSettings({ blindCoins: false, sessionKeys: true });
+    // The wallet's own bookkeeping in the same store does not travel.
+    await a.core.db.put('settings', { name: 'network', value: { timeoutMs: 1 } });
     const file = JSON.stringify(await a.recovery.exportBackup('correct horse', TEST_COST));
     expect(file).not.toContain((await a.receipts())[0]!.sessionKey);
     expect(file).not.toContain((await a.recovery.phrase()).words.join(' '));
@@ -53,6 +57,9 @@ describe('the backup file', () => {
     expect(report).toMatchObject({ receipts: 1, accounts: 1, allowances: 1 });
     expect(await b.accounts()).toEqual(await a.accounts());
     expect((await b.allowances())[0]).toMatchObject({ origin: shop.url, limit: 300 });
+    expect(await b.settings()).toMatchObject({ blindCoins: false, sessionKeys: true });
+    expect(await b.core.db.get('settings', 'network')).toBeUndefined();
+    expect(await b.primaryAccount()).toEqual(await a.primaryAccount());
     // The insurer came along: the wallet trusts it and knows its servers.
     expect(b.servers().map((s) => s.csName)).toEqual(['cs1', 'cs2']);
     const again = await shop.offer('dear');
@@ -89,6 +96,23 @@ describe('the backup file', () => {
         /not a NetCash backup file/,
       ],
       [JSON.stringify({ ...file, version: 2 }), 'bad-backup', /not a NetCash backup file/],
+      // Sealed with the right passphrase, but holding a setting the wallet cannot read.
+      [
+        JSON.stringify(
+          await sealBackup(
+            a.core.p,
+            0,
+            {
+              ...{ insurers: [], accounts: [], receipts: [], allowances: [] },
+              settings: [{ name: 'policy', value: { coverUpTo: -1, refreshBefore: 0 } }],
+            },
+            'correct horse',
+            TEST_COST,
+          ),
+        ),
+        'bad-backup',
+        /content is damaged/,
+      ],
     ];
     const { wallet: b } = await openWallet();
     for (const [broken, code, words] of damaged) {

@@ -108,7 +108,20 @@ const Allowance = v.strictObject({
   period: v.optional(v.picklist(['day', 'week', 'month'])),
   periodStart: v.optional(Time),
 });
-const Setting = v.strictObject({ name: Token, value: v.unknown() });
+/**
+ * The shopper's choices, each decoded: the spread policy, session keys, blind coins, the
+ * primary account. Not the wallet's own bookkeeping kept in the same store (what a sweep did,
+ * network tuning of this device).
+ */
+const Setting = v.variant('name', [
+  v.strictObject({
+    name: v.literal('policy'),
+    value: v.strictObject({ coverUpTo: Amount, refreshBefore: Amount }),
+  }),
+  v.strictObject({ name: v.literal('sessionKeys'), value: v.boolean() }),
+  v.strictObject({ name: v.literal('blindCoins'), value: v.boolean() }),
+  v.strictObject({ name: v.literal('primaryAccount'), value: Token }),
+]);
 
 /** What the file holds, once opened. */
 export const BackupContent = v.strictObject({
@@ -130,7 +143,7 @@ async function keyOf(passphrase: string, kdf: v.InferOutput<typeof Scrypt>): Pro
 export async function exportBackup(
   core: Core,
   passphrase: string,
-  cost: { N: number; r: number; p: number } = BACKUP_SCRYPT,
+  cost: ScryptCost = BACKUP_SCRYPT,
 ): Promise<BackupFile> {
   if (passphrase.length < 8) {
     throw new NetCashError('malformed', 'Choose a passphrase of at least 8 characters.');
@@ -144,12 +157,32 @@ export async function exportBackup(
     accounts: await tx.objectStore('accounts').getAll(),
     receipts: await tx.objectStore('receipts').getAll(),
     allowances: await tx.objectStore('allowances').getAll(),
-    settings: await tx.objectStore('settings').getAll(),
+    settings: (await tx.objectStore('settings').getAll()).flatMap((row) => {
+      const setting = v.safeParse(Setting, row);
+      return setting.success ? [setting.output] : [];
+    }),
   };
   await tx.done;
-  const kdf = { name: 'scrypt' as const, ...cost, salt: toB64u(core.p.randomBytes(32)) };
-  const nonce = core.p.randomBytes(12);
-  const ct = core.p.chacha20poly1305.seal(
+  return sealBackup(core.p, core.now(), content, passphrase, cost);
+}
+
+export interface ScryptCost {
+  readonly N: number;
+  readonly r: number;
+  readonly p: number;
+}
+
+/** `content` sealed under `passphrase` as a backup file written at `created`. */
+export async function sealBackup(
+  p: CryptoProvider,
+  created: number,
+  content: BackupContent,
+  passphrase: string,
+  cost: ScryptCost = BACKUP_SCRYPT,
+): Promise<BackupFile> {
+  const kdf = { name: 'scrypt' as const, ...cost, salt: toB64u(p.randomBytes(32)) };
+  const nonce = p.randomBytes(12);
+  const ct = p.chacha20poly1305.seal(
     await keyOf(passphrase, kdf),
     nonce,
     utf8(JSON.stringify(content)),
@@ -158,7 +191,7 @@ export async function exportBackup(
   return {
     format: 'netcash-backup',
     version: 1,
-    created: core.now(),
+    created,
     kdf,
     nonce: toB64u(nonce),
     ct: toB64u(ct),
