@@ -5,7 +5,8 @@
  * wallet's blind-rsa coins, name no account, change nothing at the CS; each CS gets only its own
  * tag secrets (they find nothing at another CS) and none for a day after tomorrow; the blinded
  * messages it had signed are exactly the wallet's withdrawals there; and the tags never travel
- * in a coin, so a payee given the coins has nothing to restore them with.
+ * in a coin, so a payee given the coins has nothing to restore them with. (And the progress a
+ * restore reports, CS by CS and phase by phase.)
  */
 import 'fake-indexeddb/auto';
 import {
@@ -31,7 +32,7 @@ import {
   type TestShop,
 } from '../testing/harness.ts';
 import { dayOf, tagSecret } from './derive.ts';
-import { restoreCoins } from './restore.ts';
+import { type RestoreProgress, restoreCoins } from './restore.ts';
 
 const DAY = 86_400;
 const clock = 1_890_000_000;
@@ -107,7 +108,20 @@ describe('what a currency server learns from a restore', () => {
     await b.connectBank(fed.bank.url, 'Restored');
     after.seen.length = 0;
     const books = await Promise.all(fed.cs.map((cs) => cs.store.snapshot()));
-    const report = await restoreCoins(b.core);
+    const told: RestoreProgress[] = [];
+    const report = await restoreCoins(b.core, (progress) => told.push(progress));
+    // Progress, as the restore page shows it: each CS and phase, then done with the total.
+    expect(told.map((t) => `${t.cs} ${t.phase}`)).toEqual([
+      'cs1 nc1',
+      'cs1 blind-rsa',
+      'cs1 status',
+      'cs2 nc1',
+      'cs2 blind-rsa',
+      'cs2 status',
+      ' done',
+    ]);
+    const total = Object.values(report.byCs).reduce((sum, c) => sum + c.value, 0);
+    expect(told.at(-1)).toMatchObject({ done: 2, servers: 2, value: total });
     expect(report.byCs['cs1']!.coins).toBeGreaterThan(0);
     expect(report.byCs['cs2']!.coins).toBeGreaterThan(0);
     // Read-only: no serial, spent entry, stored request or book entry changed at any CS.
