@@ -174,7 +174,11 @@ export function RestoreCoins(props: { onDone: () => Promise<void> }) {
             ? 'No currency server is trusted yet.'
             : `Found ${found.reduce((s, [, c]) => s + c.coins, 0)} coins (${found
                 .map(([cs, c]) => `${cs}: ${money(c.value, 'NCD')}`)
-                .join(', ')}); ${report.spent} spent coins left out.`}
+                .join(', ')}); ${report.spent} spent coins left out.${
+                report.writtenOff > 0
+                  ? ` ${report.writtenOff} coins held here were spent by another copy of this wallet and are taken out.`
+                  : ''
+              }`}
         </p>
       )}
     </div>

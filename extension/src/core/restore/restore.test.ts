@@ -4,7 +4,8 @@
  * currency servers, pays, refreshes, lives through a certificate rotation and a change of
  * denomination keys (their private parts deleted), buys and pays again; its database is deleted;
  * a new wallet that adopts the phrase reconnects to the same bank account and restores exactly
- * the spendable balance the lost one had; a second restore changes nothing. Then the original
+ * the spendable balance the lost one had; a second restore changes nothing. The restored wallet
+ * pays; a copy of the original restores too and writes off the coins it spent. Then the original
  * and the restored wallet both cash everything out: each coin is taken once, the bank receives
  * the balance once, and the audit balances.
  */
@@ -143,12 +144,18 @@ describe.each(engines)('restore from the recovery phrase, currency servers on $n
     // The restored wallet pays on.
     await payFor(b, 'other');
     expect(await spendable(b)).toBe(lost - PRICES['other']!);
+    // The original (a copy on another device) restores too: the coins the restored wallet spent
+    // are written off, its change comes in — both copies hold the same value again.
+    const mark = await original.recovery.restore();
+    expect(mark.writtenOff).toBeGreaterThan(0);
+    expect(await spendable(original)).toBe(lost - PRICES['other']!);
+    expect((await original.history()).map((h) => h.kind)).toContain('lost');
 
     // Both the original and the restored wallet now cash out everything: each coin goes once.
     const bank = async () => (await b.bankStatement()).balance;
     const before = await bank();
     const held = (await spendable(original)) + (await spendable(b));
-    expect(held).toBeGreaterThan(lost - PRICES['other']!);
+    expect(held).toBe(2 * (lost - PRICES['other']!));
     for (const w of [original, b]) await cashOutAll(w);
     expect(await spendable(original)).toBe(0);
     expect(await spendable(b)).toBe(0);

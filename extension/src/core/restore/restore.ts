@@ -10,6 +10,8 @@
  *   purse      the outstanding coins not already held go in — valid ones, and late or revoked
  *              ones that the refresh after the restore renews or recoups — with one history row per CS;
  *              counters move past the highest found, so new coins never repeat a secret
+ *   spent      coins held before that the restore did not find are asked `status`; those spent
+ *              (by another copy of this wallet) are written off
  *
  * Safe to run again: a coin already held is left as it is, and only coins still outstanding are
  * added. It moves no value, so it needs no journal entry.
@@ -33,7 +35,8 @@ import {
 } from '@netcash/protocol';
 import { coinId, coinRow } from '../coins.ts';
 import { type Core, http } from '../context.ts';
-import { addHistory, putCoins } from '../journal/journal.ts';
+import type { CoinRow } from '../db/schema.ts';
+import { addHistory, deleteCoins, putCoins } from '../journal/journal.ts';
 import { type CurrencyServer, currencyServers } from '../trust.ts';
 import { dayOf, derivedBlindCoin, tagSecret } from './derive.ts';
 import { counterAtLeast } from './seed.ts';
@@ -58,6 +61,11 @@ export interface RestoreReport {
   readonly added: number;
   /** Coins of this phrase the CSs had signed that are spent (blind-rsa). */
   readonly spent: number;
+  /**
+   * Coins this wallet held that their CS says are spent (another copy of the wallet spent them):
+   * taken out of the purse, with a history row.
+   */
+  readonly writtenOff: number;
 }
 
 const chunks = <T>(list: readonly T[], size = MAX_INSTRUMENTS): T[][] =>
@@ -235,22 +243,67 @@ async function keep(core: Core, server: CurrencyServer, coins: readonly Found[])
   return fresh.length;
 }
 
+/**
+ * The spendable coins this wallet held at `server` before the restore that the CS says are spent
+ * (a copy of the wallet restored elsewhere spent them): deleted, with one `lost` history row. A
+ * coin an operation reserved since is left to that operation.
+ */
+async function writeOffSpent(
+  core: Core,
+  server: CurrencyServer,
+  held: readonly CoinRow[],
+): Promise<number> {
+  const live = new Set(
+    (await outstanding(core, server.target, held)).map((f) => coinId(f.coin.body)),
+  );
+  const gone = held.filter((row) => !live.has(row.id));
+  if (gone.length === 0) return 0;
+  const tx = core.db.transaction(['coins', 'tallies', 'history'], 'readwrite');
+  const still: CoinRow[] = [];
+  for (const row of gone) {
+    const now = await tx.objectStore('coins').get(row.id);
+    if (now?.state === 'spendable') still.push(now);
+  }
+  await deleteCoins(
+    tx,
+    still.map((r) => r.id),
+  );
+  if (still.length > 0) {
+    await addHistory(tx, {
+      date: core.now(),
+      kind: 'lost',
+      amount: -still.reduce((sum, r) => sum + r.value, 0),
+      currency: server.currency,
+      cs: server.csName,
+      opId: `restore-${randomId(core.p)}`,
+      description: `Coins at ${server.csName} already spent by another copy of this wallet (same recovery phrase)`,
+    });
+  }
+  await tx.done;
+  return still.length;
+}
+
 /** Restores every coin of the wallet's phrase outstanding at every trusted CS. */
 export async function restoreCoins(
   core: Core,
   onProgress: (progress: RestoreProgress) => void = () => {},
 ): Promise<RestoreReport> {
   const seed = core.seed;
-  if (seed === undefined) return { byCs: {}, added: 0, spent: 0 };
+  if (seed === undefined) return { byCs: {}, added: 0, spent: 0, writtenOff: 0 };
   const servers = currencyServers(core);
   const byCs: Record<string, { coins: number; value: number }> = {};
   let total = { coins: 0, value: 0 };
   let added = 0;
   let spent = 0;
+  let writtenOff = 0;
   const tell = (cs: string, phase: RestorePhase, done: number) =>
     onProgress({ cs, phase, done, servers: servers.length, ...total });
   for (const [i, server] of servers.entries()) {
     const now = core.now();
+    // The coins held before: those the restore does not find outstanding are asked about.
+    const before = (await core.db.getAllFromIndex('coins', 'byCs', server.csName)).filter(
+      (row) => row.state === 'spendable',
+    );
     tell(server.csName, 'nc1', i);
     // Coins the CS still owes go in: valid ones, and late or revoked ones (PROTOCOL §4.7), which
     // the refresh after the restore renews or recoups (recovery.ts).
@@ -271,7 +324,10 @@ export async function restoreCoins(
     byCs[server.csName] = { coins: coins.length, value };
     total = { coins: total.coins + coins.length, value: total.value + value };
     added += await keep(core, server, coins);
+    const found = new Set(coins.map((c) => coinId(c.coin.body)));
+    const unsure = before.filter((row) => !found.has(row.id) && usable({ coin: row.coin }));
+    writtenOff += await writeOffSpent(core, server, unsure);
   }
   tell('', 'done', servers.length);
-  return { byCs, added, spent };
+  return { byCs, added, spent, writtenOff };
 }
