@@ -59,6 +59,27 @@ describe('the service worker router', () => {
     expect(commandCalls).toEqual([]);
   });
 
+  it('never lets a page reach the recovery phrase or a backup file (they stay in the extension)', async () => {
+    const secrets = [
+      { channel: 'netcash/command', name: 'recoveryPhrase', input: {} },
+      {
+        channel: 'netcash/command',
+        name: 'exportBackup',
+        input: { passphrase: 'a long passphrase' },
+      },
+      { ...status, request: { ...status.request, method: 'recoveryPhrase' } },
+    ];
+    for (const message of secrets) {
+      expect(await route(message, page)).toMatchObject({ ok: false });
+    }
+    expect(commandCalls).toEqual([]);
+    expect(bridgeCalls.map((c) => c.method)).not.toContain('recoveryPhrase');
+    // The wallet's own pages may.
+    expect(await route(secrets[0], popup)).toEqual({ ok: true, value: { ok: true } });
+    expect(commandCalls).toEqual(['recoveryPhrase']);
+    commandCalls.length = 0;
+  });
+
   it('refuses child frames, foreign extensions and non-web origins', async () => {
     const calls = bridgeCalls.length;
     for (const sender of [
