@@ -306,7 +306,7 @@ export async function restoreCoins(
     );
     tell(server.csName, 'nc1', i);
     // Coins the CS still owes go in: valid ones, and late or revoked ones (PROTOCOL §4.7), which
-    // the refresh after the restore renews or recoups (recovery.ts).
+    // the refresh after the restore renews or recoups (redeem.ts).
     const usable = ({ coin }: Found) =>
       verifyRedeemable(core.p, core.trust, coin, {
         now,
