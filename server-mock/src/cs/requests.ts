@@ -131,11 +131,10 @@ export async function handleRequest(
   }
 }
 
-function run(
-  ctx: CsContext,
-  request: CsRequest,
-  finish: OpRun<CsRequest>['finish'],
-): Promise<Reply> {
+/** The operations that move value (restore and status are answered before, never stored). */
+type ValueOp = Exclude<CsRequest, { op: 'restore' | 'status' }>;
+
+function run(ctx: CsContext, request: ValueOp, finish: OpRun<CsRequest>['finish']): Promise<Reply> {
   switch (request.op) {
     case 'buy':
       return buy({ ctx, request, finish });

@@ -60,6 +60,10 @@ export function storeLink(link: MainLink): CsStore {
     outstanding: (...args) => ask({ method: 'outstanding', args }),
     snapshot: (...args) => ask({ method: 'snapshot', args }),
     withdrawnPerKey: (...args) => ask({ method: 'withdrawnPerKey', args }),
+    tagged: (...args) => ask({ method: 'tagged', args }),
+    withdrawn: (...args) => ask({ method: 'withdrawn', args }),
+    withdrawalSigs: (...args) => ask({ method: 'withdrawalSigs', args }),
+    standing: (...args) => ask({ method: 'standing', args }),
     close: async () => undefined,
   };
 }
@@ -89,5 +93,13 @@ export function runStoreCall(store: CsStore, call: StoreCall): Promise<unknown> 
       return store.snapshot(...call.args);
     case 'withdrawnPerKey':
       return store.withdrawnPerKey(...call.args);
+    case 'tagged':
+      return store.tagged(...call.args);
+    case 'withdrawn':
+      return store.withdrawn(...call.args);
+    case 'withdrawalSigs':
+      return store.withdrawalSigs(...call.args);
+    case 'standing':
+      return store.standing(...call.args);
   }
 }
