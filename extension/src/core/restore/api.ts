@@ -6,6 +6,7 @@
  */
 import { NetCashError, toB64u } from '@netcash/protocol';
 import type { Core } from '../context.ts';
+import { loadStopped } from '../stopped.ts';
 import {
   type BackupFile,
   exportBackup,
@@ -125,6 +126,7 @@ export class Recovery {
   async importBackup(text: string, passphrase: string): Promise<ImportReport> {
     const content = await openBackup(this.core.p, text, passphrase);
     const report = await importBackup(this.core, content);
+    await loadStopped(this.core); // the servers stopped, as the file says
     for (const insurer of report.insurers) {
       await this.hooks.trustInsurer(insurer.key, insurer.url);
     }

@@ -37,7 +37,8 @@ describe('the backup file', () => {
     const offer = await shop.offer('dear');
     await a.pay(offer, shop.url, { approved: true });
     await a.setAllowance(shop.url, 'NCD', 300, 'week');
-    await a.setSettings({ blindCoins: false, sessionKeys: true });
+    await a.setSettings({ blindCoins: false, sessionKeys: true, protectFrom: 250 });
+    await a.useServer('cs2', false);
     // The wallet's own bookkeeping in the same store does not travel.
     await a.core.db.put('settings', { name: 'network', value: { timeoutMs: 1 } });
     const file = JSON.stringify(await a.recovery.exportBackup('correct horse', TEST_COST));
@@ -57,7 +58,13 @@ describe('the backup file', () => {
     expect(report).toMatchObject({ receipts: 1, accounts: 1, allowances: 1 });
     expect(await b.accounts()).toEqual(await a.accounts());
     expect((await b.allowances())[0]).toMatchObject({ origin: shop.url, limit: 300 });
-    expect(await b.settings()).toMatchObject({ blindCoins: false, sessionKeys: true });
+    expect(await b.settings()).toMatchObject({
+      blindCoins: false,
+      sessionKeys: true,
+      protectFrom: 250,
+    });
+    // The server the shopper stopped using stays stopped: no coins are bought there.
+    await expect(b.buy(100, 'cs2')).rejects.toMatchObject({ code: 'cs-stopped' });
     expect(await b.core.db.get('settings', 'network')).toBeUndefined();
     expect(await b.primaryAccount()).toEqual(await a.primaryAccount());
     // The insurer came along: the wallet trusts it and knows its servers.

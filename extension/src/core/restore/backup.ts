@@ -75,6 +75,8 @@ const Account = v.strictObject({
   signKey: PublicKey,
   signSecret: Key32,
   opened: Time,
+  /** The bank's statement key pinned at connect (bank.ts): kept, so a forged bank stays refused. */
+  bankKey: v.optional(PublicKey),
 });
 const Insurer = v.strictObject({
   key: PublicKey,
@@ -110,7 +112,7 @@ const Allowance = v.strictObject({
 });
 /**
  * The shopper's choices, each decoded: the spread policy, session keys, blind coins, the
- * primary account. Not the wallet's own bookkeeping kept in the same store (what a sweep did,
+ * primary account, the amount from which payments are protected, the servers stopped. Not the wallet's own bookkeeping kept in the same store (what a sweep did,
  * network tuning of this device).
  */
 const Setting = v.variant('name', [
@@ -121,6 +123,11 @@ const Setting = v.variant('name', [
   v.strictObject({ name: v.literal('sessionKeys'), value: v.boolean() }),
   v.strictObject({ name: v.literal('blindCoins'), value: v.boolean() }),
   v.strictObject({ name: v.literal('primaryAccount'), value: Token }),
+  v.strictObject({ name: v.literal('protectFrom'), value: Amount }),
+  v.strictObject({
+    name: v.literal('stoppedServers'),
+    value: v.pipe(v.array(Name), v.maxLength(1000)),
+  }),
 ]);
 
 /** What the file holds, once opened. */
