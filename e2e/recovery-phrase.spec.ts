@@ -69,6 +69,7 @@ test('recovery phrase: onboarding shows and confirms it; a wiped profile restore
   test.setTimeout(180_000);
   // 1. First run: the phrase, three words typed back.
   const first = await onboarding(context);
+  await expect(first.getByTestId('phrase-word')).toHaveCount(12);
   const words = await first.getByTestId('phrase-word').allTextContents();
   expect(words).toHaveLength(12);
   expect(await first.getByTestId('insurer-key').count()).toBe(0); // setup waits for the phrase
@@ -194,6 +195,8 @@ test('recovery phrase: a wrong phrase is refused in words and changes nothing', 
   wallet,
 }) => {
   const page = await onboarding(context);
+  // allTextContents does not wait: read the phrase once the words are on the page.
+  await expect(page.getByTestId('phrase-word')).toHaveCount(12);
   const words = await page.getByTestId('phrase-word').allTextContents();
   await page.getByTestId('restore-instead').click();
   await page.getByTestId('restore-phrase').fill('abandon '.repeat(12));
