@@ -46,7 +46,7 @@ import { checkOffer } from './offer.ts';
 import { type Quote, quote, withinAllowance } from './pay.ts';
 import { type PayOptions, payIntent } from './pay-flow.ts';
 import { type PendingStatus, pendingStatus } from './pending.ts';
-import { findReceipt, prove } from './proof.ts';
+import { prove } from './proof.ts';
 import { allowances, historyPage, receipts, setAllowance } from './records.ts';
 import type { RecoverReport } from './recover.ts';
 import { sweepRevoked } from './redeem.ts';
@@ -337,11 +337,6 @@ export class Wallet {
   /** The quote's `withinAllowance` alone (no balance read): may this pay without a prompt? */
   withinAllowance(offer: Offer, origin: string): Promise<boolean> {
     return withinAllowance(this.core, offer, origin);
-  }
-
-  /** A receipt already bought for this offer from this origin (repurchase detection). */
-  async alreadyBought(offer: Offer, origin: string): Promise<boolean> {
-    return (await findReceipt(this.core, offer, origin)) !== undefined;
   }
 
   /**
