@@ -10,9 +10,9 @@
  * Counters are written on the request's stripe (store-schema.ts): no row is written by every
  * request, so commits on a distributed engine don't queue, or abort each other, on one row.
  */
-import type { SqlTx } from '@netcash/server-kit';
+import type { SqlDb, SqlTx } from '@netcash/server-kit';
 import { inList, num, str } from '@netcash/server-kit';
-import type { Commit, Consumed, RecoupRow, SpentRow, Withdrawal } from './store.ts';
+import type { Commit, CommitOutcome, Consumed, RecoupRow, SpentRow, Withdrawal } from './store.ts';
 import { Rollback, stripeOf } from './store-schema.ts';
 
 export async function releaseIn(tx: SqlTx, requestId: string): Promise<number> {
@@ -280,5 +280,29 @@ export async function apply(tx: SqlTx, c: Commit): Promise<void> {
       [minted, deposited, redeemed, written, stripe],
     );
     if (booked !== 1) throw new Rollback({ ok: false, reason: 'not-backed' });
+  }
+}
+
+/**
+ * `c` committed alone, in its own transaction (idempotent: run again after an unknown commit
+ * outcome, it finds its own writes). `mayHaveCommitted`: an earlier transaction that held `c`
+ * (a batch, store-batch.ts) ended with its outcome unknown.
+ */
+export async function commitOne(
+  db: SqlDb,
+  c: Commit,
+  mayHaveCommitted = false,
+): Promise<CommitOutcome> {
+  try {
+    // An exchange (nothing minted or redeemed) is labelled for the SQL lint's hot-row rule.
+    const label = (c.minted ?? 0) === 0 && (c.redeemed ?? 0) === 0 ? 'exchange' : 'commit';
+    await db.transaction((tx) => apply(mayHaveCommitted ? { ...tx, mayHaveCommitted } : tx, c), {
+      idempotent: true,
+      label,
+    });
+    return { ok: true };
+  } catch (error) {
+    if (error instanceof Rollback) return error.outcome;
+    throw error;
   }
 }

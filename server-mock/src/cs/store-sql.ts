@@ -1,12 +1,14 @@
 /**
  * The SQL implementation of the currency server's store (store.ts has the interface and what
  * each operation means), over one schema for SQLite and PostgreSQL (store-schema.ts); every
- * operation commits through `apply` (store-apply.ts), one transaction.
+ * operation commits through `apply` (store-apply.ts), one transaction — plain exchanges arriving
+ * together share one (store-batch.ts).
  */
 import type { Logger, SchemaStart, SqlDb, SqlTx } from '@netcash/server-kit';
 import { inList, lastAnswer, num, readySchema, str } from '@netcash/server-kit';
 import type { CsBooksData, CsStore } from './store.ts';
-import { apply, releaseIn } from './store-apply.ts';
+import { commitOne, releaseIn } from './store-apply.ts';
+import { batchable, batcher } from './store-batch.ts';
 import { restoreQueries } from './store-restore.ts';
 import { CS_SCHEMA, Rollback, STRIPES } from './store-schema.ts';
 
@@ -15,6 +17,9 @@ import { CS_SCHEMA, Rollback, STRIPES } from './store-schema.ts';
  * first, so a run after an unknown commit outcome finds its own writes (store-apply.ts).
  */
 const IDEMPOTENT = { idempotent: true } as const;
+
+/** Batches of exchanges being committed at once on PostgreSQL (store-batch.ts). */
+const BATCHES_IN_FLIGHT = 2;
 
 /** Rows one prune transaction deletes at most: no transaction grows with the backlog. */
 export const PRUNE_BATCH = 500;
@@ -123,6 +128,9 @@ export async function createCsStore(
   /** Prunes book what expired on any stripe (they are rare; no request id to spread them by). */
   const stripe = () => 1 + Math.floor(Math.random() * STRIPES);
   // The books are read at one snapshot (every figure of the same instant), where the engine has one.
+  // SQLite runs one transaction at a time anyway (its group commit takes what waits); on
+  // PostgreSQL a second batch can run on another connection while the first commits.
+  const batched = batcher(db, db.engine === 'postgres' ? BATCHES_IN_FLIGHT : 1);
   const snapshotTx = async <T>(fn: (tx: SqlTx) => Promise<T>) => (await db.snapshot(fn)).value;
 
   return {
@@ -165,17 +173,7 @@ export async function createCsStore(
     async release(requestId) {
       await db.transaction((tx) => releaseIn(tx, requestId), IDEMPOTENT);
     },
-    async commit(c) {
-      try {
-        // An exchange (nothing minted or redeemed) is labelled for the SQL lint's hot-row rule.
-        const label = (c.minted ?? 0) === 0 && (c.redeemed ?? 0) === 0 ? 'exchange' : 'commit';
-        await db.transaction((tx) => apply(tx, c), { idempotent: true, label });
-        return { ok: true };
-      } catch (error) {
-        if (error instanceof Rollback) return error.outcome;
-        throw error;
-      }
-    },
+    commit: (c) => (batchable(c) ? batched(c) : commitOne(db, c)),
     async tripletSpend(tripletId) {
       const rows = await db.query(
         'SELECT serial, owner, value, date FROM triplet_spends WHERE triplet_id = $1',
