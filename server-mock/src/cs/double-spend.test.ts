@@ -3,7 +3,8 @@
  * — in one process on SQLite (on its main thread, and on worker threads whose commits all go
  * through the main thread's one connection), and split across two currency server processes
  * (each with its worker threads) over one PostgreSQL database — end with exactly one success and
- * 49 `double-spent`, and the books balance.
+ * 49 `double-spent`, and the books balance; and a coin spent twice among 30 other exchanges sent
+ * at once (committed in batches) is spent once, the others all go through.
  */
 import type { Coin } from '@netcash/protocol';
 import {
@@ -26,6 +27,27 @@ async function race(client: TestClient, urls: string[], coin: Coin, attempts: nu
   return results.map(codeOf);
 }
 
+/**
+ * 30 exchanges of different coins and two spends of one more coin, all sent at once to `urls`
+ * (they commit in batches, store-batch.ts): 31 succeed, one is `double-spent`, and each
+ * refused or successful request leaves exactly its coins.
+ */
+async function crowd(client: TestClient, urls: string[], coins: Coin[]) {
+  const [contested, ...others] = coins;
+  const requests = [contested!, contested!, ...others].map((coin) =>
+    client.exchangeRequest([coin], [coin.body.value]),
+  );
+  for (const url of urls) await client.info(url);
+  const results = await Promise.all(requests.map((r, i) => client.send(urls[i % urls.length]!, r)));
+  const codes = results.map(codeOf);
+  expect(codes.slice(0, 2).sort()).toEqual(['double-spent', 'ok']);
+  expect(codes.slice(2)).toEqual(Array(others.length).fill('ok'));
+  // Every fresh coin is worth what it says: they exchange again, all together.
+  const fresh = results.flatMap((r) => (r.ok ? r.value.coins : []));
+  expect(fresh).toHaveLength(coins.length);
+  return fresh;
+}
+
 describe.each([
   { mode: 'on the main thread', workers: 0 },
   { mode: 'on two worker threads', workers: 2 },
@@ -45,6 +67,19 @@ describe.each([
     expect(codes.filter((c) => c === 'ok')).toHaveLength(1);
     expect(codes.filter((c) => c === 'double-spent')).toHaveLength(49);
     expect((await fed.cs[0]!.books()).outstanding).toEqual({ count: 1, value: 100 });
+    expect((await fed.audit()).problems).toEqual([]);
+  });
+
+  it('spends one coin once among 30 other exchanges sent at once', async () => {
+    const bob = await TestClient.open(fed.bank.url);
+    const url = fed.cs[0]!.url;
+    const coins = await bob.buy(url, Array(31).fill(10));
+    const before = await fed.cs[0]!.books();
+    const fresh = await crowd(bob, [url], coins);
+    expect((await fed.cs[0]!.books()).outstanding).toEqual(before.outstanding);
+    expect((await bob.exchange(url, fresh, [200, 100, 10])).map((c) => c.body.value)).toEqual([
+      200, 100, 10,
+    ]);
     expect((await fed.audit()).problems).toEqual([]);
   });
 });
@@ -110,6 +145,22 @@ describe.skipIf(!postgresAvailable())(
       expect(codes.filter((c) => c === 'ok')).toHaveLength(1);
       expect(codes.filter((c) => c === 'double-spent')).toHaveLength(49);
       expect((await fed.cs[0]!.books()).outstanding).toEqual({ count: 2, value: 250 });
+      expect((await fed.audit()).problems).toEqual([]);
+    });
+
+    it('spends one coin once among 30 other exchanges sent at once to both processes', async () => {
+      const bob = await TestClient.open(fed.bank.url);
+      const coins = await bob.buy(fed.cs[0]!.url, Array(31).fill(10));
+      const before = await fed.cs[0]!.books();
+      const fresh = await crowd(
+        bob,
+        children.map((c) => c.url),
+        coins,
+      );
+      expect((await fed.cs[0]!.books()).outstanding).toEqual(before.outstanding);
+      expect(
+        (await bob.exchange(children[0]!.url, fresh, [200, 100, 10])).map((c) => c.body.value),
+      ).toEqual([200, 100, 10]);
       expect((await fed.audit()).problems).toEqual([]);
     });
   },
