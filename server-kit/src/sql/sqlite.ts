@@ -13,6 +13,10 @@
  * returned, so durability is unchanged; if the COMMIT fails, every transaction of the group
  * fails and nothing of it is stored.
  *
+ * WAL checkpoints run on a second connection in a worker thread (sqlite-checkpointer.ts), not
+ * inside the COMMIT that crosses SQLite's automatic threshold: copying pages into the database
+ * file would otherwise stall every request for that group's COMMIT.
+ *
  * Deleted rows are scrubbed (docs/PRIVACY.md): a spent serial must not stay readable in the file
  * after its row is gone. `secure_delete = ON` overwrites deleted content with zeros, freed pages
  * included; but the WAL keeps every page image written since the last checkpoint, the image
@@ -27,6 +31,7 @@ import { Mutex } from '@netcash/protocol';
 import Database from 'better-sqlite3';
 import type { SqlEngine } from './engine.ts';
 import type { SqlTx, SqlValue } from './sql.ts';
+import { type Checkpointer, checkpointer } from './sqlite-checkpointer.ts';
 
 /**
  * Rewrites `$n` placeholders to `?`; `order[i]` is the index in the caller's parameters of the
@@ -53,6 +58,8 @@ export interface SqliteOptions {
   readonly scrubMs?: number;
   /** Overwrite deleted content with zeros (default true; off only to measure what it costs). */
   readonly secureDelete?: boolean;
+  /** WAL frames that start a background checkpoint, and that make the writer truncate it (tests). */
+  readonly checkpoint?: { readonly frames: number; readonly restartFrames: number };
 }
 
 /** The engine alone (tests wrap it); `openSqlite` (open.ts) is the database to use. */
@@ -64,6 +71,20 @@ export function sqliteEngine(path: string, options: SqliteOptions = {}): SqlEngi
   db.pragma('busy_timeout = 5000');
   db.pragma(`secure_delete = ${options.secureDelete === false ? 'OFF' : 'ON'}`);
   db.pragma('journal_size_limit = 0');
+  const background: Checkpointer | null =
+    path === ':memory:'
+      ? null
+      : checkpointer(path, Number(db.pragma('page_size', { simple: true })), {
+          // Without its thread the store checkpoints as SQLite does by itself.
+          onFailure: () => db.pragma('wal_autocheckpoint = 1000'),
+          ...(options.checkpoint === undefined
+            ? {}
+            : {
+                framesPerCheckpoint: options.checkpoint.frames,
+                restartFrames: options.checkpoint.restartFrames,
+              }),
+        });
+  if (background !== null) db.pragma('wal_autocheckpoint = 0');
   const cache = new Map<string, { stmt: Database.Statement; order: number[] | null }>();
   // Transaction control, prepared once (an exec parses its text every time).
   const control = {
@@ -118,14 +139,45 @@ export function sqliteEngine(path: string, options: SqliteOptions = {}): SqlEngi
     return value;
   };
 
+  /**
+   * Runs `fn` on the connection once no background checkpoint runs (one can only start in a
+   * group commit, so none starts while `fn` holds the connection): two checkpoints at once would
+   * make the writer wait on the other's lock.
+   */
+  const withoutBackground = async (fn: () => void): Promise<void> => {
+    for (;;) {
+      await background?.idle();
+      const done = await exclusive(async () => {
+        if (background?.busy() === true) return false;
+        fn();
+        return true;
+      });
+      if (done) return;
+    }
+  };
+
   /** Checkpoints the WAL and truncates it to zero bytes; retried next time if a reader holds it. */
+  const truncate = (): boolean => {
+    const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+    return result === undefined || result.busy === 0;
+  };
   const scrub = () =>
-    exclusive(async () => {
+    withoutBackground(() => {
       if (closed || !dirty) return;
       dirty = false;
-      const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
-      if (result !== undefined && result.busy !== 0) dirty = true;
+      if (!truncate()) dirty = true;
     });
+  let restarting = false;
+  /** The WAL grew past what the background copies while commits continue: truncate it here. */
+  const restart = () => {
+    if (restarting) return;
+    restarting = true;
+    void withoutBackground(() => {
+      if (!closed) truncate();
+    }).finally(() => {
+      restarting = false;
+    });
+  };
   const scrubMs = options.scrubMs ?? DEFAULT_SCRUB_MS;
   const scrubber =
     scrubMs > 0 && path !== ':memory:'
@@ -170,6 +222,7 @@ export function sqliteEngine(path: string, options: SqliteOptions = {}): SqlEngi
       }
       control.commit.run();
       dirty = true;
+      if (background?.committed() === true) restart();
     } catch (error) {
       // Nothing of the group was committed: every one of its transactions fails.
       if (db.inTransaction) control.rollback.run();
@@ -218,7 +271,8 @@ export function sqliteEngine(path: string, options: SqliteOptions = {}): SqlEngi
     close: () =>
       exclusive(async () => {
         clearInterval(scrubber);
-        // The last connection to close checkpoints the WAL and deletes it.
+        // The last connection to close checkpoints the WAL and deletes it: the writer's.
+        await background?.close();
         if (!closed) db.close();
         closed = true;
       }),
