@@ -52,30 +52,31 @@ describe('SQLite WAL checkpoints on a background thread', () => {
 
   it('keep the WAL short while commits never pause', async () => {
     const path = join(dir, 'bounded.db');
-    const frames = 300;
-    const db = openSqlite(path, { scrubMs: 0, checkpoint: { frames: 50, restartFrames: frames } });
+    const db = openSqlite(path, { scrubMs: 0, checkpoint: { frames: 50, restartFrames: 300 } });
     await db.ddl(SCHEMA);
-    const most = await write(db, path, 150);
-    // A group's worth of frames may land between two truncations.
-    expect(most).toBeLessThan((frames + 200) * 4120);
+    const most = await write(db, path, 300);
     await db.close();
     expect(existsSync(`${path}-wal`)).toBe(false);
     const check = new Database(path, { readonly: true });
-    expect(check.prepare('SELECT COUNT(*) AS n FROM t').get()).toEqual({ n: 150 * 20 });
+    expect(check.prepare('SELECT COUNT(*) AS n FROM t').get()).toEqual({ n: 300 * 20 });
     check.close();
 
-    // The same commits on a connection that never checkpoints: the WAL only grows.
+    // The same commits on a connection that never checkpoints: the WAL only grows. (How far the
+    // store's WAL overshoots its 300 frames depends on how long a background checkpoint takes,
+    // which a loaded machine stretches; a quarter of the unbounded WAL is far from either.)
     const plainPath = join(dir, 'plain.db');
     const plain = new Database(plainPath);
     plain.pragma('journal_mode = WAL');
     plain.pragma('wal_autocheckpoint = 0');
     plain.exec(SCHEMA);
     const insert = plain.prepare('INSERT INTO t (k, v) VALUES (?, ?)');
-    for (let r = 0; r < 150; r++)
+    for (let r = 0; r < 300; r++) {
       plain.transaction(() => {
         for (let i = 0; i < 20; i++) insert.run(...row());
       })();
-    expect(size(`${plainPath}-wal`)).toBeGreaterThan(3 * (frames + 200) * 4120);
+    }
+    const unbounded = size(`${plainPath}-wal`);
     plain.close();
+    expect(most).toBeLessThan(unbounded / 4);
   });
 });
