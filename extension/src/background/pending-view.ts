@@ -6,7 +6,13 @@
  */
 
 import { formatAmount as money } from '@netcash/protocol';
-import { type Op, type PayOp, type PendingStatus, readyValue } from '../core/index.ts';
+import {
+  type Op,
+  type PayOp,
+  type PendingStatus,
+  type PrepayOp,
+  readyValue,
+} from '../core/index.ts';
 import type { PendingView } from '../messages/views.ts';
 
 function described(op: Op): { what: string; where: string; next: string } {
@@ -60,6 +66,7 @@ function described(op: Op): { what: string; where: string; next: string } {
       };
     }
     case 'prepay': {
+      if (op.restored === true) return restoredView(op);
       const site = new URL(op.origin).host;
       const left = money(readyValue(op), op.currency);
       const until = new Date(op.triplets.dateB * 1000).toLocaleString('en-GB');
@@ -89,6 +96,20 @@ function described(op: Op): { what: string; where: string; next: string } {
             : `The wallet asks ${op.cs} again for the check to your bank account.`,
       };
   }
+}
+
+/** Triplets of a lost wallet, found by a restore from the phrase: claimed at dateB. */
+function restoredView(op: PrepayOp): { what: string; where: string; next: string } {
+  const value = money(op.amount, op.currency);
+  const until = new Date(op.triplets.dateB * 1000).toLocaleString('en-GB');
+  return {
+    what: `${value} restored from your recovery phrase (${op.description})`,
+    where: op.origin === '' ? op.cs : `${op.origin} · ${op.cs}`,
+    next:
+      op.phase === 'ready'
+        ? `It was locked in a payment made before the restore. From ${until} the wallet claims it from ${op.cs}: the coins come back, unless the seller took them (then ${op.cs}'s receipt says so).`
+        : `Claiming ${value} back from ${op.cs}.`,
+  };
 }
 
 /** A payment with triplet coins (SPEC §6): protected, or from a prepayment. */

@@ -46,11 +46,16 @@ export interface PlannedOutputs {
   readonly counters?: readonly CounterRange[];
 }
 
+/** Today's restore tag of nc1 coins minted at `cs` (none for a wallet without a phrase). */
+export function todayTag(core: Core, cs: string): string | undefined {
+  if (core.seed === undefined) return undefined;
+  return restoreTag(core.p, tagSecret(core.seed, cs, dayOf(core.now())));
+}
+
 /** The nc1 part of `want`: the values, with today's restore tag at `cs` when there are any. */
 function plainWant(core: Core, cs: string, values: readonly number[]): Outputs {
-  if (core.seed === undefined || values.length === 0) return { values: [...values] };
-  const tag = restoreTag(core.p, tagSecret(core.seed, cs, dayOf(core.now())));
-  return { values: [...values], tag };
+  const tag = values.length === 0 ? undefined : todayTag(core, cs);
+  return tag === undefined ? { values: [...values] } : { values: [...values], tag };
 }
 
 /**

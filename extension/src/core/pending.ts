@@ -54,6 +54,9 @@ function messageOf(op: Op, who: string): string {
   if (op.kind === 'pay' && op.phase === 'claim' && op.protection !== undefined) {
     return `Pending — ${new URL(op.offer.body.payUrl).host} sent no receipt. From ${dateOf(op.protection.dateB)} the wallet claims the payment back from ${op.cs}: your coins come back, or ${op.cs}'s receipt proves the seller took them. You will not be charged twice.`;
   }
+  if (op.kind === 'prepay' && op.phase === 'ready' && op.restored === true) {
+    return `Restored from your recovery phrase: ${op.description}, locked at ${op.cs}. From ${dateOf(op.triplets.dateB)} the wallet claims it: the coins come back, unless the seller took them (then ${op.cs}'s receipt says so).`;
+  }
   if (op.kind === 'prepay' && op.phase === 'ready') {
     return `Kept ready for ${op.description} until ${dateOf(op.triplets.dateB)}; what is not used by then comes back by itself.`;
   }

@@ -130,6 +130,7 @@ const PHASES: Record<string, string> = {
   nc1: 'looking for coins',
   'blind-rsa': 'looking for private coins',
   status: 'checking which are spent',
+  triplets: 'looking for payments not settled yet',
   done: 'done',
 };
 
@@ -177,6 +178,10 @@ export function RestoreCoins(props: { onDone: () => Promise<void> }) {
                 .join(', ')}); ${report.spent} spent coins left out.${
                 report.writtenOff > 0
                   ? ` ${report.writtenOff} coins held here were spent by another copy of this wallet and are taken out.`
+                  : ''
+              }${
+                report.triplets.count > 0
+                  ? ` ${money(report.triplets.value, 'NCD')} was locked in payments not settled yet: from ${new Date(report.triplets.from * 1000).toLocaleString('en-GB')} the wallet claims it back, unless the seller took it.`
                   : ''
               }`}
         </p>

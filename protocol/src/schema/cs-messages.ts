@@ -132,6 +132,8 @@ export const TripletRequest = v.strictObject({
       amounts: v.pipe(v.array(PositiveAmount), v.minLength(1), v.maxLength(MAX_TRIPLETS)),
       /** Values of the change coins C_X (may be empty when the coins sum to the amounts). */
       change: v.pipe(v.array(PositiveAmount), v.maxLength(MAX_INSTRUMENTS)),
+      /** Restore tag of the change coins C_X (§4.8, as `Outputs.tag`); never on C_B or C_A. */
+      tag: v.optional(Id128),
     }),
     v.check(
       (w) => 2 * w.amounts.length + w.change.length <= MAX_INSTRUMENTS,
@@ -144,13 +146,15 @@ export const ClaimRequest = v.strictObject({
   ...base,
   op: v.literal('claim'),
   instruments: v.strictTuple([CoinInstrument]),
-  want: v.strictObject({ values: Values }),
+  /** `tag`: the restore tag of the fresh coins (§4.8, as `Outputs.tag`). */
+  want: v.strictObject({ values: Values, tag: v.optional(Id128) }),
 });
 
 /**
  * Restore (docs/PROTOCOL.md §4.8), read-only: the unlocked nc1 coins outstanding under the tags
- * of `secrets` (tag = SHA-256(secret)[0..16], serials after `after`, ≤ 64 a page), and the blind
- * signatures of `blinded` messages this CS signed. Takes no instrument, changes nothing.
+ * of `secrets` (tag = SHA-256(secret)[0..16], serials after `after`, ≤ 64 a page), the blind
+ * signatures of `blinded` messages this CS signed, and the stored replies of the `requests` (ids
+ * a wallet derives for its triplet requests). Takes no instrument, changes nothing.
  */
 export const RestoreRequest = v.strictObject({
   ...base,
@@ -163,8 +167,12 @@ export const RestoreRequest = v.strictObject({
       blinded: v.optional(
         v.pipe(v.array(BlindedOutput), v.minLength(1), v.maxLength(MAX_INSTRUMENTS)),
       ),
+      requests: v.optional(v.pipe(v.array(Id128), v.minLength(1), v.maxLength(MAX_INSTRUMENTS))),
     }),
-    v.check((w) => w.secrets !== undefined || w.blinded !== undefined, 'secrets or blinded'),
+    v.check(
+      (w) => w.secrets !== undefined || w.blinded !== undefined || w.requests !== undefined,
+      'secrets, blinded or requests',
+    ),
   ),
 });
 /** Status (§4.8), read-only: whether each of the CS's own coins is still outstanding. */
@@ -185,6 +193,19 @@ export const CsRequest = v.variant('op', [
   RestoreRequest,
   CoinStatusRequest,
 ]);
+
+/** HTTP body of `POST /v1/requests`: the request sealed with HPKE to certificate `certId`'s encKey. */
+export const CsRequestEnvelope = v.strictObject({
+  certId: Token,
+  enc: Key32,
+  ct: bytesMax(MAX_SEALED_BYTES),
+});
+/** HTTP 200 body: the result sealed with the requester's replyKey, AAD = requestId. */
+export const CsReplyEnvelope = v.strictObject({
+  requestId: Id128,
+  nonce: Nonce,
+  ct: bytesMax(MAX_SEALED_BYTES),
+});
 
 const CoinList = v.pipe(v.array(Coin), v.maxLength(MAX_INSTRUMENTS));
 /** Blind signatures (RFC 9474 §4.3) for `want.blinded`, in its order. */
@@ -233,6 +254,12 @@ export const CsResult = v.variant('op', [
     blindSigs: v.optional(
       v.pipe(v.array(v.nullable(RsaBytes)), v.minLength(1), v.maxLength(MAX_INSTRUMENTS)),
     ),
+    /**
+     * For `want.requests`, in its order: the reply stored for that request id as it was sent
+     * (sealed with the requester's replyKey), or null when none is kept. It may stop short of
+     * the list (a size bound): ask again for the rest.
+     */
+    replies: v.optional(v.pipe(v.array(v.nullable(CsReplyEnvelope)), v.maxLength(MAX_INSTRUMENTS))),
   }),
   v.strictObject({
     ...replyBase,
@@ -244,19 +271,6 @@ export const CsResult = v.variant('op', [
     ),
   }),
 ]);
-
-/** HTTP body of `POST /v1/requests`: the request sealed with HPKE to certificate `certId`'s encKey. */
-export const CsRequestEnvelope = v.strictObject({
-  certId: Token,
-  enc: Key32,
-  ct: bytesMax(MAX_SEALED_BYTES),
-});
-/** HTTP 200 body: the result sealed with the requester's replyKey, AAD = requestId. */
-export const CsReplyEnvelope = v.strictObject({
-  requestId: Id128,
-  nonce: Nonce,
-  ct: bytesMax(MAX_SEALED_BYTES),
-});
 
 export type CoinInstrument = v.InferOutput<typeof CoinInstrument>;
 export type BlindedOutput = v.InferOutput<typeof BlindedOutput>;

@@ -4,16 +4,22 @@
  * page — and to nobody else; blind-rsa withdrawals come back as the blind signatures kept with
  * their records, also after the key's private part is deleted; `status` tells spent from
  * outstanding; restore and status store nothing and change nothing; a blinded message signed
- * once is never signed again under another request.
+ * once is never signed again under another request. Triplets: the stored reply of a request id
+ * comes back as sent (in parts when large), and a triplet's change and a claim's coins carry
+ * their tag.
  */
 import {
   type AnyCoin,
   type Coin,
   type CsRequest,
+  type CsResultOf,
   concatBytes,
   fromB64u,
+  openCsReply,
+  randomId,
   randomKey,
   restoreTag,
+  sign,
   toB64u,
   unwrap,
 } from '@netcash/protocol';
@@ -163,5 +169,91 @@ describe('restore of blind-rsa withdrawals, and status', () => {
     expect(after.books).toEqual(before.books);
     expect(after.serials).toEqual(before.serials);
     expect((await fed.audit()).problems).toEqual([]);
+  });
+});
+
+describe('restore of triplets: stored replies by request id, tagged change and claims', () => {
+  const payee = p.ed25519.keygen();
+  const owner = p.ed25519.keygen();
+  type Triplet = Extract<CsRequest, { op: 'triplet' }>;
+
+  function tripletRequest(coins: Coin[], amounts: number[], change: number[], tag?: string) {
+    const request: Triplet = {
+      ...alice.ids(),
+      op: 'triplet',
+      instruments: coins.map((coin) => ({ kind: 'coin' as const, coin })),
+      want: {
+        payee: toB64u(payee.publicKey),
+        owner: toB64u(owner.publicKey),
+        dateB: clock + 100,
+        dateA: clock + 200,
+        amounts,
+        change,
+        ...(tag === undefined ? {} : { tag }),
+      },
+    };
+    return request;
+  }
+
+  it('answers each stored reply as sent, null for an unknown id, in parts past its size bound', async () => {
+    // Six requests of 30 triplets (61 coins each): more stored reply than one answer holds.
+    const sent: { request: Triplet; result: CsResultOf<'triplet'> }[] = [];
+    for (let i = 0; i < 6; i++) {
+      const coins = await alice.buy(cs1().url, [20, 20]);
+      const request = tripletRequest(coins, Array(30).fill(1), [10]);
+      sent.push({ request, result: unwrap(await alice.send(cs1().url, request)) });
+    }
+    const ids = [...sent.map((s) => s.request.requestId), randomId(p)];
+    const before = await cs1().store.snapshot();
+    const first = unwrap(await alice.send(cs1().url, restoreRequest({ requests: ids })));
+    const parts = [first.replies!];
+    while (parts.flat().length < ids.length) {
+      const rest = ids.slice(parts.flat().length);
+      const page = unwrap(await alice.send(cs1().url, restoreRequest({ requests: rest })));
+      expect(page.replies!.length).toBeGreaterThan(0);
+      parts.push(page.replies!);
+    }
+    expect(parts.length).toBeGreaterThan(1);
+    const replies = parts.flat();
+    expect(replies.at(-1)).toBeNull();
+    sent.forEach(({ request, result }, i) => {
+      const opened = openCsReply(p, request.replyKey, request.requestId, replies[i]!);
+      expect(unwrap(opened)).toEqual(result);
+    });
+    expect(await cs1().store.snapshot()).toEqual(before);
+  });
+
+  it('keeps the tag of a triplet’s change and of a claim’s coins, never of C_B or C_A', async () => {
+    const secret = randomKey(p);
+    const tag = restoreTag(p, secret);
+    const coins = await alice.buy(cs1().url, [50]);
+    const made = unwrap(await alice.send(cs1().url, tripletRequest(coins, [20, 10], [20], tag)));
+    const found = async () => (await restoreAll([secret])).coins.map((c) => c.body.serial);
+    expect(await found()).toEqual(made.change.map((c) => c.body.serial));
+    // C_B unspent at dateB: the owner claims C_A, its fresh coins under the same tag.
+    clock += 100;
+    const a = made.triplets[0]!.a;
+    const ids = alice.ids();
+    const claimed = unwrap(
+      await alice.send(cs1().url, {
+        ...ids,
+        op: 'claim',
+        instruments: [
+          {
+            kind: 'coin',
+            coin: a,
+            spend: sign(p, owner.secretKey, {
+              type: 'coin-spend',
+              serial: a.body.serial,
+              requestId: ids.requestId,
+            }),
+          },
+        ],
+        want: { values: [10, 10], tag },
+      }),
+    );
+    expect(new Set(await found())).toEqual(
+      new Set([...made.change, ...claimed.coins].map((c) => c.body.serial)),
+    );
   });
 });

@@ -3,8 +3,10 @@
  *
  *   restore  the unlocked nc1 coins outstanding under the tags of the secrets given, rebuilt
  *            from their rows (the certificate's address and key, the coin's expiry = the row's −
- *            redeemFor; Ed25519 is deterministic, so each is byte for byte the coin minted), and
- *            the blind signatures kept with the withdrawal records of the blinded messages given;
+ *            redeemFor; Ed25519 is deterministic, so each is byte for byte the coin minted), the
+ *            blind signatures kept with the withdrawal records of the blinded messages given, and
+ *            the replies stored for the request ids given (a wallet's triplet requests: sealed
+ *            with its reply key, which only it can derive again);
  *   status   whether each of the CS's own coins is still owed (an nc1 serial outstanding, a
  *            blind-rsa serial not on the spent list).
  *
@@ -15,7 +17,9 @@ import {
   type Coin,
   type CoinBody,
   type CoinStatusRequest,
+  CsReplyEnvelope,
   type CsResult,
+  decodeJson,
   fromB64u,
   MAX_INSTRUMENTS,
   NetCashError,
@@ -80,6 +84,31 @@ async function storedSigs(
   return blinded.map((b, i) => found.get(`${b.keyId} ${hashes[i]}`) ?? null);
 }
 
+/**
+ * Stored replies answered in one restore at most (JSON characters; the first always goes): with
+ * a page of coins and blind signatures, the sealed answer stays under MAX_SEALED_BYTES.
+ */
+const REPLIES_BUDGET = 160 * 1024;
+
+/**
+ * The replies stored for `ids`, as sent (null for an id not held: never used, refused, or
+ * pruned after the retention); stops short of the list past the size budget.
+ */
+async function storedReplies(
+  ctx: CsContext,
+  ids: readonly string[],
+): Promise<(CsReplyEnvelope | null)[]> {
+  const out: (CsReplyEnvelope | null)[] = [];
+  let size = 0;
+  for (const id of ids) {
+    const held = await ctx.store.stored(id);
+    if (held !== null && out.length > 0 && size + held.reply.length > REPLIES_BUDGET) break;
+    size += held?.reply.length ?? 0;
+    out.push(held === null ? null : unwrap(decodeJson(CsReplyEnvelope, held.reply)));
+  }
+  return out;
+}
+
 export async function restore(ctx: CsContext, request: RestoreRequest): Promise<string> {
   const { want } = request;
   let coins: Coin[] = [];
@@ -91,12 +120,14 @@ export async function restore(ctx: CsContext, request: RestoreRequest): Promise<
     coins = rows.slice(0, MAX_INSTRUMENTS).flatMap((row) => rebuild(ctx, row) ?? []);
   }
   const blindSigs = want.blinded === undefined ? undefined : await storedSigs(ctx, want.blinded);
+  const replies = want.requests === undefined ? undefined : await storedReplies(ctx, want.requests);
   return reply(ctx, request.replyKey, {
     requestId: request.requestId,
     op: 'restore',
     coins,
     more,
     ...(blindSigs === undefined ? {} : { blindSigs }),
+    ...(replies === undefined ? {} : { replies }),
   });
 }
 

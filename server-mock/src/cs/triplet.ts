@@ -10,6 +10,10 @@
  *
  * `claim`: C_A with its owner's spend, in its window. If C_B is still outstanding the payor gets
  * fresh coins; if C_B was spent, a CS receipt signed by this CS proves payment to K_B.
+ *
+ * Restore (docs/PROTOCOL.md §4.8): the change of a triplet and the fresh coins of a claim carry
+ * the requester's restore tag like any nc1 output; the locked coins never do — a wallet finds
+ * them again in the stored reply of its triplet request, whose id it derives from its phrase.
  */
 import {
   type ClaimRequest,
@@ -27,7 +31,7 @@ import type { OpRun, Reply } from './requests.ts';
 
 export async function triplet(run: OpRun<TripletRequest>): Promise<Reply> {
   const { ctx, request } = run;
-  const { payee, owner, dateB, dateA, amounts, change } = request.want;
+  const { payee, owner, dateB, dateA, amounts, change, tag } = request.want;
   const coins = await verifyPresented(ctx, request.instruments, true);
   for (const instrument of request.instruments) checkLock(ctx, instrument, request.requestId);
   const now = ctx.now();
@@ -60,7 +64,8 @@ export async function triplet(run: OpRun<TripletRequest>): Promise<Reply> {
     });
     return { b, a };
   });
-  const x = mint(ctx, change);
+  // Only the change carries the restore tag (§4.8): a wallet finds C_A again by its request id.
+  const x = mint(ctx, change, tag === undefined ? {} : { tag });
   return run.finish(
     {
       requestId: request.requestId,
@@ -85,12 +90,12 @@ export async function claim(run: OpRun<ClaimRequest>): Promise<Reply> {
     throw new NetCashError('malformed', 'claim takes the C_A coin of a triplet');
   }
   checkLock(ctx, instrument, request.requestId);
-  const values = request.want.values;
+  const { values, tag } = request.want;
   checkValues(ctx, values);
   if (total(values) !== coin.value) {
     throw new NetCashError('wrong-amount', `the coin is worth ${coin.value}`);
   }
-  const fresh = mint(ctx, values);
+  const fresh = mint(ctx, values, tag === undefined ? {} : { tag });
   try {
     return await run.finish(
       { requestId: request.requestId, op: 'claim', coins: fresh.coins },

@@ -208,7 +208,10 @@ export type PrepayPhase = 'triplet' | 'ready' | 'claim';
 export interface PrepayOp extends OpBase {
   readonly kind: 'prepay';
   readonly phase: PrepayPhase;
-  /** The site it was prepaid for (top-frame origin) and what it showed then. */
+  /**
+   * The site it was prepaid for (top-frame origin) and what it showed then; '' for triplets
+   * restored from the phrase when no receipt says whose key C_B is locked to.
+   */
   readonly origin: string;
   readonly description: string;
   /** Value prepaid. */
@@ -219,6 +222,12 @@ export interface PrepayOp extends OpBase {
   readonly lead: number;
   /** Triplets taken out by payments (indexes into `triplets.held`), with the paying op. */
   readonly used: readonly { readonly index: number; readonly opId: string }[];
+  /**
+   * Found by a restore from the recovery phrase (restore/triplets.ts): a protected payment or a
+   * prepayment of the lost wallet. Never paid from (its C_B may be with the payee already);
+   * claimed at dateB like an unused prepayment.
+   */
+  readonly restored?: boolean;
 }
 
 export type Op = BuyOp | ExchangeOp | PayOp | CashoutOp | PrepayOp;

@@ -6,6 +6,9 @@
  *   accountSeed    the Ed25519 seed of the wallet's index-th account key at a bank
  *   tagSecret      the secret behind the restore tag of the nc1 coins minted for it at a CS on a day
  *   blindMaterial  serial ‖ PSS salt ‖ r bytes of the counter-th blind-rsa coin under a key
+ *   tripletSecrets request id ‖ reply key ‖ owner key seed of the n-th triplet request at a CS on
+ *                  a day: a restore asks the CS for that request's stored reply (its C_A) and
+ *                  claims C_A with the same one-time key
  */
 import {
   type BlindedOutput,
@@ -15,6 +18,7 @@ import {
   type DenominationKeyBody,
   NetCashError,
   type RsaPublicKey,
+  toB64u,
   utf8,
 } from '@netcash/protocol';
 import { hkdf } from '@noble/hashes/hkdf.js';
@@ -68,4 +72,33 @@ export function derivedBlindCoin(
     if (made !== null) return made;
   }
   throw new NetCashError('internal', 'no usable blinding factor in 8 attempts');
+}
+
+/** Where the n-th triplet request of a day at a CS comes from (keyed like a blind-rsa counter). */
+export function tripletCounterKey(cs: string, day: number): string {
+  return `triplet\n${cs}\n${day}`;
+}
+
+export interface TripletSecrets {
+  /** The request's id (16 bytes, b64u): the CS keeps its reply under it. */
+  readonly requestId: string;
+  /** The key its reply is sealed with (32 bytes, b64u). */
+  readonly replyKey: string;
+  /** The Ed25519 seed of the one-time key its C_A are locked to. */
+  readonly ownerSeed: Uint8Array;
+}
+
+/** The secrets of the `n`-th triplet request made at `cs` on `day`. */
+export function tripletSecrets(
+  seed: Uint8Array,
+  cs: string,
+  day: number,
+  n: number,
+): TripletSecrets {
+  const bytes = derive(seed, `triplet\n${cs}\n${day}\n${n}`, 16 + 32 + 32);
+  return {
+    requestId: toB64u(bytes.slice(0, 16)),
+    replyKey: toB64u(bytes.slice(16, 48)),
+    ownerSeed: bytes.slice(48),
+  };
 }

@@ -4,7 +4,9 @@
  * CS's own key, as the CS opens it. A restore and its status checks take no instrument but the
  * wallet's blind-rsa coins, name no account, change nothing at the CS; each CS gets only its own
  * tag secrets (they find nothing at another CS) and none for a day after tomorrow; the blinded
- * messages it had signed are exactly the wallet's withdrawals there; and the tags never travel
+ * messages it had signed are exactly the wallet's withdrawals there; the triplet request ids it is
+ * asked for are the phrase's for its own name and the days a triplet could still be claimed
+ * (sealed like the secrets); and the tags never travel
  * in a coin, so a payee given the coins has nothing to restore them with. (And the progress a
  * restore reports, CS by CS and phase by phase.)
  */
@@ -31,7 +33,8 @@ import {
   startShop,
   type TestShop,
 } from '../testing/harness.ts';
-import { dayOf, tagSecret } from './derive.ts';
+import { TRIPLET_REACH } from '../triplets/make.ts';
+import { dayOf, tagSecret, tripletSecrets } from './derive.ts';
 import { type RestoreProgress, restoreCoins } from './restore.ts';
 
 const DAY = 86_400;
@@ -115,9 +118,11 @@ describe('what a currency server learns from a restore', () => {
       'cs1 nc1',
       'cs1 blind-rsa',
       'cs1 status',
+      'cs1 triplets',
       'cs2 nc1',
       'cs2 blind-rsa',
       'cs2 status',
+      'cs2 triplets',
       ' done',
     ]);
     const total = Object.values(report.byCs).reduce((sum, c) => sum + c.value, 0);
@@ -149,6 +154,20 @@ describe('what a currency server learns from a restore', () => {
       // Sealed: an observer of the wire sees none of them.
       for (const s of after.seen.filter((x) => x.cs === cs)) {
         expect([...secrets].some((secret) => s.body.includes(secret))).toBe(false);
+      }
+      // Triplet requests: the ids of this CS's first 8 requests of each day a triplet made then
+      // could still be claimed, to tomorrow — nothing of later days, nothing of the other CS.
+      const ids = ofOp(after.seen, cs, 'restore').flatMap((r) => r.want.requests ?? []);
+      const probed = new Set<string>();
+      for (let day = dayOf(clock - TRIPLET_REACH); day <= dayOf(clock) + 1; day++) {
+        for (let n = 0; n < 8; n++) probed.add(tripletSecrets(seed, cs, day, n).requestId);
+      }
+      expect(new Set(ids)).toEqual(probed);
+      expect(ids.some((id) => tripletSecrets(seed, other, dayOf(clock), 0).requestId === id)).toBe(
+        false,
+      );
+      for (const s of after.seen.filter((x) => x.cs === cs)) {
+        expect(ids.some((id) => s.body.includes(id))).toBe(false);
       }
 
       // Blind-rsa: of the blinded messages asked about, the CS holds a signature for exactly

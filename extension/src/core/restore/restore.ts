@@ -12,36 +12,37 @@
  *              counters move past the highest found, so new coins never repeat a secret
  *   spent      coins held before that the restore did not find are asked `status`; those spent
  *              (by another copy of this wallet) are written off
+ *   triplets   C_A of triplet requests still claimable, from the CS's stored replies (triplets.ts):
+ *              journaled to be claimed at dateB — the coins come back, or the CS's receipt says
+ *              the payee took them
  *
  * Safe to run again: a coin already held is left as it is, and only coins still outstanding are
  * added. It moves no value, so it needs no journal entry.
  */
 import {
-  type AnyCoin,
   type BlindedOutput,
   type BlindRsaCoin,
   type BlindSecret,
   type Coin,
   type CsTarget,
-  callCs,
   type DenominationKeyBody,
   finishBlindCoins,
   MAX_INSTRUMENTS,
   randomId,
-  randomKey,
   toB64u,
-  unwrap,
   verifyRedeemable,
 } from '@netcash/protocol';
 import { coinId, coinRow } from '../coins.ts';
-import { type Core, http } from '../context.ts';
+import type { Core } from '../context.ts';
 import type { CoinRow } from '../db/schema.ts';
 import { addHistory, deleteCoins, putCoins } from '../journal/journal.ts';
 import { type CurrencyServer, currencyServers } from '../trust.ts';
+import { chunks, type Found, outstanding, restoreCall } from './cs-calls.ts';
 import { dayOf, derivedBlindCoin, tagSecret } from './derive.ts';
 import { counterAtLeast } from './seed.ts';
+import { type RestoredTriplets, restoreTriplets } from './triplets.ts';
 
-export type RestorePhase = 'nc1' | 'blind-rsa' | 'status' | 'done';
+export type RestorePhase = 'nc1' | 'blind-rsa' | 'status' | 'triplets' | 'done';
 
 export interface RestoreProgress {
   readonly cs: string;
@@ -66,28 +67,12 @@ export interface RestoreReport {
    * taken out of the purse, with a history row.
    */
   readonly writtenOff: number;
-}
-
-const chunks = <T>(list: readonly T[], size = MAX_INSTRUMENTS): T[][] =>
-  Array.from({ length: Math.ceil(list.length / size) }, (_, i) =>
-    list.slice(i * size, (i + 1) * size),
-  );
-
-function restoreCall(core: Core, target: CsTarget, want: Parameters<typeof restoreRequest>[1]) {
-  return callCs(core.p, target, restoreRequest(core, want), http(core)).then(unwrap);
-}
-
-function restoreRequest(
-  core: Core,
-  want: { secrets?: string[]; after?: string; blinded?: BlindedOutput[] },
-) {
-  return {
-    requestId: randomId(core.p),
-    op: 'restore' as const,
-    instruments: [] as [],
-    want,
-    replyKey: randomKey(core.p),
-  };
+  /**
+   * Value of a lost wallet's triplets still claimable (a protected payment not settled, a
+   * prepayment not claimed back): journaled, claimed from `from` on — it comes back then, unless
+   * the payee had redeemed C_B.
+   */
+  readonly triplets: RestoredTriplets;
 }
 
 /** The nc1 coins outstanding at `server` under this phrase's tags. */
@@ -139,12 +124,6 @@ async function signed(
   return out;
 }
 
-/** A restored coin, with r⁻¹ for a blind-rsa one (kept on its row: recoup needs it). */
-interface Found<C extends AnyCoin = AnyCoin> {
-  readonly coin: C;
-  readonly inv?: string;
-}
-
 /** The blind-rsa coins this phrase withdrew at `server`, finished (spent or not). */
 async function blindCoins(
   core: Core,
@@ -186,35 +165,6 @@ async function blindCoins(
   }
   for (const [keyId, next] of highest) await counterAtLeast(core.db, keyId, server.csName, next);
   return coins;
-}
-
-/** Which of `coins` the CS says are still outstanding. */
-async function outstanding<F extends Found>(
-  core: Core,
-  target: CsTarget,
-  coins: readonly F[],
-): Promise<F[]> {
-  const out: F[] = [];
-  for (const batch of chunks(coins)) {
-    const reply = unwrap(
-      await callCs(
-        core.p,
-        target,
-        {
-          requestId: randomId(core.p),
-          op: 'status',
-          instruments: batch.map(({ coin }) => ({ kind: 'coin' as const, coin })),
-          want: {},
-          replyKey: randomKey(core.p),
-        },
-        http(core),
-      ),
-    );
-    batch.forEach((coin, i) => {
-      if (reply.states[i] === 'outstanding') out.push(coin);
-    });
-  }
-  return out;
 }
 
 /** Puts the coins not held yet into the purse, with a history row; how many went in. */
@@ -289,13 +239,15 @@ export async function restoreCoins(
   onProgress: (progress: RestoreProgress) => void = () => {},
 ): Promise<RestoreReport> {
   const seed = core.seed;
-  if (seed === undefined) return { byCs: {}, added: 0, spent: 0, writtenOff: 0 };
+  const none = { count: 0, value: 0, from: 0 };
+  if (seed === undefined) return { byCs: {}, added: 0, spent: 0, writtenOff: 0, triplets: none };
   const servers = currencyServers(core);
   const byCs: Record<string, { coins: number; value: number }> = {};
   let total = { coins: 0, value: 0 };
   let added = 0;
   let spent = 0;
   let writtenOff = 0;
+  let triplets: RestoredTriplets = none;
   const tell = (cs: string, phase: RestorePhase, done: number) =>
     onProgress({ cs, phase, done, servers: servers.length, ...total });
   for (const [i, server] of servers.entries()) {
@@ -327,7 +279,14 @@ export async function restoreCoins(
     const found = new Set(coins.map((c) => coinId(c.coin.body)));
     const unsure = before.filter((row) => !found.has(row.id) && usable({ coin: row.coin }));
     writtenOff += await writeOffSpent(core, server, unsure);
+    tell(server.csName, 'triplets', i);
+    const locked = await restoreTriplets(core, seed, server);
+    triplets = {
+      count: triplets.count + locked.count,
+      value: triplets.value + locked.value,
+      from: Math.min(triplets.from || locked.from, locked.from || triplets.from),
+    };
   }
   tell('', 'done', servers.length);
-  return { byCs, added, spent, writtenOff };
+  return { byCs, added, spent, writtenOff, triplets };
 }

@@ -74,7 +74,8 @@ export class Prepayments {
   async list(): Promise<Prepayment[]> {
     const ops = await this.core.db.getAllFromIndex('ops', 'byStatus', 'pending');
     return ops.flatMap((op) =>
-      op.kind !== 'prepay'
+      // Restored triplets are not kept ready for anyone: the pending list shows their claim.
+      op.kind !== 'prepay' || op.restored === true
         ? []
         : [
             {

@@ -23,6 +23,7 @@ import type { Core } from '../context.ts';
 import { addCoins, addHistory } from '../journal/journal.ts';
 import type { ClaimEntry, CsTargetRow, Op, Triplets } from '../journal/types.ts';
 import { sendWithFaults } from '../net.ts';
+import { todayTag } from '../outputs.ts';
 
 /** Claims journaled for the triplets at `indexes`: C_A each, spent by the one-time key. */
 export function claimEntries(
@@ -40,6 +41,7 @@ export function claimEntries(
       throw new NetCashError('internal', 'no C_A to claim');
     }
     const requestId = randomId(core.p);
+    const tag = todayTag(core, a.body.cs);
     return {
       request: {
         requestId,
@@ -55,7 +57,8 @@ export function claimEntries(
             }),
           },
         ],
-        want: { values },
+        // The fresh coins carry the day's restore tag, like any nc1 output (§4.8).
+        want: { values, ...(tag === undefined ? {} : { tag }) },
         replyKey: randomKey(core.p),
       },
     };
@@ -120,11 +123,15 @@ async function recordClaim(
         currency: op.currency,
         cs: op.cs,
         opId: op.id,
-        ...(op.kind === 'pay' || op.kind === 'prepay' ? { origin: op.origin } : {}),
+        ...((op.kind === 'pay' || op.kind === 'prepay') && op.origin !== ''
+          ? { origin: op.origin }
+          : {}),
         description:
-          op.kind === 'prepay'
-            ? 'Unused prepayment, claimed back from the currency server'
-            : 'Not received by the seller: claimed back from the currency server',
+          op.kind !== 'prepay'
+            ? 'Not received by the seller: claimed back from the currency server'
+            : op.restored === true
+              ? 'Restored from the recovery phrase: a payment that did not reach its seller, claimed back from the currency server'
+              : 'Unused prepayment, claimed back from the currency server',
       });
     }
     await tx.objectStore('ops').put(next);

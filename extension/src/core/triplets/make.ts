@@ -13,14 +13,20 @@
  *
  * Triplet values are coin values of the CS (PROTOCOL §4.3): a triplet says no more about who
  * pays whom than an ordinary coin of that value.
+ *
+ * Recoverable (docs/PROTOCOL.md §4.8): the request id, its reply key and the one-time key are
+ * derived from the recovery phrase (the n-th triplet request at that CS that day, n taken in the
+ * journaling transaction), and the change carries the day's restore tag — so a wallet restored
+ * from its phrase finds the triplets in the CS's stored reply and claims what is still its own.
  */
 import {
   type Coin,
   type CsResultOf,
   callCs,
   decompose,
-  fromB64u,
   NetCashError,
+  randomId,
+  randomKey,
   type TripletRequest,
   type TripletTerms,
   toB64u,
@@ -29,17 +35,28 @@ import {
 import { checkMinted, instrumentFor } from '../coins.ts';
 import type { Core } from '../context.ts';
 import type { CoinRow } from '../db/schema.ts';
+import type { Tx } from '../journal/journal.ts';
 import type { CsTargetRow, HeldTriplet, Op, Triplets } from '../journal/types.ts';
 import { sendWithFaults } from '../net.ts';
+import { todayTag } from '../outputs.ts';
+import { dayOf, tripletCounterKey, tripletSecrets } from '../restore/derive.ts';
+import { takeCounters } from '../restore/seed.ts';
 import type { CurrencyServer } from '../trust.ts';
 
-/** Seconds a claim window stays open after C_B's (dateA − dateB). */
-export const CLAIM_WINDOW = 3 * 86_400;
+const DAY = 86_400;
 
-/** The one-time key C_A is locked to: only this wallet can claim it. */
-export function ownerKey(core: Core, secret?: string): { secret: string; publicKey: string } {
-  const seed = secret === undefined ? undefined : fromB64u(secret);
-  if (seed === null) throw new NetCashError('internal', 'a journaled key is not base64url');
+/** Seconds a claim window stays open after C_B's (dateA − dateB). */
+export const CLAIM_WINDOW = 3 * DAY;
+
+/**
+ * A triplet's C_A is claimable at most this long after the request (dateA − now): less than the
+ * week a CS keeps a request's reply by default, so a restore finds every triplet still claimable
+ * (docs/PROTOCOL.md §4.8), and how far back a restore looks.
+ */
+export const TRIPLET_REACH = 6 * DAY;
+
+/** The one-time key C_A is locked to, from its Ed25519 seed: only this wallet can claim it. */
+export function ownerKey(core: Core, seed: Uint8Array): { secret: string; publicKey: string } {
   const pair = core.p.ed25519.keygen(seed);
   return { secret: toB64u(pair.secretKey), publicKey: toB64u(pair.publicKey) };
 }
@@ -56,10 +73,11 @@ export function tripletWindows(
   certificateExpires: number,
 ): { dateB: number; dateA: number } | null {
   const now = core.now();
-  const span = Math.min(Math.max(hold, terms.lead + 1), terms.longest);
+  // At least a day of claim window inside the reach.
+  const span = Math.min(Math.max(hold, terms.lead + 1), terms.longest, TRIPLET_REACH - DAY);
   if (span <= terms.lead) return null;
   const dateB = now + span;
-  const dateA = Math.min(dateB + CLAIM_WINDOW, certificateExpires);
+  const dateA = Math.min(dateB + CLAIM_WINDOW, certificateExpires, now + TRIPLET_REACH);
   return dateA > dateB ? { dateB, dateA } : null;
 }
 
@@ -85,30 +103,63 @@ export function spreadValues(amount: number, denominations: readonly number[]): 
   return out.sort((a, b) => b - a);
 }
 
-/** The triplet request for `coins` (reserved by the caller), journaled before it is sent. */
-export function tripletRequest(
+/**
+ * The request id, reply key and owner key of a new triplet request at `cs`: derived from the
+ * phrase with the day's next counter, taken in `tx` (which must include `counters`); random for a
+ * wallet without a phrase.
+ */
+async function tripletKeys(
   core: Core,
+  tx: Tx,
+  cs: string,
+): Promise<{ requestId: string; replyKey: string; ownerSeed: Uint8Array }> {
+  if (core.seed === undefined) {
+    return {
+      requestId: randomId(core.p),
+      replyKey: randomKey(core.p),
+      ownerSeed: core.p.randomBytes(32),
+    };
+  }
+  const day = dayOf(core.now());
+  const n = await takeCounters(tx, tripletCounterKey(cs, day), cs, 1);
+  return tripletSecrets(core.seed, cs, day, n);
+}
+
+/**
+ * The triplet request for `coins` (reserved by the caller), journaled before it is sent, in `tx`
+ * (with `counters`).
+ */
+export async function tripletRequest(
+  core: Core,
+  tx: Tx,
   server: CurrencyServer,
   coins: readonly CoinRow[],
   amounts: readonly number[],
   payee: string,
   windows: { dateB: number; dateA: number },
-  requestId: string,
-  replyKey: string,
-): { request: TripletRequest; triplets: Triplets } {
+): Promise<{ request: TripletRequest; triplets: Triplets }> {
   const paid = coins.reduce((s, c) => s + c.value, 0);
   const asked = amounts.reduce((s, v) => s + v, 0);
   const change = decompose(paid - asked, server.denominations);
   if (change === null || paid < asked) {
     throw new NetCashError('wrong-amount', 'No change can be made for these coins.');
   }
-  const owner = ownerKey(core);
+  const keys = await tripletKeys(core, tx, server.csName);
+  const owner = ownerKey(core, keys.ownerSeed);
+  const tag = change.length === 0 ? undefined : todayTag(core, server.csName);
   const request: TripletRequest = {
-    requestId,
+    requestId: keys.requestId,
     op: 'triplet',
     instruments: coins.map((c) => instrumentFor(core, c)),
-    want: { payee, owner: owner.publicKey, ...windows, amounts: [...amounts], change },
-    replyKey,
+    want: {
+      payee,
+      owner: owner.publicKey,
+      ...windows,
+      amounts: [...amounts],
+      change,
+      ...(tag === undefined ? {} : { tag }),
+    },
+    replyKey: keys.replyKey,
   };
   return { request, triplets: { ownerSecret: owner.secret, payee, ...windows, request } };
 }

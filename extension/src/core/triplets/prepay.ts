@@ -15,7 +15,6 @@ import {
   NetCashError,
   type Offer,
   randomId,
-  randomKey,
   selectCover,
   selectExact,
 } from '@netcash/protocol';
@@ -59,7 +58,7 @@ export async function startPrepay(core: Core, start: StartPrepay): Promise<Prepa
   if (windows === null || values === null || values.length > 32) {
     throw new NetCashError('limit-exceeded', 'This site\u2019s terms leave no time to prepay it.');
   }
-  const tx = core.db.transaction(['coins', 'ops', 'tallies', 'history'], 'readwrite');
+  const tx = core.db.transaction(['coins', 'ops', 'tallies', 'history', 'counters'], 'readwrite');
   const rows = await tx.objectStore('coins').index('byCs').getAll(server.csName);
   // One scheme's coins, as every request of this wallet (schemes.ts, docs/PRIVACY.md "Mixing").
   const coins =
@@ -80,16 +79,7 @@ export async function startPrepay(core: Core, start: StartPrepay): Promise<Prepa
     );
   }
   const id = randomId(core.p);
-  const made = tripletRequest(
-    core,
-    server,
-    coins,
-    values,
-    terms.key,
-    windows,
-    id,
-    randomKey(core.p),
-  );
+  const made = await tripletRequest(core, tx, server, coins, values, terms.key, windows);
   const op: PrepayOp = {
     kind: 'prepay',
     id,
@@ -249,6 +239,7 @@ export function choosePrepaid(
     if (prepay.kind !== 'prepay' || prepay.phase !== 'ready' || prepay.status !== 'pending') {
       continue;
     }
+    if (prepay.restored === true) continue;
     if (prepay.triplets.payee !== terms.key || prepay.currency !== body.currency) continue;
     if (prepay.triplets.dateB - now < terms.lead + SEND_MARGIN) continue;
     const held = prepay.triplets.held ?? [];

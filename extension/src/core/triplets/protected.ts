@@ -19,7 +19,6 @@ import {
   isTransient,
   type NetCashError,
   randomId,
-  randomKey,
   selectCover,
   type TripletTerms,
 } from '@netcash/protocol';
@@ -52,7 +51,10 @@ export async function startProtected(
   const expires = core.trust.certificate(server.target.certId)?.expires ?? 0;
   const windows = tripletWindows(core, terms, terms.lead + core.net.protectWindow, expires);
   if (windows === null) return null;
-  const tx = core.db.transaction(['coins', 'ops', 'allowances', 'tallies'], 'readwrite');
+  const tx = core.db.transaction(
+    ['coins', 'ops', 'allowances', 'tallies', 'counters'],
+    'readwrite',
+  );
   const rows = await tx.objectStore('coins').index('byCs').getAll(server.csName);
   // One scheme's coins, as every request of this wallet (schemes.ts, docs/PRIVACY.md "Mixing").
   const coins =
@@ -78,16 +80,7 @@ export async function startProtected(
     await tx.done.catch(() => undefined);
     return null;
   }
-  const made = tripletRequest(
-    core,
-    server,
-    coins,
-    amounts,
-    terms.key,
-    windows,
-    randomId(core.p),
-    randomKey(core.p),
-  );
+  const made = await tripletRequest(core, tx, server, coins, amounts, terms.key, windows);
   // The coins of 1c are the C_B the triplet brings (phase `pay`); the rest is fixed now.
   const op = payOpOf(core, start, {
     id,

@@ -1,0 +1,265 @@
+/**
+ * Value held in triplets comes back from the recovery phrase alone (docs/PROTOCOL.md §4.8), with
+ * the real federation, a real payee taking triplet coins and the real wallet core on one
+ * injectable clock. In each case a wallet pays with triplets, its database is deleted, and a new
+ * wallet adopting its phrase restores:
+ *
+ *   never received   a protected payment the payee never got: the restore finds C_A, claims it
+ *                    at dateB, and the value comes back
+ *   received         the payee took C_B offline (its answer lost): the claim brings the CS's
+ *                    receipt and no coins — the payment stands; redeemed before the loss, the
+ *                    restore leaves it out
+ *   prepaid          a prepayment partly used: the used triplet is left out (its C_A went with
+ *                    C_B), the unused ones come back by claim
+ *   claimed before   the lost wallet had claimed already: the claim's coins carry the restore
+ *                    tag and come back with the coins; no triplet is journaled again
+ *
+ * Each time: the restored wallet ends with exactly what the lost one was owed, a second restore
+ * adds nothing, and the federation's audit (with what the payee holds) balances.
+ */
+import type { Offer } from '@netcash/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { crashOnce } from '../faults.ts';
+import type { PayOp, PrepayOp } from '../journal/types.ts';
+import {
+  cuttableFetch,
+  type Federation,
+  openWallet,
+  readyWallet,
+  reopen,
+  spendable,
+  startFederation,
+  startShop,
+  type TestShop,
+  type TestWallet,
+} from '../testing/harness.ts';
+import type { Wallet } from '../wallet.ts';
+
+let clock = 1_850_000_000;
+const now = () => clock;
+let fed: Federation;
+let shop: TestShop;
+/** What the payee's own fetch reaches: cut to keep it from redeeming C_B for a while. */
+const shopNet = cuttableFetch();
+
+beforeAll(async () => {
+  fed = await startFederation({ now });
+  shop = await startShop(fed, fed.cs[1]!.url, now, { fetch: shopNet.fetch, triplets: {} });
+});
+afterAll(async () => {
+  await shop?.close();
+  await fed?.stop();
+});
+
+async function expectBalanced(): Promise<void> {
+  await shop.paywall.recover();
+  const report = await fed.audit([await shop.paywall.holdings()]);
+  expect(report.problems).toEqual([]);
+  expect(report.ok).toBe(true);
+}
+
+/** A wallet with 10.00 at cs1 that protects every payment to a site taking triplets. */
+async function protectedWallet(extra: Parameters<typeof readyWallet>[2] = {}): Promise<TestWallet> {
+  const t = await readyWallet(fed, {}, { now, ...extra });
+  await t.wallet.setSettings({ protectFrom: 0 });
+  await t.wallet.buy(1000, 'cs1');
+  return t;
+}
+
+async function payOp(w: Wallet, offer: Offer): Promise<PayOp> {
+  const ops = await w.core.db.getAll('ops');
+  return ops.find((o): o is PayOp => o.kind === 'pay' && o.offer.body.sid === offer.body.sid)!;
+}
+
+function deleteDatabase(name: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.deleteDatabase(name);
+    request.onsuccess = () => resolve();
+    request.onerror = () => reject(request.error);
+  });
+}
+
+/** Loses `t`'s database; a new install adopts its phrase and restores. */
+async function loseAndRestore(t: TestWallet): Promise<Wallet> {
+  const phrase = (await t.wallet.recovery.phrase()).words.join(' ');
+  t.wallet.close();
+  await deleteDatabase(t.dbName);
+  const { wallet } = await openWallet(undefined, {}, { now });
+  await wallet.recovery.adopt(phrase);
+  await wallet.trustInsurer(fed.insurer.signKey, fed.insurer.url);
+  await wallet.connectBank(fed.bank.url, 'Restored');
+  return wallet;
+}
+
+const restoredOps = async (w: Wallet) =>
+  (await w.core.db.getAll('ops')).filter(
+    (o): o is PrepayOp => o.kind === 'prepay' && o.restored === true,
+  );
+
+/** A second restore finds the same and adds nothing: no coin, no op. */
+async function restoreAgainAddsNothing(w: Wallet): Promise<void> {
+  const before = { value: await spendable(w), ops: (await w.core.db.getAll('ops')).length };
+  const again = await w.recovery.restore();
+  expect(again.added).toBe(0);
+  expect(again.triplets.count).toBe(0);
+  expect(await spendable(w)).toBe(before.value);
+  expect((await w.core.db.getAll('ops')).length).toBe(before.ops);
+}
+
+describe('triplets restored from the recovery phrase', () => {
+  it('finds the C_A of a protected payment the payee never received, and claims the value back', async () => {
+    const t = await protectedWallet();
+    const offer = await shop.offer('dear');
+    shop.setDown(true);
+    let dateB: number;
+    try {
+      await expect(t.wallet.pay(offer, shop.url, { approved: true })).rejects.toMatchObject({
+        code: 'pending',
+      });
+      const op = await payOp(t.wallet, offer);
+      expect(op.phase).toBe('pay');
+      dateB = op.protection!.dateB;
+      expect(await spendable(t.wallet)).toBe(1000 - 130);
+    } finally {
+      shop.setDown(false);
+    }
+    const w = await loseAndRestore(t);
+    const report = await w.recovery.restore();
+    // The change of the triplet came back with the coins; the 1.30 is locked in C_A until dateB.
+    expect(await spendable(w)).toBe(1000 - 130);
+    // 1.30 in the fewest coin values: three triplets.
+    expect(report.triplets).toEqual({ count: 3, value: 130, from: dateB });
+    const [restored] = await restoredOps(w);
+    expect(restored).toMatchObject({ status: 'pending', phase: 'ready', amount: 130, origin: '' });
+    expect(await w.prepayments.list()).toEqual([]);
+    expect((await w.pendingOps()).map((p) => p.id)).toContain(restored!.id);
+    await restoreAgainAddsNothing(w);
+
+    clock = dateB - 1; // not yet claimable: nothing sent
+    await w.recover();
+    expect((await w.core.db.get('ops', restored!.id))?.status).toBe('pending');
+    clock = dateB + 1;
+    await w.recover();
+    const settled = (await w.core.db.get('ops', restored!.id)) as PrepayOp;
+    expect(settled.status).toBe('done');
+    expect(settled.triplets.claims?.map((c) => c.outcome)).toEqual([
+      { returned: 100 },
+      { returned: 20 },
+      { returned: 10 },
+    ]);
+    expect(await spendable(w)).toBe(1000);
+    const history = await w.core.db.getAll('history');
+    const rows = history.filter((h) => h.opId === restored!.id);
+    expect(rows.reduce((sum, h) => sum + h.amount, 0)).toBe(130);
+    await expectBalanced();
+    await restoreAgainAddsNothing(w);
+    w.close();
+  });
+
+  it('gets the CS receipt, not the value, when the payee had taken C_B', async () => {
+    const t = await protectedWallet();
+    const offer = await shop.offer('odd');
+    // The payee takes C_B offline (its CS out of its reach) and answers; the answer is lost with
+    // the wallet's worker; then the wallet is lost.
+    for (const cs of fed.cs) shopNet.down.add(new URL(cs.url).origin);
+    let dateB: number;
+    let w: Wallet;
+    try {
+      const crash = crashOnce('afterSend', { kind: 'pay', step: 'pay' });
+      await reopen(t, crash, { now });
+      await expect(t.wallet.pay(offer, shop.url, { approved: true })).rejects.toThrow();
+      expect(crash.fired()).toBe(true);
+      await reopen(t, {}, { now });
+      dateB = (await payOp(t.wallet, offer)).protection!.dateB;
+      w = await loseAndRestore(t);
+      const report = await w.recovery.restore();
+      expect(await spendable(w)).toBe(1000 - 333);
+      // Not redeemed yet: C_A is outstanding, the restore keeps it to claim.
+      expect(report.triplets.value).toBe(333);
+    } finally {
+      shopNet.down.clear();
+    }
+    await shop.paywall.recover(); // the payee redeems C_B, before dateB
+    clock = dateB + 1;
+    await w.recover();
+    const [restored] = await restoredOps(w);
+    expect(restored?.status).toBe('done');
+    const outcomes = restored?.triplets.claims?.map((c) => c.outcome) ?? [];
+    expect(outcomes.length).toBeGreaterThan(0);
+    for (const outcome of outcomes) {
+      expect(outcome !== undefined && 'receipt' in outcome && outcome.receipt.body.owner).toBe(
+        shop.paywall.payeeKey,
+      );
+    }
+    expect(await spendable(w)).toBe(1000 - 333);
+    await expectBalanced();
+    w.close();
+  });
+
+  it('leaves out a payment whose C_B the payee had redeemed before the loss', async () => {
+    const t = await protectedWallet();
+    const offer = await shop.offer('odd');
+    const crash = crashOnce('afterSend', { kind: 'pay', step: 'pay' });
+    await reopen(t, crash, { now });
+    await expect(t.wallet.pay(offer, shop.url, { approved: true })).rejects.toThrow();
+    await shop.paywall.recover();
+    await reopen(t, {}, { now });
+    const w = await loseAndRestore(t);
+    const report = await w.recovery.restore();
+    expect(report.triplets).toEqual({ count: 0, value: 0, from: 0 });
+    expect(await restoredOps(w)).toEqual([]);
+    expect(await spendable(w)).toBe(1000 - 333);
+    await expectBalanced();
+    w.close();
+  });
+
+  it('leaves out what a prepayment paid and claims back what it did not', async () => {
+    const t = await readyWallet(fed, {}, { now });
+    await t.wallet.buy(1000, 'cs1');
+    await t.wallet.pay(await shop.offer('cheap'), shop.url, { approved: true });
+    await t.wallet.prepayments.prepay(shop.url, 50);
+    const offer = await shop.offer('other');
+    const access = await t.wallet.pay(offer, shop.url, { approved: true });
+    expect(await shop.access(offer.body.resource, access.authorization)).toBe(200);
+    await shop.paywall.recover(); // C_B of the 0.25 redeemed
+    expect(await spendable(t.wallet)).toBe(1000 - 7 - 50);
+    const prepay = (await t.wallet.core.db.getAll('ops')).find(
+      (o): o is PrepayOp => o.kind === 'prepay',
+    )!;
+    const w = await loseAndRestore(t);
+    const report = await w.recovery.restore();
+    expect(await spendable(w)).toBe(1000 - 7 - 50);
+    expect(report.triplets).toMatchObject({ value: 25, from: prepay.triplets.dateB });
+    clock = prepay.triplets.dateB + 1;
+    await w.recover();
+    expect(await spendable(w)).toBe(1000 - 7 - 25);
+    expect((await restoredOps(w)).every((o) => o.status === 'done')).toBe(true);
+    await expectBalanced();
+    await restoreAgainAddsNothing(w);
+    w.close();
+  });
+
+  it('finds the coins of a claim the lost wallet made, and journals no claim again', async () => {
+    const t = await protectedWallet();
+    const offer = await shop.offer('dear');
+    shop.setDown(true);
+    try {
+      await expect(t.wallet.pay(offer, shop.url, { approved: true })).rejects.toMatchObject({
+        code: 'pending',
+      });
+      clock = (await payOp(t.wallet, offer)).protection!.dateB + 1;
+      await t.wallet.recover();
+      expect((await payOp(t.wallet, offer)).status).toBe('rolled-back');
+    } finally {
+      shop.setDown(false);
+    }
+    expect(await spendable(t.wallet)).toBe(1000);
+    const w = await loseAndRestore(t);
+    const report = await w.recovery.restore();
+    expect(report.triplets.count).toBe(0);
+    expect(await restoredOps(w)).toEqual([]);
+    expect(await spendable(w)).toBe(1000);
+    await expectBalanced();
+    w.close();
+  });
+});

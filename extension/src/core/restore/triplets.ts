@@ -1,0 +1,228 @@
+/**
+ * Value held in triplets, found again from the recovery phrase (docs/PROTOCOL.md §4.8): C_A of a
+ * protected payment not settled yet, or of a prepayment not claimed back yet. A triplet request's
+ * id, reply key and one-time owner key are derived from the phrase (the n-th request at a CS on a
+ * day, derive.ts), and the CS keeps the reply of every request for its retention — so:
+ *
+ *   find     for each day a triplet made then could still be claimable (TRIPLET_REACH back, to
+ *            tomorrow), the ids of requests 0–7, in `restore` requests; the next 8 of a day
+ *            while the last 8 brought one; each reply found is opened with its derived key
+ *   check    each C_A: signed under a trusted certificate of the CS, locked to the derived key
+ *   status   the CS says which C_A are still outstanding: neither its C_B redeemed by the payee
+ *            nor itself claimed (a claim's coins carry the restore tag: the nc1 phase finds them)
+ *   keep     one journaled `prepay` op per request (`restored`, never paid from: its C_B may be
+ *            with the payee already), woken at dateB to claim its C_A — the CS then answers with
+ *            fresh coins, or with its receipt when the payee redeemed C_B meanwhile
+ *
+ * Safe to run again: a request already journaled here (by its id, or a C_A an op holds) is left
+ * alone; counters move past the highest request found, so new requests never repeat an id.
+ */
+import {
+  type Coin,
+  type CsReplyEnvelope,
+  type CsResultOf,
+  type CsTarget,
+  NetCashError,
+  openCsReply,
+  verifyCoin,
+} from '@netcash/protocol';
+import type { Core } from '../context.ts';
+import type { HeldTriplet, PrepayOp } from '../journal/types.ts';
+import { tripletsOf } from '../triplets/claim.ts';
+import { ownerKey, TRIPLET_REACH } from '../triplets/make.ts';
+import type { CurrencyServer } from '../trust.ts';
+import { chunks, outstanding, restoreCall } from './cs-calls.ts';
+import { dayOf, type TripletSecrets, tripletCounterKey, tripletSecrets } from './derive.ts';
+import { counterAtLeast } from './seed.ts';
+
+/** Request ids asked per day at a time. */
+const PROBE = 8;
+
+interface Probe {
+  readonly day: number;
+  readonly n: number;
+  readonly secrets: TripletSecrets;
+}
+
+/** What a triplet request of this phrase holds, as its CS stored the reply. */
+interface Stored {
+  readonly probe: Probe;
+  readonly ownerSecret: string;
+  readonly triplets: readonly HeldTriplet[];
+}
+
+/** The stored replies of `probes` (null where the CS keeps none), asking again where it stopped. */
+async function replies(
+  core: Core,
+  target: CsTarget,
+  probes: readonly Probe[],
+): Promise<(CsReplyEnvelope | null)[]> {
+  const out: (CsReplyEnvelope | null)[] = [];
+  for (const batch of chunks(probes.map((p) => p.secrets.requestId))) {
+    let rest = batch;
+    while (rest.length > 0) {
+      const page = (await restoreCall(core, target, { requests: rest })).replies ?? [];
+      if (page.length === 0) {
+        throw new NetCashError('malformed', 'The currency server answered no stored reply.');
+      }
+      out.push(...page.slice(0, rest.length));
+      rest = rest.slice(page.length);
+    }
+  }
+  return out;
+}
+
+/** The triplets of one stored reply whose C_A check out and are locked to the derived key. */
+function ownTriplets(
+  core: Core,
+  server: CurrencyServer,
+  probe: Probe,
+  result: CsResultOf<'triplet'>,
+): Stored | null {
+  const owner = ownerKey(core, probe.secrets.ownerSeed);
+  const check = { now: core.now(), cs: server.csName, currency: server.currency };
+  const triplets = result.triplets.filter(({ a, b }: { a: Coin; b: Coin }) => {
+    const lock = a.body.lock;
+    return (
+      verifyCoin(core.p, core.trust, a, check).ok &&
+      lock?.role === 'A' &&
+      lock.owner === owner.publicKey &&
+      b.body.lock?.role === 'B' &&
+      b.body.lock.tripletId === lock.tripletId &&
+      b.body.value === a.body.value
+    );
+  });
+  return triplets.length === 0 ? null : { probe, ownerSecret: owner.secret, triplets };
+}
+
+/** The triplet requests of this phrase whose replies `server` still keeps. */
+async function storedTriplets(
+  core: Core,
+  seed: Uint8Array,
+  server: CurrencyServer,
+): Promise<Stored[]> {
+  const now = core.now();
+  const probe = (day: number, from: number): Probe[] =>
+    Array.from({ length: PROBE }, (_, i) => ({
+      day,
+      n: from + i,
+      secrets: tripletSecrets(seed, server.csName, day, from + i),
+    }));
+  let round: Probe[] = [];
+  for (let day = dayOf(now - TRIPLET_REACH); day <= dayOf(now) + 1; day++) {
+    round.push(...probe(day, 0));
+  }
+  const found: Stored[] = [];
+  while (round.length > 0) {
+    const answers = await replies(core, server.target, round);
+    const busy = new Map<number, number>();
+    round.forEach((p, i) => {
+      const envelope = answers[i];
+      if (envelope === null || envelope === undefined) return;
+      busy.set(p.day, Math.max(busy.get(p.day) ?? 0, p.n + 1));
+      const opened = openCsReply(core.p, p.secrets.replyKey, p.secrets.requestId, envelope);
+      if (!opened.ok || opened.value.op !== 'triplet') return;
+      const own = ownTriplets(core, server, p, opened.value);
+      if (own !== null) found.push(own);
+    });
+    // A day whose last batch held a request may hold more after it.
+    round = [...busy].flatMap(([day, next]) => probe(day, next));
+    for (const [day, next] of busy) {
+      await counterAtLeast(core.db, tripletCounterKey(server.csName, day), server.csName, next);
+    }
+  }
+  return found;
+}
+
+/** Serials of the C_A the wallet's ops hold already (a restore of a wallet still in use). */
+async function heldSerials(core: Core): Promise<Set<string>> {
+  const ops = await core.db.getAllFromIndex('ops', 'byStatus', 'pending');
+  return new Set(ops.flatMap((op) => (tripletsOf(op)?.held ?? []).map((t) => t.a.body.serial)));
+}
+
+/** The site whose key C_B is locked to, when a receipt of it is held (e.g. from a backup). */
+async function originOf(core: Core, payee: string): Promise<string> {
+  const receipts = await core.db.getAll('receipts');
+  return receipts.find((r) => r.offer.body.triplets?.key === payee)?.origin ?? '';
+}
+
+export interface RestoredTriplets {
+  /** Triplets journaled to be claimed, and their value. */
+  readonly count: number;
+  readonly value: number;
+  /** The earliest time one of them can be claimed (seconds; 0 when none). */
+  readonly from: number;
+}
+
+/**
+ * Finds the triplets of this phrase at `server` whose C_A are still outstanding and journals a
+ * claim-later op for each request not held yet.
+ */
+export async function restoreTriplets(
+  core: Core,
+  seed: Uint8Array,
+  server: CurrencyServer,
+): Promise<RestoredTriplets> {
+  const stored = await storedTriplets(core, seed, server);
+  const live = new Set(
+    (
+      await outstanding(
+        core,
+        server.target,
+        stored.flatMap((s) => s.triplets.map((t) => ({ coin: t.a }))),
+      )
+    ).map((f) => f.coin.body.serial),
+  );
+  const held = await heldSerials(core);
+  let count = 0;
+  let value = 0;
+  let from = 0;
+  for (const s of stored) {
+    const triplets = s.triplets.filter(
+      (t) => live.has(t.a.body.serial) && !held.has(t.a.body.serial),
+    );
+    const first = triplets[0];
+    if (first === undefined) continue;
+    const id = s.probe.secrets.requestId;
+    const lockA = first.a.body.lock!;
+    const amount = triplets.reduce((sum, t) => sum + t.a.body.value, 0);
+    const now = core.now();
+    const origin = await originOf(core, first.b.body.lock!.owner);
+    const op: PrepayOp = {
+      kind: 'prepay',
+      id,
+      status: 'pending',
+      phase: 'ready',
+      restored: true,
+      created: now,
+      updated: now,
+      attempts: 0,
+      nextAttempt: (lockA.notBefore + 1) * 1000,
+      reserved: [],
+      cs: server.csName,
+      currency: server.currency,
+      origin,
+      description: origin === '' ? 'a payment made before the restore' : new URL(origin).host,
+      amount,
+      target: server.target,
+      triplets: {
+        ownerSecret: s.ownerSecret,
+        payee: first.b.body.lock!.owner,
+        dateB: lockA.notBefore,
+        dateA: lockA.notAfter,
+        held: triplets,
+      },
+      lead: 0,
+      used: [],
+    };
+    const tx = core.db.transaction(['ops'], 'readwrite');
+    if ((await tx.objectStore('ops').get(id)) === undefined) {
+      await tx.objectStore('ops').put(op);
+      count += triplets.length;
+      value += amount;
+      from = from === 0 ? op.triplets.dateB : Math.min(from, op.triplets.dateB);
+    }
+    await tx.done;
+  }
+  return { count, value, from };
+}
