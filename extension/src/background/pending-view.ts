@@ -126,6 +126,13 @@ function protectedView(
   if (op.phase === 'triplet') {
     return { what: title, where, next: `Getting the protected coins from ${op.cs}.` };
   }
+  if (op.phase === 'confirm') {
+    return {
+      what: title,
+      where,
+      next: `Paid: ${op.cs}'s receipt proves ${site} took it. The wallet asks ${site} for its own receipt, which opens the page, until it answers.`,
+    };
+  }
   if (op.phase === 'claim') {
     return {
       what: title,

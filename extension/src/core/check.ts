@@ -61,6 +61,13 @@ export async function checkIntent(
   }
   const ended = await endedPayment(core, origin, offer, since);
   if (ended === undefined) return { state: 'none' };
+  if (ended.status === 'done') {
+    const host = new URL(offer.body.payUrl).host;
+    return {
+      state: 'none',
+      note: `You paid for this: ${ended.cs}'s receipt proves ${host} took the payment, but ${host} refused to send its own receipt, so this page can't open. The receipt is in your wallet's activity — show it to ${host}.`,
+    };
+  }
   return {
     state: 'none',
     note:

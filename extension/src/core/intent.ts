@@ -46,7 +46,10 @@ export async function intentOf(core: Core, origin: string, offer: Offer): Promis
   return op === undefined ? { state: 'none' } : { state: 'pending', op };
 }
 
-/** The newest settled-without-receipt payment for this intent (rolled back or failed), if any. */
+/**
+ * The newest settled-without-receipt payment for this intent, if any: rolled back, failed, or
+ * done on a CS receipt alone (a protected payment the payee took but never answered).
+ */
 export async function endedPayment(
   core: Core,
   origin: string,
@@ -55,10 +58,12 @@ export async function endedPayment(
 ): Promise<PayOp | undefined> {
   const key = intentKey(origin, offer);
   let newest: PayOp | undefined;
-  for (const status of ['rolled-back', 'failed'] as const) {
+  for (const status of ['rolled-back', 'failed', 'done'] as const) {
     const range = IDBKeyRange.bound([status, since], [status, Number.POSITIVE_INFINITY]);
     for (const op of await core.db.getAllFromIndex('ops', 'byStatusUpdated', range)) {
       if (op.kind !== 'pay' || intentKey(op.origin, op.offer) !== key) continue;
+      // A done payment ends without a receipt only when the payee never sent one.
+      if (status === 'done' && (await findReceipt(core, offer, origin)) !== undefined) continue;
       if (newest === undefined || op.updated > newest.updated) newest = op;
     }
   }

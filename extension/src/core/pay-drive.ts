@@ -20,9 +20,11 @@
  * Coins are released only in `reclaim` success or by a probe; deleted only on a receipt or a
  * dispute.
  *
- * A payment with triplet coins (`protection`, SPEC §6) has no reclaim and no confirm: `triplet`
- * makes its C_B first, `pay` asks for the receipt until C_B's window closes, and `claim` settles
- * it with C_A after (triplets/protected.ts).
+ * A payment with triplet coins (`protection`, SPEC §6) has no reclaim: `triplet` makes its C_B
+ * first, `pay` asks for the receipt until C_B's window closes, and `claim` settles it with C_A
+ * after (triplets/protected.ts); when the CS's receipt says the payee took C_B, `confirm` asks the
+ * payee for its receipt — the page opens when it answers; a refusal for good ends the payment as
+ * paid (the CS's receipt is the proof), never as lost.
  */
 import {
   isTransient,
@@ -47,7 +49,7 @@ import type { PayOp } from './journal/types.ts';
 import { sendWithFaults } from './net.ts';
 import { planOutputs, receiveOutputs, rowsOf } from './outputs.ts';
 import { checkRefund, refundAllowance, settleRefund } from './pay-refund.ts';
-import { driveClaim, driveTriplet, toClaim } from './triplets/protected.ts';
+import { driveClaim, driveTriplet, endUnconfirmed, toClaim } from './triplets/protected.ts';
 
 /**
  * Sends 1c and checks message 2 — a receipt, or a refund (pay-refund.ts); a NetCashError on any
@@ -107,18 +109,28 @@ async function finishPaid(core: Core, op: PayOp, receipt: PaymentReceipt): Promi
       opId: op.id,
     });
     await tx.objectStore('ops').put(done);
-    await addHistory(tx, {
-      date: core.now(),
-      kind: 'pay',
-      amount: -offer.amount,
-      currency: offer.currency,
-      cs: op.cs,
-      origin: op.origin,
-      description: offer.description,
-      tid: receipt.body.tid,
-      opId: op.id,
-      ...(op.protection?.kind === 'prepaid' ? { prepaid: true } : {}),
-    });
+    // A protected payment the CS's receipt proved paid already has its row: it gains the tid.
+    const proven = (await tx.objectStore('history').index('byOp').getAll(op.id)).find(
+      (h) => h.kind === 'pay',
+    );
+    if (proven !== undefined) {
+      await tx
+        .objectStore('history')
+        .put({ ...proven, description: offer.description, tid: receipt.body.tid });
+    } else {
+      await addHistory(tx, {
+        date: core.now(),
+        kind: 'pay',
+        amount: -offer.amount,
+        currency: offer.currency,
+        cs: op.cs,
+        origin: op.origin,
+        description: offer.description,
+        tid: receipt.body.tid,
+        opId: op.id,
+        ...(op.protection?.kind === 'prepaid' ? { prepaid: true } : {}),
+      });
+    }
   }
   await tx.done;
   return done;
@@ -309,13 +321,22 @@ export async function drivePay(core: Core, start: PayOp): Promise<PayOp> {
       if (op.phase === 'triplet') return op;
       continue;
     }
-    if (op.phase === 'claim') return driveClaim(core, op);
+    if (op.phase === 'claim') {
+      op = await driveClaim(core, op);
+      if (op.phase === 'claim') return op;
+      continue;
+    }
     if (op.phase === 'pay' || op.phase === 'confirm') {
       let result: PaymentResult;
       try {
         result = await sendPayment(core, op, op.phase);
       } catch (thrown) {
         const error = asError(thrown);
+        if (op.protection !== undefined && op.phase === 'confirm') {
+          // Paid (the CS's receipt says so): only the payee's receipt is missing.
+          if (isTransient(error)) return noteAttempt(core, op, error);
+          return endUnconfirmed(core, op, error);
+        }
         if (op.protection !== undefined) {
           // C_B can't be reclaimed: ask again while its window runs, then claim with C_A.
           if (isTransient(error) && core.now() < op.protection.dateB) {

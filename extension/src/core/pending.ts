@@ -51,6 +51,10 @@ function messageOf(op: Op, who: string): string {
   if (op.kind === 'pay' && op.phase === 'reclaim') {
     return `Pending — ${new URL(op.offer.body.payUrl).host} did not answer, so the wallet is taking the coins back from ${op.cs}; it finishes when ${op.cs} answers. You will not be charged twice.`;
   }
+  if (op.kind === 'pay' && op.phase === 'confirm' && op.protection !== undefined) {
+    const host = new URL(op.offer.body.payUrl).host;
+    return `Paid — ${op.cs}'s receipt proves ${host} took the payment, but ${host} has not sent its own receipt yet, which opens this page. The wallet asks ${host} again until it answers; you will not be charged again.`;
+  }
   if (op.kind === 'pay' && op.phase === 'claim' && op.protection !== undefined) {
     return `Pending — ${new URL(op.offer.body.payUrl).host} sent no receipt. From ${dateOf(op.protection.dateB)} the wallet claims the payment back from ${op.cs}: your coins come back, or ${op.cs}'s receipt proves the seller took them. You will not be charged twice.`;
   }

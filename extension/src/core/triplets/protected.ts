@@ -8,12 +8,17 @@
  *            with its receipt — it redeems C_B at its CS before dateB
  *   claim    no receipt by dateB (the payee silent, or refusing): C_A is claimed (claim.ts) and
  *            the CS answers with its receipt — proof that K_B took the value — or fresh coins
+ *   confirm  after the CS's receipt: the payment counts as paid (history, with that receipt), and
+ *            the payee is asked again with the same 1c for its own receipt (it stored the reply
+ *            when it took C_B), until it answers — then the page opens — or refuses for good:
+ *            the payment stands, proven by the CS's receipt, without access
  *
- * No reclaim by exchange and no `confirm`: nobody but K_B can spend C_B before dateB, and after it
- * the claim settles the payment one way or the other, with proof. A payment from a prepayment
+ * No reclaim by exchange: nobody but K_B can spend C_B before dateB, and after it the claim
+ * settles the payment one way or the other, with proof. A payment from a prepayment
  * (prepay.ts) is the same op without the `triplet` phase.
  */
 import {
+  type CsReceipt,
   credentialsOf,
   decompose,
   isTransient,
@@ -161,8 +166,9 @@ export async function toClaim(core: Core, op: PayOp, why: NetCashError): Promise
 
 /**
  * Phase `claim`: waits for dateB (the alarm wakes the wallet then), journals one claim per C_A,
- * sends them, and settles: the CS's receipt → paid, with proof (no access: the payee never
- * answered); fresh coins → the value is back, the allowance given back.
+ * sends them, and settles: the CS's receipt → paid, with proof, and on to `confirm` (the payee
+ * took C_B, so it holds our payment's reply: asked again for its receipt, the page opens); fresh
+ * coins → the value is back, the allowance given back.
  */
 export async function driveClaim(core: Core, start: PayOp): Promise<PayOp> {
   let op = start;
@@ -194,18 +200,16 @@ export async function driveClaim(core: Core, start: PayOp): Promise<PayOp> {
 async function finishClaimed(core: Core, op: PayOp): Promise<PayOp> {
   const now = core.now();
   const claims = op.protection?.claims ?? [];
-  const receipts = claims.flatMap((c) =>
-    c.outcome !== undefined && 'receipt' in c.outcome ? [c.outcome.receipt] : [],
-  );
+  const receipts = csReceiptsOf(op);
   const lost = claims.flatMap((c) => (c.outcome !== undefined && 'lost' in c.outcome ? [c] : []));
-  const next: PayOp = {
-    ...op,
-    status: receipts.length > 0 ? 'done' : 'rolled-back',
-    updated: now,
-  };
+  // Paid, with the CS's proof: still pending, to ask the payee for the receipt the page needs.
+  const next: PayOp =
+    receipts.length > 0
+      ? { ...op, phase: 'confirm', updated: now, nextAttempt: core.nowMs() }
+      : { ...op, status: 'rolled-back', updated: now };
   const tx = core.db.transaction(['ops', 'allowances', 'history'], 'readwrite');
   const current = await tx.objectStore('ops').get(op.id);
-  if (current?.status === 'pending') {
+  if (current?.status === 'pending' && current.kind === 'pay' && current.phase === 'claim') {
     const host = new URL(op.origin).host;
     if (receipts.length > 0) {
       await addHistory(tx, {
@@ -239,4 +243,30 @@ async function finishClaimed(core: Core, op: PayOp): Promise<PayOp> {
   }
   await tx.done;
   return next;
+}
+
+/**
+ * Phase `confirm` of a protected payment, the payee refusing for good: the payment stands (the
+ * CS's receipt proves the payee took it, and the history says so), without the payee's receipt.
+ */
+export async function endUnconfirmed(core: Core, op: PayOp, why: NetCashError): Promise<PayOp> {
+  const next: PayOp = {
+    ...op,
+    status: 'done',
+    attempts: op.attempts + 1,
+    lastError: why.toBody(),
+    updated: core.now(),
+  };
+  const tx = core.db.transaction(['ops'], 'readwrite');
+  const current = await tx.objectStore('ops').get(op.id);
+  if (current?.status === 'pending') await tx.objectStore('ops').put(next);
+  await tx.done;
+  return next;
+}
+
+/** The CS receipts a protected payment's claims brought (the payee took C_B). */
+export function csReceiptsOf(op: PayOp): CsReceipt[] {
+  return (op.protection?.claims ?? []).flatMap((c) =>
+    c.outcome !== undefined && 'receipt' in c.outcome ? [c.outcome.receipt] : [],
+  );
 }

@@ -5,7 +5,9 @@
  *   protected   a triplet is made for the payment and C_B paid: the article is unlocked, the
  *               payee redeems C_B
  *   no receipt  the payee took C_B and its answer was lost, then it went away: after dateB the
- *               wallet claims C_A by itself and keeps the CS's receipt, proof of the payment
+ *               wallet claims C_A by itself and keeps the CS's receipt, proof of the payment;
+ *               the page shows it paid and waiting; when the payee answers again the page opens
+ *               (one history row); a payee refusing for good leaves it paid, with a note
  *   never paid  the payee never got the 1c: after dateB the claim brings the value back
  *   offline     a site prepaid in advance is paid with every currency server out of reach (for
  *               the wallet and the payee); the payee redeems later; a copy of the same C_B paid
@@ -14,7 +16,7 @@
  *
  * After each, the federation audit (with what the payee holds) balances.
  */
-import { type Offer, randomId, randomKey, sealPayment } from '@netcash/protocol';
+import { type FetchFn, type Offer, randomId, randomKey, sealPayment } from '@netcash/protocol';
 import { nobleProvider } from '@netcash/protocol/noble';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crashOnce } from '../faults.ts';
@@ -105,7 +107,7 @@ describe('protected payments (triplets)', () => {
     t.wallet.close();
   });
 
-  it('claims C_A after the window when the payee took C_B but no receipt arrived, and keeps the CS receipt', async () => {
+  it('claims C_A after the window when the payee took C_B but no receipt arrived; the page opens once the payee answers again', async () => {
     const t = await protectedWallet();
     const offer = await shop.offer('odd');
     // The payee answers, the answer is lost (the worker dies), and the payee goes away.
@@ -115,10 +117,11 @@ describe('protected payments (triplets)', () => {
     expect(crash.fired()).toBe(true);
     await shop.paywall.recover(); // the payee redeemed C_B at its CS
     shop.setDown(true);
+    let op: PayOp;
     try {
       await reopen(t, {}, { now });
       await t.wallet.recover();
-      let op = await payOp(t, offer);
+      op = await payOp(t, offer);
       expect(op.status).toBe('pending');
       const dateB = op.protection!.dateB;
       clock = dateB - 1; // one second before: nothing to claim yet
@@ -126,18 +129,79 @@ describe('protected payments (triplets)', () => {
       expect((await payOp(t, offer)).protection?.claims).toBeUndefined();
       clock = dateB + 1;
       await t.wallet.recover();
+      // Paid, proven by the CS's receipt; the payee's own receipt (the page's access) is asked for.
       op = await payOp(t, offer);
-      expect(op.status).toBe('done');
-      const history = await t.wallet.core.db.getAll('history');
-      const proven = history.find((h) => h.opId === op.id && h.csReceipt !== undefined);
-      expect(proven?.csReceipt?.body.owner).toBe(shop.paywall.payeeKey);
-      expect(proven?.amount).toBe(-333);
+      expect(op).toMatchObject({ status: 'pending', phase: 'confirm' });
+      const proven = (await t.wallet.core.db.getAll('history')).filter((h) => h.opId === op.id);
+      expect(proven).toHaveLength(1);
+      expect(proven[0]?.csReceipt?.body.owner).toBe(shop.paywall.payeeKey);
+      expect(proven[0]?.amount).toBe(-333);
       expect(await spendable(t.wallet)).toBe(1000 - 333);
+      // What the page shows meanwhile: pending, paid, waiting for the seller's receipt.
+      const waiting = await t.wallet.check(offer, shop.url);
+      expect(waiting).toMatchObject({ state: 'pending', waitingFor: new URL(shop.url).host });
+      expect(waiting.state === 'pending' && waiting.message).toMatch(
+        /^Paid — cs1's receipt proves .* took the payment/,
+      );
       await expectBalanced();
     } finally {
       shop.setDown(false);
-      t.wallet.close();
     }
+    // The payee is back: the page (a click joins the payment) opens with its receipt, and the
+    // payment is still one history row, now with the payee's receipt too.
+    const again = await shop.offer('odd'); // the page reloaded: a fresh offer, the same sid
+    const access = await t.wallet.pay(again, shop.url, { approved: true });
+    expect(await shop.access(again.body.resource, access.authorization)).toBe(200);
+    expect(await t.wallet.check(again, shop.url)).toMatchObject({ state: 'paid' });
+    expect((await payOp(t, offer)).status).toBe('done');
+    const rows = (await t.wallet.core.db.getAll('history')).filter((h) => h.opId === op.id);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ amount: -333, tid: access.tid });
+    expect(rows[0]?.csReceipt).toBeDefined();
+    expect(await spendable(t.wallet)).toBe(1000 - 333);
+    await expectBalanced();
+    t.wallet.close();
+  });
+
+  it('ends a payment the CS proves paid as paid when the payee refuses its receipt, and the page says so', async () => {
+    // The payee's answers as this wallet receives them: refused for good while `refusing`.
+    let refusing = false;
+    const payeeFetch: FetchFn = async (input, init) => {
+      if (refusing && input.startsWith(shop.url)) {
+        const error = { code: 'not-found', message: 'no such payment (a payee gone rogue)' };
+        return new Response(JSON.stringify({ error }), {
+          status: 404,
+          headers: { 'content-type': 'application/json' },
+        });
+      }
+      return fetch(input, init);
+    };
+    const t = await protectedWallet({ fetch: payeeFetch });
+    const offer = await shop.offer('odd');
+    const crash = crashOnce('afterSend', { kind: 'pay', step: 'pay' });
+    await reopen(t, crash, { now, fetch: payeeFetch });
+    await expect(t.wallet.pay(offer, shop.url, { approved: true })).rejects.toThrow();
+    await shop.paywall.recover();
+    refusing = true;
+    await reopen(t, {}, { now, fetch: payeeFetch });
+    await t.wallet.recover();
+    clock = (await payOp(t, offer)).protection!.dateB + 1;
+    await t.wallet.recover();
+    const op = await payOp(t, offer);
+    expect(op).toMatchObject({ status: 'done', phase: 'confirm' });
+    expect(op.lastError?.code).toBe('not-found');
+    const rows = (await t.wallet.core.db.getAll('history')).filter((h) => h.opId === op.id);
+    expect(rows.map((h) => [h.kind, h.amount, h.csReceipt !== undefined])).toEqual([
+      ['pay', -333, true],
+    ]);
+    expect(await spendable(t.wallet)).toBe(1000 - 333);
+    const shown = await t.wallet.check(offer, shop.url);
+    expect(shown.state).toBe('none');
+    expect(shown.state === 'none' && shown.note).toMatch(
+      /^You paid for this: cs1's receipt proves .* took the payment/,
+    );
+    await expectBalanced();
+    t.wallet.close();
   });
 
   it('gets the value back by claim when the payee never received the payment', async () => {
