@@ -146,6 +146,11 @@ export interface Triplets {
   readonly dateA: number;
   /** Journaled while the CS makes the triplets (phase `triplet`). */
   readonly request?: TripletRequest;
+  /**
+   * The restore tag of the request's change and of its claims' coins (docs/PROTOCOL.md §4.8):
+   * derived for this request alone; absent for a wallet without a phrase.
+   */
+  readonly tag?: string;
   /** The triplets, once made. */
   readonly held?: readonly HeldTriplet[];
   /** Claims of C_A (phase `claim`), one per triplet claimed. */

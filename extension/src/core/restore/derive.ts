@@ -6,9 +6,10 @@
  *   accountSeed    the Ed25519 seed of the wallet's index-th account key at a bank
  *   tagSecret      the secret behind the restore tag of the nc1 coins minted for it at a CS on a day
  *   blindMaterial  serial ‖ PSS salt ‖ r bytes of the counter-th blind-rsa coin under a key
- *   tripletSecrets request id ‖ reply key ‖ owner key seed of the n-th triplet request at a CS on
- *                  a day: a restore asks the CS for that request's stored reply (its C_A) and
- *                  claims C_A with the same one-time key
+ *   tripletSecrets request id ‖ reply key ‖ owner key seed ‖ tag secret of the n-th triplet
+ *                  request at a CS on a day: a restore asks the CS for that request's stored
+ *                  reply (its C_A), claims C_A with the same one-time key, and finds the change
+ *                  and claimed coins under the request's own tag
  */
 import {
   type BlindedOutput,
@@ -86,6 +87,11 @@ export interface TripletSecrets {
   readonly replyKey: string;
   /** The Ed25519 seed of the one-time key its C_A are locked to. */
   readonly ownerSeed: Uint8Array;
+  /**
+   * The secret of the restore tag of its change and its claims' coins: one per request, so the
+   * CS cannot link two triplet requests of one wallet by their tags.
+   */
+  readonly tagSecret: Uint8Array;
 }
 
 /** The secrets of the `n`-th triplet request made at `cs` on `day`. */
@@ -95,10 +101,11 @@ export function tripletSecrets(
   day: number,
   n: number,
 ): TripletSecrets {
-  const bytes = derive(seed, `triplet\n${cs}\n${day}\n${n}`, 16 + 32 + 32);
+  const bytes = derive(seed, `triplet\n${cs}\n${day}\n${n}`, 16 + 32 + 32 + 32);
   return {
     requestId: toB64u(bytes.slice(0, 16)),
     replyKey: toB64u(bytes.slice(16, 48)),
-    ownerSeed: bytes.slice(48),
+    ownerSeed: bytes.slice(48, 80),
+    tagSecret: bytes.slice(80),
   };
 }

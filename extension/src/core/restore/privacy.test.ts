@@ -151,6 +151,14 @@ describe('what a currency server learns from a restore', () => {
       // Today's secret went, nothing about later days: no secret past tomorrow's.
       expect(secrets.has(toB64u(tagSecret(seed, cs, dayOf(clock))))).toBe(true);
       expect(secrets.has(toB64u(tagSecret(seed, cs, dayOf(clock) + 2)))).toBe(false);
+      // So for triplet requests' tags (their change and claims): today's first, none after.
+      const tripletTag = (day: number, n: number) =>
+        toB64u(tripletSecrets(seed, cs, day, n).tagSecret);
+      expect(secrets.has(tripletTag(dayOf(clock), 0))).toBe(true);
+      expect(secrets.has(tripletTag(dayOf(clock) + 2, 0))).toBe(false);
+      expect(secrets.has(toB64u(tripletSecrets(seed, other, dayOf(clock), 0).tagSecret))).toBe(
+        false,
+      );
       // Sealed: an observer of the wire sees none of them.
       for (const s of after.seen.filter((x) => x.cs === cs)) {
         expect([...secrets].some((secret) => s.body.includes(secret))).toBe(false);

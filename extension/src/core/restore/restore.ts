@@ -2,7 +2,8 @@
  * Restore from the recovery phrase (SPEC §13, docs/PROTOCOL.md §4.8): find every coin of this
  * phrase still outstanding at every trusted currency server and put it back in the purse.
  *
- *   nc1        the tag secrets of every day since the CS's oldest known certificate, 64 to a
+ *   nc1        the tag secrets of every day since the CS's oldest known certificate, and of the
+ *              first 16 triplet requests of each day (their change and claims), 64 to a
  *              `restore` request, following pages; the CS rebuilds the unspent coins under them
  *   blind-rsa  per denomination key, counter 0 first (all keys in few requests), then batches of
  *              64 counters for each key that answered, until two batches bring nothing; the blind
@@ -40,7 +41,7 @@ import { type CurrencyServer, currencyServers } from '../trust.ts';
 import { chunks, type Found, outstanding, restoreCall } from './cs-calls.ts';
 import { dayOf, derivedBlindCoin, tagSecret } from './derive.ts';
 import { counterAtLeast } from './seed.ts';
-import { type RestoredTriplets, restoreTriplets } from './triplets.ts';
+import { type RestoredTriplets, restoreTriplets, tripletTagSecrets } from './triplets.ts';
 
 export type RestorePhase = 'nc1' | 'blind-rsa' | 'status' | 'triplets' | 'done';
 
@@ -81,9 +82,14 @@ async function nc1Coins(core: Core, seed: Uint8Array, server: CurrencyServer): P
   const first = Math.min(core.now(), ...certs.map((c) => c.issued));
   const days: number[] = [];
   for (let d = dayOf(first); d <= dayOf(core.now()) + 1; d++) days.push(d);
+  // Each day's tag, and the tags of that day's triplet requests (their change and claims).
+  const all = days.flatMap((d) => [
+    tagSecret(seed, server.csName, d),
+    ...tripletTagSecrets(seed, server.csName, d),
+  ]);
   const coins: Coin[] = [];
-  for (const batch of chunks(days)) {
-    const secrets = batch.map((d) => toB64u(tagSecret(seed, server.csName, d)));
+  for (const batch of chunks(all)) {
+    const secrets = batch.map(toB64u);
     let after: string | undefined;
     for (;;) {
       const page = await restoreCall(

@@ -9,7 +9,8 @@
  *            while the last 8 brought one; each reply found is opened with its derived key
  *   check    each C_A: signed under a trusted certificate of the CS, locked to the derived key
  *   status   the CS says which C_A are still outstanding: neither its C_B redeemed by the payee
- *            nor itself claimed (a claim's coins carry the restore tag: the nc1 phase finds them)
+ *            nor itself claimed (a claim's coins, like the change, carry the request's own tag:
+ *            the nc1 phase finds them, TAGGED_PER_DAY requests a day, also past the retention)
  *   keep     one journaled `prepay` op per request (`restored`, never paid from: its C_B may be
  *            with the payee already), woken at dateB to claim its C_A — the CS then answers with
  *            fresh coins, or with its receipt when the payee redeemed C_B meanwhile
@@ -24,6 +25,7 @@ import {
   type CsTarget,
   NetCashError,
   openCsReply,
+  restoreTag,
   verifyCoin,
 } from '@netcash/protocol';
 import type { Core } from '../context.ts';
@@ -37,6 +39,20 @@ import { counterAtLeast } from './seed.ts';
 
 /** Request ids asked per day at a time. */
 const PROBE = 8;
+
+/**
+ * Triplet requests per CS and day whose change and claimed coins a restore looks for by their
+ * tags (restore.ts), for as long as coins live — past the CS's request retention too.
+ */
+export const TAGGED_PER_DAY = 16;
+
+/** The tag secrets of the first TAGGED_PER_DAY triplet requests at `cs` on `day`. */
+export function tripletTagSecrets(seed: Uint8Array, cs: string, day: number): Uint8Array[] {
+  return Array.from(
+    { length: TAGGED_PER_DAY },
+    (_, n) => tripletSecrets(seed, cs, day, n).tagSecret,
+  );
+}
 
 interface Probe {
   readonly day: number;
@@ -207,6 +223,7 @@ export async function restoreTriplets(
       target: server.target,
       triplets: {
         ownerSecret: s.ownerSecret,
+        tag: restoreTag(core.p, s.probe.secrets.tagSecret),
         payee: first.b.body.lock!.owner,
         dateB: lockA.notBefore,
         dateA: lockA.notAfter,

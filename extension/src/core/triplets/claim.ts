@@ -41,7 +41,8 @@ export function claimEntries(
       throw new NetCashError('internal', 'no C_A to claim');
     }
     const requestId = randomId(core.p);
-    const tag = todayTag(core, a.body.cs);
+    // The triplet's own tag (older journal entries: the day's), so the coins link to nothing else.
+    const tag = triplets.tag ?? todayTag(core, a.body.cs);
     return {
       request: {
         requestId,
@@ -57,7 +58,7 @@ export function claimEntries(
             }),
           },
         ],
-        // The fresh coins carry the day's restore tag, like any nc1 output (§4.8).
+        // The fresh coins carry the restore tag of their triplet request (§4.8).
         want: { values, ...(tag === undefined ? {} : { tag }) },
         replyKey: randomKey(core.p),
       },

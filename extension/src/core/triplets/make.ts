@@ -16,8 +16,9 @@
  *
  * Recoverable (docs/PROTOCOL.md §4.8): the request id, its reply key and the one-time key are
  * derived from the recovery phrase (the n-th triplet request at that CS that day, n taken in the
- * journaling transaction), and the change carries the day's restore tag — so a wallet restored
- * from its phrase finds the triplets in the CS's stored reply and claims what is still its own.
+ * journaling transaction), and the change and the claims' coins carry a restore tag of that
+ * request alone — so a wallet restored from its phrase finds the triplets in the CS's stored
+ * reply and claims what is still its own, and the tags link no two requests.
  */
 import {
   type Coin,
@@ -27,6 +28,7 @@ import {
   NetCashError,
   randomId,
   randomKey,
+  restoreTag,
   type TripletRequest,
   type TripletTerms,
   toB64u,
@@ -38,7 +40,6 @@ import type { CoinRow } from '../db/schema.ts';
 import type { Tx } from '../journal/journal.ts';
 import type { CsTargetRow, HeldTriplet, Op, Triplets } from '../journal/types.ts';
 import { sendWithFaults } from '../net.ts';
-import { todayTag } from '../outputs.ts';
 import { dayOf, tripletCounterKey, tripletSecrets } from '../restore/derive.ts';
 import { takeCounters } from '../restore/seed.ts';
 import type { CurrencyServer } from '../trust.ts';
@@ -112,7 +113,7 @@ async function tripletKeys(
   core: Core,
   tx: Tx,
   cs: string,
-): Promise<{ requestId: string; replyKey: string; ownerSeed: Uint8Array }> {
+): Promise<{ requestId: string; replyKey: string; ownerSeed: Uint8Array; tag?: string }> {
   if (core.seed === undefined) {
     return {
       requestId: randomId(core.p),
@@ -122,7 +123,8 @@ async function tripletKeys(
   }
   const day = dayOf(core.now());
   const n = await takeCounters(tx, tripletCounterKey(cs, day), cs, 1);
-  return tripletSecrets(core.seed, cs, day, n);
+  const secrets = tripletSecrets(core.seed, cs, day, n);
+  return { ...secrets, tag: restoreTag(core.p, secrets.tagSecret) };
 }
 
 /**
@@ -146,7 +148,7 @@ export async function tripletRequest(
   }
   const keys = await tripletKeys(core, tx, server.csName);
   const owner = ownerKey(core, keys.ownerSeed);
-  const tag = change.length === 0 ? undefined : todayTag(core, server.csName);
+  const tag = change.length === 0 ? undefined : keys.tag;
   const request: TripletRequest = {
     requestId: keys.requestId,
     op: 'triplet',
@@ -161,7 +163,14 @@ export async function tripletRequest(
     },
     replyKey: keys.replyKey,
   };
-  return { request, triplets: { ownerSecret: owner.secret, payee, ...windows, request } };
+  const triplets: Triplets = {
+    ownerSecret: owner.secret,
+    payee,
+    ...windows,
+    request,
+    ...(keys.tag === undefined ? {} : { tag: keys.tag }),
+  };
+  return { request, triplets };
 }
 
 /** Checks one locked coin of a triplet reply: trusted signature, value, lock as asked. */
