@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { CsInfo, decode, getJson, PATHS, PaymentRequired, unwrap } from '@netcash/protocol';
 import Database from 'better-sqlite3';
 import { freePortBlock, type NetcashChild, spawnNetcash } from '../testing/child.ts';
-import type { Targets } from './requests.ts';
+import type { Targets } from './targets.ts';
 
 export interface FiveServers {
   readonly targets: Targets;
