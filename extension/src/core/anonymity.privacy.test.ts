@@ -10,31 +10,29 @@
  *     it — the count its currency server publishes — and marks the small crowds.
  */
 import { CsInfo, decode, endpoint, PATHS } from '@netcash/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SMALL_CROWD } from './crowds.ts';
-import { type Federation, readyWallet, startFederation } from './testing/harness.ts';
+import { readyWallet } from './testing/harness.ts';
+import { useFederation } from './testing/world.ts';
 
 let clock = 1_880_000_000;
 const now = () => clock;
 const WITHDRAW = 10 * 86_400;
-let fed: Federation;
 
-beforeAll(async () => {
-  fed = await startFederation({
-    now,
-    csCount: 1,
-    // One coin value, with its key: every coin bought is a blind-rsa 5.
-    denominations: [5],
-    blindRsa: { denominations: [5], withdrawPeriod: WITHDRAW, renewal: WITHDRAW / 2 },
-  });
-});
-afterAll(async () => {
-  await fed?.stop();
+const world = useFederation({
+  now,
+  csCount: 1,
+  // One coin value, with its key: every coin bought is a blind-rsa 5.
+  denominations: [5],
+  blindRsa: { denominations: [5], withdrawPeriod: WITHDRAW, renewal: WITHDRAW / 2 },
 });
 
 /** What cs1 publishes: coins withdrawn per key. */
 async function published(): Promise<Map<string, number>> {
-  const info = decode(CsInfo, await (await fetch(endpoint(fed.cs[0]!.url, PATHS.cs.info))).json());
+  const info = decode(
+    CsInfo,
+    await (await fetch(endpoint(world.fed.cs[0]!.url, PATHS.cs.info))).json(),
+  );
   if (!info.ok) throw info.error;
   return new Map((info.value.withdrawn ?? []).map((w) => [w.keyId, w.count]));
 }
@@ -44,7 +42,7 @@ const keysOf = async (wallet: Awaited<ReturnType<typeof readyWallet>>['wallet'])
 
 describe('a wallet’s blind-rsa coins', () => {
   it('are withdrawn under the key with the largest crowd while a new key overlaps it', async () => {
-    const early = await readyWallet(fed, {}, { now });
+    const early = await readyWallet(world.fed, {}, { now });
     expect((await early.wallet.buy(40, 'cs1')).status).toBe('done');
     const [old] = [...(await published()).keys()];
     expect(old).toBeDefined();
@@ -53,8 +51,8 @@ describe('a wallet’s blind-rsa coins', () => {
 
     // Past the renewal point: cs1 certifies a new key for 5; both take withdrawals for a while.
     clock += WITHDRAW / 2 + 60;
-    await fed.cs[0]!.maintain();
-    const late = await readyWallet(fed, {}, { now });
+    await world.fed.cs[0]!.maintain();
+    const late = await readyWallet(world.fed, {}, { now });
     const keys = late.wallet.core.trust.denominationKeysOf('cs1').filter((k) => k.value === 5);
     expect(keys).toHaveLength(2);
     const fresh = keys.find((k) => k.keyId !== old)!;
@@ -79,7 +77,7 @@ describe('a wallet’s blind-rsa coins', () => {
   });
 
   it('show how many coins were withdrawn under their key, as its currency server says', async () => {
-    const t = await readyWallet(fed, {}, { now });
+    const t = await readyWallet(world.fed, {}, { now });
     expect(await t.wallet.crowds()).toEqual([]);
     expect((await t.wallet.buy(10, 'cs1')).status).toBe('done');
     // Not read yet: shown as unknown, not as small.

@@ -7,61 +7,41 @@
  * balancing.
  */
 import type { AnyCoin } from '@netcash/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { crashOnce, type Faults, SimulatedCrash } from './faults.ts';
 import type { BuyOp } from './journal/types.ts';
 import { coverage } from './policy.ts';
-import {
-  type Federation,
-  PRICES,
-  readyWallet,
-  reopen,
-  reserved,
-  spendable,
-  startFederation,
-  startShop,
-  type TestShop,
-} from './testing/harness.ts';
+import { PRICES, readyWallet, reopen, reserved, spendable } from './testing/harness.ts';
+import { useFederation } from './testing/world.ts';
 import type { Wallet } from './wallet.ts';
 
-let fed: Federation;
-let shop: TestShop;
-
-beforeAll(async () => {
-  fed = await startFederation({ blindRsa: true });
-  shop = await startShop(fed, fed.cs[1]!.url);
-});
-
-afterAll(async () => {
-  await shop?.close();
-  await fed?.stop();
-});
+const world = useFederation({ blindRsa: true, shop: true });
 
 const schemes = async (wallet: Wallet, cs = 'cs1') =>
   new Set((await wallet.coinsOf(cs)).map((c) => (c.coin as AnyCoin).body.scheme));
 
 describe('blind-rsa coins in the wallet', () => {
   it('buys blind-rsa coins where the CS offers keys: verified, spread, counted per key at the CS', async () => {
-    const { wallet } = await readyWallet(fed);
-    const before = await fed.cs[0]!.books();
+    const { wallet } = await readyWallet(world.fed);
+    const before = await world.fed.cs[0]!.books();
     await wallet.buy(1500, 'cs1');
     expect(await spendable(wallet)).toBe(1500);
     expect(await schemes(wallet)).toEqual(new Set(['blind-rsa']));
     expect(coverage((await wallet.coinsOf('cs1')).map((c) => c.value))).toBe(1500);
     const withdrawn = (books: typeof before) =>
       (books.blindRsa?.keys ?? []).reduce((s, k) => s + k.withdrawn, 0);
-    const after = await fed.cs[0]!.books();
+    const after = await world.fed.cs[0]!.books();
     expect(withdrawn(after) - withdrawn(before)).toBe((await wallet.coinsOf('cs1')).length);
-    expect((await fed.audit()).problems).toEqual([]);
+    expect((await world.fed.audit()).problems).toEqual([]);
     wallet.close();
   });
 
   it('pays with them at a merchant of another CS, making change with blind-rsa outputs', async () => {
-    const { wallet } = await readyWallet(fed);
+    const { wallet } = await readyWallet(world.fed);
     await wallet.buy(500, 'cs1');
-    const offer = await shop.offer('odd');
-    const access = await wallet.pay(offer, shop.url, { approved: true });
-    expect(await shop.access(offer.body.resource, access.authorization)).toBe(200);
+    const offer = await world.shop.offer('odd');
+    const access = await wallet.pay(offer, world.shop.url, { approved: true });
+    expect(await world.shop.access(offer.body.resource, access.authorization)).toBe(200);
     // The coins went with their denomination keys, for a payee that doesn't know them yet.
     const [paid] = (await wallet.core.db.getAll('ops')).filter((o) => o.kind === 'pay');
     const sent = paid?.kind === 'pay' ? paid.payment : undefined;
@@ -73,12 +53,12 @@ describe('blind-rsa coins in the wallet', () => {
     );
     expect(await spendable(wallet)).toBe(500 - PRICES['odd']!);
     expect(await schemes(wallet)).toEqual(new Set(['blind-rsa']));
-    expect((await fed.audit()).problems).toEqual([]);
+    expect((await world.fed.audit()).problems).toEqual([]);
     wallet.close();
   });
 
   it('withdraws nc1 coins when the shopper turns blind-rsa coins off; the mix shows it', async () => {
-    const t = await readyWallet(fed);
+    const t = await readyWallet(world.fed);
     expect((await t.wallet.settings()).blindCoins).toBe(true);
     // Fewest coins (no spread), so that the refresh below has a holding to rework.
     await t.wallet.setSettings({ blindCoins: false, policy: { coverUpTo: 0, refreshBefore: 0 } });
@@ -99,7 +79,7 @@ describe('blind-rsa coins in the wallet', () => {
       ['blind-rsa', 300],
     ]);
     expect(await spendable(wallet)).toBe(300);
-    expect((await fed.audit()).problems).toEqual([]);
+    expect((await world.fed.audit()).problems).toEqual([]);
     wallet.close();
   });
 });
@@ -109,7 +89,7 @@ const POINTS: readonly (keyof Faults)[] = ['afterJournal', 'afterSend', 'afterRe
 describe.each(POINTS)('a crash %s', (point) => {
   it('of a blind-rsa buy: recovery finishes the coins from the journaled secrets, once', async () => {
     const faults = crashOnce(point, { kind: 'buy' });
-    const t = await readyWallet(fed, faults);
+    const t = await readyWallet(world.fed, faults);
     const bankBefore = (await t.wallet.bankStatement()).balance;
     await expect(t.wallet.buy(700, 'cs1')).rejects.toBeInstanceOf(SimulatedCrash);
     const [op] = (await t.wallet.pendingOps()) as BuyOp[];
@@ -123,12 +103,12 @@ describe.each(POINTS)('a crash %s', (point) => {
     expect((await wallet.bankStatement()).balance).toBe(bankBefore - 700);
     await wallet.recover();
     expect(await spendable(wallet)).toBe(700);
-    expect((await fed.audit()).problems).toEqual([]);
+    expect((await world.fed.audit()).problems).toEqual([]);
     wallet.close();
   });
 
   it('of a blind-rsa exchange: recovery holds the fresh coins, never both nor neither', async () => {
-    const t = await readyWallet(fed);
+    const t = await readyWallet(world.fed);
     await t.wallet.setSettings({ policy: { coverUpTo: 0, refreshBefore: 0 } });
     await t.wallet.buy(1000, 'cs1');
     await t.wallet.setSettings({ policy: { coverUpTo: 1000, refreshBefore: 0 } });
@@ -141,7 +121,7 @@ describe.each(POINTS)('a crash %s', (point) => {
     expect(await reserved(wallet)).toBe(0);
     expect(await schemes(wallet)).toEqual(new Set(['blind-rsa']));
     expect(coverage((await wallet.coinsOf('cs1')).map((c) => c.value))).toBe(1000);
-    expect((await fed.audit()).problems).toEqual([]);
+    expect((await world.fed.audit()).problems).toEqual([]);
     wallet.close();
   });
 });

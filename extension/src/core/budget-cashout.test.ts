@@ -4,65 +4,44 @@
  * amount moves exactly that amount to the bank — making change first when the coins can't.
  */
 import { nowSeconds } from '@netcash/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Federation,
-  openWallet,
-  PRICES,
-  spendable,
-  startFederation,
-  startShop,
-  type TestShop,
-} from './testing/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { PRICES, readyWallet, spendable } from './testing/harness.ts';
+import { useFederation } from './testing/world.ts';
 
-let fed: Federation;
-let shop: TestShop;
 /** One clock for the federation, the shop and the wallet: a test moves it a day ahead. */
 let clock = nowSeconds();
 const now = () => clock;
 
-beforeAll(async () => {
-  fed = await startFederation({ now });
-  shop = await startShop(fed, fed.cs[1]!.url, now);
-});
-
-afterAll(async () => {
-  await shop?.close();
-  await fed?.stop();
-});
+const world = useFederation({ now, shop: true });
 
 describe('a site budget', () => {
   it('is used up within its day and renews the next day', async () => {
-    const { wallet } = await openWallet(undefined, {}, { now });
-    await wallet.trustInsurer(fed.insurer.signKey, fed.insurer.url);
-    await wallet.connectBank(fed.bank.url, 'Budget shopper');
+    const { wallet } = await readyWallet(world.fed, {}, { now });
     await wallet.buy(1000, 'cs1');
     const dear = PRICES['dear']!;
-    await wallet.setAllowance(shop.url, 'NCD', dear + 10, 'day');
-    await wallet.pay(await shop.offer('dear'), shop.url, { allowance: true });
+    await wallet.setAllowance(world.shop.url, 'NCD', dear + 10, 'day');
+    await wallet.pay(await world.shop.offer('dear'), world.shop.url, { allowance: true });
     expect(await wallet.allowances()).toMatchObject([{ spent: dear, period: 'day' }]);
     // Changing the limit keeps what was used today.
-    await wallet.setAllowance(shop.url, 'NCD', dear + 20, 'day');
+    await wallet.setAllowance(world.shop.url, 'NCD', dear + 20, 'day');
     expect(await wallet.allowances()).toMatchObject([{ limit: dear + 20, spent: dear }]);
     await expect(
-      wallet.pay(await shop.offer('other'), shop.url, { allowance: true }),
+      wallet.pay(await world.shop.offer('other'), world.shop.url, { allowance: true }),
     ).rejects.toMatchObject({ code: 'unauthorized' });
 
     clock += 86_400;
     expect(await wallet.allowances()).toMatchObject([{ spent: 0 }]);
-    await wallet.pay(await shop.offer('other'), shop.url, { allowance: true });
+    await wallet.pay(await world.shop.offer('other'), world.shop.url, { allowance: true });
     expect(await wallet.allowances()).toMatchObject([{ spent: PRICES['other'] }]);
     expect(await spendable(wallet)).toBe(1000 - dear - PRICES['other']!);
-    expect((await fed.audit()).ok).toBe(true);
+    expect((await world.fed.audit()).ok).toBe(true);
     wallet.close();
   });
 });
 
 describe('cash-out of an amount', () => {
   it('moves exactly that amount to the bank, making change when needed', async () => {
-    const { wallet } = await openWallet(undefined, {}, { now });
-    await wallet.trustInsurer(fed.insurer.signKey, fed.insurer.url);
-    await wallet.connectBank(fed.bank.url, 'Cash-out shopper');
+    const { wallet } = await readyWallet(world.fed, {}, { now });
     const start = (await wallet.bankStatement()).balance;
     await wallet.buy(1000, 'cs1');
     const op = await wallet.cashout('cs1', 333);
@@ -74,7 +53,7 @@ describe('cash-out of an amount', () => {
       message: 'You hold 6.67 NCD at cs1, less than 50.00 NCD.',
     });
     expect(await spendable(wallet)).toBe(667);
-    expect((await fed.audit()).ok).toBe(true);
+    expect((await world.fed.audit()).ok).toBe(true);
     wallet.close();
   });
 });

@@ -5,40 +5,20 @@
  * the operation completes or rolls back, nothing is left reserved, no value is lost or counted
  * twice, and the federation's books balance.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { crashOnce, type Faults, SimulatedCrash } from './faults.ts';
 import { coverage } from './policy.ts';
-import {
-  type Federation,
-  PRICES,
-  readyWallet,
-  reopen,
-  reserved,
-  spendable,
-  startFederation,
-  startShop,
-  type TestShop,
-} from './testing/harness.ts';
+import { PRICES, readyWallet, reopen, reserved, spendable, startShop } from './testing/harness.ts';
+import { useFederation } from './testing/world.ts';
 
-let fed: Federation;
-let shop: TestShop;
-
-beforeAll(async () => {
-  fed = await startFederation();
-  shop = await startShop(fed, fed.cs[1]!.url);
-});
-
-afterAll(async () => {
-  await shop?.close();
-  await fed?.stop();
-});
+const world = useFederation({ shop: true });
 
 const POINTS: readonly (keyof Faults)[] = ['afterJournal', 'afterSend', 'afterReply'];
 
 describe.each(POINTS)('a crash %s', (point) => {
   it('of a buy: recovery delivers the coins the bank paid for, once', async () => {
     const faults = crashOnce(point, { kind: 'buy' });
-    const t = await readyWallet(fed, faults);
+    const t = await readyWallet(world.fed, faults);
     const bankBefore = (await t.wallet.bankStatement()).balance;
     await expect(t.wallet.buy(700, 'cs1')).rejects.toBeInstanceOf(SimulatedCrash);
     expect(faults.fired()).toBe(true);
@@ -51,12 +31,12 @@ describe.each(POINTS)('a crash %s', (point) => {
     // Recovering again changes nothing.
     await wallet.recover();
     expect(await spendable(wallet)).toBe(700);
-    expect((await fed.audit()).ok).toBe(true);
+    expect((await world.fed.audit()).ok).toBe(true);
     wallet.close();
   });
 
   it('of an exchange: recovery holds the fresh coins instead, never both nor neither', async () => {
-    const t = await readyWallet(fed);
+    const t = await readyWallet(world.fed);
     await t.wallet.setSettings({ policy: { coverUpTo: 0, refreshBefore: 0 } });
     await t.wallet.buy(1000, 'cs1');
     await t.wallet.setSettings({ policy: { coverUpTo: 1000, refreshBefore: 0 } });
@@ -70,18 +50,18 @@ describe.each(POINTS)('a crash %s', (point) => {
     expect(await spendable(wallet)).toBe(1000);
     expect(await reserved(wallet)).toBe(0);
     expect(coverage((await wallet.coinsOf('cs1')).map((c) => c.value))).toBe(1000);
-    expect((await fed.audit()).ok).toBe(true);
+    expect((await world.fed.audit()).ok).toBe(true);
     wallet.close();
   });
 
   it('of a payment: recovery gets the receipt (or the coins back), the merchant is paid once', async () => {
-    const t = await readyWallet(fed);
+    const t = await readyWallet(world.fed);
     await t.wallet.buy(500, 'cs1');
     const faults = crashOnce(point, { kind: 'pay' });
     const crashing = await reopen(t, faults);
-    const heldBefore = await shop.paywall.held();
-    const offer = await shop.offer('odd');
-    await expect(crashing.pay(offer, shop.url, { approved: true })).rejects.toBeInstanceOf(
+    const heldBefore = await world.shop.paywall.held();
+    const offer = await world.shop.offer('odd');
+    await expect(crashing.pay(offer, world.shop.url, { approved: true })).rejects.toBeInstanceOf(
       SimulatedCrash,
     );
 
@@ -92,26 +72,26 @@ describe.each(POINTS)('a crash %s', (point) => {
     const price = PRICES['odd']!;
     const paid = (await wallet.receipts()).length === 1;
     expect(await spendable(wallet)).toBe(paid ? 500 - price : 500);
-    expect((await shop.paywall.held()) - heldBefore).toBe(paid ? price : 0);
+    expect((await world.shop.paywall.held()) - heldBefore).toBe(paid ? price : 0);
     // Every interruption point here leaves the payee's answer retrievable: it completes.
     expect(paid).toBe(true);
-    const proof = await wallet.prove(await shop.offer('odd'), shop.url);
-    expect(await shop.access(offer.body.resource, proof.authorization)).toBe(200);
-    expect((await fed.audit()).ok).toBe(true);
+    const proof = await wallet.prove(await world.shop.offer('odd'), world.shop.url);
+    expect(await world.shop.access(offer.body.resource, proof.authorization)).toBe(200);
+    expect((await world.fed.audit()).ok).toBe(true);
     wallet.close();
   });
 });
 
 describe('a payee that took the coins, then went away', () => {
   it('is asked again until it answers with the receipt; the coins stay reserved meanwhile', async () => {
-    const t = await readyWallet(fed);
+    const t = await readyWallet(world.fed);
     await t.wallet.buy(100, 'cs1');
     const crashing = await reopen(t, crashOnce('afterSend', { kind: 'pay' }));
-    const offer = await shop.offer('cheap');
-    await expect(crashing.pay(offer, shop.url, { approved: true })).rejects.toBeInstanceOf(
+    const offer = await world.shop.offer('cheap');
+    await expect(crashing.pay(offer, world.shop.url, { approved: true })).rejects.toBeInstanceOf(
       SimulatedCrash,
     );
-    shop.setDown(true);
+    world.shop.setDown(true);
     try {
       let wallet = await reopen(t);
       // The payee is unreachable: the payment keeps asking it (no reclaim before reclaimAfter),
@@ -122,7 +102,7 @@ describe('a payee that took the coins, then went away', () => {
       expect(waiting).toMatchObject({ kind: 'pay', phase: 'pay', attempts: 1 });
       expect(waiting?.nextAttempt).toBeGreaterThanOrEqual(before);
       // A click on the same article joins it: nothing new is paid, the page hears "pending".
-      await expect(wallet.pay(offer, shop.url, { approved: true })).rejects.toMatchObject({
+      await expect(wallet.pay(offer, world.shop.url, { approved: true })).rejects.toMatchObject({
         code: 'pending',
       });
       expect(await wallet.pendingOps()).toHaveLength(1);
@@ -135,25 +115,25 @@ describe('a payee that took the coins, then went away', () => {
       expect(await reserved(wallet)).toBe(PRICES['cheap']);
       expect(await spendable(wallet)).toBe(100 - PRICES['cheap']!);
     } finally {
-      shop.setDown(false);
+      world.shop.setDown(false);
     }
     const wallet = await reopen(t);
     expect(await wallet.recover()).toMatchObject({ pending: 0, done: 1 });
     expect(await reserved(wallet)).toBe(0);
     expect(await wallet.receipts()).toHaveLength(1);
-    const proof = await wallet.prove(await shop.offer('cheap'), shop.url);
-    expect(await shop.access(offer.body.resource, proof.authorization)).toBe(200);
-    expect((await fed.audit()).ok).toBe(true);
+    const proof = await wallet.prove(await world.shop.offer('cheap'), world.shop.url);
+    expect(await world.shop.access(offer.body.resource, proof.authorization)).toBe(200);
+    expect((await world.fed.audit()).ok).toBe(true);
     wallet.close();
   });
 });
 
 describe('a payee that never answers', () => {
   it('is pending, not failed; after reclaimAfter the wallet takes the coins back at their CS', async () => {
-    const gone = await startShop(fed, fed.cs[1]!.url);
+    const gone = await startShop(world.fed, world.fed.cs[1]!.url);
     const offer = await gone.offer('cheap');
     await gone.close();
-    const t = await readyWallet(fed);
+    const t = await readyWallet(world.fed);
     await t.wallet.buy(100, 'cs1');
     await expect(t.wallet.pay(offer, gone.url, { approved: true })).rejects.toMatchObject({
       code: 'pending',
@@ -170,7 +150,7 @@ describe('a payee that never answers', () => {
       state: 'none',
       note: expect.stringContaining('your coins are back'),
     });
-    expect((await fed.audit()).ok).toBe(true);
+    expect((await world.fed.audit()).ok).toBe(true);
     wallet.close();
   });
 });

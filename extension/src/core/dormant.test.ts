@@ -5,34 +5,23 @@
  * as recovering, a refresh renews every coin at its issuer in its redemption window, and the
  * balance is whole again — the bank debited once, the federation's books balanced.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Federation,
-  readyWallet,
-  reopen,
-  spendable,
-  startFederation,
-} from './testing/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { readyWallet, reopen, spendable } from './testing/harness.ts';
+import { useFederation } from './testing/world.ts';
 
 const DAY = 86_400;
 let clock = 1_880_000_000;
 const now = () => clock;
-let fed: Federation;
 
-beforeAll(async () => {
-  fed = await startFederation({
-    now,
-    // Blind-rsa keys for the small values: a purchase holds both schemes.
-    blindRsa: { denominations: [1, 2, 5, 10, 20, 50, 100] },
-  });
-});
-afterAll(async () => {
-  await fed?.stop();
+const world = useFederation({
+  now,
+  // Blind-rsa keys for the small values: a purchase holds both schemes.
+  blindRsa: { denominations: [1, 2, 5, 10, 20, 50, 100] },
 });
 
 describe('a wallet closed for 40 days', () => {
   it('renews its nc1 and blind-rsa coins at their issuer and keeps the same balance', async () => {
-    const t = await readyWallet(fed, {}, { now });
+    const t = await readyWallet(world.fed, {}, { now });
     const bank = (await t.wallet.bankStatement()).balance;
     await t.wallet.buy(500, 'cs1');
     expect(await spendable(t.wallet)).toBe(500);
@@ -44,7 +33,7 @@ describe('a wallet closed for 40 days', () => {
     // Closed: the browser is gone for 40 days; the servers keep their hourly maintenance.
     t.wallet.close();
     clock += 40 * DAY;
-    for (const cs of fed.cs) await cs.maintain();
+    for (const cs of world.fed.cs) await cs.maintain();
 
     const w = await reopen(t, {}, { now });
     const [asleep] = await w.balances();
@@ -70,38 +59,38 @@ describe('a wallet closed for 40 days', () => {
       500,
     );
     expect((await w.bankStatement()).balance).toBe(bank - 500);
-    const cs1 = (await fed.audit()).cs.find((b) => b.csName === 'cs1');
+    const cs1 = (await world.fed.audit()).cs.find((b) => b.csName === 'cs1');
     expect(cs1?.late).toBe(500);
-    expect((await fed.audit()).problems).toEqual([]);
+    expect((await world.fed.audit()).problems).toEqual([]);
     w.close();
   });
 
   it("is warned two weeks ahead when a currency server's insurance ends without a successor", async () => {
-    const t = await readyWallet(fed, {}, { now });
+    const t = await readyWallet(world.fed, {}, { now });
     expect(t.wallet.ending()).toEqual([]);
     // Nearly a year on, cs2's certificate has 10 days left and nothing renewed it.
-    const ends = fed.cs[1]!.certificate().body.expires;
+    const ends = world.fed.cs[1]!.certificate().body.expires;
     clock = ends - 10 * DAY;
     expect(t.wallet.ending()).toContainEqual({ csName: 'cs2', ends });
     // cs2 in good standing renews at its next maintenance: the warning goes once the wallet
     // has read the new certificate.
-    for (const cs of fed.cs) await cs.maintain();
+    for (const cs of world.fed.cs) await cs.maintain();
     await t.wallet.refreshTrust();
     expect(t.wallet.ending()).toEqual([]);
     t.wallet.close();
   });
   it('is told when the insurer withdraws a currency server; its coins are cashed out, before the end or after', async () => {
     clock += DAY;
-    const t = await readyWallet(fed, {}, { now });
+    const t = await readyWallet(world.fed, {}, { now });
     const bank = (await t.wallet.bankStatement()).balance;
     await t.wallet.buy(300, 'cs2');
     // The insurer's operator ends cs2's insurance 40 days on (`netcash insurer register … --ends`),
     // and cs2's operator takes a certificate carrying it at once (`netcash cs rotate`).
-    const insurer = fed.servers.insurer.insurer;
+    const insurer = world.fed.servers.insurer.insurer;
     const registration = (await insurer.registrations()).find((r) => r.csName === 'cs2')!;
     const ends = clock + 40 * DAY;
     await insurer.register({ ...registration, ends });
-    const cs2 = fed.cs[1]!;
+    const cs2 = world.fed.cs[1]!;
     await cs2.rotateKeys();
     expect(cs2.certificate().body).toMatchObject({ ends, expires: ends });
     await t.wallet.refreshTrust();
@@ -114,7 +103,7 @@ describe('a wallet closed for 40 days', () => {
     expect(cs2.certificate().body.certId).toBe(held);
     await t.wallet.refreshTrust();
     // A second shopper buys too, then closes the browser until after the end.
-    const away = await readyWallet(fed, {}, { now });
+    const away = await readyWallet(world.fed, {}, { now });
     const awayBank = (await away.wallet.bankStatement()).balance;
     await away.wallet.buy(400, 'cs2');
     away.wallet.close();
@@ -130,7 +119,7 @@ describe('a wallet closed for 40 days', () => {
     expect((await t.wallet.cashout('cs2'))?.status).toBe('done');
     expect(await spendable(t.wallet)).toBe(0);
     expect((await t.wallet.bankStatement()).balance).toBe(bank);
-    expect((await fed.audit()).problems).toEqual([]);
+    expect((await world.fed.audit()).problems).toEqual([]);
 
     // At the end cs2 obtains nothing more; the wallet no longer offers it, nor warns about it.
     clock = ends;
@@ -152,7 +141,7 @@ describe('a wallet closed for 40 days', () => {
     expect(await back.balances()).toEqual([]); // nothing left held
     expect((await back.bankStatement()).balance).toBe(awayBank);
     expect((await back.history(1))[0]).toMatchObject({ kind: 'cashout', amount: -400, cs: 'cs2' });
-    expect((await fed.audit()).problems).toEqual([]);
+    expect((await world.fed.audit()).problems).toEqual([]);
     back.close();
   });
 });

@@ -8,21 +8,18 @@
  * else, nothing pending, the federation's books balanced. Real federation and payee (harness).
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { crashOnce, type Faults } from './faults.ts';
 import {
   cuttableFetch,
-  type Federation,
   openWallet,
   PRICES,
   readyWallet,
   reserved,
   spendable,
-  startFederation,
-  startShop,
-  type TestShop,
   type TestWallet,
 } from './testing/harness.ts';
+import { useFederation } from './testing/world.ts';
 
 type Event =
   | { kind: 'click'; allowance: boolean }
@@ -56,18 +53,7 @@ const ARTICLE = 'cheap';
 /** Short enough that "time passes" reaches it while the offer (600 s) is still valid. */
 const RECLAIM_AFTER = 60;
 
-let fed: Federation;
-let shop: TestShop;
-
-beforeAll(async () => {
-  fed = await startFederation();
-  shop = await startShop(fed, fed.cs[1]!.url);
-});
-
-afterAll(async () => {
-  await shop?.close();
-  await fed?.stop();
-});
+const world = useFederation({ shop: true });
 
 /** Plays `events` against a fresh wallet, then checks what it holds and what the payee got. */
 async function play(events: readonly Event[]): Promise<void> {
@@ -75,11 +61,11 @@ async function play(events: readonly Event[]): Promise<void> {
   let offset = 0;
   const net = { reclaimAfter: RECLAIM_AFTER };
   const now = () => Math.floor(Date.now() / 1000) + offset;
-  const t: TestWallet = await readyWallet(fed, {}, { fetch: cut.fetch, now, net });
+  const t: TestWallet = await readyWallet(world.fed, {}, { fetch: cut.fetch, now, net });
   await t.wallet.buy(FUNDS, 'cs1');
-  await t.wallet.setAllowance(shop.url, 'NCD', 1_000);
-  const heldBefore = await shop.paywall.held();
-  const offer = await shop.offer(ARTICLE);
+  await t.wallet.setAllowance(world.shop.url, 'NCD', 1_000);
+  const heldBefore = await world.shop.paywall.held();
+  const offer = await world.shop.offer(ARTICLE);
   const running: Promise<unknown>[] = [];
   const restart = async (faults: Faults) => {
     // The worker dies: what it was doing stops at its next step (its database is closed).
@@ -96,12 +82,12 @@ async function play(events: readonly Event[]): Promise<void> {
         // crash) is what the page would see; the books below are what counts.
         running.push(
           t.wallet
-            .pay(offer, shop.url, e.allowance ? { allowance: true } : { approved: true })
+            .pay(offer, world.shop.url, e.allowance ? { allowance: true } : { approved: true })
             .catch(() => undefined),
         );
         break;
       case 'reload':
-        await t.wallet.check(offer, shop.url).catch(() => undefined);
+        await t.wallet.check(offer, world.shop.url).catch(() => undefined);
         break;
       case 'sees outcome':
         // The page shows what the clicks came to (paid, pending, an error) before the next one.
@@ -114,8 +100,8 @@ async function play(events: readonly Event[]): Promise<void> {
         await restart(e.crash === null ? {} : crashOnce(e.crash, { kind: 'pay' }));
         break;
       case 'payee':
-        if (e.up) cut.down.delete(shop.url);
-        else cut.down.add(shop.url);
+        if (e.up) cut.down.delete(world.shop.url);
+        else cut.down.add(world.shop.url);
         break;
       case 'time passes':
         offset += RECLAIM_AFTER + 1;
@@ -134,7 +120,7 @@ async function play(events: readonly Event[]): Promise<void> {
   expect(receipts.length).toBeLessThanOrEqual(1);
   expect(await reserved(t.wallet)).toBe(0);
   expect(await spendable(t.wallet)).toBe(FUNDS - price * receipts.length);
-  expect((await shop.paywall.held()) - heldBefore).toBe(price * receipts.length);
+  expect((await world.shop.paywall.held()) - heldBefore).toBe(price * receipts.length);
   t.wallet.close();
 }
 
@@ -150,7 +136,7 @@ describe('one intent, one charge — any interleaving', () => {
       numRuns: Number(process.env['NETCASH_PROPERTY_RUNS'] ?? 30),
       endOnFailure: true,
     });
-    expect((await fed.audit()).problems).toEqual([]);
+    expect((await world.fed.audit()).problems).toEqual([]);
   }, 240_000);
 
   it('the issue 10 sequence: Pay, payee away, Pay again, back, restart → one receipt', async () => {

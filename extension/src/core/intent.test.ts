@@ -5,47 +5,29 @@
  * operations carry their next attempt (backoff) and are re-driven when due, on "Retry now", and
  * as soon as the server they wait for answers again.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  cuttableFetch,
-  type Federation,
-  PRICES,
-  readyWallet,
-  reserved,
-  spendable,
-  startFederation,
-  startShop,
-  type TestShop,
-} from './testing/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { cuttableFetch, PRICES, readyWallet, reserved, spendable } from './testing/harness.ts';
+import { useFederation } from './testing/world.ts';
 
-let fed: Federation;
-let shop: TestShop;
-
-beforeAll(async () => {
-  fed = await startFederation();
-  shop = await startShop(fed, fed.cs[1]!.url);
-});
-
-afterAll(async () => {
-  await shop?.close();
-  await fed?.stop();
-});
+const world = useFederation({ shop: true });
 
 describe('one payment per article', () => {
   it('two clicks at once (two tabs) make one payment; both pages get the article', async () => {
-    const t = await readyWallet(fed);
+    const t = await readyWallet(world.fed);
     await t.wallet.buy(100, 'cs1');
-    const heldBefore = await shop.paywall.held();
-    const offer = await shop.offer('cheap');
+    const heldBefore = await world.shop.paywall.held();
+    const offer = await world.shop.offer('cheap');
     const [a, b] = await Promise.all([
-      t.wallet.pay(offer, shop.url, { approved: true }),
-      t.wallet.pay(await shop.offer('cheap'), shop.url, { approved: true }),
+      t.wallet.pay(offer, world.shop.url, { approved: true }),
+      t.wallet.pay(await world.shop.offer('cheap'), world.shop.url, { approved: true }),
     ]);
     expect(a.tid).toBe(b.tid);
     expect(await t.wallet.receipts()).toHaveLength(1);
-    expect(await shop.paywall.held()).toBe(heldBefore + PRICES['cheap']!);
+    expect(await world.shop.paywall.held()).toBe(heldBefore + PRICES['cheap']!);
     // A click after it is paid proves it.
-    const again = await t.wallet.pay(await shop.offer('cheap'), shop.url, { approved: true });
+    const again = await t.wallet.pay(await world.shop.offer('cheap'), world.shop.url, {
+      approved: true,
+    });
     expect(again).toMatchObject({ tid: a.tid, repeat: true });
     expect(await spendable(t.wallet)).toBe(100 - PRICES['cheap']!);
     t.wallet.close();
@@ -53,48 +35,48 @@ describe('one payment per article', () => {
 
   it('a payee that does not answer: pending, a second click joins it, and it completes once', async () => {
     const cut = cuttableFetch();
-    const t = await readyWallet(fed, {}, { fetch: cut.fetch });
+    const t = await readyWallet(world.fed, {}, { fetch: cut.fetch });
     await t.wallet.buy(200, 'cs1');
-    const heldBefore = await shop.paywall.held();
-    const offer = await shop.offer('dear');
-    cut.down.add(shop.url);
-    await expect(t.wallet.pay(offer, shop.url, { approved: true })).rejects.toMatchObject({
+    const heldBefore = await world.shop.paywall.held();
+    const offer = await world.shop.offer('dear');
+    cut.down.add(world.shop.url);
+    await expect(t.wallet.pay(offer, world.shop.url, { approved: true })).rejects.toMatchObject({
       code: 'pending',
       message: expect.stringContaining('You will not be charged twice'),
     });
-    expect(await t.wallet.check(offer, shop.url)).toMatchObject({
+    expect(await t.wallet.check(offer, world.shop.url)).toMatchObject({
       state: 'pending',
-      waitingFor: new URL(shop.url).host,
+      waitingFor: new URL(world.shop.url).host,
     });
     // The shopper clicks again, and again: no new payment is journaled.
     for (let i = 0; i < 2; i++) {
-      await expect(t.wallet.pay(offer, shop.url, { approved: true })).rejects.toMatchObject({
+      await expect(t.wallet.pay(offer, world.shop.url, { approved: true })).rejects.toMatchObject({
         code: 'pending',
       });
     }
     const pays = (await t.wallet.pendingOps()).filter((op) => op.kind === 'pay');
     expect(pays).toHaveLength(1);
     expect(await reserved(t.wallet)).toBe(PRICES['dear']);
-    cut.down.delete(shop.url);
-    const paid = await t.wallet.pay(offer, shop.url, { approved: true });
+    cut.down.delete(world.shop.url);
+    const paid = await t.wallet.pay(offer, world.shop.url, { approved: true });
     expect(paid.repeat).toBe(false);
     expect(await t.wallet.receipts()).toHaveLength(1);
-    expect(await shop.paywall.held()).toBe(heldBefore + PRICES['dear']!);
+    expect(await world.shop.paywall.held()).toBe(heldBefore + PRICES['dear']!);
     expect(await spendable(t.wallet)).toBe(200 - PRICES['dear']!);
-    expect(await t.wallet.check(await shop.offer('dear'), shop.url)).toMatchObject({
+    expect(await t.wallet.check(await world.shop.offer('dear'), world.shop.url)).toMatchObject({
       state: 'paid',
       access: { tid: paid.tid },
     });
-    expect((await fed.audit()).problems).toEqual([]);
+    expect((await world.fed.audit()).problems).toEqual([]);
     t.wallet.close();
   });
 
   it('tells a site it does not know nothing: check answers none', async () => {
-    const t = await readyWallet(fed);
-    const offer = await shop.offer('other');
-    expect(await t.wallet.check(offer, shop.url)).toEqual({ state: 'none' });
-    await t.wallet.setAllowance(shop.url, 'NCD', 50);
-    expect(await t.wallet.check(offer, shop.url)).toEqual({ state: 'none' });
+    const t = await readyWallet(world.fed);
+    const offer = await world.shop.offer('other');
+    expect(await t.wallet.check(offer, world.shop.url)).toEqual({ state: 'none' });
+    await t.wallet.setAllowance(world.shop.url, 'NCD', 50);
+    expect(await t.wallet.check(offer, world.shop.url)).toEqual({ state: 'none' });
     t.wallet.close();
   });
 });
@@ -102,8 +84,8 @@ describe('one payment per article', () => {
 describe('one buy per click', () => {
   it('a buy the CS does not answer is pending; clicking again joins it; again buys more', async () => {
     const cut = cuttableFetch();
-    const cs1 = fed.cs[0]!.url;
-    const t = await readyWallet(fed, {}, { fetch: cut.fetch });
+    const cs1 = world.fed.cs[0]!.url;
+    const t = await readyWallet(world.fed, {}, { fetch: cut.fetch });
     const bank = (await t.wallet.bankStatement()).balance;
     cut.down.add(cs1);
     const first = await t.wallet.buy(10, 'cs1');
@@ -128,8 +110,8 @@ describe('one buy per click', () => {
 
   it('a cash-out clicked again while pending joins it', async () => {
     const cut = cuttableFetch();
-    const cs1 = fed.cs[0]!.url;
-    const t = await readyWallet(fed, {}, { fetch: cut.fetch });
+    const cs1 = world.fed.cs[0]!.url;
+    const t = await readyWallet(world.fed, {}, { fetch: cut.fetch });
     await t.wallet.buy(40, 'cs1');
     const bank = (await t.wallet.bankStatement()).balance;
     cut.down.add(cs1);
@@ -148,10 +130,10 @@ describe('one buy per click', () => {
 describe('pending operations are re-driven while the wallet runs', () => {
   it('schedules the next attempt with backoff, re-drives it when due and on Retry now', async () => {
     const cut = cuttableFetch();
-    const cs1 = fed.cs[0]!.url;
+    const cs1 = world.fed.cs[0]!.url;
     const wakes: (number | null)[] = [];
     const t = await readyWallet(
-      fed,
+      world.fed,
       {},
       {
         fetch: cut.fetch,
@@ -183,9 +165,9 @@ describe('pending operations are re-driven while the wallet runs', () => {
 
   it('a server that answers again re-drives what waits for it at once', async () => {
     const cut = cuttableFetch();
-    const cs1 = fed.cs[0]!.url;
+    const cs1 = world.fed.cs[0]!.url;
     const t = await readyWallet(
-      fed,
+      world.fed,
       {},
       { fetch: cut.fetch, net: { patienceMs: 0, retry: { baseMs: 600_000, maxMs: 600_000 } } },
     );
@@ -206,8 +188,12 @@ describe('pending operations never outlive the servers’ memory', () => {
     const cut = cuttableFetch();
     let offset = 0;
     const now = () => Math.floor(Date.now() / 1000) + offset;
-    const t = await readyWallet(fed, {}, { fetch: cut.fetch, now, net: { warnAfter: 86_400 } });
-    cut.down.add(fed.cs[0]!.url);
+    const t = await readyWallet(
+      world.fed,
+      {},
+      { fetch: cut.fetch, now, net: { warnAfter: 86_400 } },
+    );
+    cut.down.add(world.fed.cs[0]!.url);
     const { op } = await t.wallet.buy(30, 'cs1');
     const [fresh] = await t.wallet.pending();
     expect(fresh?.status.warning).toBeUndefined();

@@ -4,24 +4,17 @@
  * that money is cashed out; coins are bought from and cashed out to the account the shopper
  * chose.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Federation, readyWallet, spendable, startFederation } from './testing/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { readyWallet, spendable } from './testing/harness.ts';
+import { useFederation } from './testing/world.ts';
 
-let fed: Federation;
-
-beforeAll(async () => {
-  fed = await startFederation();
-});
-
-afterAll(async () => {
-  await fed?.stop();
-});
+const world = useFederation();
 
 describe('managing trust after setup', () => {
   it('refuses to drop an insurer while money depends on it, then drops it and its servers', async () => {
-    const { wallet } = await readyWallet(fed);
+    const { wallet } = await readyWallet(world.fed);
     await wallet.buy(200, 'cs1');
-    await expect(wallet.untrustInsurer(fed.insurer.signKey)).rejects.toMatchObject({
+    await expect(wallet.untrustInsurer(world.fed.insurer.signKey)).rejects.toMatchObject({
       code: 'busy',
       message: 'You still hold money at cs1, which this insurer vouches for. Cash it out first.',
     });
@@ -29,20 +22,20 @@ describe('managing trust after setup', () => {
     expect(await spendable(wallet)).toBe(200);
 
     await wallet.cashout('cs1');
-    await wallet.untrustInsurer(fed.insurer.signKey);
+    await wallet.untrustInsurer(world.fed.insurer.signKey);
     expect(await wallet.insurers()).toEqual([]);
     expect(wallet.servers()).toEqual([]);
     expect(await wallet.status()).toEqual({ ready: false });
     // Trusted again, everything is back.
-    await wallet.trustInsurer(fed.insurer.signKey, fed.insurer.url);
+    await wallet.trustInsurer(world.fed.insurer.signKey, world.fed.insurer.url);
     expect(wallet.servers().map((s) => s.csName)).toEqual(['cs1', 'cs2']);
     wallet.close();
   });
 
   it('buys from and cashes out to the account the shopper chose', async () => {
-    const { wallet } = await readyWallet(fed);
+    const { wallet } = await readyWallet(world.fed);
     const first = await wallet.primaryAccount();
-    const second = await wallet.connectBank(fed.bank.url, 'Second account');
+    const second = await wallet.connectBank(world.fed.bank.url, 'Second account');
     expect((await wallet.primaryAccount()).account).toBe(first.account);
     await wallet.setPrimaryAccount(second.account);
     const before = (await wallet.bankStatement()).balance;
@@ -53,7 +46,7 @@ describe('managing trust after setup', () => {
       code: 'unknown-account',
     });
     expect((await wallet.primaryAccount()).account).toBe(second.account);
-    expect((await fed.audit()).ok).toBe(true);
+    expect((await world.fed.audit()).ok).toBe(true);
     wallet.close();
   });
 });

@@ -7,31 +7,13 @@
  * from both kinds at once, so the check sees mixing when it happens.
  */
 import type { AnyCoin } from '@netcash/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Op } from './journal/types.ts';
-import {
-  type Federation,
-  PRICES,
-  readyWallet,
-  spendable,
-  startFederation,
-  startShop,
-  type TestShop,
-} from './testing/harness.ts';
+import { PRICES, readyWallet, spendable } from './testing/harness.ts';
+import { useFederation } from './testing/world.ts';
 import type { Wallet } from './wallet.ts';
 
-let fed: Federation;
-let shop: TestShop;
-
-beforeAll(async () => {
-  fed = await startFederation({ blindRsa: true });
-  shop = await startShop(fed, fed.cs[1]!.url);
-});
-
-afterAll(async () => {
-  await shop?.close();
-  await fed?.stop();
-});
+const world = useFederation({ blindRsa: true, shop: true });
 
 /** The coins each journaled request carried: a payment's, an exchange's inputs. */
 function carried(op: Op): readonly AnyCoin[] {
@@ -44,7 +26,7 @@ const schemesOf = (op: Op) => [...new Set(carried(op).map((c) => c.body.scheme))
 
 /** A wallet holding nc1 coins worth `nc1` and blind-rsa coins worth `blind`, at cs1. */
 async function holding(nc1: number, blind: number): Promise<Wallet> {
-  const { wallet } = await readyWallet(fed);
+  const { wallet } = await readyWallet(world.fed);
   await wallet.setSettings({ blindCoins: false });
   expect((await wallet.buy(nc1, 'cs1')).status).toBe('done');
   await wallet.setSettings({ blindCoins: true });
@@ -59,7 +41,9 @@ describe('a wallet holding nc1 and blind-rsa coins, blind coins on', () => {
     const wallet = await holding(150, 250);
     // Prices each kind alone can pay, prices only both together reach, and change to make.
     for (const name of ['cheap', 'other', 'odd']) {
-      const paid = await wallet.pay(await shop.offer(name), shop.url, { approved: true });
+      const paid = await wallet.pay(await world.shop.offer(name), world.shop.url, {
+        approved: true,
+      });
       expect(paid.receipt.body.amount).toBe(PRICES[name]);
     }
     const ops = await wallet.core.db.getAll('ops');
@@ -71,13 +55,15 @@ describe('a wallet holding nc1 and blind-rsa coins, blind coins on', () => {
     const payments = sent.filter((op) => op.kind === 'pay');
     expect(payments.map(schemesOf)).toEqual(payments.map(() => ['blind-rsa']));
     expect(await spendable(wallet)).toBe(400 - 7 - 25 - 333);
-    expect((await fed.audit()).ok).toBe(true);
+    expect((await world.fed.audit()).ok).toBe(true);
     wallet.close();
   });
 
   it('renews nc1 coins alone into blind ones rather than paying them out', async () => {
     const wallet = await holding(25, 2);
-    const paid = await wallet.pay(await shop.offer('other'), shop.url, { approved: true });
+    const paid = await wallet.pay(await world.shop.offer('other'), world.shop.url, {
+      approved: true,
+    });
     expect(paid.receipt.body.amount).toBe(25);
     const sent = (await wallet.core.db.getAll('ops')).filter((op) => carried(op).length > 0);
     expect(sent.map(schemesOf).filter((s) => s.length > 1)).toEqual([]);
@@ -95,7 +81,9 @@ describe('the control: the same wallet with blind coins off', () => {
   it('pays from both kinds at once — mixing is visible to the check when it happens', async () => {
     const wallet = await holding(2, 5);
     await wallet.setSettings({ blindCoins: false });
-    const paid = await wallet.pay(await shop.offer('cheap'), shop.url, { approved: true });
+    const paid = await wallet.pay(await world.shop.offer('cheap'), world.shop.url, {
+      approved: true,
+    });
     expect(paid.receipt.body.amount).toBe(7);
     const payment = (await wallet.core.db.getAll('ops')).find((op) => op.kind === 'pay')!;
     expect(schemesOf(payment)).toEqual(['blind-rsa', 'nc1']);

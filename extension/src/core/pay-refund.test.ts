@@ -9,38 +9,21 @@
  */
 import { credentialsOf, randomId, randomKey } from '@netcash/protocol';
 import { TestClient } from '@netcash/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CoinRow } from './db/schema.ts';
 import { reserve } from './exchange.ts';
 import type { PayOp } from './journal/types.ts';
-import {
-  type Federation,
-  readyWallet,
-  reserved,
-  spendable,
-  startFederation,
-  startShop,
-  type TestShop,
-} from './testing/harness.ts';
+import { readyWallet, reserved, spendable } from './testing/harness.ts';
+import { useFederation } from './testing/world.ts';
 import { currencyServers } from './trust.ts';
 
-let fed: Federation;
-let shop: TestShop;
-
-beforeAll(async () => {
-  fed = await startFederation();
-  shop = await startShop(fed, fed.cs[1]!.url); // the payee banks at cs2
-});
-afterAll(async () => {
-  await shop?.close();
-  await fed?.stop();
-});
+const world = useFederation({ shop: true });
 
 const sum = (rows: readonly CoinRow[]) => rows.reduce((s, c) => s + c.value, 0);
 
 describe('a refunded payment', () => {
   it('puts the fresh coins in the purse, writes off the refused coin, and buys nothing', async () => {
-    const t = await readyWallet(fed);
+    const t = await readyWallet(world.fed);
     const { wallet } = t;
     await wallet.setSettings({ policy: { coverUpTo: 0, refreshBefore: 0 } });
     await wallet.buy(2, 'cs2');
@@ -49,9 +32,9 @@ describe('a refunded payment', () => {
     const foreign = await wallet.coinsOf('cs1');
     expect([sum(own), sum(foreign)]).toEqual([2, 5]);
     // A copy of this wallet spends the cs1 coins first.
-    const copy = await TestClient.open(fed.bank.url);
+    const copy = await TestClient.open(world.fed.bank.url);
     const copied = await copy.exchange(
-      fed.cs[0]!.url,
+      world.fed.cs[0]!.url,
       foreign.map((c) => c.coin),
       foreign.map((c) => c.value),
     );
@@ -59,7 +42,7 @@ describe('a refunded payment', () => {
     expect(copyValue).toBe(5);
 
     // 'cheap' costs 7: paid with the cs2 coins and the (already spent) cs1 coins.
-    const offer = await shop.offer('cheap');
+    const offer = await world.shop.offer('cheap');
     const core = wallet.core;
     const coins = [...own, ...foreign];
     const server = currencyServers(core).find((s) => s.csName === 'cs2')!;
@@ -79,7 +62,7 @@ describe('a refunded payment', () => {
       reserved: coins.map((c) => c.id),
       cs: 'cs2',
       currency: 'NCD',
-      origin: new URL(shop.url).origin,
+      origin: new URL(world.shop.url).origin,
       offer,
       to: offer.body.payeeEncKey,
       receiptKey: offer.body.payeeSignKey,
@@ -101,7 +84,7 @@ describe('a refunded payment', () => {
     await tx.objectStore('ops').put(op);
     await tx.done;
     const bankBefore = (await wallet.bankStatement()).balance;
-    const shopBefore = await shop.paywall.held();
+    const shopBefore = await world.shop.paywall.held();
 
     await wallet.recover();
 
@@ -129,9 +112,9 @@ describe('a refunded payment', () => {
     const lost = (await wallet.history()).filter((h) => h.kind === 'lost');
     expect(lost.reduce((s, h) => s + h.amount, 0)).toBe(-5);
     // Wallet 2 + its copy 5 + payee 0: what the two held before; no bank money moved.
-    expect(2 + copyValue + (await shop.paywall.held()) - shopBefore).toBe(7);
+    expect(2 + copyValue + (await world.shop.paywall.held()) - shopBefore).toBe(7);
     expect((await wallet.bankStatement()).balance).toBe(bankBefore);
-    expect((await fed.audit()).problems).toEqual([]);
+    expect((await world.fed.audit()).problems).toEqual([]);
     wallet.close();
   });
 });

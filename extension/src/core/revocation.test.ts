@@ -8,32 +8,19 @@
  */
 import { type CoinBody, nowSeconds, sign, toB64u } from '@netcash/protocol';
 import { nobleProvider } from '@netcash/protocol/noble';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CoinRow } from './db/schema.ts';
-import {
-  type Federation,
-  readyWallet,
-  revoke,
-  spendable,
-  startFederation,
-  startShop,
-  type TestShop,
-} from './testing/harness.ts';
+import { readyWallet, revoke, spendable } from './testing/harness.ts';
+import { useFederation } from './testing/world.ts';
 
 const clock = nowSeconds();
 const now = () => clock;
-let fed: Federation;
-let shop: TestShop;
-const cs1 = () => fed.cs[0]!;
+const cs1 = () => world.fed.cs[0]!;
 
-beforeAll(async () => {
-  fed = await startFederation({ now, blindRsa: { denominations: [1, 2, 5, 10, 20, 50, 100] } });
-  // The shop banks at cs2: the shopper's cs1 coins cross servers.
-  shop = await startShop(fed, fed.cs[1]!.url, now);
-});
-afterAll(async () => {
-  await shop?.close();
-  await fed?.stop();
+const world = useFederation({
+  now,
+  blindRsa: { denominations: [1, 2, 5, 10, 20, 50, 100] },
+  shop: true,
 });
 
 async function balance(t: {
@@ -48,18 +35,18 @@ async function balance(t: {
 }
 
 async function pay(t: Awaited<ReturnType<typeof readyWallet>>, article: string) {
-  const offer = await shop.offer(article);
-  return t.wallet.pay(offer, new URL(shop.url).origin, { approved: true });
+  const offer = await world.shop.offer(article);
+  return t.wallet.pay(offer, new URL(world.shop.url).origin, { approved: true });
 }
 
 describe("cs1's certificate revoked with the shopper's coins outstanding", () => {
   it('recoups them in full; a mixed holding pays, refreshes and cashes out without losing the good coins', async () => {
-    const t = await readyWallet(fed, {}, { now });
+    const t = await readyWallet(world.fed, {}, { now });
     await t.wallet.setSettings({ blindCoins: false });
     const bank0 = (await t.wallet.bankStatement()).balance;
     await t.wallet.buy(500, 'cs1');
     const revokedCert = cs1().certificate().body.certId;
-    await revoke(fed, revokedCert);
+    await revoke(world.fed, revokedCert);
     await cs1().maintain();
 
     // The wallet reads the revocation: the 500 are set apart, owed, not spendable.
@@ -91,17 +78,17 @@ describe("cs1's certificate revoked with the shopper's coins outstanding", () =>
     await t.wallet.cashout('cs1');
     expect(await balance(t)).toEqual({ spendable: 0, recovering: 0, reserved: 0 });
     expect((await t.wallet.bankStatement()).balance).toBe(bank0 - 130);
-    const report = await fed.audit();
+    const report = await world.fed.audit();
     expect(report.cs.find((b) => b.csName === 'cs1')?.recouped).toBeGreaterThanOrEqual(500);
     expect(report.problems).toEqual([]);
     t.wallet.close();
   });
 
   it('pays even before the wallet read the revocation: the refused coins come back, fresh ones pay', async () => {
-    const t = await readyWallet(fed, {}, { now });
+    const t = await readyWallet(world.fed, {}, { now });
     await t.wallet.setSettings({ blindCoins: false });
     await t.wallet.buy(300, 'cs1');
-    await revoke(fed, cs1().certificate().body.certId);
+    await revoke(world.fed, cs1().certificate().body.certId);
     await cs1().maintain();
 
     // The wallet still trusts the old certificate; cs2 refuses the coins as revoked, the wallet
@@ -115,17 +102,17 @@ describe("cs1's certificate revoked with the shopper's coins outstanding", () =>
       ['rolled-back', 'revoked'],
     ]);
     expect(await balance(t)).toEqual({ spendable: 170, recovering: 0, reserved: 0 });
-    expect((await fed.audit()).problems).toEqual([]);
+    expect((await world.fed.audit()).problems).toEqual([]);
     t.wallet.close();
   });
 
   it('refuses a coin forged with the stolen key; the honest coins recouped with it come back', async () => {
-    const t = await readyWallet(fed, {}, { now });
+    const t = await readyWallet(world.fed, {}, { now });
     await t.wallet.setSettings({ blindCoins: false });
     await t.wallet.buy(100, 'cs1');
     const cert = cs1().certificate().body.certId;
     const stolen = cs1().context.keys.byCertId(cert)!.sign.secretKey;
-    await revoke(fed, cert);
+    await revoke(world.fed, cert);
     await cs1().maintain();
     await t.wallet.refreshTrust();
     // A coin signed with the stolen key (a serial cs1 never minted) slips into the wallet.
@@ -155,15 +142,15 @@ describe("cs1's certificate revoked with the shopper's coins outstanding", () =>
     expect(await balance(t)).toEqual({ spendable: 100, recovering: 0, reserved: 0 });
     const lost = (await t.wallet.history(20)).filter((h) => h.kind === 'lost');
     expect(lost.map((h) => [h.amount, h.error?.code])).toEqual([[-50, 'double-spent']]);
-    expect((await fed.audit()).problems).toEqual([]);
+    expect((await world.fed.audit()).problems).toEqual([]);
     t.wallet.close();
   });
 });
 
 describe('a blind-rsa denomination key of cs1 revoked', () => {
   it('recoups its coins with their blinding data; the CS signs under a replacement, never the revoked key', async () => {
-    const t = await readyWallet(fed, {}, { now });
-    const late = await readyWallet(fed, {}, { now });
+    const t = await readyWallet(world.fed, {}, { now });
+    const late = await readyWallet(world.fed, {}, { now });
     await t.wallet.buy(100, 'cs1');
     const blind = (await t.wallet.coinsOf('cs1')).filter((c) => c.coin.body.scheme === 'blind-rsa');
     expect(blind.length).toBeGreaterThan(0);
@@ -172,7 +159,7 @@ describe('a blind-rsa denomination key of cs1 revoked', () => {
     const smallest = blind.reduce((a, c) => (c.value < a.value ? c : a));
     const keyId = smallest.certId;
     const underKey = blind.filter((c) => c.certId === keyId).reduce((s, c) => s + c.value, 0);
-    await revoke(fed, keyId);
+    await revoke(world.fed, keyId);
     await cs1().maintain();
     const replacement = (cs1().info().denominationKeys ?? []).find(
       (k) => k.body.value === smallest.value,
@@ -206,7 +193,7 @@ describe('a blind-rsa denomination key of cs1 revoked', () => {
     const fresh = await late.wallet.coinsOf('cs1');
     expect(fresh.reduce((s, c) => s + c.value, 0)).toBe(underKey);
     expect(fresh.map((c) => c.certId)).not.toContain(keyId);
-    expect((await fed.audit()).problems).toEqual([]);
+    expect((await world.fed.audit()).problems).toEqual([]);
     t.wallet.close();
     late.wallet.close();
   });
@@ -214,7 +201,7 @@ describe('a blind-rsa denomination key of cs1 revoked', () => {
 
 describe('two rotations of cs1', () => {
   it('leave first-certificate coins paying', async () => {
-    const t = await readyWallet(fed, {}, { now });
+    const t = await readyWallet(world.fed, {}, { now });
     await t.wallet.setSettings({ blindCoins: false });
     await t.wallet.buy(130, 'cs1');
     const first = cs1().certificate().body.certId;

@@ -6,18 +6,11 @@
  */
 import { AccountStatement, decode, type FetchFn, sign, unwrap } from '@netcash/protocol';
 import { nobleProvider as p } from '@netcash/protocol/noble';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Federation, readyWallet, startFederation } from './testing/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { readyWallet } from './testing/harness.ts';
+import { useFederation } from './testing/world.ts';
 
-let fed: Federation;
-
-beforeAll(async () => {
-  fed = await startFederation({ csCount: 0 });
-});
-
-afterAll(async () => {
-  await fed?.stop();
-});
+const world = useFederation({ csCount: 0 });
 
 /** A fetch that hands every statement reply to `change` (null: pass it through). */
 function tampering(): {
@@ -46,20 +39,24 @@ function tampering(): {
 describe('the bank statement', () => {
   it("shows the bank's signed balance and refuses an altered, forged or replayed one", async () => {
     const proxy = tampering();
-    const { wallet } = await readyWallet(fed, {}, { fetch: proxy.fetch });
+    const { wallet } = await readyWallet(world.fed, {}, { fetch: proxy.fetch });
     const account = await wallet.primaryAccount();
-    expect(account.bankKey).toBe(fed.servers.bank.signKey);
+    expect(account.bankKey).toBe(world.fed.servers.bank.signKey);
 
     const real = await wallet.bankStatement();
-    expect(real).toMatchObject({ bank: fed.bank.name, account: account.account, balance: 10_000 });
-    const books = await fed.audit();
+    expect(real).toMatchObject({
+      bank: world.fed.bank.name,
+      account: account.account,
+      balance: 10_000,
+    });
+    const books = await world.fed.audit();
     expect(books.ok).toBe(true);
 
     // A proxy raises the balance: the signature no longer covers it.
     proxy.set((reply) => ({ ...reply, body: { ...reply.body, balance: 1_000_000 } }));
     await expect(wallet.bankStatement()).rejects.toMatchObject({
       code: 'bad-statement',
-      message: expect.stringContaining(`not signed by ${fed.bank.name}`),
+      message: expect.stringContaining(`not signed by ${world.fed.bank.name}`),
     });
 
     // Someone else signs a made-up statement for this very request.
@@ -87,12 +84,12 @@ describe('the bank statement', () => {
   });
 
   it('pins the bank key at the first statement of an account opened before statements were signed', async () => {
-    const { wallet } = await readyWallet(fed);
+    const { wallet } = await readyWallet(world.fed);
     const { bankKey, ...before } = await wallet.primaryAccount();
-    expect(bankKey).toBe(fed.servers.bank.signKey);
+    expect(bankKey).toBe(world.fed.servers.bank.signKey);
     await wallet.core.db.put('accounts', before);
     expect((await wallet.bankStatement()).balance).toBe(10_000);
-    expect((await wallet.primaryAccount()).bankKey).toBe(fed.servers.bank.signKey);
+    expect((await wallet.primaryAccount()).bankKey).toBe(world.fed.servers.bank.signKey);
     wallet.close();
   });
 });

@@ -4,33 +4,15 @@
  * need change at it moves the coins to a server still in use instead — while what it held there
  * stays spendable and can be cashed out; used again, it sells again.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Federation,
-  readyWallet,
-  reopen,
-  spendable,
-  startFederation,
-  startShop,
-  type TestShop,
-} from './testing/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { readyWallet, reopen, spendable } from './testing/harness.ts';
+import { useFederation } from './testing/world.ts';
 
-let fed: Federation;
-let shop: TestShop;
-
-beforeAll(async () => {
-  fed = await startFederation();
-  shop = await startShop(fed, fed.cs[1]!.url);
-});
-
-afterAll(async () => {
-  await shop?.close();
-  await fed?.stop();
-});
+const world = useFederation({ shop: true });
 
 describe('a currency server the shopper stopped using', () => {
   it('sells nothing and gives no change, and what the wallet held there stays the shopper’s', async () => {
-    const t = await readyWallet(fed);
+    const t = await readyWallet(world.fed);
     let wallet = t.wallet;
     // Fewest coins: 10 at cs1 is one coin, so paying 7 needs change.
     await wallet.setSettings({ policy: { coverUpTo: 0, refreshBefore: 3 * 86_400 } });
@@ -61,9 +43,9 @@ describe('a currency server the shopper stopped using', () => {
         .filter((c) => c.cs === cs && c.state === 'spendable')
         .map((c) => c.id);
     const cs1Before = new Set(await held('cs1'));
-    const offer = await shop.offer('cheap');
-    const paid = await wallet.pay(offer, shop.url, { approved: true });
-    expect(await shop.access(offer.body.resource, paid.authorization)).toBe(200);
+    const offer = await world.shop.offer('cheap');
+    const paid = await wallet.pay(offer, world.shop.url, { approved: true });
+    expect(await world.shop.access(offer.body.resource, paid.authorization)).toBe(200);
     for (const id of await held('cs1')) expect(cs1Before.has(id)).toBe(true);
     expect(await spendable(wallet)).toBe(610 - 7);
 
@@ -77,7 +59,7 @@ describe('a currency server the shopper stopped using', () => {
     await wallet.useServer('cs1', true);
     expect((await wallet.buy(20, 'cs1')).op).toMatchObject({ status: 'done', cs: 'cs1' });
     await expect(wallet.useServer('cs9', false)).rejects.toMatchObject({ code: 'unknown-cert' });
-    expect((await fed.audit()).ok).toBe(true);
+    expect((await world.fed.audit()).ok).toBe(true);
     wallet.close();
   });
 });
