@@ -5,8 +5,7 @@
  * alike) the budget has renewed and pays again without a window. The popup shows what was used
  * and edits or removes the budget.
  */
-import { silentLogger } from '@netcash/merchant-kit';
-import { ARTICLES, startDemoPublisher } from '@netcash/merchant-kit/demo';
+import { ARTICLES } from '@netcash/merchant-kit/demo';
 import { nowSeconds } from '@netcash/protocol';
 import { startFederation } from '@netcash/server';
 import { expect, test } from './fixtures.ts';
@@ -19,6 +18,7 @@ import {
   reject,
   spendable,
 } from './payment-helpers.ts';
+import { startPublisher } from './publisher.ts';
 
 const text = (slug: string) => ARTICLES.find((a) => a.slug === slug)!.body[0]!;
 
@@ -30,14 +30,7 @@ test('a daily budget is used up, makes the window say why, and renews the next d
   let offset = 0;
   const now = () => nowSeconds() + offset;
   const federation = await startFederation({ now });
-  const publisher = await startDemoPublisher({
-    cs: federation.cs[1]!.url,
-    insurers: [federation.insurer.signKey],
-    insurer: federation.insurer.url,
-    bank: federation.bank.url,
-    now,
-    log: silentLogger(),
-  });
+  const publisher = await startPublisher(federation, { now });
   try {
     const worker = await wallet.serviceWorker();
     const moveClock = async (seconds: number) => {
@@ -46,12 +39,7 @@ test('a daily budget is used up, makes the window say why, and renews the next d
         globalThis.__netcashClockOffset = s;
       }, offset);
     };
-    await wallet.command('trustInsurer', {
-      key: federation.insurer.signKey,
-      url: federation.insurer.url,
-    });
-    await wallet.command('connectBank', { url: federation.bank.url, holder: 'Budget shopper' });
-    await wallet.command('buy', { amount: 100 });
+    await wallet.setup({ buy: 100, federation });
     const article = (slug: string) => publisher.articles.find((a) => a.slug === slug)!;
 
     // 3 ¢ approved in the window, with a budget of 5 ¢ a day for the site.

@@ -32,8 +32,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { silentLogger } from '@netcash/merchant-kit';
-import { type DemoPublisher, startDemoPublisher } from '@netcash/merchant-kit/demo';
+import type { DemoPublisher } from '@netcash/merchant-kit/demo';
 import { type Federation, startFederation } from '@netcash/server';
 import {
   type BrowserContext,
@@ -50,6 +49,7 @@ import type {
 } from '../extension/src/messages/commands.ts';
 import type { WalletState } from '../extension/src/messages/views.ts';
 import { extensionBuilt, walletLaunchOptions } from './chromium.ts';
+import { startPublisher } from './publisher.ts';
 
 export { CHROMIUM, EXTENSION_DIR } from './chromium.ts';
 
@@ -67,8 +67,15 @@ export interface WalletHelpers {
   popup(): Promise<Page>;
   command<N extends CommandName>(name: N, input: CommandInput<N>): Promise<CommandOutputs[N]>;
   state(): Promise<WalletState>;
-  /** Trust the federation's insurer, open a demo bank account, buy `buy` cents of coins. */
-  setup(options?: { buy?: number; cs?: string }): Promise<WalletState>;
+  /**
+   * Trust the federation's insurer (the worker's, or `federation`), open a demo bank account,
+   * buy `buy` cents of coins (at `cs`, or where the wallet chooses).
+   */
+  setup(options?: {
+    buy?: number;
+    cs?: string;
+    federation?: Pick<Federation, 'insurer' | 'bank'>;
+  }): Promise<WalletState>;
   serviceWorker(): Promise<Worker>;
   killServiceWorker(): Promise<void>;
   /** The worker hangs forever at `point` of the next operation of `kind` (any when omitted). */
@@ -125,13 +132,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
   publisher: [
     async ({ federation }, use) => {
-      const publisher = await startDemoPublisher({
-        cs: federation.cs[1]!.url,
-        insurers: [federation.insurer.signKey],
-        insurer: federation.insurer.url,
-        bank: federation.bank.url,
-        log: silentLogger(),
-      });
+      const publisher = await startPublisher(federation);
       await use(publisher);
       await publisher.close();
     },
@@ -204,11 +205,9 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       command,
       state: () => command('state', {}),
       async setup(options = {}) {
-        await command('trustInsurer', {
-          key: federation.insurer.signKey,
-          url: federation.insurer.url,
-        });
-        await command('connectBank', { url: federation.bank.url, holder: 'E2E shopper' });
+        const { insurer, bank } = options.federation ?? federation;
+        await command('trustInsurer', { key: insurer.signKey, url: insurer.url });
+        await command('connectBank', { url: bank.url, holder: 'E2E shopper' });
         if (options.buy !== undefined) {
           await command(
             'buy',

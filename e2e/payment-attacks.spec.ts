@@ -7,14 +7,8 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '@netcash/merchant-kit';
-import {
-  ARTICLES,
-  type DemoPublisher,
-  type DemoPublisherOptions,
-  startDemoPublisher,
-} from '@netcash/merchant-kit/demo';
+import { ARTICLES, type DemoPublisher } from '@netcash/merchant-kit/demo';
 import { decode, PaymentRequired } from '@netcash/protocol';
-import type { Federation } from '@netcash/server';
 import type { WalletState } from '../extension/src/messages/views.ts';
 import { startFaultProxy } from '../server-mock/src/testing/fault-proxy.ts';
 import { answer, listen, post, request } from './bridge-page.ts';
@@ -31,19 +25,9 @@ import {
   reject,
   spendable,
 } from './payment-helpers.ts';
+import { startPublisher } from './publisher.ts';
 
 const text = (slug: string) => ARTICLES.find((a) => a.slug === slug)!.body[0]!;
-
-function publisherFor(federation: Federation, extra: Partial<DemoPublisherOptions> = {}) {
-  return startDemoPublisher({
-    cs: federation.cs[1]!.url,
-    insurers: [federation.insurer.signKey],
-    insurer: federation.insurer.url,
-    bank: federation.bank.url,
-    log: silentLogger(),
-    ...extra,
-  });
-}
 
 async function offerOf(url: string) {
   const body = decode(PaymentRequired, await (await fetch(url)).json());
@@ -58,7 +42,7 @@ test('the same coins from a copied wallet profile: the second payment is refused
   const profileB = `${profileA}-copy`;
   // A publisher of our own, to read what its payee handler refused and why.
   const refusals: Record<string, unknown>[] = [];
-  const publisher = await publisherFor(federation, {
+  const publisher = await startPublisher(federation, {
     log: {
       ...silentLogger(),
       info: (message, detail) => {
@@ -129,7 +113,7 @@ test("the merchant's answer dropped on the wire: the wallet asks again with the 
   federation,
 }) => {
   const proxy = await startFaultProxy();
-  const shop = await publisherFor(federation, { publicUrl: proxy.url });
+  const shop = await startPublisher(federation, { publicUrl: proxy.url });
   proxy.setTarget(`http://127.0.0.1:${shop.port}`);
   let payments = 0;
   proxy.rule((r) =>
@@ -172,7 +156,7 @@ test('a third-party script cannot redirect a payment, nor obtain coins or K_ses;
   publisher,
   federation,
 }) => {
-  const attacker: DemoPublisher = await publisherFor(federation);
+  const attacker: DemoPublisher = await startPublisher(federation);
   try {
     await wallet.setup({ buy: 100 });
     await wallet.command('setAllowance', { origin: publisher.url, currency: 'NCD', limit: 100 });

@@ -5,10 +5,10 @@
  * system's, not the test's clicking speed). Prints the figures; asserts only that every payment
  * landed once.
  */
-import { silentLogger } from '@netcash/merchant-kit';
-import { type Article, startDemoPublisher } from '@netcash/merchant-kit/demo';
+import type { Article } from '@netcash/merchant-kit/demo';
 import { expect, test } from './fixtures.ts';
 import { spendable } from './payment-helpers.ts';
+import { startPublisher } from './publisher.ts';
 
 const COUNT = 22;
 
@@ -25,14 +25,7 @@ const percentile = (sorted: number[], q: number) =>
 
 test(`click-to-article over ${COUNT} payments`, async ({ context, wallet, federation }, info) => {
   test.setTimeout(180_000);
-  const shop = await startDemoPublisher({
-    cs: federation.cs[1]!.url,
-    insurers: [federation.insurer.signKey],
-    insurer: federation.insurer.url,
-    bank: federation.bank.url,
-    articles: catalogue,
-    log: silentLogger(),
-  });
+  const shop = await startPublisher(federation, { articles: catalogue });
   try {
     await wallet.setup({ buy: 200 });
     await wallet.command('setAllowance', { origin: shop.url, currency: 'NCD', limit: 200 });

@@ -15,9 +15,7 @@ test('after a revocation the popup shows the value being recovered, then the rec
 }) => {
   const fed = await startFederation();
   try {
-    await wallet.command('trustInsurer', { key: fed.insurer.signKey, url: fed.insurer.url });
-    await wallet.command('connectBank', { url: fed.bank.url, holder: 'E2E shopper' });
-    await wallet.command('buy', { amount: 500, cs: 'cs1' });
+    await wallet.setup({ buy: 500, cs: 'cs1', federation: fed });
     const before = await wallet.popup();
     await expect(before.getByTestId('balance')).toHaveText('5.00 NCD');
     await expect(before.getByTestId('recovering')).toHaveCount(0);
@@ -73,9 +71,7 @@ test('the popup tells the shopper when the insurer withdraws a currency server',
 }) => {
   const fed = await startFederation();
   try {
-    await wallet.command('trustInsurer', { key: fed.insurer.signKey, url: fed.insurer.url });
-    await wallet.command('connectBank', { url: fed.bank.url, holder: 'E2E shopper' });
-    await wallet.command('buy', { amount: 300, cs: 'cs2' });
+    await wallet.setup({ buy: 300, cs: 'cs2', federation: fed });
     const before = await wallet.popup();
     await expect(before.getByTestId('balance')).toHaveText('3.00 NCD');
     await expect(before.getByTestId('ending-cs2')).toHaveCount(0);

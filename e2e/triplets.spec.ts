@@ -14,8 +14,7 @@
  *
  * `netcash audit` (the federation audit, with what the merchant holds) balances after each.
  */
-import { silentLogger } from '@netcash/merchant-kit';
-import { ARTICLES, type DemoPublisher, startDemoPublisher } from '@netcash/merchant-kit/demo';
+import { ARTICLES, type DemoArticle, type DemoPublisher } from '@netcash/merchant-kit/demo';
 import {
   type MerchantHoldings,
   type Offer,
@@ -35,8 +34,9 @@ import {
   openArticle,
   spendable,
 } from './payment-helpers.ts';
+import { startPublisher } from './publisher.ts';
 
-const test = base.extend<Record<never, never>, { cs1: NetcashChild }>({
+const test = base.extend<{ shop: DemoPublisher }, { cs1: NetcashChild }>({
   // One currency server, cs1, as a child process: the wallet buys from it, the publisher banks at it.
   federation: [
     // biome-ignore lint/correctness/noEmptyPattern: Playwright reads fixture dependencies from it
@@ -69,35 +69,20 @@ const test = base.extend<Record<never, never>, { cs1: NetcashChild }>({
     },
     { scope: 'worker', timeout: 60_000 },
   ],
+  // A demo publisher per test, banking at cs1 and taking triplet coins with a one-second lead.
+  shop: async ({ federation, cs1 }, use) => {
+    const shop = await startPublisher(federation, {
+      cs: cs1.url,
+      triplets: { lead: 1, longest: 3_600 },
+    });
+    await use(shop);
+    await shop.close().catch(() => undefined); // some tests stop it themselves
+  },
 });
 
 const text = (slug: string) => ARTICLES.find((a) => a.slug === slug)!.body[0]!;
 
 test.describe.configure({ timeout: 90_000 });
-
-let publisher: DemoPublisher | undefined;
-test.afterEach(async () => {
-  await publisher?.close().catch(() => undefined);
-  publisher = undefined;
-});
-
-async function startPublisher(
-  federation: {
-    insurer: { signKey: string; url: string };
-    bank: { url: string };
-  },
-  cs1: NetcashChild,
-): Promise<DemoPublisher> {
-  publisher = await startDemoPublisher({
-    cs: cs1.url,
-    insurers: [federation.insurer.signKey],
-    insurer: federation.insurer.url,
-    bank: federation.bank.url,
-    log: silentLogger(),
-    triplets: { lead: 1, longest: 3_600 },
-  });
-  return publisher;
-}
 
 /** 5.00 NCD of coins; every payment protected; C_B's window 3 s past the merchant's lead. */
 async function protectEverything(wallet: WalletHelpers): Promise<void> {
@@ -115,6 +100,17 @@ async function payOn(page: Page, context: Parameters<typeof nextApproval>[0]): P
   const line = window.getByTestId('approval-protection');
   const protection = (await line.count()) === 0 ? '' : ((await line.textContent()) ?? '');
   await approve(window);
+  return protection;
+}
+
+/** Opens `article`, pays it (`payOn`) and reads it unlocked; the approval's protection line. */
+async function buyArticle(
+  context: Parameters<typeof nextApproval>[0],
+  article: DemoArticle,
+): Promise<string> {
+  const page = await openArticle(context, article.url);
+  const protection = await payOn(page, context);
+  await expectUnlocked(page, text(article.slug));
   return protection;
 }
 
@@ -143,15 +139,12 @@ test('a protected payment with triplet coins opens the article, and the books ba
   context,
   wallet,
   federation,
-  cs1,
+  shop,
 }) => {
-  const shop = await startPublisher(federation, cs1);
   await wallet.setup({ buy: 500 });
   await wallet.command('setSettings', { protectFrom: 0 });
   const article = shop.articles[0]!;
-  const page = await openArticle(context, article.url);
-  expect(await payOn(page, context)).toContain('Protected payment');
-  await expectUnlocked(page, text(article.slug));
+  expect(await buyArticle(context, article)).toContain('Protected payment');
   expect(spendable(await wallet.state())).toBe(500 - article.price);
   // The popup's history says how it was paid.
   const popup = await wallet.popup();
@@ -165,9 +158,8 @@ test('the merchant stopped after taking C_B: the wallet claims after the window 
   context,
   wallet,
   federation,
-  cs1,
+  shop,
 }) => {
-  const shop = await startPublisher(federation, cs1);
   await protectEverything(wallet);
   const article = shop.articles[1]!;
   const page = await openArticle(context, article.url);
@@ -188,7 +180,6 @@ test('the merchant stopped after taking C_B: the wallet claims after the window 
     .toBe(article.price);
   const holdings = await shop.paywall.holdings();
   await shop.close(); // …and the merchant stops for good.
-  publisher = undefined;
   await wallet.killServiceWorker();
 
   // The wallet wakes, asks the silent merchant until C_B's window ends, then claims by itself.
@@ -210,15 +201,13 @@ test('the merchant never received the payment: the claim of C_A brings the value
   context,
   wallet,
   federation,
-  cs1,
+  shop,
 }) => {
-  const shop = await startPublisher(federation, cs1);
   await protectEverything(wallet);
   const article = shop.articles[2]!;
   const page = await openArticle(context, article.url);
   await expect(page.locator('netcash-paywall .netcash-pay')).toBeVisible();
   await shop.close(); // gone before the payment reaches it
-  publisher = undefined;
   await wallet.command('setNetwork', { protectWindow: 6 });
   await payOn(page, context);
   // The popup shows the protected payment waiting, and what happens if the seller stays silent.
@@ -263,13 +252,11 @@ test('offline payment: a prepaid site is paid while every currency server is sto
   wallet,
   federation,
   cs1,
+  shop,
 }) => {
-  const shop = await startPublisher(federation, cs1);
   await wallet.setup({ buy: 500 });
   const [first, second] = [shop.articles[0]!, shop.articles[3]!];
-  const page = await openArticle(context, first.url);
-  await payOn(page, context);
-  await expectUnlocked(page, text(first.slug));
+  await buyArticle(context, first);
 
   // "Keep 0.50 ready for this site", in the popup.
   const popup = await wallet.popup();
@@ -280,9 +267,7 @@ test('offline payment: a prepaid site is paid while every currency server is sto
 
   cs1.process.kill('SIGSTOP');
   try {
-    const offline = await openArticle(context, second.url);
-    expect(await payOn(offline, context)).toContain('kept ready');
-    await expectUnlocked(offline, text(second.slug));
+    expect(await buyArticle(context, second)).toContain('kept ready');
     await popup.reload();
     await expect(popup.getByTestId('prepaid-site')).toContainText(`${(50 - second.price) / 100}`);
 
@@ -315,15 +300,12 @@ test('an unused prepayment comes back by claim after its window', async ({
   context,
   wallet,
   federation,
-  cs1,
+  shop,
 }) => {
-  const shop = await startPublisher(federation, cs1);
   await wallet.setup({ buy: 500 });
   await wallet.command('setNetwork', { prepayHold: 4, retryBaseMs: 300, retryMaxMs: 1_000 });
   const article = shop.articles[0]!;
-  const page = await openArticle(context, article.url);
-  await payOn(page, context);
-  await expectUnlocked(page, text(article.slug));
+  await buyArticle(context, article);
   const made = await wallet.command('prepay', { origin: shop.url, amount: 20 });
   expect(made.status).toBe('done');
   expect((await wallet.state()).prepaid).toHaveLength(1);

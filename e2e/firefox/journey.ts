@@ -11,11 +11,11 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { silentLogger } from '@netcash/merchant-kit';
-import { ARTICLES, startDemoPublisher } from '@netcash/merchant-kit/demo';
+import { ARTICLES } from '@netcash/merchant-kit/demo';
 import { formatAmount } from '@netcash/protocol';
 import { startFederation } from '@netcash/server';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { startPublisher } from '../publisher.ts';
 
 const FIREFOX = process.env['NETCASH_FIREFOX'] ?? '/usr/lib/firefox-esr/firefox-esr';
 const DIR = resolve(import.meta.dirname, '..', '..', 'dist', 'firefox');
@@ -111,13 +111,7 @@ if (!existsSync(FIREFOX)) {
 }
 
 const federation = await startFederation();
-const publisher = await startDemoPublisher({
-  cs: federation.cs[1]!.url,
-  insurers: [federation.insurer.signKey],
-  insurer: federation.insurer.url,
-  bank: federation.bank.url,
-  log: silentLogger(),
-});
+const publisher = await startPublisher(federation);
 const profile = mkdtempSync(join(tmpdir(), 'netcash-firefox-'));
 let firefox: Browser | undefined;
 try {

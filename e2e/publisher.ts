@@ -1,0 +1,28 @@
+/**
+ * The demo publisher the browser tests pay (merchant-kit's `startDemoPublisher`): it trusts the
+ * federation's insurer, uses its bank, banks at cs2 unless `extra.cs` says otherwise, and logs
+ * nothing unless `extra.log` is given.
+ */
+import { silentLogger } from '@netcash/merchant-kit';
+import {
+  type DemoPublisher,
+  type DemoPublisherOptions,
+  startDemoPublisher,
+} from '@netcash/merchant-kit/demo';
+import type { Federation } from '@netcash/server';
+
+export function startPublisher(
+  federation: Pick<Federation, 'insurer' | 'bank' | 'cs'>,
+  extra: Partial<DemoPublisherOptions> = {},
+): Promise<DemoPublisher> {
+  const cs = extra.cs ?? federation.cs[1]?.url;
+  if (cs === undefined) throw new Error('this federation has no cs2: say which cs in extra.cs');
+  return startDemoPublisher({
+    cs,
+    insurers: [federation.insurer.signKey],
+    insurer: federation.insurer.url,
+    bank: federation.bank.url,
+    log: silentLogger(),
+    ...extra,
+  });
+}
