@@ -32,3 +32,4 @@ export {
   tokensOf,
   withDerived,
 } from './testing/forensics/linker.ts';
+export { startProxiedCs } from './testing/proxied-cs.ts';

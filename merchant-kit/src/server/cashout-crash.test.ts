@@ -10,19 +10,16 @@
  * cash-out sends crosses it and the test can hold a reply back.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nodeProvider as p } from '@netcash/protocol/node';
 import {
   type FaultProxy,
   type Federation,
   type RunningCs,
-  startCurrencyServer,
-  startFaultProxy,
   startFederation,
+  startProxiedCs,
   TestClient,
 } from '@netcash/server';
-import { silentLogger } from '@netcash/server-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMerchant, type TestMerchant } from '../testing/merchant.ts';
 import { fetchOffer, pay } from '../testing/payor.ts';
@@ -38,20 +35,7 @@ let shopper: TestClient;
 
 beforeAll(async () => {
   fed = await startFederation();
-  link = await startFaultProxy();
-  cs3 = await startCurrencyServer({
-    dataDir: join(fed.dataDir, 'cs3'),
-    name: 'cs3',
-    insurerUrl: fed.insurer.url,
-    enroll: async (application) => {
-      await fed.enroll(application);
-    },
-    bankUrl: fed.bank.url,
-    publicUrl: link.url,
-    log: silentLogger(),
-    maintenanceIntervalMs: 0,
-  });
-  link.setTarget(cs3.url);
+  ({ cs: cs3, link } = await startProxiedCs(fed, 'cs3'));
   shopper = await TestClient.open(fed.bank.url);
 });
 afterAll(async () => {

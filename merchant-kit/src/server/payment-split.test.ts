@@ -10,7 +10,6 @@
  *
  * Each time: payor's value + merchant's holdings (+ bank) is what it was, and the audit balances.
  */
-import { join } from 'node:path';
 import { Message2, postJson } from '@netcash/protocol';
 import { nodeProvider as p } from '@netcash/protocol/node';
 import {
@@ -18,12 +17,10 @@ import {
   type FaultProxy,
   type Federation,
   type RunningCs,
-  startCurrencyServer,
-  startFaultProxy,
   startFederation,
+  startProxiedCs,
   TestClient,
 } from '@netcash/server';
-import { silentLogger } from '@netcash/server-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordingLogger } from '../testing/log.ts';
 import { startMerchant } from '../testing/merchant.ts';
@@ -36,20 +33,7 @@ let shopper: TestClient;
 
 beforeAll(async () => {
   fed = await startFederation();
-  link = await startFaultProxy();
-  cs3 = await startCurrencyServer({
-    dataDir: join(fed.dataDir, 'cs3'),
-    name: 'cs3',
-    insurerUrl: fed.insurer.url,
-    enroll: async (application) => {
-      await fed.enroll(application);
-    },
-    bankUrl: fed.bank.url,
-    publicUrl: link.url,
-    log: silentLogger(),
-    maintenanceIntervalMs: 0,
-  });
-  link.setTarget(cs3.url);
+  ({ cs: cs3, link } = await startProxiedCs(fed, 'cs3'));
   shopper = await TestClient.open(fed.bank.url);
 });
 afterAll(async () => {

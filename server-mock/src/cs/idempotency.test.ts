@@ -4,13 +4,12 @@
  * different request under a used id is refused. Faults come from a real proxy in front of the CS
  * (and between two CSs for `convert`); the books and the bank must balance after each.
  */
-import { join } from 'node:path';
-import { silentLogger } from '@netcash/server-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf, TestClient } from '../testing/client.ts';
 import { type FaultProxy, startFaultProxy } from '../testing/fault-proxy.ts';
 import { type Federation, startFederation } from '../testing/federation.ts';
-import { type RunningCs, startCurrencyServer } from './server.ts';
+import { startProxiedCs } from '../testing/proxied-cs.ts';
+import type { RunningCs } from './server.ts';
 
 describe('lost replies and reused request ids', () => {
   let fed: Federation;
@@ -94,20 +93,7 @@ describe('lost replies and reused request ids', () => {
     let link: FaultProxy;
     beforeAll(async () => {
       // cs3 is certified at the proxy's address, so cs2's converts at cs3 cross the proxy.
-      link = await startFaultProxy();
-      cs3 = await startCurrencyServer({
-        dataDir: join(fed.dataDir, 'cs3'),
-        name: 'cs3',
-        insurerUrl: fed.insurer.url,
-        enroll: async (application) => {
-          await fed.enroll(application);
-        },
-        bankUrl: fed.bank.url,
-        publicUrl: link.url,
-        log: silentLogger(),
-        maintenanceIntervalMs: 0,
-      });
-      link.setTarget(cs3.url);
+      ({ cs: cs3, link } = await startProxiedCs(fed, 'cs3'));
     });
     afterAll(async () => {
       await cs3?.close();
