@@ -5,7 +5,11 @@
  * token of each server), and optionally what merchants hold, and reports every difference the
  * rules of checks.ts find. A currency server's mint limit and account are taken from the
  * insurer's certificate, never from the CS's own books; a certified CS whose books can't be read
- * is a difference too.
+ * is a difference too. A CS left without a valid certificate — its insurance ended (withdrawn),
+ * its certificate expired or was revoked — still owes the coins it minted until their redemption
+ * window closes: its books are read and checked like any other (at the addresses it was certified
+ * at), and the report says so. The insurer lists its certificates until that window has closed
+ * (`GET /v1/certificates?redeemable`); after, nothing can be owed under them.
  *
  * Read the books while the federation is quiet: an operation in flight can show as a difference.
  */
@@ -57,6 +61,20 @@ export interface AuditReport {
   readonly insured: CertificateBody[];
   /** Per CS: the value of its coins merchants hold (when merchants were given). */
   readonly merchantsHold: Readonly<Record<string, number>>;
+  /** Currency servers the insurer no longer certifies, each audited while it may owe anything. */
+  readonly ended: EndedCs[];
+}
+
+/** A CS with no valid certificate left (PROTOCOL §4.7), and what the audit did about it. */
+export interface EndedCs {
+  readonly csName: string;
+  readonly why: 'insurance ended' | 'certificate expired' | 'certificate revoked';
+  /** When its last certificate stopped (its `ends`, else its `expires`). */
+  readonly since: number;
+  /** The last moment any of its coins is redeemable (a certificate's end + its redeemFor). */
+  readonly redeemableUntil: number;
+  /** Whether its books were read and checked (always, while they can be read). */
+  readonly audited: boolean;
 }
 
 const MAX_BOOKS_CHARS = 64 * 1024 * 1024;
@@ -78,8 +96,35 @@ function read<T>(
 interface Insured {
   /** Its newest certificate not revoked and not expired, else its newest (coins may remain). */
   readonly newest: CertificateBody;
-  /** The addresses of its valid certificates, newest first, without repeats. */
+  /**
+   * Where to read its books: the addresses of its valid certificates, newest first, then those
+   * of its other certificates (a withdrawn CS answers where it was certified), without repeats.
+   */
   readonly addresses: readonly string[];
+  /** Set when it has no valid certificate left. */
+  readonly ended?: Omit<EndedCs, 'audited'>;
+}
+
+/** Why a CS with no valid certificate is so, and until when its coins are still redeemable. */
+function endedOf(
+  all: readonly CertificateBody[],
+  newest: CertificateBody,
+  revokedAt: ReadonlyMap<string, number>,
+): Omit<EndedCs, 'audited'> {
+  const revoked = revokedAt.get(newest.certId);
+  const withdrawn = newest.ends !== undefined && newest.expires >= newest.ends;
+  const stops = (c: CertificateBody) => Math.max(c.expires, c.ends ?? c.expires);
+  return {
+    csName: newest.csName,
+    ...(revoked !== undefined
+      ? { why: 'certificate revoked', since: revoked }
+      : withdrawn
+        ? { why: 'insurance ended', since: newest.ends ?? newest.expires }
+        : { why: 'certificate expired', since: newest.expires }),
+    // A coin expires by its certificate's end (a blind-rsa key by the insurance's end) and is
+    // redeemable for `redeemFor` after it.
+    redeemableUntil: Math.max(...all.map((c) => stops(c) + c.redeemFor)),
+  };
 }
 
 /** What the insurer certified, per CS, every certificate's signature checked. */
@@ -105,7 +150,8 @@ async function readInsured(
   }
   const trust = new TrustStore(nodeProvider, [key]);
   const [list, revocations] = [
-    await get(PATHS.insurer.certificates, CertificateList),
+    // With those of CSs no longer certified whose coins are still redeemable (a withdrawn CS).
+    await get(`${PATHS.insurer.certificates}?redeemable`, CertificateList),
     await get(PATHS.insurer.revocations, RevocationList),
   ];
   if (!list.ok || !revocations.ok) {
@@ -120,14 +166,19 @@ async function readInsured(
     const added = trust.addCertificate(cert);
     if (!added.ok) problems.push(`insurer ${insurer.url}: ${added.error.message}`);
   }
+  const revokedAt = new Map(revocations.value.body.revoked.map((r) => [r.certId, r.date]));
   const names = [...new Set(list.value.certificates.map((c) => c.body.csName))].sort();
   for (const name of names) {
     const all = trust.certificatesOf(name);
     const valid = all.filter((c) => trust.validCertificate(c.certId, now).ok);
     const newest = valid[0] ?? all[0];
     if (newest === undefined) continue;
-    const addresses = [...new Set(valid.flatMap((c) => c.addresses))];
-    insured.set(name, { newest, addresses });
+    const addresses = [...new Set([...valid, ...all].flatMap((c) => c.addresses))];
+    insured.set(name, {
+      newest,
+      addresses,
+      ...(valid.length > 0 ? {} : { ended: endedOf(all, newest, revokedAt) }),
+    });
   }
   return insured;
 }
@@ -170,16 +221,21 @@ export async function auditFederation(targets: AuditTargets): Promise<AuditRepor
   const now = banks[0]?.date ?? Math.floor(Date.now() / 1000);
   const insured = await readInsured(targets.insurer, problems, now);
   const csBooks: CsBooks[] = [];
-  for (const [name, { newest, addresses }] of insured) {
-    if (addresses.length === 0 && now >= newest.expires) continue;
+  const ended: EndedCs[] = [];
+  const endedNotes: string[] = [];
+  for (const [name, { addresses, ended: end }] of insured) {
     const token = targets.csToken(name);
-    if (token === undefined) {
-      problems.push(`${name}: certified by the insurer, but no audit token was given`);
-      continue;
+    const got = token === undefined ? null : await readCs(name, addresses, token);
+    if (got?.ok === true) csBooks.push(got.value);
+    if (end !== undefined) {
+      ended.push({ ...end, audited: got?.ok === true });
+      endedNotes.push(endedNote(end, got?.ok === true ? got.value : null));
     }
-    const got = await readCs(name, addresses, token);
-    if (got.ok) csBooks.push(got.value);
-    else problems.push(`${name}: books unreadable (${got.error.code}: ${got.error.message})`);
+    if (got === null) {
+      problems.push(`${name}: certified by the insurer, but no audit token was given`);
+    } else if (!got.ok) {
+      problems.push(`${name}: books unreadable (${got.error.code}: ${got.error.message})`);
+    }
   }
 
   for (const bank of banks) problems.push(...auditBank(bank));
@@ -204,10 +260,28 @@ export async function auditFederation(targets: AuditTargets): Promise<AuditRepor
   return {
     ok: problems.length === 0,
     problems,
-    notes: snapshotNotes(banks, csBooks),
+    notes: [...endedNotes, ...snapshotNotes(banks, csBooks)],
     banks,
     cs: csBooks,
     insured: [...insured.values()].map((i) => i.newest),
     merchantsHold,
+    ended,
   };
+}
+
+const day = (t: number) => new Date(t * 1000).toISOString();
+
+/** What the report says of a CS the insurer no longer certifies but still lists (§7). */
+function endedNote(end: Omit<EndedCs, 'audited'>, books: CsBooks | null): string {
+  const head = `${end.csName}: ${end.why} ${day(end.since)}`;
+  const window = `its coins are redeemable until ${day(end.redeemableUntil)}`;
+  if (books === null) {
+    return `${head}, but ${window}: audited, and its books could not be read (a difference below)`;
+  }
+  const owes = books.outstanding.value + books.pending.value + (books.revoked?.value ?? 0);
+  const what =
+    owes > 0
+      ? `it still owes ${books.outstanding.value} in ${books.outstanding.count} coins and ${books.pending.value} in ${books.pending.count} pending mints`
+      : 'nothing is outstanding or pending';
+  return `${head}, but ${what}, and ${window}: audited`;
 }

@@ -59,7 +59,11 @@ export interface Insurer {
   denominationKeys(): Promise<DenominationKey[]>;
   revoke(request: RevokeRequest): Promise<RevocationList>;
   certificate(certId: string): Promise<Certificate>;
-  certificates(): Promise<Certificate[]>;
+  /**
+   * Certificates not expired, newest first; with `redeemable`, also those whose coins are still
+   * in their redemption window (a withdrawn CS owes them: the audit reads its books).
+   */
+  certificates(redeemable?: boolean): Promise<Certificate[]>;
   revocations(): Promise<RevocationList>;
   directory(csName: string): Promise<DirectoryEntry>;
 }
@@ -269,7 +273,14 @@ export async function createInsurer(options: {
       if (cert === null) throw new NetCashError('not-found', `no certificate ${certId}`);
       return cert;
     },
-    certificates: () => store.certificates(now()),
+    async certificates(redeemable = false) {
+      if (!redeemable) return store.certificates(now());
+      const t = now();
+      // Certificates of this insurer's policy carry redeemFor = redemptionWindow.
+      return (await store.certificates(t - redemptionWindow)).filter(
+        (c) => c.body.expires + c.body.redeemFor > t,
+      );
+    },
     async revocations() {
       const list = await store.revocationList();
       if (list === null) throw new NetCashError('internal', 'no revocation list');

@@ -66,7 +66,10 @@ export function insurerHandler(
     .on(
       'GET',
       P.certificates,
-      async () => json(200, { certificates: await insurer.certificates() }),
+      async (request) => {
+        const redeemable = new URL(request.url).searchParams.has('redeemable');
+        return json(200, { certificates: await insurer.certificates(redeemable) });
+      },
       {
         cors: true,
       },
