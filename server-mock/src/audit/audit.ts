@@ -69,7 +69,7 @@ export interface AuditReport {
 export interface EndedCs {
   readonly csName: string;
   readonly why: 'insurance ended' | 'certificate expired' | 'certificate revoked';
-  /** Since when: the revocation's date, else its insurance's `ends`, else its certificate's `expires`. */
+  /** Since when: the revocation's date, its insurance's `ends` or its certificate's `expires`. */
   readonly since: number;
   /** The last moment any of its coins is redeemable (a certificate's end + its redeemFor). */
   readonly redeemableUntil: number;
