@@ -4,8 +4,10 @@
  * route handlers. Each runs the same journey — offer → payment → access → revisit — and shows
  * the content is released only for a settled payment (coins exchanged and held first).
  */
-import { createServer, type Server } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingHttpHeaders, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { serve } from '@hono/node-server';
 import { parseChallenges, parsePaymentReceipt } from '@netcash/protocol';
 import { nodeProvider as p } from '@netcash/protocol/node';
@@ -16,6 +18,7 @@ import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensurePaywallScript } from '../browser/build.ts';
 import { createPaywall, type Paywall } from '../server/paywall.ts';
+import { PAYWALL_SCRIPT_FILE, SCRIPT_CACHE_CONTROL } from '../server/script.ts';
 import { RESOURCES } from '../testing/merchant.ts';
 import { authorization, fetchOffer, pay, paymentAuthorization } from '../testing/payor.ts';
 import { honoPaywall } from './hono.ts';
@@ -47,6 +50,25 @@ const paywallFor = () =>
 
 /** The publisher's content, as each framework would serve it. */
 const article = (path: string) => `paid: ${path}`;
+
+/** One request over node:http, which (unlike fetch) leaves the body as the server coded it. */
+function raw(
+  url: string,
+  headers: Record<string, string>,
+  method = 'GET',
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((done, fail) => {
+    request(url, { method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () =>
+        done({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+      );
+    })
+      .on('error', fail)
+      .end();
+  });
+}
 
 async function listening(server: Server): Promise<{ url: string; close(): Promise<void> }> {
   if (!server.listening) await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
@@ -191,12 +213,50 @@ describe.each(Object.entries(ADAPTERS))('adapter: %s', (_name, start) => {
     expect(about.headers.get('payment-receipt')).toBeNull();
   });
 
-  it('serves the paywall script itself, gzipped, and refuses a tampered Payment credential', async () => {
-    const script = await fetch(`${site.url}/netcash/paywall.js`);
-    expect(script.status).toBe(200);
-    expect(script.headers.get('content-type')).toContain('javascript');
-    expect(await script.text()).toContain('netcash-paywall');
+  it('serves the paywall script compressed as the client accepts, and a 304 for the copy it has', async () => {
+    const url = `${site.url}/netcash/paywall.js`;
+    const script = await readFile(PAYWALL_SCRIPT_FILE);
+    const plain = await raw(url, {});
+    expect(plain.status).toBe(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.equals(script)).toBe(true);
+    expect(plain.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(plain.headers['cache-control']).toBe(SCRIPT_CACHE_CONTROL);
+    expect(plain.headers.vary).toContain('accept-encoding');
 
+    // What Chromium sends: brotli wins; an old client that says gzip only gets gzip.
+    const br = await raw(url, { 'accept-encoding': 'gzip, deflate, br, zstd' });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(brotliDecompressSync(br.body).equals(script)).toBe(true);
+    expect(Number(br.headers['content-length'])).toBe(br.body.length);
+    expect(br.body.length).toBeLessThan(script.length / 3);
+    const gz = await raw(url, { 'accept-encoding': 'br;q=0, gzip' });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.body).equals(script)).toBe(true);
+    const tags = [plain, br, gz].map((r) => r.headers.etag);
+    expect(new Set(tags).size).toBe(3); // one representation, one tag (RFC 9110 §8.8.3)
+
+    // Revalidation: the tag it holds (also as a weak tag, as some caches rewrite it) → 304, no body.
+    for (const held of [br.headers.etag!, `"x", W/${br.headers.etag!}`]) {
+      const again = await raw(url, { 'accept-encoding': 'gzip, br', 'if-none-match': held });
+      expect(again.status).toBe(304);
+      expect(again.body.length).toBe(0);
+      expect(again.headers.etag).toBe(br.headers.etag);
+      expect(again.headers['cache-control']).toBe(SCRIPT_CACHE_CONTROL);
+    }
+    // The brotli copy's tag does not stand for the gzip copy: the body is sent.
+    const switched = await raw(url, {
+      'accept-encoding': 'gzip',
+      'if-none-match': br.headers.etag!,
+    });
+    expect([switched.status, switched.headers.etag]).toEqual([200, gz.headers.etag]);
+    // HEAD: a GET's headers and length, no body.
+    const head = await raw(url, { 'accept-encoding': 'gzip' }, 'HEAD');
+    expect([head.status, head.body.length]).toEqual([200, 0]);
+    expect(head.headers['content-length']).toBe(String(gz.body.length));
+  });
+
+  it('refuses a tampered Payment credential', async () => {
     const offered = await fetch(`${site.url}/articles/b`);
     const header = offered.headers.get('www-authenticate')!;
     const paid = await pay(

@@ -2,32 +2,49 @@
  * The paywall script, served by the payee handler itself (`<script src="/netcash/paywall.js">`):
  * the publisher builds nothing. The package ships the bundle at `dist/netcash-paywall.js` (built
  * by `src/browser/build.ts`); from `src/server/` and from `dist/server/` alike it is two folders
- * up. Read once, gzipped once, with an ETag so browsers revalidate cheaply.
+ * up. Read once and compressed once (brotli and gzip); each coding is its own representation
+ * with its own strong ETag (RFC 9110 §8.8.3), so a browser revalidates with `If-None-Match` and
+ * gets a bodiless 304, and a shared cache keeps one copy per `Accept-Encoding`.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { type Coding, chooseCoding, ifNoneMatchHolds } from './conditional.ts';
 
 export const PAYWALL_SCRIPT_FILE = fileURLToPath(
   new URL('../../dist/netcash-paywall.js', import.meta.url),
 );
 
-interface Bundle {
-  readonly plain: Uint8Array<ArrayBuffer>;
-  readonly gzip: Uint8Array<ArrayBuffer>;
+/** Fresh for 5 minutes, then revalidated (a 304 costs headers only); a new release shows soon. */
+export const SCRIPT_CACHE_CONTROL = 'public, max-age=300, stale-while-revalidate=86400';
+
+interface Representation {
+  readonly body: Uint8Array<ArrayBuffer>;
   readonly etag: string;
 }
+
+type Bundle = Readonly<Record<Coding, Representation>>;
 
 let loading: Promise<Bundle | null> | null = null;
 
 function load(): Promise<Bundle | null> {
   loading ??= readFile(PAYWALL_SCRIPT_FILE).then(
-    (plain) => ({
-      plain: new Uint8Array(plain),
-      gzip: new Uint8Array(gzipSync(plain, { level: 9 })),
-      etag: `"${createHash('sha256').update(plain).digest('base64url').slice(0, 22)}"`,
-    }),
+    (plain) => {
+      const tag = createHash('sha256').update(plain).digest('base64url').slice(0, 22);
+      const br = brotliCompressSync(plain, {
+        params: {
+          [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+          [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+          [constants.BROTLI_PARAM_SIZE_HINT]: plain.length,
+        },
+      });
+      return {
+        identity: { body: new Uint8Array(plain), etag: `"${tag}"` },
+        gzip: { body: new Uint8Array(gzipSync(plain, { level: 9 })), etag: `"${tag}-gz"` },
+        br: { body: new Uint8Array(br), etag: `"${tag}-br"` },
+      };
+    },
     () => {
       loading = null; // not built yet (a development tree): look again next time
       return null;
@@ -50,19 +67,21 @@ export async function paywallScript(request: Request): Promise<Response> {
       },
     );
   }
+  const coding = chooseCoding(request.headers.get('accept-encoding'), ['br', 'gzip']);
+  const chosen = bundle[coding];
   const headers: Record<string, string> = {
     'content-type': 'text/javascript; charset=utf-8',
-    'cache-control': 'public, max-age=300',
-    etag: bundle.etag,
+    'cache-control': SCRIPT_CACHE_CONTROL,
+    etag: chosen.etag,
     vary: 'accept-encoding',
     'access-control-allow-origin': '*',
+    'x-content-type-options': 'nosniff',
   };
-  if (request.headers.get('if-none-match') === bundle.etag) {
+  if (coding !== 'identity') headers['content-encoding'] = coding;
+  // RFC 9110 §13.1.2: If-None-Match matches the selected representation (weak comparison).
+  if (!ifNoneMatchHolds(request.headers.get('if-none-match'), chosen.etag)) {
     return new Response(null, { status: 304, headers });
   }
-  const gzip = /\bgzip\b/.test(request.headers.get('accept-encoding') ?? '');
-  const body = gzip ? bundle.gzip : bundle.plain;
-  if (gzip) headers['content-encoding'] = 'gzip';
-  headers['content-length'] = String(body.length);
-  return new Response(request.method === 'HEAD' ? null : body, { headers });
+  headers['content-length'] = String(chosen.body.length);
+  return new Response(request.method === 'HEAD' ? null : chosen.body, { headers });
 }

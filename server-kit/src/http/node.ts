@@ -85,7 +85,11 @@ export async function writeResponse(res: ServerResponse, response: Response): Pr
   response.headers.forEach((value, name) => {
     headers[name] = value;
   });
-  headers['content-length'] = String(payload.length);
+  // A 304 or 204 has no content to measure; a HEAD answer keeps the length a GET would get.
+  const stated = res.req?.method === 'HEAD' && response.headers.has('content-length');
+  if (response.status !== 304 && response.status !== 204 && !stated) {
+    headers['content-length'] = String(payload.length);
+  }
   res.writeHead(response.status, headers);
   res.end(payload);
 }
