@@ -18,7 +18,7 @@ type Next = (error?: unknown) => void;
 type Locals = { locals?: Record<string, unknown> };
 
 /** Headers of a Node request as fetch `Headers` (repeated ones joined, as fetch does). */
-function headersOf(req: IncomingMessage): Headers {
+export function headersOf(req: IncomingMessage): Headers {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (typeof value === 'string') headers.set(name, value);

@@ -1,14 +1,17 @@
 /**
  * The paywall proxy in front of a static site on loopback, against a real federation: free paths
- * stream through untouched (bodies, headers, statuses, uploads), paid paths get a 402 (the
- * paywall page for a browser navigation), a payment opens exactly the upstream's bytes, and the
- * publisher's admin page and `netcash-merchant` report show books that match the audit.
+ * stream through untouched (bodies, headers, statuses, uploads, WebSocket and other upgrades),
+ * paid paths get a 402 (the paywall page for a browser navigation; for an upgrade too), a payment
+ * opens exactly the upstream's bytes, and the publisher's admin page and `netcash-merchant`
+ * report show books that match the audit.
  */
+import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, get, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { toB64u } from '@netcash/protocol';
 import { nodeProvider as p } from '@netcash/protocol/node';
 import { type Federation, startFederation, TestClient } from '@netcash/server';
@@ -16,7 +19,9 @@ import { silentLogger } from '@netcash/server-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PublisherBooks } from '../admin/books.ts';
 import { ensurePaywallScript } from '../browser/build.ts';
+import type { PaywallOptions } from '../server/config.ts';
 import { authorization, fetchOffer, pay } from '../testing/payor.ts';
+import { acceptOf, FrameReader, openWebSocket, textFrame } from '../testing/websocket.ts';
 import { paywallOptionsOf, readConfig } from './config.ts';
 import { type PaywallProxy, startPaywallProxy } from './proxy.ts';
 
@@ -29,6 +34,10 @@ let upstream: Server;
 let proxy: PaywallProxy;
 let seen: IncomingHttpHeaders[] = [];
 let publisherAccount: TestClient;
+let options: PaywallOptions;
+/** Upgrade requests the upstream received, and its end of the last connection it switched. */
+const upgrades: IncomingHttpHeaders[] = [];
+let upstreamEnd: Duplex | undefined;
 
 function navigate(url: string): Promise<{ status: number; body: string }> {
   return new Promise((done, fail) => {
@@ -73,6 +82,38 @@ beforeAll(async () => {
     res.writeHead(404, { 'content-type': 'text/plain' });
     res.end('no such page');
   });
+  // A live-update socket (WebSocket: says hello, answers each frame in capitals), a raw protocol
+  // that echoes every byte, and a path whose upgrade the site refuses.
+  upstream.on('upgrade', (req, socket: Duplex, head: Buffer) => {
+    upgrades.push(req.headers);
+    upstreamEnd = socket;
+    if (req.headers.upgrade === 'x-echo') {
+      socket.write(
+        'HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: x-echo\r\n\r\n',
+      );
+      socket.write(head);
+      socket.pipe(socket);
+      return;
+    }
+    if (req.url === '/refuse') {
+      socket.end(
+        'HTTP/1.1 426 Upgrade Required\r\nContent-Length: 9\r\nX-Site: static\r\n\r\nnot today',
+      );
+      return;
+    }
+    const accept = acceptOf(String(req.headers['sec-websocket-key']));
+    socket.write(
+      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\nX-Live: yes\r\n\r\n`,
+    );
+    socket.write(textFrame(`hello ${req.url}`, false));
+    socket.on('end', () => socket.end()); // the reader said goodbye: so does the site
+    const frames = new FrameReader(socket, head);
+    const answer = (text: string): Promise<void> => {
+      socket.write(textFrame(text.toUpperCase(), false));
+      return frames.next().then(answer);
+    };
+    void frames.next().then(answer);
+  });
   await new Promise<void>((done) => upstream.listen(0, '127.0.0.1', done));
   // The publisher's own bank account, named in the config (no demo account opened for it).
   publisherAccount = await TestClient.open(fed.bank.url, { holder: 'publisher' });
@@ -100,10 +141,8 @@ beforeAll(async () => {
   const config = readConfig(file);
   expect(config.store).toBe(join(dir, 'paywall.sqlite'));
   const port = (upstream.address() as AddressInfo).port;
-  proxy = await startPaywallProxy({
-    upstream: `http://127.0.0.1:${port}`,
-    paywall: { ...paywallOptionsOf(config), redrive: false, log: silentLogger() },
-  });
+  options = { ...paywallOptionsOf(config), redrive: false, log: silentLogger() };
+  proxy = await startPaywallProxy({ upstream: `http://127.0.0.1:${port}`, paywall: options });
 }, 120_000);
 afterAll(async () => {
   await proxy?.close();
@@ -230,5 +269,127 @@ describe('paywall proxy', () => {
     const audited = await fed.audit();
     expect(audited.problems).toEqual([]);
     expect(balanceOf(audited) - opening).toBe(after.deposited);
+  });
+
+  describe('upgrades (WebSocket and others)', () => {
+    it("passes a free path's WebSocket through both ways, its handshake and frames untouched", async () => {
+      const ws = await openWebSocket(`${proxy.url}/live?room=7`);
+      if (!ws.switched) throw new Error(`not switched: ${ws.answer.statusCode} ${ws.body}`);
+      expect(ws.answer.statusCode).toBe(101);
+      expect(ws.answer.headers['sec-websocket-accept']).toBe(acceptOf(ws.key));
+      expect(ws.answer.headers['x-live']).toBe('yes');
+      expect(await ws.frames.next()).toBe('hello /live?room=7');
+      ws.socket.write(textFrame('ping', true));
+      expect(await ws.frames.next()).toBe('PING');
+      ws.socket.write(Buffer.concat([textFrame('one', true), textFrame('two', true)]));
+      expect([await ws.frames.next(), await ws.frames.next()]).toEqual(['ONE', 'TWO']);
+      const asked = upgrades.at(-1)!;
+      expect(asked).toMatchObject({
+        upgrade: 'websocket',
+        'sec-websocket-key': ws.key,
+        'sec-websocket-version': '13',
+        'x-forwarded-for': '127.0.0.1',
+        host: `127.0.0.1:${(upstream.address() as AddressInfo).port}`,
+      });
+      expect(asked.connection?.toLowerCase()).toBe('upgrade');
+      expect(asked['x-forwarded-host']).toBe(new URL(proxy.url).host);
+      // The reader leaves, saying goodbye or not (a reset): the site's end closes either way.
+      const closed = once(upstreamEnd!, 'close');
+      ws.socket.end();
+      await closed;
+      const abrupt = await openWebSocket(`${proxy.url}/live`);
+      if (!abrupt.switched) throw new Error(`not switched: ${abrupt.answer.statusCode}`);
+      expect(await abrupt.frames.next()).toBe('hello /live');
+      const reset = once(upstreamEnd!, 'close');
+      abrupt.socket.resetAndDestroy();
+      await reset;
+    });
+
+    it('passes any upgraded protocol byte for byte, with what the client sent behind its request', async () => {
+      const socket = connect(Number(new URL(proxy.url).port), '127.0.0.1');
+      const big = Buffer.from(Array.from({ length: 256 * 1024 }, (_, i) => (i * 31) % 256));
+      let got = Buffer.alloc(0);
+      socket.on('data', (chunk: Buffer) => {
+        got = Buffer.concat([got, chunk]);
+      });
+      socket.write(
+        'GET /tunnel HTTP/1.1\r\nHost: site\r\nConnection: Upgrade\r\nUpgrade: x-echo\r\n\r\nEARLY',
+      );
+      const headEnd = async () => {
+        while (got.indexOf('\r\n\r\n') < 0) await once(socket, 'data');
+        return got.indexOf('\r\n\r\n') + 4;
+      };
+      const start = await headEnd();
+      expect(got.subarray(0, start).toString()).toMatch(/^HTTP\/1\.1 101 [\s\S]*upgrade: x-echo/i);
+      socket.write(big);
+      while (got.length < start + 5 + big.length) await once(socket, 'data');
+      expect(got.subarray(start, start + 5).toString()).toBe('EARLY');
+      expect(got.subarray(start + 5).equals(big)).toBe(true);
+      socket.destroy();
+    });
+
+    it("answers a refused upgrade as the site did; a paid path's asks for payment and opens with a proof", async () => {
+      const refused = await openWebSocket(`${proxy.url}/refuse`);
+      expect(refused.switched).toBe(false);
+      expect([refused.answer.statusCode, refused.answer.headers['x-site']]).toEqual([
+        426,
+        'static',
+      ]);
+      if (!refused.switched) expect(refused.body).toBe('not today');
+
+      const own = await openWebSocket(`${proxy.url}/netcash/pay`);
+      expect(own.answer.statusCode).toBe(400);
+      if (!own.switched) expect(JSON.parse(own.body).error.code).toBe('unsupported-op');
+
+      // A paid path: the 402 with the offer, as for a GET; the site never sees the attempt.
+      const url = `${proxy.url}/articles/live`;
+      const count = upgrades.length;
+      const unpaid = await openWebSocket(url);
+      expect(unpaid.answer.statusCode).toBe(402);
+      expect(unpaid.answer.headers['www-authenticate']).toContain('NetCash');
+      if (!unpaid.switched) expect(JSON.parse(unpaid.body).offer).toBeDefined();
+      expect(upgrades.length).toBe(count);
+
+      const offer = await fetchOffer(p, url);
+      const shopper = await TestClient.open(fed.bank.url);
+      const paid = await pay(p, offer, await shopper.buy(fed.cs[0]!.url, [5]));
+      if (!paid.ok) throw paid.error;
+      const ws = await openWebSocket(url, { authorization: authorization(p, paid.value, offer) });
+      if (!ws.switched) throw new Error(`not switched: ${ws.answer.statusCode} ${ws.body}`);
+      expect(await ws.frames.next()).toBe('hello /articles/live');
+      expect(upgrades.at(-1)?.authorization).toBeUndefined(); // the proof stays at the proxy
+      ws.socket.destroy();
+    });
+
+    it('closes its open sockets when it stops, and says 502 when the site is down', async () => {
+      const port = (upstream.address() as AddressInfo).port;
+      const second = await startPaywallProxy({
+        upstream: `http://127.0.0.1:${port}`,
+        paywall: { ...options, store: ':memory:' },
+      });
+      const ws = await openWebSocket(`${second.url}/live`);
+      if (!ws.switched) throw new Error(`not switched: ${ws.answer.statusCode}`);
+      expect(await ws.frames.next()).toBe('hello /live');
+      const ended = once(ws.socket, 'close');
+      await second.close();
+      await ended;
+
+      // A port nothing listens on any more.
+      const gone = createServer();
+      await new Promise<void>((done) => gone.listen(0, '127.0.0.1', done));
+      const dead = (gone.address() as AddressInfo).port;
+      await new Promise((done) => gone.close(done));
+      const orphan = await startPaywallProxy({
+        upstream: `http://127.0.0.1:${dead}`,
+        paywall: { ...options, store: ':memory:' },
+      });
+      try {
+        const down = await openWebSocket(`${orphan.url}/live`);
+        expect(down.answer.statusCode).toBe(502);
+        if (!down.switched) expect(JSON.parse(down.body).error.code).toBe('upstream-unavailable');
+      } finally {
+        await orphan.close();
+      }
+    });
   });
 });
