@@ -258,8 +258,9 @@ test('offline payment: a prepaid site is paid while every currency server is sto
   const [first, second] = [shop.articles[0]!, shop.articles[3]!];
   await buyArticle(context, first);
 
-  // "Keep 0.50 ready for this site", in the popup.
+  // "Keep 0.50 ready for this site", in the popup (next to the site budgets).
   const popup = await wallet.popup();
+  await popup.getByTestId('open-budgets').click();
   await popup.getByTestId('prepay-amount').fill('0.50');
   await popup.getByTestId('prepay').click();
   await expect(popup.getByTestId('prepaid-site')).toContainText('0.50 NCD');

@@ -1,8 +1,10 @@
 /**
  * The popup, in order of what a shopper looks for: the balance first, then what is still being
- * finished, then the history (paged; each entry opens its details). Adding funds, cashing out,
- * site budgets, settings and who the wallet trusts each open in a view of their own, with Back
- * (or Escape) to return. Before setup it shows the first-run steps instead.
+ * finished, then the latest history (each entry opens its details; "All history" pages through
+ * the rest). It fits a browser's action popup (Chrome shows at most 600 px): the whole history,
+ * adding funds, cashing out, site budgets (and money kept ready), settings and who the wallet
+ * trusts each open in a view of their own, with Back (or Escape) to return. Before setup it
+ * shows the first-run steps instead.
  */
 import { render } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
@@ -20,9 +22,15 @@ import { Settings } from './popup/settings.tsx';
 import { Trusted } from './popup/trusted.tsx';
 import { BuyCoins, Setup } from './setup.tsx';
 
-type View = 'home' | 'add' | 'cashout' | 'budgets' | 'settings' | 'trusted' | { entry: number };
+type Page = 'home' | 'history' | 'add' | 'cashout' | 'budgets' | 'settings' | 'trusted';
+/** A page, or one history entry opened from a page (Back returns there). */
+type View = Page | { entry: number; from: Page };
+
+/** History entries on the home page: with the rest, it fits a browser's 600 px popup. */
+const RECENT = 3;
 
 const TITLES = {
+  history: 'History',
   add: 'Add funds',
   cashout: 'Cash out to your bank',
   budgets: 'Site budgets',
@@ -53,7 +61,7 @@ function Popup() {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape' && view !== 'home') {
         e.preventDefault();
-        setView('home');
+        setView(typeof view === 'object' ? view.from : 'home');
       }
     };
     window.addEventListener('keydown', onKey);
@@ -70,11 +78,16 @@ function Popup() {
   }
   if (view !== 'home') {
     const title = typeof view === 'object' ? 'Details' : TITLES[view];
-    const back = typeof view === 'object' ? 'Back to history' : 'Back';
+    const back = typeof view === 'object' && view.from === 'history' ? 'Back to history' : 'Back';
     return (
       <main data-testid={`view-${typeof view === 'object' ? 'entry' : view}`}>
         <header class="bar">
-          <button type="button" class="link" onClick={() => setView('home')} data-testid="back">
+          <button
+            type="button"
+            class="link"
+            onClick={() => setView(typeof view === 'object' ? view.from : 'home')}
+            data-testid="back"
+          >
             ← {back}
           </button>
         </header>
@@ -82,6 +95,9 @@ function Popup() {
           {title}
         </h1>
         {typeof view === 'object' ? <HistoryEntry seq={view.entry} /> : null}
+        {view === 'history' ? (
+          <History version={state} onOpen={(seq) => setView({ entry: seq, from: 'history' })} />
+        ) : null}
         {view === 'add' ? (
           <BuyCoins
             state={state}
@@ -93,7 +109,12 @@ function Popup() {
           />
         ) : null}
         {view === 'cashout' ? <Cashout state={state} onChange={reload} /> : null}
-        {view === 'budgets' ? <Budgets state={state} onChange={reload} /> : null}
+        {view === 'budgets' ? (
+          <>
+            <Budgets state={state} onChange={reload} />
+            <Prepaid state={state} onChange={reload} form />
+          </>
+        ) : null}
         {view === 'settings' ? <Settings state={state} reload={reload} /> : null}
         {view === 'trusted' ? <Trusted state={state} reload={reload} /> : null}
       </main>
@@ -152,7 +173,11 @@ function Popup() {
           <Pending count={state.pending} onChange={reload} />
           <Prepaid state={state} onChange={reload} />
           <Section title="History">
-            <History version={state} onOpen={(seq) => setView({ entry: seq })} />
+            <History
+              version={state}
+              onOpen={(seq) => setView({ entry: seq, from: 'home' })}
+              recent={{ count: RECENT, onAll: () => setView('history') }}
+            />
           </Section>
           <nav class="more" aria-label="Wallet settings">
             <button

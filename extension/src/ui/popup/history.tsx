@@ -1,5 +1,6 @@
 /**
- * One history list, paged (ten entries, then "Show older"), newest first: every purchase of coins,
+ * One history list, paged (ten entries, then "Show older"), newest first — on the popup's home only
+ * the latest few and "All history", so the popup stays within what a browser shows: every purchase of coins,
  * payment, cash-out, refund and loss once. Each entry opens a detail view with what is known about
  * it: the receipt and who signed it, the site, the amount, the currency server, whether it was
  * approved in the window or paid within the site's budget, and the receipt claims.
@@ -28,7 +29,12 @@ function title(h: HistoryRow): string {
   return `${KIND_WORDS[h.kind] ?? h.kind}${h.description === undefined ? '' : `: ${h.description}`}`;
 }
 
-export function History(props: { version: unknown; onOpen: (seq: number) => void }) {
+export function History(props: {
+  version: unknown;
+  onOpen: (seq: number) => void;
+  /** Only the latest `recent` entries, then a link to all of them (`onAll`). */
+  recent?: { count: number; onAll: () => void };
+}) {
   const [rows, setRows] = useState<readonly HistoryRow[]>([]);
   const [next, setNext] = useState<number | undefined>(undefined);
   const [loaded, setLoaded] = useState(false);
@@ -44,10 +50,12 @@ export function History(props: { version: unknown; onOpen: (seq: number) => void
   if (!loaded) return null;
   if (rows.length === 0)
     return <p class="muted">Nothing yet: your purchases and payments show here.</p>;
+  const { recent } = props;
+  const shown = recent === undefined ? rows : rows.slice(0, recent.count);
   return (
     <>
       <ul class="list history" data-testid="history">
-        {rows.map((h) => (
+        {shown.map((h) => (
           <li key={h.seq}>
             <button
               type="button"
@@ -75,7 +83,12 @@ export function History(props: { version: unknown; onOpen: (seq: number) => void
           </li>
         ))}
       </ul>
-      {next === undefined ? null : (
+      {recent === undefined || (shown.length === rows.length && next === undefined) ? null : (
+        <button type="button" class="link" data-testid="history-all" onClick={recent.onAll}>
+          All history
+        </button>
+      )}
+      {recent !== undefined || next === undefined ? null : (
         <button
           type="button"
           class="secondary"

@@ -2,6 +2,8 @@
  * Offline prepayment (SPEC §6): value kept ready for a site as triplets, paid with without any
  * currency server, and the shopper's "keep 0.50 ready for this site" (for a site paid before,
  * whose offer takes triplet coins). What is not used comes back by itself when its time is up.
+ * The popup's home lists what is kept ready (when anything is); the form to keep more ready is
+ * in the site budgets view, next to the other money a site may take without asking.
  */
 import { useState } from 'preact/hooks';
 import type { WalletState } from '../../messages/views.ts';
@@ -9,9 +11,14 @@ import { command } from '../api.ts';
 import { ActionButton, Section } from '../components.tsx';
 import { money, parseMoney, when } from '../format.ts';
 
-export function Prepaid(props: { state: WalletState; onChange: () => Promise<void> }) {
+export function Prepaid(props: {
+  state: WalletState;
+  onChange: () => Promise<void>;
+  /** With the "keep ready" form (the budgets view); without it, only a non-empty list. */
+  form?: boolean;
+}) {
   const { state } = props;
-  const sites = [...new Set(state.receipts.map((r) => r.origin))];
+  const sites = props.form === true ? [...new Set(state.receipts.map((r) => r.origin))] : [];
   const [site, setSite] = useState<string>('');
   const [amount, setAmount] = useState('0.50');
   const [note, setNote] = useState<string | null>(null);
