@@ -1,10 +1,12 @@
 /**
  * Helpers for the payment journeys (issue 6): open a publisher's article with the paywall's
  * lifecycle events recorded, wait for or count approval windows, read the wallet's balance, and
- * launch a wallet on a profile folder of our own (for the copied-profile double spend).
+ * launch a wallet on a profile folder of our own (for the copied-profile double spend), and the
+ * printout of `netcash up` that setup reads.
  */
 import { createHash } from 'node:crypto';
 import { formatAmount } from '@netcash/protocol';
+import type { Federation } from '@netcash/server';
 import type { BrowserContext, Page } from '@playwright/test';
 import { chromium, expect } from '@playwright/test';
 import type { WalletState } from '../extension/src/messages/views.ts';
@@ -151,4 +153,16 @@ export async function launchWallet(profile: string): Promise<{
       return reply.value as T;
     },
   };
+}
+
+/** What `netcash up` prints (and `npm start`, with the demo publisher): setup reads it. */
+export function printout(federation: Federation, publisher?: string): string {
+  return [
+    'NetCash federation is up',
+    `  insurer     ${federation.insurer.url}`,
+    `  insurer key ${federation.insurer.signKey}`,
+    `  bank        ${federation.bank.url}`,
+    ...federation.cs.map((c, i) => `  cs${i + 1}         ${c.url}`),
+    ...(publisher === undefined ? [] : [`  publisher   ${publisher}`]),
+  ].join('\n');
 }

@@ -12,22 +12,19 @@ import {
   ncd,
   nextApproval,
   openArticle,
+  printout,
   spendable,
 } from './payment-helpers.ts';
+
+/** Chrome shows an action popup at most 800 × 600 px; the wallet's is 360 px wide. */
+const POPUP = { width: 360, height: 600 };
 
 test('setup reads the addresses and key netcash up printed, on whatever ports it runs', async ({
   wallet,
   federation,
 }) => {
   const popup = await wallet.popup();
-  const printed = [
-    'NetCash federation is up',
-    `  insurer     ${federation.insurer.url}`,
-    `  insurer key ${federation.insurer.signKey}`,
-    `  bank        ${federation.bank.url}`,
-    ...federation.cs.map((c, i) => `  cs${i + 1}         ${c.url}`),
-  ].join('\n');
-  await popup.getByTestId('setup-paste').fill(printed);
+  await popup.getByTestId('setup-paste').fill(printout(federation));
   await expect(popup.getByTestId('insurer-url')).toHaveValue(federation.insurer.url);
   await expect(popup.getByTestId('bank-url')).toHaveValue(federation.bank.url);
   await popup.getByTestId('trust-insurer').click();
@@ -37,6 +34,149 @@ test('setup reads the addresses and key netcash up printed, on whatever ports it
   await popup.getByTestId('buy').click();
   await expect(popup.getByTestId('balance')).toHaveText('2.50 NCD');
   await expect(popup.getByTestId('note')).toHaveText('Bought 2.50 NCD of coins from cs1.');
+});
+
+test('the first-run page ends on the next step: the demo publisher from the printout, one click away', async ({
+  context,
+  wallet,
+  federation,
+  publisher,
+  extensionId,
+}) => {
+  // The phrase step is recovery-phrase.spec's; here it is answered by command.
+  const { words } = await wallet.command('recoveryPhrase', {});
+  await wallet.command('confirmPhrase', {
+    answers: [2, 7, 11].map((position) => ({ position, word: words[position - 1]! })),
+  });
+  const page = await context.newPage();
+  await page.goto(`chrome-extension://${extensionId}/onboarding.html`);
+  await expect(page.getByTestId('onboarding-done')).toHaveCount(0);
+  await page.getByTestId('setup-paste').fill(printout(federation, publisher.url));
+  await page.getByTestId('trust-insurer').click();
+  await page.getByTestId('connect-bank').click();
+  await page.getByTestId('buy-amount').fill('1.00');
+  await page.getByTestId('buy').click();
+  const done = page.getByTestId('onboarding-done');
+  await expect(done.getByRole('heading')).toHaveText('You are ready');
+  await expect(done).toContainText('Your wallet holds 1.00 NCD.');
+  await expect(done).toContainText(
+    `Next: open a site that takes NetCash — for example the demo publisher at ${publisher.url} ` +
+      'and click Pay. The wallet asks you before each payment; open it any time from its icon in ' +
+      'the toolbar to see your balance, history and budgets.',
+  );
+  // The link is the way on: it opens the publisher, whose articles offer to be paid.
+  await done.getByRole('link', { name: publisher.url }).click();
+  await expect(page).toHaveURL(`${publisher.url}/`);
+  const article = publisher.articles[0]!;
+  await page.getByRole('link', { name: article.title }).first().click();
+  await expect(page.locator('netcash-paywall .netcash-pay')).toHaveText(
+    `Pay ${ncd(article.price)} with NetCash`,
+  );
+});
+
+test("with a few payments the popup fits a browser's, and its settings say what each choice does", async ({
+  context,
+  wallet,
+  publisher,
+}) => {
+  await wallet.setup({ buy: 500 });
+  // A budget for the publisher: the payments go through without a window each.
+  await wallet.command('setAllowance', {
+    origin: publisher.url,
+    currency: 'NCD',
+    limit: 100,
+    period: 'day',
+  });
+  for (const slug of ['netcash-1993', 'serial-numbers', 'anonymous-payee']) {
+    const page = await openArticle(context, publisher.articles.find((a) => a.slug === slug)!.url);
+    await page.locator('netcash-paywall .netcash-pay').click();
+    await expectUnlocked(page, ARTICLES.find((a) => a.slug === slug)!.body[0]!);
+    await page.close();
+  }
+  const popup = await wallet.popup();
+  await popup.setViewportSize(POPUP);
+  // The document's own size (the viewport only sets the width it lays out in).
+  const size = () =>
+    popup.evaluate(() => ({
+      height: Math.ceil(document.documentElement.getBoundingClientRect().height),
+      width: document.documentElement.scrollWidth,
+    }));
+  await expect(popup.getByTestId('history-entry')).toHaveCount(3);
+  await expect(popup.getByTestId('history-all')).toBeVisible();
+  const heights: Record<string, number> = {};
+  const measure = async (view: string) => {
+    const { height, width } = await size();
+    heights[view] = height;
+    expect(width, `${view}: no sideways scrolling`).toBeLessThanOrEqual(POPUP.width);
+  };
+  await measure('home');
+  for (const view of ['add', 'cashout', 'budgets', 'settings', 'trusted']) {
+    await popup.getByTestId(`open-${view}`).click();
+    await expect(popup.getByTestId(`view-${view}`)).toBeVisible();
+    if (view === 'cashout') await popup.getByTestId('bank-balance-amount').waitFor();
+    await measure(view);
+    await popup.getByTestId('back').click();
+  }
+  await popup.getByTestId('history-all').click();
+  await expect(popup.getByTestId('history-entry')).toHaveCount(4);
+  await measure('history');
+  await popup.getByTestId('history-entry').first().click();
+  await expect(popup.getByTestId('detail-receipt')).toBeVisible();
+  await measure('entry');
+  test
+    .info()
+    .annotations.push({
+      type: `heights at ${POPUP.width} px`,
+      description: JSON.stringify(heights),
+    });
+  // Settings and the trust lists are long forms that scroll; everything else shows whole.
+  for (const view of ['home', 'add', 'cashout', 'budgets', 'history', 'entry']) {
+    expect(heights[view], `${view} is ${heights[view]} px high`).toBeLessThanOrEqual(POPUP.height);
+  }
+
+  // Settings in words: the labels a person reads, each tied to its control.
+  await popup.getByTestId('back').click();
+  await popup.getByTestId('back').click();
+  await popup.getByTestId('open-settings').click();
+  const settings = popup.getByTestId('settings');
+  await expect(settings.getByRole('heading')).toHaveText(['Privacy', 'Change', 'Recovery']);
+  const unlinkable = settings.getByRole('checkbox', {
+    name:
+      'Unlinkable coins. Where a currency server offers them, buy coins it signs without seeing ' +
+      'them, so it can never tell which purchase a payment came from. Costs nothing you would notice.',
+  });
+  await expect(unlinkable).toBeVisible();
+  const freshKey = settings.getByRole('checkbox', {
+    name:
+      'A fresh key for every payment. Ask each seller for a one-time key before paying, so even a ' +
+      "seller whose long-term key leaks can't read your past payments. Adds one exchange with the " +
+      'seller to each payment.',
+  });
+  const before = (await wallet.state()).settings.sessionKeys;
+  await expect(freshKey).toBeChecked({ checked: before });
+  await freshKey.click();
+  await expect.poll(async () => (await wallet.state()).settings.sessionKeys).toBe(!before);
+  await expect(
+    settings.getByText(
+      'The wallet keeps coins of several values so that any price up to this amount is paid at ' +
+        'once, without first asking a server for change.',
+    ),
+  ).toBeVisible();
+  await expect(settings.getByLabel('Keep change ready up to (NCD)')).toHaveValue(
+    ncd((await wallet.state()).settings.coverUpTo).split(' ')[0]!,
+  );
+  // Save is there to press only once the amount changed.
+  await expect(settings.getByRole('button', { name: 'Save', exact: true })).toBeDisabled();
+  await expect(
+    settings.getByRole('button', { name: 'Sort my coins into change now' }),
+  ).toBeEnabled();
+  await expect(settings.getByRole('button', { name: 'Show my recovery phrase' })).toBeVisible();
+  await expect(settings.getByLabel('Passphrase (8 characters or more)')).toBeVisible();
+  await expect(settings.getByRole('button', { name: 'Save a backup file' })).toBeDisabled();
+  // No word of the wallet's insides on the page a shopper reads.
+  expect(await settings.innerText()).not.toMatch(
+    /\b(nc1|blind-rsa|sessionKeys|coverUpTo|blindCoins|undefined|NaN|null|HPKE)\b/,
+  );
 });
 
 test('one unit on the page, in the window and in the popup; history paged with details', async ({
@@ -63,9 +203,12 @@ test('one unit on the page, in the window and in the popup; history paged with d
   const popup = await wallet.popup();
   await expect(popup.getByTestId('balance')).toHaveText('1.07 NCD');
   const entries = popup.getByTestId('history-entry');
-  await expect(entries).toHaveCount(10);
+  // The home shows the latest three; All history pages through the rest.
+  await expect(entries).toHaveCount(3);
   await expect(entries.first()).toContainText(article.title);
   await expect(entries.first()).toContainText('−0.03 NCD');
+  await popup.getByTestId('history-all').click();
+  await expect(entries).toHaveCount(10);
   await popup.getByTestId('history-more').click();
   await expect(entries).toHaveCount(12);
   await expect(popup.getByTestId('history-more')).toHaveCount(0);
@@ -79,7 +222,9 @@ test('one unit on the page, in the window and in the popup; history paged with d
   await expect(popup.getByTestId('detail-approved')).toHaveText('by you, in the approval window');
   const tid = (await wallet.state()).receipts[0]!.tid;
   await expect(popup.getByTestId('detail-receipt')).toHaveText(tid);
-  // Escape (or Back) returns to the list.
+  // Escape (or Back) returns to the list the entry was opened from, then home.
+  await popup.keyboard.press('Escape');
+  await expect(popup.getByTestId('view-history')).toBeVisible();
   await popup.keyboard.press('Escape');
   await expect(popup.getByTestId('wallet')).toBeVisible();
 });
