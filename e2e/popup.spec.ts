@@ -123,12 +123,10 @@ test("with a few payments the popup fits a browser's, and its settings say what 
   await popup.getByTestId('history-entry').first().click();
   await expect(popup.getByTestId('detail-receipt')).toBeVisible();
   await measure('entry');
-  test
-    .info()
-    .annotations.push({
-      type: `heights at ${POPUP.width} px`,
-      description: JSON.stringify(heights),
-    });
+  test.info().annotations.push({
+    type: `heights at ${POPUP.width} px`,
+    description: JSON.stringify(heights),
+  });
   // Settings and the trust lists are long forms that scroll; everything else shows whole.
   for (const view of ['home', 'add', 'cashout', 'budgets', 'history', 'entry']) {
     expect(heights[view], `${view} is ${heights[view]} px high`).toBeLessThanOrEqual(POPUP.height);
