@@ -86,7 +86,10 @@ describe.skipIf(!postgresAvailable())(`${PROCESSES} CS processes starting at onc
       ),
     );
     for (const s of started) if (s.status === 'fulfilled') children.push(s.value);
-    expect(started.map((s) => s.status)).toEqual(Array(PROCESSES).fill('fulfilled'));
+    // A process that did not start says why (a fresh-clone CI run once saw all four refused).
+    expect(
+      started.map((s) => (s.status === 'fulfilled' ? 'fulfilled' : String(s.reason).slice(0, 400))),
+    ).toEqual(Array(PROCESSES).fill('fulfilled'));
     const migrated = children.filter((c) => c.output().includes('"msg":"schema migrated"'));
     expect(migrated).toHaveLength(1);
     expect(children.map((c) => c.output()).join('')).not.toMatch(/advisory/i);
