@@ -18,49 +18,36 @@
  * adds nothing, and the federation's audit (with what the payee holds) balances.
  */
 import type { Offer } from '@netcash/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { crashOnce } from '../faults.ts';
 import type { PayOp, PrepayOp } from '../journal/types.ts';
 import {
   cuttableFetch,
-  type Federation,
   openWallet,
   readyWallet,
   reopen,
   spendable,
-  startFederation,
-  startShop,
-  type TestShop,
   type TestWallet,
 } from '../testing/harness.ts';
+import { useFederation } from '../testing/world.ts';
 import type { Wallet } from '../wallet.ts';
 
 let clock = 1_850_000_000;
 const now = () => clock;
-let fed: Federation;
-let shop: TestShop;
 /** What the payee's own fetch reaches: cut to keep it from redeeming C_B for a while. */
 const shopNet = cuttableFetch();
-
-beforeAll(async () => {
-  fed = await startFederation({ now });
-  shop = await startShop(fed, fed.cs[1]!.url, now, { fetch: shopNet.fetch, triplets: {} });
-});
-afterAll(async () => {
-  await shop?.close();
-  await fed?.stop();
-});
+const world = useFederation({ now, shop: { fetch: shopNet.fetch, triplets: {} } });
 
 async function expectBalanced(): Promise<void> {
-  await shop.paywall.recover();
-  const report = await fed.audit([await shop.paywall.holdings()]);
+  await world.shop.paywall.recover();
+  const report = await world.fed.audit([await world.shop.paywall.holdings()]);
   expect(report.problems).toEqual([]);
   expect(report.ok).toBe(true);
 }
 
 /** A wallet with 10.00 at cs1 that protects every payment to a site taking triplets. */
 async function protectedWallet(extra: Parameters<typeof readyWallet>[2] = {}): Promise<TestWallet> {
-  const t = await readyWallet(fed, {}, { now, ...extra });
+  const t = await readyWallet(world.fed, {}, { now, ...extra });
   await t.wallet.setSettings({ protectFrom: 0 });
   await t.wallet.buy(1000, 'cs1');
   return t;
@@ -86,8 +73,8 @@ async function loseAndRestore(t: TestWallet): Promise<Wallet> {
   await deleteDatabase(t.dbName);
   const { wallet } = await openWallet(undefined, {}, { now });
   await wallet.recovery.adopt(phrase);
-  await wallet.trustInsurer(fed.insurer.signKey, fed.insurer.url);
-  await wallet.connectBank(fed.bank.url, 'Restored');
+  await wallet.trustInsurer(world.fed.insurer.signKey, world.fed.insurer.url);
+  await wallet.connectBank(world.fed.bank.url, 'Restored');
   return wallet;
 }
 
@@ -109,11 +96,11 @@ async function restoreAgainAddsNothing(w: Wallet): Promise<void> {
 describe('triplets restored from the recovery phrase', () => {
   it('finds the C_A of a protected payment the payee never received, and claims the value back', async () => {
     const t = await protectedWallet();
-    const offer = await shop.offer('dear');
-    shop.setDown(true);
+    const offer = await world.shop.offer('dear');
+    world.shop.setDown(true);
     let dateB: number;
     try {
-      await expect(t.wallet.pay(offer, shop.url, { approved: true })).rejects.toMatchObject({
+      await expect(t.wallet.pay(offer, world.shop.url, { approved: true })).rejects.toMatchObject({
         code: 'pending',
       });
       const op = await payOp(t.wallet, offer);
@@ -121,7 +108,7 @@ describe('triplets restored from the recovery phrase', () => {
       dateB = op.protection!.dateB;
       expect(await spendable(t.wallet)).toBe(1000 - 130);
     } finally {
-      shop.setDown(false);
+      world.shop.setDown(false);
     }
     const w = await loseAndRestore(t);
     const report = await w.recovery.restore();
@@ -158,16 +145,16 @@ describe('triplets restored from the recovery phrase', () => {
 
   it('gets the CS receipt, not the value, when the payee had taken C_B', async () => {
     const t = await protectedWallet();
-    const offer = await shop.offer('odd');
+    const offer = await world.shop.offer('odd');
     // The payee takes C_B offline (its CS out of its reach) and answers; the answer is lost with
     // the wallet's worker; then the wallet is lost.
-    for (const cs of fed.cs) shopNet.down.add(new URL(cs.url).origin);
+    for (const cs of world.fed.cs) shopNet.down.add(new URL(cs.url).origin);
     let dateB: number;
     let w: Wallet;
     try {
       const crash = crashOnce('afterSend', { kind: 'pay', step: 'pay' });
       await reopen(t, crash, { now });
-      await expect(t.wallet.pay(offer, shop.url, { approved: true })).rejects.toThrow();
+      await expect(t.wallet.pay(offer, world.shop.url, { approved: true })).rejects.toThrow();
       expect(crash.fired()).toBe(true);
       await reopen(t, {}, { now });
       dateB = (await payOp(t.wallet, offer)).protection!.dateB;
@@ -179,7 +166,7 @@ describe('triplets restored from the recovery phrase', () => {
     } finally {
       shopNet.down.clear();
     }
-    await shop.paywall.recover(); // the payee redeems C_B, before dateB
+    await world.shop.paywall.recover(); // the payee redeems C_B, before dateB
     clock = dateB + 1;
     await w.recover();
     const [restored] = await restoredOps(w);
@@ -188,7 +175,7 @@ describe('triplets restored from the recovery phrase', () => {
     expect(outcomes.length).toBeGreaterThan(0);
     for (const outcome of outcomes) {
       expect(outcome !== undefined && 'receipt' in outcome && outcome.receipt.body.owner).toBe(
-        shop.paywall.payeeKey,
+        world.shop.paywall.payeeKey,
       );
     }
     expect(await spendable(w)).toBe(1000 - 333);
@@ -198,11 +185,11 @@ describe('triplets restored from the recovery phrase', () => {
 
   it('leaves out a payment whose C_B the payee had redeemed before the loss', async () => {
     const t = await protectedWallet();
-    const offer = await shop.offer('odd');
+    const offer = await world.shop.offer('odd');
     const crash = crashOnce('afterSend', { kind: 'pay', step: 'pay' });
     await reopen(t, crash, { now });
-    await expect(t.wallet.pay(offer, shop.url, { approved: true })).rejects.toThrow();
-    await shop.paywall.recover();
+    await expect(t.wallet.pay(offer, world.shop.url, { approved: true })).rejects.toThrow();
+    await world.shop.paywall.recover();
     await reopen(t, {}, { now });
     const w = await loseAndRestore(t);
     const report = await w.recovery.restore();
@@ -214,14 +201,14 @@ describe('triplets restored from the recovery phrase', () => {
   });
 
   it('leaves out what a prepayment paid and claims back what it did not', async () => {
-    const t = await readyWallet(fed, {}, { now });
+    const t = await readyWallet(world.fed, {}, { now });
     await t.wallet.buy(1000, 'cs1');
-    await t.wallet.pay(await shop.offer('cheap'), shop.url, { approved: true });
-    await t.wallet.prepayments.prepay(shop.url, 50);
-    const offer = await shop.offer('other');
-    const access = await t.wallet.pay(offer, shop.url, { approved: true });
-    expect(await shop.access(offer.body.resource, access.authorization)).toBe(200);
-    await shop.paywall.recover(); // C_B of the 0.25 redeemed
+    await t.wallet.pay(await world.shop.offer('cheap'), world.shop.url, { approved: true });
+    await t.wallet.prepayments.prepay(world.shop.url, 50);
+    const offer = await world.shop.offer('other');
+    const access = await t.wallet.pay(offer, world.shop.url, { approved: true });
+    expect(await world.shop.access(offer.body.resource, access.authorization)).toBe(200);
+    await world.shop.paywall.recover(); // C_B of the 0.25 redeemed
     expect(await spendable(t.wallet)).toBe(1000 - 7 - 50);
     const prepay = (await t.wallet.core.db.getAll('ops')).find(
       (o): o is PrepayOp => o.kind === 'prepay',
@@ -241,17 +228,17 @@ describe('triplets restored from the recovery phrase', () => {
 
   it('finds the coins of a claim the lost wallet made, and journals no claim again', async () => {
     const t = await protectedWallet();
-    const offer = await shop.offer('dear');
-    shop.setDown(true);
+    const offer = await world.shop.offer('dear');
+    world.shop.setDown(true);
     try {
-      await expect(t.wallet.pay(offer, shop.url, { approved: true })).rejects.toMatchObject({
+      await expect(t.wallet.pay(offer, world.shop.url, { approved: true })).rejects.toMatchObject({
         code: 'pending',
       });
       clock = (await payOp(t.wallet, offer)).protection!.dateB + 1;
       await t.wallet.recover();
       expect((await payOp(t.wallet, offer)).status).toBe('rolled-back');
     } finally {
-      shop.setDown(false);
+      world.shop.setDown(false);
     }
     expect(await spendable(t.wallet)).toBe(1000);
     const w = await loseAndRestore(t);

@@ -18,49 +18,36 @@
  */
 import { type FetchFn, type Offer, randomId, randomKey, sealPayment } from '@netcash/protocol';
 import { nobleProvider } from '@netcash/protocol/noble';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { crashOnce } from '../faults.ts';
 import type { PayOp, PrepayOp } from '../journal/types.ts';
 import {
   cuttableFetch,
-  type Federation,
   readyWallet,
   reopen,
   spendable,
-  startFederation,
-  startShop,
-  type TestShop,
   type TestWallet,
 } from '../testing/harness.ts';
+import { useFederation } from '../testing/world.ts';
 
 let clock = 1_800_000_000;
 const now = () => clock;
-let fed: Federation;
-let shop: TestShop;
 /** What the shop's own fetch reaches: cut to make every currency server unreachable for it. */
 const shopNet = cuttableFetch();
+const world = useFederation({ now, shop: { fetch: shopNet.fetch, triplets: {} } });
 
-beforeAll(async () => {
-  fed = await startFederation({ now });
-  shop = await startShop(fed, fed.cs[1]!.url, now, { fetch: shopNet.fetch, triplets: {} });
-});
-afterAll(async () => {
-  await shop?.close();
-  await fed?.stop();
-});
-
-const csOrigins = () => fed.cs.map((cs) => new URL(cs.url).origin);
+const csOrigins = () => world.fed.cs.map((cs) => new URL(cs.url).origin);
 
 async function protectedWallet(extra: Parameters<typeof readyWallet>[2] = {}): Promise<TestWallet> {
-  const t = await readyWallet(fed, {}, { now, ...extra });
+  const t = await readyWallet(world.fed, {}, { now, ...extra });
   await t.wallet.setSettings({ protectFrom: 0 });
   await t.wallet.buy(1000, 'cs1');
   return t;
 }
 
 async function expectBalanced(): Promise<void> {
-  await shop.paywall.recover();
-  const report = await fed.audit([await shop.paywall.holdings()]);
+  await world.shop.paywall.recover();
+  const report = await world.fed.audit([await world.shop.paywall.holdings()]);
   expect(report.problems).toEqual([]);
   expect(report.ok).toBe(true);
 }
@@ -74,11 +61,11 @@ async function payOp(t: TestWallet, offer: Offer): Promise<PayOp> {
 describe('protected payments (triplets)', () => {
   it('pays with C_B of a triplet made for the payment, and the payee redeems it', async () => {
     const t = await protectedWallet();
-    const offer = await shop.offer('dear');
-    expect(offer.body.triplets?.key).toBe(shop.paywall.payeeKey);
-    expect((await t.wallet.quote(offer, shop.url)).protection).toBe('protected');
-    const access = await t.wallet.pay(offer, shop.url, { approved: true });
-    expect(await shop.access(offer.body.resource, access.authorization)).toBe(200);
+    const offer = await world.shop.offer('dear');
+    expect(offer.body.triplets?.key).toBe(world.shop.paywall.payeeKey);
+    expect((await t.wallet.quote(offer, world.shop.url)).protection).toBe('protected');
+    const access = await t.wallet.pay(offer, world.shop.url, { approved: true });
+    expect(await world.shop.access(offer.body.resource, access.authorization)).toBe(200);
     const op = await payOp(t, offer);
     expect(op.status).toBe('done');
     expect(op.protection?.kind).toBe('protected');
@@ -87,16 +74,18 @@ describe('protected payments (triplets)', () => {
     ).toBe(true);
     expect(await spendable(t.wallet)).toBe(1000 - 130);
     await expectBalanced();
-    expect(await shop.paywall.store.pendingRedemptions()).toEqual([]);
+    expect(await world.shop.paywall.store.pendingRedemptions()).toEqual([]);
     t.wallet.close();
   });
 
   it('loses nothing when the wallet dies after the CS made the triplet: the same request finishes it', async () => {
     const t = await protectedWallet();
-    const offer = await shop.offer('dear');
+    const offer = await world.shop.offer('dear');
     const crash = crashOnce('afterReply', { kind: 'pay', step: 'triplet' });
     await reopen(t, crash, { now });
-    await expect(t.wallet.pay(offer, shop.url, { approved: true })).rejects.toThrow(/simulated/);
+    await expect(t.wallet.pay(offer, world.shop.url, { approved: true })).rejects.toThrow(
+      /simulated/,
+    );
     expect((await payOp(t, offer)).phase).toBe('triplet');
     await reopen(t, {}, { now });
     await t.wallet.recover();
@@ -109,14 +98,14 @@ describe('protected payments (triplets)', () => {
 
   it('claims C_A after the window when the payee took C_B but no receipt arrived; the page opens once the payee answers again', async () => {
     const t = await protectedWallet();
-    const offer = await shop.offer('odd');
+    const offer = await world.shop.offer('odd');
     // The payee answers, the answer is lost (the worker dies), and the payee goes away.
     const crash = crashOnce('afterSend', { kind: 'pay', step: 'pay' });
     await reopen(t, crash, { now });
-    await expect(t.wallet.pay(offer, shop.url, { approved: true })).rejects.toThrow();
+    await expect(t.wallet.pay(offer, world.shop.url, { approved: true })).rejects.toThrow();
     expect(crash.fired()).toBe(true);
-    await shop.paywall.recover(); // the payee redeemed C_B at its CS
-    shop.setDown(true);
+    await world.shop.paywall.recover(); // the payee redeemed C_B at its CS
+    world.shop.setDown(true);
     let op: PayOp;
     try {
       await reopen(t, {}, { now });
@@ -134,25 +123,25 @@ describe('protected payments (triplets)', () => {
       expect(op).toMatchObject({ status: 'pending', phase: 'confirm' });
       const proven = (await t.wallet.core.db.getAll('history')).filter((h) => h.opId === op.id);
       expect(proven).toHaveLength(1);
-      expect(proven[0]?.csReceipt?.body.owner).toBe(shop.paywall.payeeKey);
+      expect(proven[0]?.csReceipt?.body.owner).toBe(world.shop.paywall.payeeKey);
       expect(proven[0]?.amount).toBe(-333);
       expect(await spendable(t.wallet)).toBe(1000 - 333);
       // What the page shows meanwhile: pending, paid, waiting for the seller's receipt.
-      const waiting = await t.wallet.check(offer, shop.url);
-      expect(waiting).toMatchObject({ state: 'pending', waitingFor: new URL(shop.url).host });
+      const waiting = await t.wallet.check(offer, world.shop.url);
+      expect(waiting).toMatchObject({ state: 'pending', waitingFor: new URL(world.shop.url).host });
       expect(waiting.state === 'pending' && waiting.message).toMatch(
         /^Paid — cs1's receipt proves .* took the payment/,
       );
       await expectBalanced();
     } finally {
-      shop.setDown(false);
+      world.shop.setDown(false);
     }
     // The payee is back: the page (a click joins the payment) opens with its receipt, and the
     // payment is still one history row, now with the payee's receipt too.
-    const again = await shop.offer('odd'); // the page reloaded: a fresh offer, the same sid
-    const access = await t.wallet.pay(again, shop.url, { approved: true });
-    expect(await shop.access(again.body.resource, access.authorization)).toBe(200);
-    expect(await t.wallet.check(again, shop.url)).toMatchObject({ state: 'paid' });
+    const again = await world.shop.offer('odd'); // the page reloaded: a fresh offer, the same sid
+    const access = await t.wallet.pay(again, world.shop.url, { approved: true });
+    expect(await world.shop.access(again.body.resource, access.authorization)).toBe(200);
+    expect(await t.wallet.check(again, world.shop.url)).toMatchObject({ state: 'paid' });
     expect((await payOp(t, offer)).status).toBe('done');
     const rows = (await t.wallet.core.db.getAll('history')).filter((h) => h.opId === op.id);
     expect(rows).toHaveLength(1);
@@ -167,7 +156,7 @@ describe('protected payments (triplets)', () => {
     // The payee's answers as this wallet receives them: refused for good while `refusing`.
     let refusing = false;
     const payeeFetch: FetchFn = async (input, init) => {
-      if (refusing && input.startsWith(shop.url)) {
+      if (refusing && input.startsWith(world.shop.url)) {
         const error = { code: 'not-found', message: 'no such payment (a payee gone rogue)' };
         return new Response(JSON.stringify({ error }), {
           status: 404,
@@ -177,11 +166,11 @@ describe('protected payments (triplets)', () => {
       return fetch(input, init);
     };
     const t = await protectedWallet({ fetch: payeeFetch });
-    const offer = await shop.offer('odd');
+    const offer = await world.shop.offer('odd');
     const crash = crashOnce('afterSend', { kind: 'pay', step: 'pay' });
     await reopen(t, crash, { now, fetch: payeeFetch });
-    await expect(t.wallet.pay(offer, shop.url, { approved: true })).rejects.toThrow();
-    await shop.paywall.recover();
+    await expect(t.wallet.pay(offer, world.shop.url, { approved: true })).rejects.toThrow();
+    await world.shop.paywall.recover();
     refusing = true;
     await reopen(t, {}, { now, fetch: payeeFetch });
     await t.wallet.recover();
@@ -195,7 +184,7 @@ describe('protected payments (triplets)', () => {
       ['pay', -333, true],
     ]);
     expect(await spendable(t.wallet)).toBe(1000 - 333);
-    const shown = await t.wallet.check(offer, shop.url);
+    const shown = await t.wallet.check(offer, world.shop.url);
     expect(shown.state).toBe('none');
     expect(shown.state === 'none' && shown.note).toMatch(
       /^You paid for this: cs1's receipt proves .* took the payment/,
@@ -206,10 +195,10 @@ describe('protected payments (triplets)', () => {
 
   it('gets the value back by claim when the payee never received the payment', async () => {
     const t = await protectedWallet();
-    const offer = await shop.offer('dear');
-    shop.setDown(true);
+    const offer = await world.shop.offer('dear');
+    world.shop.setDown(true);
     try {
-      await expect(t.wallet.pay(offer, shop.url, { approved: true })).rejects.toMatchObject({
+      await expect(t.wallet.pay(offer, world.shop.url, { approved: true })).rejects.toMatchObject({
         code: 'pending',
       });
       const op = await payOp(t, offer);
@@ -223,7 +212,7 @@ describe('protected payments (triplets)', () => {
       expect(await spendable(t.wallet)).toBe(1000);
       await expectBalanced();
     } finally {
-      shop.setDown(false);
+      world.shop.setDown(false);
       t.wallet.close();
     }
   });
@@ -232,24 +221,24 @@ describe('protected payments (triplets)', () => {
 describe('offline prepayment (triplets kept ready)', () => {
   it('pays a prepaid site with every currency server out of reach; a copy of its C_B is refused', async () => {
     const net = cuttableFetch();
-    const t = await readyWallet(fed, {}, { now, fetch: net.fetch });
+    const t = await readyWallet(world.fed, {}, { now, fetch: net.fetch });
     await t.wallet.buy(1000, 'cs1');
-    const first = await shop.offer('cheap');
-    await t.wallet.pay(first, shop.url, { approved: true });
-    const made = await t.wallet.prepayments.prepay(shop.url, 50);
+    const first = await world.shop.offer('cheap');
+    await t.wallet.pay(first, world.shop.url, { approved: true });
+    const made = await t.wallet.prepayments.prepay(world.shop.url, 50);
     expect(made.status).toBe('done');
     expect(await spendable(t.wallet)).toBe(1000 - 7 - 50);
     const [ready] = await t.wallet.prepayments.list();
-    expect(ready).toMatchObject({ origin: shop.url, amount: 50, left: 50, phase: 'ready' });
+    expect(ready).toMatchObject({ origin: world.shop.url, amount: 50, left: 50, phase: 'ready' });
 
     for (const origin of csOrigins()) net.down.add(origin);
     for (const origin of csOrigins()) shopNet.down.add(origin);
     try {
-      const offer = await shop.offer('other');
-      const q = await t.wallet.quote(offer, shop.url);
+      const offer = await world.shop.offer('other');
+      const q = await t.wallet.quote(offer, world.shop.url);
       expect(q.protection).toBe('prepaid');
-      const access = await t.wallet.pay(offer, shop.url, { approved: true });
-      expect(await shop.access(offer.body.resource, access.authorization)).toBe(200);
+      const access = await t.wallet.pay(offer, world.shop.url, { approved: true });
+      expect(await world.shop.access(offer.body.resource, access.authorization)).toBe(200);
       const op = await payOp(t, offer);
       expect(op.protection?.kind).toBe('prepaid');
       expect((await t.wallet.prepayments.list())[0]?.left).toBe(25);
@@ -273,7 +262,7 @@ describe('offline prepayment (triplets kept ready)', () => {
       shopNet.down.clear();
     }
     await expectBalanced();
-    expect(await shop.paywall.store.pendingRedemptions()).toEqual([]);
+    expect(await world.shop.paywall.store.pendingRedemptions()).toEqual([]);
 
     // Unused: after the window the rest comes back by claim.
     const prepay = (await t.wallet.core.db.getAll('ops')).find(
