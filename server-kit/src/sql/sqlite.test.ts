@@ -3,7 +3,7 @@
  * COMMIT, yet each one is still all-or-nothing on its own, and none is reported done before the
  * group's COMMIT — another connection already sees its rows when its promise resolves.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -47,6 +47,55 @@ describe('SQLite group commit', () => {
       'rejected',
     ]);
     expect(keys()).toEqual(['a', 'c']);
+    await close();
+  });
+
+  it('rolls back a failing transaction that is a group of its own (no savepoint)', async () => {
+    const { db, keys, close } = await fresh('one');
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.run('INSERT INTO t (k) VALUES ($1)', ['q']);
+        throw new Error('refused');
+      }),
+    ).rejects.toThrow('refused');
+    // A multi-row statement that fails on its second row, alone in its group.
+    await db.transaction((tx) => tx.run('INSERT INTO t (k) VALUES ($1)', ['r']));
+    await expect(
+      db.transaction((tx) => tx.run('INSERT INTO t (k) VALUES ($1), ($2)', ['s', 'r'])),
+    ).rejects.toThrow(/UNIQUE/);
+    expect(keys()).toEqual(['r']);
+    // The connection is usable after: no transaction was left open.
+    await db.transaction((tx) => tx.run('INSERT INTO t (k) VALUES ($1)', ['t']));
+    expect(keys()).toEqual(['r', 't']);
+    await close();
+  });
+
+  it('keeps savepoint journals in memory, not in temp files', async () => {
+    const { db, close } = await fresh('journal');
+    // Enough pages touched under savepoints to spill a file-backed journal (64 KiB).
+    const rows = Array.from(
+      { length: 400 },
+      (_, i) => `${String(i).padStart(4, '0')}${'x'.repeat(300)}`,
+    );
+    const opened = () =>
+      readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`).includes('etilqs');
+        } catch {
+          return false;
+        }
+      }).length;
+    let during = 0;
+    await Promise.all(
+      [0, 1].map((half) =>
+        db.transaction(async (tx) => {
+          for (const k of rows.filter((_, i) => i % 2 === half))
+            await tx.run('INSERT INTO t (k) VALUES ($1)', [k]);
+          during = Math.max(during, opened());
+        }),
+      ),
+    );
+    expect(during).toBe(0);
     await close();
   });
 

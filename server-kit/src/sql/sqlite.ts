@@ -71,6 +71,9 @@ export function sqliteEngine(path: string, options: SqliteOptions = {}): SqlEngi
   db.pragma('busy_timeout = 5000');
   db.pragma(`secure_delete = ${options.secureDelete === false ? 'OFF' : 'ON'}`);
   db.pragma('journal_size_limit = 0');
+  // Savepoints journal every page they first touch; on disk that is a temp file in /var/tmp
+  // (a write call per page, and deleted serials left on disk). Kept in memory instead.
+  db.pragma('temp_store = MEMORY');
   const background: Checkpointer | null =
     path === ':memory:'
       ? null
@@ -198,23 +201,34 @@ export function sqliteEngine(path: string, options: SqliteOptions = {}): SqlEngi
   const pending: Pending[] = [];
   let flushScheduled = false;
 
-  /** Runs the waiting transactions as one group: one BEGIN, a SAVEPOINT each, one COMMIT. */
+  /**
+   * Runs the waiting transactions as one group: one BEGIN, a SAVEPOINT each, one COMMIT. A group
+   * of one needs no savepoint (its failure is the whole transaction's), and a savepoint costs a
+   * copy of every page it first touches — with batched exchanges (store-batch.ts) most groups
+   * are one batch.
+   */
   const flush = async (): Promise<void> => {
     flushScheduled = false;
     const group = pending.splice(0, MAX_GROUP);
     if (pending.length > 0) schedule();
     const outcomes: (() => void)[] = [];
+    const alone = group.length === 1;
     try {
       control.begin.run();
       for (const item of group) {
-        control.savepoint.run();
+        if (!alone) control.savepoint.run();
         try {
           const value = await item.fn(
             item.mayHaveCommitted ? { ...tx, mayHaveCommitted: true } : tx,
           );
-          control.release.run();
+          if (!alone) control.release.run();
           outcomes.push(() => item.resolve(value));
         } catch (error) {
+          if (alone) {
+            control.rollback.run();
+            item.reject(error);
+            return;
+          }
           control.rollbackTo.run();
           control.release.run();
           outcomes.push(() => item.reject(error));
