@@ -8,8 +8,8 @@
  * of the WAL (1–3 ms on this disk) and commits one at a time could never exceed ~1/fsync per
  * second. Transactions requested while others run or in the same turn of the event loop are
  * therefore run together: one `BEGIN IMMEDIATE`, each function in its own SAVEPOINT (a function
- * that throws is rolled back to its savepoint alone, exactly as if it had run by itself), one
- * COMMIT — one fsync for the group. No caller hears of its transaction before that COMMIT has
+ * that throws is rolled back to its savepoint alone, exactly as if it had run by itself; a group
+ * of one needs none), one COMMIT — one fsync for the group. Savepoint journals stay in memory. No caller hears of its transaction before that COMMIT has
  * returned, so durability is unchanged; if the COMMIT fails, every transaction of the group
  * fails and nothing of it is stored.
  *
