@@ -69,10 +69,16 @@ test('no serious accessibility violation on any wallet page, light or dark', asy
   for (const view of ['cashout', 'budgets', 'settings', 'trusted', 'add'] as const) {
     await popup.getByTestId(`open-${view}`).click();
     await popup.getByTestId(`view-${view}`).waitFor();
-    if (view === 'cashout' || view === 'trusted') {
-      await popup.getByTestId('bank-balance').first().waitFor();
-    }
+    if (view === 'cashout') await popup.getByTestId('bank-balance').first().waitFor();
     await check(popup, `popup: ${view}`);
+    // Settings and the trust lists open one section at a time: each is checked open.
+    const folds = popup.getByTestId(`view-${view}`).getByRole('heading').getByRole('button');
+    for (const fold of await folds.all()) {
+      const title = await fold.innerText();
+      await fold.click();
+      if (title === 'Bank accounts') await popup.getByTestId('bank-balance').first().waitFor();
+      await check(popup, `popup: ${view}, ${title}`);
+    }
     await popup.getByTestId('back').click();
   }
   await popup.getByTestId('history-entry').first().click();

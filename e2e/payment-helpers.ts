@@ -1,10 +1,11 @@
 /**
  * Helpers for the payment journeys (issue 6): open a publisher's article with the paywall's
  * lifecycle events recorded, wait for or count approval windows, read the wallet's balance, and
- * launch a wallet on a profile folder of our own (for the copied-profile double spend), and the
- * printout of `netcash up` that setup reads.
+ * launch a wallet on a profile folder of our own (for the copied-profile double spend), the
+ * printout of `netcash up` that setup reads, and pay an article through its approval window.
  */
 import { createHash } from 'node:crypto';
+import { ARTICLES, type DemoArticle } from '@netcash/merchant-kit/demo';
 import { formatAmount } from '@netcash/protocol';
 import type { Federation } from '@netcash/server';
 import type { BrowserContext, Page } from '@playwright/test';
@@ -107,6 +108,29 @@ export async function reject(window: Page): Promise<void> {
       .click()
       .catch(() => undefined),
   ]);
+}
+
+/**
+ * Clicks Pay on an open article page and approves in the window that opens: the window's line on
+ * how the payment is protected ('' when it has none).
+ */
+export async function payOn(page: Page, context: BrowserContext): Promise<string> {
+  const approval = nextApproval(context);
+  await page.locator('netcash-paywall .netcash-pay').click();
+  const window = await approval;
+  await expect(window.getByTestId('approval-price')).toBeVisible();
+  const line = window.getByTestId('approval-protection');
+  const protection = (await line.count()) === 0 ? '' : ((await line.textContent()) ?? '');
+  await approve(window);
+  return protection;
+}
+
+/** Opens `article`, pays it (`payOn`) and reads it unlocked; the approval's protection line. */
+export async function buyArticle(context: BrowserContext, article: DemoArticle): Promise<string> {
+  const page = await openArticle(context, article.url);
+  const protection = await payOn(page, context);
+  await expectUnlocked(page, ARTICLES.find((a) => a.slug === article.slug)!.body[0]!);
+  return protection;
 }
 
 /** Spendable cents in the wallet (all currency servers). */

@@ -115,6 +115,20 @@ test("with a few payments the popup fits a browser's, and its settings say what 
     await expect(popup.getByTestId(`view-${view}`)).toBeVisible();
     if (view === 'cashout') await popup.getByTestId('bank-balance-amount').waitFor();
     await measure(view);
+    // Settings and the trust lists open one section at a time: each open one fits too.
+    const folds = popup.getByTestId(`view-${view}`).getByRole('heading').getByRole('button');
+    for (const fold of await folds.all()) {
+      const title = await fold.innerText();
+      await fold.click();
+      await expect(fold).toHaveAttribute('aria-expanded', 'true');
+      if (title === 'Bank accounts') await popup.getByTestId('bank-balance-amount').waitFor();
+      await measure(`${view}: ${title}`);
+      if (title === 'Recovery') {
+        await popup.getByRole('button', { name: 'Show my recovery phrase' }).click();
+        await expect(popup.getByTestId('phrase-words').getByRole('listitem')).toHaveCount(12);
+        await measure(`${view}: ${title}, phrase shown`);
+      }
+    }
     await popup.getByTestId('back').click();
   }
   await popup.getByTestId('history-all').click();
@@ -127,9 +141,12 @@ test("with a few payments the popup fits a browser's, and its settings say what 
     type: `heights at ${POPUP.width} px`,
     description: JSON.stringify(heights),
   });
-  // Settings and the trust lists are long forms that scroll; everything else shows whole.
-  for (const view of ['home', 'add', 'cashout', 'budgets', 'history', 'entry']) {
-    expect(heights[view], `${view} is ${heights[view]} px high`).toBeLessThanOrEqual(POPUP.height);
+  // Every view shows whole, and so does each section of settings and of the trust lists opened.
+  expect(Object.keys(heights)).toEqual(
+    expect.arrayContaining(['settings: Protection', 'trusted: Currency servers']),
+  );
+  for (const [view, height] of Object.entries(heights)) {
+    expect(height, `${view} is ${height} px high`).toBeLessThanOrEqual(POPUP.height);
   }
 
   // Settings in words: the labels a person reads, each tied to its control.
@@ -137,7 +154,26 @@ test("with a few payments the popup fits a browser's, and its settings say what 
   await popup.getByTestId('back').click();
   await popup.getByTestId('open-settings').click();
   const settings = popup.getByTestId('settings');
-  await expect(settings.getByRole('heading')).toHaveText(['Privacy', 'Change', 'Recovery']);
+  await expect(settings.getByRole('heading')).toHaveText([
+    'Privacy',
+    'Protection',
+    'Change',
+    'Recovery',
+  ]);
+  // Closed, a section says what is set in it; open, what each choice does.
+  const section = async (name: string) => {
+    await settings.getByRole('button', { name, exact: true }).click();
+    await expect(settings.getByRole('button', { name, exact: true })).toHaveAttribute(
+      'aria-expanded',
+      'true',
+    );
+    return settings.innerText();
+  };
+  const { coverUpTo } = (await wallet.state()).settings;
+  await expect(settings.getByTestId('settings-change')).toContainText(
+    `Ready for any price up to ${ncd(coverUpTo)}`,
+  );
+  const words = [await section('Privacy')];
   const unlinkable = settings.getByRole('checkbox', {
     name:
       'Unlinkable coins. Where a currency server offers them, buy coins it signs without seeing ' +
@@ -154,6 +190,11 @@ test("with a few payments the popup fits a browser's, and its settings say what 
   await expect(freshKey).toBeChecked({ checked: before });
   await freshKey.click();
   await expect.poll(async () => (await wallet.state()).settings.sessionKeys).toBe(!before);
+  words.push(await section('Protection'));
+  await expect(settings.getByTestId('settings-privacy')).toContainText(
+    `fresh keys ${before ? 'off' : 'on'}`,
+  );
+  words.push(await section('Change'));
   await expect(
     settings.getByText(
       'The wallet keeps coins of several values so that any price up to this amount is paid at ' +
@@ -161,18 +202,19 @@ test("with a few payments the popup fits a browser's, and its settings say what 
     ),
   ).toBeVisible();
   await expect(settings.getByLabel('Keep change ready up to (NCD)')).toHaveValue(
-    ncd((await wallet.state()).settings.coverUpTo).split(' ')[0]!,
+    ncd(coverUpTo).split(' ')[0]!,
   );
   // Save is there to press only once the amount changed.
   await expect(settings.getByRole('button', { name: 'Save', exact: true })).toBeDisabled();
   await expect(
     settings.getByRole('button', { name: 'Sort my coins into change now' }),
   ).toBeEnabled();
+  words.push(await section('Recovery'));
   await expect(settings.getByRole('button', { name: 'Show my recovery phrase' })).toBeVisible();
   await expect(settings.getByLabel('Passphrase (8 characters or more)')).toBeVisible();
   await expect(settings.getByRole('button', { name: 'Save a backup file' })).toBeDisabled();
-  // No word of the wallet's insides on the page a shopper reads.
-  expect(await settings.innerText()).not.toMatch(
+  // No word of the wallet's insides on the page a shopper reads, in any of its sections.
+  expect(words.join('\n')).not.toMatch(
     /\b(nc1|blind-rsa|sessionKeys|coverUpTo|blindCoins|undefined|NaN|null|HPKE)\b/,
   );
 });
@@ -303,6 +345,7 @@ test('a currency server can be stopped and used again; the popup says what happe
   await wallet.setup({ buy: 500, cs: 'cs1' });
   const popup = await wallet.popup();
   await popup.getByTestId('open-trusted').click();
+  await popup.getByRole('button', { name: 'Currency servers' }).click();
   await popup.getByRole('button', { name: 'Stop using currency server cs1' }).click();
   await expect(popup.getByTestId('server-stopped')).toHaveText(
     'Stopped: the wallet buys no coins from cs1 and takes no change from it. The 5.00 NCD you ' +
@@ -324,6 +367,9 @@ test('a currency server can be stopped and used again; the popup says what happe
   await expect(popup.getByTestId('buy-cs')).toHaveCount(0);
   await popup.getByTestId('back').click();
   await popup.getByTestId('open-trusted').click();
+  // Closed, the section already says which server is stopped.
+  await expect(popup.getByTestId('trusted-servers')).toContainText('cs1 (stopped), cs2');
+  await popup.getByRole('button', { name: 'Currency servers' }).click();
   await popup.getByRole('button', { name: 'Use currency server cs1 again' }).click();
   await expect(popup.getByTestId('server-stopped')).toHaveCount(0);
   expect((await wallet.command('buy', { amount: 100, cs: 'cs1' })).status).toBe('done');

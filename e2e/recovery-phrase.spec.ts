@@ -117,6 +117,7 @@ test('recovery phrase: onboarding shows and confirms it; a wiped profile restore
   // 3. An encrypted backup file, saved from the popup's settings.
   const popup = await wallet.popup();
   await popup.getByRole('button', { name: 'Settings' }).click();
+  await popup.getByRole('button', { name: 'Recovery' }).click();
   await popup.getByTestId('export-passphrase').fill('correct horse battery');
   const download = popup.waitForEvent('download', { timeout: 60_000 });
   await popup.getByTestId('export-backup').click();

@@ -132,6 +132,8 @@ async function shoot(scheme: 'light' | 'dark'): Promise<void> {
       for (const view of ['cashout', 'budgets', 'settings', 'trusted'] as const) {
         await popup.getByTestId(`open-${view}`).click();
         await popup.getByTestId(`view-${view}`).waitFor();
+        // The trust lists open one section at a time: the bank's, with its signed balance.
+        if (view === 'trusted') await popup.getByRole('button', { name: 'Bank accounts' }).click();
         if (view === 'cashout' || view === 'trusted') {
           await popup.getByTestId('bank-balance').first().waitFor();
         }

@@ -81,7 +81,7 @@ function Popup() {
     const back = typeof view === 'object' && view.from === 'history' ? 'Back to history' : 'Back';
     return (
       <main data-testid={`view-${typeof view === 'object' ? 'entry' : view}`}>
-        <header class="bar">
+        <header class="bar view-bar">
           <button
             type="button"
             class="link"
@@ -90,10 +90,10 @@ function Popup() {
           >
             ← {back}
           </button>
+          <h1 tabIndex={-1} ref={heading}>
+            {title}
+          </h1>
         </header>
-        <h1 tabIndex={-1} ref={heading}>
-          {title}
-        </h1>
         {typeof view === 'object' ? <HistoryEntry seq={view.entry} /> : null}
         {view === 'history' ? (
           <History version={state} onOpen={(seq) => setView({ entry: seq, from: 'history' })} />

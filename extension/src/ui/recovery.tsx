@@ -213,16 +213,13 @@ export function ImportBackup(props: { onDone: () => Promise<void> }) {
           </small>
         )}
       </label>
-      <label class="field">
-        <span>Its passphrase</span>
-        <input
-          type="password"
-          value={passphrase}
-          autoComplete="off"
-          data-testid="backup-passphrase"
-          onInput={(e) => setPassphrase(e.currentTarget.value)}
-        />
-      </label>
+      <Field
+        label="Its passphrase"
+        type="password"
+        value={passphrase}
+        onInput={setPassphrase}
+        testId="backup-passphrase"
+      />
       <ActionButton
         label="Import the backup"
         busyLabel="Opening the backup…"
@@ -255,32 +252,32 @@ export function ExportBackup() {
         open without paying again), your bank accounts, budgets and settings. It is encrypted with a
         passphrase of your choice.
       </p>
-      <label class="field">
-        <span>Passphrase (8 characters or more)</span>
-        <input
+      <div class="inline-form">
+        <Field
+          label="Passphrase (8 characters or more)"
           type="password"
           value={passphrase}
+          onInput={setPassphrase}
           autoComplete="new-password"
-          data-testid="export-passphrase"
-          onInput={(e) => setPassphrase(e.currentTarget.value)}
+          testId="export-passphrase"
         />
-      </label>
-      <ActionButton
-        label="Save a backup file"
-        busyLabel="Encrypting…"
-        testId="export-backup"
-        disabled={passphrase.length < 8}
-        action={async () => {
-          const { file, name } = await command('exportBackup', { passphrase });
-          const url = URL.createObjectURL(new Blob([file], { type: 'application/json' }));
-          const link = document.createElement('a');
-          link.href = url;
-          link.download = name;
-          link.click();
-          setTimeout(() => URL.revokeObjectURL(url), 10_000);
-          setSaved(name);
-        }}
-      />
+        <ActionButton
+          label="Save a backup file"
+          busyLabel="Encrypting…"
+          testId="export-backup"
+          disabled={passphrase.length < 8}
+          action={async () => {
+            const { file, name } = await command('exportBackup', { passphrase });
+            const url = URL.createObjectURL(new Blob([file], { type: 'application/json' }));
+            const link = document.createElement('a');
+            link.href = url;
+            link.download = name;
+            link.click();
+            setTimeout(() => URL.revokeObjectURL(url), 10_000);
+            setSaved(name);
+          }}
+        />
+      </div>
       {saved === null ? null : (
         <p role="status" data-testid="export-done">
           Saved {saved}.

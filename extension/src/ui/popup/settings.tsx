@@ -1,12 +1,14 @@
 /**
- * Settings in plain words: what each option does for the shopper's privacy, and what it costs.
- * The mix of coins held (unlinkable or traceable by their issuer) is read when this view opens.
+ * Settings in plain words: what each option does for the shopper's privacy, and what it costs;
+ * from which price a payment is protected (a triplet, SPEC §6); how much change to keep ready;
+ * the recovery phrase and backup file. The mix of coins held (unlinkable or traceable by their
+ * issuer) is read when this view opens.
  */
 import { useEffect, useState } from 'preact/hooks';
-import type { CommandOutputs } from '../../messages/commands.ts';
+import type { CommandInput, CommandOutputs } from '../../messages/commands.ts';
 import type { WalletState } from '../../messages/views.ts';
 import { command } from '../api.ts';
-import { ActionButton, Field } from '../components.tsx';
+import { ActionButton, Field, Fold, useFolds } from '../components.tsx';
 import { money, parseMoney } from '../format.ts';
 import { ExportBackup } from '../recovery.tsx';
 
@@ -39,7 +41,8 @@ function Crowds({ version }: { version: WalletState }) {
   }, [version]);
   if (crowds === null || crowds.length === 0) return null;
   return (
-    <>
+    <details class="add">
+      <summary>How well your unlinkable coins hide</summary>
       <p class="muted">
         When you pay with an unlinkable coin, its currency server can tell only that it is one of
         all the coins it signed under the same key. The more, the better you hide among them.
@@ -55,86 +58,198 @@ function Crowds({ version }: { version: WalletState }) {
           </li>
         ))}
       </ul>
-    </>
+    </details>
   );
 }
 
-export function Settings({ state, reload }: { state: WalletState; reload: () => Promise<void> }) {
-  const currency = state.accounts.find((a) => a.primary)?.currency ?? 'NCD';
-  const [cover, setCover] = useState(money(state.settings.coverUpTo, currency).split(' ')[0]!);
-  const coverCents = parseMoney(cover, currency);
+/** A privacy option: what it is in bold, then what it does and what it costs. */
+function Toggle(props: {
+  title: string;
+  checked: boolean;
+  testId: string;
+  onChange: (on: boolean) => Promise<void>;
+  children: string;
+}) {
   return (
-    <div class="settings" data-testid="settings">
-      <h2>Privacy</h2>
-      <label class="check">
-        <input
-          type="checkbox"
-          checked={state.settings.blindCoins}
-          data-testid="blind-coins"
-          onChange={async (e) => {
-            await command('setSettings', { blindCoins: e.currentTarget.checked });
-            await reload();
-          }}
-        />
-        <span>
-          <strong>Unlinkable coins.</strong> Where a currency server offers them, buy coins it signs
-          without seeing them, so it can never tell which purchase a payment came from. Costs
-          nothing you would notice.
-        </span>
-      </label>
-      <label class="check">
-        <input
-          type="checkbox"
-          checked={state.settings.sessionKeys}
-          data-testid="session-keys"
-          onChange={async (e) => {
-            await command('setSettings', { sessionKeys: e.currentTarget.checked });
-            await reload();
-          }}
-        />
-        <span>
-          <strong>A fresh key for every payment.</strong> Ask each seller for a one-time key before
-          paying, so even a seller whose long-term key leaks can't read your past payments. Adds one
-          exchange with the seller to each payment.
-        </span>
-      </label>
-      <CoinMix version={state} />
-      <Crowds version={state} />
-      <h2>Change</h2>
-      <p class="muted">
-        The wallet keeps coins of several values so that any price up to this amount is paid at
-        once, without first asking a server for change.
-      </p>
+    <label class="check">
+      <input
+        type="checkbox"
+        checked={props.checked}
+        data-testid={props.testId}
+        onChange={(e) => props.onChange(e.currentTarget.checked)}
+      />
+      <span>
+        <strong>{props.title}</strong> <span class="why-small">{props.children}</span>
+      </span>
+    </label>
+  );
+}
+
+/** `2000, 'NCD'` → `20.00`: an amount as it is typed into a field. */
+const typed = (minor: number, currency: string) => money(minor, currency).split(' ')[0]!;
+
+/**
+ * An amount kept as a setting: typed as a person writes money, refused in words when it can't be
+ * read, saved (and said so) once it differs from what is stored.
+ */
+function AmountSetting(props: {
+  label: string;
+  hint?: string;
+  currency: string;
+  value: number;
+  testId: string;
+  /** Stores the amount; what to tell the person it now means. */
+  save: (minor: number) => Promise<string>;
+}) {
+  const [text, setText] = useState(typed(props.value, props.currency));
+  const [saved, setSaved] = useState<string | null>(null);
+  const minor = parseMoney(text, props.currency);
+  return (
+    <>
       <Field
-        label={`Keep change ready up to (${currency})`}
-        value={cover}
-        onInput={setCover}
+        label={props.label}
+        value={text}
+        onInput={(t) => {
+          setText(t);
+          setSaved(null);
+        }}
         inputMode="decimal"
-        testId="cover-up-to"
+        testId={props.testId}
+        {...(props.hint === undefined ? {} : { hint: props.hint })}
+        error={
+          minor === null
+            ? `Write an amount such as ${typed(props.value, props.currency)}: digits, and at most two after the point.`
+            : null
+        }
       />
       <ActionButton
         label="Save"
         busyLabel="Saving…"
         kind="secondary"
-        disabled={coverCents === null || coverCents === state.settings.coverUpTo}
+        testId={`${props.testId}-save`}
+        disabled={minor === null || minor === props.value}
         action={async () => {
-          if (coverCents === null) return;
-          await command('setSettings', { coverUpTo: coverCents });
-          await reload();
+          if (minor !== null) setSaved(await props.save(minor));
         }}
       />
-      <ActionButton
-        label="Sort my coins into change now"
-        busyLabel="Exchanging coins…"
-        kind="secondary"
-        action={async () => {
-          await command('refresh', {});
-          await reload();
-        }}
-      />
-      <h2>Recovery</h2>
-      <ShowPhrase confirmed={state.phraseConfirmed} />
-      <ExportBackup />
+      {saved === null ? null : (
+        <p class="note" role="status" data-testid={`${props.testId}-saved`}>
+          {saved}
+        </p>
+      )}
+    </>
+  );
+}
+
+/**
+ * The settings as four sections a person opens one at a time (each fits the popup), each saying
+ * when closed what is set inside it.
+ */
+export function Settings({ state, reload }: { state: WalletState; reload: () => Promise<void> }) {
+  const currency = state.accounts.find((a) => a.primary)?.currency ?? 'NCD';
+  const settings = state.settings;
+  const fold = useFolds();
+  const set = async (changes: CommandInput<'setSettings'>) => {
+    await command('setSettings', changes);
+    await reload();
+  };
+  const onOff = (on: boolean) => (on ? 'on' : 'off');
+  return (
+    <div class="settings" data-testid="settings">
+      <Fold
+        title="Privacy"
+        summary={`Unlinkable coins ${onOff(settings.blindCoins)}, fresh keys ${onOff(settings.sessionKeys)}`}
+        testId="settings-privacy"
+        {...fold('privacy')}
+      >
+        <Toggle
+          title="Unlinkable coins."
+          checked={settings.blindCoins}
+          testId="blind-coins"
+          onChange={(blindCoins) => set({ blindCoins })}
+        >
+          Where a currency server offers them, buy coins it signs without seeing them, so it can
+          never tell which purchase a payment came from. Costs nothing you would notice.
+        </Toggle>
+        <Toggle
+          title="A fresh key for every payment."
+          checked={settings.sessionKeys}
+          testId="session-keys"
+          onChange={(sessionKeys) => set({ sessionKeys })}
+        >
+          Ask each seller for a one-time key before paying, so even a seller whose long-term key
+          leaks can't read your past payments. Adds one exchange with the seller to each payment.
+        </Toggle>
+        <CoinMix version={state} />
+        <Crowds version={state} />
+      </Fold>
+      <Fold
+        title="Protection"
+        summary={`Payments from ${money(settings.protectFrom, currency)}, where sites offer it`}
+        testId="settings-protection"
+        {...fold('protection')}
+      >
+        <p class="muted">
+          Some sites let the wallet protect a payment: if the site takes your coins but never
+          answers, the wallet gets your money back by itself, or proof that the site was paid. It
+          costs one more request to the currency server, so it is worth it for larger amounts.
+        </p>
+        <AmountSetting
+          label={`Protect payments of at least (${currency})`}
+          hint="0.00 protects every payment a site lets you protect."
+          currency={currency}
+          value={settings.protectFrom}
+          testId="protect-from"
+          save={async (protectFrom) => {
+            await set({ protectFrom });
+            return `Saved: payments of ${money(protectFrom, currency)} or more are protected where the site offers it.`;
+          }}
+        />
+      </Fold>
+      <Fold
+        title="Change"
+        summary={`Ready for any price up to ${money(settings.coverUpTo, currency)}`}
+        testId="settings-change"
+        {...fold('change')}
+      >
+        <p class="muted">
+          The wallet keeps coins of several values so that any price up to this amount is paid at
+          once, without first asking a server for change.
+        </p>
+        <AmountSetting
+          label={`Keep change ready up to (${currency})`}
+          currency={currency}
+          value={settings.coverUpTo}
+          testId="cover-up-to"
+          save={async (coverUpTo) => {
+            await set({ coverUpTo });
+            return `Saved: change ready for any price up to ${money(coverUpTo, currency)}.`;
+          }}
+        />
+        <ActionButton
+          label="Sort my coins into change now"
+          busyLabel="Exchanging coins…"
+          kind="secondary"
+          action={async () => {
+            await command('refresh', {});
+            await reload();
+          }}
+        />
+      </Fold>
+      <Fold
+        title="Recovery"
+        summary={
+          state.phraseConfirmed
+            ? 'Your recovery phrase and a backup file'
+            : 'Phrase not confirmed yet: write it down'
+        }
+        warn={!state.phraseConfirmed}
+        testId="settings-recovery"
+        {...fold('recovery')}
+      >
+        <ShowPhrase confirmed={state.phraseConfirmed} />
+        <ExportBackup />
+      </Fold>
     </div>
   );
 }

@@ -1,13 +1,14 @@
 /**
- * Who the wallet trusts, changeable after setup: insurers (the keys that vouch for currency
- * servers: add one, or stop trusting one the wallet holds no money under), the currency servers
- * they certify (checked for new ones on demand; stop using one, use it again), and bank accounts (connect another, choose the
- * one coins are bought from and cashed out to).
+ * Who the wallet trusts, changeable after setup, in three sections opened one at a time (a closed
+ * one names what it holds): insurers (the keys that vouch for currency servers: add one, or stop
+ * trusting one the wallet holds no money under), the currency servers they certify with the coins
+ * held at each (checked for new ones on demand; stop using one, use it again), and bank accounts
+ * (connect another, choose the one coins are bought from and cashed out to).
  */
 import { useState } from 'preact/hooks';
 import type { WalletState } from '../../messages/views.ts';
 import { command } from '../api.ts';
-import { ActionButton, Field, Section } from '../components.tsx';
+import { ActionButton, Field, Fold, useFolds } from '../components.tsx';
 import { ago, money } from '../format.ts';
 import { BankBalance } from './cashout.tsx';
 
@@ -58,16 +59,26 @@ function AddAccount(props: { onDone: () => Promise<void> }) {
 export function Trusted({ state, reload }: { state: WalletState; reload: () => Promise<void> }) {
   const held = (cs: string) => state.balances.reduce((n, b) => n + (b.byCs[cs]?.spendable ?? 0), 0);
   const insurerName = (key: string) => state.insurers.find((i) => i.key === key)?.name ?? 'unknown';
+  const primary = state.accounts.find((a) => a.primary);
+  const others = state.accounts.length - (primary === undefined ? 0 : 1);
+  const fold = useFolds();
   return (
     <div data-testid="trusted">
-      <Section title="Insurers">
+      <Fold
+        title="Insurers"
+        summary={state.insurers.map((i) => i.name).join(', ') || 'None yet'}
+        testId="trusted-insurers"
+        {...fold('insurers')}
+      >
         <ul class="list">
           {state.insurers.map((i) => (
-            <li key={i.key} data-testid="insurer">
-              <strong>{i.name}</strong>
-              <span class="muted break">{i.url}</span>
-              <span class="muted break">key {i.key}</span>
-              <span class="muted">lists fetched {ago(i.fetched)}</span>
+            <li key={i.key} class="item" data-testid="insurer">
+              <div>
+                <strong>{i.name}</strong>
+                <span class="muted break">{i.url}</span>
+                <span class="muted break">key {i.key}</span>
+                <span class="muted">lists fetched {ago(i.fetched)}</span>
+              </div>
               <ActionButton
                 label="Stop trusting"
                 busyLabel="Removing…"
@@ -82,23 +93,34 @@ export function Trusted({ state, reload }: { state: WalletState; reload: () => P
           ))}
         </ul>
         <AddInsurer onDone={reload} />
-      </Section>
-      <Section title="Currency servers">
+      </Fold>
+      <Fold
+        title="Currency servers"
+        summary={
+          state.servers.map((s) => `${s.csName}${s.stopped ? ' (stopped)' : ''}`).join(', ') ||
+          'None yet'
+        }
+        testId="trusted-servers"
+        {...fold('servers')}
+      >
         <ul class="list">
           {state.servers.map((s) => (
-            <li key={s.csName} data-testid="server">
-              <strong>{s.csName}</strong>
-              <span class="muted">
-                {s.currency}, backed at {s.bank}, vouched for by {insurerName(s.insurer)}
-              </span>
-              <span class="muted">Your coins there: {money(held(s.csName), s.currency)}</span>
-              {s.stopped ? (
-                <span data-testid="server-stopped">
-                  Stopped: the wallet buys no coins from {s.csName} and takes no change from it. The{' '}
-                  {money(held(s.csName), s.currency)} you hold there stay yours: they still pay
-                  sites that take them as they are, and you can cash them out to your bank.
+            <li key={s.csName} class="item" data-testid="server">
+              <div>
+                <strong>
+                  {s.csName} · {money(held(s.csName), s.currency)}
+                </strong>
+                <span class="muted">
+                  {s.currency}, backed at {s.bank}, vouched for by {insurerName(s.insurer)}
                 </span>
-              ) : null}
+                {s.stopped ? (
+                  <span data-testid="server-stopped">
+                    Stopped: the wallet buys no coins from {s.csName} and takes no change from it.
+                    The {money(held(s.csName), s.currency)} you hold there stay yours: they still
+                    pay sites that take them as they are, and you can cash them out to your bank.
+                  </span>
+                ) : null}
+              </div>
               <ActionButton
                 label={s.stopped ? 'Use again' : 'Stop using'}
                 busyLabel="Saving…"
@@ -126,21 +148,33 @@ export function Trusted({ state, reload }: { state: WalletState; reload: () => P
             await reload();
           }}
         />
-      </Section>
-      <Section title="Bank accounts">
+      </Fold>
+      <Fold
+        title="Bank accounts"
+        summary={
+          primary === undefined
+            ? 'None yet'
+            : `${primary.account} at ${primary.bank}${others > 0 ? ` and ${others} more` : ''}`
+        }
+        testId="trusted-accounts"
+        {...fold('accounts')}
+      >
         <BankBalance version={state} />
         <ul class="list">
           {state.accounts.map((a) => (
-            <li key={a.account} data-testid="account">
-              <strong>
-                {a.account} at {a.bank}
-              </strong>
-              <span class="muted break">
-                {a.holder} · {a.url}
-              </span>
-              {a.primary ? (
-                <span class="muted">Coins are bought from and cashed out to this account.</span>
-              ) : (
+            <li key={a.account} class="item" data-testid="account">
+              <div>
+                <strong class="break">
+                  {a.account} at {a.bank}
+                </strong>
+                <span class="muted break">
+                  {a.holder} · {a.url}
+                </span>
+                {a.primary ? (
+                  <span class="muted">Coins are bought from and cashed out to this account.</span>
+                ) : null}
+              </div>
+              {a.primary ? null : (
                 <ActionButton
                   label="Use this account"
                   busyLabel="Switching…"
@@ -156,7 +190,7 @@ export function Trusted({ state, reload }: { state: WalletState; reload: () => P
           ))}
         </ul>
         <AddAccount onDone={reload} />
-      </Section>
+      </Fold>
     </div>
   );
 }
