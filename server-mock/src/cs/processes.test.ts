@@ -20,6 +20,20 @@ import { type Federation, startFederation } from '../testing/federation.ts';
 import { startCurrencyServer } from './server.ts';
 
 const PROCESSES = 4;
+/**
+ * How long the processes may take to start together. Each loads the TypeScript sources through
+ * tsx (about a second of CPU when tsx's cache is warm, more on a fresh clone), so four of them on
+ * two cores busy with other test files take seconds, not a fixed few; the test's own timeout is
+ * derived from this one, so a slow start ends with what the processes printed.
+ */
+const START_MS = 60_000;
+
+/** Why a process did not start: how it ended, and the end of what it printed. */
+function why(reason: unknown): string {
+  const [first = '', ...output] = String(reason).split('\n');
+  const ended = /(exited with \S+|did not start):$/.exec(first)?.[1] ?? first;
+  return `${ended}\n${output.join('\n').slice(-1_500)}`;
+}
 
 describe.skipIf(!postgresAvailable())(`${PROCESSES} CS processes starting at once`, () => {
   let cluster: PostgresCluster;
@@ -53,7 +67,9 @@ describe.skipIf(!postgresAvailable())(`${PROCESSES} CS processes starting at onc
     await cluster?.stop();
   });
 
-  it('migrates once, serves from every process, and the books balance', async () => {
+  it('migrates once, serves from every process, and the books balance', {
+    timeout: START_MS + 30_000,
+  }, async () => {
     const database = await cluster.createDatabase('cs9');
     const args = (port: number) => [
       'cs',
@@ -76,20 +92,25 @@ describe.skipIf(!postgresAvailable())(`${PROCESSES} CS processes starting at onc
       `http://127.0.0.1:${front}/`,
       '--maintenance-interval',
       '0',
+      // The shared database is what is tested here (worker threads: workers/workers.test.ts). One
+      // worker per core in each of four processes would be twelve threads loading TypeScript at
+      // once on a two-core machine.
+      '--workers',
+      '0',
     ];
     const started = await Promise.allSettled(
       Array.from({ length: PROCESSES }, (_, i) =>
         spawnNetcash(args(i === 0 ? front : 0), {
           env: { NETCASH_LOG: 'info' },
-          timeoutMs: 60_000,
+          timeoutMs: START_MS,
         }),
       ),
     );
     for (const s of started) if (s.status === 'fulfilled') children.push(s.value);
     // A process that did not start says why (a fresh-clone CI run once saw all four refused).
-    expect(
-      started.map((s) => (s.status === 'fulfilled' ? 'fulfilled' : String(s.reason).slice(0, 400))),
-    ).toEqual(Array(PROCESSES).fill('fulfilled'));
+    expect(started.map((s) => (s.status === 'fulfilled' ? 'fulfilled' : why(s.reason)))).toEqual(
+      Array(PROCESSES).fill('fulfilled'),
+    );
     const migrated = children.filter((c) => c.output().includes('"msg":"schema migrated"'));
     expect(migrated).toHaveLength(1);
     expect(children.map((c) => c.output()).join('')).not.toMatch(/advisory/i);
@@ -112,7 +133,9 @@ describe.skipIf(!postgresAvailable())(`${PROCESSES} CS processes starting at onc
     expect((await fed.audit()).problems).toEqual([]);
   });
 
-  it('without --migrate, a process waits for `netcash migrate` and refuses when it does not come', async () => {
+  it('without --migrate, a process waits for `netcash migrate` and refuses when it does not come', {
+    timeout: START_MS + 30_000,
+  }, async () => {
     const database = await cluster.createDatabase('cs9_check');
     const refused = await runNetcash([
       'cs',

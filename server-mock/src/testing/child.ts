@@ -78,9 +78,9 @@ export function spawnReady(
     child.stderr.on('data', (chunk: Buffer) => {
       out += chunk.toString();
     });
-    child.once('exit', (code) => {
+    child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      reject(new Error(`${what} exited with ${code}:\n${out}`));
+      reject(new Error(`${what} exited with ${code ?? signal}:\n${out}`));
     });
   });
 }
