@@ -10,7 +10,13 @@ import { join } from 'node:path';
 import { openSqlite } from '@netcash/server-kit';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { registerCommand as printedRegister } from '../cs/enrollment.ts';
-import { freePortBlock, type NetcashChild, runNetcash, spawnNetcash } from '../testing/child.ts';
+import {
+  freePortBlock,
+  type NetcashChild,
+  runNetcash,
+  START_MS,
+  spawnNetcash,
+} from '../testing/child.ts';
 import { TestClient } from '../testing/client.ts';
 import { parse } from './args.ts';
 import { registerCommand } from './operator.ts';
@@ -127,7 +133,10 @@ describe('netcash CLI', () => {
     expect((await cli(['migrate', '--postgres', 'postgres://x/y'])).code).toBe(2);
   });
 
-  it('runs `up`, keeps its state across a restart, and audits the books', async () => {
+  // Two starts of four servers, each CS making its RSA denomination keys.
+  it('runs `up`, keeps its state across a restart, and audits the books', {
+    timeout: 2 * START_MS + 30_000,
+  }, async () => {
     const data = tempDir();
     const base = await freePortBlock(4);
     const up = () =>
@@ -171,9 +180,12 @@ describe('netcash CLI', () => {
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('difference: cs1: minted 600');
     await fed.kill('SIGTERM');
-  }, 90_000); // two starts of four servers, each CS generating its RSA denomination keys
+  });
 
-  it('runs insurer, bank and a CS as separate processes; the CS starts once the operator registered it', async () => {
+  // Four processes started one after another.
+  it('runs insurer, bank and a CS as separate processes; the CS starts once the operator registered it', {
+    timeout: 4 * START_MS,
+  }, async () => {
     const data = tempDir();
     const base = await freePortBlock(3);
     const insurer = await spawnNetcash([

@@ -14,19 +14,18 @@ import {
   startPostgres,
 } from '@netcash/server-kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePortBlock, type NetcashChild, runNetcash, spawnNetcash } from '../testing/child.ts';
+import {
+  freePortBlock,
+  type NetcashChild,
+  runNetcash,
+  START_MS,
+  spawnNetcash,
+} from '../testing/child.ts';
 import { TestClient } from '../testing/client.ts';
 import { type Federation, startFederation } from '../testing/federation.ts';
 import { startCurrencyServer } from './server.ts';
 
 const PROCESSES = 4;
-/**
- * How long the processes may take to start together. Each loads the TypeScript sources through
- * tsx (about a second of CPU when tsx's cache is warm, more on a fresh clone), so four of them on
- * two cores busy with other test files take seconds, not a fixed few; the test's own timeout is
- * derived from this one, so a slow start ends with what the processes printed.
- */
-const START_MS = 60_000;
 
 /** Why a process did not start: how it ended, and the end of what it printed. */
 function why(reason: unknown): string {
@@ -102,7 +101,6 @@ describe.skipIf(!postgresAvailable())(`${PROCESSES} CS processes starting at onc
       Array.from({ length: PROCESSES }, (_, i) =>
         spawnNetcash(args(i === 0 ? front : 0), {
           env: { NETCASH_LOG: 'info' },
-          timeoutMs: START_MS,
         }),
       ),
     );

@@ -15,6 +15,14 @@ import { fileURLToPath } from 'node:url';
 const BIN = fileURLToPath(new URL('../../bin/netcash.mjs', import.meta.url));
 const TEST_ENV = { NETCASH_LOG: 'warn', NETCASH_RATE_LIMIT: '0' };
 
+/**
+ * How long a child may take to say it serves. Each of its threads loads the TypeScript sources
+ * through tsx (about a second of CPU with tsx's cache warm, more on a fresh clone) on two cores
+ * the other test files load too: seconds, and many of them on a busy CI machine. A test that
+ * starts children takes its own timeout from this, so a slow start ends with their output.
+ */
+export const START_MS = 60_000;
+
 export interface NetcashChild {
   readonly url: string;
   readonly process: ChildProcess;
@@ -57,7 +65,7 @@ export function spawnReady(
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`${what} did not start:\n${out}`));
-    }, options.timeoutMs ?? 30_000);
+    }, options.timeoutMs ?? START_MS);
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
       const match = (options.ready ?? /listening on (https?:\/\/[^\s]+)/).exec(out);
