@@ -75,6 +75,12 @@ export function derivedBlindCoin(
   throw new NetCashError('internal', 'no usable blinding factor in 8 attempts');
 }
 
+/**
+ * Triplet requests a wallet makes per CS and day, at most: a restore looks at no more (so a
+ * hostile CS that answers every probe cannot keep it going), and the wallet makes no more.
+ */
+export const MAX_TRIPLETS_PER_DAY = 1024;
+
 /** Where the n-th triplet request of a day at a CS comes from (keyed like a blind-rsa counter). */
 export function tripletCounterKey(cs: string, day: number): string {
   return `triplet\n${cs}\n${day}`;

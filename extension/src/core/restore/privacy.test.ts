@@ -36,6 +36,7 @@ import {
 import { TRIPLET_REACH } from '../triplets/make.ts';
 import { dayOf, tagSecret, tripletSecrets } from './derive.ts';
 import { type RestoreProgress, restoreCoins } from './restore.ts';
+import { TRIPLET_WINDOW } from './triplets.ts';
 
 const DAY = 86_400;
 const clock = 1_890_000_000;
@@ -163,12 +164,17 @@ describe('what a currency server learns from a restore', () => {
       for (const s of after.seen.filter((x) => x.cs === cs)) {
         expect([...secrets].some((secret) => s.body.includes(secret))).toBe(false);
       }
-      // Triplet requests: the ids of this CS's first 8 requests of each day a triplet made then
-      // could still be claimed, to tomorrow — nothing of later days, nothing of the other CS.
+      // Triplet requests (none made): the ids of this CS's first window of requests of each day
+      // a triplet made then could still be claimed (from its first certificate), to tomorrow —
+      // nothing of later days, nothing of the other CS.
       const ids = ofOp(after.seen, cs, 'restore').flatMap((r) => r.want.requests ?? []);
       const probed = new Set<string>();
-      for (let day = dayOf(clock - TRIPLET_REACH); day <= dayOf(clock) + 1; day++) {
-        for (let n = 0; n < 8; n++) probed.add(tripletSecrets(seed, cs, day, n).requestId);
+      const issued = Math.min(...b.core.trust.certificatesOf(cs).map((c) => c.issued));
+      const from = Math.max(dayOf(clock - TRIPLET_REACH), dayOf(issued));
+      for (let day = from; day <= dayOf(clock) + 1; day++) {
+        for (let n = 0; n < TRIPLET_WINDOW; n++) {
+          probed.add(tripletSecrets(seed, cs, day, n).requestId);
+        }
       }
       expect(new Set(ids)).toEqual(probed);
       expect(ids.some((id) => tripletSecrets(seed, other, dayOf(clock), 0).requestId === id)).toBe(

@@ -2,9 +2,10 @@
  * Restore from the recovery phrase (SPEC §13, docs/PROTOCOL.md §4.8): find every coin of this
  * phrase still outstanding at every trusted currency server and put it back in the purse.
  *
- *   nc1        the tag secrets of every day since the CS's oldest known certificate, and of the
- *              first 16 triplet requests of each day (their change and claims), 64 to a
- *              `restore` request, following pages; the CS rebuilds the unspent coins under them
+ *   nc1        the tag secrets of every day since the CS's oldest known certificate, 64 to a
+ *              `restore` request, following pages; the CS rebuilds the unspent coins under them;
+ *              and each day's triplet requests, scanned while found (triplets.ts): their change
+ *              and claims by their own tags, and the stored replies holding C_A
  *   blind-rsa  per denomination key, counter 0 first (all keys in few requests), then batches of
  *              64 counters for each key that answered, until two batches bring nothing; the blind
  *              signatures kept by the CS finish the coins, `status` tells the spent ones apart
@@ -13,8 +14,7 @@
  *              counters move past the highest found, so new coins never repeat a secret
  *   spent      coins held before that the restore did not find are asked `status`; those spent
  *              (by another copy of this wallet) are written off
- *   triplets   C_A of triplet requests still claimable, from the CS's stored replies (triplets.ts):
- *              journaled to be claimed at dateB — the coins come back, or the CS's receipt says
+ *   triplets   C_A of triplet requests still claimable, from the CS's stored replies: journaled to be claimed at dateB — the coins come back, or the CS's receipt says
  *              the payee took them
  *
  * Safe to run again: a coin already held is left as it is, and only coins still outstanding are
@@ -41,7 +41,12 @@ import { type CurrencyServer, currencyServers } from '../trust.ts';
 import { chunks, type Found, outstanding, restoreCall } from './cs-calls.ts';
 import { dayOf, derivedBlindCoin, tagSecret } from './derive.ts';
 import { counterAtLeast } from './seed.ts';
-import { type RestoredTriplets, restoreTriplets, tripletTagSecrets } from './triplets.ts';
+import {
+  type RestoredTriplets,
+  restoreTriplets,
+  scanTriplets,
+  type TripletScan,
+} from './triplets.ts';
 
 export type RestorePhase = 'nc1' | 'blind-rsa' | 'status' | 'triplets' | 'done';
 
@@ -76,19 +81,21 @@ export interface RestoreReport {
   readonly triplets: RestoredTriplets;
 }
 
-/** The nc1 coins outstanding at `server` under this phrase's tags. */
-async function nc1Coins(core: Core, seed: Uint8Array, server: CurrencyServer): Promise<Coin[]> {
+/**
+ * The nc1 coins outstanding at `server` under this phrase's tags: each day's, and those of the
+ * day's triplet requests (with what those requests left in stored replies).
+ */
+async function nc1Coins(
+  core: Core,
+  seed: Uint8Array,
+  server: CurrencyServer,
+): Promise<{ coins: Coin[]; triplets: TripletScan }> {
   const certs = core.trust.certificatesOf(server.csName);
-  const first = Math.min(core.now(), ...certs.map((c) => c.issued));
+  const first = dayOf(Math.min(core.now(), ...certs.map((c) => c.issued)));
   const days: number[] = [];
-  for (let d = dayOf(first); d <= dayOf(core.now()) + 1; d++) days.push(d);
-  // Each day's tag, and the tags of that day's triplet requests (their change and claims).
-  const all = days.flatMap((d) => [
-    tagSecret(seed, server.csName, d),
-    ...tripletTagSecrets(seed, server.csName, d),
-  ]);
+  for (let d = first; d <= dayOf(core.now()) + 1; d++) days.push(d);
   const coins: Coin[] = [];
-  for (const batch of chunks(all)) {
+  for (const batch of chunks(days.map((d) => tagSecret(seed, server.csName, d)))) {
     const secrets = batch.map(toB64u);
     let after: string | undefined;
     for (;;) {
@@ -102,7 +109,8 @@ async function nc1Coins(core: Core, seed: Uint8Array, server: CurrencyServer): P
       if (!page.more || after === undefined) break;
     }
   }
-  return coins;
+  const triplets = await scanTriplets(core, seed, server, first);
+  return { coins: [...coins, ...triplets.coins], triplets };
 }
 
 interface Probe {
@@ -271,7 +279,8 @@ export async function restoreCoins(
         cs: server.csName,
         currency: server.currency,
       }).ok;
-    const plain = (await nc1Coins(core, seed, server)).map((coin) => ({ coin })).filter(usable);
+    const tagged = await nc1Coins(core, seed, server);
+    const plain = tagged.coins.map((coin) => ({ coin })).filter(usable);
     tell(server.csName, 'blind-rsa', i);
     const blind = (await blindCoins(core, seed, server)).filter(usable);
     tell(server.csName, 'status', i);
@@ -286,7 +295,7 @@ export async function restoreCoins(
     const unsure = before.filter((row) => !found.has(row.id) && usable({ coin: row.coin }));
     writtenOff += await writeOffSpent(core, server, unsure);
     tell(server.csName, 'triplets', i);
-    const locked = await restoreTriplets(core, seed, server);
+    const locked = await restoreTriplets(core, server, tagged.triplets.stored);
     triplets = {
       count: triplets.count + locked.count,
       value: triplets.value + locked.value,

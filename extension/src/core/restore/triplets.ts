@@ -4,13 +4,15 @@
  * id, reply key and one-time owner key are derived from the phrase (the n-th request at a CS on a
  * day, derive.ts), and the CS keeps the reply of every request for its retention — so:
  *
- *   find     for each day a triplet made then could still be claimable (TRIPLET_REACH back, to
- *            tomorrow), the ids of requests 0–7, in `restore` requests; the next 8 of a day
- *            while the last 8 brought one; each reply found is opened with its derived key
+ *   find     for each day since the CS's oldest certificate, a window of 64 request indices at a
+ *            time: the coins under their tags (change, and the coins of claims made: these live
+ *            as long as coins do), and for the days a C_A could still be claimable (TRIPLET_REACH
+ *            back, to tomorrow) the stored replies of their ids, each opened with its derived
+ *            key; the next window while this one held a request, up to MAX_TRIPLETS_PER_DAY
  *   check    each C_A: signed under a trusted certificate of the CS, locked to the derived key
  *   status   the CS says which C_A are still outstanding: neither its C_B redeemed by the payee
  *            nor itself claimed (a claim's coins, like the change, carry the request's own tag:
- *            the nc1 phase finds them, TAGGED_PER_DAY requests a day, also past the retention)
+ *            `find` found them, also past the retention)
  *   keep     one journaled `prepay` op per request (`restored`, never paid from: its C_B may be
  *            with the payee already), woken at dateB to claim its C_A — the CS then answers with
  *            fresh coins, or with its receipt when the payee redeemed C_B meanwhile
@@ -23,9 +25,11 @@ import {
   type CsReplyEnvelope,
   type CsResultOf,
   type CsTarget,
+  MAX_INSTRUMENTS,
   NetCashError,
   openCsReply,
   restoreTag,
+  toB64u,
   verifyCoin,
 } from '@netcash/protocol';
 import type { Core } from '../context.ts';
@@ -33,26 +37,23 @@ import type { HeldTriplet, PrepayOp } from '../journal/types.ts';
 import { tripletsOf } from '../triplets/claim.ts';
 import { ownerKey, TRIPLET_REACH } from '../triplets/make.ts';
 import type { CurrencyServer } from '../trust.ts';
-import { chunks, outstanding, restoreCall } from './cs-calls.ts';
-import { dayOf, type TripletSecrets, tripletCounterKey, tripletSecrets } from './derive.ts';
+import { outstanding, restoreCall } from './cs-calls.ts';
+import {
+  dayOf,
+  MAX_TRIPLETS_PER_DAY,
+  type TripletSecrets,
+  tripletCounterKey,
+  tripletSecrets,
+} from './derive.ts';
 import { counterAtLeast } from './seed.ts';
 
-/** Request ids asked per day at a time. */
-const PROBE = 8;
-
 /**
- * Triplet requests per CS and day whose change and claimed coins a restore looks for by their
- * tags (restore.ts), for as long as coins live — past the CS's request retention too.
+ * Request indices probed at a time (one `restore` request's worth of secrets or ids). A day's scan
+ * goes on to the next window while the last one held any request of this phrase (a stored reply,
+ * or coins under a request's tag): it ends at a whole window of unused indices, as an HD wallet's
+ * gap limit does.
  */
-export const TAGGED_PER_DAY = 16;
-
-/** The tag secrets of the first TAGGED_PER_DAY triplet requests at `cs` on `day`. */
-export function tripletTagSecrets(seed: Uint8Array, cs: string, day: number): Uint8Array[] {
-  return Array.from(
-    { length: TAGGED_PER_DAY },
-    (_, n) => tripletSecrets(seed, cs, day, n).tagSecret,
-  );
-}
+export const TRIPLET_WINDOW = MAX_INSTRUMENTS;
 
 interface Probe {
   readonly day: number;
@@ -61,7 +62,7 @@ interface Probe {
 }
 
 /** What a triplet request of this phrase holds, as its CS stored the reply. */
-interface Stored {
+export interface Stored {
   readonly probe: Probe;
   readonly ownerSecret: string;
   readonly triplets: readonly HeldTriplet[];
@@ -74,18 +75,37 @@ async function replies(
   probes: readonly Probe[],
 ): Promise<(CsReplyEnvelope | null)[]> {
   const out: (CsReplyEnvelope | null)[] = [];
-  for (const batch of chunks(probes.map((p) => p.secrets.requestId))) {
-    let rest = batch;
-    while (rest.length > 0) {
-      const page = (await restoreCall(core, target, { requests: rest })).replies ?? [];
-      if (page.length === 0) {
-        throw new NetCashError('malformed', 'The currency server answered no stored reply.');
-      }
-      out.push(...page.slice(0, rest.length));
-      rest = rest.slice(page.length);
+  let rest = probes.map((p) => p.secrets.requestId);
+  while (rest.length > 0) {
+    const page = (await restoreCall(core, target, { requests: rest })).replies ?? [];
+    if (page.length === 0) {
+      throw new NetCashError('malformed', 'The currency server answered no stored reply.');
     }
+    out.push(...page.slice(0, rest.length));
+    rest = rest.slice(page.length);
   }
   return out;
+}
+
+/** The unlocked coins outstanding under the tags of `probes` (change and claims), every page. */
+async function taggedCoins(
+  core: Core,
+  target: CsTarget,
+  probes: readonly Probe[],
+): Promise<Coin[]> {
+  const secrets = probes.map((p) => toB64u(p.secrets.tagSecret));
+  const coins: Coin[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const page = await restoreCall(
+      core,
+      target,
+      after === undefined ? { secrets } : { secrets, after },
+    );
+    coins.push(...page.coins);
+    after = page.coins.at(-1)?.body.serial;
+    if (!page.more || after === undefined) return coins;
+  }
 }
 
 /** The triplets of one stored reply whose C_A check out and are locked to the derived key. */
@@ -111,43 +131,62 @@ function ownTriplets(
   return triplets.length === 0 ? null : { probe, ownerSecret: owner.secret, triplets };
 }
 
-/** The triplet requests of this phrase whose replies `server` still keeps. */
-async function storedTriplets(
+/** What the triplet requests of this phrase at a CS left there. */
+export interface TripletScan {
+  /** The unlocked coins under their tags: change, and the coins of claims made. */
+  readonly coins: Coin[];
+  /** The requests whose replies the CS still keeps and that hold C_A of this phrase. */
+  readonly stored: Stored[];
+}
+
+/**
+ * Every triplet request of this phrase at `server`, day by day from `firstDay` to tomorrow: the
+ * coins under their tags (for as long as coins live), and for the days a C_A could still be
+ * claimable (TRIPLET_REACH back) their stored replies. Each day is scanned a window of request
+ * indices at a time while the last window held one of them, up to MAX_TRIPLETS_PER_DAY; the day's
+ * counter moves past what was found, so new requests never repeat an id.
+ */
+export async function scanTriplets(
   core: Core,
   seed: Uint8Array,
   server: CurrencyServer,
-): Promise<Stored[]> {
+  firstDay: number,
+): Promise<TripletScan> {
   const now = core.now();
-  const probe = (day: number, from: number): Probe[] =>
-    Array.from({ length: PROBE }, (_, i) => ({
-      day,
-      n: from + i,
-      secrets: tripletSecrets(seed, server.csName, day, from + i),
-    }));
-  let round: Probe[] = [];
-  for (let day = dayOf(now - TRIPLET_REACH); day <= dayOf(now) + 1; day++) {
-    round.push(...probe(day, 0));
-  }
-  const found: Stored[] = [];
-  while (round.length > 0) {
-    const answers = await replies(core, server.target, round);
-    const busy = new Map<number, number>();
-    round.forEach((p, i) => {
-      const envelope = answers[i];
-      if (envelope === null || envelope === undefined) return;
-      busy.set(p.day, Math.max(busy.get(p.day) ?? 0, p.n + 1));
-      const opened = openCsReply(core.p, p.secrets.replyKey, p.secrets.requestId, envelope);
-      if (!opened.ok || opened.value.op !== 'triplet') return;
-      const own = ownTriplets(core, server, p, opened.value);
-      if (own !== null) found.push(own);
-    });
-    // A day whose last batch held a request may hold more after it.
-    round = [...busy].flatMap(([day, next]) => probe(day, next));
-    for (const [day, next] of busy) {
+  const reach = dayOf(now - TRIPLET_REACH);
+  const coins: Coin[] = [];
+  const stored: Stored[] = [];
+  for (let day = firstDay; day <= dayOf(now) + 1; day++) {
+    let next = 0;
+    for (let from = 0; from < MAX_TRIPLETS_PER_DAY; from += TRIPLET_WINDOW) {
+      const window: Probe[] = Array.from({ length: TRIPLET_WINDOW }, (_, i) => ({
+        day,
+        n: from + i,
+        secrets: tripletSecrets(seed, server.csName, day, from + i),
+      }));
+      const tagged = await taggedCoins(core, server.target, window);
+      coins.push(...tagged);
+      // Coins under a tag say some request of the window was made, not which: past the window.
+      if (tagged.length > 0) next = from + TRIPLET_WINDOW;
+      if (day >= reach) {
+        const answers = await replies(core, server.target, window);
+        window.forEach((p, i) => {
+          const envelope = answers[i];
+          if (envelope === null || envelope === undefined) return;
+          if (tagged.length === 0) next = Math.max(next, p.n + 1);
+          const opened = openCsReply(core.p, p.secrets.replyKey, p.secrets.requestId, envelope);
+          if (!opened.ok || opened.value.op !== 'triplet') return;
+          const own = ownTriplets(core, server, p, opened.value);
+          if (own !== null) stored.push(own);
+        });
+      }
+      if (next <= from) break;
+    }
+    if (next > 0) {
       await counterAtLeast(core.db, tripletCounterKey(server.csName, day), server.csName, next);
     }
   }
-  return found;
+  return { coins, stored };
 }
 
 /** Serials of the C_A the wallet's ops hold already (a restore of a wallet still in use). */
@@ -176,10 +215,9 @@ export interface RestoredTriplets {
  */
 export async function restoreTriplets(
   core: Core,
-  seed: Uint8Array,
   server: CurrencyServer,
+  stored: readonly Stored[],
 ): Promise<RestoredTriplets> {
-  const stored = await storedTriplets(core, seed, server);
   const live = new Set(
     (
       await outstanding(

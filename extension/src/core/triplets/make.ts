@@ -40,7 +40,12 @@ import type { CoinRow } from '../db/schema.ts';
 import type { Tx } from '../journal/journal.ts';
 import type { CsTargetRow, HeldTriplet, Op, Triplets } from '../journal/types.ts';
 import { sendWithFaults } from '../net.ts';
-import { dayOf, tripletCounterKey, tripletSecrets } from '../restore/derive.ts';
+import {
+  dayOf,
+  MAX_TRIPLETS_PER_DAY,
+  tripletCounterKey,
+  tripletSecrets,
+} from '../restore/derive.ts';
 import { takeCounters } from '../restore/seed.ts';
 import type { CurrencyServer } from '../trust.ts';
 
@@ -104,6 +109,13 @@ export function spreadValues(amount: number, denominations: readonly number[]): 
   return out.sort((a, b) => b - a);
 }
 
+/** Aborts the caller's transaction (nothing it wrote is kept), then throws `error`. */
+async function refuse(tx: Tx, error: NetCashError): Promise<never> {
+  tx.abort();
+  await tx.done.catch(() => undefined);
+  throw error;
+}
+
 /**
  * The request id, reply key and owner key of a new triplet request at `cs`: derived from the
  * phrase with the day's next counter, taken in `tx` (which must include `counters`); random for a
@@ -122,14 +134,26 @@ async function tripletKeys(
     };
   }
   const day = dayOf(core.now());
-  const n = await takeCounters(tx, tripletCounterKey(cs, day), cs, 1);
+  const key = tripletCounterKey(cs, day);
+  // Past the cap a restore would not look (restore/triplets.ts): refused before anything is kept.
+  if (((await tx.objectStore('counters').get(key))?.next ?? 0) >= MAX_TRIPLETS_PER_DAY) {
+    return refuse(
+      tx,
+      new NetCashError(
+        'limit-exceeded',
+        `This wallet made ${MAX_TRIPLETS_PER_DAY} protected payments and prepayments at ${cs} today, as many as a restore from the recovery phrase looks for; try again tomorrow (UTC).`,
+      ),
+    );
+  }
+  const n = await takeCounters(tx, key, cs, 1);
   const secrets = tripletSecrets(core.seed, cs, day, n);
   return { ...secrets, tag: restoreTag(core.p, secrets.tagSecret) };
 }
 
 /**
  * The triplet request for `coins` (reserved by the caller), journaled before it is sent, in `tx`
- * (with `counters`).
+ * (with `counters`). Refused (`tx` aborted): no change for these coins, or `limit-exceeded` when
+ * the wallet made MAX_TRIPLETS_PER_DAY triplet requests at this CS today.
  */
 export async function tripletRequest(
   core: Core,
@@ -144,7 +168,7 @@ export async function tripletRequest(
   const asked = amounts.reduce((s, v) => s + v, 0);
   const change = decompose(paid - asked, server.denominations);
   if (change === null || paid < asked) {
-    throw new NetCashError('wrong-amount', 'No change can be made for these coins.');
+    return refuse(tx, new NetCashError('wrong-amount', 'No change can be made for these coins.'));
   }
   const keys = await tripletKeys(core, tx, server.csName);
   const owner = ownerKey(core, keys.ownerSeed);

@@ -22,7 +22,7 @@ import {
   credentialsOf,
   decompose,
   isTransient,
-  type NetCashError,
+  NetCashError,
   randomId,
   selectCover,
   type TripletTerms,
@@ -85,7 +85,14 @@ export async function startProtected(
     await tx.done.catch(() => undefined);
     return null;
   }
-  const made = await tripletRequest(core, tx, server, coins, amounts, terms.key, windows);
+  const made = await tripletRequest(core, tx, server, coins, amounts, terms.key, windows).catch(
+    (error: unknown) => {
+      // The day's triplets at this CS are used up (tx aborted): paid another way.
+      if (error instanceof NetCashError && error.code === 'limit-exceeded') return null;
+      throw error;
+    },
+  );
+  if (made === null) return null;
   // The coins of 1c are the C_B the triplet brings (phase `pay`); the rest is fixed now.
   const op = payOpOf(core, start, {
     id,
