@@ -5,6 +5,7 @@
 import { NetCashError } from '@netcash/protocol';
 import { DEFAULT_NET } from '../core/context.ts';
 import { DEFAULT_POLICY, type OpOutcome } from '../core/index.ts';
+import { dismissNotice, openNotices } from '../core/notices.ts';
 import type { CommandInput, CommandName, CommandOutputs } from '../messages/commands.ts';
 import type { HistoryDetail, OutcomeView } from '../messages/views.ts';
 import { approvalView, decide } from './approvals.ts';
@@ -119,6 +120,22 @@ export const handlers: Handlers = {
     const report = await w.retryNow(id);
     const left = await w.pending();
     return { ...report, left: left.map(({ op, status }) => pendingView(op, status)) };
+  },
+  async notices() {
+    return (await openNotices((await wallet()).core)).map((n) => ({
+      id: n.id,
+      origin: n.origin,
+      cs: n.cs,
+      amount: n.amount,
+      currency: n.currency,
+      description: n.description,
+      text: n.text,
+      since: n.opened,
+    }));
+  },
+  async dismissNotice({ id }) {
+    await dismissNotice((await wallet()).core, id);
+    return { dismissed: true };
   },
   async setNetwork(input) {
     const w = await wallet();

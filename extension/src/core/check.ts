@@ -10,11 +10,16 @@
 import { NetCashError, type Offer, type PaymentStatus, verify } from '@netcash/protocol';
 import type { Core } from './context.ts';
 import { endedPayment, intentOf } from './intent.ts';
+import { noticeFor } from './notices.ts';
 import { pendingStatus } from './pending.ts';
 import { accessFor } from './proof.ts';
 import { isDue } from './schedule.ts';
 
-/** How far back a payment that ended without a receipt is still mentioned (seconds). */
+/**
+ * How far back a payment that ended without a receipt (rolled back, failed: the coins are back or
+ * the loss is in the activity) is still mentioned (seconds). A payment made without the payee's
+ * receipt is mentioned until dismissed (notices.ts).
+ */
 export const ENDED_NOTE_WINDOW = 3_600;
 
 /**
@@ -59,15 +64,11 @@ export async function checkIntent(
       message: `Pending — the payment is being made; it finishes when ${host} answers. You will not be charged twice.`,
     };
   }
+  // Paid by the CS's proof, the payee refusing its receipt: said until dismissed or settled.
+  const notice = await noticeFor(core, origin, offer);
+  if (notice !== undefined) return { state: 'none', note: notice.text };
   const ended = await endedPayment(core, origin, offer, since);
   if (ended === undefined) return { state: 'none' };
-  if (ended.status === 'done') {
-    const host = new URL(offer.body.payUrl).host;
-    return {
-      state: 'none',
-      note: `You paid for this: ${ended.cs}'s receipt proves ${host} took the payment, but ${host} refused to send its own receipt, so this page can't open. The receipt is in your wallet's activity — show it to ${host}.`,
-    };
-  }
   return {
     state: 'none',
     note:

@@ -47,8 +47,8 @@ export async function intentOf(core: Core, origin: string, offer: Offer): Promis
 }
 
 /**
- * The newest settled-without-receipt payment for this intent, if any: rolled back, failed, or
- * done on a CS receipt alone (a protected payment the payee took but never answered).
+ * The newest payment for this intent that ended without a receipt since `since`, if any: rolled
+ * back or failed. (One done on a CS receipt alone leaves a notice instead: notices.ts.)
  */
 export async function endedPayment(
   core: Core,
@@ -58,12 +58,10 @@ export async function endedPayment(
 ): Promise<PayOp | undefined> {
   const key = intentKey(origin, offer);
   let newest: PayOp | undefined;
-  for (const status of ['rolled-back', 'failed', 'done'] as const) {
+  for (const status of ['rolled-back', 'failed'] as const) {
     const range = IDBKeyRange.bound([status, since], [status, Number.POSITIVE_INFINITY]);
     for (const op of await core.db.getAllFromIndex('ops', 'byStatusUpdated', range)) {
       if (op.kind !== 'pay' || intentKey(op.origin, op.offer) !== key) continue;
-      // A done payment ends without a receipt only when the payee never sent one.
-      if (status === 'done' && (await findReceipt(core, offer, origin)) !== undefined) continue;
       if (newest === undefined || op.updated > newest.updated) newest = op;
     }
   }
@@ -72,12 +70,13 @@ export async function endedPayment(
 
 /**
  * Whether `origin` has anything to do with this wallet: a purchase, an allowance, a payment under
- * way or one that ended since `since`. Only such a site hears from the wallet at all (Wallet
+ * way or one that ended since `since`, an open notice (notices.ts). Only such a site hears from the wallet at all (Wallet
  * letsIn, docs/PRIVACY.md "Page scripts"); any other gets no answer, like no wallet at all.
  */
 export async function knowsOrigin(core: Core, origin: string, since: number): Promise<boolean> {
-  const tx = core.db.transaction(['receipts', 'allowances', 'ops'], 'readonly');
+  const tx = core.db.transaction(['receipts', 'allowances', 'ops', 'notices'], 'readonly');
   const bought = await tx.objectStore('receipts').index('byOrigin').count(origin);
+  const notices = await tx.objectStore('notices').index('byOrigin').count(origin);
   const allowances = await tx
     .objectStore('allowances')
     .count(IDBKeyRange.bound([origin, ''], [origin, '\uffff']));
@@ -93,6 +92,9 @@ export async function knowsOrigin(core: Core, origin: string, since: number): Pr
   }
   await tx.done;
   return (
-    bought > 0 || allowances > 0 || ops.some((op) => op.kind === 'pay' && op.origin === origin)
+    bought > 0 ||
+    allowances > 0 ||
+    notices > 0 ||
+    ops.some((op) => op.kind === 'pay' && op.origin === origin)
   );
 }

@@ -26,6 +26,7 @@ import type {
   BankView,
   HistoryDetail,
   HistoryPage,
+  NoticeView,
   OutcomeView,
   PendingView,
   WalletState,
@@ -101,6 +102,10 @@ export const COMMANDS = {
   pending: v.strictObject({}),
   /** "Retry now": re-drive one pending operation (or all) at once. */
   retryNow: v.strictObject({ id: v.optional(Token) }),
+  /** What the shopper must be told until she dismisses it (core/notices.ts). */
+  notices: v.strictObject({}),
+  /** The shopper read a notice: it goes. */
+  dismissNotice: v.strictObject({ id: Token }),
   /** How the wallet waits for servers (tests shorten it; kept in the settings). */
   setNetwork: v.strictObject({
     timeoutMs: v.optional(Millis),
@@ -186,6 +191,8 @@ export interface CommandOutputs {
   recover: RecoverCounts;
   pending: readonly PendingView[];
   retryNow: RecoverCounts & { left: readonly PendingView[] };
+  notices: readonly NoticeView[];
+  dismissNotice: { dismissed: true };
   setNetwork: NetPolicy;
   history: HistoryPage;
   historyEntry: HistoryDetail | null;

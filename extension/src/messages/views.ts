@@ -164,6 +164,20 @@ export interface OutcomeView {
  * One operation still being finished: what, where, since when, what happens next (SPEC §12).
  * Built from the journal entry and core/pending.ts (background/pending-view.ts).
  */
+/** A notice kept until the shopper dismisses it (core/notices.ts). */
+export interface NoticeView {
+  readonly id: string;
+  /** The site it is about. */
+  readonly origin: string;
+  readonly cs: string;
+  readonly amount: number;
+  readonly currency: string;
+  readonly description: string;
+  readonly text: string;
+  /** When it was opened (seconds). */
+  readonly since: number;
+}
+
 export interface PendingView {
   readonly id: string;
   readonly kind: OpKind;

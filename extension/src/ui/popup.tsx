@@ -16,6 +16,7 @@ import { Balances } from './popup/balance.tsx';
 import { Budgets } from './popup/budgets.tsx';
 import { Cashout } from './popup/cashout.tsx';
 import { History, HistoryEntry } from './popup/history.tsx';
+import { Notices } from './popup/notices.tsx';
 import { Pending } from './popup/pending.tsx';
 import { Prepaid } from './popup/prepaid.tsx';
 import { Settings } from './popup/settings.tsx';
@@ -170,6 +171,7 @@ function Popup() {
       ) : null}
       {state.ready ? (
         <>
+          <Notices version={state} />
           <Pending count={state.pending} onChange={reload} />
           <Prepaid state={state} onChange={reload} />
           <Section title="History">

@@ -19,6 +19,7 @@ describe('wallet database migrations', () => {
         'denominationKeys',
         'history',
         'insurers',
+        'notices',
         'ops',
         'receipts',
         'recovery',

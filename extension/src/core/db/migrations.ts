@@ -6,6 +6,7 @@
  * Never edit a released step: add a new one and bump DB_VERSION.
  */
 import type { IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
+import { unconfirmedNotice } from '../notices.ts';
 import type { WalletSchema } from './schema.ts';
 import { TallyChange } from './tally.ts';
 
@@ -111,6 +112,23 @@ export const MIGRATIONS: readonly Migration[] = [
     run(db) {
       db.createObjectStore('recovery', { keyPath: 'name' });
       db.createObjectStore('counters', { keyPath: 'keyId' });
+    },
+  },
+  {
+    version: 8,
+    what: 'notices kept until the shopper dismisses them: a payment the CS proves made whose payee refused its receipt (notices.ts)',
+    run(db, tx) {
+      const notices = db.createObjectStore('notices', { keyPath: 'id' });
+      notices.createIndex('byOrigin', 'origin');
+      notices.createIndex('byIntent', 'intent');
+      // Such payments ended before: their notes were shown for an hour only; now they stay.
+      const fill = async () => {
+        for (const op of await tx.objectStore('ops').index('byStatus').getAll('done')) {
+          const notice = unconfirmedNotice(op, op.updated);
+          if (notice !== null) await tx.objectStore('notices').put(notice);
+        }
+      };
+      fill().catch(() => tx.abort());
     },
   },
 ];

@@ -20,6 +20,8 @@
  *   history       what the shopper sees: buys, payments, refunds, losses
  *   recovery      the recovery phrase and its seed (restore/seed.ts, SPEC §13)
  *   counters      the next derivation counter per blind-rsa denomination key (restore/seed.ts)
+ *   notices       what the shopper must be told until she dismisses it (notices.ts): a payment
+ *                 the CS proves made whose payee refused its receipt
  */
 import type {
   AnyCoin,
@@ -38,7 +40,7 @@ import type { CounterRow, RecoveryRow } from '../restore/seed.ts';
 
 export const DB_NAME = 'netcash-wallet';
 /** The newest schema version; migrations.ts has one step per version. */
-export const DB_VERSION = 7;
+export const DB_VERSION = 8;
 
 /**
  * `recovering`: held, owed by its currency server, but not to be paid with — its certificate or
@@ -191,6 +193,28 @@ export type HistoryKind =
   | 'prepay'
   | 'restored';
 
+/**
+ * A note kept until the shopper dismisses it or the matter settles (notices.ts): today, a
+ * protected payment the CS's receipt proves made, whose payee refused to send its own receipt.
+ * It says everything itself: the journal entry it is about is pruned in time.
+ */
+export interface NoticeRow {
+  /** The journal entry it is about. */
+  readonly id: string;
+  readonly origin: string;
+  /** intentKey(origin, offer): the page of that offer is told on every check. */
+  readonly intent: string;
+  /** The offer's payee and sid: a receipt for them settles it. */
+  readonly payee: string;
+  readonly sid: string;
+  readonly opened: number;
+  readonly cs: string;
+  readonly amount: number;
+  readonly currency: string;
+  readonly description: string;
+  readonly text: string;
+}
+
 export interface HistoryRow {
   /** Auto-incremented. */
   readonly seq?: number;
@@ -250,4 +274,5 @@ export interface WalletSchema extends DBSchema {
   history: { key: number; value: HistoryRow; indexes: { byOp: string } };
   recovery: { key: string; value: RecoveryRow };
   counters: { key: string; value: CounterRow };
+  notices: { key: string; value: NoticeRow; indexes: { byOrigin: string; byIntent: string } };
 }

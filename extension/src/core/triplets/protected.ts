@@ -32,6 +32,7 @@ import type { Core } from '../context.ts';
 import { payable, releaseOrProbe, reserve } from '../exchange.ts';
 import { addCoins, addHistory, deleteCoins, noteAttempt } from '../journal/journal.ts';
 import type { PayOp } from '../journal/types.ts';
+import { unconfirmedNotice } from '../notices.ts';
 import { rowsOf } from '../outputs.ts';
 import { payOpOf, type StartPay } from '../pay.ts';
 import { refundAllowance } from '../pay-refund.ts';
@@ -254,7 +255,8 @@ async function finishClaimed(core: Core, op: PayOp): Promise<PayOp> {
 
 /**
  * Phase `confirm` of a protected payment, the payee refusing for good: the payment stands (the
- * CS's receipt proves the payee took it, and the history says so), without the payee's receipt.
+ * CS's receipt proves the payee took it, and the history says so), without the payee's receipt;
+ * a notice says so until the shopper dismisses it.
  */
 export async function endUnconfirmed(core: Core, op: PayOp, why: NetCashError): Promise<PayOp> {
   const next: PayOp = {
@@ -264,9 +266,14 @@ export async function endUnconfirmed(core: Core, op: PayOp, why: NetCashError): 
     lastError: why.toBody(),
     updated: core.now(),
   };
-  const tx = core.db.transaction(['ops'], 'readwrite');
+  const tx = core.db.transaction(['ops', 'notices'], 'readwrite');
   const current = await tx.objectStore('ops').get(op.id);
-  if (current?.status === 'pending') await tx.objectStore('ops').put(next);
+  if (current?.status === 'pending') {
+    await tx.objectStore('ops').put(next);
+    // Told to the shopper until she dismisses it (notices.ts), not for an hour.
+    const notice = unconfirmedNotice(next, next.updated);
+    if (notice !== null) await tx.objectStore('notices').put(notice);
+  }
   await tx.done;
   return next;
 }

@@ -7,7 +7,8 @@
  *   no receipt  the payee took C_B and its answer was lost, then it went away: after dateB the
  *               wallet claims C_A by itself and keeps the CS's receipt, proof of the payment;
  *               the page shows it paid and waiting; when the payee answers again the page opens
- *               (one history row); a payee refusing for good leaves it paid, with a note
+ *               (one history row); a payee refusing for good leaves it paid, with a note kept
+ *               until the shopper dismisses it
  *   never paid  the payee never got the 1c: after dateB the claim brings the value back
  *   offline     a site prepaid in advance is paid with every currency server out of reach (for
  *               the wallet and the payee); the payee redeems later; a copy of the same C_B paid
@@ -21,6 +22,7 @@ import { nobleProvider } from '@netcash/protocol/noble';
 import { describe, expect, it } from 'vitest';
 import { crashOnce } from '../faults.ts';
 import type { PayOp, PrepayOp } from '../journal/types.ts';
+import { dismissNotice, openNotices } from '../notices.ts';
 import {
   cuttableFetch,
   readyWallet,
@@ -190,6 +192,23 @@ describe('protected payments (triplets)', () => {
       /^You paid for this: cs1's receipt proves .* took the payment/,
     );
     await expectBalanced();
+    // Not for an hour only: the page and the popup say it until the shopper dismisses it, also
+    // once the journal entry it is about has been pruned (recover prunes settled entries).
+    clock += 40 * 86_400;
+    await t.wallet.recover();
+    expect(await t.wallet.core.db.get('ops', op.id)).toBeUndefined();
+    expect(await t.wallet.letsIn(new URL(world.shop.url).origin)).toBe(true);
+    const later = await t.wallet.check(await world.shop.offer('odd'), world.shop.url);
+    expect(later.state === 'none' && later.note).toBe(shown.state === 'none' && shown.note);
+    const [notice, ...more] = await openNotices(t.wallet.core);
+    expect(more).toEqual([]);
+    expect(notice).toMatchObject({ id: op.id, cs: 'cs1', amount: 333, currency: 'NCD' });
+    await dismissNotice(t.wallet.core, notice!.id);
+    expect(await openNotices(t.wallet.core)).toEqual([]);
+    expect(await t.wallet.check(await world.shop.offer('odd'), world.shop.url)).toEqual({
+      state: 'none',
+    });
+    expect(await t.wallet.letsIn(new URL(world.shop.url).origin)).toBe(false);
     t.wallet.close();
   });
 
