@@ -183,7 +183,12 @@ export function RestoreCoins(props: { onDone: () => Promise<void> }) {
                 report.triplets.count > 0
                   ? ` ${money(report.triplets.value, 'NCD')} was locked in payments not settled yet: from ${new Date(report.triplets.from * 1000).toLocaleString('en-GB')} the wallet claims it back, unless the seller took it.`
                   : ''
-              }`}
+              }${report.closed
+                .map(
+                  (c) =>
+                    ` ${money(c.value, c.currency)} at ${c.cs} was locked in a payment${c.origin === '' ? '' : ` to ${new URL(c.origin).host}`} whose seller never took it, and could be claimed back only until ${new Date(c.closed * 1000).toLocaleString('en-GB')}: it is lost (see your activity).`,
+                )
+                .join('')}`}
         </p>
       )}
     </div>

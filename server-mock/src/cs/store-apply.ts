@@ -150,8 +150,8 @@ export async function apply(tx: SqlTx, c: Commit): Promise<void> {
   // The request id first: a concurrent duplicate waits here (PostgreSQL) and then backs off,
   // instead of reaching the serials and reporting a false double spend.
   const claimed = await tx.query(
-    'INSERT INTO requests (request_id, request_hash, reply, created) VALUES ($1, $2, $3, $4) ON CONFLICT (request_id) DO NOTHING RETURNING request_id',
-    [c.requestId, c.requestHash, c.reply, c.date],
+    'INSERT INTO requests (request_id, request_hash, reply, created, keep_until) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (request_id) DO NOTHING RETURNING request_id',
+    [c.requestId, c.requestHash, c.reply, c.date, c.keepReplyUntil ?? 0],
   );
   if (claimed.length === 0) {
     // After a commit whose outcome was unknown, the request id held with this very reply (sealed

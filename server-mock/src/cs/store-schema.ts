@@ -185,6 +185,14 @@ export const CS_SCHEMA: Schema = {
         'CREATE INDEX IF NOT EXISTS outstanding_tag ON outstanding (tag, serial) WHERE tag IS NOT NULL',
       ],
     },
+    {
+      // docs/PROTOCOL.md §4.8: a triplet request's reply is a restore's only way to its C_A, so
+      // it is kept while C_A can be claimed (its rows' life), whatever the request retention.
+      name: 'requests kept until their triplets end',
+      statements: (flavor) => [
+        addColumn(flavor, 'requests', 'keep_until', 'BIGINT NOT NULL DEFAULT 0'),
+      ],
+    },
   ],
 };
 

@@ -260,7 +260,16 @@ export async function createCsStore(
       // What is only kept until it expires goes in bounded deletes.
       await sweep('spent', 'serial', 'expires', expiredBefore);
       await sweep('withdrawals', 'hash', 'expires', expiredBefore);
-      await sweep('requests', 'request_id', 'created', requestsBefore);
+      // A triplet request's reply stays while its C_A can be claimed (keep_until, §4.8).
+      for (;;) {
+        const deleted = await db.run(
+          `DELETE FROM requests WHERE request_id IN
+             (SELECT request_id FROM requests WHERE created < $1 AND keep_until < $2 LIMIT $3)`,
+          [requestsBefore, expiredBefore, PRUNE_BATCH],
+          IDEMPOTENT,
+        );
+        if (deleted < PRUNE_BATCH) break;
+      }
       await sweep('deposits', 'digest', 'expires', expiredBefore);
       await sweep('triplet_spends', 'triplet_id', 'expires', expiredBefore);
       await sweep('triplet_members', 'triplet_id', 'expires', expiredBefore);

@@ -100,6 +100,11 @@ export interface Changes {
   readonly late?: number;
   /** Value of coins taken under a revoked certificate or key (the books' `recouped`). */
   readonly recouped?: number;
+  /**
+   * A triplet request: its record (the reply) is kept until its C_A rows go (pruned with
+   * `expiredBefore`), however short the request retention — a restore finds C_A only in it.
+   */
+  readonly keepReplyUntil?: number;
   /** C_B coins of triplets redeemed by their payee: remembered for the payor's `claim`. */
   readonly tripletSpends?: readonly {
     tripletId: string;
@@ -175,7 +180,8 @@ export interface CsStore {
   ): Promise<{ serial: string; owner: string; value: number; date: number } | null>;
   /**
    * Prunes serials whose redemption window closed before `expiredBefore` (booked as `expired`),
-   * requests created before `requestsBefore`, stale reservations, and deposit digests and triplet
+   * requests created before `requestsBefore` (a triplet's only once its `keepReplyUntil` is
+   * before `expiredBefore` too), stale reservations, and deposit digests and triplet
    * spends past expiry; closes blind-rsa keys whose redemption window closed before
    * `expiredBefore`: their spent serials and withdrawal records are dropped and their unspent
    * coins booked as `expired` (counted in the result).

@@ -13,7 +13,9 @@
  *
  * Restore (docs/PROTOCOL.md §4.8): the change of a triplet and the fresh coins of a claim carry
  * the requester's restore tag like any nc1 output; the locked coins never do — a wallet finds
- * them again in the stored reply of its triplet request, whose id it derives from its phrase.
+ * them again in the stored reply of its triplet request, whose id it derives from its phrase. That
+ * reply is kept until C_A's rows go (dateA + the prune grace), however short the request
+ * retention: while C_A can be claimed, a restore can find it.
  */
 import {
   type ClaimRequest,
@@ -77,6 +79,8 @@ export async function triplet(run: OpRun<TripletRequest>): Promise<Reply> {
       ...consumed(ctx, coins),
       mint: [...pairs.flatMap(({ b, a }) => [...b.rows, ...a.rows]), ...x.rows],
       tripletSpends: tripletSpends(coins),
+      // The reply holds C_A: kept as long as its rows, past the request retention (§4.8).
+      keepReplyUntil: dateA,
     },
   );
 }

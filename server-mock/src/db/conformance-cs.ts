@@ -112,6 +112,29 @@ export function csStoreCases(fresh: FreshDb): void {
     await store.close();
   });
 
+  it("keeps a triplet request's record while its triplets live, past the request retention", async () => {
+    const store = await createCsStore(await fresh('cs_keep'));
+    const lock = { lock: 't1', expires: 300 };
+    await store.commit(commit('plain', { mint: [row('a', 10, { expires: 500 })] }));
+    await store.commit(
+      commit('triplet', {
+        mint: [row('b', 10, lock), row('c', 0, lock)],
+        keepReplyUntil: 300,
+      }),
+    );
+    // Both were made at 100 and the retention ends at 101: the plain one goes, the triplet's
+    // reply stays until its coins' rows go (300, pruned with serials expired before 301).
+    await store.prune(51, 101);
+    expect(await store.stored('plain')).toBeNull();
+    expect(await store.stored('triplet')).toEqual({ hash: 'h-triplet', reply: 'reply-triplet' });
+    await store.prune(300, 101);
+    expect(await store.stored('triplet')).not.toBeNull();
+    await store.prune(301, 101);
+    expect(await store.stored('triplet')).toBeNull();
+    expect((await store.snapshot()).serials).toEqual(['a']);
+    await store.close();
+  });
+
   it('recoups an nc1 serial only when its row says the same certificate and value', async () => {
     const store = await createCsStore(await fresh('cs_recoup'));
     await store.commit(commit('m', { mint: [row('a', 10), row('b', 20)] }));

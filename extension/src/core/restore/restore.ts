@@ -14,8 +14,10 @@
  *              counters move past the highest found, so new coins never repeat a secret
  *   spent      coins held before that the restore did not find are asked `status`; those spent
  *              (by another copy of this wallet) are written off
- *   triplets   C_A of triplet requests still claimable, from the CS's stored replies: journaled to be claimed at dateB — the coins come back, or the CS's receipt says
- *              the payee took them
+ *   triplets   C_A of triplet requests still claimable, from the CS's stored replies (kept while
+ *              C_A can be claimed, whatever the CS's request retention): journaled to be claimed
+ *              at dateB — the coins come back, or the CS's receipt says the payee took them; a C_A
+ *              whose window closed unclaimed is told as lost (`closed`)
  *
  * Safe to run again: a coin already held is left as it is, and only coins still outstanding are
  * added. It moves no value, so it needs no journal entry.
@@ -42,6 +44,7 @@ import { chunks, type Found, outstanding, restoreCall } from './cs-calls.ts';
 import { dayOf, derivedBlindCoin, tagSecret } from './derive.ts';
 import { counterAtLeast } from './seed.ts';
 import {
+  type ClosedTriplets,
   type RestoredTriplets,
   restoreTriplets,
   scanTriplets,
@@ -79,6 +82,11 @@ export interface RestoreReport {
    * the payee had redeemed C_B.
    */
   readonly triplets: RestoredTriplets;
+  /**
+   * Value in triplets whose claim window closed before the restore, neither redeemed by the
+   * payee nor claimed: lost, and said so (a `lost` history row each), not silently left out.
+   */
+  readonly closed: readonly ClosedTriplets[];
 }
 
 /**
@@ -254,7 +262,9 @@ export async function restoreCoins(
 ): Promise<RestoreReport> {
   const seed = core.seed;
   const none = { count: 0, value: 0, from: 0 };
-  if (seed === undefined) return { byCs: {}, added: 0, spent: 0, writtenOff: 0, triplets: none };
+  if (seed === undefined) {
+    return { byCs: {}, added: 0, spent: 0, writtenOff: 0, triplets: none, closed: [] };
+  }
   const servers = currencyServers(core);
   const byCs: Record<string, { coins: number; value: number }> = {};
   let total = { coins: 0, value: 0 };
@@ -262,6 +272,7 @@ export async function restoreCoins(
   let spent = 0;
   let writtenOff = 0;
   let triplets: RestoredTriplets = none;
+  const closed: ClosedTriplets[] = [];
   const tell = (cs: string, phase: RestorePhase, done: number) =>
     onProgress({ cs, phase, done, servers: servers.length, ...total });
   for (const [i, server] of servers.entries()) {
@@ -295,7 +306,12 @@ export async function restoreCoins(
     const unsure = before.filter((row) => !found.has(row.id) && usable({ coin: row.coin }));
     writtenOff += await writeOffSpent(core, server, unsure);
     tell(server.csName, 'triplets', i);
-    const locked = await restoreTriplets(core, server, tagged.triplets.stored);
+    const { triplets: locked, closed: late } = await restoreTriplets(
+      core,
+      server,
+      tagged.triplets.stored,
+    );
+    closed.push(...late);
     triplets = {
       count: triplets.count + locked.count,
       value: triplets.value + locked.value,
@@ -303,5 +319,5 @@ export async function restoreCoins(
     };
   }
   tell('', 'done', servers.length);
-  return { byCs, added, spent, writtenOff, triplets };
+  return { byCs, added, spent, writtenOff, triplets, closed };
 }

@@ -13,6 +13,10 @@
  *                    C_B), the unused ones come back by claim
  *   claimed before   the lost wallet had claimed already: the claim's coins carry the restore
  *                    tag and come back with the coins; no triplet is journaled again
+ *   past retention   restored after the CS's request retention (a day here): the triplet's
+ *                    reply is kept while its C_A can be claimed, so the value comes back
+ *   window closed    restored after dateA, C_A unclaimed and C_B never redeemed: nobody can claim
+ *                    it any more — the restore says so (report and a `lost` row), once
  *
  * Each time: the restored wallet ends with exactly what the lost one was owed, a second restore
  * adds nothing, and the federation's audit (with what the payee holds) balances.
@@ -32,11 +36,17 @@ import {
 import { useFederation } from '../testing/world.ts';
 import type { Wallet } from '../wallet.ts';
 
+const DAY = 86_400;
 let clock = 1_850_000_000;
 const now = () => clock;
 /** What the payee's own fetch reaches: cut to keep it from redeeming C_B for a while. */
 const shopNet = cuttableFetch();
-const world = useFederation({ now, shop: { fetch: shopNet.fetch, triplets: {} } });
+/** The CSs keep a request's record for a day only (default 7): shorter than a claim window. */
+const world = useFederation({
+  now,
+  requestRetention: DAY,
+  shop: { fetch: shopNet.fetch, triplets: {} },
+});
 
 async function expectBalanced(): Promise<void> {
   await world.shop.paywall.recover();
@@ -246,6 +256,78 @@ describe('triplets restored from the recovery phrase', () => {
     expect(report.triplets.count).toBe(0);
     expect(await restoredOps(w)).toEqual([]);
     expect(await spendable(w)).toBe(1000);
+    await expectBalanced();
+    w.close();
+  });
+  it("finds a C_A still claimable after the CS's request retention: a triplet's reply is kept until dateA", async () => {
+    const t = await protectedWallet();
+    const offer = await world.shop.offer('dear');
+    const buyId = (await t.wallet.core.db.getAll('ops')).find((o) => o.kind === 'buy')!.id;
+    world.shop.setDown(true);
+    let op: PayOp;
+    try {
+      await expect(t.wallet.pay(offer, world.shop.url, { approved: true })).rejects.toMatchObject({
+        code: 'pending',
+      });
+      op = await payOp(t.wallet, offer);
+    } finally {
+      world.shop.setDown(false);
+    }
+    const tripletId = op.protection!.request!.requestId;
+    // Two days on: past the retention, before dateA. The CS prunes its request records.
+    clock += 2 * DAY;
+    expect(clock).toBeLessThan(op.protection!.dateA);
+    await world.fed.cs[0]!.maintain();
+    const cs1 = world.fed.cs[0]!.store;
+    expect(await cs1.stored(buyId)).toBeNull();
+    expect(await cs1.stored(tripletId)).not.toBeNull();
+    const w = await loseAndRestore(t);
+    const report = await w.recovery.restore();
+    expect(report.triplets).toMatchObject({ value: 130, from: op.protection!.dateB });
+    expect(report.closed).toEqual([]);
+    expect(await spendable(w)).toBe(1000 - 130);
+    await w.recover();
+    expect(await spendable(w)).toBe(1000);
+    await expectBalanced();
+    // Once C_A's rows would go (dateA + the prune grace, 7 days by default), so does the reply.
+    clock = op.protection!.dateA + 6 * DAY;
+    await world.fed.cs[0]!.maintain();
+    expect(await cs1.stored(tripletId)).not.toBeNull();
+    clock = op.protection!.dateA + 8 * DAY;
+    await world.fed.cs[0]!.maintain();
+    expect(await cs1.stored(tripletId)).toBeNull();
+    w.close();
+  });
+
+  it('tells of a C_A whose claim window closed before the restore, unclaimed: lost, said once', async () => {
+    const t = await protectedWallet();
+    const offer = await world.shop.offer('dear');
+    world.shop.setDown(true);
+    let op: PayOp;
+    try {
+      await expect(t.wallet.pay(offer, world.shop.url, { approved: true })).rejects.toMatchObject({
+        code: 'pending',
+      });
+      op = await payOp(t.wallet, offer);
+    } finally {
+      world.shop.setDown(false);
+    }
+    const w = await loseAndRestore(t);
+    clock = op.protection!.dateA + 1;
+    const report = await w.recovery.restore();
+    expect(report.triplets.count).toBe(0);
+    expect(report.closed).toEqual([
+      { cs: 'cs1', currency: 'NCD', value: 130, closed: op.protection!.dateA, origin: '' },
+    ]);
+    expect(await restoredOps(w)).toEqual([]);
+    const lost = (await w.core.db.getAll('history')).filter((h) => h.kind === 'lost');
+    expect(lost).toHaveLength(1);
+    expect(lost[0]).toMatchObject({ amount: -130, cs: 'cs1' });
+    expect(lost[0]?.description).toMatch(/could be claimed back until .* nobody claimed it/);
+    expect(await spendable(w)).toBe(1000 - 130);
+    const again = await w.recovery.restore();
+    expect(again.closed).toEqual([]);
+    expect((await w.core.db.getAll('history')).filter((h) => h.kind === 'lost')).toHaveLength(1);
     await expectBalanced();
     w.close();
   });

@@ -30,9 +30,10 @@ import {
   openCsReply,
   restoreTag,
   toB64u,
-  verifyCoin,
+  verifyRedeemable,
 } from '@netcash/protocol';
 import type { Core } from '../context.ts';
+import { addHistory } from '../journal/journal.ts';
 import type { HeldTriplet, PrepayOp } from '../journal/types.ts';
 import { tripletsOf } from '../triplets/claim.ts';
 import { ownerKey, TRIPLET_REACH } from '../triplets/make.ts';
@@ -120,7 +121,8 @@ function ownTriplets(
   const triplets = result.triplets.filter(({ a, b }: { a: Coin; b: Coin }) => {
     const lock = a.body.lock;
     return (
-      verifyCoin(core.p, core.trust, a, check).ok &&
+      // A C_A past dateA is still shown (late): the restore tells the shopper of it.
+      verifyRedeemable(core.p, core.trust, a, check).ok &&
       lock?.role === 'A' &&
       lock.owner === owner.publicKey &&
       b.body.lock?.role === 'B' &&
@@ -210,14 +212,96 @@ export interface RestoredTriplets {
 }
 
 /**
+ * Value of a triplet request whose claim window closed before the restore, with C_A still
+ * outstanding: the payee never redeemed C_B and the lost wallet never claimed C_A, so nobody can
+ * any more — the CS books it as expired when it prunes the rows. Told, never silently left out.
+ */
+export interface ClosedTriplets {
+  readonly cs: string;
+  readonly currency: string;
+  readonly value: number;
+  /** When the claim window closed (dateA, seconds). */
+  readonly closed: number;
+  /** The site paid or prepaid, when a receipt of it is held ('' when not known). */
+  readonly origin: string;
+}
+
+/** The restore's journal entry for the unclaimed C_A of one request: claimed from dateB. */
+function claimLater(
+  core: Core,
+  server: CurrencyServer,
+  s: Stored,
+  triplets: readonly HeldTriplet[],
+  origin: string,
+): PrepayOp {
+  const first = triplets[0]!;
+  const lockA = first.a.body.lock!;
+  const now = core.now();
+  return {
+    kind: 'prepay',
+    id: s.probe.secrets.requestId,
+    status: 'pending',
+    phase: 'ready',
+    restored: true,
+    created: now,
+    updated: now,
+    attempts: 0,
+    nextAttempt: (lockA.notBefore + 1) * 1000,
+    reserved: [],
+    cs: server.csName,
+    currency: server.currency,
+    origin,
+    description: origin === '' ? 'a payment made before the restore' : new URL(origin).host,
+    amount: triplets.reduce((sum, t) => sum + t.a.body.value, 0),
+    target: server.target,
+    triplets: {
+      ownerSecret: s.ownerSecret,
+      tag: restoreTag(core.p, s.probe.secrets.tagSecret),
+      payee: first.b.body.lock!.owner,
+      dateB: lockA.notBefore,
+      dateA: lockA.notAfter,
+      held: [...triplets],
+    },
+    lead: 0,
+    used: [],
+  };
+}
+
+/** Writes the loss of a request's C_A whose window closed, once (by its request id). */
+async function tellClosed(
+  core: Core,
+  id: string,
+  closed: ClosedTriplets,
+): Promise<ClosedTriplets | null> {
+  const tx = core.db.transaction(['history'], 'readwrite');
+  const told = (await tx.objectStore('history').index('byOp').count(id)) > 0;
+  if (!told) {
+    const site = closed.origin === '' ? 'a payment' : `a payment to ${new URL(closed.origin).host}`;
+    await addHistory(tx, {
+      date: core.now(),
+      kind: 'lost',
+      amount: -closed.value,
+      currency: closed.currency,
+      cs: closed.cs,
+      ...(closed.origin === '' ? {} : { origin: closed.origin }),
+      opId: id,
+      description: `Found by the restore, too late: ${site} made before the restore, protected at ${closed.cs}, could be claimed back until ${new Date(closed.closed * 1000).toISOString()} — the payee never took it and nobody claimed it, so ${closed.cs} keeps it as expired`,
+    });
+  }
+  await tx.done;
+  return told ? null : closed;
+}
+
+/**
  * Finds the triplets of this phrase at `server` whose C_A are still outstanding and journals a
- * claim-later op for each request not held yet.
+ * claim-later op for each request not held yet; those whose claim window has closed are told
+ * (a `lost` history row and the report), not journaled.
  */
 export async function restoreTriplets(
   core: Core,
   server: CurrencyServer,
   stored: readonly Stored[],
-): Promise<RestoredTriplets> {
+): Promise<{ triplets: RestoredTriplets; closed: ClosedTriplets[] }> {
   const live = new Set(
     (
       await outstanding(
@@ -231,6 +315,7 @@ export async function restoreTriplets(
   let count = 0;
   let value = 0;
   let from = 0;
+  const closed: ClosedTriplets[] = [];
   for (const s of stored) {
     const triplets = s.triplets.filter(
       (t) => live.has(t.a.body.serial) && !held.has(t.a.body.serial),
@@ -238,46 +323,28 @@ export async function restoreTriplets(
     const first = triplets[0];
     if (first === undefined) continue;
     const id = s.probe.secrets.requestId;
-    const lockA = first.a.body.lock!;
-    const amount = triplets.reduce((sum, t) => sum + t.a.body.value, 0);
-    const now = core.now();
     const origin = await originOf(core, first.b.body.lock!.owner);
-    const op: PrepayOp = {
-      kind: 'prepay',
-      id,
-      status: 'pending',
-      phase: 'ready',
-      restored: true,
-      created: now,
-      updated: now,
-      attempts: 0,
-      nextAttempt: (lockA.notBefore + 1) * 1000,
-      reserved: [],
-      cs: server.csName,
-      currency: server.currency,
-      origin,
-      description: origin === '' ? 'a payment made before the restore' : new URL(origin).host,
-      amount,
-      target: server.target,
-      triplets: {
-        ownerSecret: s.ownerSecret,
-        tag: restoreTag(core.p, s.probe.secrets.tagSecret),
-        payee: first.b.body.lock!.owner,
-        dateB: lockA.notBefore,
-        dateA: lockA.notAfter,
-        held: triplets,
-      },
-      lead: 0,
-      used: [],
-    };
+    const dateA = first.a.body.lock!.notAfter;
+    if (dateA <= core.now()) {
+      const told = await tellClosed(core, id, {
+        cs: server.csName,
+        currency: server.currency,
+        value: triplets.reduce((sum, t) => sum + t.a.body.value, 0),
+        closed: dateA,
+        origin,
+      });
+      if (told !== null) closed.push(told);
+      continue;
+    }
+    const op = claimLater(core, server, s, triplets, origin);
     const tx = core.db.transaction(['ops'], 'readwrite');
     if ((await tx.objectStore('ops').get(id)) === undefined) {
       await tx.objectStore('ops').put(op);
       count += triplets.length;
-      value += amount;
+      value += op.amount;
       from = from === 0 ? op.triplets.dateB : Math.min(from, op.triplets.dateB);
     }
     await tx.done;
   }
-  return { count, value, from };
+  return { triplets: { count, value, from }, closed };
 }
