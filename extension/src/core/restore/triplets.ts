@@ -175,7 +175,7 @@ export async function scanTriplets(
         window.forEach((p, i) => {
           const envelope = answers[i];
           if (envelope === null || envelope === undefined) return;
-          if (tagged.length === 0) next = Math.max(next, p.n + 1);
+          next = Math.max(next, p.n + 1);
           const opened = openCsReply(core.p, p.secrets.replyKey, p.secrets.requestId, envelope);
           if (!opened.ok || opened.value.op !== 'triplet') return;
           const own = ownTriplets(core, server, p, opened.value);
