@@ -14,7 +14,7 @@
  *
  * `netcash audit` (the federation audit, with what the merchant holds) balances after each.
  */
-import type { DemoPublisher } from '@netcash/merchant-kit/demo';
+import { ARTICLES, type DemoArticle, type DemoPublisher } from '@netcash/merchant-kit/demo';
 import {
   type MerchantHoldings,
   type Offer,
@@ -27,7 +27,13 @@ import { nodeProvider } from '@netcash/protocol/node';
 import { type NetcashChild, spawnNetcash, startFederation } from '@netcash/server';
 import type { Page } from '@playwright/test';
 import { test as base, expect, type WalletHelpers } from './fixtures.ts';
-import { buyArticle, openArticle, payOn, spendable } from './payment-helpers.ts';
+import {
+  approve,
+  expectUnlocked,
+  nextApproval,
+  openArticle,
+  spendable,
+} from './payment-helpers.ts';
 import { startPublisher } from './publisher.ts';
 
 const test = base.extend<{ shop: DemoPublisher }, { cs1: NetcashChild }>({
@@ -74,6 +80,8 @@ const test = base.extend<{ shop: DemoPublisher }, { cs1: NetcashChild }>({
   },
 });
 
+const text = (slug: string) => ARTICLES.find((a) => a.slug === slug)!.body[0]!;
+
 test.describe.configure({ timeout: 90_000 });
 
 /** 5.00 NCD of coins; every payment protected; C_B's window 3 s past the merchant's lead. */
@@ -81,6 +89,29 @@ async function protectEverything(wallet: WalletHelpers): Promise<void> {
   await wallet.setup({ buy: 500 });
   await wallet.command('setSettings', { protectFrom: 0 });
   await wallet.command('setNetwork', { protectWindow: 3, retryBaseMs: 300, retryMaxMs: 1_000 });
+}
+
+/** Clicks Pay on an open article page and answers the approval window; its protection line. */
+async function payOn(page: Page, context: Parameters<typeof nextApproval>[0]): Promise<string> {
+  const approval = nextApproval(context);
+  await page.locator('netcash-paywall .netcash-pay').click();
+  const window = await approval;
+  await expect(window.getByTestId('approval-price')).toBeVisible();
+  const line = window.getByTestId('approval-protection');
+  const protection = (await line.count()) === 0 ? '' : ((await line.textContent()) ?? '');
+  await approve(window);
+  return protection;
+}
+
+/** Opens `article`, pays it (`payOn`) and reads it unlocked; the approval's protection line. */
+async function buyArticle(
+  context: Parameters<typeof nextApproval>[0],
+  article: DemoArticle,
+): Promise<string> {
+  const page = await openArticle(context, article.url);
+  const protection = await payOn(page, context);
+  await expectUnlocked(page, text(article.slug));
+  return protection;
 }
 
 async function expectBalanced(
