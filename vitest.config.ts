@@ -10,7 +10,7 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['netcash-source', ...defaultServerConditions] } },
   test: {
     include: [
-      '{protocol,server-kit,server-mock,merchant-kit,extension,bench}/src/**/*.test.{ts,tsx}',
+      '{protocol,server-kit,server-mock,merchant-kit,demo,extension,bench}/src/**/*.test.{ts,tsx}',
       'scripts/*.test.ts',
     ],
     testTimeout: 30_000,

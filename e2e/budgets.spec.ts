@@ -5,7 +5,8 @@
  * alike) the budget has renewed and pays again without a window. The popup shows what was used
  * and edits or removes the budget.
  */
-import { ARTICLES } from '@netcash/merchant-kit/demo';
+
+import { ARTICLES } from '@netcash/demo';
 import { nowSeconds } from '@netcash/protocol';
 import { startFederation } from '@netcash/server';
 import { expect, test } from './fixtures.ts';

@@ -32,7 +32,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DemoPublisher } from '@netcash/merchant-kit/demo';
+import type { DemoPublisher } from '@netcash/demo';
 import { type Federation, startFederation } from '@netcash/server';
 import {
   type BrowserContext,

@@ -6,8 +6,8 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ARTICLES, type DemoPublisher } from '@netcash/demo';
 import { silentLogger } from '@netcash/merchant-kit';
-import { ARTICLES, type DemoPublisher } from '@netcash/merchant-kit/demo';
 import { decode, PaymentRequired } from '@netcash/protocol';
 import type { WalletState } from '../extension/src/messages/views.ts';
 import { startFaultProxy } from '../server-mock/src/testing/fault-proxy.ts';

@@ -5,7 +5,8 @@
  * system's, not the test's clicking speed). Prints the figures; asserts only that every payment
  * landed once.
  */
-import type { Article } from '@netcash/merchant-kit/demo';
+
+import type { Article } from '@netcash/demo';
 import { expect, test } from './fixtures.ts';
 import { spendable } from './payment-helpers.ts';
 import { startPublisher } from './publisher.ts';

@@ -5,7 +5,7 @@
  * insufficient funds — each as a site the wallet doesn't know yet sees it (nothing, until the
  * shopper pays or gives it a budget: docs/PRIVACY.md) and as a site she let in sees it.
  */
-import { ARTICLES } from '@netcash/merchant-kit/demo';
+import { ARTICLES } from '@netcash/demo';
 import { chromium } from '@playwright/test';
 import { CHROMIUM, EXTENSION_DIR, expect, test } from './fixtures.ts';
 import {

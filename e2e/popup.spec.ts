@@ -4,7 +4,7 @@
  * detail view, pending operations told in words with Retry now, cash-out of an amount with a
  * confirmation and the bank's signed balance, a currency server stopped and used again.
  */
-import { ARTICLES } from '@netcash/merchant-kit/demo';
+import { ARTICLES } from '@netcash/demo';
 import { expect, test } from './fixtures.ts';
 import {
   approve,

@@ -10,7 +10,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ARTICLES } from '@netcash/merchant-kit/demo';
+import { ARTICLES } from '@netcash/demo';
 import { chromium } from '@playwright/test';
 import { type Captured, type CaptureProxy, startCaptureProxy } from './capture-proxy.ts';
 import { walletLaunchOptions } from './chromium.ts';

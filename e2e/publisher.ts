@@ -3,12 +3,9 @@
  * federation's insurer, uses its bank, banks at cs2 unless `extra.cs` says otherwise, and logs
  * nothing unless `extra.log` is given.
  */
+
+import { type DemoPublisher, type DemoPublisherOptions, startDemoPublisher } from '@netcash/demo';
 import { silentLogger } from '@netcash/merchant-kit';
-import {
-  type DemoPublisher,
-  type DemoPublisherOptions,
-  startDemoPublisher,
-} from '@netcash/merchant-kit/demo';
 import type { Federation } from '@netcash/server';
 
 export function startPublisher(

@@ -9,7 +9,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ARTICLES } from '@netcash/merchant-kit/demo';
+import { ARTICLES } from '@netcash/demo';
 import type { BrowserContext, Page } from '@playwright/test';
 import type { WalletState } from '../extension/src/messages/views.ts';
 import { EXTENSION_DIR } from './chromium.ts';

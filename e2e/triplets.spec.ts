@@ -14,7 +14,7 @@
  *
  * `netcash audit` (the federation audit, with what the merchant holds) balances after each.
  */
-import { ARTICLES, type DemoArticle, type DemoPublisher } from '@netcash/merchant-kit/demo';
+import { ARTICLES, type DemoArticle, type DemoPublisher } from '@netcash/demo';
 import {
   type MerchantHoldings,
   type Offer,

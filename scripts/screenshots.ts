@@ -11,8 +11,8 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { startDemoPublisher } from '@netcash/demo';
 import { silentLogger } from '@netcash/merchant-kit';
-import { startDemoPublisher } from '@netcash/merchant-kit/demo';
 import { startFederation } from '@netcash/server';
 import { type BrowserContext, chromium, type Page } from '@playwright/test';
 import { extensionBuilt, walletLaunchOptions } from '../e2e/chromium.ts';

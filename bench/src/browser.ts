@@ -19,7 +19,7 @@
  * Options: --payments N (default 50). Never fails on a time.
  */
 import { parseArgs } from 'node:util';
-import type { Article } from '@netcash/merchant-kit/demo';
+import type { Article } from '@netcash/demo';
 import { DEFAULTS, startFederation } from '@netcash/server';
 import type { Page } from '@playwright/test';
 import { benchArticles, startPlainSite, startPublisher } from './browser/sites.ts';

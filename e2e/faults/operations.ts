@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ARTICLES } from '@netcash/merchant-kit/demo';
+import { ARTICLES } from '@netcash/demo';
 import { expect, type Page } from '@playwright/test';
 import type { WalletState } from '../../extension/src/messages/views.ts';
 import { approve, expectUnlocked } from '../payment-helpers.ts';

@@ -4,8 +4,8 @@
  * bank, dataDir, port, publicUrl}. Prints `publisher listening on URL` when it serves.
  */
 import { mkdirSync } from 'node:fs';
+import { startDemoPublisher } from '@netcash/demo';
 import { silentLogger } from '@netcash/merchant-kit';
-import { startDemoPublisher } from '@netcash/merchant-kit/demo';
 import * as v from 'valibot';
 
 const Options = v.strictObject({

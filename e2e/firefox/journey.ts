@@ -11,7 +11,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ARTICLES } from '@netcash/merchant-kit/demo';
+import { ARTICLES } from '@netcash/demo';
 import { formatAmount } from '@netcash/protocol';
 import { startFederation } from '@netcash/server';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';

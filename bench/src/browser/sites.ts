@@ -1,7 +1,7 @@
 /**
  * The two sites bench:browser compares, serving the same articles:
  *
- *   - the demo publisher (merchant-kit/src/demo) with a catalogue of bench articles: the paywall
+ *   - the demo publisher (@netcash/demo) with a catalogue of bench articles: the paywall
  *     element, 402 + offer, the wallet pays (within the site's allowance), the element re-fetches
  *     with the access proof and shows the article;
  *   - a plain site on the same Node HTTP adapter (merchant-kit `listen`), no paywall: the same
@@ -9,10 +9,17 @@
  *     (a `.netcash-content` element in place of the teaser). Its click-to-article time is the
  *     floor: one HTTP round trip and a DOM update.
  */
+
+import {
+  ARTICLES,
+  type Article,
+  articleFragment,
+  articlePage,
+  html,
+  startDemoPublisher,
+} from '@netcash/demo';
 import { listen, silentLogger } from '@netcash/merchant-kit';
-import { ARTICLES, type Article, startDemoPublisher } from '@netcash/merchant-kit/demo';
 import type { Federation } from '@netcash/server';
-import { articleFragment, articlePage, html } from '../../../merchant-kit/src/demo/site.ts';
 
 /** Prices cycle through these (cents): within the allowance, paid from the wallet's spread. */
 const PRICES = [2, 3, 5, 7];

@@ -11,7 +11,15 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { serve } from '@hono/node-server';
 import { parseChallenges, parsePaymentReceipt } from '@netcash/protocol';
 import { nodeProvider as p } from '@netcash/protocol/node';
-import { type Federation, startFederation, TestClient } from '@netcash/server';
+import {
+  authorization,
+  type Federation,
+  fetchOffer,
+  pay,
+  paymentAuthorization,
+  startFederation,
+  TestClient,
+} from '@netcash/server';
 import { silentLogger, toNodeListener } from '@netcash/server-kit';
 import express from 'express';
 import { Hono } from 'hono';
@@ -20,7 +28,6 @@ import { ensurePaywallScript } from '../browser/build.ts';
 import { createPaywall, type Paywall } from '../server/paywall.ts';
 import { PAYWALL_SCRIPT_FILE, SCRIPT_CACHE_CONTROL } from '../server/script.ts';
 import { RESOURCES } from '../testing/merchant.ts';
-import { authorization, fetchOffer, pay, paymentAuthorization } from '../testing/payor.ts';
 import { honoPaywall } from './hono.ts';
 import { nextPaywall, nextRoutes } from './next.ts';
 import { expressPaywall, nodePaywall } from './node.ts';

@@ -4,10 +4,16 @@
  * does in-process — a real federation, a real publisher on a loopback port, the real CLI.
  */
 import { nodeProvider as p } from '@netcash/protocol/node';
-import { type Federation, runNetcash, startFederation, TestClient } from '@netcash/server';
+import {
+  type Federation,
+  fetchOffer,
+  pay,
+  runNetcash,
+  startFederation,
+  TestClient,
+} from '@netcash/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMerchant, type TestMerchant } from '../testing/merchant.ts';
-import { fetchOffer, pay } from '../testing/payor.ts';
 
 const TOKEN = 'publisher-admin-token-for-the-audit';
 

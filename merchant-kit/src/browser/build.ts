@@ -2,13 +2,24 @@
  * Builds the paywall into one self-contained classic script, `merchant-kit/dist/netcash-paywall.js`
  * (an IIFE: a plain `<script src>` works, and the `data-` script tag form can read
  * `document.currentScript`), which the package ships and the payee handler serves itself
- * (server/script.ts). Run by `npm run build -w merchant-kit`; in the development tree the demo
- * publisher and the tests call `ensurePaywallScript()`, which rebuilds only when a source is newer
- * than the bundle.
+ * (server/script.ts). Run by `npm run build -w merchant-kit`; in the development tree this
+ * package's tests call `ensurePaywallScript()`, which rebuilds only when a source is newer than the
+ * bundle, and other workspaces run `npm run paywall -w @netcash/merchant-kit -- --if-stale` (the
+ * same, from the command line; `--out DIR` builds into DIR instead). Repository tooling only: the
+ * package does not export it (Vite is a dev dependency), it ships the bundle.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(here, '../../..');
@@ -65,10 +76,29 @@ export async function ensurePaywallScript(): Promise<string> {
   if (existsSync(PAYWALL_SCRIPT) && statSync(PAYWALL_SCRIPT).mtimeMs >= newestSource()) {
     return PAYWALL_SCRIPT;
   }
-  return buildPaywallScript();
+  // Built aside and renamed into place: processes building at once never serve half a file.
+  mkdirSync(PAYWALL_OUT_DIR, { recursive: true });
+  const aside = mkdtempSync(join(PAYWALL_OUT_DIR, '.paywall-'));
+  try {
+    renameSync(await buildPaywallScript(aside), PAYWALL_SCRIPT);
+  } finally {
+    rmSync(aside, { recursive: true, force: true });
+  }
+  return PAYWALL_SCRIPT;
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const out = await buildPaywallScript();
-  console.log(`built ${out} (${statSync(out).size} bytes)`);
+  const { values } = parseArgs({
+    options: { out: { type: 'string' }, 'if-stale': { type: 'boolean' } },
+  });
+  const out =
+    values.out !== undefined
+      ? await buildPaywallScript(resolve(values.out))
+      : values['if-stale'] === true
+        ? await ensurePaywallScript()
+        : await buildPaywallScript();
+  // One JSON line, for the tools that run this (bench:paywall reads the budget from it).
+  console.log(
+    JSON.stringify({ built: out, bytes: statSync(out).size, budgetGzip: PAYWALL_BUDGET_GZIP }),
+  );
 }

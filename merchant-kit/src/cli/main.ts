@@ -10,7 +10,7 @@
  *   netcash-merchant cashout [--config paywall.json | --store … --cs URL --bank URL --insurer URL]
  *   netcash-merchant token   (a fresh admin token for `adminToken`)
  *
- * Without --config, the defaults are `netcash up`'s demo publisher (`NETCASH_DATA` for its data
+ * Without --config, the defaults are `npm start`'s demo publisher (`NETCASH_DATA` for its data
  * folder); its insurer key is then read from the insurer given.
  */
 import { randomBytes } from 'node:crypto';
@@ -35,8 +35,8 @@ const USAGE = `usage: netcash-merchant <report|held|writeoffs|cashout|token> [op
   token     print a fresh admin token (for "adminToken": the /netcash/admin page)
 
   --config FILE   the paywall's configuration (as for netcash-paywall)
-  --store PATH    or the store: a SQLite file or postgres:// URL (default: netcash up's publisher)
-  --cs, --bank, --insurer URL   without --config (defaults: netcash up's)
+  --store PATH    or the store: a SQLite file or postgres:// URL (default: npm start's publisher)
+  --cs, --bank, --insurer URL   without --config (defaults: npm start's)
   --json          report as JSON`;
 
 async function optionsFrom(values: Record<string, string | boolean | undefined>) {

@@ -14,13 +14,19 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { toB64u } from '@netcash/protocol';
 import { nodeProvider as p } from '@netcash/protocol/node';
-import { type Federation, startFederation, TestClient } from '@netcash/server';
+import {
+  authorization,
+  type Federation,
+  fetchOffer,
+  pay,
+  startFederation,
+  TestClient,
+} from '@netcash/server';
 import { silentLogger } from '@netcash/server-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PublisherBooks } from '../admin/books.ts';
 import { ensurePaywallScript } from '../browser/build.ts';
 import type { PaywallOptions } from '../server/config.ts';
-import { authorization, fetchOffer, pay } from '../testing/payor.ts';
 import { acceptOf, FrameReader, openWebSocket, textFrame } from '../testing/websocket.ts';
 import { paywallOptionsOf, readConfig } from './config.ts';
 import { type PaywallProxy, startPaywallProxy } from './proxy.ts';

@@ -6,10 +6,17 @@
  */
 import type { AnyCoin } from '@netcash/protocol';
 import { nodeProvider as p } from '@netcash/protocol/node';
-import { codeOf, type Federation, startFederation, TestClient } from '@netcash/server';
+import {
+  authorization,
+  codeOf,
+  type Federation,
+  fetchOffer,
+  pay,
+  startFederation,
+  TestClient,
+} from '@netcash/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMerchant, type TestMerchant } from '../testing/merchant.ts';
-import { authorization, fetchOffer, pay } from '../testing/payor.ts';
 
 let fed: Federation;
 let merchant: TestMerchant;

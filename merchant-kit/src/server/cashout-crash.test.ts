@@ -15,6 +15,8 @@ import { nodeProvider as p } from '@netcash/protocol/node';
 import {
   type FaultProxy,
   type Federation,
+  fetchOffer,
+  pay,
   type RunningCs,
   startFederation,
   startProxiedCs,
@@ -22,7 +24,6 @@ import {
 } from '@netcash/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMerchant, type TestMerchant } from '../testing/merchant.ts';
-import { fetchOffer, pay } from '../testing/payor.ts';
 import { openMerchantStore } from './store/sql-store.ts';
 
 const CLI = fileURLToPath(new URL('../cli/main.ts', import.meta.url));

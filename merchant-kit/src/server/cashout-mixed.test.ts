@@ -12,12 +12,11 @@
  */
 import { endpoint, nowSeconds, PATHS, postJson, RevocationList, unwrap } from '@netcash/protocol';
 import { nodeProvider as p } from '@netcash/protocol/node';
-import { type Federation, startFederation, TestClient } from '@netcash/server';
+import { type Federation, fetchOffer, pay, startFederation, TestClient } from '@netcash/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publisherBooks } from '../admin/books.ts';
 import { recordingLogger } from '../testing/log.ts';
 import { RESOURCES, startMerchant, type TestMerchant } from '../testing/merchant.ts';
-import { fetchOffer, pay } from '../testing/payor.ts';
 import { createCatalogue } from './catalogue.ts';
 import { DEFAULT_WRITE_OFF_RETENTION } from './config.ts';
 

@@ -4,10 +4,9 @@
  * finished later when the bank could not be reached. The federation audit balances after each.
  */
 import { nodeProvider as p } from '@netcash/protocol/node';
-import { type Federation, startFederation, TestClient } from '@netcash/server';
+import { type Federation, fetchOffer, pay, startFederation, TestClient } from '@netcash/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMerchant, type TestMerchant } from '../testing/merchant.ts';
-import { fetchOffer, pay } from '../testing/payor.ts';
 
 /** The demo bank's starting balance (the federation's default). */
 const DEMO_BALANCE = 10_000;

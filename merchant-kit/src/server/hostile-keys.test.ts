@@ -6,12 +6,18 @@
  */
 import { type Certificate, postJson, sign, toB64u } from '@netcash/protocol';
 import { nodeProvider as p } from '@netcash/protocol/node';
-import { codeOf, type Federation, startFederation, TestClient } from '@netcash/server';
+import {
+  codeOf,
+  type Federation,
+  fetchOffer,
+  pay,
+  startFederation,
+  TestClient,
+} from '@netcash/server';
 import { openSqlite } from '@netcash/server-kit';
 import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMerchant, type TestMerchant } from '../testing/merchant.ts';
-import { fetchOffer, pay } from '../testing/payor.ts';
 
 /** X25519 u-coordinates of small order (RFC 7748 §6.1: the shared secret would be all zeros). */
 const SMALL_ORDER_U = [

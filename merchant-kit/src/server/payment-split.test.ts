@@ -13,10 +13,14 @@
 import { Message2, postJson } from '@netcash/protocol';
 import { nodeProvider as p } from '@netcash/protocol/node';
 import {
+  authorization,
   codeOf,
   type FaultProxy,
   type Federation,
+  fetchOffer,
+  paymentMessage,
   type RunningCs,
+  sendPayment,
   startFederation,
   startProxiedCs,
   TestClient,
@@ -24,7 +28,6 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordingLogger } from '../testing/log.ts';
 import { startMerchant } from '../testing/merchant.ts';
-import { authorization, fetchOffer, paymentMessage, sendPayment } from '../testing/payor.ts';
 
 let fed: Federation;
 let cs3: RunningCs;

@@ -6,10 +6,18 @@
 
 import { Message2, parseChallenges, postJson, verify } from '@netcash/protocol';
 import { nodeProvider as p } from '@netcash/protocol/node';
-import { codeOf, type Federation, startFederation, TestClient } from '@netcash/server';
+import {
+  authorization,
+  codeOf,
+  type Federation,
+  fetchOffer,
+  pay,
+  paymentMessage,
+  startFederation,
+  TestClient,
+} from '@netcash/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMerchant, type TestMerchant } from '../testing/merchant.ts';
-import { authorization, fetchOffer, pay, paymentMessage } from '../testing/payor.ts';
 
 let fed: Federation;
 let merchant: TestMerchant;

@@ -6,10 +6,9 @@
  */
 import { endpoint, PATHS, postJson, RevocationList, unwrap } from '@netcash/protocol';
 import { nodeProvider as p } from '@netcash/protocol/node';
-import { type Federation, startFederation, TestClient } from '@netcash/server';
+import { type Federation, fetchOffer, pay, startFederation, TestClient } from '@netcash/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMerchant } from '../testing/merchant.ts';
-import { fetchOffer, pay } from '../testing/payor.ts';
 
 let fed: Federation;
 let shopper: TestClient;

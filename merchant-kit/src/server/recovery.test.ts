@@ -6,10 +6,17 @@
  */
 import { Message2, postJson } from '@netcash/protocol';
 import { nodeProvider as p } from '@netcash/protocol/node';
-import { codeOf, type Federation, startFederation, TestClient } from '@netcash/server';
+import {
+  authorization,
+  codeOf,
+  type Federation,
+  fetchOffer,
+  paymentMessage,
+  startFederation,
+  TestClient,
+} from '@netcash/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMerchant } from '../testing/merchant.ts';
-import { authorization, fetchOffer, paymentMessage } from '../testing/payor.ts';
 
 let fed: Federation;
 let shopper: TestClient;

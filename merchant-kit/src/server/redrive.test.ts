@@ -7,11 +7,17 @@
  */
 import { Message2, postJson } from '@netcash/protocol';
 import { nodeProvider as p } from '@netcash/protocol/node';
-import { codeOf, type Federation, startFederation, TestClient } from '@netcash/server';
+import {
+  codeOf,
+  type Federation,
+  fetchOffer,
+  paymentMessage,
+  startFederation,
+  TestClient,
+} from '@netcash/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordingLogger } from '../testing/log.ts';
 import { startMerchant } from '../testing/merchant.ts';
-import { fetchOffer, paymentMessage } from '../testing/payor.ts';
 import { Redriver, type SetTimer } from './redrive.ts';
 
 /** A timer that records each delay and fires only when the test says so. */

@@ -14,10 +14,15 @@ import {
   sealPayment,
 } from '@netcash/protocol';
 import { nodeProvider as p } from '@netcash/protocol/node';
-import { type Federation, startFederation, TestClient } from '@netcash/server';
+import {
+  type Federation,
+  fetchOffer,
+  paymentMessage,
+  startFederation,
+  TestClient,
+} from '@netcash/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMerchant } from '../testing/merchant.ts';
-import { fetchOffer, paymentMessage } from '../testing/payor.ts';
 import { DEFAULT_OFFER_LIFETIME } from './config.ts';
 
 let fed: Federation;

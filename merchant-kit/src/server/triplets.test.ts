@@ -14,10 +14,17 @@ import {
   toB64u,
 } from '@netcash/protocol';
 import { nodeProvider as p } from '@netcash/protocol/node';
-import { codeOf, type Federation, startFederation, TestClient } from '@netcash/server';
+import {
+  authorization,
+  codeOf,
+  type Federation,
+  fetchOffer,
+  pay,
+  startFederation,
+  TestClient,
+} from '@netcash/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMerchant, type TestMerchant } from '../testing/merchant.ts';
-import { authorization, fetchOffer, pay } from '../testing/payor.ts';
 import { DEFAULT_TRIPLET_WINDOWS } from './config.ts';
 
 let clock = 1_800_000_000;

@@ -32,7 +32,7 @@ export const auditCommand: Command = {
     'customer account is negative. With --merchant, what each merchant holds counts in: its coins\n' +
     "within their issuers' outstanding value, the checks it waits on among those the CS wrote.\n" +
     "Audit tokens come from DATA/<server>/audit-token unless given; a merchant's admin token\n" +
-    'from --merchant-token or DATA/publisher/admin-token (the demo publisher of `netcash up`).',
+    'from --merchant-token or DATA/publisher/admin-token (the demo publisher of `npm start`).',
   flags: [
     ...COMMON,
     {

@@ -7,6 +7,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BankInfo, getJson, PATHS, unwrap } from '@netcash/protocol';
 import { openSqlite } from '@netcash/server-kit';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { registerCommand as printedRegister } from '../cs/enrollment.ts';
@@ -140,7 +141,7 @@ describe('netcash CLI', () => {
     const data = tempDir();
     const base = await freePortBlock(4);
     const up = () =>
-      spawnNetcash(['up', '--data', data, '--port', String(base), '--no-publisher'], {
+      spawnNetcash(['up', '--data', data, '--port', String(base)], {
         ready: /cs2\s+(http:\/\/\S+)/,
       });
     let fed = await up();
@@ -152,6 +153,12 @@ describe('netcash CLI', () => {
     const key = /insurer key (\S+)/.exec(out)?.[1];
     expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const bank = `http://127.0.0.1:${base + 1}`;
+    // The bank's statement key, printed for an operator to compare with the one a wallet pinned
+    // (#17): the key the bank serves and signs statements with.
+    const bankKey = /^\s+bank key\s+(\S+)$/m.exec(out)?.[1];
+    const served = unwrap(await getJson(bank + PATHS.bank.info, BankInfo));
+    expect(bankKey).toBe(served.signKey);
+    expect(out).not.toContain('publisher'); // the demo publisher is `npm start`'s (@netcash/demo)
     const cs1 = `http://127.0.0.1:${base + 2}`;
     const insurer = `http://127.0.0.1:${base}`;
     const audit = () => runNetcash(['audit', '--data', data, '--insurer', insurer, '--bank', bank]);
@@ -167,6 +174,7 @@ describe('netcash CLI', () => {
     fed = await up();
     children.push(fed);
     expect(/insurer key (\S+)/.exec(fed.output())?.[1]).toBe(key);
+    expect(/^\s+bank key\s+(\S+)$/m.exec(fed.output())?.[1]).toBe(bankKey);
     expect(await alice.balance()).toBe(10_000 - 600);
     const fresh = await alice.exchange(cs1, coins, [200, 200, 200]);
     expect(fresh).toHaveLength(3);

@@ -1,4 +1,7 @@
-/** `runCli(argv)`: the `netcash` command without touching the process (main.ts runs it). */
+/**
+ * `runCli(argv)`: the `netcash` command without touching the process (main.ts runs it);
+ * `runCommand(program, command, argv)`: one command on its own (`netcash-demo`, @netcash/demo).
+ */
 import { helpText, parse, UsageError } from './args.ts';
 import { auditCommand } from './audit.ts';
 import { migrateCommand } from './migrate.ts';
@@ -28,7 +31,7 @@ const USAGE = `Usage: netcash <command> [options]
 NetCash reference federation (insurer, bank, currency servers).
 
 Commands:
-  up        start insurer, bank, cs1, cs2 and the demo publisher on localhost
+  up        start insurer, bank, cs1 and cs2 on localhost (\`npm start\` adds the demo publisher)
   insurer   run the insurer (\`netcash insurer register|registrations|revoke\`: its operator)
   bank      run the bank
   cs        run a currency server (\`netcash cs rotate\`: new keys and certificate now)
@@ -52,20 +55,29 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     process.stderr.write(`netcash: unknown command ${name}\n\n${USAGE}`);
     return 2;
   }
+  return runCommand(`netcash ${name}`, command, rest);
+}
+
+/** Runs `command` with `argv` (its flags): its exit code; 2 with its help on a usage error. */
+export async function runCommand(
+  program: string,
+  command: Command,
+  argv: readonly string[],
+): Promise<number> {
   const help = helpText(command.usage, command.about, command.flags);
   try {
-    const args = parse(rest, command.flags);
-    if (rest.includes('--help') || rest.includes('-h')) {
+    const args = parse(argv, command.flags);
+    if (argv.includes('--help') || argv.includes('-h')) {
       process.stdout.write(help);
       return 0;
     }
     return await command.run(args);
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`netcash ${name}: ${error.message}\n\n${help}`);
+      process.stderr.write(`${program}: ${error.message}\n\n${help}`);
       return 2;
     }
-    process.stderr.write(`netcash ${name}: ${error instanceof Error ? error.message : error}\n`);
+    process.stderr.write(`${program}: ${error instanceof Error ? error.message : error}\n`);
     return 1;
   }
 }

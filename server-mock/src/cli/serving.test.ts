@@ -51,7 +51,6 @@ describe('netcash serving flags', () => {
         tempDir(),
         '--port',
         String(await freePortBlock(4)),
-        '--no-publisher',
         '--no-blind-rsa',
         '--tls-cert',
         TEST_TLS.certPath,

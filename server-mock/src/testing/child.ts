@@ -36,7 +36,16 @@ export function spawnNetcash(
   args: readonly string[],
   options: { env?: Record<string, string>; timeoutMs?: number; ready?: RegExp } = {},
 ): Promise<NetcashChild> {
-  return spawnReady(process.execPath, [BIN, ...args], {
+  return spawnCli(BIN, args, options);
+}
+
+/** Another command line built on this one (`netcash-demo`), as `spawnNetcash` runs `netcash`. */
+export function spawnCli(
+  bin: string,
+  args: readonly string[],
+  options: { env?: Record<string, string>; timeoutMs?: number; ready?: RegExp } = {},
+): Promise<NetcashChild> {
+  return spawnReady(process.execPath, [bin, ...args], {
     ...options,
     env: { ...TEST_ENV, ...options.env },
   });

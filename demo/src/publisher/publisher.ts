@@ -27,14 +27,14 @@ import {
   type TlsOptions,
 } from '@netcash/merchant-kit';
 import type { FetchFn } from '@netcash/protocol';
-import { ensurePaywallScript } from '../browser/build.ts';
 import { ARTICLES, type Article } from './articles.ts';
+import { ensurePaywallScript } from './paywall-script.ts';
 import { articleFragment, articlePage, html, indexPage, installPage } from './site.ts';
 
 export { ARTICLES, type Article } from './articles.ts';
 
 export interface DemoPublisherOptions {
-  /** Base URL of the publisher's currency server (cs2 in `netcash up`). */
+  /** Base URL of the publisher's currency server (cs2 in `npm start`). */
   readonly cs: string;
   /** Trusted insurer keys (b64u). */
   readonly insurers: readonly string[];
@@ -51,7 +51,7 @@ export interface DemoPublisherOptions {
   readonly port?: number;
   /** Serve HTTPS with this certificate and key. */
   readonly tls?: TlsOptions;
-  /** Requests per client address on the whole site (`netcash up` sets it; off unless given). */
+  /** Requests per client address on the whole site (`npm start` sets it; off unless given). */
   readonly rateLimit?: RateLimitOptions;
   /** Base URL readers reach the site at, if not the listening address (e.g. through a proxy). */
   readonly publicUrl?: string;
@@ -121,7 +121,7 @@ function limited(handler: FetchHandler, o: DemoPublisherOptions): FetchHandler {
 }
 
 export async function startDemoPublisher(options: DemoPublisherOptions): Promise<DemoPublisher> {
-  // In this development tree the script is built from source when stale; a package ships it.
+  // merchant-kit ships the script built; in this tree it is rebuilt from source when stale.
   await ensurePaywallScript();
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'netcash-publisher-'));
   const o = options;

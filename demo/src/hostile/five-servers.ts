@@ -1,6 +1,6 @@
 /**
- * The five servers a user runs with `netcash up` — insurer, bank, cs1, cs2 and the demo
- * publisher (merchant-kit) — as real child processes on fresh ports, and what a hostile-input
+ * The five servers a user runs with `npm start` (`netcash-demo`) — insurer, bank, cs1, cs2 and the
+ * demo publisher — as one real child process on fresh ports, and what a hostile-input
  * test needs of them: their URLs and admin tokens, the keys requests are sealed to, a snapshot of
  * every table of their SQLite files (to prove nothing changed), and whether each still answers.
  */
@@ -8,9 +8,10 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CsInfo, decode, getJson, PATHS, PaymentRequired, unwrap } from '@netcash/protocol';
+import { freePortBlock, type NetcashChild, spawnCli } from '@netcash/server';
 import Database from 'better-sqlite3';
-import { freePortBlock, type NetcashChild, spawnNetcash } from '../testing/child.ts';
 import type { Targets } from './targets.ts';
 
 export interface FiveServers {
@@ -54,14 +55,17 @@ function tableDigests(path: string): Record<string, string> {
   }
 }
 
-/** `netcash up` with the given extra flags (no blind-rsa keys: they take seconds to make). */
+const DEMO_BIN = fileURLToPath(new URL('../../bin/netcash-demo.mjs', import.meta.url));
+
+/** `netcash-demo` with the given extra flags (no blind-rsa keys: they take seconds to make). */
 export async function startFiveServers(flags: readonly string[] = []): Promise<FiveServers> {
   const dataDir = mkdtempSync(join(tmpdir(), 'netcash-hostile-'));
   let child: NetcashChild | undefined;
   try {
     const base = await freePortBlock(5);
-    child = await spawnNetcash(
-      ['up', '--data', dataDir, '--port', String(base), '--no-blind-rsa', ...flags],
+    child = await spawnCli(
+      DEMO_BIN,
+      ['--data', dataDir, '--port', String(base), '--no-blind-rsa', ...flags],
       { ready: /publisher\s+(http:\/\/\S+)/, timeoutMs: 60_000 },
     );
     const out = child.output();

@@ -4,11 +4,17 @@
  * unlocks the article, and its cash-out lands at the bank with the audit balanced.
  */
 import { nodeProvider as p } from '@netcash/protocol/node';
-import { type Federation, startFederation, TestClient } from '@netcash/server';
+import {
+  authorization,
+  type Federation,
+  fetchOffer,
+  pay,
+  startFederation,
+  TestClient,
+} from '@netcash/server';
 import { silentLogger } from '@netcash/server-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authorization, fetchOffer, pay } from '../testing/payor.ts';
-import { ARTICLES, type DemoPublisher, startDemoPublisher } from './index.ts';
+import { ARTICLES, type DemoPublisher, startDemoPublisher } from './publisher.ts';
 
 let fed: Federation;
 let demo: DemoPublisher;

@@ -1,6 +1,6 @@
 /**
- * The hostile-input suite against the live HTTP endpoints of all five servers of `netcash up`
- * (insurer, bank, cs1, cs2, the demo publisher), property-based with fast-check: malformed and
+ * The hostile-input suite against the live HTTP endpoints of all five servers of `npm start`
+ * (`netcash-demo`: insurer, bank, cs1, cs2, the demo publisher), property-based with fast-check: malformed and
  * hostile bodies, headers and paths (requests.ts). Every one is answered with a 4xx and a
  * registered error code whose status is the one answered; afterwards every row of every table
  * of every server is as it was, and every server still answers.

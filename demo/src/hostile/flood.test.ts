@@ -1,5 +1,5 @@
 /**
- * Floods at the five servers of `netcash up --rate-limit 5` (bursts of 20, then 5 a second per
+ * Floods at the five servers of `netcash-demo --rate-limit 5` (bursts of 20, then 5 a second per
  * address): a burst from 127.0.0.1 is answered with 429 `rate-limited` and `Retry-After` past the
  * burst, while a client at 127.0.0.2 — another address on the Linux loopback — is still served.
  */
