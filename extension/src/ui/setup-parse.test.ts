@@ -10,6 +10,8 @@ describe('reading what netcash up printed', () => {
       '  insurer     http://127.0.0.1:7500',
       `  insurer key ${KEY}`,
       '  bank        http://127.0.0.1:7501',
+      // The bank's statement key, for a person to compare (the wallet pins its own at connect).
+      `  bank key    ${KEY.split('').reverse().join('')}`,
       '  cs1         http://127.0.0.1:7502',
       '  cs2         http://127.0.0.1:7503',
       '  publisher   http://127.0.0.1:7504',
