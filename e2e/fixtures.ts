@@ -5,7 +5,7 @@
  *
  * Worker-scoped (one per test run, since there is one worker):
  *   federation   server-mock's startFederation(): insurer, bank, cs1, cs2 on loopback, free ports
- *   publisher    merchant-kit's demo publisher banking at cs2 (started on first use)
+ *   publisher    the demo publisher (@netcash/demo) banking at cs2 (started on first use)
  *   site         a plain loopback HTTP site: `/` (empty page), `/frame` (child frame page), and
  *                `site.route(path, html)` to serve more; for bridge tests on an origin of our own
  *

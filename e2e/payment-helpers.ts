@@ -192,6 +192,7 @@ export function printout(federation: Federation, publisher?: string): string {
     `  insurer     ${federation.insurer.url}`,
     `  insurer key ${federation.insurer.signKey}`,
     `  bank        ${federation.bank.url}`,
+    `  bank key    ${federation.servers.bank.signKey}`,
     ...federation.cs.map((c, i) => `  cs${i + 1}         ${c.url}`),
     ...(publisher === undefined ? [] : [`  publisher   ${publisher}`]),
   ].join('\n');
