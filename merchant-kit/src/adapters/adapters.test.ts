@@ -11,15 +11,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { serve } from '@hono/node-server';
 import { parseChallenges, parsePaymentReceipt } from '@netcash/protocol';
 import { nodeProvider as p } from '@netcash/protocol/node';
-import {
-  authorization,
-  type Federation,
-  fetchOffer,
-  pay,
-  paymentAuthorization,
-  startFederation,
-  TestClient,
-} from '@netcash/server';
+import { authorization, fetchOffer, pay, paymentAuthorization } from '@netcash/server';
 import { silentLogger, toNodeListener } from '@netcash/server-kit';
 import express from 'express';
 import { Hono } from 'hono';
@@ -28,27 +20,22 @@ import { ensurePaywallScript } from '../browser/build.ts';
 import { createPaywall, type Paywall } from '../server/paywall.ts';
 import { PAYWALL_SCRIPT_FILE, SCRIPT_CACHE_CONTROL } from '../server/script.ts';
 import { RESOURCES } from '../testing/merchant.ts';
+import { useFederation } from '../testing/world.ts';
 import { honoPaywall } from './hono.ts';
 import { nextPaywall, nextRoutes } from './next.ts';
 import { expressPaywall, nodePaywall } from './node.ts';
 
-let fed: Federation;
-let shopper: TestClient;
-
+// The paywall script the adapters serve, built if stale (a build takes a while on CI).
 beforeAll(async () => {
   await ensurePaywallScript();
-  fed = await startFederation();
-  shopper = await TestClient.open(fed.bank.url);
 }, 120_000);
-afterAll(async () => {
-  await fed?.stop();
-});
+const world = useFederation();
 
 const paywallFor = () =>
   createPaywall({
-    cs: fed.cs[1]!.url,
-    insurers: [fed.insurer.signKey],
-    insurer: fed.insurer.url,
+    cs: world.fed.cs[1]!.url,
+    insurers: [world.fed.insurer.signKey],
+    insurer: world.fed.insurer.url,
     store: ':memory:',
     resources: RESOURCES,
     redrive: false,
@@ -184,7 +171,7 @@ describe.each(Object.entries(ADAPTERS))('adapter: %s', (_name, start) => {
 
     // Payment at the adapter's pay URL: coins exchanged at the CS and held before the receipt.
     expect(await paywall.held()).toBe(0);
-    const paid = await pay(p, offer, await shopper.buy(fed.cs[0]!.url, [5]));
+    const paid = await pay(p, offer, await world.shopper.buy(world.fed.cs[0]!.url, [5]));
     if (!paid.ok) throw paid.error;
     expect(await paywall.held()).toBe(5);
 
@@ -269,7 +256,7 @@ describe.each(Object.entries(ADAPTERS))('adapter: %s', (_name, start) => {
     const paid = await pay(
       p,
       await fetchOffer(p, `${site.url}/articles/b`),
-      await shopper.buy(fed.cs[0]!.url, [5, 2]),
+      await world.shopper.buy(world.fed.cs[0]!.url, [5, 2]),
     );
     if (!paid.ok) throw paid.error;
     // Changing a bound parameter (here the realm) breaks the challenge id: 402, invalid-challenge.

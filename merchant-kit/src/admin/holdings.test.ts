@@ -4,49 +4,35 @@
  * does in-process — a real federation, a real publisher on a loopback port, the real CLI.
  */
 import { nodeProvider as p } from '@netcash/protocol/node';
-import {
-  type Federation,
-  fetchOffer,
-  pay,
-  runNetcash,
-  startFederation,
-  TestClient,
-} from '@netcash/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMerchant, type TestMerchant } from '../testing/merchant.ts';
+import { fetchOffer, pay, runNetcash } from '@netcash/server';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useFederation } from '../testing/world.ts';
 
 const TOKEN = 'publisher-admin-token-for-the-audit';
 
-let fed: Federation;
-let merchant: TestMerchant;
+const world = useFederation({ merchants: { merchant: { adminToken: TOKEN } } });
 
+// What the publisher holds: two payments with cs1 coins, held as cs2 coins.
 beforeAll(async () => {
-  fed = await startFederation();
-  merchant = await startMerchant(fed, { adminToken: TOKEN });
-  const shopper = await TestClient.open(fed.bank.url);
   for (const [path, values] of [
     ['/articles/a', [5]],
     ['/articles/c', [20, 5]],
   ] as const) {
-    const offer = await fetchOffer(p, merchant.resource(path));
-    const paid = await pay(p, offer, await shopper.buy(fed.cs[0]!.url, [...values]));
+    const offer = await fetchOffer(p, world.merchant().resource(path));
+    const paid = await pay(p, offer, await world.shopper.buy(world.fed.cs[0]!.url, [...values]));
     if (!paid.ok) throw paid.error;
   }
-});
-afterAll(async () => {
-  await merchant?.close();
-  await fed?.stop();
 });
 
 const audit = (...more: string[]) =>
   runNetcash([
     'audit',
     '--data',
-    fed.dataDir,
+    world.fed.dataDir,
     '--insurer',
-    fed.insurer.url,
+    world.fed.insurer.url,
     '--bank',
-    fed.bank.url,
+    world.fed.bank.url,
     ...more,
   ]);
 
@@ -54,9 +40,9 @@ describe('netcash audit --merchant', () => {
   it('counts what the publisher holds into its CS, and balances', async () => {
     const run = await audit(
       '--merchant',
-      merchant.url,
+      world.merchant().url,
       '--merchant-token',
-      `${merchant.url}=${TOKEN}`,
+      `${world.merchant().url}=${TOKEN}`,
     );
     expect(run.stderr).toBe('');
     expect(run.stdout).toMatch(
@@ -64,21 +50,24 @@ describe('netcash audit --merchant', () => {
     );
     expect([run.code, run.stdout]).toEqual([0, expect.stringContaining('the books balance')]);
     // The same figure the in-process audit reads.
-    expect(await merchant.paywall.holdings()).toMatchObject({ coins: { cs2: 30 }, checks: [] });
+    expect(await world.merchant().paywall.holdings()).toMatchObject({
+      coins: { cs2: 30 },
+      checks: [],
+    });
   });
 
   it('reads the holdings only with the admin token, and says so', async () => {
-    const anonymous = await fetch(new URL('/netcash/admin/holdings.json', merchant.url));
+    const anonymous = await fetch(new URL('/netcash/admin/holdings.json', world.merchant().url));
     expect(anonymous.status).toBe(401);
     const wrong = await audit(
       '--merchant',
-      merchant.url,
+      world.merchant().url,
       '--merchant-token',
-      `${merchant.url}=${'x'.repeat(40)}`,
+      `${world.merchant().url}=${'x'.repeat(40)}`,
     );
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain('holdings not readable');
-    const none = await audit('--merchant', merchant.url);
+    const none = await audit('--merchant', world.merchant().url);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('--merchant-token');
   });

@@ -14,20 +14,14 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { toB64u } from '@netcash/protocol';
 import { nodeProvider as p } from '@netcash/protocol/node';
-import {
-  authorization,
-  type Federation,
-  fetchOffer,
-  pay,
-  startFederation,
-  TestClient,
-} from '@netcash/server';
+import { authorization, fetchOffer, pay, TestClient } from '@netcash/server';
 import { silentLogger } from '@netcash/server-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PublisherBooks } from '../admin/books.ts';
 import { ensurePaywallScript } from '../browser/build.ts';
 import type { PaywallOptions } from '../server/config.ts';
 import { acceptOf, FrameReader, openWebSocket, textFrame } from '../testing/websocket.ts';
+import { useFederation } from '../testing/world.ts';
 import { paywallOptionsOf, readConfig } from './config.ts';
 import { type PaywallProxy, startPaywallProxy } from './proxy.ts';
 
@@ -35,7 +29,7 @@ const PAGE = '<!doctype html><title>A</title><h1>Article A</h1><p>The whole text
 const BYTES = Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 7) % 256));
 const TOKEN = 'publisher-admin-token-0123456789';
 
-let fed: Federation;
+const world = useFederation();
 let upstream: Server;
 let proxy: PaywallProxy;
 let seen: IncomingHttpHeaders[] = [];
@@ -60,7 +54,6 @@ function navigate(url: string): Promise<{ status: number; body: string }> {
 
 beforeAll(async () => {
   await ensurePaywallScript();
-  fed = await startFederation();
   upstream = createServer((req, res) => {
     seen.push(req.headers);
     const url = new URL(req.url ?? '/', 'http://x');
@@ -122,17 +115,17 @@ beforeAll(async () => {
   });
   await new Promise<void>((done) => upstream.listen(0, '127.0.0.1', done));
   // The publisher's own bank account, named in the config (no demo account opened for it).
-  publisherAccount = await TestClient.open(fed.bank.url, { holder: 'publisher' });
+  publisherAccount = await TestClient.open(world.fed.bank.url, { holder: 'publisher' });
   const dir = mkdtempSync(join(tmpdir(), 'netcash-proxy-'));
   const file = join(dir, 'paywall.json');
   writeFileSync(
     file,
     JSON.stringify({
-      cs: fed.cs[1]!.url,
-      insurers: [fed.insurer.signKey],
-      insurer: fed.insurer.url,
+      cs: world.fed.cs[1]!.url,
+      insurers: [world.fed.insurer.signKey],
+      insurer: world.fed.insurer.url,
       bank: {
-        url: fed.bank.url,
+        url: world.fed.bank.url,
         account: publisherAccount.account,
         secretKey: toB64u(publisherAccount.accountKey.secretKey),
       },
@@ -154,7 +147,6 @@ afterAll(async () => {
   await proxy?.close();
   upstream?.closeAllConnections();
   await new Promise((done) => upstream?.close(done));
-  await fed?.stop();
 });
 
 describe('paywall proxy', () => {
@@ -189,10 +181,9 @@ describe('paywall proxy', () => {
     expect(html).toContain('<script src="/netcash/paywall.js"></script>');
     expect((await fetch(`${proxy.url}/netcash/paywall.js`)).status).toBe(200);
 
-    const shopper = await TestClient.open(fed.bank.url);
     const offer = await fetchOffer(p, url);
     expect(offer.body).toMatchObject({ amount: 5, description: 'An article' });
-    const paid = await pay(p, offer, await shopper.buy(fed.cs[0]!.url, [5]));
+    const paid = await pay(p, offer, await world.shopper.buy(world.fed.cs[0]!.url, [5]));
     if (!paid.ok) throw paid.error;
     const opened = await fetch(url, {
       headers: { authorization: authorization(p, paid.value, offer) },
@@ -210,7 +201,7 @@ describe('paywall proxy', () => {
     expect(b.status).toBe(403);
 
     const dataOffer = await fetchOffer(p, `${proxy.url}/data.bin`);
-    const data = await pay(p, dataOffer, await shopper.buy(fed.cs[0]!.url, [5, 2, 2]));
+    const data = await pay(p, dataOffer, await world.shopper.buy(world.fed.cs[0]!.url, [5, 2, 2]));
     if (!data.ok) throw data.error;
     const bytes = await fetch(`${proxy.url}/data.bin`, {
       headers: { authorization: authorization(p, data.value, dataOffer) },
@@ -253,7 +244,7 @@ describe('paywall proxy', () => {
       { cs: 'cs2', count: before.held.byCs[0]!.count, amount: 14 },
     ]);
     // The coins held are what cs2 has outstanding (the shopper holds none of cs2's).
-    const audit = await fed.audit();
+    const audit = await world.fed.audit();
     expect(audit.ok).toBe(true);
     expect(audit.cs.find((c) => c.csName === 'cs2')!.outstanding.value).toBe(before.held.value);
 
@@ -272,7 +263,7 @@ describe('paywall proxy', () => {
     expect(after.cashouts[0]).toMatchObject({ state: 'deposited', amount: 14 });
     expect(after.cashouts[0]!.check?.drawer).toBeTruthy();
     // What was deposited is what the publisher's bank account gained; the federation balances.
-    const audited = await fed.audit();
+    const audited = await world.fed.audit();
     expect(audited.problems).toEqual([]);
     expect(balanceOf(audited) - opening).toBe(after.deposited);
   });
@@ -357,8 +348,7 @@ describe('paywall proxy', () => {
       expect(upgrades.length).toBe(count);
 
       const offer = await fetchOffer(p, url);
-      const shopper = await TestClient.open(fed.bank.url);
-      const paid = await pay(p, offer, await shopper.buy(fed.cs[0]!.url, [5]));
+      const paid = await pay(p, offer, await world.shopper.buy(world.fed.cs[0]!.url, [5]));
       if (!paid.ok) throw paid.error;
       const ws = await openWebSocket(url, { authorization: authorization(p, paid.value, offer) });
       if (!ws.switched) throw new Error(`not switched: ${ws.answer.statusCode} ${ws.body}`);

@@ -6,42 +6,27 @@
  */
 import type { AnyCoin } from '@netcash/protocol';
 import { nodeProvider as p } from '@netcash/protocol/node';
-import {
-  authorization,
-  codeOf,
-  type Federation,
-  fetchOffer,
-  pay,
-  startFederation,
-  TestClient,
-} from '@netcash/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMerchant, type TestMerchant } from '../testing/merchant.ts';
+import { authorization, codeOf, fetchOffer, pay } from '@netcash/server';
+import { describe, expect, it } from 'vitest';
+import { startMerchant } from '../testing/merchant.ts';
+import { useFederation } from '../testing/world.ts';
 
-let fed: Federation;
-let merchant: TestMerchant;
-let shopper: TestClient;
-const cs1 = () => fed.cs[0]!.url;
-const cs2 = () => fed.cs[1]!.url;
+const world = useFederation({
+  blindRsa: { denominations: [1, 2, 5, 10, 20] },
+  merchants: { merchant: {} },
+});
 
-beforeAll(async () => {
-  fed = await startFederation({ blindRsa: { denominations: [1, 2, 5, 10, 20] } });
-  merchant = await startMerchant(fed);
-  shopper = await TestClient.open(fed.bank.url);
-});
-afterAll(async () => {
-  await merchant?.close();
-  await fed?.stop();
-});
+const cs1 = () => world.fed.cs[0]!.url;
+const cs2 = () => world.fed.cs[1]!.url;
 
 async function audited(): Promise<void> {
-  expect((await fed.audit()).problems).toEqual([]);
+  expect((await world.fed.audit()).problems).toEqual([]);
 }
 
 describe('payments with blind-rsa coins', () => {
   it('takes cs1 blind-rsa coins at a cs2 merchant: receipt, access, coins converted and spent at cs1', async () => {
-    const offer = await fetchOffer(p, merchant.resource('/articles/a'));
-    const coins = await shopper.buyBlind(cs1(), [5]);
+    const offer = await fetchOffer(p, world.merchant().resource('/articles/a'));
+    const coins = await world.shopper.buyBlind(cs1(), [5]);
     expect(coins[0]!.body.scheme).toBe('blind-rsa');
     const paid = await pay(p, offer, coins);
     expect(codeOf(paid)).toBe('ok');
@@ -50,43 +35,43 @@ describe('payments with blind-rsa coins', () => {
       headers: { authorization: authorization(p, paid.value, offer) },
     });
     expect(opened.status).toBe(200);
-    expect(await merchant.paywall.held()).toBe(5);
-    expect((await fed.cs[0]!.store.snapshot()).spent).toContain(coins[0]!.body.serial);
+    expect(await world.merchant().paywall.held()).toBe(5);
+    expect((await world.fed.cs[0]!.store.snapshot()).spent).toContain(coins[0]!.body.serial);
     await audited();
   });
 
   it('takes nc1 and blind-rsa coins of both issuers in one payment', async () => {
-    const offer = await fetchOffer(p, merchant.resource('/articles/c'));
+    const offer = await fetchOffer(p, world.merchant().resource('/articles/c'));
     const coins: AnyCoin[] = [
-      ...(await shopper.buyBlind(cs1(), [10], [2])),
-      ...(await shopper.buyBlind(cs2(), [5, 5], [1, 2])),
+      ...(await world.shopper.buyBlind(cs1(), [10], [2])),
+      ...(await world.shopper.buyBlind(cs2(), [5, 5], [1, 2])),
     ];
     expect(new Set(coins.map((c) => `${c.body.cs}:${c.body.scheme}`)).size).toBe(4);
     expect(codeOf(await pay(p, offer, coins))).toBe('ok');
-    expect(await merchant.paywall.held()).toBe(5 + 25);
+    expect(await world.merchant().paywall.held()).toBe(5 + 25);
     await audited();
   });
 
   it('refuses a blind-rsa coin paid twice, and stores nothing for the second payment', async () => {
-    const offer = await fetchOffer(p, merchant.resource('/articles/a'));
-    const coins = await shopper.buyBlind(cs2(), [5]);
+    const offer = await fetchOffer(p, world.merchant().resource('/articles/a'));
+    const coins = await world.shopper.buyBlind(cs2(), [5]);
     expect(codeOf(await pay(p, offer, coins))).toBe('ok');
-    const held = await merchant.paywall.held();
+    const held = await world.merchant().paywall.held();
     expect(codeOf(await pay(p, await fetchOffer(p, offer.body.resource), coins))).toBe(
       'double-spent',
     );
-    expect(await merchant.paywall.held()).toBe(held);
+    expect(await world.merchant().paywall.held()).toBe(held);
     await audited();
   });
 
   it('verifies with the denomination keys sent along when it has no insurer to ask', async () => {
-    const offline = await startMerchant(fed, { insurer: undefined });
+    const offline = await startMerchant(world.fed, { insurer: undefined });
     try {
       const offer = await fetchOffer(p, offline.resource('/articles/a'));
-      const coins = await shopper.buyBlind(cs1(), [5]);
+      const coins = await world.shopper.buyBlind(cs1(), [5]);
       // cs1's keys are neither in its CS's info (cs2) nor fetched: unknown until sent along.
       expect(codeOf(await pay(p, offer, coins))).toBe('unknown-cert');
-      const trust = await shopper.trustOf(cs1());
+      const trust = await world.shopper.trustOf(cs1());
       const key = trust.signedDenominationKey(
         coins[0]!.body.scheme === 'blind-rsa' ? coins[0]!.body.keyId : '',
       );

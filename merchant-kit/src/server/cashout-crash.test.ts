@@ -12,42 +12,20 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { nodeProvider as p } from '@netcash/protocol/node';
-import {
-  type FaultProxy,
-  type Federation,
-  fetchOffer,
-  pay,
-  type RunningCs,
-  startFederation,
-  startProxiedCs,
-  TestClient,
-} from '@netcash/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetchOffer, pay, TestClient } from '@netcash/server';
+import { describe, expect, it } from 'vitest';
 import { startMerchant, type TestMerchant } from '../testing/merchant.ts';
+import { useFederation } from '../testing/world.ts';
 import { openMerchantStore } from './store/sql-store.ts';
 
 const CLI = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
 const DEMO_BALANCE = 10_000;
 
-let fed: Federation;
-let cs3: RunningCs;
-let link: FaultProxy;
-let shopper: TestClient;
-
-beforeAll(async () => {
-  fed = await startFederation();
-  ({ cs: cs3, link } = await startProxiedCs(fed, 'cs3'));
-  shopper = await TestClient.open(fed.bank.url);
-});
-afterAll(async () => {
-  await cs3?.close();
-  await link?.close();
-  await fed?.stop();
-});
+const world = useFederation({ proxiedCs: 'cs3' });
 
 /** The audit of every CS the insurer certified, cs3 (through the proxy) included. */
 function audit() {
-  return fed.audit();
+  return world.fed.audit();
 }
 
 /** The publisher's cash-out command on `store`, as its own process. */
@@ -62,11 +40,11 @@ function cashoutCommand(store: string): { child: ChildProcess; done: Promise<num
       '--store',
       store,
       '--cs',
-      link.url,
+      world.proxied.link.url,
       '--bank',
-      fed.bank.url,
+      world.fed.bank.url,
       '--insurer',
-      fed.insurer.url,
+      world.fed.insurer.url,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -88,23 +66,23 @@ function cashoutCommand(store: string): { child: ChildProcess; done: Promise<num
 
 async function buyArticle(merchant: TestMerchant, path: string, values: number[]) {
   const offer = await fetchOffer(p, merchant.resource(path));
-  const coins = await shopper.buy(link.url, values);
-  const paid = await pay(p, offer, coins, { certificates: [cs3.certificate()] });
+  const coins = await world.shopper.buy(world.proxied.link.url, values);
+  const paid = await pay(p, offer, coins, { certificates: [world.proxied.cs.certificate()] });
   if (!paid.ok) throw paid.error;
 }
 
 describe('a cash-out killed mid-probe', () => {
   it('continues after a restart with the same requests: good coins deposited once, bad ones written off', async () => {
-    const merchant = await startMerchant(fed, { cs: link.url });
+    const merchant = await startMerchant(world.fed, { cs: world.proxied.link.url });
     await buyArticle(merchant, '/articles/a', [5]);
     await buyArticle(merchant, '/articles/c', [20, 5]);
     const before = new Set((await merchant.paywall.store.heldCoins()).map((c) => c.serial));
     await buyArticle(merchant, '/articles/b', [5, 2]);
     // Someone with a copy of the store cashes the 7 first: double-spent in this purse.
     const copied = (await merchant.paywall.store.heldCoins()).filter((c) => !before.has(c.serial));
-    const outsider = await TestClient.open(fed.bank.url);
+    const outsider = await TestClient.open(world.fed.bank.url);
     await outsider.exchange(
-      link.url,
+      world.proxied.link.url,
       copied.map((c) => c.coin),
       copied.map((c) => c.value),
     );
@@ -114,19 +92,19 @@ describe('a cash-out killed mid-probe', () => {
     // First run: the batch is refused (double-spent) and split; the good part reaches cs3, which
     // writes its check, and the reply is held back. Then the process is killed.
     let sent = 0;
-    link.rule((r) => {
+    world.proxied.link.rule((r) => {
       if (r.method !== 'POST' || !r.path.endsWith('/v1/requests')) return undefined;
       sent++;
       return sent === 2 ? 'stall-response' : undefined;
     });
-    const checksBefore = (await cs3.books()).checksWritten.length;
+    const checksBefore = (await world.proxied.cs.books()).checksWritten.length;
     const first = cashoutCommand(merchant.store);
     await expect
-      .poll(async () => (await cs3.books()).checksWritten.length, { timeout: 20_000 })
+      .poll(async () => (await world.proxied.cs.books()).checksWritten.length, { timeout: 20_000 })
       .toBe(checksBefore + 1);
     first.child.kill('SIGKILL');
     expect(await first.done).toBeNull(); // killed, not finished
-    link.rule(null);
+    world.proxied.link.rule(null);
 
     // What the killed run left: the refused batch split, its parts journaled, nothing lost.
     const store = await openMerchantStore(merchant.store);
@@ -154,7 +132,7 @@ describe('a cash-out killed mid-probe', () => {
     try {
       const deposited = await after.cashouts(['deposited']);
       expect(deposited.map((c) => [c.amount, c.request.requestId])).toEqual([[30, journaled]]);
-      expect((await cs3.books()).checksWritten).toHaveLength(checksBefore + 1); // written once
+      expect((await world.proxied.cs.books()).checksWritten).toHaveLength(checksBefore + 1); // written once
       const writeOffs = await after.writeOffs();
       expect(writeOffs.map((w) => [w.value, w.reason]).sort()).toEqual([
         [2, 'double-spent'],

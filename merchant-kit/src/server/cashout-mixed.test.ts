@@ -12,11 +12,12 @@
  */
 import { endpoint, nowSeconds, PATHS, postJson, RevocationList, unwrap } from '@netcash/protocol';
 import { nodeProvider as p } from '@netcash/protocol/node';
-import { type Federation, fetchOffer, pay, startFederation, TestClient } from '@netcash/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetchOffer, pay, TestClient } from '@netcash/server';
+import { describe, expect, it } from 'vitest';
 import { publisherBooks } from '../admin/books.ts';
 import { recordingLogger } from '../testing/log.ts';
 import { RESOURCES, startMerchant, type TestMerchant } from '../testing/merchant.ts';
+import { useFederation } from '../testing/world.ts';
 import { createCatalogue } from './catalogue.ts';
 import { DEFAULT_WRITE_OFF_RETENTION } from './config.ts';
 
@@ -26,27 +27,19 @@ const WINDOW = 500;
 const DEMO_BALANCE = 10_000;
 
 let clock = nowSeconds();
-let fed: Federation;
-let shopper: TestClient;
 
-beforeAll(async () => {
-  fed = await startFederation({
-    now: () => clock,
-    coinLifetime: LIFETIME,
-    redemptionWindow: WINDOW,
-  });
-  shopper = await TestClient.open(fed.bank.url, { now: () => clock });
-});
-afterAll(async () => {
-  await fed?.stop();
+const world = useFederation({
+  now: () => clock,
+  coinLifetime: LIFETIME,
+  redemptionWindow: WINDOW,
 });
 
-const cs2 = () => fed.cs[1]!;
+const cs2 = () => world.fed.cs[1]!;
 
 /** Pays `path` with fresh cs2 coins of `values` (the merchant's own CS). */
 async function buyArticle(merchant: TestMerchant, path: string, values: number[]): Promise<void> {
   const offer = await fetchOffer(p, merchant.resource(path));
-  const coins = await shopper.buy(cs2().url, values);
+  const coins = await world.shopper.buy(cs2().url, values);
   const paid = await pay(p, offer, coins, { certificates: [cs2().certificate()] });
   if (!paid.ok) throw paid.error;
 }
@@ -57,14 +50,14 @@ async function heldSerials(merchant: TestMerchant): Promise<Set<string>> {
 
 async function bankBalance(merchant: TestMerchant): Promise<number> {
   const account = await merchant.paywall.store.getMeta('bank.account');
-  const report = await fed.audit();
+  const report = await world.fed.audit();
   return report.banks[0]?.accounts.find((a) => a.account === account)?.balance ?? Number.NaN;
 }
 
 describe('a cash-out batch with good and bad coins', () => {
   it('deposits the good coins, recoups the revoked ones and writes off only the bad ones, each with its reason', async () => {
     const log = recordingLogger();
-    const merchant = await startMerchant(fed, { now: () => clock, log: log.logger });
+    const merchant = await startMerchant(world.fed, { now: () => clock, log: log.logger });
     try {
       const t0 = clock;
       // Expired: 7 paid now, expiring at t0 + LIFETIME, redeemable until t0 + LIFETIME + WINDOW.
@@ -76,10 +69,10 @@ describe('a cash-out batch with good and bad coins', () => {
       const revoked = new Set([...(await heldSerials(merchant))].filter((s) => !expired.has(s)));
       unwrap(
         await postJson(
-          endpoint(fed.insurer.url, PATHS.insurer.adminRevoke),
+          endpoint(world.fed.insurer.url, PATHS.insurer.adminRevoke),
           { certId: cs2().certificate().body.certId, reason: 'key compromised (test)' },
           RevocationList,
-          { headers: { authorization: `Bearer ${fed.insurer.adminToken}` } },
+          { headers: { authorization: `Bearer ${world.fed.insurer.adminToken}` } },
         ),
       );
       await cs2().maintain();
@@ -91,7 +84,7 @@ describe('a cash-out batch with good and bad coins', () => {
       const copied = (await merchant.paywall.store.heldCoins()).filter(
         (c) => !beforeCopy.has(c.serial),
       );
-      const outsider = await TestClient.open(fed.bank.url, { now: () => clock });
+      const outsider = await TestClient.open(world.fed.bank.url, { now: () => clock });
       const taken = await outsider.exchange(
         cs2().url,
         copied.map((c) => c.coin),
@@ -150,7 +143,7 @@ describe('a cash-out batch with good and bad coins', () => {
       // Nothing was sent twice: a second run does nothing.
       const again = await merchant.paywall.cashout();
       expect(again).toMatchObject({ deposited: 0, writtenOff: [], pending: 0 });
-      expect((await fed.audit()).problems).toEqual([]);
+      expect((await world.fed.audit()).problems).toEqual([]);
 
       // Past their retention the coins' lines go; the publisher's books still count their value.
       const booksOf = () => publisherBooks(store, createCatalogue(p, RESOURCES));

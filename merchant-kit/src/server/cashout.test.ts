@@ -4,41 +4,33 @@
  * finished later when the bank could not be reached. The federation audit balances after each.
  */
 import { nodeProvider as p } from '@netcash/protocol/node';
-import { type Federation, fetchOffer, pay, startFederation, TestClient } from '@netcash/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetchOffer, pay } from '@netcash/server';
+import { describe, expect, it } from 'vitest';
 import { startMerchant, type TestMerchant } from '../testing/merchant.ts';
+import { useFederation } from '../testing/world.ts';
 
 /** The demo bank's starting balance (the federation's default). */
 const DEMO_BALANCE = 10_000;
 
-let fed: Federation;
-let shopper: TestClient;
-
-beforeAll(async () => {
-  fed = await startFederation();
-  shopper = await TestClient.open(fed.bank.url);
-});
-afterAll(async () => {
-  await fed?.stop();
-});
+const world = useFederation();
 
 async function buyArticle(merchant: TestMerchant, path: string, values: number[]): Promise<void> {
   const offer = await fetchOffer(p, merchant.resource(path));
-  const paid = await pay(p, offer, await shopper.buy(fed.cs[0]!.url, values));
+  const paid = await pay(p, offer, await world.shopper.buy(world.fed.cs[0]!.url, values));
   if (!paid.ok) throw paid.error;
 }
 
 /** The merchant's bank balance, from the bank's books. */
 async function bankBalance(merchant: TestMerchant): Promise<number> {
   const account = await merchant.paywall.store.getMeta('bank.account');
-  const report = await fed.audit();
+  const report = await world.fed.audit();
   expect(report.problems).toEqual([]);
   return report.banks[0]?.accounts.find((a) => a.account === account)?.balance ?? Number.NaN;
 }
 
 describe('cash-out', () => {
   it('cashes the coins held into the publisher account on command', async () => {
-    const merchant = await startMerchant(fed);
+    const merchant = await startMerchant(world.fed);
     try {
       await buyArticle(merchant, '/articles/a', [5]);
       await buyArticle(merchant, '/articles/b', [5, 2]);
@@ -47,7 +39,7 @@ describe('cash-out', () => {
       // The audit counts the merchant's coins into its CS's outstanding value.
       const holdings = await merchant.paywall.holdings();
       expect(holdings).toMatchObject({ coins: { cs2: 37 }, checks: [] });
-      const report = await fed.audit([holdings]);
+      const report = await world.fed.audit([holdings]);
       expect(report.problems).toEqual([]);
       expect(report.merchantsHold).toEqual({ cs2: 37 });
       expect(report.cs.find((b) => b.csName === 'cs2')?.outstanding.value).toBeGreaterThanOrEqual(
@@ -74,7 +66,7 @@ describe('cash-out', () => {
   });
 
   it('cashes out by itself once the coins held reach the threshold', async () => {
-    const merchant = await startMerchant(fed, { cashoutAbove: 10 });
+    const merchant = await startMerchant(world.fed, { cashoutAbove: 10 });
     try {
       await buyArticle(merchant, '/articles/a', [5]);
       expect(await merchant.paywall.held()).toBe(5);
@@ -91,7 +83,7 @@ describe('cash-out', () => {
 
   it('finishes a cash-out whose deposit could not reach the bank', async () => {
     let failDeposits = true;
-    const merchant = await startMerchant(fed, {
+    const merchant = await startMerchant(world.fed, {
       fetch: async (input, init) => {
         if (failDeposits && input.endsWith('/v1/deposits')) throw new TypeError('bank down (test)');
         return fetch(input, init);
@@ -109,9 +101,9 @@ describe('cash-out', () => {
       expect(holdings.checks).toEqual([
         { cs: 'cs2', checkNo: waiting?.check?.body.checkNo, amount: 25 },
       ]);
-      expect((await fed.audit([holdings])).problems).toEqual([]);
+      expect((await world.fed.audit([holdings])).problems).toEqual([]);
       const madeUp = { ...holdings, checks: [{ cs: 'cs2', checkNo: 'made-up', amount: 25 }] };
-      expect((await fed.audit([madeUp])).problems).toEqual([
+      expect((await world.fed.audit([madeUp])).problems).toEqual([
         expect.stringContaining('holds check made-up (25) that cs2 did not write'),
       ]);
       failDeposits = false;

@@ -6,18 +6,12 @@
  */
 import { type Certificate, postJson, sign, toB64u } from '@netcash/protocol';
 import { nodeProvider as p } from '@netcash/protocol/node';
-import {
-  codeOf,
-  type Federation,
-  fetchOffer,
-  pay,
-  startFederation,
-  TestClient,
-} from '@netcash/server';
+import { codeOf, fetchOffer, pay } from '@netcash/server';
 import { openSqlite } from '@netcash/server-kit';
 import * as v from 'valibot';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMerchant, type TestMerchant } from '../testing/merchant.ts';
+import { describe, expect, it } from 'vitest';
+import type { TestMerchant } from '../testing/merchant.ts';
+import { useFederation } from '../testing/world.ts';
 
 /** X25519 u-coordinates of small order (RFC 7748 §6.1: the shared secret would be all zeros). */
 const SMALL_ORDER_U = [
@@ -28,21 +22,9 @@ const SMALL_ORDER_U = [
   'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
 ].map((h) => toB64u(Uint8Array.from(Buffer.from(h, 'hex'))));
 
-let fed: Federation;
-let merchant: TestMerchant;
-let anonymous: TestMerchant;
-let shopper: TestClient;
-
-beforeAll(async () => {
-  fed = await startFederation({ csCount: 1 });
-  merchant = await startMerchant(fed, { csIndex: 0 });
-  anonymous = await startMerchant(fed, { csIndex: 0, anonymous: true });
-  shopper = await TestClient.open(fed.bank.url);
-});
-afterAll(async () => {
-  await anonymous?.close();
-  await merchant?.close();
-  await fed?.stop();
+const world = useFederation({
+  csCount: 1,
+  merchants: { merchant: { csIndex: 0 }, anonymous: { csIndex: 0, anonymous: true } },
 });
 
 const Anything = v.unknown();
@@ -60,7 +42,7 @@ async function sessionKeyCount(m: TestMerchant): Promise<number> {
 
 describe('message 1a with a small-order K_AN', () => {
   it('is refused with weak-key (was HTTP 500), and an anonymous payee stores no session keys', async () => {
-    for (const m of [merchant, anonymous]) {
+    for (const m of [world.merchant('merchant'), world.merchant('anonymous')]) {
       const offer = await fetchOffer(p, m.resource('/articles/a'));
       const before = await sessionKeyCount(m);
       for (const kan of SMALL_ORDER_U) {
@@ -74,38 +56,38 @@ describe('message 1a with a small-order K_AN', () => {
       expect(await sessionKeyCount(m)).toBe(before);
     }
     // A good K_AN is still answered.
-    const offer = await fetchOffer(p, anonymous.resource('/articles/a'));
+    const offer = await fetchOffer(p, world.merchant('anonymous').resource('/articles/a'));
     const good = await postJson(
       offer.body.payUrl,
       { msg: '1a', sid: offer.body.sid, kan: toB64u(p.x25519.keygen().publicKey) },
       Anything,
     );
     expect(good.ok).toBe(true);
-    expect(await sessionKeyCount(anonymous)).toBe(1);
+    expect(await sessionKeyCount(world.merchant('anonymous'))).toBe(1);
   });
 });
 
 describe('coins certified by an insurer the merchant does not trust', () => {
   it('are refused with untrusted-cert (was unknown-cert), moving nothing', async () => {
-    const offer = await fetchOffer(p, merchant.resource('/articles/a'));
-    const held = await merchant.paywall.held();
+    const offer = await fetchOffer(p, world.merchant('merchant').resource('/articles/a'));
+    const held = await world.merchant('merchant').paywall.held();
     // A rogue insurer certifies a rogue currency server, whose coin comes with that certificate.
     const rogueInsurer = p.ed25519.keygen();
     const rogueCs = p.ed25519.keygen();
-    const real = fed.cs[0]!.certificate().body;
+    const real = world.fed.cs[0]!.certificate().body;
     const certificate: Certificate = sign(p, rogueInsurer.secretKey, {
       ...real,
       certId: 'rogue-cert-1',
       signKey: toB64u(rogueCs.publicKey),
     });
-    const [five] = await shopper.buy(fed.cs[0]!.url, [5]);
+    const [five] = await world.shopper.buy(world.fed.cs[0]!.url, [5]);
     const coin = sign(p, rogueCs.secretKey, { ...five!.body, certId: 'rogue-cert-1' });
     expect(codeOf(await pay(p, offer, [coin], { certificates: [certificate] }))).toBe(
       'untrusted-cert',
     );
     // Without the certificate the coin's certificate is simply unknown.
     expect(codeOf(await pay(p, offer, [coin]))).toBe('unknown-cert');
-    expect(await merchant.paywall.held()).toBe(held);
+    expect(await world.merchant('merchant').paywall.held()).toBe(held);
     // The honest coin still pays.
     expect(codeOf(await pay(p, offer, [five!]))).toBe('ok');
   });

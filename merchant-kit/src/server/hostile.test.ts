@@ -13,33 +13,14 @@ import {
   toB64u,
 } from '@netcash/protocol';
 import { nodeProvider as p } from '@netcash/protocol/node';
-import {
-  codeOf,
-  type Federation,
-  fetchOffer,
-  pay,
-  startFederation,
-  TestClient,
-} from '@netcash/server';
+import { codeOf, fetchOffer, pay } from '@netcash/server';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMerchant, type TestMerchant } from '../testing/merchant.ts';
+import { describe, expect, it } from 'vitest';
+import { useFederation } from '../testing/world.ts';
 
-let fed: Federation;
-let merchant: TestMerchant;
-let shopper: TestClient;
+const world = useFederation({ merchants: { merchant: {} } });
 
-beforeAll(async () => {
-  fed = await startFederation();
-  merchant = await startMerchant(fed);
-  shopper = await TestClient.open(fed.bank.url);
-});
-afterAll(async () => {
-  await merchant?.close();
-  await fed?.stop();
-});
-
-const payUrl = () => merchant.resource('/netcash/pay');
+const payUrl = () => world.merchant().resource('/netcash/pay');
 
 async function post(body: string | Blob, headers: Record<string, string> = {}) {
   const response = await fetch(payUrl(), {
@@ -58,8 +39,8 @@ async function post(body: string | Blob, headers: Record<string, string> = {}) {
 /** The merchant's books: nothing may move on a refusal. */
 async function books() {
   return {
-    held: await merchant.paywall.held(),
-    pending: (await merchant.paywall.store.pendingPayments()).length,
+    held: await world.merchant().paywall.held(),
+    pending: (await world.merchant().paywall.store.pendingPayments()).length,
   };
 }
 
@@ -99,10 +80,10 @@ describe('hostile input at the pay URL', () => {
   });
 
   it('refuses payments that are wrong in content, each with its code, moving nothing', async () => {
-    const offer = await fetchOffer(p, merchant.resource('/articles/a'));
+    const offer = await fetchOffer(p, world.merchant().resource('/articles/a'));
     const before = await books();
-    const five = await shopper.buy(fed.cs[0]!.url, [5]);
-    const three = await shopper.buy(fed.cs[0]!.url, [2, 1]);
+    const five = await world.shopper.buy(world.fed.cs[0]!.url, [5]);
+    const three = await world.shopper.buy(world.fed.cs[0]!.url, [2, 1]);
     const send = async (m: unknown) => codeOf(await postJson(offer.body.payUrl, m, Message2));
 
     // Sealed to a key that is not the payee's.
@@ -133,8 +114,8 @@ describe('hostile input at the pay URL', () => {
     const forged = sign(p, rogue.secretKey, { ...five[0]!.body, certId: 'rogue-cert' });
     expect(codeOf(await pay(p, offer, [forged]))).toBe('unknown-cert');
     // The same coin twice in one payment.
-    const two = await shopper.buy(fed.cs[0]!.url, [2, 1]);
-    const dup = await pay(p, await fetchOffer(p, merchant.resource('/articles/a')), [
+    const two = await world.shopper.buy(world.fed.cs[0]!.url, [2, 1]);
+    const dup = await pay(p, await fetchOffer(p, world.merchant().resource('/articles/a')), [
       two[0]!,
       two[0]!,
       two[1]!,
@@ -162,7 +143,7 @@ describe('hostile input at the pay URL', () => {
 
 describe('hostile Authorization headers on a paid resource', () => {
   it('refuses malformed headers with malformed and answers foreign schemes with the offer', async () => {
-    const url = merchant.resource('/articles/a');
+    const url = world.merchant().resource('/articles/a');
     const status = async (authorization: string) =>
       (await fetch(url, { headers: { authorization } })).status;
     expect(await status('Bearer abc')).toBe(402);

@@ -12,46 +12,21 @@
  */
 import { Message2, postJson } from '@netcash/protocol';
 import { nodeProvider as p } from '@netcash/protocol/node';
-import {
-  authorization,
-  codeOf,
-  type FaultProxy,
-  type Federation,
-  fetchOffer,
-  paymentMessage,
-  type RunningCs,
-  sendPayment,
-  startFederation,
-  startProxiedCs,
-  TestClient,
-} from '@netcash/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authorization, codeOf, fetchOffer, paymentMessage, sendPayment } from '@netcash/server';
+import { describe, expect, it } from 'vitest';
 import { recordingLogger } from '../testing/log.ts';
 import { startMerchant } from '../testing/merchant.ts';
+import { useFederation } from '../testing/world.ts';
 
-let fed: Federation;
-let cs3: RunningCs;
-let link: FaultProxy;
-let shopper: TestClient;
+const world = useFederation({ proxiedCs: 'cs3' });
 
-beforeAll(async () => {
-  fed = await startFederation();
-  ({ cs: cs3, link } = await startProxiedCs(fed, 'cs3'));
-  shopper = await TestClient.open(fed.bank.url);
-});
-afterAll(async () => {
-  await cs3?.close();
-  await link?.close();
-  await fed?.stop();
-});
-
-const cs2 = () => fed.cs[1]!;
+const cs2 = () => world.fed.cs[1]!;
 const worth = (coins: readonly { body: { value: number } }[]) =>
   coins.reduce((s, c) => s + c.body.value, 0);
 
 /** The audit's problems: every CS the insurer certified, cs3 (through the proxy) included. */
 async function audit() {
-  return (await fed.audit()).problems;
+  return (await world.fed.audit()).problems;
 }
 
 /** The merchant's short in-request retry, so a test waits for its failure in well under a second. */
@@ -60,16 +35,19 @@ const QUICK = { baseMs: 10, maxMs: 20, maxAttempts: 2 };
 describe('a payment whose exchanges half-fail across issuers', () => {
   it('is completed with the same requests once the other issuer answers again', async () => {
     const log = recordingLogger();
-    const merchant = await startMerchant(fed, { retry: QUICK, log: log.logger });
+    const merchant = await startMerchant(world.fed, { retry: QUICK, log: log.logger });
     try {
       const offer = await fetchOffer(p, merchant.resource('/articles/b'));
-      const coins = [...(await shopper.buy(cs2().url, [2])), ...(await shopper.buy(link.url, [5]))];
+      const coins = [
+        ...(await world.shopper.buy(cs2().url, [2])),
+        ...(await world.shopper.buy(world.proxied.link.url, [5])),
+      ];
       const before = worth(coins); // the payor's value: 7
       const { request, message } = await paymentMessage(p, offer, coins, {
-        certificates: [cs3.certificate()],
+        certificates: [world.proxied.cs.certificate()],
       });
-      const checks = (await cs3.books()).checksWritten.length;
-      link.rule(() => 'drop-request'); // cs3 unreachable for every convert cs2 tries
+      const checks = (await world.proxied.cs.books()).checksWritten.length;
+      world.proxied.link.rule(() => 'drop-request'); // cs3 unreachable for every convert cs2 tries
       const first = await postJson(offer.body.payUrl, message, Message2);
       expect(codeOf(first)).toBe('upstream-unavailable');
       // cs2 exchanged its own coin; the payment waits in the journal, nothing is held yet.
@@ -84,18 +62,18 @@ describe('a payment whose exchanges half-fail across issuers', () => {
         }),
       );
 
-      link.rule(null); // cs3 is back: the periodic re-drive finishes the payment
+      world.proxied.link.rule(null); // cs3 is back: the periodic re-drive finishes the payment
       await merchant.paywall.recover();
       expect(await merchant.paywall.store.pendingPayments()).toEqual([]);
       expect(await merchant.paywall.held()).toBe(before); // 7, held once
-      expect((await cs3.books()).checksWritten).toHaveLength(checks + 1); // converted once
+      expect((await world.proxied.cs.books()).checksWritten).toHaveLength(checks + 1); // converted once
 
       // The wallet's retry of the same 1c gets the receipt, and the article opens with it.
       const retried = await sendPayment(p, offer, coins, {
         requestId: request.requestId,
         replyKey: request.replyKey,
         sessionKey: request.sessionKey,
-        certificates: [cs3.certificate()],
+        certificates: [world.proxied.cs.certificate()],
       });
       if (!retried.ok) throw retried.error;
       const { result } = retried.value;
@@ -110,24 +88,24 @@ describe('a payment whose exchanges half-fail across issuers', () => {
       // Payor 7 → 0 with a receipt; merchant 0 → 7.
       expect(await audit()).toEqual([]);
     } finally {
-      link.rule(null);
+      world.proxied.link.rule(null);
       await merchant.close();
     }
   });
 
   it('returns the value it took as fresh coins when the other part is refused for good', async () => {
     const log = recordingLogger();
-    const merchant = await startMerchant(fed, { retry: QUICK, log: log.logger });
+    const merchant = await startMerchant(world.fed, { retry: QUICK, log: log.logger });
     try {
       const offer = await fetchOffer(p, merchant.resource('/articles/b'));
-      const own = await shopper.buy(cs2().url, [2]);
-      const [stale] = await shopper.buy(link.url, [5]);
+      const own = await world.shopper.buy(cs2().url, [2]);
+      const [stale] = await world.shopper.buy(world.proxied.link.url, [5]);
       // A copy of the payor's wallet spent the cs3 coin first: the payor holds its fresh coins.
-      const spentElsewhere = await shopper.exchange(link.url, [stale!], [5]);
+      const spentElsewhere = await world.shopper.exchange(world.proxied.link.url, [stale!], [5]);
       const before = worth(own) + worth(spentElsewhere); // the payor's real value: 7
       const coins = [...own, stale!];
       const { request, message } = await paymentMessage(p, offer, coins, {
-        certificates: [cs3.certificate()],
+        certificates: [world.proxied.cs.certificate()],
       });
       const answer = await postJson(offer.body.payUrl, message, Message2);
       if (!answer.ok) throw answer.error;
@@ -136,7 +114,7 @@ describe('a payment whose exchanges half-fail across issuers', () => {
         requestId: request.requestId,
         replyKey: request.replyKey,
         sessionKey: request.sessionKey,
-        certificates: [cs3.certificate()],
+        certificates: [world.proxied.cs.certificate()],
       });
       if (!again.ok) throw again.error;
       const { result } = again.value;
@@ -158,7 +136,7 @@ describe('a payment whose exchanges half-fail across issuers', () => {
       );
 
       // The refund is good money, now the payor's: exchanged at cs2 for fresh coins.
-      const mine = await shopper.exchange(cs2().url, refund.coins, [2]);
+      const mine = await world.shopper.exchange(cs2().url, refund.coins, [2]);
       const after = worth(mine) + worth(spentElsewhere);
       expect(after).toBe(before); // payor 7 → 7; merchant 0 → 0
       expect(await audit()).toEqual([]);

@@ -6,73 +6,53 @@
 
 import { Message2, parseChallenges, postJson, verify } from '@netcash/protocol';
 import { nodeProvider as p } from '@netcash/protocol/node';
-import {
-  authorization,
-  codeOf,
-  type Federation,
-  fetchOffer,
-  pay,
-  paymentMessage,
-  startFederation,
-  TestClient,
-} from '@netcash/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMerchant, type TestMerchant } from '../testing/merchant.ts';
+import { authorization, codeOf, fetchOffer, pay, paymentMessage } from '@netcash/server';
+import { describe, expect, it } from 'vitest';
+import { startMerchant } from '../testing/merchant.ts';
+import { useFederation } from '../testing/world.ts';
 
-let fed: Federation;
-let merchant: TestMerchant;
-let shopper: TestClient;
+const world = useFederation({ merchants: { merchant: {} } });
 
-beforeAll(async () => {
-  fed = await startFederation();
-  merchant = await startMerchant(fed);
-  shopper = await TestClient.open(fed.bank.url);
-});
-afterAll(async () => {
-  await merchant?.close();
-  await fed?.stop();
-});
-
-const cs1 = () => fed.cs[0]!.url;
-const cs2 = () => fed.cs[1]!.url;
+const cs1 = () => world.fed.cs[0]!.url;
+const cs2 = () => world.fed.cs[1]!.url;
 
 async function audited(): Promise<void> {
-  const report = await fed.audit();
+  const report = await world.fed.audit();
   expect(report.problems).toEqual([]);
   expect(report.ok).toBe(true);
 }
 
 describe('payee handler', () => {
   it('answers a paid resource without proof with 402, a signed offer and WWW-Authenticate', async () => {
-    const response = await fetch(merchant.resource('/articles/a'));
+    const response = await fetch(world.merchant().resource('/articles/a'));
     expect(response.status).toBe(402);
     const challenges = parseChallenges(response.headers.get('www-authenticate') ?? '');
     expect(challenges[0]).toEqual({ scheme: 'NetCash', params: { sid: 'articles.a' } });
     expect(challenges[1]?.scheme).toBe('Payment');
-    const offer = await fetchOffer(p, merchant.resource('/articles/a'));
+    const offer = await fetchOffer(p, world.merchant().resource('/articles/a'));
     expect(offer.body).toMatchObject({
       sid: 'articles.a',
-      resource: merchant.resource('/articles/a'),
+      resource: world.merchant().resource('/articles/a'),
       amount: 5,
       currency: 'NCD',
-      payeeSignKey: merchant.paywall.payeeKey,
-      payUrl: merchant.resource('/netcash/pay'),
-      accepts: { insurers: [fed.insurer.signKey] },
+      payeeSignKey: world.merchant().paywall.payeeKey,
+      payUrl: world.merchant().resource('/netcash/pay'),
+      accepts: { insurers: [world.fed.insurer.signKey] },
     });
-    expect(verify(p, merchant.paywall.payeeKey, offer)).toBe(true);
+    expect(verify(p, world.merchant().paywall.payeeKey, offer)).toBe(true);
     // Free pages pass straight through to the site.
-    expect((await fetch(merchant.resource('/free'))).status).toBe(200);
+    expect((await fetch(world.merchant().resource('/free'))).status).toBe(200);
   });
 
   it('takes cs1 coins at a cs2 merchant: receipt, access, coins held, audit balances', async () => {
-    const offer = await fetchOffer(p, merchant.resource('/articles/a'));
-    const coins = await shopper.buy(cs1(), [5]);
+    const offer = await fetchOffer(p, world.merchant().resource('/articles/a'));
+    const coins = await world.shopper.buy(cs1(), [5]);
     const paid = await pay(p, offer, coins);
     expect(codeOf(paid)).toBe('ok');
     if (!paid.ok) return;
     const { body } = paid.value.receipt;
     expect(body).toMatchObject({ sid: 'articles.a', amount: 5, currency: 'NCD' });
-    expect(body.payeeKey).toBe(merchant.paywall.payeeKey);
+    expect(body.payeeKey).toBe(world.merchant().paywall.payeeKey);
     expect(verify(p, body.payeeKey, paid.value.receipt)).toBe(true);
 
     const opened = await fetch(offer.body.resource, {
@@ -83,7 +63,7 @@ describe('payee handler', () => {
     expect(opened.headers.get('cache-control')).toBe('private, no-store');
 
     // A revisit: a new challenge, a new proof, no new payment.
-    const again = await fetchOffer(p, merchant.resource('/articles/a'));
+    const again = await fetchOffer(p, world.merchant().resource('/articles/a'));
     expect(again.body.challenge).not.toBe(offer.body.challenge);
     const revisit = await fetch(again.body.resource, {
       headers: { authorization: authorization(p, paid.value, again) },
@@ -102,30 +82,35 @@ describe('payee handler', () => {
     expect(offered.offer.body.challenge).not.toBe(again.body.challenge);
 
     // The merchant holds fresh cs2 coins worth the price; cs1's coin is gone.
-    const held = await merchant.paywall.store.heldCoins();
+    const held = await world.merchant().paywall.store.heldCoins();
     expect(held.map((c) => c.coin.body.cs)).toEqual(held.map(() => 'cs2'));
-    expect(await merchant.paywall.held()).toBe(5);
+    expect(await world.merchant().paywall.held()).toBe(5);
     await audited();
   });
 
   it('takes its own CS coins and a mix of both issuers in one payment', async () => {
-    const offerB = await fetchOffer(p, merchant.resource('/articles/b'));
-    const own = await shopper.buy(cs2(), [5, 2]);
+    const offerB = await fetchOffer(p, world.merchant().resource('/articles/b'));
+    const own = await world.shopper.buy(cs2(), [5, 2]);
     expect(codeOf(await pay(p, offerB, own))).toBe('ok');
-    const offerC = await fetchOffer(p, merchant.resource('/articles/c'));
-    const mixed = [...(await shopper.buy(cs1(), [20])), ...(await shopper.buy(cs2(), [5]))];
+    const offerC = await fetchOffer(p, world.merchant().resource('/articles/c'));
+    const mixed = [
+      ...(await world.shopper.buy(cs1(), [20])),
+      ...(await world.shopper.buy(cs2(), [5])),
+    ];
     const paid = await pay(p, offerC, mixed);
     expect(codeOf(paid)).toBe('ok');
-    expect(await merchant.paywall.held()).toBe(5 + 7 + 25);
+    expect(await world.merchant().paywall.held()).toBe(5 + 7 + 25);
     await audited();
   });
 
   it('pays through 1a/1b with a fresh session key pair when anonymous', async () => {
-    const anon = await startMerchant(fed, { anonymous: true });
+    const anon = await startMerchant(world.fed, { anonymous: true });
     try {
       const offer = await fetchOffer(p, anon.resource('/articles/a'));
-      const first = await pay(p, offer, await shopper.buy(cs1(), [5]), { keyExchange: true });
-      const second = await pay(p, offer, await shopper.buy(cs1(), [5]), { keyExchange: true });
+      const first = await pay(p, offer, await world.shopper.buy(cs1(), [5]), { keyExchange: true });
+      const second = await pay(p, offer, await world.shopper.buy(cs1(), [5]), {
+        keyExchange: true,
+      });
       if (!first.ok || !second.ok) throw new Error('payment failed');
       const k1 = first.value.receipt.body.payeeKey;
       const k2 = second.value.receipt.body.payeeKey;
@@ -140,8 +125,8 @@ describe('payee handler', () => {
   });
 
   it('answers a retried 1c with the stored message 2, byte for byte; another payment under its id is refused', async () => {
-    const offer = await fetchOffer(p, merchant.resource('/articles/a'));
-    const coins = await shopper.buy(cs1(), [5]);
+    const offer = await fetchOffer(p, world.merchant().resource('/articles/a'));
+    const coins = await world.shopper.buy(cs1(), [5]);
     const { request, message } = await paymentMessage(p, offer, coins);
     const first = await postJson(offer.body.payUrl, message, Message2);
     const again = await postJson(offer.body.payUrl, message, Message2);
@@ -151,7 +136,7 @@ describe('payee handler', () => {
     expect(codeOf(first)).toBe('ok');
     expect(again).toEqual(first);
     expect(third).toEqual(first);
-    const other = await paymentMessage(p, offer, await shopper.buy(cs1(), [5]), {
+    const other = await paymentMessage(p, offer, await world.shopper.buy(cs1(), [5]), {
       requestId: request.requestId,
     });
     expect(codeOf(await postJson(offer.body.payUrl, other.message, Message2))).toBe(
@@ -161,18 +146,20 @@ describe('payee handler', () => {
   });
 
   it('passes on double-spent from the CS and stores nothing', async () => {
-    const offer = await fetchOffer(p, merchant.resource('/articles/a'));
-    const coins = await shopper.buy(cs1(), [5]);
-    await shopper.exchange(cs1(), coins, [5]); // spent elsewhere first
-    const heldBefore = await merchant.paywall.held();
+    const offer = await fetchOffer(p, world.merchant().resource('/articles/a'));
+    const coins = await world.shopper.buy(cs1(), [5]);
+    await world.shopper.exchange(cs1(), coins, [5]); // spent elsewhere first
+    const heldBefore = await world.merchant().paywall.held();
     const { request, message } = await paymentMessage(p, offer, coins);
     const refused = await postJson(offer.body.payUrl, message, Message2);
     expect(codeOf(refused)).toBe('double-spent');
-    expect(await merchant.paywall.held()).toBe(heldBefore);
-    expect(await merchant.paywall.store.completedPayment(request.requestId)).toBeUndefined();
-    expect(await merchant.paywall.store.pendingPayments()).toEqual([]);
+    expect(await world.merchant().paywall.held()).toBe(heldBefore);
+    expect(
+      await world.merchant().paywall.store.completedPayment(request.requestId),
+    ).toBeUndefined();
+    expect(await world.merchant().paywall.store.pendingPayments()).toEqual([]);
     // Spending the same coins at two merchants: the second is refused.
-    const fresh = await shopper.buy(cs1(), [5]);
+    const fresh = await world.shopper.buy(cs1(), [5]);
     expect(codeOf(await pay(p, offer, fresh))).toBe('ok');
     expect(codeOf(await pay(p, await fetchOffer(p, offer.body.resource), fresh))).toBe(
       'double-spent',
@@ -181,10 +168,10 @@ describe('payee handler', () => {
   });
 
   it('binds a proof to one resource and one challenge', async () => {
-    const offerA = await fetchOffer(p, merchant.resource('/articles/a'));
-    const paid = await pay(p, offerA, await shopper.buy(cs1(), [5]));
+    const offerA = await fetchOffer(p, world.merchant().resource('/articles/a'));
+    const paid = await pay(p, offerA, await world.shopper.buy(cs1(), [5]));
     if (!paid.ok) throw paid.error;
-    const offerB = await fetchOffer(p, merchant.resource('/articles/b'));
+    const offerB = await fetchOffer(p, world.merchant().resource('/articles/b'));
     const get = (url: string, auth: string) => fetch(url, { headers: { authorization: auth } });
     const code = async (r: Response) =>
       ((await r.json()) as { error: { code: string } }).error.code;
@@ -213,10 +200,10 @@ describe('payee handler', () => {
 
   it('answers a stale challenge with a fresh offer so the wallet can prove again', async () => {
     let clock = Math.floor(Date.now() / 1000);
-    const timed = await startMerchant(fed, { now: () => clock, offerLifetime: 60 });
+    const timed = await startMerchant(world.fed, { now: () => clock, offerLifetime: 60 });
     try {
       const offer = await fetchOffer(p, timed.resource('/articles/a'));
-      const paid = await pay(p, offer, await shopper.buy(cs1(), [5]));
+      const paid = await pay(p, offer, await world.shopper.buy(cs1(), [5]));
       if (!paid.ok) throw paid.error;
       clock += 61;
       const stale = await fetch(offer.body.resource, {

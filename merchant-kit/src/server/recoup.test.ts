@@ -6,35 +6,28 @@
  */
 import { endpoint, PATHS, postJson, RevocationList, unwrap } from '@netcash/protocol';
 import { nodeProvider as p } from '@netcash/protocol/node';
-import { type Federation, fetchOffer, pay, startFederation, TestClient } from '@netcash/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetchOffer, pay } from '@netcash/server';
+import { describe, expect, it } from 'vitest';
 import { startMerchant } from '../testing/merchant.ts';
+import { useFederation } from '../testing/world.ts';
 
-let fed: Federation;
-let shopper: TestClient;
-const cs2 = () => fed.cs[1]!;
+const world = useFederation();
 
-beforeAll(async () => {
-  fed = await startFederation();
-  shopper = await TestClient.open(fed.bank.url);
-});
-afterAll(async () => {
-  await fed?.stop();
-});
+const cs2 = () => world.fed.cs[1]!;
 
 describe('a merchant holding coins under a revoked certificate', () => {
   it('recoups them in full at its next cash-out', async () => {
-    const merchant = await startMerchant(fed);
+    const merchant = await startMerchant(world.fed);
     try {
       const revokedCert = cs2().certificate().body.certId;
       // Three payments: coins of cs1 (converted) and of cs2, all held as cs2 coins.
       for (const [path, cs, values] of [
-        ['/articles/a', fed.cs[0]!, [5]],
+        ['/articles/a', world.fed.cs[0]!, [5]],
         ['/articles/b', cs2(), [5, 2]],
         ['/articles/c', cs2(), [20, 5]],
       ] as const) {
         const offer = await fetchOffer(p, merchant.resource(path));
-        const coins = await shopper.buy(cs.url, [...values]);
+        const coins = await world.shopper.buy(cs.url, [...values]);
         unwrap(await pay(p, offer, coins, { certificates: [cs.certificate()] }));
       }
       const held = await merchant.paywall.store.heldCoins();
@@ -45,10 +38,10 @@ describe('a merchant holding coins under a revoked certificate', () => {
 
       unwrap(
         await postJson(
-          endpoint(fed.insurer.url, PATHS.insurer.adminRevoke),
+          endpoint(world.fed.insurer.url, PATHS.insurer.adminRevoke),
           { certId: revokedCert, reason: 'key compromised (test)' },
           RevocationList,
-          { headers: { authorization: `Bearer ${fed.insurer.adminToken}` } },
+          { headers: { authorization: `Bearer ${world.fed.insurer.adminToken}` } },
         ),
       );
       await cs2().maintain();
@@ -58,7 +51,7 @@ describe('a merchant holding coins under a revoked certificate', () => {
       const summary = await merchant.paywall.cashout();
       expect(summary).toMatchObject({ deposited: 37, writtenOff: [], pending: 0 });
       const account = await merchant.paywall.store.getMeta('bank.account');
-      const report = await fed.audit();
+      const report = await world.fed.audit();
       const publisher = report.banks[0]?.accounts.find((a) => a.account === account);
       expect(publisher?.balance).toBe(10_000 + 37);
       const books = await cs2().books();
@@ -69,7 +62,7 @@ describe('a merchant holding coins under a revoked certificate', () => {
       // Payments go on: new coins come under the new certificate.
       const offer = await fetchOffer(p, merchant.resource('/articles/a'));
       unwrap(
-        await pay(p, offer, await shopper.buy(cs2().url, [5]), {
+        await pay(p, offer, await world.shopper.buy(cs2().url, [5]), {
           certificates: [cs2().certificate()],
         }),
       );

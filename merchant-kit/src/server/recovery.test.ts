@@ -6,28 +6,12 @@
  */
 import { Message2, postJson } from '@netcash/protocol';
 import { nodeProvider as p } from '@netcash/protocol/node';
-import {
-  authorization,
-  codeOf,
-  type Federation,
-  fetchOffer,
-  paymentMessage,
-  startFederation,
-  TestClient,
-} from '@netcash/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authorization, codeOf, fetchOffer, paymentMessage } from '@netcash/server';
+import { describe, expect, it } from 'vitest';
 import { startMerchant } from '../testing/merchant.ts';
+import { useFederation } from '../testing/world.ts';
 
-let fed: Federation;
-let shopper: TestClient;
-
-beforeAll(async () => {
-  fed = await startFederation();
-  shopper = await TestClient.open(fed.bank.url);
-});
-afterAll(async () => {
-  await fed?.stop();
-});
+const world = useFederation();
 
 /** A fetch that lets the next CS request through and then drops its answer. */
 function dropper() {
@@ -51,17 +35,21 @@ const ONCE = { baseMs: 0, maxMs: 0, maxAttempts: 1 };
 describe('crash safety of payments', () => {
   it('sends the same request again itself when the CS answer is lost, while the shopper waits', async () => {
     const faults = dropper();
-    const merchant = await startMerchant(fed, { fetch: faults.fetch });
+    const merchant = await startMerchant(world.fed, { fetch: faults.fetch });
     try {
       const offer = await fetchOffer(p, merchant.resource('/articles/a'));
-      const { message } = await paymentMessage(p, offer, await shopper.buy(fed.cs[0]!.url, [5]));
+      const { message } = await paymentMessage(
+        p,
+        offer,
+        await world.shopper.buy(world.fed.cs[0]!.url, [5]),
+      );
       faults.state.drop = 1;
       const paid = await postJson(offer.body.payUrl, message, Message2);
       expect(codeOf(paid)).toBe('ok');
       expect(faults.state.dropped).toBe(1);
       expect(await merchant.paywall.held()).toBe(5); // exchanged once: the repeat got its reply
       expect(await merchant.paywall.store.pendingPayments()).toEqual([]);
-      expect((await fed.audit()).problems).toEqual([]);
+      expect((await world.fed.audit()).problems).toEqual([]);
     } finally {
       await merchant.close();
     }
@@ -69,13 +57,13 @@ describe('crash safety of payments', () => {
 
   it('completes a payment whose CS answer was lost when the wallet retries with the same id', async () => {
     const faults = dropper();
-    const merchant = await startMerchant(fed, { fetch: faults.fetch, retry: ONCE });
+    const merchant = await startMerchant(world.fed, { fetch: faults.fetch, retry: ONCE });
     try {
       const offer = await fetchOffer(p, merchant.resource('/articles/a'));
       const { request, message } = await paymentMessage(
         p,
         offer,
-        await shopper.buy(fed.cs[0]!.url, [5]),
+        await world.shopper.buy(world.fed.cs[0]!.url, [5]),
       );
       faults.state.drop = 1;
       const lost = await postJson(offer.body.payUrl, message, Message2);
@@ -90,7 +78,7 @@ describe('crash safety of payments', () => {
       expect(codeOf(retried)).toBe('ok');
       expect(await merchant.paywall.held()).toBe(5);
       expect(await merchant.paywall.store.pendingPayments()).toEqual([]);
-      expect((await fed.audit()).problems).toEqual([]);
+      expect((await world.fed.audit()).problems).toEqual([]);
     } finally {
       await merchant.close();
     }
@@ -98,9 +86,9 @@ describe('crash safety of payments', () => {
 
   it('finishes a journaled payment after a restart, and the retry gets the receipt', async () => {
     const faults = dropper();
-    const first = await startMerchant(fed, { fetch: faults.fetch, retry: ONCE });
+    const first = await startMerchant(world.fed, { fetch: faults.fetch, retry: ONCE });
     const offer = await fetchOffer(p, first.resource('/articles/b'));
-    const coins = await shopper.buy(fed.cs[0]!.url, [5, 2]);
+    const coins = await world.shopper.buy(world.fed.cs[0]!.url, [5, 2]);
     const { request, message } = await paymentMessage(p, offer, coins);
     faults.state.drop = 1;
     expect(codeOf(await postJson(offer.body.payUrl, message, Message2))).toBe(
@@ -108,7 +96,7 @@ describe('crash safety of payments', () => {
     );
     await first.close(); // the merchant process "dies" with the payment journaled
 
-    const second = await startMerchant(fed, { store: first.store });
+    const second = await startMerchant(world.fed, { store: first.store });
     try {
       await second.paywall.recover();
       expect(await second.paywall.held()).toBe(7);
@@ -125,18 +113,18 @@ describe('crash safety of payments', () => {
         headers: { authorization: authorization(p, purchase, fresh) },
       });
       expect(opened.status).toBe(200);
-      expect((await fed.audit()).problems).toEqual([]);
+      expect((await world.fed.audit()).problems).toEqual([]);
     } finally {
       await second.close();
     }
   });
 
   it('leaves nothing behind when the CS refuses: the journal entry goes, no receipt is stored', async () => {
-    const merchant = await startMerchant(fed);
+    const merchant = await startMerchant(world.fed);
     try {
       const offer = await fetchOffer(p, merchant.resource('/articles/a'));
-      const coins = await shopper.buy(fed.cs[0]!.url, [5]);
-      await shopper.exchange(fed.cs[0]!.url, coins, [5]);
+      const coins = await world.shopper.buy(world.fed.cs[0]!.url, [5]);
+      await world.shopper.exchange(world.fed.cs[0]!.url, coins, [5]);
       const { request, message } = await paymentMessage(p, offer, coins);
       expect(codeOf(await postJson(offer.body.payUrl, message, Message2))).toBe('double-spent');
       await merchant.paywall.recover();

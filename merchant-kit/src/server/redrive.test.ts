@@ -7,17 +7,11 @@
  */
 import { Message2, postJson } from '@netcash/protocol';
 import { nodeProvider as p } from '@netcash/protocol/node';
-import {
-  codeOf,
-  type Federation,
-  fetchOffer,
-  paymentMessage,
-  startFederation,
-  TestClient,
-} from '@netcash/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codeOf, fetchOffer, paymentMessage } from '@netcash/server';
+import { describe, expect, it } from 'vitest';
 import { recordingLogger } from '../testing/log.ts';
 import { startMerchant } from '../testing/merchant.ts';
+import { useFederation } from '../testing/world.ts';
 import { Redriver, type SetTimer } from './redrive.ts';
 
 /** A timer that records each delay and fires only when the test says so. */
@@ -160,16 +154,7 @@ describe('the re-drive schedule', () => {
   });
 });
 
-let fed: Federation;
-let shopper: TestClient;
-
-beforeAll(async () => {
-  fed = await startFederation();
-  shopper = await TestClient.open(fed.bank.url);
-});
-afterAll(async () => {
-  await fed?.stop();
-});
+const world = useFederation();
 
 /** Outbound fetch that fails for the hosts in `down` (the connection is refused). */
 function cutter() {
@@ -188,11 +173,15 @@ const SHORT = { baseMs: 40, maxMs: 200 };
 describe('a merchant finishes what a fault left open, by itself', () => {
   it('a payment whose CS did not answer completes once the CS is back, nobody calling recover', async () => {
     const cut = cutter();
-    const cs2 = new URL(fed.cs[1]!.url).origin;
-    const merchant = await startMerchant(fed, { fetch: cut.fetch, retry: ONCE, redrive: SHORT });
+    const cs2 = new URL(world.fed.cs[1]!.url).origin;
+    const merchant = await startMerchant(world.fed, {
+      fetch: cut.fetch,
+      retry: ONCE,
+      redrive: SHORT,
+    });
     try {
       const offer = await fetchOffer(p, merchant.resource('/articles/a'));
-      const coins = await shopper.buy(fed.cs[1]!.url, [5]);
+      const coins = await world.shopper.buy(world.fed.cs[1]!.url, [5]);
       const { message } = await paymentMessage(p, offer, coins);
       cut.down.add(cs2);
       expect(codeOf(await postJson(offer.body.payUrl, message, Message2))).toBe(
@@ -207,7 +196,7 @@ describe('a merchant finishes what a fault left open, by itself', () => {
       expect(await merchant.paywall.store.pendingPayments()).toEqual([]);
       // The shopper's retry gets the receipt the re-drive stored.
       expect(codeOf(await postJson(offer.body.payUrl, message, Message2))).toBe('ok');
-      expect((await fed.audit([await merchant.paywall.holdings()])).problems).toEqual([]);
+      expect((await world.fed.audit([await merchant.paywall.holdings()])).problems).toEqual([]);
     } finally {
       await merchant.close();
     }
@@ -215,19 +204,31 @@ describe('a merchant finishes what a fault left open, by itself', () => {
 
   it('a payment left open goes as soon as the CS answers another one, not after its backoff', async () => {
     const cut = cutter();
-    const cs2 = new URL(fed.cs[1]!.url).origin;
+    const cs2 = new URL(world.fed.cs[1]!.url).origin;
     const LONG = { baseMs: 600_000, maxMs: 600_000 };
-    const merchant = await startMerchant(fed, { fetch: cut.fetch, retry: ONCE, redrive: LONG });
+    const merchant = await startMerchant(world.fed, {
+      fetch: cut.fetch,
+      retry: ONCE,
+      redrive: LONG,
+    });
     try {
       const offer = await fetchOffer(p, merchant.resource('/articles/a'));
-      const first = await paymentMessage(p, offer, await shopper.buy(fed.cs[1]!.url, [5]));
+      const first = await paymentMessage(
+        p,
+        offer,
+        await world.shopper.buy(world.fed.cs[1]!.url, [5]),
+      );
       cut.down.add(cs2);
       expect(codeOf(await postJson(offer.body.payUrl, first.message, Message2))).toBe(
         'upstream-unavailable',
       );
       cut.down.clear();
       const next = await fetchOffer(p, merchant.resource('/articles/b'));
-      const second = await paymentMessage(p, next, await shopper.buy(fed.cs[1]!.url, [5, 2]));
+      const second = await paymentMessage(
+        p,
+        next,
+        await world.shopper.buy(world.fed.cs[1]!.url, [5, 2]),
+      );
       expect(codeOf(await postJson(next.body.payUrl, second.message, Message2))).toBe('ok');
       await expect.poll(() => merchant.paywall.held(), { timeout: 5_000 }).toBe(12);
       expect(await merchant.paywall.store.pendingPayments()).toEqual([]);
@@ -238,9 +239,9 @@ describe('a merchant finishes what a fault left open, by itself', () => {
 
   it("a payment the shopper's wallet took back while the CS was away is no alarm for the publisher", async () => {
     const cut = cutter();
-    const cs2 = new URL(fed.cs[1]!.url).origin;
+    const cs2 = new URL(world.fed.cs[1]!.url).origin;
     const log = recordingLogger();
-    const merchant = await startMerchant(fed, {
+    const merchant = await startMerchant(world.fed, {
       fetch: cut.fetch,
       retry: ONCE,
       redrive: SHORT,
@@ -248,14 +249,14 @@ describe('a merchant finishes what a fault left open, by itself', () => {
     });
     try {
       const offer = await fetchOffer(p, merchant.resource('/articles/a'));
-      const coins = await shopper.buy(fed.cs[1]!.url, [5]);
+      const coins = await world.shopper.buy(world.fed.cs[1]!.url, [5]);
       const { request, message } = await paymentMessage(p, offer, coins);
       cut.down.add(cs2);
       expect(codeOf(await postJson(offer.body.payUrl, message, Message2))).toBe(
         'upstream-unavailable',
       );
       // The wallet waited past its patience and took its coins back at their CS (a reclaim).
-      const back = await shopper.exchange(fed.cs[1]!.url, coins, [5]);
+      const back = await world.shopper.exchange(world.fed.cs[1]!.url, coins, [5]);
       cut.down.clear();
       await expect
         .poll(async () => (await merchant.paywall.store.pendingPayments()).length, {
@@ -270,7 +271,7 @@ describe('a merchant finishes what a fault left open, by itself', () => {
       expect(refused?.level).toBe('info');
       expect(refused?.msg).toContain('took its coins back');
       expect(log.entries.filter((e) => e.level === 'warn' || e.level === 'error')).toEqual([]);
-      expect((await fed.audit([await merchant.paywall.holdings()])).problems).toEqual([]);
+      expect((await world.fed.audit([await merchant.paywall.holdings()])).problems).toEqual([]);
     } finally {
       await merchant.close();
     }
@@ -278,16 +279,24 @@ describe('a merchant finishes what a fault left open, by itself', () => {
 
   it('a cash-out whose deposit found the bank down is deposited once the bank answers', async () => {
     const cut = cutter();
-    const bank = new URL(fed.bank.url).origin;
-    const merchant = await startMerchant(fed, { fetch: cut.fetch, retry: ONCE, redrive: SHORT });
+    const bank = new URL(world.fed.bank.url).origin;
+    const merchant = await startMerchant(world.fed, {
+      fetch: cut.fetch,
+      retry: ONCE,
+      redrive: SHORT,
+    });
     try {
       const offer = await fetchOffer(p, merchant.resource('/articles/b'));
-      const coins = await shopper.buy(fed.cs[1]!.url, [5, 2]);
+      const coins = await world.shopper.buy(world.fed.cs[1]!.url, [5, 2]);
       const { message } = await paymentMessage(p, offer, coins);
       expect(codeOf(await postJson(offer.body.payUrl, message, Message2))).toBe('ok');
       await merchant.paywall.cashout(); // opens the account while the bank answers
       const more = await fetchOffer(p, merchant.resource('/articles/a'));
-      const paid = await paymentMessage(p, more, await shopper.buy(fed.cs[1]!.url, [5]));
+      const paid = await paymentMessage(
+        p,
+        more,
+        await world.shopper.buy(world.fed.cs[1]!.url, [5]),
+      );
       expect(codeOf(await postJson(more.body.payUrl, paid.message, Message2))).toBe('ok');
       cut.down.add(bank);
       const summary = await merchant.paywall.cashout();
@@ -301,7 +310,7 @@ describe('a merchant finishes what a fault left open, by itself', () => {
         .toBe(0);
       const deposited = await merchant.paywall.store.cashouts(['deposited']);
       expect(deposited.map((c) => c.amount).sort()).toEqual([5, 7]);
-      expect((await fed.audit([await merchant.paywall.holdings()])).problems).toEqual([]);
+      expect((await world.fed.audit([await merchant.paywall.holdings()])).problems).toEqual([]);
     } finally {
       await merchant.close();
     }

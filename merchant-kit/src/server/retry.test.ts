@@ -14,29 +14,15 @@ import {
   sealPayment,
 } from '@netcash/protocol';
 import { nodeProvider as p } from '@netcash/protocol/node';
-import {
-  type Federation,
-  fetchOffer,
-  paymentMessage,
-  startFederation,
-  TestClient,
-} from '@netcash/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetchOffer, paymentMessage } from '@netcash/server';
+import { describe, expect, it } from 'vitest';
 import { startMerchant } from '../testing/merchant.ts';
+import { useFederation } from '../testing/world.ts';
 import { DEFAULT_OFFER_LIFETIME } from './config.ts';
 
-let fed: Federation;
-let shopper: TestClient;
+const world = useFederation();
 
-beforeAll(async () => {
-  fed = await startFederation();
-  shopper = await TestClient.open(fed.bank.url);
-});
-afterAll(async () => {
-  await fed?.stop();
-});
-
-const cs1 = () => fed.cs[0]!.url;
+const cs1 = () => world.fed.cs[0]!.url;
 
 /** POSTs a payment message; the status and the exact bytes of the answer. */
 async function post(url: string, body: unknown): Promise<{ status: number; text: string }> {
@@ -70,12 +56,17 @@ function dropper() {
 describe('a retried payment after its keys and offer expired', () => {
   it('gets the stored message 2 byte for byte; a new payment to those keys is refused', async () => {
     let clock = nowSeconds();
-    const merchant = await startMerchant(fed, { anonymous: true, now: () => clock });
+    const merchant = await startMerchant(world.fed, { anonymous: true, now: () => clock });
     try {
       const offer = await fetchOffer(p, merchant.resource('/articles/a'));
-      const { request, message } = await paymentMessage(p, offer, await shopper.buy(cs1(), [5]), {
-        keyExchange: true,
-      });
+      const { request, message } = await paymentMessage(
+        p,
+        offer,
+        await world.shopper.buy(cs1(), [5]),
+        {
+          keyExchange: true,
+        },
+      );
       expect(message.to).not.toBe(offer.body.payeeEncKey); // sealed to a 1b session key
       const first = await post(offer.body.payUrl, message);
       expect(codeOf(first)).toBe('ok');
@@ -92,12 +83,12 @@ describe('a retried payment after its keys and offer expired', () => {
       expect(opened.ok && 'receipt' in opened.value && opened.value.receipt.body.amount).toBe(5);
 
       // A new request id to the expired session keys is refused and nothing moves.
-      const fresh = await shopper.buy(cs1(), [5]);
+      const fresh = await world.shopper.buy(cs1(), [5]);
       const late = sealPayment(p, message.to, { ...request, requestId: randomId(p), coins: fresh });
       expect(codeOf(await post(offer.body.payUrl, late))).toBe('expired');
 
       expect(await merchant.paywall.held()).toBe(5); // paid once
-      expect((await fed.audit()).problems).toEqual([]);
+      expect((await world.fed.audit()).problems).toEqual([]);
     } finally {
       await merchant.close();
     }
@@ -106,7 +97,7 @@ describe('a retried payment after its keys and offer expired', () => {
   it('finishes a journaled payment when the wallet retries after the keys expired', async () => {
     let clock = nowSeconds();
     const faults = dropper();
-    const merchant = await startMerchant(fed, {
+    const merchant = await startMerchant(world.fed, {
       anonymous: true,
       now: () => clock,
       fetch: faults.fetch,
@@ -116,7 +107,7 @@ describe('a retried payment after its keys and offer expired', () => {
       const { request, message } = await paymentMessage(
         p,
         offer,
-        await shopper.buy(cs1(), [5, 2]),
+        await world.shopper.buy(cs1(), [5, 2]),
         { keyExchange: true },
       );
       faults.state.drop = true; // the CS exchanges the coins; its answer is lost
@@ -131,7 +122,7 @@ describe('a retried payment after its keys and offer expired', () => {
       expect(await post(offer.body.payUrl, message)).toEqual(retried);
       expect(await merchant.paywall.held()).toBe(7);
       expect(await merchant.paywall.store.pendingPayments()).toEqual([]);
-      expect((await fed.audit()).problems).toEqual([]);
+      expect((await world.fed.audit()).problems).toEqual([]);
     } finally {
       await merchant.close();
     }
@@ -140,16 +131,21 @@ describe('a retried payment after its keys and offer expired', () => {
   it('keeps the session keys of a payment still journaled past the reply retention', async () => {
     let clock = nowSeconds();
     const faults = dropper();
-    const merchant = await startMerchant(fed, {
+    const merchant = await startMerchant(world.fed, {
       anonymous: true,
       now: () => clock,
       fetch: faults.fetch,
     });
     try {
       const offer = await fetchOffer(p, merchant.resource('/articles/a'));
-      const { request, message } = await paymentMessage(p, offer, await shopper.buy(cs1(), [5]), {
-        keyExchange: true,
-      });
+      const { request, message } = await paymentMessage(
+        p,
+        offer,
+        await world.shopper.buy(cs1(), [5]),
+        {
+          keyExchange: true,
+        },
+      );
       faults.state.drop = true; // the merchant's CS stays out of reach for more than a week
       expect(codeOf(await post(offer.body.payUrl, message))).toBe('upstream-unavailable');
       clock += 8 * 86_400;
@@ -161,7 +157,7 @@ describe('a retried payment after its keys and offer expired', () => {
       const stored = await merchant.paywall.store.completedPayment(request.requestId);
       expect(retried.text).toBe(JSON.stringify(stored?.reply));
       expect(await merchant.paywall.held()).toBe(5);
-      expect((await fed.audit()).problems).toEqual([]);
+      expect((await world.fed.audit()).problems).toEqual([]);
     } finally {
       await merchant.close();
     }

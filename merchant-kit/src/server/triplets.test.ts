@@ -14,37 +14,22 @@ import {
   toB64u,
 } from '@netcash/protocol';
 import { nodeProvider as p } from '@netcash/protocol/node';
-import {
-  authorization,
-  codeOf,
-  type Federation,
-  fetchOffer,
-  pay,
-  startFederation,
-  TestClient,
-} from '@netcash/server';
+import { authorization, codeOf, fetchOffer, pay } from '@netcash/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMerchant, type TestMerchant } from '../testing/merchant.ts';
+import { useFederation } from '../testing/world.ts';
 import { DEFAULT_TRIPLET_WINDOWS } from './config.ts';
 
 let clock = 1_800_000_000;
 const now = () => clock;
-let fed: Federation;
-let shopper: TestClient;
 const payor = p.ed25519.keygen();
 
-beforeAll(async () => {
-  fed = await startFederation({ now });
-  shopper = await TestClient.open(fed.bank.url, { now });
-});
-afterAll(async () => {
-  await fed?.stop();
-});
+const world = useFederation({ now });
 
 /** A fetch for the merchant that can be cut off from every currency server. */
 function cuttable(): { fetch: FetchFn; down: { cs: boolean } } {
   const down = { cs: false };
-  const csOrigins = () => new Set(fed.cs.map((cs) => new URL(cs.url).origin));
+  const csOrigins = () => new Set(world.fed.cs.map((cs) => new URL(cs.url).origin));
   return {
     down,
     fetch: (input, init) =>
@@ -56,9 +41,9 @@ function cuttable(): { fetch: FetchFn; down: { cs: boolean } } {
 
 /** C_B coins of `values` from cs1, locked to `key`, whose first window ends `window` s from now. */
 async function triplets(key: string, values: number[], window = 3_600): Promise<Coin[]> {
-  const coins = await shopper.buy(fed.cs[0]!.url, values);
-  const made = await shopper.send(fed.cs[0]!.url, {
-    ...shopper.ids(),
+  const coins = await world.shopper.buy(world.fed.cs[0]!.url, values);
+  const made = await world.shopper.send(world.fed.cs[0]!.url, {
+    ...world.shopper.ids(),
     op: 'triplet',
     instruments: coins.map((coin) => ({ kind: 'coin' as const, coin })),
     want: {
@@ -75,12 +60,12 @@ async function triplets(key: string, values: number[], window = 3_600): Promise<
 }
 
 async function audit(merchant: TestMerchant) {
-  return (await fed.audit([await merchant.paywall.holdings()])).problems;
+  return (await world.fed.audit([await merchant.paywall.holdings()])).problems;
 }
 
 describe('a payee taking triplet coins', () => {
   it('publishes its key and windows in the offer', async () => {
-    const merchant = await startMerchant(fed, { now, triplets: { lead: 30 } });
+    const merchant = await startMerchant(world.fed, { now, triplets: { lead: 30 } });
     try {
       const offer = await fetchOffer(p, merchant.resource('/articles/a'));
       expect(offer.body.triplets).toEqual({
@@ -88,7 +73,7 @@ describe('a payee taking triplet coins', () => {
         lead: 30,
         longest: DEFAULT_TRIPLET_WINDOWS.longest,
       });
-      const none = await startMerchant(fed, { now, triplets: false });
+      const none = await startMerchant(world.fed, { now, triplets: false });
       expect((await fetchOffer(p, none.resource('/articles/a'))).body.triplets).toBeUndefined();
       await none.close();
     } finally {
@@ -98,7 +83,7 @@ describe('a payee taking triplet coins', () => {
 
   it('answers a payment of C_B while every currency server is out of reach, then redeems them', async () => {
     const net = cuttable();
-    const merchant = await startMerchant(fed, { now, fetch: net.fetch });
+    const merchant = await startMerchant(world.fed, { now, fetch: net.fetch });
     try {
       const offer = await fetchOffer(p, merchant.resource('/articles/b'));
       const coins = await triplets(offer.body.triplets!.key, [5, 2]);
@@ -131,7 +116,7 @@ describe('a payee taking triplet coins', () => {
   it('redeems what it took after a restart on the same store', async () => {
     const net = cuttable();
     net.down.cs = false;
-    const first = await startMerchant(fed, { now, fetch: net.fetch });
+    const first = await startMerchant(world.fed, { now, fetch: net.fetch });
     const offer = await fetchOffer(p, first.resource('/articles/a'));
     const coins = await triplets(offer.body.triplets!.key, [5]);
     net.down.cs = true;
@@ -139,7 +124,7 @@ describe('a payee taking triplet coins', () => {
     await first.close();
 
     net.down.cs = false;
-    const again = await startMerchant(fed, { now, store: first.store });
+    const again = await startMerchant(world.fed, { now, store: first.store });
     try {
       await again.paywall.recover();
       expect(await again.paywall.held()).toBe(5);
@@ -151,7 +136,7 @@ describe('a payee taking triplet coins', () => {
   });
 
   it('refuses C_B locked to another key, or paid twice, and stores nothing', async () => {
-    const merchant = await startMerchant(fed, { now });
+    const merchant = await startMerchant(world.fed, { now });
     try {
       const offer = await fetchOffer(p, merchant.resource('/articles/a'));
       const other = await triplets(toB64u(p.ed25519.keygen().publicKey), [5]);
@@ -174,7 +159,7 @@ describe('a payee taking triplet coins', () => {
     const lead = 60;
     const longest = 600;
     beforeAll(async () => {
-      merchant = await startMerchant(fed, { now, triplets: { lead, longest } });
+      merchant = await startMerchant(world.fed, { now, triplets: { lead, longest } });
       offer = await fetchOffer(p, merchant.resource('/articles/a'));
     });
     afterAll(async () => {
@@ -206,7 +191,7 @@ describe('a payee taking triplet coins', () => {
 
     it('keeps a redemption its CS refused once the window closed, as the merchant\u2019s loss', async () => {
       const net = cuttable();
-      const late = await startMerchant(fed, { now, fetch: net.fetch, triplets: { lead } });
+      const late = await startMerchant(world.fed, { now, fetch: net.fetch, triplets: { lead } });
       try {
         const lateOffer = await fetchOffer(p, late.resource('/articles/a'));
         const coins = await triplets(lateOffer.body.triplets!.key, [5], lead);

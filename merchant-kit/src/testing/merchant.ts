@@ -25,9 +25,12 @@ export interface TestMerchant {
   close(): Promise<void>;
 }
 
+/** The payee handler's options, and the index of its CS in the federation (default cs2). */
+export type MerchantOptions = Partial<PaywallOptions> & { csIndex?: number };
+
 export async function startMerchant(
   fed: Federation,
-  options: Partial<PaywallOptions> & { csIndex?: number } = {},
+  options: MerchantOptions = {},
 ): Promise<TestMerchant> {
   const store =
     typeof options.store === 'string'
