@@ -8,6 +8,8 @@ export { type Captured, capturing } from './sql-capture.ts';
 export {
   type FaultCounts,
   type FaultOptions,
+  type FaultSchedule,
+  faultSchedule,
   InjectedConflict,
   seededRandom,
   withFaults,

@@ -5,8 +5,8 @@
  * caller is told the outcome is unknown). Autocommit statements get the same two faults. A store
  * whose outcomes stay the same under it retries conflicts and finds its own committed writes.
  */
-import type { AttemptOptions, SqlEngine, SqlTx, SqlValue } from '../index.ts';
-import { UnknownOutcome } from '../index.ts';
+import type { AttemptOptions, SqlDb, SqlEngine, SqlTx, SqlValue } from '../index.ts';
+import { retrying, UnknownOutcome } from '../index.ts';
 
 export interface FaultCounts {
   /** `40001` raised before a COMMIT (or before an autocommit statement ran). */
@@ -94,5 +94,35 @@ export function withFaults(
     },
     ddl: (sql) => engine.ddl(sql),
     close: () => engine.close(),
+  };
+}
+
+/** The engines of one test file under faults, and what was injected into them in all. */
+export interface FaultSchedule {
+  /** The seed of the file's random source: NETCASH_FAULT_SEED=seed replays the same faults. */
+  readonly seed: number;
+  /** `engine` with faults (`withFaults`) under the SQL layer's retry policy (`retrying`). */
+  faulty(engine: SqlEngine): SqlDb;
+  /** Faults of that kind injected so far, over every engine `faulty` wrapped. */
+  injected(kind: keyof FaultCounts): number;
+}
+
+/**
+ * One seeded fault schedule for a test file (the seed from NETCASH_FAULT_SEED or random, printed
+ * so that a failing run can be replayed), shared by every engine it wraps.
+ */
+export function faultSchedule(options: Omit<FaultOptions, 'random'> = {}): FaultSchedule {
+  const seed = Number(process.env['NETCASH_FAULT_SEED'] ?? Math.floor(Math.random() * 2 ** 31));
+  console.log(`fault schedule seed ${seed} (NETCASH_FAULT_SEED to replay)`);
+  const random = seededRandom(seed);
+  const counts: FaultCounts[] = [];
+  return {
+    seed,
+    faulty(engine) {
+      const wrapped = withFaults(engine, { ...options, random });
+      counts.push(wrapped.faults);
+      return retrying(wrapped);
+    },
+    injected: (kind) => counts.reduce((sum, c) => sum + c[kind], 0),
   };
 }
