@@ -11,28 +11,12 @@
  * restore reports, CS by CS and phase by phase.)
  */
 import 'fake-indexeddb/auto';
-import {
-  type CsRequest,
-  CsRequestEnvelope,
-  decodeJson,
-  type FetchFn,
-  fromB64u,
-  openCsRequest,
-  restoreTag,
-  toB64u,
-  unwrap,
-  withdrawalHash,
-} from '@netcash/protocol';
+import { fromB64u, restoreTag, toB64u, withdrawalHash } from '@netcash/protocol';
 import { nobleProvider as p } from '@netcash/protocol/noble';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Federation,
-  openWallet,
-  readyWallet,
-  startFederation,
-  startShop,
-  type TestShop,
-} from '../testing/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { openWallet, readyWallet } from '../testing/harness.ts';
+import { csWiretap, ofOp } from '../testing/wiretap.ts';
+import { useFederation } from '../testing/world.ts';
 import { TRIPLET_REACH } from '../triplets/make.ts';
 import { dayOf, tagSecret, tripletSecrets } from './derive.ts';
 import { type RestoreProgress, restoreCoins } from './restore.ts';
@@ -42,56 +26,22 @@ const DAY = 86_400;
 const clock = 1_890_000_000;
 const now = () => clock;
 
-let fed: Federation;
-let shop: TestShop;
-beforeAll(async () => {
-  fed = await startFederation({
-    now,
-    blindRsa: { withdrawPeriod: 2 * DAY, denominations: [1, 2, 5, 10, 20, 50] },
-  });
-  shop = await startShop(fed, fed.cs[1]!.url, now);
-}, 60_000);
-afterAll(async () => {
-  await shop?.close();
-  await fed?.stop();
+const world = useFederation({
+  now,
+  blindRsa: { withdrawPeriod: 2 * DAY, denominations: [1, 2, 5, 10, 20, 50] },
+  shop: true,
 });
-
-interface Seen {
-  readonly cs: string;
-  readonly body: string;
-  readonly request: CsRequest;
-}
-
-/** A fetch that opens every request to a CS with that CS's key: what the CS reads. */
-function recording(): { fetch: FetchFn; seen: Seen[] } {
-  const seen: Seen[] = [];
-  const fetchFn: FetchFn = async (input, init) => {
-    const cs = fed.cs.find((c) => input === `${c.url}/v1/requests`);
-    if (cs !== undefined && typeof init?.body === 'string') {
-      const envelope = unwrap(decodeJson(CsRequestEnvelope, init.body));
-      const key = cs.context.keys.byCertId(envelope.certId)!.enc.secretKey;
-      seen.push({ cs: cs.name, body: init.body, request: unwrap(openCsRequest(p, key, envelope)) });
-    }
-    return fetch(input, init);
-  };
-  return { fetch: fetchFn, seen };
-}
-
-const ofOp = <Op extends CsRequest['op']>(seen: readonly Seen[], cs: string, op: Op) =>
-  seen.flatMap((s) =>
-    s.cs === cs && s.request.op === op ? [s.request as Extract<CsRequest, { op: Op }>] : [],
-  );
 
 describe('what a currency server learns from a restore', () => {
   it('only its own tag secrets and the blinded messages it signed; nothing changes, no account', async () => {
-    const before = recording();
-    const { wallet: a } = await readyWallet(fed, {}, { now, fetch: before.fetch });
+    const before = csWiretap(world.fed);
+    const { wallet: a } = await readyWallet(world.fed, {}, { now, fetch: before.fetch });
     await a.buy(900, 'cs1');
     await a.buy(700, 'cs2');
     // The coins as a payee would see them, before some are paid away.
     const given = JSON.stringify([await a.coinsOf('cs1'), await a.coinsOf('cs2')]);
-    const offer = await shop.offer('odd');
-    await a.pay(offer, shop.url, { approved: true });
+    const offer = await world.shop.offer('odd');
+    await a.pay(offer, world.shop.url, { approved: true });
     const phrase = (await a.recovery.phrase()).words.join(' ');
     const account = (await a.primaryAccount()).account;
     // What the lost wallet sent when it got coins: tags on nc1 outputs, blinded messages.
@@ -105,13 +55,13 @@ describe('what a currency server learns from a restore', () => {
       expect(withdrawnAt(cs).size).toBeGreaterThan(0);
     }
 
-    const after = recording();
+    const after = csWiretap(world.fed);
     const { wallet: b } = await openWallet(undefined, {}, { now, fetch: after.fetch });
     await b.recovery.adopt(phrase);
-    await b.trustInsurer(fed.insurer.signKey, fed.insurer.url);
-    await b.connectBank(fed.bank.url, 'Restored');
+    await b.trustInsurer(world.fed.insurer.signKey, world.fed.insurer.url);
+    await b.connectBank(world.fed.bank.url, 'Restored');
     after.seen.length = 0;
-    const books = await Promise.all(fed.cs.map((cs) => cs.store.snapshot()));
+    const books = await Promise.all(world.fed.cs.map((cs) => cs.store.snapshot()));
     const told: RestoreProgress[] = [];
     const report = await restoreCoins(b.core, (progress) => told.push(progress));
     // Progress, as the restore page shows it: each CS and phase, then done with the total.
@@ -131,7 +81,7 @@ describe('what a currency server learns from a restore', () => {
     expect(report.byCs['cs1']!.coins).toBeGreaterThan(0);
     expect(report.byCs['cs2']!.coins).toBeGreaterThan(0);
     // Read-only: no serial, spent entry, stored request or book entry changed at any CS.
-    expect(await Promise.all(fed.cs.map((cs) => cs.store.snapshot()))).toEqual(books);
+    expect(await Promise.all(world.fed.cs.map((cs) => cs.store.snapshot()))).toEqual(books);
 
     // Only restore and status, and no bank account in any of them.
     expect(new Set(after.seen.map((s) => s.request.op))).toEqual(new Set(['restore', 'status']));
@@ -213,7 +163,7 @@ async function signedHere(
   cs: string,
   asked: readonly { keyId: string; msg: string }[],
 ): Promise<Set<string>> {
-  const store = fed.cs.find((c) => c.name === cs)!.store;
+  const store = world.fed.cs.find((c) => c.name === cs)!.store;
   const hashOf = (msg: string) => withdrawalHash(p, fromB64u(msg)!);
   const out = new Set<string>();
   for (const keyId of new Set(asked.map((b) => b.keyId))) {

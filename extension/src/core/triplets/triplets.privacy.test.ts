@@ -11,83 +11,42 @@
  *   merchant    C_B and K_ses, as in any payment: nothing of C_A, the owner key or the tag
  *   receipt     the CS's receipt names the payee's key, the value and the triplet — no payor
  */
-import {
-  type CsRequest,
-  CsRequestEnvelope,
-  decodeJson,
-  type FetchFn,
-  openCsRequest,
-  unwrap,
-} from '@netcash/protocol';
-import { nobleProvider as p } from '@netcash/protocol/noble';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { crashOnce } from '../faults.ts';
 import type { PayOp } from '../journal/types.ts';
-import {
-  type Federation,
-  readyWallet,
-  reopen,
-  startFederation,
-  startShop,
-  type TestShop,
-} from '../testing/harness.ts';
+import { readyWallet, reopen } from '../testing/harness.ts';
+import { csWiretap, ofOp, readBy } from '../testing/wiretap.ts';
+import { useFederation } from '../testing/world.ts';
 
 const DAY = 86_400;
 let clock = 1_860_000_000;
 const now = () => clock;
-let fed: Federation;
-let shop: TestShop;
-
-beforeAll(async () => {
-  fed = await startFederation({
-    now,
-    // Blind-rsa coins of large values only: every triplet of these prices makes change.
-    blindRsa: { withdrawPeriod: 2 * DAY, denominations: [100, 200, 500] },
-  });
-  shop = await startShop(fed, fed.cs[1]!.url, now, { triplets: {} });
-}, 60_000);
-afterAll(async () => {
-  await shop?.close();
-  await fed?.stop();
+const world = useFederation({
+  now,
+  // Blind-rsa coins of large values only: every triplet of these prices makes change.
+  blindRsa: { withdrawPeriod: 2 * DAY, denominations: [100, 200, 500] },
+  shop: { triplets: {} },
 });
-
-/** A fetch that opens every request to cs1 with cs1's key: what cs1 reads. */
-function recording(): { fetch: FetchFn; seen: CsRequest[] } {
-  const seen: CsRequest[] = [];
-  const fetchFn: FetchFn = async (input, init) => {
-    const cs = fed.cs[0]!;
-    if (input === `${cs.url}/v1/requests` && typeof init?.body === 'string') {
-      const envelope = unwrap(decodeJson(CsRequestEnvelope, init.body));
-      const key = cs.context.keys.byCertId(envelope.certId)!.enc.secretKey;
-      seen.push(unwrap(openCsRequest(p, key, envelope)));
-    }
-    return fetch(input, init);
-  };
-  return { fetch: fetchFn, seen };
-}
-
-const ofOp = <Op extends CsRequest['op']>(seen: readonly CsRequest[], op: Op) =>
-  seen.filter((r): r is Extract<CsRequest, { op: Op }> => r.op === op);
 
 describe('what each party learns from a payment with triplet coins', () => {
   it('the issuing CS: the payee key and a one-time owner key, never who asked; two triplet requests share nothing', async () => {
-    const cs1 = recording();
-    const t = await readyWallet(fed, {}, { now, fetch: cs1.fetch });
+    const tap = csWiretap(world.fed);
+    const t = await readyWallet(world.fed, {}, { now, fetch: tap.fetch });
     const w = t.wallet;
     await w.setSettings({ protectFrom: 0 });
     await w.buy(1000, 'cs1');
     const account = (await w.primaryAccount()).account;
-    const bought = JSON.stringify(cs1.seen);
+    const bought = JSON.stringify(readBy(tap.seen, 'cs1'));
     for (const name of ['dear', 'odd']) {
-      const offer = await shop.offer(name);
-      const access = await w.pay(offer, shop.url, { approved: true });
-      expect(await shop.access(offer.body.resource, access.authorization)).toBe(200);
+      const offer = await world.shop.offer(name);
+      const access = await w.pay(offer, world.shop.url, { approved: true });
+      expect(await world.shop.access(offer.body.resource, access.authorization)).toBe(200);
     }
-    const triplets = ofOp(cs1.seen, 'triplet');
+    const triplets = ofOp(tap.seen, 'cs1', 'triplet');
     expect(triplets).toHaveLength(2);
     for (const request of triplets) {
       // Learns: the payee's key and the terms.
-      expect(request.want.payee).toBe(shop.paywall.payeeKey);
+      expect(request.want.payee).toBe(world.shop.paywall.payeeKey);
       // Cannot: who asked — blind-rsa inputs whose serials it never saw before, no account.
       expect(request.instruments.every((i) => i.coin.body.scheme === 'blind-rsa')).toBe(true);
       for (const i of request.instruments) expect(bought).not.toContain(i.coin.body.serial);
@@ -101,41 +60,40 @@ describe('what each party learns from a payment with triplet coins', () => {
     const tags = triplets.flatMap((r) => r.want.tag ?? []);
     expect(tags).toHaveLength(2);
     expect(new Set(tags).size).toBe(2);
-    const others = cs1.seen.filter((r) => r.op !== 'triplet');
+    const others = readBy(tap.seen, 'cs1').filter((r) => r.op !== 'triplet');
     for (const tag of tags) expect(JSON.stringify(others)).not.toContain(tag);
     w.close();
   });
 
   it('the issuing CS links a claim to its own triplet only; the payee never sees C_A; the CS receipt names no payor', async () => {
-    const cs1 = recording();
-    const t = await readyWallet(fed, {}, { now, fetch: cs1.fetch });
+    const tap = csWiretap(world.fed);
+    const t = await readyWallet(world.fed, {}, { now, fetch: tap.fetch });
     await t.wallet.setSettings({ protectFrom: 0 });
     await t.wallet.buy(1000, 'cs1');
     // Never received: the claim brings coins. Taken, answer lost: the claim brings a receipt.
-    const lostOffer = await shop.offer('dear');
-    shop.setDown(true);
-    await expect(t.wallet.pay(lostOffer, shop.url, { approved: true })).rejects.toMatchObject({
-      code: 'pending',
-    });
-    shop.setDown(false);
-    const takenOffer = await shop.offer('odd');
+    const lostOffer = await world.shop.offer('dear');
+    world.shop.setDown(true);
+    const lost = t.wallet.pay(lostOffer, world.shop.url, { approved: true });
+    await expect(lost).rejects.toMatchObject({ code: 'pending' });
+    world.shop.setDown(false);
+    const takenOffer = await world.shop.offer('odd');
     const crash = crashOnce('afterSend', { kind: 'pay', step: 'pay' });
-    await reopen(t, crash, { now, fetch: cs1.fetch });
-    await expect(t.wallet.pay(takenOffer, shop.url, { approved: true })).rejects.toThrow();
-    await shop.paywall.recover();
-    shop.setDown(true);
+    await reopen(t, crash, { now, fetch: tap.fetch });
+    await expect(t.wallet.pay(takenOffer, world.shop.url, { approved: true })).rejects.toThrow();
+    await world.shop.paywall.recover();
+    world.shop.setDown(true);
     try {
-      await reopen(t, {}, { now, fetch: cs1.fetch });
+      await reopen(t, {}, { now, fetch: tap.fetch });
       const ops = (await t.wallet.core.db.getAll('ops')).filter(
         (o): o is PayOp => o.kind === 'pay',
       );
       clock = Math.max(...ops.map((o) => o.protection!.dateB)) + 1;
       await t.wallet.recover();
     } finally {
-      shop.setDown(false);
+      world.shop.setDown(false);
     }
-    const triplets = ofOp(cs1.seen, 'triplet');
-    const claims = ofOp(cs1.seen, 'claim');
+    const triplets = ofOp(tap.seen, 'cs1', 'triplet');
+    const claims = ofOp(tap.seen, 'cs1', 'claim');
     const ops = (await t.wallet.core.db.getAll('ops')).filter((o): o is PayOp => o.kind === 'pay');
     expect(claims.length).toBeGreaterThan(0);
     for (const claim of claims) {
@@ -149,7 +107,7 @@ describe('what each party learns from a payment with triplet coins', () => {
       const tag = op.protection!.tag!;
       expect(claim.want.tag).toBe(tag);
       if (mine[0]!.want.tag !== undefined) expect(mine[0]!.want.tag).toBe(tag);
-      const elsewhere = cs1.seen.filter(
+      const elsewhere = readBy(tap.seen, 'cs1').filter(
         (r) => r !== mine[0] && !(r.op === 'claim' && r.want.tag === tag),
       );
       expect(JSON.stringify(elsewhere)).not.toContain(tag);
@@ -178,7 +136,7 @@ describe('what each party learns from a payment with triplet coins', () => {
       expect(Object.keys(receipt.body).sort()).toEqual(
         ['cs', 'currency', 'date', 'owner', 'serial', 'tripletId', 'type', 'value'].sort(),
       );
-      expect(receipt.body.owner).toBe(shop.paywall.payeeKey);
+      expect(receipt.body.owner).toBe(world.shop.paywall.payeeKey);
     }
     t.wallet.close();
   });
