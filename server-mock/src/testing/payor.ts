@@ -131,6 +131,11 @@ export async function pay(
 
 /** The `Authorization` header proving `purchase` for `offer`'s resource and challenge. */
 export function authorization(p: CryptoProvider, purchase: Purchase, offer: Offer): string {
+  return formatAuthorization(proofFor(p, purchase, offer));
+}
+
+/** The access proof of `purchase` for `offer`'s resource and challenge (both header forms). */
+function proofFor(p: CryptoProvider, purchase: Purchase, offer: Offer) {
   const tid = purchase.receipt.body.tid;
   const proof = accessProof(
     p,
@@ -139,7 +144,7 @@ export function authorization(p: CryptoProvider, purchase: Purchase, offer: Offe
     offer.body.resource,
     offer.body.challenge,
   );
-  return formatAuthorization({ tid, challenge: offer.body.challenge, proof });
+  return { tid, challenge: offer.body.challenge, proof };
 }
 
 /**
@@ -155,13 +160,5 @@ export function paymentAuthorization(
   if (found === undefined) throw new Error('no Payment challenge');
   const challenge = unwrap(decode(PaymentChallenge, found.params));
   const { offer } = unwrap(chargeRequestOf(challenge)).methodDetails;
-  const tid = purchase.receipt.body.tid;
-  const proof = accessProof(
-    p,
-    fromB64u(purchase.sessionKey)!,
-    tid,
-    offer.body.resource,
-    offer.body.challenge,
-  );
-  return formatPaymentCredential(challenge, { tid, challenge: offer.body.challenge, proof });
+  return formatPaymentCredential(challenge, proofFor(p, purchase, offer));
 }
