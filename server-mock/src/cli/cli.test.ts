@@ -161,7 +161,10 @@ describe('netcash CLI', () => {
     expect(out).not.toContain('publisher'); // the demo publisher is `npm start`'s (@netcash/demo)
     const cs1 = `http://127.0.0.1:${base + 2}`;
     const insurer = `http://127.0.0.1:${base}`;
-    const audit = () => runNetcash(['audit', '--data', data, '--insurer', insurer, '--bank', bank]);
+    // The audit command the printout gives works as printed, on ports other than the defaults.
+    const printed = /^\s+audit\s+netcash (.+)$/m.exec(out)?.[1]?.split(' ') ?? [];
+    expect(printed).toEqual(['audit', '--data', data, '--insurer', insurer, '--bank', bank]);
+    const audit = () => runNetcash(printed);
 
     const alice = await TestClient.open(bank);
     const coins = await alice.buy(cs1, [500, 100]);

@@ -75,7 +75,16 @@ const UP_FLAGS: Flag[] = [
 
 /** The printout: where everything runs, and the keys a person compares with what a wallet shows. */
 export function upPrintout(f: UpFederation, party: UpParty | null): string {
-  const audit = ['netcash audit --data', f.data, ...(party?.auditFlags ?? [])].join(' ');
+  // With the addresses: `netcash audit` alone looks for the default ports.
+  const audit = [
+    'netcash audit --data',
+    f.data,
+    '--insurer',
+    f.insurer.url,
+    '--bank',
+    f.bank.url,
+    ...(party?.auditFlags ?? []),
+  ].join(' ');
   return [
     'NetCash federation is up',
     `  insurer     ${f.insurer.url}`,
