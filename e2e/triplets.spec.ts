@@ -25,15 +25,9 @@ import {
 } from '@netcash/protocol';
 import { nodeProvider } from '@netcash/protocol/node';
 import { type NetcashChild, spawnNetcash, startFederation } from '@netcash/server';
-import type { Page } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import { test as base, expect, type WalletHelpers } from './fixtures.ts';
-import {
-  approve,
-  expectUnlocked,
-  nextApproval,
-  openArticle,
-  spendable,
-} from './payment-helpers.ts';
+import { buyArticle, openArticle, payOn, spendable } from './payment-helpers.ts';
 import { startPublisher } from './publisher.ts';
 
 const test = base.extend<{ shop: DemoPublisher }, { cs1: NetcashChild }>({
@@ -91,28 +85,9 @@ async function protectEverything(wallet: WalletHelpers): Promise<void> {
   await wallet.command('setNetwork', { protectWindow: 3, retryBaseMs: 300, retryMaxMs: 1_000 });
 }
 
-/** Clicks Pay on an open article page and answers the approval window; its protection line. */
-async function payOn(page: Page, context: Parameters<typeof nextApproval>[0]): Promise<string> {
-  const approval = nextApproval(context);
-  await page.locator('netcash-paywall .netcash-pay').click();
-  const window = await approval;
-  await expect(window.getByTestId('approval-price')).toBeVisible();
-  const line = window.getByTestId('approval-protection');
-  const protection = (await line.count()) === 0 ? '' : ((await line.textContent()) ?? '');
-  await approve(window);
-  return protection;
-}
-
-/** Opens `article`, pays it (`payOn`) and reads it unlocked; the approval's protection line. */
-async function buyArticle(
-  context: Parameters<typeof nextApproval>[0],
-  article: DemoArticle,
-): Promise<string> {
-  const page = await openArticle(context, article.url);
-  const protection = await payOn(page, context);
-  await expectUnlocked(page, text(article.slug));
-  return protection;
-}
+/** Opens `article`, pays it and reads it unlocked; the approval's protection line. */
+const buy = (context: BrowserContext, article: DemoArticle) =>
+  buyArticle(context, article.url, text(article.slug));
 
 async function expectBalanced(
   federation: {
@@ -144,7 +119,7 @@ test('a protected payment with triplet coins opens the article, and the books ba
   await wallet.setup({ buy: 500 });
   await wallet.command('setSettings', { protectFrom: 0 });
   const article = shop.articles[0]!;
-  expect(await buyArticle(context, article)).toContain('Protected payment');
+  expect(await buy(context, article)).toContain('Protected payment');
   expect(spendable(await wallet.state())).toBe(500 - article.price);
   // The popup's history says how it was paid.
   const popup = await wallet.popup();
@@ -256,7 +231,7 @@ test('offline payment: a prepaid site is paid while every currency server is sto
 }) => {
   await wallet.setup({ buy: 500 });
   const [first, second] = [shop.articles[0]!, shop.articles[3]!];
-  await buyArticle(context, first);
+  await buy(context, first);
 
   // "Keep 0.50 ready for this site", in the popup (next to the site budgets).
   const popup = await wallet.popup();
@@ -268,7 +243,7 @@ test('offline payment: a prepaid site is paid while every currency server is sto
 
   cs1.process.kill('SIGSTOP');
   try {
-    expect(await buyArticle(context, second)).toContain('kept ready');
+    expect(await buy(context, second)).toContain('kept ready');
     await popup.reload();
     await expect(popup.getByTestId('prepaid-site')).toContainText(`${(50 - second.price) / 100}`);
 
@@ -306,7 +281,7 @@ test('an unused prepayment comes back by claim after its window', async ({
   await wallet.setup({ buy: 500 });
   await wallet.command('setNetwork', { prepayHold: 4, retryBaseMs: 300, retryMaxMs: 1_000 });
   const article = shop.articles[0]!;
-  await buyArticle(context, article);
+  await buy(context, article);
   const made = await wallet.command('prepay', { origin: shop.url, amount: 20 });
   expect(made.status).toBe('done');
   expect((await wallet.state()).prepaid).toHaveLength(1);
