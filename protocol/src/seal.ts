@@ -16,16 +16,16 @@
 import { hpkeOpen, hpkeSeal } from './crypto/hpke.ts';
 import type { CryptoProvider, KeyPair } from './crypto/provider.ts';
 import { fromB64u, toB64u } from './encoding/base64url.ts';
-import { canonicalBytes } from './encoding/jcs.ts';
+import { canonicalBytes, isCanonicalText } from './encoding/jcs.ts';
 import { fromUtf8, utf8 } from './encoding/utf8.ts';
-import { fail, type Result } from './errors.ts';
+import { fail, ok, type Result } from './errors.ts';
 import {
   type CsReplyEnvelope,
   CsRequest,
   type CsRequestEnvelope,
   CsResult,
 } from './schema/cs-messages.ts';
-import { decodeJson, type Schema } from './schema/decode.ts';
+import { decode, decodeJson, parseJson, type Schema } from './schema/decode.ts';
 import { PayeeKeys } from './schema/objects.ts';
 import {
   type Message1b,
@@ -34,6 +34,7 @@ import {
   PaymentRequest,
   PaymentResult,
 } from './schema/payment-messages.ts';
+import { digest } from './signing.ts';
 
 const INFO_CS_REQUEST = utf8('NetCash-v1 cs-request');
 const INFO_PAYEE_KEYS = utf8('NetCash-v1 payee-keys');
@@ -54,15 +55,18 @@ function bytes(b64u: string): Uint8Array {
   return out;
 }
 
-function openJson<T>(schema: Schema<T>, plaintext: Uint8Array | null): Result<T> {
+function openText(plaintext: Uint8Array | null): Result<string> {
   if (plaintext === null) return fail('decrypt-failed');
-  let text: string;
   try {
-    text = fromUtf8(plaintext);
+    return ok(fromUtf8(plaintext));
   } catch {
     return fail('malformed', 'plaintext is not UTF-8');
   }
-  return decodeJson(schema, text, Number.POSITIVE_INFINITY);
+}
+
+function openJson<T>(schema: Schema<T>, plaintext: Uint8Array | null): Result<T> {
+  const text = openText(plaintext);
+  return text.ok ? decodeJson(schema, text.value, Number.POSITIVE_INFINITY) : text;
 }
 
 // ---- symmetric ({M}SK) -----------------------------------------------------------------------
@@ -113,19 +117,38 @@ export function sealCsRequest(
   return { certId: to.certId, enc: toB64u(sealed.enc), ct: toB64u(sealed.ct) };
 }
 
-/** The CS opens step 1 with the secret key of `envelope.certId`. */
+/** An opened CS request and its digest, `digest(p, request)`: the hash kept with its id (§4.4). */
+export interface OpenedCsRequest {
+  readonly request: CsRequest;
+  readonly hash: string;
+}
+
+/**
+ * The CS opens step 1 with the secret key of `envelope.certId`. Wallets seal the canonical JSON
+ * of a request, so its plaintext is usually hashed as it is (the same digest, without
+ * canonicalizing the decoded request again).
+ */
 export function openCsRequest(
   p: CryptoProvider,
   encSecretKey: Uint8Array,
   envelope: CsRequestEnvelope,
-): Result<CsRequest> {
+): Result<OpenedCsRequest> {
   const enc = fromB64u(envelope.enc);
   const ct = fromB64u(envelope.ct);
   if (enc === null || ct === null) return fail('decrypt-failed');
-  return openJson(
-    CsRequest,
-    hpkeOpen(p, encSecretKey, enc, INFO_CS_REQUEST, utf8(envelope.certId), ct),
-  );
+  const plaintext = hpkeOpen(p, encSecretKey, enc, INFO_CS_REQUEST, utf8(envelope.certId), ct);
+  const text = openText(plaintext);
+  if (!text.ok) return text;
+  const parsed = parseJson(text.value, Number.POSITIVE_INFINITY);
+  if (!parsed.ok) return parsed;
+  const request = decode(CsRequest, parsed.value);
+  if (!request.ok) return request;
+  // Decoding copies a value and checks it, never changes it: the request is the parsed value.
+  const hash =
+    plaintext !== null && isCanonicalText(text.value, parsed.value)
+      ? toB64u(p.sha256(plaintext))
+      : digest(p, request.value);
+  return ok({ request: request.value, hash });
 }
 
 /** Step 2: the result sealed with the requester's replyKey. */

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import v from '../../test-vectors/rfc/jcs-rfc8785.json';
-import { canonicalBytes, canonicalize } from './jcs.ts';
+import { canonicalBytes, canonicalize, isCanonicalText } from './jcs.ts';
 
 const fromIeee754 = (bits: string): number => {
   const view = new DataView(new ArrayBuffer(8));
@@ -120,6 +120,58 @@ describe('properties', () => {
         expect(canonicalize(reversed)).toBe(canonicalize(record));
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('isCanonicalText: says yes only for canonicalize(value), and for every canonical text', () => {
+    // Whatever the value (anything at all) and whatever the text (its canonical form, its
+    // JSON.stringify, or noise): a yes means the text is exactly what canonicalize writes.
+    const texts = (value: unknown) => {
+      const out = [JSON.stringify(value) ?? ''];
+      try {
+        out.push(canonicalize(value));
+      } catch {}
+      return out;
+    };
+    const anything = fc.anything({ withNullPrototype: true, withBoxedValues: true, withMap: true });
+    fc.assert(
+      fc.property(
+        fc.oneof(anything, fc.jsonValue({ noUnicodeString: false })),
+        fc.string(),
+        (value, noise) => {
+          for (const text of [...texts(value), noise]) {
+            if (isCanonicalText(text, value)) expect(canonicalize(value)).toBe(text);
+          }
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    // Every canonical text is recognised as such once parsed again (as a CS parses a request).
+    fc.assert(
+      fc.property(fc.jsonValue({ noUnicodeString: false }), (value) => {
+        const text = canonicalize(value);
+        expect(isCanonicalText(text, JSON.parse(text))).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('isCanonicalText: no for members out of order, spaces, other spellings or what JCS refuses', () => {
+    const no: [string, unknown][] = [
+      ['{"b":1,"a":2}', { b: 1, a: 2 }],
+      ['{"a": 2}', { a: 2 }],
+      ['{"a":"\\u0041"}', { a: 'A' }],
+      ['{"10":1,"9":2}', JSON.parse('{"10":1,"9":2}')],
+      ['"\\ud800"', '\ud800'],
+      ['null', Number.NaN],
+      ['[null]', [undefined]],
+      ['{}', { toJSON: () => ({}) }],
+      ['"x"', Object.assign([1], { toJSON: () => 'x' })],
+    ];
+    for (const [text, value] of no) expect(isCanonicalText(text, value), text).toBe(false);
+    expect(isCanonicalText('{"10":1,"9":2}', { 10: 1, 9: 2 })).toBe(false);
+    expect(isCanonicalText('{"":[1,"é"],"a":{"b":null}}', { '': [1, 'é'], a: { b: null } })).toBe(
+      true,
     );
   });
 });

@@ -112,6 +112,65 @@ export function canonicalize(value: unknown): string {
   }
 }
 
+/** Deeper than any NetCash message; past it `isCanonicalText` says no (and cycles end there). */
+const MAX_DEPTH = 64;
+
+/**
+ * Whether every object in `value` is plain with its member names in canonical order (as
+ * `Object.keys` lists them), and every number is one `canonicalize` accepts.
+ */
+function inCanonicalOrder(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'boolean':
+      return true;
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (value === null) return true;
+  // JSON.stringify would call a toJSON method (canonicalize does not).
+  if (depth >= MAX_DEPTH || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    return false;
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      if (!inCanonicalOrder(value[i], depth + 1)) return false;
+    }
+    return true;
+  }
+  if (!isPlainObject(value)) return false;
+  const record = value as Record<string, unknown>;
+  const names = Object.keys(record);
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    if (i > 0 && !(names[i - 1]! < name)) return false;
+    if (!inCanonicalOrder(record[name], depth + 1)) return false;
+  }
+  return true;
+}
+
+/**
+ * True only if `text` is `canonicalize(value)` — typically `value = JSON.parse(text)` of a text a
+ * party sent canonical, so that the text itself can be hashed instead of canonicalizing its value
+ * again. Cheaper than canonicalizing: a walk that checks the member order, and one native
+ * `JSON.stringify`. False says nothing either way (the caller then canonicalizes).
+ *
+ * Why it is exact: when every object lists its names already sorted (by UTF-16 code units, `<`
+ * on strings, as `sort()` orders them) and holds nothing `canonicalize` refuses, `canonicalize`
+ * writes exactly what `JSON.stringify` writes — the same members in the same order, strings
+ * escaped by `JSON.stringify` itself, finite numbers by `Number::toString`. A lone surrogate,
+ * which `canonicalize` refuses, is the one thing `JSON.stringify` writes as a `\udxxx` escape, so
+ * a text without `\ud` has none (a text with it is simply not taken).
+ */
+export function isCanonicalText(text: string, value: unknown): boolean {
+  return inCanonicalOrder(value, 0) && JSON.stringify(value) === text && !text.includes('\\ud');
+}
+
 /** The UTF-8 bytes of `canonicalize(value)`: what gets signed, hashed or sealed. */
 export function canonicalBytes(value: unknown): Uint8Array {
   return utf8(canonicalize(value));

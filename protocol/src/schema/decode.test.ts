@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PayRequest } from '../bridge.ts';
+import { canonicalize } from '../encoding/jcs.ts';
 import * as credentials from './credentials.ts';
 import * as cs from './cs-messages.ts';
 import { decode, decodeJson, type Schema } from './decode.ts';
@@ -121,6 +122,11 @@ describe('decoders', () => {
     it(`${name}: accepts the valid example`, () => {
       const result = decode(schema, example);
       expect(result.ok ? 'ok' : result.error.message).toBe('ok');
+    });
+
+    it(`${name}: gives back the value it was given (a digest of either is the same)`, () => {
+      const result = decode(schema, example);
+      expect(result.ok && canonicalize(result.value)).toBe(canonicalize(example));
     });
 
     it(`${name}: refuses every malformed variant with "malformed"`, () => {

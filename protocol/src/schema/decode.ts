@@ -22,22 +22,27 @@ export function decode<T>(schema: Schema<T>, input: unknown): Result<T> {
 }
 
 /**
- * Parses JSON text (at most `maxChars`) and decodes it. The text must also keep the lexical rules
- * of json-text.ts (integers written plainly, no lone surrogates), or it is `malformed`.
+ * Parses JSON text (at most `maxChars`) to a value not yet decoded. The text must also keep the
+ * lexical rules of json-text.ts (integers written plainly, no lone surrogates), or it is
+ * `malformed`.
  */
+export function parseJson(text: string, maxChars: number = MAX_JSON_CHARS): Result<unknown> {
+  if (text.length > maxChars) return fail('too-large', `body over ${maxChars} characters`);
+  const problem = jsonTextProblem(text);
+  if (problem !== null) return fail('malformed', problem);
+  try {
+    return ok(JSON.parse(text));
+  } catch {
+    return fail('malformed', 'not JSON');
+  }
+}
+
+/** Parses JSON text (at most `maxChars`, see `parseJson`) and decodes it. */
 export function decodeJson<T>(
   schema: Schema<T>,
   text: string,
   maxChars: number = MAX_JSON_CHARS,
 ): Result<T> {
-  if (text.length > maxChars) return fail('too-large', `body over ${maxChars} characters`);
-  const problem = jsonTextProblem(text);
-  if (problem !== null) return fail('malformed', problem);
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return fail('malformed', 'not JSON');
-  }
-  return decode(schema, value);
+  const parsed = parseJson(text, maxChars);
+  return parsed.ok ? decode(schema, parsed.value) : parsed;
 }

@@ -11,7 +11,7 @@ import { canonicalize } from '../encoding/jcs.ts';
 import { CsResult } from '../schema/cs-messages.ts';
 import { PaymentResult } from '../schema/payment-messages.ts';
 import { openCsRequest, openPayment, openSymmetric } from '../seal.ts';
-import { verify } from '../signing.ts';
+import { digest, verify } from '../signing.ts';
 import { nc1Vectors } from './nc1-vectors.ts';
 
 const stored = JSON.parse(
@@ -33,7 +33,10 @@ for (const p of [nobleProvider, nodeProvider]) {
 
     it('opens the sealed CS request and reply, and the payment and its result', () => {
       const req = openCsRequest(p, bytes(stored.keys.csEnc.seed), stored.sealed.csRequest.envelope);
-      expect(req.ok && canonicalize(req.value)).toBe(stored.sealed.csRequest.plaintext);
+      expect(req.ok && canonicalize(req.value.request)).toBe(stored.sealed.csRequest.plaintext);
+      expect(req.ok && req.value.hash).toBe(
+        digest(p, JSON.parse(stored.sealed.csRequest.plaintext)),
+      );
       const reply = openSymmetric(
         p,
         CsResult,

@@ -15,7 +15,6 @@ import {
   type CsRequest,
   type CsRequestEnvelope,
   type CsResult,
-  digest,
   NetCashError,
   openCsRequest,
   sealCsReply,
@@ -102,11 +101,10 @@ export async function handleRequest(
   if (entry === undefined) {
     throw new NetCashError('unknown-cert', `${ctx.name} holds no certificate ${envelope.certId}`);
   }
-  const request = unwrap(openCsRequest(ctx.p, entry.enc.secretKey, envelope));
+  const { request, hash } = unwrap(openCsRequest(ctx.p, entry.enc.secretKey, envelope));
   // Read-only (§4.8): answered afresh, never stored.
   if (request.op === 'restore') return restore(ctx, request);
   if (request.op === 'status') return status(ctx, request);
-  const hash = digest(ctx.p, request);
   const lookFirst =
     request.op !== 'exchange' || request.instruments.some((i) => i.coin.body.cs !== ctx.name);
   if (lookFirst) {

@@ -28,7 +28,11 @@ export function csWiretap(fed: Federation): { fetch: FetchFn; seen: Seen[] } {
     if (cs !== undefined && typeof init?.body === 'string') {
       const envelope = unwrap(decodeJson(CsRequestEnvelope, init.body));
       const key = cs.context.keys.byCertId(envelope.certId)!.enc.secretKey;
-      seen.push({ cs: cs.name, body: init.body, request: unwrap(openCsRequest(p, key, envelope)) });
+      seen.push({
+        cs: cs.name,
+        body: init.body,
+        request: unwrap(openCsRequest(p, key, envelope)).request,
+      });
     }
     return fetch(input, init);
   };
