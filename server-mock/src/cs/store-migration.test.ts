@@ -2,7 +2,8 @@
  * CS schema version 2 (store-schema.ts) over a database booked under version 1: the books keep
  * their sums (row 1 becomes stripe 1), the reservations move to the quota row, blind-rsa counts
  * stay and grow on stripes, and a triplet minted before still goes as a pair (its members found
- * from `outstanding.lock`). On SQLite and PostgreSQL.
+ * from `outstanding.lock`). Version 5 (issue #16) drops the index on `outstanding.expires`. On
+ * SQLite and PostgreSQL.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -75,6 +76,25 @@ function migrationCases(engine: string, fresh: (label: string) => Promise<SqlDb>
       const spend = { serial: 's', keyId: 'k', value: 5, depositUntil: 800, expires: 900 };
       expect(await store.commit(commit('y', { spend: [spend], mint: [] }))).toEqual({ ok: true });
       expect((await store.books()).blindRsa.keys).toMatchObject([{ withdrawn: 4, spent: 2 }]);
+      await store.close();
+    });
+
+    it('4 → 5: drops the index on outstanding.expires; the prune still finds expired rows', async () => {
+      const db = await fresh('cs_v4');
+      await migrate(db, { ...CS_SCHEMA, migrations: CS_SCHEMA.migrations.slice(0, 4) });
+      const index =
+        db.engine === 'sqlite'
+          ? "SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'outstanding_expires'"
+          : "SELECT indexname AS name FROM pg_indexes WHERE indexname = 'outstanding_expires'";
+      expect(await db.query(index)).toHaveLength(1);
+      await db.run(
+        `INSERT INTO outstanding (serial, cert_id, value, expires, lock) VALUES
+           ('a', 'c', 10, 50, NULL), ('b', 'c', 20, 900, NULL)`,
+      );
+      const store = await createCsStore(db);
+      expect(await db.query(index)).toHaveLength(0);
+      expect(await store.prune(51, 0)).toEqual({ coins: 1, value: 10 });
+      expect((await store.snapshot()).serials).toEqual(['b']);
       await store.close();
     });
 

@@ -4,7 +4,7 @@
  * operation commits through `apply` (store-apply.ts), one transaction — plain exchanges arriving
  * together share one (store-batch.ts).
  */
-import type { Logger, SchemaStart, SqlDb, SqlTx } from '@netcash/server-kit';
+import type { Logger, SchemaStart, SqlDb, SqlRow, SqlTx, SqlValue } from '@netcash/server-kit';
 import { inList, lastAnswer, num, readySchema, str } from '@netcash/server-kit';
 import type { CsBooksData, CsStore } from './store.ts';
 import { commitOne, releaseIn } from './store-apply.ts';
@@ -23,6 +23,14 @@ const BATCHES_IN_FLIGHT = 2;
 
 /** Rows one prune transaction deletes at most: no transaction grows with the backlog. */
 export const PRUNE_BATCH = 500;
+
+/**
+ * Outstanding rows one prune transaction looks at, in serial order, and deletes at most. The
+ * table has no index on `expires` (store-schema.ts, migration 5): every exchange would write a
+ * random page of it per coin, while a sweep of the whole table once per maintenance run reads
+ * each row once.
+ */
+export const PRUNE_SCAN = 2_000;
 
 /**
  * The store over `db`, once its schema is ready: migrated here (`migrate`, the default: SQLite,
@@ -195,15 +203,27 @@ export async function createCsStore(
         value > 0
           ? tx.run('UPDATE books SET expired = expired + $1 WHERE id = $2', [value, stripe()])
           : Promise.resolve(0);
-      // Each batch books what it deleted in its own transaction. Run again after an unknown
-      // outcome and finding nothing left, the attempt that committed was this batch: its answer.
+      // Serials past their window, swept in serial order PRUNE_SCAN rows at a time: the range
+      // (after, upTo] is fixed before its transaction, which deletes the expired rows in it and
+      // books them. Run again after an unknown outcome and finding nothing left, the attempt
+      // that committed was this range's: its answer.
+      let after: string | null = null;
       for (;;) {
+        const [edge]: SqlRow[] = await db.query(
+          `SELECT serial FROM outstanding ${after === null ? '' : 'WHERE serial > $2'}
+           ORDER BY serial LIMIT 1 OFFSET $1`,
+          after === null ? [PRUNE_SCAN - 1] : [PRUNE_SCAN - 1, after],
+        );
+        const upTo: string | null = edge === undefined ? null : str(edge, 'serial');
+        const where = ['expires < $1'];
+        const params: SqlValue[] = [expiredBefore];
+        if (after !== null) where.push(`serial > $${params.push(after)}`);
+        if (upTo !== null) where.push(`serial <= $${params.push(upTo)}`);
         const answer = lastAnswer<{ rows: number; value: number }>();
         const batch = await db.transaction(async (tx) => {
           const gone = await tx.query(
-            `DELETE FROM outstanding WHERE serial IN
-               (SELECT serial FROM outstanding WHERE expires < $1 LIMIT $2) RETURNING value`,
-            [expiredBefore, PRUNE_BATCH],
+            `DELETE FROM outstanding WHERE ${where.join(' AND ')} RETURNING value`,
+            params,
           );
           const value = gone.reduce((s, r) => s + num(r, 'value'), 0);
           await book(tx, value);
@@ -211,7 +231,8 @@ export async function createCsStore(
         }, IDEMPOTENT);
         pruned.coins += batch.rows;
         pruned.value += batch.value;
-        if (batch.rows < PRUNE_BATCH) break;
+        if (upTo === null) break;
+        after = upTo;
       }
       // Blind-rsa keys whose coins expired: their unspent coins expire with them, their spent
       // serials are no longer needed (a coin of the key is refused as expired).

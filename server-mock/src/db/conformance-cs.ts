@@ -1,6 +1,7 @@
 /** Currency-server store conformance: serials minted and consumed with their request record. */
 import { expect, it } from 'vitest';
 import { createCsStore } from '../cs/store.ts';
+import { PRUNE_SCAN } from '../cs/store-sql.ts';
 import { commit, type FreshDb, row } from './conformance-rows.ts';
 
 /** nc1 serials: all-or-nothing commits, the mint limit, triplets, pruning and recoup. */
@@ -109,6 +110,27 @@ export function csStoreCases(fresh: FreshDb): void {
     expect(snap.requests).toBe(0);
     expect(snap.books).toMatchObject({ minted: 30, expired: 10 });
     expect(await store.depositSeen('d')).toBe(false);
+    await store.close();
+  });
+
+  it('prunes every expired serial of a table longer than one prune sweep', async () => {
+    const store = await createCsStore(await fresh('cs_prune_sweep'));
+    // Two full sweeps of PRUNE_SCAN rows and a part: one in seven stays (at 1,000), the others
+    // expired (at 50); so rows on both sides of each sweep's edge are of both kinds.
+    const count = 2 * PRUNE_SCAN + 500;
+    const serials = Array.from({ length: count }, (_, i) => `s${String(i).padStart(5, '0')}`);
+    const kept = serials.filter((_, i) => i % 7 === 3);
+    for (let i = 0; i < count; i += 500) {
+      const mint = serials
+        .slice(i, i + 500)
+        .map((s, j) => row(s, 1, (i + j) % 7 === 3 ? {} : { expires: 50 }));
+      expect(await store.commit(commit(`m${i}`, { mint }))).toEqual({ ok: true });
+    }
+    const expired = count - kept.length;
+    expect(await store.prune(51, 0)).toEqual({ coins: expired, value: expired });
+    expect((await store.snapshot()).serials).toEqual(kept);
+    expect((await store.books()).expired).toBe(expired);
+    expect(await store.prune(51, 0)).toEqual({ coins: 0, value: 0 });
     await store.close();
   });
 
