@@ -4,7 +4,8 @@
  * sealing — and reaches the store, which only the main thread holds, through `store` calls; an
  * operation's commit is a `settle`, run by the main thread. A final settle (an exchange of own
  * coins: nothing runs after its commit) is answered by the main thread to the requester itself,
- * so the common request costs two messages: its body in, its commit out.
+ * so the common request costs two messages: its body in, its commit out. Messages travel in
+ * batches (outbox.ts): each `postMessage` carries an array of them, in order.
  */
 import type { CertificateBody, ErrorBody } from '@netcash/protocol';
 import type { CsLimits } from '../context.ts';

@@ -10,6 +10,10 @@
  *   store.stored/reserve/… ◀──store / result──▶ (buy, cash-out, convert, triplet: as needed)
  *   settle: commit, answer the client ◀─settle─ the operation's commit and sealed reply
  *
+ * Messages go in batches both ways (outbox.ts): the requests read in one turn go to a worker as
+ * one message, their bodies copied into one transferred buffer; a worker's settles come back
+ * together and are committed as one group.
+ *
  * Linearizable as before: every commit is one transaction on the main thread's connection, and
  * a double spend is still decided by its conditional DELETE there. A request is sent to the
  * worker with the fewest in flight. A worker that dies fails its requests with `internal` and is
@@ -23,11 +27,13 @@ import { settle } from '../requests.ts';
 import type { CsStore } from '../store.ts';
 import { runStoreCall } from './link.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './messages.ts';
+import { Outbox } from './outbox.ts';
 
 const ENTRY = new URL('./entry.mjs', import.meta.url);
 
 interface Thread {
   worker: Worker;
+  readonly outbox: Outbox<ToWorker>;
   /** Requests sent and not yet answered: id → resolver. */
   readonly inFlight: Map<number, (answer: SealedAnswer) => void>;
   /** `keys` messages not yet acknowledged. */
@@ -80,9 +86,8 @@ export class WorkerPool {
     const id = this.nextId++;
     return new Promise<SealedAnswer>((resolve) => {
       chosen.inFlight.set(id, resolve);
-      // A copy the worker owns (a socket chunk may share its memory with other data).
-      const own = new Uint8Array(body);
-      this.send(chosen, { type: 'request', id, body: own }, [own.buffer]);
+      // The body as read (a view of a socket chunk): copied when its batch is posted.
+      chosen.outbox.send({ type: 'request', id, body });
     });
   };
 
@@ -109,8 +114,8 @@ export class WorkerPool {
     await Promise.all([...workers].map((w) => w.terminate()));
   }
 
-  private send(thread: Thread, message: ToWorker, transfer: ArrayBuffer[] = []): void {
-    thread.worker.postMessage(message, transfer);
+  private send(thread: Thread, message: ToWorker): void {
+    thread.outbox.send(message);
   }
 
   /** Sends a loaded worker its `init`; resolves once it takes requests. */
@@ -129,20 +134,26 @@ export class WorkerPool {
   /** A new worker; resolves once its modules are loaded. */
   private spawn(): Promise<Thread> {
     const worker = new Worker(ENTRY);
-    const thread: Thread = { worker, inFlight: new Map(), acks: new Map(), ready: null };
+    const thread: Thread = {
+      worker,
+      outbox: new Outbox((batch) => post(worker, batch)),
+      inFlight: new Map(),
+      acks: new Map(),
+      ready: null,
+    };
     return new Promise((resolve, reject) => {
       let loaded = false;
-      worker.on('message', (message: FromWorker) => {
-        if (message.type === 'loaded') {
-          loaded = true;
-          resolve(thread);
-          return;
+      worker.on('message', (batch: FromWorker[]) => {
+        for (const message of batch) {
+          if (message.type === 'loaded') {
+            loaded = true;
+            resolve(thread);
+          } else if (message.type === 'ready') {
+            thread.ready?.();
+          } else {
+            this.receive(thread, message);
+          }
         }
-        if (message.type === 'ready') {
-          thread.ready?.();
-          return;
-        }
-        this.receive(thread, message);
       });
       worker.on('error', (error) => {
         this.log.error('worker thread failed', { error: String(error), stack: error.stack });
@@ -233,4 +244,28 @@ export class WorkerPool {
     }
     return e.toBody();
   }
+}
+
+/**
+ * Posts a batch to a worker: the request bodies in it (views of socket chunks, which may share
+ * their memory with other data) copied into one buffer the worker then owns — one copy and one
+ * transfer per batch.
+ */
+function post(worker: Worker, batch: ToWorker[]): void {
+  let size = 0;
+  for (const m of batch) if (m.type === 'request') size += m.body.byteLength;
+  if (size === 0) {
+    worker.postMessage(batch);
+    return;
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  const packed = batch.map((m) => {
+    if (m.type !== 'request') return m;
+    bytes.set(m.body, at);
+    const body = bytes.subarray(at, at + m.body.byteLength);
+    at += m.body.byteLength;
+    return { ...m, body };
+  });
+  worker.postMessage(packed, [bytes.buffer]);
 }

@@ -21,10 +21,12 @@ import { handleRequest, type Settler } from '../requests.ts';
 import { CsTrust } from '../trust.ts';
 import { MainLink, storeLink } from './link.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './messages.ts';
+import { Outbox } from './outbox.ts';
 
 const port = parentPort;
 if (port === null) throw new Error('worker.ts runs as a worker thread');
-const post = (message: FromWorker) => port.postMessage(message);
+const outbox = new Outbox<FromWorker>((batch) => port.postMessage(batch));
+const post = (message: FromWorker) => outbox.send(message);
 const p = nodeProvider;
 
 function forwardingLog(): Logger {
@@ -144,7 +146,7 @@ class WorkerCs {
 
 let cs: WorkerCs | null = null;
 
-port.on('message', (message: ToWorker) => {
+function receive(message: ToWorker): void {
   if (message.type === 'init') {
     cs = new WorkerCs(message.init);
     post({ type: 'ready' });
@@ -164,6 +166,13 @@ port.on('message', (message: ToWorker) => {
       post({ type: 'keys-read', ack: message.ack });
       return;
   }
+}
+
+port.on('message', (batch: ToWorker[]) => {
+  // What the batches before this one finished goes now, not after this one's work too (Node
+  // hands a thread every message that arrived meanwhile before its turn ends).
+  outbox.flush();
+  for (const message of batch) receive(message);
 });
 // Loaded: the main thread may send `init` once its own start is done (keys, certificate).
 post({ type: 'loaded' });
