@@ -142,4 +142,27 @@ describe('a worker pool answering requests sent in one turn', () => {
     expect((await cs.books()).outstanding).toEqual(before.outstanding);
     expect((await fed.audit()).problems).toEqual([]);
   });
+
+  it('fails the requests of a worker that dies with internal, and goes on with another', async () => {
+    const cs = fed.cs[0]!;
+    const coins = await alice.buy(cs.url, Array(10).fill(1));
+    const before = await cs.books();
+    const requests = await Promise.all(coins.map((c) => exchangeBody([c], [1])));
+    const answering = requests.map((r) => pool.service(r.body));
+    // Ended before the batch is posted (at the end of this turn): it never answers them.
+    void pool['threads'][0]!.worker.terminate();
+    const answers = await Promise.all(answering);
+    const codes = answers.map((a) =>
+      a.status === 200 ? 'ok' : unwrap(decodeJson(ErrorReply, a.body)).error.code,
+    );
+    expect(codes).toEqual(Array(10).fill('internal'));
+    expect((await cs.books()).outstanding).toEqual(before.outstanding);
+    // A new worker takes its place; the same requests now go through.
+    while (pool.size === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    const again = await Promise.all(requests.map((r) => pool.service(r.body)));
+    expect(again.map((a) => a.status)).toEqual(Array(10).fill(200));
+    for (const [i, r] of requests.entries()) r.open(again[i]!);
+    for (const c of coins) expect(await cs.store.outstanding(c.body.serial)).toBeNull();
+    expect((await fed.audit()).problems).toEqual([]);
+  });
 });
