@@ -44,6 +44,7 @@ export { Mutex } from './mutex.ts';
 export * from './paths.ts';
 export * from './retry/index.ts';
 export * from './schema/credentials.ts';
+export { decodeCsRequest, decodeCsRequestEnvelope } from './schema/cs-decode.ts';
 export * from './schema/cs-messages.ts';
 export * from './schema/decode.ts';
 export { jsonTextProblem } from './schema/json-text.ts';

@@ -19,13 +19,14 @@ import { fromB64u, toB64u } from './encoding/base64url.ts';
 import { canonicalBytes, isCanonicalText } from './encoding/jcs.ts';
 import { fromUtf8, utf8 } from './encoding/utf8.ts';
 import { fail, ok, type Result } from './errors.ts';
+import { decodeCsRequest } from './schema/cs-decode.ts';
 import {
   type CsReplyEnvelope,
-  CsRequest,
+  type CsRequest,
   type CsRequestEnvelope,
   CsResult,
 } from './schema/cs-messages.ts';
-import { decode, decodeJson, parseJson, type Schema } from './schema/decode.ts';
+import { decodeJson, parseJson, type Schema } from './schema/decode.ts';
 import { PayeeKeys } from './schema/objects.ts';
 import {
   type Message1b,
@@ -141,7 +142,7 @@ export function openCsRequest(
   if (!text.ok) return text;
   const parsed = parseJson(text.value, Number.POSITIVE_INFINITY);
   if (!parsed.ok) return parsed;
-  const request = decode(CsRequest, parsed.value);
+  const request = decodeCsRequest(parsed.value);
   if (!request.ok) return request;
   // Decoding copies a value and checks it, never changes it: the request is the parsed value.
   const hash =

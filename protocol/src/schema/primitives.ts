@@ -11,17 +11,28 @@ export const MAX_AMOUNT = Number.MAX_SAFE_INTEGER;
 /** Times are seconds; anything past year 10000 is an error. */
 export const MAX_TIME = 253_402_300_799;
 
+/** Longest canonical base64url text of `bytes` bytes (no padding). */
+const b64uChars = (bytes: number) => Math.ceil((bytes * 4) / 3);
+
+/** Canonical base64url of exactly `exact` bytes, or of at most `max` (the check of the schemas below). */
+export function isCanonicalB64u(s: string, bytes: { exact?: number; max?: number }): boolean {
+  const decoded = fromB64u(s);
+  if (decoded === null) return false;
+  if (bytes.exact !== undefined) return decoded.length === bytes.exact;
+  return true;
+}
+
 const canonicalB64u = (bytes: { exact?: number; max?: number }) =>
   v.pipe(
     v.string(),
-    v.maxLength(Math.ceil(((bytes.exact ?? bytes.max ?? 0) * 4) / 3), 'too long'),
-    v.check((s) => {
-      const decoded = fromB64u(s);
-      if (decoded === null) return false;
-      if (bytes.exact !== undefined) return decoded.length === bytes.exact;
-      return true;
-    }, 'not canonical base64url of the right length'),
+    v.maxLength(b64uChars(bytes.exact ?? bytes.max ?? 0), 'too long'),
+    v.check((s) => isCanonicalB64u(s, bytes), 'not canonical base64url of the right length'),
   );
+
+/** `bytesN(n)` as a predicate: a string of canonical base64url of exactly `n` bytes. */
+export function isBytesN(s: unknown, n: number): s is string {
+  return typeof s === 'string' && s.length <= b64uChars(n) && isCanonicalB64u(s, { exact: n });
+}
 
 /** Canonical base64url of exactly `n` bytes. */
 export const bytesN = (n: number) => canonicalB64u({ exact: n });
@@ -51,12 +62,21 @@ export const Nonce = bytesN(12);
 
 /** A safe non-negative integer number of minor units. Floats, NaN and strings are refused. */
 export const Amount = v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(MAX_AMOUNT));
+/** `PositiveAmount` below as a predicate. */
+export function isPositiveAmount(n: unknown): n is number {
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 1 && n <= MAX_AMOUNT;
+}
 /** A strictly positive amount (coin values, check amounts, prices). */
 export const PositiveAmount = v.pipe(Amount, v.minValue(1));
 /** Three capital letters, e.g. `NCD` (the demo currency). */
-export const Currency = v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, 'a currency code'));
+export const CURRENCY = /^[A-Z]{3}$/;
+export const Currency = v.pipe(v.string(), v.regex(CURRENCY, 'a currency code'));
 /** Integer seconds since the Unix epoch, UTC. */
 export const Time = v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(MAX_TIME));
+/** `Time` as a predicate. */
+export function isTime(n: unknown): n is number {
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 && n <= MAX_TIME;
+}
 
 /** A span of seconds, at most ten years (lifetimes, windows). */
 export const Duration = v.pipe(
@@ -67,12 +87,11 @@ export const Duration = v.pipe(
 );
 
 /** DNS-like names of parties (currency servers, banks): lower case, digits, dots, dashes. */
-export const Name = v.pipe(
-  v.string(),
-  v.regex(/^[a-z0-9](?:[a-z0-9.-]{0,62}[a-z0-9])?$/, 'a lower-case name'),
-);
+export const NAME = /^[a-z0-9](?:[a-z0-9.-]{0,62}[a-z0-9])?$/;
+export const Name = v.pipe(v.string(), v.regex(NAME, 'a lower-case name'));
 /** Opaque identifiers chosen by a party (certificate ids, account ids, check numbers, sids). */
-export const Token = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'a token'));
+export const TOKEN = /^[A-Za-z0-9_.:-]{1,64}$/;
+export const Token = v.pipe(v.string(), v.regex(TOKEN, 'a token'));
 /**
  * Characters human text may not hold: controls (C0, DEL, C1 — a NUL ends a string in C, a
  * newline forges a log line), the bidirectional overrides and isolates U+202A–U+202E and
@@ -97,23 +116,42 @@ export const Text = (max: number) =>
     ),
   );
 
+const URL_CHARS = 2048;
+
+/** An absolute http(s) URL without credentials (the check of `HttpUrl`). */
+function isAbsoluteHttp(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return (
+      (u.protocol === 'https:' || u.protocol === 'http:') && u.username === '' && u.password === ''
+    );
+  } catch {
+    return false;
+  }
+}
+
 /** Absolute http(s) URL, at most 2048 characters. */
 export const HttpUrl = v.pipe(
   v.string(),
-  v.maxLength(2048),
-  v.check((s) => {
-    try {
-      const u = new URL(s);
-      return (
-        (u.protocol === 'https:' || u.protocol === 'http:') &&
-        u.username === '' &&
-        u.password === ''
-      );
-    } catch {
-      return false;
-    }
-  }, 'an absolute http(s) URL'),
+  v.maxLength(URL_CHARS),
+  v.check(isAbsoluteHttp, 'an absolute http(s) URL'),
 );
+
+/**
+ * `HttpUrl` as a predicate. The last few URLs accepted are remembered: a server sees the same
+ * few coin addresses again and again, and parsing one costs more than the rest of its coin.
+ */
+export function isHttpUrl(s: unknown): s is string {
+  if (typeof s !== 'string' || s.length > URL_CHARS) return false;
+  if (recentUrls.includes(s)) return true;
+  if (!isAbsoluteHttp(s)) return false;
+  recentUrls[nextUrl] = s;
+  nextUrl = (nextUrl + 1) % RECENT_URLS;
+  return true;
+}
+const RECENT_URLS = 8;
+const recentUrls: string[] = [];
+let nextUrl = 0;
 
 /** Coin values wanted from an exchange: 1–64 positive amounts. */
 export const Values = v.pipe(v.array(PositiveAmount), v.minLength(1), v.maxLength(64));

@@ -8,9 +8,9 @@
  */
 import {
   asNetCashError,
-  CsRequestEnvelope,
-  decodeJson,
+  decodeCsRequestEnvelope,
   NetCashError,
+  parseJson,
   unwrap,
 } from '@netcash/protocol';
 import {
@@ -52,7 +52,8 @@ export function refusalOf(thrown: unknown, log: Logger): SealedAnswer {
 export function inlineService(ctx: CsContext, maxBodyBytes: number): SealedService {
   return async (body) => {
     try {
-      const envelope = unwrap(decodeJson(CsRequestEnvelope, unwrap(textOf(body)), maxBodyBytes));
+      const text = unwrap(textOf(body));
+      const envelope = unwrap(decodeCsRequestEnvelope(unwrap(parseJson(text, maxBodyBytes))));
       const reply = await handleRequest(ctx, envelope);
       // Inline, the settler is the store itself: it never answers on its own.
       if (reply === null) throw new NetCashError('internal', 'no reply');
