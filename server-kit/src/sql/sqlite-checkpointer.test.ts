@@ -1,7 +1,8 @@
 /**
  * WAL checkpoints on a background thread (sqlite-checkpointer.ts): the writer's connection never
  * checkpoints inside a COMMIT, yet the WAL's pages reach the database file, the WAL stays short
- * under commits that never pause, and the last close leaves no WAL behind.
+ * under commits that never pause — restarted in the file it has, not cut — and the last close
+ * leaves no WAL behind.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -18,18 +19,18 @@ const SCHEMA = 'CREATE TABLE t (k TEXT PRIMARY KEY, v TEXT NOT NULL)';
 const size = (path: string) => (existsSync(path) ? statSync(path).size : 0);
 const row = () => [randomBytes(16).toString('hex'), randomBytes(300).toString('hex')];
 
-/** `rounds` groups of `perRound` inserts at random keys, the WAL's size after each (bytes). */
+/** `rounds` groups of 20 inserts at random keys; the WAL's size after each (bytes). */
 async function write(db: ReturnType<typeof openSqlite>, path: string, rounds: number) {
-  let most = 0;
+  const sizes: number[] = [];
   for (let r = 0; r < rounds; r++) {
     await Promise.all(
       Array.from({ length: 20 }, () =>
         db.transaction((tx) => tx.run('INSERT INTO t (k, v) VALUES ($1, $2)', row())),
       ),
     );
-    most = Math.max(most, size(`${path}-wal`));
+    sizes.push(size(`${path}-wal`));
   }
-  return most;
+  return sizes;
 }
 
 async function until(check: () => boolean, ms = 5000) {
@@ -54,7 +55,7 @@ describe('SQLite WAL checkpoints on a background thread', () => {
     const path = join(dir, 'bounded.db');
     const db = openSqlite(path, { scrubMs: 0, checkpoint: { frames: 50, restartFrames: 300 } });
     await db.ddl(SCHEMA);
-    const most = await write(db, path, 300);
+    const most = Math.max(...(await write(db, path, 300)));
     await db.close();
     expect(existsSync(`${path}-wal`)).toBe(false);
     const check = new Database(path, { readonly: true });
@@ -78,5 +79,22 @@ describe('SQLite WAL checkpoints on a background thread', () => {
     const unbounded = size(`${plainPath}-wal`);
     plain.close();
     expect(most).toBeLessThan(unbounded / 4);
+  });
+
+  it('restart the WAL in the file it has: rewritten from its start, not cut short', async () => {
+    const path = join(dir, 'kept.db');
+    const db = openSqlite(path, { scrubMs: 0, checkpoint: { frames: 50, restartFrames: 300 } });
+    await db.ddl(SCHEMA);
+    const sizes = await write(db, path, 300);
+    await db.close();
+    // Restarted many times (see above): once it reached its 300 frames the file kept at least
+    // that length (cut back to it after an overshoot, never below).
+    const kept = 32 + 300 * (4096 + 24);
+    const reached = sizes.findIndex((bytes) => bytes >= kept);
+    expect(reached).toBeGreaterThan(0);
+    expect(sizes.slice(reached).every((bytes) => bytes >= kept)).toBe(true);
+    const check = new Database(path, { readonly: true });
+    expect(check.prepare('SELECT COUNT(*) AS n FROM t').get()).toEqual({ n: 300 * 20 });
+    check.close();
   });
 });

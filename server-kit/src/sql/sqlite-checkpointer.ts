@@ -11,17 +11,28 @@
  * A passive checkpoint copies the frames committed before it began; if commits keep coming it
  * never catches up with the end of the WAL, and SQLite restarts the WAL only once all of it has
  * been copied. So when the WAL passes `restartFrames` the writer finishes the job itself
- * (`restart()`, a TRUNCATE checkpoint on its own connection, with little left to copy) — and the
+ * (`restart()`, a RESTART checkpoint on its own connection, with little left to copy) — and the
  * two never checkpoint at the same time, so neither waits on the other's lock.
+ *
+ * A restarted WAL is written again from its start in the file it has (`walLimit` bytes kept, the
+ * writer's `journal_size_limit`): frames written into blocks the file already has cost the
+ * kernel less than frames that extend it (no block allocation, no zeroing of fresh blocks, no
+ * new page-cache pages; issue #16). So the file's length does not say how many frames the WAL
+ * holds: they are read from the wal-index instead.
  */
-import { statSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { endianness } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
-/** Frames written since the last checkpoint that start the next one (SQLite's default). */
-export const FRAMES_PER_CHECKPOINT = 1000;
-/** WAL length (frames) at which the writer truncates it itself (~32 MB of 4 KiB pages). */
-export const RESTART_FRAMES = 8000;
+/**
+ * Frames written since the last checkpoint that start the next one (SQLite's default is 1,000):
+ * a page written again before the checkpoint is copied once, and the hot pages of a store
+ * (b-tree interiors, the tails of tables that grow at their end) are written every few commits.
+ */
+export const FRAMES_PER_CHECKPOINT = 3000;
+/** WAL length (frames) at which the writer restarts it itself (~64 MB of 4 KiB pages). */
+export const RESTART_FRAMES = 16_000;
 
 /** The worker's code: one connection, a passive checkpoint per message. */
 const WORKER = `
@@ -57,6 +68,8 @@ export interface Checkpointer {
   busy(): boolean;
   /** The background thread's failure, if any: the writer then checkpoints as SQLite does. */
   readonly failed: () => string | null;
+  /** Bytes of WAL file to keep when the WAL restarts: `restartFrames` frames. */
+  readonly walLimit: number;
   close(): Promise<void>;
 }
 
@@ -75,8 +88,8 @@ export function checkpointer(
 ): Checkpointer {
   const every = options.framesPerCheckpoint ?? FRAMES_PER_CHECKPOINT;
   const restartAt = options.restartFrames ?? RESTART_FRAMES;
-  const walPath = `${path}-wal`;
-  const frameBytes = pageSize + 24;
+  /** WAL header, then frames of a 24-byte header and a page. */
+  const walLimit = 32 + restartAt * (pageSize + 24);
   /** WAL frames the last background checkpoint found (its copying began after them). */
   let copiedUpTo = 0;
   let worker: Worker | null = null;
@@ -84,11 +97,20 @@ export function checkpointer(
   let settle: (() => void) | null = null;
   let failure: string | null = null;
 
+  let shm: number | null = null;
+  const word = Buffer.alloc(4);
+  /**
+   * The frames in the WAL: `mxFrame` of the wal-index header, which opens the `-shm` file — a
+   * 32-bit integer at byte 16, in the machine's byte order (sqlite.org/walformat.html §2.1).
+   * Read on the writer's thread between its transactions, so no commit is changing it.
+   */
   const walFrames = (): number => {
     try {
-      return Math.max(0, Math.floor((statSync(walPath).size - 32) / frameBytes));
+      shm ??= openSync(`${path}-shm`, 'r');
+      if (readSync(shm, word, 0, 4, 16) < 4) return 0;
+      return endianness() === 'LE' ? word.readUInt32LE(0) : word.readUInt32BE(0);
     } catch {
-      return 0; // no WAL file (yet, or truncated away)
+      return 0; // no wal-index (yet)
     }
   };
 
@@ -137,8 +159,11 @@ export function checkpointer(
     idle: () => running ?? Promise.resolve(),
     busy: () => running !== null,
     failed: () => failure,
+    walLimit,
     async close() {
       await (running ?? Promise.resolve());
+      if (shm !== null) closeSync(shm);
+      shm = null;
       const w = worker;
       worker = null;
       if (w === null) return;

@@ -21,9 +21,10 @@
  * after its row is gone. `secure_delete = ON` overwrites deleted content with zeros, freed pages
  * included; but the WAL keeps every page image written since the last checkpoint, the image
  * before the delete too, so every `scrubMs` (if anything was written) the WAL is checkpointed
- * and truncated to zero bytes, and `journal_size_limit = 0` cuts stale frames off whenever
- * SQLite restarts the WAL by itself. A deleted value can outlive its row only as a divider key
- * in an interior b-tree page, until that page is rewritten.
+ * and truncated to zero bytes. Between scrubs a WAL that restarts keeps its file (up to the
+ * checkpointer's `walLimit`), rewritten from its start — cheaper for the kernel than a file
+ * that grows — so older frames stay in it until overwritten or that scrub. A deleted value can
+ * outlive its row only as a divider key in an interior b-tree page, until that page is rewritten.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -70,7 +71,6 @@ export function sqliteEngine(path: string, options: SqliteOptions = {}): SqlEngi
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
   db.pragma(`secure_delete = ${options.secureDelete === false ? 'OFF' : 'ON'}`);
-  db.pragma('journal_size_limit = 0');
   // Savepoints journal every page they first touch; on disk that is a temp file in /var/tmp
   // (a write call per page, and deleted serials left on disk). Kept in memory instead.
   db.pragma('temp_store = MEMORY');
@@ -88,6 +88,8 @@ export function sqliteEngine(path: string, options: SqliteOptions = {}): SqlEngi
               }),
         });
   if (background !== null) db.pragma('wal_autocheckpoint = 0');
+  // A restarted WAL keeps this much of its file (the checkpointer's restart length).
+  db.pragma(`journal_size_limit = ${background?.walLimit ?? 0}`);
   const cache = new Map<string, { stmt: Database.Statement; order: number[] | null }>();
   // Transaction control, prepared once (an exec parses its text every time).
   const control = {
@@ -159,24 +161,27 @@ export function sqliteEngine(path: string, options: SqliteOptions = {}): SqlEngi
     }
   };
 
-  /** Checkpoints the WAL and truncates it to zero bytes; retried next time if a reader holds it. */
-  const truncate = (): boolean => {
-    const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+  /**
+   * Checkpoints the whole WAL; TRUNCATE then cuts it to zero bytes (the scrub; retried next time
+   * if a reader holds it), RESTART leaves the file for the next frames to overwrite.
+   */
+  const checkpoint = (mode: 'TRUNCATE' | 'RESTART'): boolean => {
+    const [result] = db.pragma(`wal_checkpoint(${mode})`) as { busy: number }[];
     return result === undefined || result.busy === 0;
   };
   const scrub = () =>
     withoutBackground(() => {
       if (closed || !dirty) return;
       dirty = false;
-      if (!truncate()) dirty = true;
+      if (!checkpoint('TRUNCATE')) dirty = true;
     });
   let restarting = false;
-  /** The WAL grew past what the background copies while commits continue: truncate it here. */
+  /** The WAL grew past what the background copies while commits continue: restart it here. */
   const restart = () => {
     if (restarting) return;
     restarting = true;
     void withoutBackground(() => {
-      if (!closed) truncate();
+      if (!closed) checkpoint('RESTART');
     }).finally(() => {
       restarting = false;
     });
