@@ -8,6 +8,7 @@
  */
 import {
   asNetCashError,
+  type CsRequestEnvelope,
   decodeCsRequestEnvelope,
   NetCashError,
   parseJson,
@@ -48,12 +49,17 @@ export function refusalOf(thrown: unknown, log: Logger): SealedAnswer {
   return { status: error.status, body: JSON.stringify({ error: error.toBody() }) };
 }
 
+/** The body's envelope, decoded once (inline and on a worker thread alike); throws its refusal. */
+export function envelopeOf(body: Uint8Array, maxBodyBytes: number): CsRequestEnvelope {
+  const text = unwrap(textOf(body));
+  return unwrap(decodeCsRequestEnvelope(unwrap(parseJson(text, maxBodyBytes))));
+}
+
 /** Decodes the envelope once and runs the request on this thread (requests.ts). */
 export function inlineService(ctx: CsContext, maxBodyBytes: number): SealedService {
   return async (body) => {
     try {
-      const text = unwrap(textOf(body));
-      const envelope = unwrap(decodeCsRequestEnvelope(unwrap(parseJson(text, maxBodyBytes))));
+      const envelope = envelopeOf(body, maxBodyBytes);
       const reply = await handleRequest(ctx, envelope);
       // Inline, the settler is the store itself: it never answers on its own.
       if (reply === null) throw new NetCashError('internal', 'no reply');

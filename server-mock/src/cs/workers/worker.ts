@@ -8,14 +8,14 @@
  * starts the server, then waits for `init`.
  */
 import { parentPort } from 'node:worker_threads';
-import { type CertificateBody, CsRequestEnvelope, decodeJson, unwrap } from '@netcash/protocol';
+import type { CertificateBody } from '@netcash/protocol';
 import { nodeProvider } from '@netcash/protocol/node';
-import { type Logger, textOf } from '@netcash/server-kit';
+import type { Logger } from '@netcash/server-kit';
 import { systemNow } from '../../config.ts';
 import { createBankClient } from '../bank-client.ts';
 import { BlindKeyRing } from '../blind-keys.ts';
 import type { CsContext } from '../context.ts';
-import { refusalOf } from '../endpoint.ts';
+import { envelopeOf, refusalOf } from '../endpoint.ts';
 import { KeyRing } from '../keyring.ts';
 import { handleRequest, type Settler } from '../requests.ts';
 import { CsTrust } from '../trust.ts';
@@ -122,8 +122,7 @@ class WorkerCs {
   /** Answers request `id` (or leaves the answer to the main thread's final settle). */
   async answer(id: number, body: Uint8Array): Promise<void> {
     try {
-      const text = unwrap(textOf(body));
-      const envelope = unwrap(decodeJson(CsRequestEnvelope, text, this.init.limits.maxBodyBytes));
+      const envelope = envelopeOf(body, this.init.limits.maxBodyBytes);
       // A certificate made since the keys were read (a rotation this thread has not heard of
       // yet): read them again, at most once a second whatever ids requests name.
       if (
